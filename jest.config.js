@@ -1,0 +1,16 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test', '<rootDir>/schematics'],
+  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/files/'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }],
+  },
+  moduleNameMapper: {
+    '^acton-ts$': '<rootDir>/lib/index.ts',
+    '^acton-ts/client$': '<rootDir>/lib/client/index.ts',
+    '^acton-ts/testing$': '<rootDir>/lib/testing/index.ts',
+  },
+  testTimeout: 20000,
+};

@@ -1,0 +1,45 @@
+import { Delivery } from './delivery';
+
+/** How a handler answers, as advertised by discovery (PROTOCOL.md §0 D7). */
+export type HandlerKind = 'request' | 'stream' | 'fire-and-forget';
+
+/** What one `@OnMessage` handler of an actor accepts. */
+export interface HandlerInfo {
+  /** Registered wire name of the message class. */
+  readonly wireName: string;
+  /** Method name on the actor class. */
+  readonly method: string;
+  /** Callable from other processes (`@OnMessage({ ipc: true })`). */
+  readonly ipc: boolean;
+  readonly readonly: boolean;
+  readonly subscribe: boolean;
+  /**
+   * Best static guess at the reply shape: `stream` when the method's declared return type is
+   * an Observable / AsyncIterable, `fire-and-forget` when it is `void` and the message class
+   * has no `reply`, otherwise `request`. Advisory only; the runtime follows what is returned.
+   */
+  readonly kind: HandlerKind;
+}
+
+/**
+ * A handle on one running actor instance. Obtained from the actor system; the IPC layer
+ * exposes refs under names.
+ */
+export interface ActorRef {
+  /** The name the actor was registered (or spawned) under. */
+  readonly name: string;
+  /** Opaque, unique id of this instance, reported as `ern` by discovery. */
+  readonly id: string;
+  /** The actor's class. */
+  readonly actorClass: Function;
+  /** Handlers by wire name. */
+  handlerFor(wireName: string): HandlerInfo | undefined;
+  /** All handlers of the actor. */
+  handlers(): readonly HandlerInfo[];
+  /**
+   * Enqueue without waiting. Throws `ActorError` with code `TARGET_BUSY` when the mailbox is
+   * full and `IO_ERROR` ("Recipient channel is closed") when the actor has stopped.
+   * Replies (if any) go to `delivery.sink`; a handler's failure goes to `sink.error`.
+   */
+  deliver(delivery: Delivery): void;
+}

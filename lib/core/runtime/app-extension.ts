@@ -1,0 +1,20 @@
+import type { ActonApp } from './acton-app';
+
+/**
+ * A plug-in that a dynamic module (e.g. `IpcModule.forRoot()`) contributes to the app.
+ * The core drives its lifecycle without knowing what it is, so `core/` never imports `ipc/`.
+ *
+ * Order: actors `onStart` → `extension.start(app)`; on `app.close()`:
+ * `extension.drain(timeoutMs)` (stop taking new work, finish in-flight) → actors drained and
+ * `onStop` → `extension.stop()`.
+ */
+export interface AppExtension {
+  /** Key under which `app.extension(kind)` finds it; the IPC listener uses `'ipc'`. */
+  readonly kind: string;
+  start(app: ActonApp): Promise<void>;
+  drain(timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A factory, evaluated once per app, so one module object can serve many apps (tests). */
+export type AppExtensionFactory = () => AppExtension;

@@ -1,0 +1,22 @@
+import { PeerInfo } from './peer-info';
+import { ReplySink } from './reply-sink';
+
+/**
+ * One message handed to an actor's mailbox, with everything its handler's
+ * `MessageContext` is built from. Built by `ActonApp` (in-process) and by the IPC router.
+ */
+export interface Delivery {
+  /** The decoded, validated message instance. */
+  readonly message: object;
+  /** Registered wire name of the message's class. */
+  readonly wireName: string;
+  /** Where replies go; absent for fire-and-forget (replies are discarded). */
+  readonly sink?: ReplySink;
+  /** Echoed to the handler as `ctx.correlationId`. */
+  readonly correlationId: string;
+  /** Aborted when the caller goes away or the deadline passes; becomes `ctx.signal`. */
+  readonly signal?: AbortSignal;
+  /** Absolute deadline, epoch milliseconds; becomes `ctx.deadline`. */
+  readonly deadline?: number;
+  readonly peer?: PeerInfo;
+}
