@@ -1,0 +1,15 @@
+import { IsInt } from 'class-validator';
+import { Message } from 'acton-ts';
+
+/** The sum of an `AddRequest`. */
+@Message('AddResult')
+export class AddResult {
+  sum!: number;
+}
+
+/** Adds two integers; answered with an `AddResult`. */
+@Message('AddRequest', { reply: AddResult })
+export class AddRequest {
+  @IsInt() a!: number;
+  @IsInt() b!: number;
+}

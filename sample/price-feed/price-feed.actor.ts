@@ -1,0 +1,48 @@
+import { Actor, Broker, OnStart, OnStop } from 'acton-ts';
+import { PriceUpdate, TradeExecuted } from './price-feed.messages';
+
+const SYMBOLS = ['ACME', 'GLOBEX', 'INITECH'];
+/** One tick in this many also executes a trade. */
+const TRADE_EVERY_N_TICKS = 5;
+
+/** Tick period: `PRICE_INTERVAL_MS` (default 1000 ms). */
+function intervalFromEnv(): number {
+  const configured = Number(process.env.PRICE_INTERVAL_MS ?? 1000);
+  return Number.isFinite(configured) && configured > 0 ? configured : 1000;
+}
+
+/**
+ * Push notifications: broadcasts `PriceUpdate` (and sometimes `TradeExecuted`) through the
+ * `Broker`. In-process `subscribe: true` handlers and every IPC connection subscribed to the
+ * type receive them; the pushes carry `source_actor: "price_feed"`.
+ */
+@Actor('price_feed')
+export class PriceFeedActor implements OnStart, OnStop {
+  private readonly prices = new Map(SYMBOLS.map((symbol, i) => [symbol, 100 + i * 50]));
+  private timer?: NodeJS.Timeout;
+  private ticks = 0;
+
+  constructor(private readonly broker: Broker) {}
+
+  onStart(): void {
+    this.timer = setInterval(() => this.tick(), intervalFromEnv());
+  }
+
+  onStop(): void {
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    this.ticks++;
+    for (const [symbol, price] of this.prices) {
+      const next = Math.max(1, Math.round((price + (Math.random() - 0.5) * 2) * 100) / 100);
+      this.prices.set(symbol, next);
+      this.broker.broadcast(Object.assign(new PriceUpdate(), { symbol, price: next }));
+    }
+    if (this.ticks % TRADE_EVERY_N_TICKS === 0) {
+      const symbol = SYMBOLS[this.ticks % SYMBOLS.length];
+      const quantity = 1 + Math.floor(Math.random() * 100);
+      this.broker.broadcast(Object.assign(new TradeExecuted(), { symbol, quantity, price: this.prices.get(symbol) }));
+    }
+  }
+}
