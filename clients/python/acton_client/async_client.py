@@ -1,0 +1,332 @@
+"""``AsyncActonClient``: the asyncio twin of :class:`ActonClient`."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from typing import Any, AsyncIterator, Deque, Dict, Iterable, List, Optional, Union
+
+from .answers import response_body, stream_step, successful_body
+from .bodies import discover_body, request_envelope, response_dict, subscription_body, timeout_to_ms
+from .call_options import check_timeout, describe_call, server_deadline
+from .call_errors import client_closed_error, closed_error, connect_error, timeout_error
+from .deadline import Deadline
+from .errors import ActonError
+from .frame import encode_frame
+from .frame_reader import FrameReader
+from .frame_router import Answer, FrameRouter
+from .ids import new_correlation_id
+from .payload_codec import encode_body, resolve_format
+from .socket_path import resolve_socket_path
+from .wire import Format, MessageType
+
+#: Bytes asked of the stream per read.
+RECV_SIZE = 65536
+
+
+class AsyncActonClient:
+    """The asyncio client: same methods as :class:`ActonClient`, awaited.
+
+    >>> async with AsyncActonClient(app_name="acton-sample") as client:
+    ...     await client.request("calculator", "AddRequest", {"a": 5, "b": 3})
+    {'sum': 8}
+
+    One reader task reads every frame and files it by ``correlation_id``, so any number of
+    calls may be in flight at once (the server answers them as they are ready, §0 D2).
+    ``stream()`` and ``notifications()`` are async iterators (``async for``).
+    Use the client from one event loop. After the connection drops, every call raises
+    ``CONNECTION_CLOSED`` (create a new client to reconnect).
+    """
+
+    def __init__(
+        self,
+        socket_path: Optional[str] = None,
+        app_name: Optional[str] = None,
+        timeout: Optional[float] = 30.0,
+        format: str = "json",
+    ) -> None:
+        """Arguments and errors as for :class:`ActonClient`."""
+        self._resolved = resolve_socket_path(socket_path, app_name)
+        self.timeout = check_timeout(timeout)
+        self.format: Format = resolve_format(format)
+        self._reader_task: Optional[asyncio.Task[None]] = None
+        self._writer: Optional[asyncio.StreamWriter] = None
+        self._connect_lock = asyncio.Lock()
+        self._write_lock = asyncio.Lock()
+        self._wakeup = asyncio.Event()
+        self._frames = FrameReader()
+        self._router = FrameRouter()
+        self._sent: Deque[str] = deque()
+        self._heartbeats_sent = 0
+
+    @property
+    def socket_path(self) -> str:
+        """The Unix socket path this client uses."""
+        return self._resolved.path
+
+    # -- connection -----------------------------------------------------------------------
+
+    async def connect(self) -> "AsyncActonClient":
+        """Open the connection and start the reader task (otherwise the first call does).
+
+        Raises:
+            ActonError: ``CONNECTION_FAILED`` naming the path tried and how to change it;
+                ``CONNECTION_CLOSED`` after ``close()`` or a dropped connection.
+        """
+        async with self._connect_lock:
+            self._raise_if_failed()
+            if self._writer is None:
+                try:
+                    reader, writer = await asyncio.wait_for(asyncio.open_unix_connection(self.socket_path), self.timeout)
+                except (OSError, asyncio.TimeoutError) as exc:
+                    raise connect_error(self._resolved, exc if isinstance(exc, OSError) else OSError("connect timed out")) from exc
+                self._writer = writer
+                self._reader_task = asyncio.create_task(self._read_loop(reader), name=f"acton-client-reader {self.socket_path}")
+        return self
+
+    async def close(self) -> None:
+        """Close the connection; pending calls raise ``CONNECTION_CLOSED``. Idempotent."""
+        self._router.fail(client_closed_error())
+        self._wake()
+        task, self._reader_task = self._reader_task, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
+            try:
+                await writer.wait_closed()
+            except (OSError, asyncio.CancelledError):
+                pass
+
+    async def __aenter__(self) -> "AsyncActonClient":
+        return await self.connect()
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()
+
+    # -- the seed's send / receive ----------------------------------------------------------
+
+    async def send(self, target: str, message_type: str, payload: Any = None) -> str:
+        """Send a request expecting a reply; :meth:`receive` returns the answers in send order.
+        Returns the ``correlation_id``. See :meth:`ActonClient.send`."""
+        correlation_id = new_correlation_id("req")
+        envelope = request_envelope(
+            correlation_id, target, message_type, payload,
+            expects_reply=True, timeout_ms=timeout_to_ms(self.timeout),
+        )
+        self._router.open(correlation_id)
+        try:
+            await self._write(MessageType.REQUEST, envelope)
+        except BaseException:
+            self._router.forget(correlation_id)
+            raise
+        self._sent.append(correlation_id)
+        return correlation_id
+
+    async def receive(self, timeout: Optional[float] = None) -> Dict[str, Any]:
+        """The answer to the oldest outstanding :meth:`send` as the seed's dict
+        (``success``, ``payload``, ``error``, ``error_code``, ``correlation_id`` ...).
+        Errors as in :meth:`ActonClient.receive`."""
+        if not self._sent:
+            raise RuntimeError("receive() has no answer to wait for: call send(target, message_type, payload) first")
+        correlation_id = self._sent[0]
+        seconds = self._seconds(timeout)
+        answer = await self._wait(correlation_id, server_deadline(seconds), "the answer to send()", seconds)
+        if self._sent and self._sent[0] == correlation_id:
+            self._sent.popleft()
+        self._router.forget(correlation_id)
+        return response_dict(response_body(answer, "send()", correlation_id))
+
+    # -- request-response and fire-and-forget ------------------------------------------------
+
+    async def request(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> Any:
+        """Ask ``target`` and return its reply payload. Errors as in :meth:`ActonClient.request`."""
+        seconds = self._seconds(timeout)
+        correlation_id = new_correlation_id("req")
+        envelope = request_envelope(
+            correlation_id, target, message_type, payload,
+            expects_reply=True, timeout_ms=timeout_to_ms(seconds),
+        )
+        what = describe_call(target, message_type)
+        answer = await self._call(MessageType.REQUEST, envelope, what, seconds, server_deadline(seconds))
+        return successful_body(answer, what, correlation_id).get("payload")
+
+    async def tell(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> None:
+        """Fire-and-forget; returns when delivery is acknowledged (§3.2). See :meth:`ActonClient.tell`."""
+        seconds = self._seconds(timeout)
+        correlation_id = new_correlation_id("req")
+        envelope = request_envelope(correlation_id, target, message_type, payload)
+        what = f"the delivery acknowledgement of {message_type} sent to {target!r}"
+        answer = await self._call(MessageType.REQUEST, envelope, what, seconds, Deadline(seconds))
+        successful_body(answer, what, correlation_id)
+
+    # -- streams ---------------------------------------------------------------------------
+
+    async def stream(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> AsyncIterator[Any]:
+        """Async iterator over a stream's reply payloads (``async for``); the request is sent
+        when iteration starts. Ends at the final frame; raises like :meth:`ActonClient.stream`
+        (error frames, a ``0x03`` refusal with the stream's id, ``TIMEOUT``, ``CONNECTION_CLOSED``).
+        """
+        seconds = self._seconds(timeout)
+        correlation_id = new_correlation_id("str")
+        envelope = request_envelope(
+            correlation_id, target, message_type, payload,
+            expects_stream=True, timeout_ms=timeout_to_ms(seconds),
+        )
+        what = f"the stream of {message_type} from {target!r}"
+        deadline = server_deadline(seconds)
+        self._router.open(correlation_id)
+        try:
+            await self._write(MessageType.REQUEST, envelope)
+            while True:
+                finished, item = stream_step(await self._wait(correlation_id, deadline, what, seconds), what, correlation_id)
+                if finished:
+                    return
+                yield item
+        finally:
+            self._router.forget(correlation_id)
+
+    # -- push subscriptions ----------------------------------------------------------------
+
+    async def subscribe(self, types: Union[str, Iterable[str]], timeout: Optional[float] = None) -> List[str]:
+        """Subscribe to broadcasts of ``types``; returns ``subscribed_types``. See :meth:`ActonClient.subscribe`."""
+        return await self._subscription(MessageType.SUBSCRIBE, "sub", types, timeout)
+
+    async def unsubscribe(self, types: Union[str, Iterable[str]] = (), timeout: Optional[float] = None) -> List[str]:
+        """Unsubscribe ``types`` (empty: all); returns the remaining ``subscribed_types``."""
+        return await self._subscription(MessageType.UNSUBSCRIBE, "unsub", types, timeout)
+
+    async def _subscription(self, message_type: MessageType, prefix: str, types: Any, timeout: Optional[float]) -> List[str]:
+        seconds = self._seconds(timeout)
+        correlation_id = new_correlation_id(prefix)
+        body = subscription_body(correlation_id, types)
+        what = f"the {message_type.name.lower()} response"
+        answer = await self._call(message_type, body, what, seconds, Deadline(seconds))
+        return list(successful_body(answer, what, correlation_id).get("subscribed_types") or [])
+
+    async def notifications(self, timeout: Optional[float] = None) -> AsyncIterator[Dict[str, Any]]:
+        """Async iterator over push notifications (``async for``), oldest first; ends when
+        none arrives within ``timeout`` seconds (``None``: never). Items as in
+        :meth:`ActonClient.notifications`. Raises ``CONNECTION_CLOSED`` when the connection drops."""
+        await self.connect()
+        while True:
+            deadline = Deadline(timeout)
+            push = self._router.take_push()
+            while push is None:
+                self._raise_if_failed()
+                if not await self._changed(deadline):
+                    return
+                push = self._router.take_push()
+            yield push
+
+    # -- discovery and liveness --------------------------------------------------------------
+
+    async def discover(self, include_actors: bool = True, include_message_types: bool = True, timeout: Optional[float] = None) -> Dict[str, Any]:
+        """The discovery response (§2.7). See :meth:`ActonClient.discover`."""
+        seconds = self._seconds(timeout)
+        correlation_id = new_correlation_id("disc")
+        body = discover_body(correlation_id, include_actors, include_message_types)
+        answer = await self._call(MessageType.DISCOVER, body, "the discovery response", seconds, Deadline(seconds))
+        return successful_body(answer, "the discovery response", correlation_id)
+
+    async def heartbeat(self, timeout: Optional[float] = None) -> float:
+        """Send a heartbeat; returns the round-trip time in seconds. Raises ``TIMEOUT``, ``CONNECTION_CLOSED``."""
+        seconds = self._seconds(timeout)
+        deadline = Deadline(seconds)
+        self._heartbeats_sent += 1
+        wanted = self._heartbeats_sent
+        started = time.monotonic()
+        # Heartbeat bodies are ignored by the server and its reply is empty (§2.4).
+        await self._write_frame(encode_frame(MessageType.HEARTBEAT, Format.JSON, b""))
+        while self._router.heartbeats_received < wanted:
+            self._raise_if_failed()
+            if not await self._changed(deadline):
+                raise timeout_error("the heartbeat reply", seconds)
+        return time.monotonic() - started
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _seconds(self, timeout: Optional[float]) -> Optional[float]:
+        return self.timeout if timeout is None else check_timeout(timeout)
+
+    async def _call(self, message_type: int, body: Dict[str, Any], what: str, seconds: Optional[float], deadline: Deadline) -> Answer:
+        correlation_id = body["correlation_id"]
+        self._router.open(correlation_id)
+        try:
+            await self._write(message_type, body)
+            return await self._wait(correlation_id, deadline, what, seconds)
+        finally:
+            self._router.forget(correlation_id)
+
+    async def _wait(self, correlation_id: str, deadline: Deadline, what: str, seconds: Optional[float]) -> Answer:
+        while True:
+            answer = self._router.take(correlation_id)
+            if answer is not None:
+                return answer
+            self._raise_if_failed()
+            if not await self._changed(deadline):
+                raise timeout_error(what, seconds, correlation_id)
+
+    async def _changed(self, deadline: Deadline) -> bool:
+        """Wait until the reader files something. False when the deadline passed first."""
+        remaining = deadline.remaining()
+        if remaining is not None and remaining <= 0:
+            return False
+        event = self._wakeup
+        try:
+            await asyncio.wait_for(event.wait(), remaining)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    def _wake(self) -> None:
+        # Swap in a fresh event so every current waiter wakes exactly once.
+        event, self._wakeup = self._wakeup, asyncio.Event()
+        event.set()
+
+    async def _write(self, message_type: int, body: Dict[str, Any]) -> None:
+        await self._write_frame(encode_frame(message_type, self.format, encode_body(body, self.format)))
+
+    async def _write_frame(self, frame: bytes) -> None:
+        await self.connect()
+        async with self._write_lock:
+            writer = self._writer
+            self._raise_if_failed()
+            assert writer is not None
+            try:
+                # One buffer per frame, written under the lock: frames never interleave (§3.5).
+                writer.write(frame)
+                await asyncio.wait_for(writer.drain(), self.timeout)
+            except (OSError, asyncio.TimeoutError) as exc:
+                # A partial write leaves the byte stream unusable, so any failure ends the connection.
+                self._router.fail(closed_error(self.socket_path, exc if isinstance(exc, OSError) else OSError("write timed out")))
+                self._wake()
+                writer.close()
+                raise self._router.failure.clone() from exc  # type: ignore[union-attr]
+
+    async def _read_loop(self, reader: asyncio.StreamReader) -> None:
+        try:
+            while True:
+                data = await reader.read(RECV_SIZE)
+                if not data:
+                    self._router.fail(closed_error(self.socket_path))
+                    return
+                for frame in self._frames.feed(data):
+                    self._router.route(frame)
+                self._wake()
+        except ActonError as exc:
+            self._router.fail(exc)
+        except OSError as exc:
+            self._router.fail(closed_error(self.socket_path, exc))
+        finally:
+            self._wake()
+            if self._writer is not None and self._router.failure is not None:
+                self._writer.close()
+
+    def _raise_if_failed(self) -> None:
+        if self._router.failure is not None:
+            raise self._router.failure.clone()
+

@@ -1,0 +1,392 @@
+"""``ActonClient``: the blocking client (one socket, no threads)."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections import deque
+from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Union
+
+from .answers import response_body, stream_step, successful_body
+from .bodies import discover_body, request_envelope, response_dict, subscription_body, timeout_to_ms
+from .call_options import check_timeout, describe_call, server_deadline
+from .call_errors import client_closed_error, closed_error, connect_error, timeout_error
+from .deadline import Deadline
+from .errors import ActonError
+from .frame import encode_frame
+from .frame_reader import FrameReader
+from .frame_router import Answer, FrameRouter
+from .ids import new_correlation_id
+from .payload_codec import encode_body, resolve_format
+from .socket_path import resolve_socket_path
+from .wire import Format, MessageType
+
+#: Bytes asked of the socket per read.
+RECV_SIZE = 65536
+
+
+class ActonClient:
+    """Calls acton-ts (and acton-reactive) actors over the IPC Unix socket, blocking.
+
+    >>> with ActonClient(app_name="acton-sample") as client:
+    ...     client.request("calculator", "AddRequest", {"a": 5, "b": 3})
+    {'sum': 8}
+
+    Answers are matched to calls by ``correlation_id``, so a fire-and-forget acknowledgement,
+    a push, or the answer to an earlier ``send()`` is never taken for another call's answer.
+    Pushes that arrive while a call waits are kept for :meth:`notifications`.
+
+    Not thread-safe: use one client per thread, or :class:`AsyncActonClient`.
+    The connection is opened on first use (or by ``connect()`` / ``with``); after it drops,
+    every call raises ``CONNECTION_CLOSED`` (create a new client to reconnect).
+    """
+
+    def __init__(
+        self,
+        socket_path: Optional[str] = None,
+        app_name: Optional[str] = None,
+        timeout: Optional[float] = 30.0,
+        format: str = "json",
+    ) -> None:
+        """
+        Args:
+            socket_path: the server's socket; default from ``ACTON_IPC_SOCKET``, else derived
+                from ``app_name`` (see :func:`resolve_socket_path`).
+            app_name: the server's app name, used only when no path is given.
+            timeout: default seconds per call (``None``: wait forever). Also sent to the server
+                as ``response_timeout_ms`` for requests and streams.
+            format: ``"json"`` (default) or ``"msgpack"`` (needs the ``msgpack`` package).
+
+        Raises:
+            ValueError: unknown ``format`` or a negative ``timeout``.
+            ImportError: ``format="msgpack"`` without the ``msgpack`` package.
+        """
+        self._resolved = resolve_socket_path(socket_path, app_name)
+        self.timeout = check_timeout(timeout)
+        self.format: Format = resolve_format(format)
+        self._sock: Optional[socket.socket] = None
+        self._frames = FrameReader()
+        self._router = FrameRouter()
+        self._sent: Deque[str] = deque()
+        self._heartbeats_sent = 0
+
+    @property
+    def socket_path(self) -> str:
+        """The Unix socket path this client uses."""
+        return self._resolved.path
+
+    # -- connection -----------------------------------------------------------------------
+
+    def connect(self) -> "ActonClient":
+        """Open the connection now (otherwise the first call does). Returns ``self``.
+
+        Raises:
+            ActonError: ``CONNECTION_FAILED`` naming the path tried and how to change it;
+                ``CONNECTION_CLOSED`` after ``close()``.
+        """
+        if self._router.failure is not None:
+            raise self._router.failure.clone()
+        if self._sock is None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.settimeout(self.timeout)
+                sock.connect(self._resolved.path)
+            except OSError as exc:
+                sock.close()
+                raise connect_error(self._resolved, exc) from exc
+            self._sock = sock
+        return self
+
+    def close(self) -> None:
+        """Close the connection. Idempotent; later calls raise ``CONNECTION_CLOSED``."""
+        self._router.fail(client_closed_error())
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    def __enter__(self) -> "ActonClient":
+        return self.connect()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    # -- the seed's send / receive ----------------------------------------------------------
+
+    def send(self, target: str, message_type: str, payload: Any = None) -> str:
+        """Send a request that expects a reply; collect the answer with :meth:`receive`.
+
+        Returns the request's ``correlation_id``. Several sends may be outstanding;
+        ``receive()`` returns their answers in the order they were sent.
+        """
+        correlation_id = new_correlation_id("req")
+        envelope = request_envelope(
+            correlation_id, target, message_type, payload,
+            expects_reply=True, timeout_ms=timeout_to_ms(self.timeout),
+        )
+        self._router.open(correlation_id)
+        try:
+            self._write(MessageType.REQUEST, envelope)
+        except BaseException:
+            self._router.forget(correlation_id)
+            raise
+        self._sent.append(correlation_id)
+        return correlation_id
+
+    def receive(self, timeout: Optional[float] = None) -> Dict[str, Any]:
+        """The answer to the oldest outstanding :meth:`send`, as a dict with ``success``,
+        ``payload``, ``error``, ``error_code`` (always present; ``None`` when not sent) and
+        ``correlation_id``; ``error_details`` / ``retry_after_ms`` when the server sent them.
+        Server-side failures are returned, not raised.
+
+        Raises:
+            RuntimeError: no ``send()`` is outstanding.
+            ActonError: ``TIMEOUT`` when nothing came within ``timeout`` seconds (the request
+                stays outstanding: call ``receive()`` again); ``CONNECTION_CLOSED``.
+        """
+        if not self._sent:
+            raise RuntimeError("receive() has no answer to wait for: call send(target, message_type, payload) first")
+        correlation_id = self._sent[0]
+        seconds = self._seconds(timeout)
+        answer = self._wait(correlation_id, server_deadline(seconds), "the answer to send()", seconds)
+        self._sent.popleft()
+        self._router.forget(correlation_id)
+        return response_dict(response_body(answer, "send()", correlation_id))
+
+    # -- request-response and fire-and-forget ------------------------------------------------
+
+    def request(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> Any:
+        """Ask ``target`` and return its reply payload.
+
+        Raises:
+            ActonError: the server's code (``ACTOR_NOT_FOUND``, ``UNKNOWN_MESSAGE_TYPE``,
+                ``SERIALIZATION_ERROR``, ``TIMEOUT``, ``HANDLER_ERROR`` or the handler's own
+                code ...), with ``.details`` from ``error_details``; ``TIMEOUT`` when no answer
+                came in time; ``CONNECTION_CLOSED`` if the connection drops meanwhile.
+        """
+        seconds = self._seconds(timeout)
+        correlation_id = new_correlation_id("req")
+        envelope = request_envelope(
+            correlation_id, target, message_type, payload,
+            expects_reply=True, timeout_ms=timeout_to_ms(seconds),
+        )
+        what = describe_call(target, message_type)
+        answer = self._call(MessageType.REQUEST, envelope, what, seconds, server_deadline(seconds))
+        return successful_body(answer, what, correlation_id).get("payload")
+
+    def tell(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> None:
+        """Fire-and-forget: returns once the server acknowledges delivery to the actor's
+        mailbox (``{"status": "delivered"}``, §3.2); the handler may still be running.
+
+        Raises:
+            ActonError: the server refused the message (``ACTOR_NOT_FOUND``, ...), ``TIMEOUT``,
+                ``CONNECTION_CLOSED``.
+        """
+        seconds = self._seconds(timeout)
+        correlation_id = new_correlation_id("req")
+        envelope = request_envelope(correlation_id, target, message_type, payload)
+        what = f"the delivery acknowledgement of {message_type} sent to {target!r}"
+        successful_body(self._call(MessageType.REQUEST, envelope, what, seconds, Deadline(seconds)), what, correlation_id)
+
+    # -- streams ---------------------------------------------------------------------------
+
+    def stream(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> Iterator[Any]:
+        """Send a stream request now and return an iterator over the reply payloads, in order.
+
+        The iterator ends at the stream's final frame. ``timeout`` bounds the whole stream
+        (the server applies the same deadline, §3.4). Leaving the loop early is fine: later
+        frames of this stream are dropped.
+
+        Raises (while iterating):
+            ActonError: an error frame's code (``STREAM_ERROR``, ``SERIALIZATION_ERROR``,
+                ``TIMEOUT``, the handler's code ...), a refusal of the whole stream such as
+                ``RATE_LIMITED`` / ``SHUTTING_DOWN``, ``TIMEOUT``, ``CONNECTION_CLOSED``.
+        """
+        seconds = self._seconds(timeout)
+        correlation_id = new_correlation_id("str")
+        envelope = request_envelope(
+            correlation_id, target, message_type, payload,
+            expects_stream=True, timeout_ms=timeout_to_ms(seconds),
+        )
+        self._router.open(correlation_id)
+        try:
+            self._write(MessageType.REQUEST, envelope)
+        except BaseException:
+            self._router.forget(correlation_id)
+            raise
+        what = f"the stream of {message_type} from {target!r}"
+        return self._stream_payloads(correlation_id, what, seconds)
+
+    def _stream_payloads(self, correlation_id: str, what: str, seconds: Optional[float]) -> Iterator[Any]:
+        deadline = server_deadline(seconds)
+        try:
+            while True:
+                finished, payload = stream_step(self._wait(correlation_id, deadline, what, seconds), what, correlation_id)
+                if finished:
+                    return
+                yield payload
+        finally:
+            self._router.forget(correlation_id)
+
+    # -- push subscriptions ----------------------------------------------------------------
+
+    def subscribe(self, types: Union[str, Iterable[str]], timeout: Optional[float] = None) -> List[str]:
+        """Subscribe this connection to broadcasts of ``types`` (a name or a list of names).
+
+        Returns the connection's full ``subscribed_types`` after the change (any order).
+        Names are not checked by the server: a name nobody broadcasts simply never fires.
+        Read the pushes with :meth:`notifications`.
+
+        Raises:
+            ActonError: ``REQUEST_FAILED`` when the server rejects the body, ``TIMEOUT``,
+                ``CONNECTION_CLOSED``.
+        """
+        return self._subscription(MessageType.SUBSCRIBE, "sub", types, timeout)
+
+    def unsubscribe(self, types: Union[str, Iterable[str]] = (), timeout: Optional[float] = None) -> List[str]:
+        """Remove ``types`` from this connection's subscriptions; an empty list removes all
+        (§2.5). Returns the remaining ``subscribed_types``. Raises like :meth:`subscribe`."""
+        return self._subscription(MessageType.UNSUBSCRIBE, "unsub", types, timeout)
+
+    def _subscription(self, message_type: MessageType, prefix: str, types: Any, timeout: Optional[float]) -> List[str]:
+        seconds = self._seconds(timeout)
+        correlation_id = new_correlation_id(prefix)
+        body = subscription_body(correlation_id, types)
+        what = f"the {message_type.name.lower()} response"
+        answer = self._call(message_type, body, what, seconds, Deadline(seconds))
+        return list(successful_body(answer, what, correlation_id).get("subscribed_types") or [])
+
+    def notifications(self, timeout: Optional[float] = None) -> Iterator[Dict[str, Any]]:
+        """Iterate over push notifications, oldest first, including those that arrived while
+        other calls were waiting.
+
+        Each item is the push as sent: ``notification_id``, ``message_type``, ``payload``,
+        ``timestamp_ms`` (Unix ms), and ``source_actor`` when the server names it (§2.6).
+        ``timeout``: seconds to wait for each next notification; when none comes in time the
+        iteration ends (``None``: wait forever).
+
+        Raises (while iterating):
+            ActonError: ``CONNECTION_CLOSED`` when the connection drops.
+        """
+        self.connect()
+        return self._push_items(timeout)
+
+    def _push_items(self, timeout: Optional[float]) -> Iterator[Dict[str, Any]]:
+        while True:
+            deadline = Deadline(timeout)
+            push = self._router.take_push()
+            while push is None:
+                if not self._pump(deadline):
+                    return
+                push = self._router.take_push()
+            yield push
+
+    # -- discovery and liveness --------------------------------------------------------------
+
+    def discover(self, include_actors: bool = True, include_message_types: bool = True, timeout: Optional[float] = None) -> Dict[str, Any]:
+        """Ask the server what it offers (§2.7).
+
+        Returns the discovery response: ``protocol_version`` (with ``capabilities``),
+        ``actors`` (``[{"name", "ern", ...}]``, when ``include_actors``), ``message_types``
+        (when ``include_message_types``), and ``schemas`` when the server sends them (§0 D7).
+
+        Raises:
+            ActonError: ``REQUEST_FAILED``, ``TIMEOUT``, ``CONNECTION_CLOSED``.
+        """
+        seconds = self._seconds(timeout)
+        correlation_id = new_correlation_id("disc")
+        body = discover_body(correlation_id, include_actors, include_message_types)
+        answer = self._call(MessageType.DISCOVER, body, "the discovery response", seconds, Deadline(seconds))
+        return successful_body(answer, "the discovery response", correlation_id)
+
+    def heartbeat(self, timeout: Optional[float] = None) -> float:
+        """Send a heartbeat and return the round-trip time in seconds.
+
+        Raises:
+            ActonError: ``TIMEOUT``, ``CONNECTION_CLOSED``.
+        """
+        seconds = self._seconds(timeout)
+        deadline = Deadline(seconds)
+        self._heartbeats_sent += 1
+        wanted = self._heartbeats_sent
+        started = time.monotonic()
+        # Heartbeat bodies are ignored by the server (§2.4); send none.
+        self._write_frame(encode_frame(MessageType.HEARTBEAT, Format.JSON, b""))
+        while self._router.heartbeats_received < wanted:
+            if not self._pump(deadline):
+                raise timeout_error("the heartbeat reply", seconds)
+        return time.monotonic() - started
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _seconds(self, timeout: Optional[float]) -> Optional[float]:
+        return self.timeout if timeout is None else check_timeout(timeout)
+
+    def _call(self, message_type: int, body: Dict[str, Any], what: str, seconds: Optional[float], deadline: Deadline) -> Answer:
+        correlation_id = body["correlation_id"]
+        self._router.open(correlation_id)
+        try:
+            self._write(message_type, body)
+            return self._wait(correlation_id, deadline, what, seconds)
+        finally:
+            self._router.forget(correlation_id)
+
+    def _wait(self, correlation_id: str, deadline: Deadline, what: str, seconds: Optional[float]) -> Answer:
+        while True:
+            answer = self._router.take(correlation_id)
+            if answer is not None:
+                return answer
+            if not self._pump(deadline):
+                raise timeout_error(what, seconds, correlation_id)
+
+    def _write(self, message_type: int, body: Dict[str, Any]) -> None:
+        self._write_frame(encode_frame(message_type, self.format, encode_body(body, self.format)))
+
+    def _write_frame(self, frame: bytes) -> None:
+        sock = self._connected_socket()
+        try:
+            sock.settimeout(self.timeout)
+            sock.sendall(frame)
+        except OSError as exc:
+            # A partial write leaves the byte stream unusable, so any failure ends the connection.
+            raise self._fail(closed_error(self.socket_path, exc)) from exc
+
+    def _pump(self, deadline: Deadline) -> bool:
+        """Read once and route what arrived. False when the deadline passed first."""
+        sock = self._connected_socket()
+        remaining = deadline.remaining()
+        if remaining is not None and remaining <= 0:
+            return False
+        try:
+            sock.settimeout(remaining)
+            data = sock.recv(RECV_SIZE)
+        except TimeoutError:
+            return False
+        except OSError as exc:
+            raise self._fail(closed_error(self.socket_path, exc)) from exc
+        if not data:
+            raise self._fail(closed_error(self.socket_path))
+        try:
+            for frame in self._frames.feed(data):
+                self._router.route(frame)
+        except ActonError as exc:
+            raise self._fail(exc) from None
+        if self._router.failure is not None:
+            # A refusal / protocol-error frame (§5.2, §0 D3): the server closes right after.
+            # Answers filed before it are still handed out; the next read raises the error.
+            self._fail(self._router.failure)
+        return True
+
+    def _connected_socket(self) -> socket.socket:
+        self.connect()
+        assert self._sock is not None
+        return self._sock
+
+    def _fail(self, error: ActonError) -> ActonError:
+        """Record ``error`` (the first one wins), drop the socket, return what to raise."""
+        self._router.fail(error)
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        assert self._router.failure is not None
+        return self._router.failure.clone()
+
