@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { MetadataKeys } from './metadata-keys';
+import { defaultActorName } from './default-actor-name';
+
+/** Default bound of an actor's queued (not yet running) messages. */
+export const DEFAULT_MAILBOX_CAPACITY = 1024;
+
+/** What `@Actor({...})` accepts; every key is optional. */
+export interface ActorOptions {
+  /** Registered (and, when exposed, IPC) name. Default: see `defaultActorName`. */
+  readonly name?: string;
+  /** Callable from other processes through the IPC listener; default `true`. */
+  readonly expose?: boolean;
+  /** Queued messages before deliveries fail with `TARGET_BUSY`; positive integer, default 1024. */
+  readonly mailboxCapacity?: number;
+}
+
+/** `ActorOptions` with every default applied. */
+export interface ResolvedActorOptions {
+  readonly name: string;
+  readonly expose: boolean;
+  readonly mailboxCapacity: number;
+}
+
+/**
+ * Validates and completes `@Actor` options for `target`.
+ * @throws Error naming the class when `name` is empty or `mailboxCapacity` is not a positive integer
+ */
+export function resolveActorOptions(target: Function, options: ActorOptions): ResolvedActorOptions {
+  const name = options.name ?? defaultActorName(target.name);
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new Error(`@Actor on ${target.name}: name must be a non-empty string (got ${JSON.stringify(name)})`);
+  }
+  const mailboxCapacity = options.mailboxCapacity ?? DEFAULT_MAILBOX_CAPACITY;
+  if (!Number.isSafeInteger(mailboxCapacity) || mailboxCapacity < 1) {
+    throw new Error(`@Actor on ${target.name}: mailboxCapacity must be a positive integer (got ${String(mailboxCapacity)})`);
+  }
+  return { name, expose: options.expose ?? true, mailboxCapacity };
+}
+
+/** Stores the resolved `@Actor` options on the class. */
+export function defineActor(target: Function, options: ResolvedActorOptions): void {
+  Reflect.defineMetadata(MetadataKeys.ACTOR, options, target);
+}
+
+/** The `@Actor` options declared on exactly this class, or `undefined` when it has none. */
+export function actorOptionsOf(target: Function): ResolvedActorOptions | undefined {
+  return Reflect.getOwnMetadata(MetadataKeys.ACTOR, target) as ResolvedActorOptions | undefined;
+}

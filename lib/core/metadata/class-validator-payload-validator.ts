@@ -1,0 +1,112 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, validate, validateSync, ValidationError, ValidatorOptions } from 'class-validator';
+import { ActorError } from '../errors/actor-error';
+import { ErrorCode } from '../errors/error-code';
+import { MessageDefinition } from './message-definition';
+import { nestedTypeOf } from './nested-type';
+import { PayloadValidator, ValidationOptions } from './payload-validator';
+import { formatValidationErrors } from './validation-error-format';
+
+/** What is known about validating one class, computed once. */
+interface ValidationPlan {
+  /** The class (or a base class) declares class-validator constraints. */
+  readonly constrained: boolean;
+  /** Some constraint (possibly of a nested class) is asynchronous: validation needs `validate()`. */
+  readonly async: boolean;
+}
+
+/**
+ * The default `PayloadValidator`: class-transformer's `plainToInstance` (honouring `@Type` for
+ * nested classes), then class-validator.
+ *
+ * - Classes without any class-validator decorator are not validated (nothing is declared, so
+ *   nothing would be checked and whitelisting would strip every property); their payloads are
+ *   only turned into instances.
+ * - `validateSync` is used unless the class has asynchronous constraints, so the hot path
+ *   creates no Promise.
+ * - A payload that is not a JSON object fails with a detail naming the class and what was sent;
+ *   `null`/absent payloads are accepted only for classes with no constraints (unit messages).
+ */
+export class ClassValidatorPayloadValidator implements PayloadValidator {
+  private readonly plans = new WeakMap<Function, ValidationPlan>();
+  private readonly validatorOptions: ValidatorOptions;
+
+  /** @param options `whitelist` (default true) and `forbidNonWhitelisted` (default false) */
+  constructor(options: ValidationOptions = {}) {
+    this.validatorOptions = {
+      whitelist: options.whitelist ?? true,
+      forbidNonWhitelisted: options.forbidNonWhitelisted ?? false,
+      forbidUnknownValues: false,
+      validationError: { target: false, value: false },
+    };
+  }
+
+  /** @inheritdoc */
+  decode<T>(definition: MessageDefinition<T>, payload: unknown): T | Promise<T> {
+    const plan = this.planOf(definition.type);
+    if (payload === null || payload === undefined) {
+      if (plan.constrained) throw notAnObject(definition, payload);
+      return new definition.type();
+    }
+    if (typeof payload !== 'object' || Array.isArray(payload)) throw notAnObject(definition, payload);
+    const instance = plainToInstance(definition.type, payload as object) as T;
+    if (!plan.constrained) return instance;
+    if (plan.async) return this.validateAsync(instance as object).then(() => instance);
+    this.validateNow(instance as object);
+    return instance;
+  }
+
+  /** @inheritdoc */
+  check<T>(definition: MessageDefinition<T>, message: T): void | Promise<void> {
+    const plan = this.planOf(definition.type);
+    if (!plan.constrained) return;
+    if (plan.async) return this.validateAsync(message as object);
+    this.validateNow(message as object);
+  }
+
+  private validateNow(instance: object): void {
+    const errors = validateSync(instance, this.validatorOptions);
+    if (errors.length > 0) throw invalid(errors);
+  }
+
+  private async validateAsync(instance: object): Promise<void> {
+    const errors = await validate(instance, this.validatorOptions);
+    if (errors.length > 0) throw invalid(errors);
+  }
+
+  private planOf(type: Function): ValidationPlan {
+    let plan = this.plans.get(type);
+    if (!plan) {
+      plan = { constrained: constraintsOf(type).length > 0, async: hasAsyncConstraints(type, new Set()) };
+      this.plans.set(type, plan);
+    }
+    return plan;
+  }
+}
+
+function constraintsOf(type: Function) {
+  return getMetadataStorage().getTargetValidationMetadatas(type, '', true, false);
+}
+
+function hasAsyncConstraints(type: Function, seen: Set<Function>): boolean {
+  if (seen.has(type)) return false;
+  seen.add(type);
+  const storage = getMetadataStorage();
+  return constraintsOf(type).some((metadata) => {
+    if (metadata.type === 'nestedValidation') {
+      const nested = nestedTypeOf(type, metadata.propertyName);
+      return nested !== undefined && hasAsyncConstraints(nested, seen);
+    }
+    return metadata.constraintCls !== undefined && storage.getTargetValidatorConstraints(metadata.constraintCls).some((c) => c.async);
+  });
+}
+
+function invalid(errors: readonly ValidationError[]): ActorError {
+  return new ActorError(ErrorCode.SERIALIZATION_ERROR, formatValidationErrors(errors));
+}
+
+function notAnObject(definition: MessageDefinition, payload: unknown): ActorError {
+  const got = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : payload === undefined ? 'no payload' : `a ${typeof payload}`;
+  return new ActorError(ErrorCode.SERIALIZATION_ERROR, `payload of ${definition.name} must be a JSON object, got ${got}`);
+}

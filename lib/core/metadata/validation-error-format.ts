@@ -1,0 +1,20 @@
+import type { ValidationError } from 'class-validator';
+
+/**
+ * One line per failing constraint, `path: message (constraint)`, joined with `; `.
+ * Nested properties use dotted paths (`items.0.name: name must be a string (isString)`).
+ * @example `a: a must be an integer number (isInt); b: b should not be empty (isNotEmpty)`
+ */
+export function formatValidationErrors(errors: readonly ValidationError[]): string {
+  const lines: string[] = [];
+  for (const error of errors) collect(error, '', lines);
+  return lines.join('; ');
+}
+
+function collect(error: ValidationError, parent: string, lines: string[]): void {
+  const path = parent ? `${parent}.${error.property}` : error.property;
+  for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+    lines.push(`${path}: ${message} (${constraint})`);
+  }
+  for (const child of error.children ?? []) collect(child, path, lines);
+}

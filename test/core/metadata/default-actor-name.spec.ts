@@ -1,0 +1,14 @@
+import { defaultActorName } from '../../../lib/core/metadata/default-actor-name';
+
+describe('defaultActorName', () => {
+  it.each([
+    ['PriceFeedActor', 'price_feed'],
+    ['Calculator', 'calculator'],
+    ['KvStoreActor', 'kv_store'],
+    ['HTTPGatewayActor', 'http_gateway'],
+    ['Orders2Actor', 'orders2'],
+    ['Actor', 'actor'],
+  ])('%s → %s', (className, expected) => {
+    expect(defaultActorName(className)).toBe(expected);
+  });
+});
