@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections import deque
 from typing import Any, AsyncIterator, Deque, Dict, Iterable, List, Optional, Union
@@ -18,6 +19,7 @@ from .frame_reader import FrameReader
 from .frame_router import Answer, FrameRouter
 from .ids import new_correlation_id
 from .payload_codec import encode_body, resolve_format
+from .salvage import salvage_unread_frames
 from .socket_path import resolve_socket_path
 from .wire import Format, MessageType
 
@@ -52,6 +54,7 @@ class AsyncActonClient:
         self.format: Format = resolve_format(format)
         self._reader_task: Optional[asyncio.Task[None]] = None
         self._writer: Optional[asyncio.StreamWriter] = None
+        self._sock: Optional[socket.socket] = None
         self._connect_lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()
         self._wakeup = asyncio.Event()
@@ -77,13 +80,21 @@ class AsyncActonClient:
         async with self._connect_lock:
             self._raise_if_failed()
             if self._writer is None:
-                try:
-                    reader, writer = await asyncio.wait_for(asyncio.open_unix_connection(self.socket_path), self.timeout)
-                except (OSError, asyncio.TimeoutError) as exc:
-                    raise connect_error(self._resolved, exc if isinstance(exc, OSError) else OSError("connect timed out")) from exc
-                self._writer = writer
+                sock = await self._open_socket()
+                reader, writer = await asyncio.open_unix_connection(sock=sock)
+                self._sock, self._writer = sock, writer
                 self._reader_task = asyncio.create_task(self._read_loop(reader), name=f"acton-client-reader {self.socket_path}")
         return self
+
+    async def _open_socket(self) -> socket.socket:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        try:
+            await asyncio.wait_for(asyncio.get_running_loop().sock_connect(sock, self.socket_path), self.timeout)
+        except (OSError, asyncio.TimeoutError) as exc:
+            sock.close()
+            raise connect_error(self._resolved, exc if isinstance(exc, OSError) else OSError("connect timed out")) from exc
+        return sock
 
     async def close(self) -> None:
         """Close the connection; pending calls raise ``CONNECTION_CLOSED``. Idempotent."""
@@ -93,7 +104,7 @@ class AsyncActonClient:
         if task is not None:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-        writer, self._writer = self._writer, None
+        writer, self._writer, self._sock = self._writer, None, None
         if writer is not None:
             writer.close()
             try:
@@ -210,8 +221,10 @@ class AsyncActonClient:
     async def notifications(self, timeout: Optional[float] = None) -> AsyncIterator[Dict[str, Any]]:
         """Async iterator over push notifications (``async for``), oldest first; ends when
         none arrives within ``timeout`` seconds (``None``: never). Items as in
-        :meth:`ActonClient.notifications`. Raises ``CONNECTION_CLOSED`` when the connection drops."""
-        await self.connect()
+        :meth:`ActonClient.notifications`. Raises ``CONNECTION_CLOSED`` when the connection drops
+        (after the pushes that arrived before it)."""
+        if self._router.failure is None:
+            await self.connect()
         while True:
             deadline = Deadline(timeout)
             push = self._router.take_push()
@@ -299,6 +312,10 @@ class AsyncActonClient:
             try:
                 # One buffer per frame, written under the lock: frames never interleave (§3.5).
                 writer.write(frame)
+                if writer.transport.is_closing() and self._sock is not None:
+                    # The write failed at once (EPIPE). The transport stops reading now, but the
+                    # socket stays open until the loop's next turn: read what is still buffered.
+                    salvage_unread_frames(self._sock, self._frames, self._router)
                 await asyncio.wait_for(writer.drain(), self.timeout)
             except (OSError, asyncio.TimeoutError) as exc:
                 # A partial write leaves the byte stream unusable, so any failure ends the connection.

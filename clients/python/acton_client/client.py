@@ -18,6 +18,7 @@ from .frame_reader import FrameReader
 from .frame_router import Answer, FrameRouter
 from .ids import new_correlation_id
 from .payload_codec import encode_body, resolve_format
+from .salvage import salvage_unread_frames
 from .socket_path import resolve_socket_path
 from .wire import Format, MessageType
 
@@ -265,9 +266,11 @@ class ActonClient:
         iteration ends (``None``: wait forever).
 
         Raises (while iterating):
-            ActonError: ``CONNECTION_CLOSED`` when the connection drops.
+            ActonError: ``CONNECTION_CLOSED`` when the connection drops (after the pushes that
+                arrived before it).
         """
-        self.connect()
+        if self._router.failure is None:
+            self.connect()
         return self._push_items(timeout)
 
     def _push_items(self, timeout: Optional[float]) -> Iterator[Dict[str, Any]]:
@@ -348,6 +351,7 @@ class ActonClient:
             sock.sendall(frame)
         except OSError as exc:
             # A partial write leaves the byte stream unusable, so any failure ends the connection.
+            salvage_unread_frames(sock, self._frames, self._router)
             raise self._fail(closed_error(self.socket_path, exc)) from exc
 
     def _pump(self, deadline: Deadline) -> bool:
