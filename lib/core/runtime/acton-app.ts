@@ -1,0 +1,359 @@
+import { Observable } from 'rxjs';
+import { ActorError } from '../errors/actor-error';
+import { ErrorCode } from '../errors/error-code';
+import { ErrorMessages } from '../errors/error-messages';
+import { MessageDefinition } from '../metadata/message-definition';
+import { MessageRegistry } from '../metadata/message-registry';
+import { ActorPlan, planActor } from './actor-plan';
+import { ActorRef } from './actor-ref';
+import { ActorSystem } from './actor-system';
+import { AppExtension } from './app-extension';
+import { AppExtensions } from './app-extensions';
+import { AskRequest } from './ask-request';
+import { Broker } from './broker';
+import { Injector } from './injector';
+import { Lifecycle, withinTime } from './lifecycle';
+import { nextLocalCorrelationId } from './local-correlation-id';
+import { Logger } from './logger';
+import { LOCAL_PEER } from './message-context';
+import { InjectionToken, Type } from './provider';
+import { StreamRequest } from './stream-request';
+
+/** Default `ask` timeout: the protocol's default `response_timeout_ms` (PROTOCOL.md §2.2). */
+export const DEFAULT_ASK_TIMEOUT_MS = 30_000;
+/** Default `close` timeout: the protocol's default `drain_timeout_ms` (PROTOCOL.md §5.5). */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+
+/** Whom to send to: an actor's name, its class (the module's instance) or a ref. */
+export type ActorTarget = string | Type | ActorRef;
+
+/** Options of `app.ask`. */
+export interface AskOptions {
+  /** Milliseconds to wait for the first reply, counted from the enqueue; default 30000. */
+  readonly timeoutMs?: number;
+}
+
+/** Options of `app.stream`. */
+export interface StreamOptions {
+  /** Deadline in milliseconds for the whole stream; default: none. */
+  readonly timeoutMs?: number;
+}
+
+/** Options of `app.close`. */
+export interface CloseOptions {
+  /** Bound, in milliseconds, for each shutdown phase (extension drain, in-flight handlers, each onStop); default 5000. */
+  readonly timeoutMs?: number;
+}
+
+/** Options of `app.spawn`. */
+export interface SpawnOptions {
+  /** Override the class's `@Actor({ expose })` for this instance. */
+  readonly expose?: boolean;
+}
+
+/** One actor of the app, as listed by `app.actors()`. */
+export interface ActorEntry {
+  readonly name: string;
+  readonly ref: ActorRef;
+  /** Served by the IPC listener (`@Actor({ expose })`, default true). */
+  readonly expose: boolean;
+}
+
+/** `running` → `closing` (during `close()`) → `closed`. */
+export type AppState = 'running' | 'closing' | 'closed';
+
+/** @internal what `ActonApp` is built from (see `buildApp`) */
+export interface AppInternals {
+  readonly injector: Injector;
+  readonly system: ActorSystem;
+  readonly registry: MessageRegistry;
+  readonly broker: Broker;
+  readonly logger: Logger;
+  readonly lifecycle: Lifecycle;
+  /** Validate messages passed to ask/tell/stream with the registry's validator. */
+  readonly validateInProcess: boolean;
+}
+
+/**
+ * A running acton-ts application (what `bootstrap()` resolves to; injectable into actors and
+ * providers). Sends messages to actors in-process, spawns actors, and closes gracefully.
+ */
+export class ActonApp {
+  private extensionList: AppExtension[] = [];
+  private closing?: Promise<void>;
+  private appState: AppState = 'running';
+  private readonly closeHooks: (() => void)[] = [];
+
+  /** @internal use `bootstrap()` or `createTestingApp()` */
+  constructor(private readonly internals: AppInternals) {}
+
+  /** The app-wide `Broker` (broadcasts from it carry no `sourceActor`). */
+  get broker(): Broker {
+    return this.internals.broker;
+  }
+
+  /** The app's message types (wire name ↔ class ↔ reply). */
+  get registry(): MessageRegistry {
+    return this.internals.registry;
+  }
+
+  /** The logger the app and its extensions write to. */
+  get logger(): Logger {
+    return this.internals.logger;
+  }
+
+  /** Lifecycle state. */
+  get state(): AppState {
+    return this.appState;
+  }
+
+  /** The IPC listener when `IpcModule` is imported (typed by `lib/ipc`), else `undefined`. */
+  get listener(): AppExtensions extends { ipc: infer L } ? L | undefined : unknown {
+    return this.extension('ipc') as never;
+  }
+
+  /**
+   * The singleton provided under `token` (a provider, an actor instance, `Broker`, `ActonApp`).
+   * @throws Error naming the token when nothing provides it
+   */
+  get<T>(token: InjectionToken<T>): T {
+    return this.internals.injector.resolve(token);
+  }
+
+  /**
+   * Sends `message` and resolves with the first reply (request-response).
+   *
+   * Rejects with `ActorError`: `ACTOR_NOT_FOUND` (unknown target), `UNKNOWN_MESSAGE_TYPE`
+   * (not a `@Message` instance, or the actor has no handler for it), `SERIALIZATION_ERROR`
+   * (validation failed, listing the fields), `TARGET_BUSY` (mailbox full), `SHUTTING_DOWN`
+   * (closing), `TIMEOUT` ("Request timed out after <ms> ms waiting for response"; the handler's
+   * `ctx.signal` is aborted), `IO_ERROR` ("I/O error: Response channel closed without receiving
+   * a response") when the handler finished without replying. A handler's own error rejects the
+   * Promise as it was thrown.
+   *
+   * @typeParam R the reply type (not checked at run time)
+   */
+  ask<R = any>(target: ActorTarget, message: object, options: AskOptions = {}): Promise<R> {
+    try {
+      const timeoutMs = checkedTimeout(options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, 'ask');
+      const { ref, definition } = this.route(target, message);
+      const send = (): Promise<R> => {
+        const request = new AskRequest(message, definition.name, timeoutMs);
+        ref.deliver(request);
+        request.startTimer();
+        return request.promise as Promise<R>;
+      };
+      const checked = this.check(definition, message);
+      return checked ? checked.then(send) : send();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Sends `message` without waiting for anything (fire-and-forget). Replies are discarded; a
+   * failing handler is logged.
+   * @throws ActorError synchronously for the enqueue failures listed at `ask` (never `TIMEOUT` /
+   *   `IO_ERROR` no-reply)
+   */
+  tell(target: ActorTarget, message: object): void {
+    const { ref, definition } = this.route(target, message);
+    const deliver = (): void =>
+      ref.deliver({ message, wireName: definition.name, correlationId: nextLocalCorrelationId(), peer: LOCAL_PEER });
+    const checked = this.check(definition, message);
+    if (!checked) return deliver();
+    checked.then(deliver).catch((err: unknown) => this.logger.error(`tell(${definition.name}) to '${ref.name}' failed: ${String(err)}`, err));
+  }
+
+  /**
+   * Sends `message` as a stream request: each reply is one value, then completion (or the
+   * handler's error). Cold: the message is sent on subscribe. Unsubscribing aborts the handler's
+   * `ctx.signal` and stops a returned AsyncIterable (its `finally` runs) or Observable (its
+   * teardown runs). Errors as for `ask`; with `timeoutMs`, `TIMEOUT` "Stream timed out after <ms> ms".
+   */
+  stream<T = any>(target: ActorTarget, message: object, options: StreamOptions = {}): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      let request: StreamRequest | undefined;
+      let unsubscribed = false;
+      const start = (ref: ActorRef, wireName: string): void => {
+        if (unsubscribed) return;
+        request = new StreamRequest(message, wireName, subscriber as never, options.timeoutMs);
+        ref.deliver(request);
+        request.startTimer();
+      };
+      try {
+        if (options.timeoutMs !== undefined) checkedTimeout(options.timeoutMs, 'stream');
+        const { ref, definition } = this.route(target, message);
+        const checked = this.check(definition, message);
+        if (checked) checked.then(() => start(ref, definition.name)).catch((err: unknown) => subscriber.error(err));
+        else start(ref, definition.name);
+      } catch (err) {
+        subscriber.error(err);
+      }
+      return () => {
+        unsubscribed = true;
+        request?.cancel();
+      };
+    });
+  }
+
+  /**
+   * Starts another instance of an actor class under `name`: its own state and mailbox, built by
+   * the injector (with a `Broker` bound to `name`), `onStart` called. It is listed by `actors()`;
+   * an IPC listener that is already running serves it once `listener.expose(name, ref)` is called.
+   * @throws (rejects) Error when the name is taken, the class is not an `@Actor`, a message
+   *   name clashes, or its `onStart` fails (then it is removed again)
+   */
+  async spawn(type: Type, name: string, options: SpawnOptions = {}): Promise<ActorRef> {
+    this.assertRunning();
+    const declared = planActor(type, name);
+    const plan: ActorPlan = options.expose === undefined ? declared : { ...declared, options: { ...declared.options, expose: options.expose } };
+    const holder = this.internals.system.byNameOf(name);
+    if (holder) throw new Error(`Cannot spawn ${type.name} as '${name}': the name is taken by ${holder.actorClass.name}; choose another name`);
+    for (const handler of plan.handlers) this.registry.register(handler.definition);
+    const ref = this.internals.system.create(plan, this.internals.injector);
+    const member = this.internals.lifecycle.add(ref.instance, `actor '${name}' (${type.name})`);
+    try {
+      await this.internals.lifecycle.start(member);
+    } catch (err) {
+      this.internals.system.remove(ref);
+      ref.stop(new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
+      throw err;
+    }
+    return ref;
+  }
+
+  /** Every actor (module singletons and spawned ones) with its exposure flag. */
+  actors(): readonly ActorEntry[] {
+    return this.internals.system.all().map((ref) => ({ name: ref.name, ref, expose: ref.expose }));
+  }
+
+  /** The actor registered under `name`, if any. */
+  actorRef(name: string): ActorRef | undefined {
+    return this.internals.system.byNameOf(name);
+  }
+
+  /** The extension of that kind contributed by an imported dynamic module (e.g. `'ipc'`). */
+  extension<K extends keyof AppExtensions>(kind: K): AppExtensions[K] | undefined;
+  extension<T = unknown>(kind: string): T | undefined;
+  extension(kind: string): unknown {
+    return this.extensionList.find((extension) => extension.kind === kind);
+  }
+
+  /**
+   * Closes gracefully; idempotent (every call returns the same Promise). Order: extensions
+   * drain (the IPC listener answers new requests `SHUTTING_DOWN` and finishes in-flight ones) →
+   * mailboxes stop accepting (`SHUTTING_DOWN` "Server is shutting down") → queued and running
+   * handlers and streams finish, at most `timeoutMs` → leftovers end with `SHUTTING_DOWN` →
+   * `onStop` in reverse start order → extensions stop. Never rejects: failures are logged.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+    return this.closing;
+  }
+
+  /**
+   * @internal a failed start: without draining, stops the actors that started (reverse order)
+   * and calls every extension's `stop()`; later `close()` calls return the same Promise
+   */
+  abortStartup(timeoutMs: number): Promise<void> {
+    this.closing ??= (async () => {
+      this.appState = 'closing';
+      const { system, lifecycle, logger } = this.internals;
+      for (const hook of this.closeHooks.splice(0)) this.safely(hook, 'a close hook');
+      system.drainAll();
+      system.stopAll(new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN));
+      await lifecycle.stopAll(logger, timeoutMs);
+      for (const extension of [...this.extensionList].reverse()) await this.bounded(() => extension.stop(), `stopping extension '${extension.kind}'`, timeoutMs);
+      this.appState = 'closed';
+    })();
+    return this.closing;
+  }
+
+  /** @internal set by the builder */
+  attachExtensions(extensions: readonly AppExtension[]): void {
+    this.extensionList = [...extensions];
+  }
+
+  /** @internal the extensions, in start order */
+  get extensions(): readonly AppExtension[] {
+    return this.extensionList;
+  }
+
+  /** @internal called once when `close()` starts (e.g. to remove signal handlers) */
+  onClose(hook: () => void): void {
+    this.closeHooks.push(hook);
+  }
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    this.appState = 'closing';
+    const { system, lifecycle, logger } = this.internals;
+    for (const hook of this.closeHooks.splice(0)) this.safely(hook, 'a close hook');
+    for (const extension of this.extensionList) await this.bounded(() => extension.drain(timeoutMs), `draining extension '${extension.kind}'`, timeoutMs);
+    system.drainAll();
+    const drained = await withinTime(system.whenIdle(), timeoutMs);
+    if (!drained) logger.warn(`close(): actors still had work after ${timeoutMs} ms; ending their queued messages and streams with SHUTTING_DOWN`);
+    system.stopAll(new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN));
+    await lifecycle.stopAll(logger, timeoutMs);
+    for (const extension of [...this.extensionList].reverse()) await this.bounded(() => extension.stop(), `stopping extension '${extension.kind}'`, timeoutMs);
+    this.appState = 'closed';
+  }
+
+  private async bounded(work: () => Promise<void>, what: string, timeoutMs: number): Promise<void> {
+    try {
+      if (!(await withinTime(Promise.resolve().then(work), timeoutMs))) this.logger.warn(`close(): ${what} took longer than ${timeoutMs} ms; continuing`);
+    } catch (err) {
+      this.logger.error(`close(): ${what} failed: ${err instanceof Error ? err.message : String(err)}`, err);
+    }
+  }
+
+  private safely(hook: () => void, what: string): void {
+    try {
+      hook();
+    } catch (err) {
+      this.logger.error(`${what} failed`, err);
+    }
+  }
+
+  private assertRunning(): void {
+    if (this.appState !== 'running') throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
+  }
+
+  private route(target: ActorTarget, message: object): { ref: ActorRef; definition: MessageDefinition } {
+    this.assertRunning();
+    const ref = this.resolveTarget(target);
+    if (message === null || typeof message !== 'object') {
+      throw new ActorError(ErrorCode.UNKNOWN_MESSAGE_TYPE, `Cannot send ${String(message)}: pass an instance of a @Message class`);
+    }
+    const definition = this.registry.definitionOf(message);
+    if (!definition) throw new ActorError(ErrorCode.UNKNOWN_MESSAGE_TYPE, `Cannot send: ${this.registry.unregisteredReason(message.constructor)}`);
+    return { ref, definition };
+  }
+
+  private resolveTarget(target: ActorTarget): ActorRef {
+    if (typeof target === 'string') {
+      const ref = this.internals.system.byNameOf(target);
+      if (!ref) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, ErrorMessages.actorNotFound(target));
+      return ref;
+    }
+    if (typeof target === 'function') {
+      const ref = this.internals.system.byClassOf(target);
+      if (!ref) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `${ErrorMessages.actorNotFound(target.name)} (no actor of class ${target.name} in this app: list it in a module's actors or spawn it)`);
+      return ref;
+    }
+    if (target && typeof (target as ActorRef).deliver === 'function') return target as ActorRef;
+    throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Invalid target ${String(target)}: use an actor name, an @Actor class or an ActorRef`);
+  }
+
+  private check(definition: MessageDefinition, message: object): Promise<void> | undefined {
+    if (!this.internals.validateInProcess) return undefined;
+    return this.registry.check(definition, message) ?? undefined;
+  }
+}
+
+function checkedTimeout(timeoutMs: number, method: string): number {
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    throw new RangeError(`Invalid ${method}() timeoutMs ${String(timeoutMs)}: use a finite number of milliseconds >= 0`);
+  }
+  return timeoutMs;
+}

@@ -1,0 +1,93 @@
+import { Delivery } from './delivery';
+import { LOCAL_PEER, MessageContext, NEVER_ABORTED } from './message-context';
+import { PeerInfo } from './peer-info';
+
+/** Stops a running stream; with a `reason` the sink gets `error(reason)`, else `complete()`. */
+export type StreamCanceller = (reason?: unknown) => void;
+
+/** What a dispatch needs from its actor. */
+export interface DispatchHost {
+  /** Reports a failure nobody is waiting for (a fire-and-forget handler threw). */
+  reportUnhandled(err: unknown, delivery: Delivery): void;
+  /** Registers a stream drained outside the lock, so shutdown can wait for or cancel it. */
+  addStream(cancel: StreamCanceller): void;
+  removeStream(cancel: StreamCanceller): void;
+}
+
+/**
+ * One delivered message being handled: the handler's `MessageContext` and the guard that
+ * reports to the delivery's `ReplySink` in order and ends it exactly once (`complete` or
+ * `error`), whatever the handler does.
+ */
+export class Dispatch implements MessageContext {
+  private finished = false;
+
+  constructor(
+    private readonly delivery: Delivery,
+    private readonly host: DispatchHost,
+  ) {}
+
+  get correlationId(): string {
+    return this.delivery.correlationId;
+  }
+
+  get signal(): AbortSignal {
+    return this.delivery.signal ?? NEVER_ABORTED;
+  }
+
+  get deadline(): number | undefined {
+    return this.delivery.deadline;
+  }
+
+  get peer(): PeerInfo {
+    return this.delivery.peer ?? LOCAL_PEER;
+  }
+
+  /** True once `complete` or `fail` ran. */
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  reply(value: unknown): void {
+    if (!this.finished) void this.delivery.sink?.next(value);
+  }
+
+  /** One reply; returns the sink's backpressure Promise, if any. Ignored once finished. */
+  emit(value: unknown): void | Promise<void> {
+    if (this.finished) return;
+    return this.delivery.sink?.next(value);
+  }
+
+  /** Ends the reply sequence normally (no-op when already ended). */
+  complete(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.delivery.sink?.complete();
+  }
+
+  /** Ends the reply sequence with an error; without a sink, reports it (no-op when already ended). */
+  fail(err: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    const sink = this.delivery.sink;
+    if (sink) sink.error(err);
+    else this.host.reportUnhandled(err, this.delivery);
+  }
+
+  /**
+   * Calls `cancel()` when the delivery's signal aborts, and `cancel(reason)` when the actor
+   * shuts down; returns the function that stops watching. An already aborted signal is the
+   * caller's to check (`signal.aborted`).
+   */
+  watchCancellation(cancel: StreamCanceller): () => void {
+    const signal = this.delivery.signal;
+    const onAbort = (): void => cancel();
+    this.host.addStream(cancel);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const unwatch = (): void => {
+      this.host.removeStream(cancel);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    return unwatch;
+  }
+}

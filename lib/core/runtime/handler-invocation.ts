@@ -1,0 +1,41 @@
+import { Dispatch } from './handler-dispatch';
+import { drainAsyncIterable, drainObservable, isAsyncIterableResult, isObservableResult } from './stream-drain';
+
+/**
+ * Calls a handler and turns what it returns into replies (DESIGN §1):
+ * a value → one reply; a Promise → its value, holding the actor until it settles; an Observable
+ * or AsyncIterable → a stream drained outside the lock; `undefined` → no reply. A throw or
+ * rejection ends the dispatch with that error. No Promise is created for a synchronous handler.
+ *
+ * @returns a thenable when the actor must stay locked until it settles, else nothing
+ */
+export function invokeHandler(fn: Function, instance: object, message: object, dispatch: Dispatch): PromiseLike<void> | void {
+  let result: unknown;
+  try {
+    result = fn.call(instance, message, dispatch);
+  } catch (err) {
+    dispatch.fail(err);
+    return;
+  }
+  if (isThenable(result)) {
+    return result.then(
+      (value) => settle(value, dispatch),
+      (err: unknown) => dispatch.fail(err),
+    );
+  }
+  settle(result, dispatch);
+}
+
+function settle(value: unknown, dispatch: Dispatch): void {
+  if (value === undefined) dispatch.complete();
+  else if (isObservableResult(value)) drainObservable(value, dispatch);
+  else if (isAsyncIterableResult(value)) drainAsyncIterable(value, dispatch);
+  else {
+    dispatch.reply(value);
+    dispatch.complete();
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+}

@@ -1,0 +1,94 @@
+import { Logger } from './logger';
+import { clampTimerDelay } from './timer-delay';
+
+/** Implemented by actors and providers that must do work once the app is wired (may be async). */
+export interface OnStart {
+  /** Called once, after every dependency of this instance has started. A throw aborts the start. */
+  onStart(): void | Promise<void>;
+}
+
+/** Implemented by actors and providers that must release resources when the app closes. */
+export interface OnStop {
+  /** Called once during `app.close()`, before anything this instance depends on stops. */
+  onStop(): void | Promise<void>;
+}
+
+interface Member {
+  readonly instance: Partial<OnStart & OnStop>;
+  /** E.g. `actor 'price_feed' (PriceFeedActor)`, for logs and errors. */
+  readonly label: string;
+  started: boolean;
+}
+
+/**
+ * Starts and stops instances in dependency order. Instances are added in the order their
+ * construction finished; with constructor injection a dependency always finishes first, so
+ * that order is a valid start order and its reverse a valid stop order.
+ */
+export class Lifecycle {
+  private readonly members: Member[] = [];
+  private readonly known = new Set<unknown>();
+
+  /** Adds an instance (ignored when seen before or when it has neither hook); returns its handle. */
+  add(instance: unknown, label: string): Member | undefined {
+    if (instance === null || typeof instance !== 'object' || this.known.has(instance)) return undefined;
+    this.known.add(instance);
+    const hooks = instance as Partial<OnStart & OnStop>;
+    if (typeof hooks.onStart !== 'function' && typeof hooks.onStop !== 'function') return undefined;
+    const member: Member = { instance: hooks, label, started: false };
+    this.members.push(member);
+    return member;
+  }
+
+  /**
+   * Calls `onStart` of every member not started yet, one after the other, in order.
+   * @throws Error "onStart of <label> failed: <message>" (with `cause`) at the first failure;
+   *   the members before it stay started (stop them with `stopAll`)
+   */
+  async startAll(): Promise<void> {
+    for (const member of this.members) if (!member.started) await this.start(member);
+  }
+
+  /** Starts one member (e.g. a spawned actor); throws like `startAll`. */
+  async start(member: Member | undefined): Promise<void> {
+    if (!member || member.started) return;
+    try {
+      if (typeof member.instance.onStart === 'function') await member.instance.onStart();
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      throw new Error(`onStart of ${member.label} failed: ${text}`, { cause: err });
+    }
+    member.started = true;
+  }
+
+  /**
+   * Calls `onStop` of every started member in reverse order. A failing or hanging (longer than
+   * `timeoutMs`) `onStop` is logged and the next one runs. Never throws.
+   */
+  async stopAll(logger: Logger, timeoutMs: number): Promise<void> {
+    for (const member of [...this.members].reverse()) {
+      if (!member.started) continue;
+      member.started = false;
+      if (typeof member.instance.onStop !== 'function') continue;
+      try {
+        const finished = await withinTime(Promise.resolve(member.instance.onStop()), timeoutMs);
+        if (!finished) logger.warn(`onStop of ${member.label} did not finish within ${timeoutMs} ms; continuing shutdown without it`);
+      } catch (err) {
+        logger.error(`onStop of ${member.label} failed: ${err instanceof Error ? err.message : String(err)}`, err);
+      }
+    }
+  }
+}
+
+/** Resolves `true` when `work` settles within `timeoutMs`, `false` otherwise; rejects if it rejects in time. */
+export async function withinTime(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), clampTimerDelay(timeoutMs));
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

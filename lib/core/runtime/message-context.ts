@@ -1,0 +1,33 @@
+import { PeerInfo } from './peer-info';
+
+/**
+ * The second parameter of a handler: who asked, until when, and how to answer explicitly.
+ *
+ * @typeParam R the reply type
+ */
+export interface MessageContext<R = unknown> {
+  /** The request's correlation id (the IPC envelope's `correlation_id`, or `local-<n>` in-process). */
+  readonly correlationId: string;
+  /**
+   * Aborted when the caller goes away: the IPC client's socket closed or a write to it failed,
+   * the deadline passed, an in-process `stream()` was unsubscribed or an `ask()` timed out.
+   * Never aborted for fire-and-forget messages. Pass it to anything cancellable.
+   */
+  readonly signal: AbortSignal;
+  /** Absolute deadline in epoch milliseconds, when the caller set one. */
+  readonly deadline?: number;
+  /** The sender: `{ connectionId: 'local' }` in-process; see `PeerInfo`. */
+  readonly peer: PeerInfo;
+  /**
+   * Sends one reply now (explicit-reply style). For a request-response only the first reply
+   * counts (PROTOCOL.md §3.3); for a stream request each call is one data frame. Ignored once
+   * the handler (and its stream) has finished. Never throws.
+   */
+  reply(value: R): void;
+}
+
+/** The peer of in-process messages. */
+export const LOCAL_PEER: PeerInfo = Object.freeze({ connectionId: 'local' });
+
+/** The signal of messages whose sender gave none: never aborted. */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;

@@ -1,0 +1,52 @@
+/**
+ * acton-ts public API. Curated: add a line per symbol (no `export *`).
+ */
+import 'reflect-metadata';
+
+// Decorators
+export { Actor } from './core/decorators/actor.decorator';
+export { Inject } from './core/decorators/inject.decorator';
+export { Injectable } from './core/decorators/injectable.decorator';
+export { Message } from './core/decorators/message.decorator';
+export type { MessageOptions } from './core/decorators/message.decorator';
+export { Module } from './core/decorators/module.decorator';
+export { OnMessage } from './core/decorators/on-message.decorator';
+
+// Metadata
+export type { ActorOptions } from './core/metadata/actor-metadata';
+export { ClassValidatorPayloadValidator } from './core/metadata/class-validator-payload-validator';
+export type { OnMessageOptions } from './core/metadata/handler-metadata';
+export { jsonSchemaOf } from './core/metadata/json-schema';
+export type { JsonSchema } from './core/metadata/json-schema';
+export type { MessageDefinition } from './core/metadata/message-definition';
+export { MessageRegistry } from './core/metadata/message-registry';
+export type { DynamicModule, ModuleImport, ModuleMetadata } from './core/metadata/module-metadata';
+export type { PayloadValidator, ValidationOptions } from './core/metadata/payload-validator';
+
+// Runtime
+export { ActonApp } from './core/runtime/acton-app';
+export type { ActorEntry, ActorTarget, AppState, AskOptions, CloseOptions, SpawnOptions, StreamOptions } from './core/runtime/acton-app';
+export type { ActorRef, HandlerInfo, HandlerKind } from './core/runtime/actor-ref';
+export type { AppExtension, AppExtensionFactory } from './core/runtime/app-extension';
+export type { AppExtensions } from './core/runtime/app-extensions';
+export type { AppOptions } from './core/runtime/app-builder';
+export { bootstrap } from './core/runtime/bootstrap';
+export type { BootstrapOptions } from './core/runtime/bootstrap';
+export type { BroadcastEvent, BroadcastListener } from './core/runtime/broadcast-listener';
+export { Broker } from './core/runtime/broker';
+export type { Delivery } from './core/runtime/delivery';
+export type { OnStart, OnStop } from './core/runtime/lifecycle';
+export { ConsoleLogger, defaultLogger } from './core/runtime/logger';
+export type { Logger, LogLevel } from './core/runtime/logger';
+export type { MessageContext } from './core/runtime/message-context';
+export type { PeerInfo } from './core/runtime/peer-info';
+export type { ClassProvider, FactoryProvider, InjectionToken, Provider, Type, ValueProvider } from './core/runtime/provider';
+export type { ReplySink } from './core/runtime/reply-sink';
+
+// Errors
+export { ActorError, toActorError } from './core/errors/actor-error';
+export type { ActorErrorOptions } from './core/errors/actor-error';
+export { ErrorCode } from './core/errors/error-code';
+export { ErrorMessages } from './core/errors/error-messages';
+
+// IPC (added by lib/ipc)
