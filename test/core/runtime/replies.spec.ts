@@ -222,7 +222,9 @@ describe('replies', () => {
   it('ends a stream with TIMEOUT after its whole-stream deadline and stops the producer', async () => {
     const values: number[] = [];
     await expect(
-      new Promise((resolve, reject) => app.stream('replies', new Ticks(), { timeoutMs: 60 }).subscribe({ next: (v) => values.push(v), error: reject, complete: resolve })),
+      new Promise<void>((resolve, reject) => {
+        app.stream<number>('replies', new Ticks(), { timeoutMs: 60 }).subscribe({ next: (v) => values.push(v), error: reject, complete: resolve });
+      }),
     ).rejects.toMatchObject({ code: 'TIMEOUT', message: 'Stream timed out after 60 ms' });
     expect(values.length).toBeGreaterThan(0);
     await waitFor(() => actor.observableTeardown === 1);
