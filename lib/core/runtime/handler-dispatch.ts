@@ -49,7 +49,10 @@ export class Dispatch implements MessageContext {
   }
 
   reply(value: unknown): void {
-    if (!this.finished) void this.delivery.sink?.next(value);
+    if (this.finished) return;
+    const pending = this.delivery.sink?.next(value);
+    // Explicit replies ignore backpressure; a sink Promise that rejects must not go unhandled.
+    if (pending) pending.then(undefined, () => undefined);
   }
 
   /** One reply; returns the sink's backpressure Promise, if any. Ignored once finished. */

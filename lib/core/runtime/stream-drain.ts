@@ -75,7 +75,7 @@ export function drainObservable(observable: Observable<unknown>, dispatch: Dispa
   if (stopped) return;
   subscription = observable.subscribe({
     next: (value) => {
-      if (!stopped) void dispatch.emit(value);
+      if (!stopped) dispatch.reply(value); // Observables push: no backpressure
     },
     error: (err: unknown) => finish(() => dispatch.fail(err)),
     complete: () => finish(() => dispatch.complete()),
