@@ -29,7 +29,8 @@ export class MessageRegistry {
   register(definition: MessageDefinition): void {
     const existing = this.named.get(definition.name);
     if (existing && existing.type !== definition.type) throw duplicate(existing, definition);
-    if (!existing) this.add(definition);
+    if (existing) return; // already registered, with its reply (also stops reply cycles)
+    this.add(definition);
     if (definition.reply) this.register(replyDefinition(definition));
   }
 

@@ -27,6 +27,14 @@ class NoReplyDecorator {}
 @Message('BadReply', { reply: NoReplyDecorator })
 class BadReply {}
 
+// A reply cycle cannot be written directly (a class must exist before it is named), so the
+// first class's metadata is completed afterwards.
+@Message('Question')
+class Question {}
+@Message('Answer', { reply: Question })
+class Answer {}
+Reflect.defineMetadata('acton:message', { name: 'Question', type: Question, reply: Answer }, Question);
+
 const newRegistry = () => new MessageRegistry(new ClassValidatorPayloadValidator());
 
 describe('MessageRegistry', () => {
@@ -37,6 +45,13 @@ describe('MessageRegistry', () => {
     expect(registry.byName('SumResult')?.type).toBe(SumResult);
     expect(registry.byType(Sum)?.name).toBe('Sum');
     expect(registry.names().sort()).toEqual(['Sum', 'SumResult']);
+  });
+
+  it('registers classes that name each other as replies without looping', () => {
+    const registry = newRegistry();
+    registry.register(messageDefinitionOf(Answer)!);
+    expect(registry.byName('Question')?.reply).toBe(Answer);
+    expect(registry.byName('Answer')?.reply).toBe(Question);
   });
 
   it('defaults the wire name to the class name', () => {
