@@ -177,7 +177,7 @@ export class ActonApp {
       let unsubscribed = false;
       const start = (ref: ActorRef, wireName: string): void => {
         if (unsubscribed) return;
-        request = new StreamRequest(message, wireName, subscriber as never, options.timeoutMs);
+        request = new StreamRequest(message, wireName, subscriber, options.timeoutMs);
         ref.deliver(request);
         request.startTimer();
       };

@@ -1,4 +1,4 @@
-import { Subscriber } from 'rxjs';
+import { Observer } from 'rxjs';
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
@@ -29,7 +29,7 @@ export class StreamRequest implements Delivery, ReplySink {
   constructor(
     readonly message: object,
     readonly wireName: string,
-    private readonly subscriber: Subscriber<unknown>,
+    private readonly subscriber: Observer<unknown>,
     private readonly timeoutMs?: number,
   ) {
     if (timeoutMs !== undefined) this.deadline = Date.now() + timeoutMs;
