@@ -1,0 +1,100 @@
+import { resolveAppName } from './app-name';
+import type { ConfigLogger, ConfigSetting } from './config-setting';
+import type { IpcConfig, IpcConfigOverrides } from './ipc-config';
+import { type IpcConfigKey, splitKey } from './ipc-config-keys';
+import { checkIpcConfig, validateSetting, type ValidationContext } from './ipc-config-validator';
+import { IPC_DEFAULTS } from './ipc-defaults';
+import { envSettings, type IpcEnv } from './ipc-env';
+import { OVERRIDES_ORIGIN, overrideSettings } from './ipc-overrides';
+import { locateIpcToml } from './ipc-toml-locator';
+import { loadIpcToml } from './ipc-toml-loader';
+import { describeValue } from './describe-value';
+import { defaultSocketPath } from './socket-path';
+
+/** Options of `resolveIpcConfig` that are not configuration values. */
+export interface ResolveIpcConfigOptions {
+  /** Receives warnings (unknown keys, clamped values) and, if it has `info`, the file used.
+   * Default: `console.warn` with the `[acton] warn` prefix. */
+  readonly logger?: ConfigLogger;
+  /** Base for relative paths and app-name derivation; default `process.cwd()`. */
+  readonly cwd?: string;
+  /** The entry script for app-name derivation; default `process.argv[1]`. */
+  readonly argv1?: string;
+}
+
+const CONSOLE_LOGGER: ConfigLogger = { warn: (message) => console.warn(`[acton] warn ${message}`) };
+
+/**
+ * The listener's effective configuration, later layers winning (DESIGN.md "Configuration"):
+ * built-in defaults (PROTOCOL.md §5.7) < `ipc.toml` < environment (`ACTON_IPC_SOCKET`,
+ * `ACTON_APP_NAME`) < `overrides` (`IpcModule.forRoot`). The file is `overrides.configFile`,
+ * else `$ACTON_IPC_CONFIG`, else the first found by the §5.7 XDG search, whose per-app directory
+ * is named after the app name given in `overrides` or `ACTON_APP_NAME`, else the derived one
+ * (`resolveAppName`; the file's own `socket.app_name` cannot choose the file it is in).
+ * Without `socket.path`, the path is `defaultSocketPath(appName, env)` (§5.6).
+ * Every given value is validated, including ones a later layer overrides. The result is
+ * deeply frozen.
+ *
+ * @param overrides `IpcModule.forRoot()` options (camelCase keys, plus `configFile`)
+ * @param env environment to read; default `process.env` (never modified)
+ * @throws Error naming the key, its origin, the value and the allowed range for a bad value;
+ *   naming the file and line for an `ipc.toml` that fails to parse (§0 D8); naming the path for
+ *   an explicit config file that does not exist.
+ */
+export function resolveIpcConfig(
+  overrides: IpcConfigOverrides = {},
+  env: IpcEnv = process.env,
+  opts: ResolveIpcConfigOptions = {},
+): IpcConfig {
+  const ctx: ValidationContext = { cwd: opts.cwd ?? process.cwd(), logger: opts.logger ?? CONSOLE_LOGGER };
+  const fromCode = validateAll(overrideSettings(overrides, ctx.logger), ctx);
+  const fromEnv = validateAll(envSettings(env), ctx);
+  let derived: string | undefined;
+  const derivedName = (): string => (derived ??= resolveAppName({ argv1: opts.argv1, cwd: ctx.cwd }));
+  const knownName = lastValue([...fromEnv, ...fromCode], 'socket.appName') as string | undefined;
+  const fromFile = validateAll(fileSettings(overrides, env, knownName ?? derivedName(), ctx), ctx);
+  const settings = [...fromFile, ...fromEnv, ...fromCode];
+  const merged = mergeOverDefaults(settings);
+  checkIpcConfig(merged, (key) => settings.filter((s) => s.key === key).pop());
+  const appName = (lastValue(settings, 'socket.appName') as string | undefined) ?? derivedName();
+  const socketPath = (lastValue(settings, 'socket.path') as string | undefined) ?? defaultSocketPath(appName, env);
+  return deepFreeze({ ...merged, socket: { ...merged.socket, path: socketPath, appName } });
+}
+
+function fileSettings(overrides: IpcConfigOverrides, env: IpcEnv, appName: string, ctx: ValidationContext): ConfigSetting[] {
+  const configFile = overrides.configFile;
+  if (configFile !== undefined && (typeof configFile !== 'string' || configFile === '')) {
+    throw new Error(
+      `Invalid IPC configuration: configFile (set in ${OVERRIDES_ORIGIN}) is ${describeValue(configFile)}, ` +
+        'but it must be the path of an ipc.toml file.',
+    );
+  }
+  const location = locateIpcToml({ configFile, env, appName, cwd: ctx.cwd });
+  if (location === undefined) return [];
+  ctx.logger.info?.(`Reading IPC configuration from ${location.path} (chosen by ${location.chosenBy})`);
+  return loadIpcToml(location.path, ctx.logger);
+}
+
+function validateAll(settings: ConfigSetting[], ctx: ValidationContext): ConfigSetting[] {
+  return settings.map((s) => ({ ...s, value: validateSetting(s, ctx) }));
+}
+
+function lastValue(settings: readonly ConfigSetting[], key: IpcConfigKey): unknown {
+  return settings.filter((s) => s.key === key).pop()?.value;
+}
+
+type MergedConfig = Omit<IpcConfig, 'socket'> & { socket: { mode: number } };
+
+function mergeOverDefaults(settings: readonly ConfigSetting[]): MergedConfig {
+  const merged = structuredClone(IPC_DEFAULTS) as unknown as Record<string, Record<string, unknown>>;
+  for (const setting of settings) {
+    const [section, field] = splitKey(setting.key);
+    if (setting.key !== 'socket.path' && setting.key !== 'socket.appName') merged[section]![field] = setting.value;
+  }
+  return merged as unknown as MergedConfig;
+}
+
+function deepFreeze<T extends object>(config: T): T {
+  for (const section of Object.values(config)) Object.freeze(section);
+  return Object.freeze(config);
+}
