@@ -1,4 +1,3 @@
-import { Observer } from 'rxjs';
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
@@ -8,6 +7,13 @@ import { LOCAL_PEER } from './message-context';
 import { PeerInfo } from './peer-info';
 import { ReplySink } from './reply-sink';
 import { clampTimerDelay } from './timer-delay';
+
+/** Where a `StreamRequest` pushes its outcome (an rxjs `Subscriber` fits). */
+export interface StreamObserver {
+  next(value: unknown): void;
+  error(err: unknown): void;
+  complete(): void;
+}
 
 /**
  * One in-process stream request (`app.stream`): each reply is pushed to the subscriber, then
@@ -29,7 +35,7 @@ export class StreamRequest implements Delivery, ReplySink {
   constructor(
     readonly message: object,
     readonly wireName: string,
-    private readonly subscriber: Observer<unknown>,
+    private readonly subscriber: StreamObserver,
     private readonly timeoutMs?: number,
   ) {
     if (timeoutMs !== undefined) this.deadline = Date.now() + timeoutMs;
