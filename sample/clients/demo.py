@@ -10,6 +10,7 @@ Without ACTON_IPC_SOCKET the client looks for the app name `acton-sample` in the
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -53,7 +54,7 @@ def fire_and_forget(client: ActonClient) -> None:
     client.tell("kv_store", "SetValue", {"key": "greeting", "value": "hello"})
     stored = client.request("kv_store", "GetValue", {"key": "greeting"})
     missing = client.request("kv_store", "GetValue", {"key": "nope"})
-    print(f"[kv] greeting = {stored['value']!r}, nope = {missing['value']!r}")
+    print(f"[kv] greeting = {json.dumps(stored['value'])}, nope = {json.dumps(missing['value'])}")
 
 
 def streams(client: ActonClient) -> None:
