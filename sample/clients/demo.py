@@ -38,6 +38,7 @@ def request_with_backoff(client: ActonClient, target: str, message_type: str, pa
     raise AssertionError("unreachable")
 
 
+# region readme-request
 def request_response(client: ActonClient) -> None:
     # The seed's shape: send, then receive the response dict.
     client.send("calculator", "AddRequest", {"a": 5, "b": 3})
@@ -48,6 +49,7 @@ def request_response(client: ActonClient) -> None:
         print(f"[request] failed: {response['error_code']}: {response['error']}")
     result = request_with_backoff(client, "calculator", "AddRequest", {"a": 40, "b": 2})
     print(f"[request] 40 + 2 = {result['sum']}")
+# endregion readme-request
 
 
 def fire_and_forget(client: ActonClient) -> None:
@@ -57,13 +59,16 @@ def fire_and_forget(client: ActonClient) -> None:
     print(f"[kv] greeting = {json.dumps(stored['value'])}, nope = {json.dumps(missing['value'])}")
 
 
+# region readme-stream
 def streams(client: ActonClient) -> None:
     items = list(client.stream("list_service", "ListRequest", {"page_size": 10}))
     print(f"[stream] list_service sent {len(items)} items: ids {items[0]['id']}..{items[-1]['id']}, then the final frame")
     ticks = [tick["value"] for tick in client.stream("countdown", "CountdownRequest", {"from": 3, "delay_ms": 100})]
     print(f"[countdown] {' '.join(str(value) for value in ticks)}")
+# endregion readme-stream
 
 
+# region readme-push
 def pushes(client: ActonClient, wanted: int = 2) -> None:
     client.subscribe(["PriceUpdate", "TradeExecuted"])
     received = 0
@@ -76,6 +81,7 @@ def pushes(client: ActonClient, wanted: int = 2) -> None:
     client.unsubscribe([])
     if received < wanted:
         print(f"[push] only {received} pushes arrived in 10 s; is price_feed running?")
+# endregion readme-push
 
 
 def errors(client: ActonClient) -> None:

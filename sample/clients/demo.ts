@@ -26,6 +26,7 @@ async function requestWithBackoff<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+// #region readme-request
 async function requestResponse(client: ActonClient): Promise<void> {
   // Typed: the reply type (AddResult) is inferred from @Message('AddRequest', { reply: AddResult }).
   const result = await client.actor('calculator').ask(Object.assign(new AddRequest(), { a: 5, b: 3 }));
@@ -33,6 +34,7 @@ async function requestResponse(client: ActonClient): Promise<void> {
   const untyped = await requestWithBackoff(() => client.request('calculator', 'AddRequest', { a: 40, b: 2 }));
   console.log(`[request] 40 + 2 = ${(untyped as { sum: number }).sum}`);
 }
+// #endregion readme-request
 
 async function fireAndForget(client: ActonClient): Promise<void> {
   await client.send('kv_store', 'SetValue', { key: 'greeting', value: 'hello' });
@@ -41,6 +43,7 @@ async function fireAndForget(client: ActonClient): Promise<void> {
   console.log(`[kv] greeting = ${JSON.stringify(stored.value)}, nope = ${JSON.stringify(missing.value)}`);
 }
 
+// #region readme-stream
 async function streams(client: ActonClient): Promise<void> {
   const items = (await firstValueFrom(client.stream('list_service', 'ListRequest', { page_size: 10 }).pipe(toArray()))) as {
     id: number;
@@ -51,7 +54,9 @@ async function streams(client: ActonClient): Promise<void> {
   }[];
   console.log(`[countdown] ${ticks.map((tick) => tick.value).join(' ')}`);
 }
+// #endregion readme-stream
 
+// #region readme-push
 async function pushes(client: ActonClient, wanted = 2): Promise<void> {
   const received = await firstValueFrom(client.subscribe(['PriceUpdate', 'TradeExecuted']).pipe(take(wanted), toArray()));
   for (const push of received) {
@@ -59,6 +64,7 @@ async function pushes(client: ActonClient, wanted = 2): Promise<void> {
     console.log(`[push] ${push.message_type} ${payload.symbol} ${payload.price} from ${push.source_actor}`);
   }
 }
+// #endregion readme-push
 
 async function errors(client: ActonClient): Promise<void> {
   for (const [product, quantity] of [['unicorn', 1], ['gizmo', 1]] as const) {
