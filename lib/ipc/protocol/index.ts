@@ -1,0 +1,54 @@
+/** Internal barrel of the wire protocol, shared by the server and `acton-ts/client` (named exports only). */
+export type {
+  ActorInfo,
+  ActorMessageType,
+  Capabilities,
+  ConnectionRejectedPayload,
+  DiscoverRequest,
+  DiscoveryResponse,
+  ErrorDetails,
+  FallbackPayload,
+  Frame,
+  MessageKind,
+  ProtocolVersionInfo,
+  PushNotification,
+  RequestEnvelope,
+  ResponseBody,
+  StreamFrameBody,
+  SubscribeRequest,
+  SubscriptionResponse,
+  UnsubscribeRequest,
+} from './wire-types';
+export {
+  DEFAULT_MAX_MESSAGE_SIZE,
+  DEFAULT_RESPONSE_TIMEOUT_MS,
+  DELIVERED_PAYLOAD,
+  Format,
+  HEADER_V1_LENGTH,
+  HEADER_V2_LENGTH,
+  MAX_FRAME_SIZE,
+  MAX_PROTOCOL_VERSION,
+  MAX_V1_MESSAGE_TYPE,
+  MAX_V2_MESSAGE_TYPE,
+  MessageType,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION_INFO,
+  ProtocolVersion,
+  ReservedCorrelationId,
+} from './wire-types';
+export { encodeFrame, encodeJsonFrame, HEARTBEAT_FRAME } from './frame-encoder';
+export { FrameDecoder } from './frame-decoder';
+export type { DecodeResult } from './frame-decoder';
+export { hexByte } from './framing-error';
+export type { FramingError } from './framing-error';
+export type { PayloadCodec } from './payload-codec';
+export { JsonCodec, JSON_CODEC } from './json-codec';
+export { MsgpackCodec, MSGPACK_CODEC } from './msgpack-codec';
+export { codecFor } from './codec-for';
+export { toJsonValue } from './json-value';
+export type { Parsed } from './shape-check';
+export { parseEnvelope } from './envelope-parser';
+export { parseSubscriptionRequest } from './subscription-request-parser';
+export { parseDiscoverRequest } from './discover-request-parser';
+export { newCorrelationId, encodeTypeIdSuffix, isTypeId, typeIdTimestamp, uuidV7Bytes } from './correlation-id';
+export type { CorrelationIdPrefix } from './correlation-id';
