@@ -50,3 +50,8 @@ export { ErrorCode } from './core/errors/error-code';
 export { ErrorMessages } from './core/errors/error-messages';
 
 // IPC (added by lib/ipc)
+export { IpcModule } from './ipc/ipc.module';
+export { IpcListener } from './ipc/server/ipc-listener';
+export type { DrainResult, IpcModuleOptions } from './ipc/server/ipc-listener';
+export type { IpcListenerStats } from './ipc/server/listener-stats';
+export type { IpcConfig, IpcConfigOverrides } from './ipc/config/ipc-config';

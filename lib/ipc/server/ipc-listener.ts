@@ -1,0 +1,216 @@
+import { createServer, Server, Socket } from 'node:net';
+import { MessageRegistry } from '../../core/metadata/message-registry';
+import type { ActonApp } from '../../core/runtime/acton-app';
+import { ActorRef } from '../../core/runtime/actor-ref';
+import { AppExtension } from '../../core/runtime/app-extension';
+import { Logger } from '../../core/runtime/logger';
+import { describeIpcConfig } from '../config/describe-ipc-config';
+import { IpcConfig, IpcConfigOverrides } from '../config/ipc-config';
+import { resolveIpcConfig } from '../config/resolve-ipc-config';
+import { rejectConnection } from './connection-rejection';
+import { Discovery } from './discovery';
+import { ExposedActors } from './exposed-actors';
+import { IpcConnection } from './ipc-connection';
+import { ListenerContext } from './listener-context';
+import { IpcListenerStats, ListenerStats } from './listener-stats';
+import { RequestRouter } from './request-router';
+import { BoundSocket, bindUnixSocket, removeBoundSocket } from './socket-binder';
+import { SubscriptionManager } from './subscription-manager';
+
+declare module '../../core/runtime/app-extensions' {
+  interface AppExtensions {
+    /** The IPC listener, when `IpcModule.forRoot()` is imported (`app.listener`). */
+    ipc: IpcListener;
+  }
+}
+
+/** Options of `IpcModule.forRoot()`: configuration overrides plus where to log. */
+export type IpcModuleOptions = IpcConfigOverrides & {
+  /** Where the listener logs (start, refusals, errors); default: the app's logger. */
+  readonly logger?: Logger;
+};
+
+/** What `shutdownGracefully()` reports (PROTOCOL.md §5.5). */
+export interface DrainResult {
+  /** `in_flight_requests` when the drain started. */
+  readonly inFlightAtStart: number;
+  /** True when every in-flight request was answered before the timeout. */
+  readonly drainedGracefully: boolean;
+  /** Requests still in flight when the wait ended (their connections were closed). */
+  readonly forcedClosed: number;
+}
+
+/** How often the drain checks `in_flight_requests` (ms). */
+const DRAIN_POLL_MS = 10;
+
+/**
+ * The acton-reactive IPC listener (PROTOCOL.md): a Unix-socket server that lets other processes
+ * call the app's exposed actors. Added to an app by `IpcModule.forRoot()`; reach it as
+ * `app.listener`.
+ *
+ * On start it resolves the configuration (defaults < ipc.toml < environment < forRoot options),
+ * exposes every actor whose `@Actor({ expose })` is not false under its name, forwards broker
+ * broadcasts to subscribed connections, and binds the socket (§5.6). `app.close()` drains it
+ * (§5.5) and removes the socket file.
+ */
+export class IpcListener implements AppExtension {
+  readonly kind = 'ipc';
+  private readonly exposed = new ExposedActors();
+  private readonly connections = new Set<IpcConnection>();
+  private resolved?: IpcConfig;
+  private context?: ListenerContext & { draining: boolean };
+  private server?: Server;
+  private bound?: BoundSocket;
+  private unlisten?: () => void;
+  private nextConnection = 1;
+  private stopping?: Promise<void>;
+  private draining?: Promise<DrainResult>;
+
+  /** @param options `IpcModule.forRoot()` options */
+  constructor(private readonly options: IpcModuleOptions = {}) {}
+
+  /**
+   * Path of the Unix socket.
+   * @throws Error before the listener started (the path is resolved at start)
+   */
+  get socketPath(): string {
+    return this.config.socket.path;
+  }
+
+  /**
+   * The effective configuration.
+   * @throws Error before the listener started
+   */
+  get config(): IpcConfig {
+    if (!this.resolved) throw new Error('The IPC listener has not started yet: its configuration is resolved by bootstrap(); read it after bootstrap() resolved');
+    return this.resolved;
+  }
+
+  /** AppExtension: resolves the configuration, exposes actors, binds the socket. */
+  async start(app: ActonApp): Promise<void> {
+    if (this.server) throw new Error('This IPC listener is already started; each app gets its own (IpcModule.forRoot() builds one per app)');
+    const logger = this.options.logger ?? app.logger;
+    const { logger: _ignored, ...overrides } = this.options;
+    const config = resolveIpcConfig(overrides, process.env, { logger });
+    this.resolved = config;
+    this.context = this.buildContext(config, app.registry, logger);
+    for (const entry of app.actors()) if (entry.expose) this.exposed.expose(entry.name, entry.ref);
+    this.unlisten = app.broker.addBroadcastListener(this.context.subscriptions.onBroadcast);
+    const router = new RequestRouter(this.context);
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.admit(socket, router));
+    server.on('error', (err) => this.onServerError(err));
+    this.server = server;
+    try {
+      this.bound = await bindUnixSocket(server, config.socket.path, config.socket.mode);
+    } catch (err) {
+      this.unlisten();
+      this.server = undefined;
+      throw err;
+    }
+    logger.info(`IPC listener started: ${describeIpcConfig(config)}`);
+  }
+
+  /**
+   * Serves `actor` to IPC clients under `name` (e.g. an actor spawned at run time).
+   * @throws Error when the name is already exposed (hide it first)
+   */
+  expose(name: string, actor: ActorRef): void {
+    this.exposed.expose(name, actor);
+  }
+
+  /** Stops serving `name` (requests already enqueued finish); returns whether it was exposed. */
+  hide(name: string): boolean {
+    return this.exposed.hide(name);
+  }
+
+  /** A snapshot of the §7 counters (all zero before start). */
+  stats(): IpcListenerStats {
+    return (this.context?.stats ?? new ListenerStats(0)).snapshot();
+  }
+
+  /**
+   * Graceful shutdown (PROTOCOL.md §5.5): new requests are answered `SHUTTING_DOWN` while
+   * heartbeats, subscriptions and discovery are still served and connections still admitted;
+   * waits until no request is in flight or `timeoutMs` passed; then stops accepting, closes
+   * every connection after writing what is queued, and removes the socket file. Idempotent.
+   * @param timeoutMs default `shutdown.drain_timeout_ms` (5000)
+   */
+  shutdownGracefully(timeoutMs?: number): Promise<DrainResult> {
+    this.draining ??= this.drainAndStop(timeoutMs ?? this.resolved?.shutdown.drainTimeoutMs ?? 5000);
+    return this.draining;
+  }
+
+  /** AppExtension: `app.close()` drains the listener first, bounded by the smaller of both timeouts. */
+  async drain(timeoutMs: number): Promise<void> {
+    const configured = this.resolved?.shutdown.drainTimeoutMs ?? timeoutMs;
+    await this.shutdownGracefully(Math.min(timeoutMs, configured));
+  }
+
+  /** AppExtension / immediate stop (§5.5 `stop()`): closes everything now; idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.closeAll();
+    return this.stopping;
+  }
+
+  private buildContext(config: IpcConfig, registry: MessageRegistry, logger: Logger): ListenerContext & { draining: boolean } {
+    const stats = new ListenerStats(config.limits.maxConnections);
+    const subscriptions = new SubscriptionManager(stats, logger);
+    const discovery = new Discovery(this.exposed, registry);
+    return { config, stats, registry, logger, actors: this.exposed, subscriptions, discovery, draining: false };
+  }
+
+  private admit(socket: Socket, router: RequestRouter): void {
+    const ctx = this.context!;
+    const { stats } = ctx;
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    if (stats.activeConnections >= ctx.config.limits.maxConnections) {
+      // §5.2: refused connections count as errors, not as accepted/active.
+      stats.errors++;
+      ctx.logger.warn(`IPC connection refused: the limit of ${ctx.config.limits.maxConnections} concurrent connections (limits.max_connections) is reached`);
+      rejectConnection(socket, ctx.config.limits.maxConnections);
+      return;
+    }
+    stats.connectionsAccepted++;
+    stats.activeConnections++;
+    const connection = new IpcConnection(socket, `ipc-${this.nextConnection++}`, ctx, router, (closed) => {
+      this.connections.delete(closed);
+      stats.activeConnections--;
+    });
+    this.connections.add(connection);
+    connection.start();
+  }
+
+  private onServerError(err: Error): void {
+    if (!this.context) return;
+    this.context.stats.errors++;
+    this.context.logger.error(`IPC listener on ${this.resolved?.socket.path}: accept failed: ${err.message}`, err);
+  }
+
+  private async drainAndStop(timeoutMs: number): Promise<DrainResult> {
+    const ctx = this.context;
+    if (!ctx) return { inFlightAtStart: 0, drainedGracefully: true, forcedClosed: 0 };
+    ctx.draining = true;
+    const inFlightAtStart = ctx.stats.inFlightRequests;
+    const deadline = Date.now() + Math.max(0, timeoutMs);
+    while (ctx.stats.inFlightRequests > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, Math.max(1, deadline - Date.now()))));
+    }
+    const forcedClosed = ctx.stats.inFlightRequests;
+    if (forcedClosed > 0) ctx.logger.warn(`IPC drain: ${forcedClosed} request(s) still in flight after ${timeoutMs} ms; closing their connections`);
+    await this.stop();
+    return { inFlightAtStart, drainedGracefully: forcedClosed === 0, forcedClosed };
+  }
+
+  private async closeAll(): Promise<void> {
+    this.unlisten?.();
+    const server = this.server;
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    for (const connection of [...this.connections]) connection.close(); // flush queued frames, then FIN
+    if (this.bound) removeBoundSocket(this.bound);
+    await closed; // resolves once every connection is gone (bounded by each connection's close grace)
+    this.context?.logger.debug(`IPC listener on ${this.resolved?.socket.path} stopped`);
+  }
+}

@@ -1,0 +1,89 @@
+import { ErrorDetails, MessageType, ResponseBody, StreamFrameBody } from '../protocol/wire-types';
+import { PayloadCodec } from '../protocol/payload-codec';
+import { fallbackPayload, isOversizeFrame, isUnencodableValue } from './reply-fallback';
+
+/** An error answer's fields (`error`, `error_code`, optional D1 `error_details`). */
+export interface ErrorFields {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: ErrorDetails;
+}
+
+/**
+ * `0x02` success response carrying `payload` (§2.3); an unencodable or oversize reply becomes
+ * the `_ipc_fallback` object (§3.3). `undefined` is sent as `null`.
+ */
+export function responseFrame(codec: PayloadCodec, correlationId: string, payload: unknown): Buffer {
+  const body: { correlation_id: string; success: true; payload: unknown } = { correlation_id: correlationId, success: true, payload: payload ?? null };
+  return encodeWithFallback(codec, MessageType.RESPONSE, body, payload);
+}
+
+/**
+ * `0x03` error response (§2.3); key order as in the spec's examples. `extra` adds our fields
+ * (`retry_after_ms`, D4) or the rejection's `payload` (§5.2).
+ */
+export function errorFrame(codec: PayloadCodec, correlationId: string, error: ErrorFields, extra?: Partial<ResponseBody>): Buffer {
+  const body: ResponseBody = {
+    correlation_id: correlationId,
+    success: false,
+    error: error.message,
+    error_code: error.code,
+    ...(error.details ? { error_details: error.details } : undefined),
+    ...extra,
+  };
+  return encodeDetails(codec, MessageType.ERROR, body, error.details);
+}
+
+/** `0x09` data frame (§2.8): `is_final:false` and the payload (fallback as for responses). */
+export function streamDataFrame(codec: PayloadCodec, correlationId: string, sequence: number, payload: unknown): Buffer {
+  const body: { correlation_id: string; sequence: number; is_final: false; payload: unknown } = {
+    correlation_id: correlationId,
+    sequence,
+    is_final: false,
+    payload: payload ?? null,
+  };
+  return encodeWithFallback(codec, MessageType.STREAM, body, payload);
+}
+
+/** `0x09` final frame (§2.8): `is_final:true`, no payload, `sequence` = data frames sent. */
+export function streamEndFrame(codec: PayloadCodec, correlationId: string, sequence: number): Buffer {
+  return codec.encodeFrame(MessageType.STREAM, { correlation_id: correlationId, sequence, is_final: true });
+}
+
+/** `0x09` error frame (§2.8): `is_final:true` with `error` / `error_code` (and D1 details). */
+export function streamErrorFrame(codec: PayloadCodec, correlationId: string, sequence: number, error: ErrorFields): Buffer {
+  const body: StreamFrameBody = {
+    correlation_id: correlationId,
+    sequence,
+    is_final: true,
+    error: error.message,
+    error_code: error.code,
+    ...(error.details ? { error_details: error.details } : undefined),
+  };
+  return encodeDetails(codec, MessageType.STREAM, body, error.details);
+}
+
+function encodeWithFallback(codec: PayloadCodec, type: MessageType, body: { payload: unknown }, value: unknown): Buffer {
+  if (isUnencodableValue(value)) {
+    body.payload = fallbackPayload(value);
+    return codec.encodeFrame(type, body);
+  }
+  try {
+    const frame = codec.encodeFrame(type, body);
+    if (!isOversizeFrame(frame)) return frame;
+    body.payload = fallbackPayload(value, `${frame.length - 7} bytes exceed the 16 MiB frame limit`);
+  } catch (err) {
+    body.payload = fallbackPayload(value, err instanceof Error ? err.message : String(err));
+  }
+  return codec.encodeFrame(type, body);
+}
+
+/** An `ActorError`'s `data` that cannot be encoded is left out rather than losing the whole error. */
+function encodeDetails(codec: PayloadCodec, type: MessageType, body: ResponseBody | StreamFrameBody, details?: ErrorDetails): Buffer {
+  if (!details || details.data === undefined) return codec.encodeFrame(type, body);
+  try {
+    return codec.encodeFrame(type, body);
+  } catch {
+    return codec.encodeFrame(type, { ...body, error_details: { name: details.name } });
+  }
+}

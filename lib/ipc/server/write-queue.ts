@@ -1,0 +1,185 @@
+import type { Socket } from 'node:net';
+
+/** Settings of a connection's write queue. */
+export interface WriteQueueOptions {
+  /** Close the connection when pending writes make no progress this long (ms); 0 = never (§0 D6). */
+  readonly writeTimeoutMs: number;
+  /** Bytes waiting (ours + the socket's) above which `whenWritable()` asks producers to wait. */
+  readonly highWaterMark: number;
+  /** Called once when the write timeout expires. */
+  readonly onStalled: () => void;
+}
+
+/** Batches larger than this are written frame by frame (corked) instead of concatenated. */
+const CONCAT_LIMIT = 64 * 1024;
+
+/**
+ * One connection's ordered outbound queue (PROTOCOL.md §3.5): frames are written whole and in
+ * enqueue order, never interleaved. Frames enqueued during one turn of the event loop are
+ * written together on `setImmediate` (one `write` of one concatenated buffer, or a corked run
+ * for big frames), so a burst of answers costs one syscall.
+ *
+ * Also tracks what the connection needs for §5.4 and §0 D6: how many pushes are not yet handed
+ * to the kernel (the push buffer), whether writes make progress (write timeout), and whether
+ * producers should pause (stream backpressure).
+ */
+export class WriteQueue {
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private batchPushes = 0;
+  private scheduled = false;
+  private outstandingWrites = 0;
+  private unflushedPushes = 0;
+  private lastProgressAt = 0;
+  private stallTimer?: NodeJS.Timeout;
+  private stallArmed = false;
+  private waiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: WriteQueueOptions,
+  ) {
+    socket.on('drain', this.onDrain);
+  }
+
+  /** Pushes enqueued but not yet accepted by the kernel (the connection's push buffer fill). */
+  get pushBacklog(): number {
+    return this.unflushedPushes;
+  }
+
+  /** Bytes waiting: our batch plus the socket's own buffer. */
+  get backlogBytes(): number {
+    return this.batchBytes + this.socket.writableLength;
+  }
+
+  /** True once `end()` or `dispose()` ran: further frames are dropped. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Queues one whole frame. Returns false (frame dropped) once the queue is closed.
+   * @param push true for a push notification (counted in `pushBacklog` until flushed)
+   */
+  enqueue(frame: Buffer, push = false): boolean {
+    if (this.closed) return false;
+    this.batch.push(frame);
+    this.batchBytes += frame.length;
+    if (push) {
+      this.batchPushes++;
+      this.unflushedPushes++;
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+    return true;
+  }
+
+  /**
+   * `undefined` while the backlog is below the high-water mark; otherwise a Promise that
+   * resolves once the socket drained below it (or the queue closed). Stream sinks return it so
+   * AsyncIterable producers pause (backpressure).
+   */
+  whenWritable(): Promise<void> | undefined {
+    if (this.closed || this.backlogBytes <= this.options.highWaterMark) return undefined;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /**
+   * Writes what is queued, then half-closes the socket (FIN after the last byte). Frames queued
+   * later are dropped.
+   */
+  end(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.releaseWaiters();
+    if (!this.socket.destroyed) this.socket.end();
+  }
+
+  /** Drops everything (the socket is gone) and stops timers. */
+  dispose(): void {
+    this.closed = true;
+    this.batch = [];
+    this.batchBytes = 0;
+    this.batchPushes = 0;
+    this.unflushedPushes = 0;
+    this.stallArmed = false;
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.socket.off('drain', this.onDrain);
+    this.releaseWaiters();
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    if (this.batch.length === 0 || this.socket.destroyed || this.socket.writableEnded) return;
+    const frames = this.batch;
+    const pushes = this.batchPushes;
+    const bytes = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    this.batchPushes = 0;
+    this.outstandingWrites++;
+    this.armStallTimer();
+    const done = (): void => this.written(pushes);
+    if (frames.length === 1) {
+      this.socket.write(frames[0], done);
+    } else if (bytes <= CONCAT_LIMIT) {
+      this.socket.write(Buffer.concat(frames, bytes), done);
+    } else {
+      this.socket.cork();
+      for (let i = 0; i < frames.length - 1; i++) this.socket.write(frames[i]);
+      this.socket.write(frames[frames.length - 1], done);
+      this.socket.uncork();
+    }
+  };
+
+  private written(pushes: number): void {
+    this.outstandingWrites--;
+    this.unflushedPushes = Math.max(0, this.unflushedPushes - pushes);
+    this.lastProgressAt = Date.now();
+  }
+
+  private armStallTimer(): void {
+    const timeout = this.options.writeTimeoutMs;
+    if (timeout <= 0 || this.stallArmed) return;
+    this.stallArmed = true;
+    this.lastProgressAt = Date.now();
+    if (this.stallTimer) this.stallTimer.refresh();
+    else {
+      this.stallTimer = setTimeout(this.checkStall, timeout);
+      this.stallTimer.unref();
+    }
+  }
+
+  /** D6: closes only when writes are outstanding and none completed for `writeTimeoutMs`. */
+  private readonly checkStall = (): void => {
+    this.stallArmed = false;
+    if (this.closedForGood() || this.outstandingWrites === 0) return;
+    const idle = Date.now() - this.lastProgressAt;
+    if (idle >= this.options.writeTimeoutMs) {
+      this.options.onStalled();
+      return;
+    }
+    this.stallArmed = true;
+    this.stallTimer = setTimeout(this.checkStall, this.options.writeTimeoutMs - idle);
+    this.stallTimer.unref();
+  };
+
+  private closedForGood(): boolean {
+    return this.socket.destroyed;
+  }
+
+  private readonly onDrain = (): void => {
+    if (this.backlogBytes <= this.options.highWaterMark) this.releaseWaiters();
+  };
+
+  private releaseWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
