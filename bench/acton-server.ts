@@ -1,0 +1,24 @@
+/**
+ * The acton-ts bench server: `BenchServerModule` (the sample's actors + W4's broadcaster) with
+ * IpcModule on `ACTON_IPC_SOCKET`. Started by `bench/run.ts` (it needs the fork IPC channel);
+ * the parent sets `LIST_ITEM_COUNT` (W3) and a `PRICE_INTERVAL_MS` long enough that the
+ * sample's price feed never ticks during the run.
+ */
+import 'reflect-metadata';
+import { bootstrap, ConsoleLogger } from 'acton-ts';
+import { BenchServerModule } from './acton/bench-server.module';
+import { serveParent, tellParent } from './child/child-messages';
+
+async function main(): Promise<void> {
+  const app = await bootstrap(BenchServerModule, { logger: new ConsoleLogger('warn') });
+  serveParent();
+  process.once('SIGTERM', () => {
+    app.close().finally(() => process.exit(0));
+  });
+  tellParent({ kind: 'ready', detail: app.listener?.socketPath });
+}
+
+main().catch((err: unknown) => {
+  tellParent({ kind: 'failed', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import { ConcurrentParams } from './client/concurrent.workload';
+import { FanOutParams } from './client/fan-out.workload';
+import { SequentialParams } from './client/sequential.workload';
+import { StreamParams } from './client/stream.workload';
+import { InProcessParams } from './in-process/in-process-bench';
+
+/** Every count and duration of one bench run (all bounded). */
+export interface BenchPlan {
+  readonly quick: boolean;
+  /** W1. */
+  readonly sequential: SequentialParams;
+  /** W2, both shapes: 1 connection × 64 in flight, 8 connections × 16. */
+  readonly concurrent: readonly ConcurrentParams[];
+  /** W3. */
+  readonly stream: StreamParams;
+  /** W4. */
+  readonly fanOut: FanOutParams;
+  readonly inProcess: InProcessParams;
+}
+
+/** The full run (issue 7's figures) or, with `quick`, a smoke run of about 30 s. */
+export function benchPlan(quick: boolean): BenchPlan {
+  const w2Ms = quick ? 1_000 : 5_000;
+  const w2WarmupMs = quick ? 250 : 1_000;
+  return {
+    quick,
+    sequential: quick ? { calls: 2_000, warmupCalls: 500 } : { calls: 20_000, warmupCalls: 2_000 },
+    concurrent: [
+      { connections: 1, inFlight: 64, durationMs: w2Ms, warmupMs: w2WarmupMs },
+      { connections: 8, inFlight: 16, durationMs: w2Ms, warmupMs: w2WarmupMs },
+    ],
+    stream: { items: quick ? 10_000 : 100_000, pageSize: 1_000, warmupStreams: 1 },
+    fanOut: { subscribers: 10, broadcasts: quick ? 2_000 : 20_000, warmupBroadcasts: quick ? 500 : 2_000 },
+    inProcess: { askMs: quick ? 500 : 2_500, broadcasts: quick ? 10_000 : 100_000 },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * What the bench parent and its child processes say to each other over Node's fork IPC channel
+ * (not the acton socket). Every child answers `peak-rss`; servers announce `ready`; the load
+ * client and the in-process bench take `run` and answer `progress`* then `result` or `failed`.
+ */
+
+/** Parent → child. */
+export type ParentMessage =
+  | { readonly kind: 'peak-rss' }
+  | { readonly kind: 'run'; readonly id: number; readonly task: string; readonly params: unknown };
+
+/** Child → parent. */
+export type ChildMessage =
+  | { readonly kind: 'ready'; readonly detail?: string }
+  | { readonly kind: 'peak-rss'; readonly kilobytes: number }
+  | { readonly kind: 'progress'; readonly id: number; readonly text: string }
+  | { readonly kind: 'result'; readonly id: number; readonly result: unknown }
+  | { readonly kind: 'failed'; readonly id?: number; readonly error: string };
+
+/** Sends `message` to the parent; a child started without an IPC channel throws at once. */
+export function tellParent(message: ChildMessage): void {
+  if (!process.send) throw new Error('This bench process must be started by bench/run.ts (it needs the fork IPC channel)');
+  process.send(message);
+}
+
+/** Peak resident set size of this process so far, in kilobytes (`getrusage` ru_maxrss). */
+export function peakRssKilobytes(): number {
+  return process.resourceUsage().maxRSS;
+}
+
+/**
+ * Serves the parent's requests in a child: answers `peak-rss`, hands `run` to `runTask`
+ * (its result or error goes back with the same id), and exits when the parent goes away.
+ */
+export function serveParent(runTask?: (task: string, params: unknown, progress: (text: string) => void) => Promise<unknown>): void {
+  process.on('message', (message: ParentMessage) => {
+    if (message.kind === 'peak-rss') return tellParent({ kind: 'peak-rss', kilobytes: peakRssKilobytes() });
+    if (message.kind !== 'run') return;
+    if (!runTask) return tellParent({ kind: 'failed', id: message.id, error: `this process runs no tasks (asked for ${message.task})` });
+    const progress = (text: string): void => tellParent({ kind: 'progress', id: message.id, text });
+    runTask(message.task, message.params, progress).then(
+      (result) => tellParent({ kind: 'result', id: message.id, result }),
+      (err: unknown) => tellParent({ kind: 'failed', id: message.id, error: err instanceof Error ? err.stack ?? err.message : String(err) }),
+    );
+  });
+  process.on('disconnect', () => process.exit(0)); // the parent died or finished: never linger
+}

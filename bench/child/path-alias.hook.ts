@@ -1,0 +1,21 @@
+/**
+ * Preloaded (`node -r`) into the bench's transpiled children: resolves the `acton-ts` path
+ * aliases of tsconfig.json to the transpiled `lib/` next to this file, as tsconfig-paths does
+ * for ts-node. Nothing else is changed.
+ */
+import { join, resolve } from 'node:path';
+import Module = require('node:module');
+
+const OUT_ROOT = resolve(__dirname, '..', '..');
+const ALIASES: Record<string, string> = {
+  'acton-ts': join(OUT_ROOT, 'lib', 'index.js'),
+  'acton-ts/client': join(OUT_ROOT, 'lib', 'client', 'index.js'),
+  'acton-ts/testing': join(OUT_ROOT, 'lib', 'testing', 'index.js'),
+};
+
+type Resolve = (request: string, ...rest: unknown[]) => string;
+const loader = Module as unknown as { _resolveFilename: Resolve };
+const original = loader._resolveFilename;
+loader._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
+  return original.call(this, ALIASES[request] ?? request, ...rest);
+};

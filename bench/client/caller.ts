@@ -1,0 +1,108 @@
+import { Frame, MessageType } from '../../lib/ipc/protocol';
+import { nowNs } from './latency-recorder';
+import { RawConnection } from './raw-connection';
+
+/** A decoded answer body: response (0x02/0x03) or stream frame (0x09). */
+export interface AnswerBody {
+  readonly correlation_id: string;
+  readonly success?: boolean;
+  readonly error?: string;
+  readonly error_code?: string;
+  readonly payload?: unknown;
+  readonly sequence?: number;
+  readonly is_final?: boolean;
+}
+
+/**
+ * Called with each answer to one request. Return `true` while more answers are expected (a
+ * stream's data frames), `false` once the request is finished.
+ */
+export type AnswerHandler = (body: AnswerBody, type: MessageType) => boolean;
+
+/** Deadline put on every bench request, ms (long: the bench measures, it does not time out). */
+const RESPONSE_TIMEOUT_MS = 120_000;
+
+/**
+ * Sends request envelopes on one raw connection and routes answers back by `correlation_id`
+ * (PROTOCOL.md §3.5: clients must not rely on answer order). Ids are short opaque strings;
+ * the servers echo them byte for byte (§2.2).
+ */
+export class Caller {
+  private readonly pending = new Map<string, AnswerHandler>();
+  private nextId = 0;
+  /** Pushes (0x05) received on this connection. */
+  pushes = 0;
+  /** When the last push arrived (`nowNs()`), 0 before the first. */
+  lastPushAt = 0;
+  /** Set by `onPush`, called for every push frame (the frame is not decoded). */
+  onPush?: (frame: Frame) => void;
+
+  private connection?: RawConnection;
+
+  /** @param prefix start of this caller's correlation ids (unique per connection is enough) */
+  private constructor(private readonly prefix: string) {}
+
+  /** Opens a connection to `socketPath`. */
+  static async open(socketPath: string, prefix = 'c'): Promise<Caller> {
+    const caller = new Caller(prefix);
+    caller.connection = await RawConnection.open(socketPath, (frame) => caller.receive(frame));
+    return caller;
+  }
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Sends one request whose payload is the JSON text `payloadJson`.
+   * @param mode `reply` (expects_reply) or `stream` (expects_stream)
+   */
+  request(target: string, messageType: string, payloadJson: string, mode: 'reply' | 'stream', onAnswer: AnswerHandler): void {
+    const id = `${this.prefix}${this.nextId++}`;
+    this.pending.set(id, onAnswer);
+    const expects = mode === 'stream' ? '"expects_stream":true' : '"expects_reply":true';
+    this.connection!.sendJson(
+      MessageType.REQUEST,
+      `{"correlation_id":"${id}","target":"${target}","message_type":"${messageType}","payload":${payloadJson},${expects},"response_timeout_ms":${RESPONSE_TIMEOUT_MS}}`,
+    );
+  }
+
+  /** Sends a subscribe frame and resolves with the server's `subscribed_types`. */
+  subscribe(messageTypes: readonly string[]): Promise<readonly string[]> {
+    const id = `${this.prefix}sub${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (body) => {
+        const types = (body as { subscribed_types?: string[] }).subscribed_types;
+        if (body.success && types) resolve(types);
+        else reject(new Error(`subscribe to ${messageTypes.join(', ')} failed: ${JSON.stringify(body)}`));
+        return false;
+      });
+      this.connection!.sendJson(MessageType.SUBSCRIBE, JSON.stringify({ correlation_id: id, message_types: messageTypes }));
+    });
+  }
+
+  /** The connection's socket or framing error, if any. */
+  get error(): Error | undefined {
+    return this.connection?.error;
+  }
+
+  /** Closes the connection. */
+  close(): Promise<void> {
+    return this.connection?.close() ?? Promise.resolve();
+  }
+
+  private receive(frame: Frame): void {
+    if (frame.type === MessageType.PUSH) {
+      this.pushes++;
+      this.lastPushAt = nowNs();
+      this.onPush?.(frame);
+      return;
+    }
+    if (frame.type === MessageType.HEARTBEAT) return;
+    const body = JSON.parse(frame.payload.toString('utf8')) as AnswerBody;
+    const handler = this.pending.get(body.correlation_id);
+    if (!handler) throw new Error(`answer for an unknown correlation id ${body.correlation_id}: ${frame.payload.toString('utf8').slice(0, 200)}`);
+    if (!handler(body, frame.type)) this.pending.delete(body.correlation_id);
+  }
+}

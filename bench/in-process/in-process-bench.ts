@@ -1,0 +1,111 @@
+/**
+ * In-process figures, a child process of `bench/run.ts`: `app.ask()` calls/s on a trivial
+ * handler, and `Broker.broadcast` to one in-process `subscribe: true` subscriber (broadcasts/s
+ * until the subscriber has handled them all). No sockets; there is no baseline for these.
+ */
+import 'reflect-metadata';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Actor, ActonApp, bootstrap, Broker, ConsoleLogger, Message, Module, OnMessage } from '../../lib/index';
+import { serveParent, tellParent } from '../child/child-messages';
+
+/** Asks kept in flight (one `Promise.all` batch at a time). */
+const ASK_BATCH = 256;
+/** Broadcasts per event-loop turn; half the subscriber's mailbox so none is dropped. */
+const BROADCAST_BATCH = 512;
+
+@Message('InProcessPing')
+class InProcessPing {}
+
+@Message('InProcessTick')
+class InProcessTick {
+  seq!: number;
+}
+
+@Actor({ name: 'in_process_target', mailboxCapacity: ASK_BATCH * 2 })
+class AskTargetActor {
+  private count = 0;
+
+  @OnMessage()
+  ping(_msg: InProcessPing): number {
+    return ++this.count;
+  }
+}
+
+@Actor({ name: 'in_process_subscriber', mailboxCapacity: BROADCAST_BATCH * 2 })
+class TickSubscriberActor {
+  handled = 0;
+
+  @OnMessage({ subscribe: true })
+  tick(_msg: InProcessTick): void {
+    this.handled++;
+  }
+}
+
+@Module({ actors: [AskTargetActor, TickSubscriberActor] })
+class InProcessModule {}
+
+/** Parameters of the in-process run. */
+export interface InProcessParams {
+  readonly askMs: number;
+  readonly broadcasts: number;
+}
+
+/** Figures of the in-process run. */
+export interface InProcessResult {
+  readonly asksPerSecond: number;
+  readonly broadcastsPerSecond: number;
+  /** Broadcasts the subscriber did not handle (dropped at a full mailbox). */
+  readonly lostBroadcasts: number;
+}
+
+async function asksPerSecond(app: ActonApp, durationMs: number): Promise<number> {
+  const ping = new InProcessPing();
+  const send = (): Promise<unknown> => app.ask('in_process_target', ping);
+  for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: ASK_BATCH }, send)); // warm-up
+  let asks = 0;
+  const started = process.hrtime.bigint();
+  const until = Date.now() + durationMs;
+  while (Date.now() < until) {
+    await Promise.all(Array.from({ length: ASK_BATCH }, send));
+    asks += ASK_BATCH;
+  }
+  return asks / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function broadcastsPerSecond(app: ActonApp, count: number): Promise<{ rate: number; lost: number }> {
+  const broker = app.get(Broker);
+  const subscriber = app.get(TickSubscriberActor);
+  const before = subscriber.handled;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) {
+    if (i > 0 && i % BROADCAST_BATCH === 0) await nextTurn();
+    const tick = new InProcessTick();
+    tick.seq = i;
+    broker.broadcast(tick);
+  }
+  let last = -1;
+  let progressAt = Date.now();
+  while (subscriber.handled - before < count && Date.now() - progressAt < 1_000) {
+    if (subscriber.handled !== last) progressAt = Date.now(); // no progress for 1 s: the rest was dropped
+    last = subscriber.handled;
+    await nextTurn();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const handled = subscriber.handled - before;
+  return { rate: handled / seconds, lost: count - handled };
+}
+
+async function run(params: InProcessParams): Promise<InProcessResult> {
+  const app = await bootstrap(InProcessModule, { logger: new ConsoleLogger('error') });
+  try {
+    const asks = await asksPerSecond(app, params.askMs);
+    await broadcastsPerSecond(app, Math.min(params.broadcasts, 10_000)); // warm-up
+    const broadcasts = await broadcastsPerSecond(app, params.broadcasts);
+    return { asksPerSecond: asks, broadcastsPerSecond: broadcasts.rate, lostBroadcasts: broadcasts.lost };
+  } finally {
+    await app.close();
+  }
+}
+
+serveParent((_task, params) => run(params as InProcessParams));
+tellParent({ kind: 'ready' });

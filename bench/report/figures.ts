@@ -1,0 +1,78 @@
+import { ConcurrentResult } from '../client/concurrent.workload';
+import { FanOutResult } from '../client/fan-out.workload';
+import { SequentialResult } from '../client/sequential.workload';
+import { StreamResult } from '../client/stream.workload';
+import { InProcessResult } from '../in-process/in-process-bench';
+
+/** Everything measured against one server (the same client code ran for both). */
+export interface ServerResults {
+  readonly sequential: SequentialResult;
+  readonly concurrent: readonly ConcurrentResult[];
+  readonly stream: StreamResult;
+  readonly fanOut: FanOutResult;
+  /** Peak RSS of the server process, kB. */
+  readonly serverRssKb: number;
+  /** Peak RSS of the load client that drove it, kB. */
+  readonly clientRssKb: number;
+}
+
+/** A target of issue 7 on the acton-ts / baseline ratio. */
+export interface Target {
+  readonly text: string;
+  readonly test: (ratio: number) => boolean;
+}
+
+/** One row of the report. */
+export interface Figure {
+  readonly id: string;
+  readonly label: string;
+  readonly unit: string;
+  /** Whether a larger number is better (throughput) or worse (latency, memory, loss). */
+  readonly better: 'higher' | 'lower';
+  readonly acton: number;
+  /** Absent for in-process figures (no baseline). */
+  readonly baseline?: number;
+  /** acton / baseline, when there is a non-zero baseline. */
+  readonly ratio?: number;
+  readonly target?: string;
+  readonly met?: boolean;
+}
+
+const AT_LEAST_70: Target = { text: '≥ 0.70', test: (ratio) => ratio >= 0.7 };
+const AT_MOST_125: Target = { text: '≤ 1.25', test: (ratio) => ratio <= 1.25 };
+
+/** The report's rows, in table order, with ratios and whether each target is met. */
+export function buildFigures(acton: ServerResults, baseline: ServerResults, inProcess: InProcessResult): Figure[] {
+  const rows: Figure[] = [];
+  const add = (id: string, label: string, unit: string, better: Figure['better'], pick: (r: ServerResults) => number, target?: Target): void => {
+    rows.push(compare(id, label, unit, better, pick(acton), pick(baseline), target));
+  };
+  add('w1.mean', 'W1 sequential: mean latency', 'µs', 'lower', (r) => r.sequential.meanUs);
+  add('w1.p50', 'W1 sequential: p50 latency', 'µs', 'lower', (r) => r.sequential.p50Us, AT_MOST_125);
+  add('w1.p99', 'W1 sequential: p99 latency', 'µs', 'lower', (r) => r.sequential.p99Us);
+  add('w1.rate', 'W1 sequential: calls/s', 'calls/s', 'higher', (r) => r.sequential.callsPerSecond);
+  acton.concurrent.forEach((shape, i) => {
+    const name = `W2 ${shape.connections}×${shape.inFlight}`;
+    const key = `w2.${shape.connections}x${shape.inFlight}`;
+    add(`${key}.rate`, `${name}: calls/s`, 'calls/s', 'higher', (r) => r.concurrent[i].callsPerSecond, AT_LEAST_70);
+    add(`${key}.p50`, `${name}: p50 latency`, 'µs', 'lower', (r) => r.concurrent[i].p50Us);
+    add(`${key}.p99`, `${name}: p99 latency`, 'µs', 'lower', (r) => r.concurrent[i].p99Us);
+  });
+  add('w3.rate', 'W3 stream: items/s', 'items/s', 'higher', (r) => r.stream.itemsPerSecond, AT_LEAST_70);
+  add('w3.last', 'W3 stream: time to last item', 'ms', 'lower', (r) => r.stream.msToLastItem);
+  add('w4.per', 'W4 fan-out: events/s per subscriber', 'events/s', 'higher', (r) => r.fanOut.eventsPerSecondPerSubscriber, AT_LEAST_70);
+  add('w4.total', 'W4 fan-out: events/s total', 'events/s', 'higher', (r) => r.fanOut.eventsPerSecondTotal, AT_LEAST_70);
+  add('w4.lost', 'W4 fan-out: lost events', 'events', 'lower', (r) => r.fanOut.lost);
+  add('rss.server', 'Peak RSS: server', 'MB', 'lower', (r) => r.serverRssKb / 1024);
+  add('rss.client', 'Peak RSS: load client', 'MB', 'lower', (r) => r.clientRssKb / 1024);
+  rows.push({ id: 'inproc.ask', label: 'In-process app.ask(), trivial handler', unit: 'calls/s', better: 'higher', acton: inProcess.asksPerSecond });
+  rows.push({ id: 'inproc.broadcast', label: 'In-process Broker.broadcast → 1 subscriber', unit: 'events/s', better: 'higher', acton: inProcess.broadcastsPerSecond });
+  return rows;
+}
+
+function compare(id: string, label: string, unit: string, better: Figure['better'], acton: number, baseline: number, target?: Target): Figure {
+  const ratio = baseline > 0 ? acton / baseline : undefined;
+  const figure: Figure = { id, label, unit, better, acton, baseline, ratio };
+  if (!target) return figure;
+  return { ...figure, target: target.text, met: ratio !== undefined && target.test(ratio) };
+}
