@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BenchPlan } from './bench-plan';
 import { BenchChild, REPO_ROOT } from './child/bench-child';
-import { buildBenchJs } from './child/bench-build';
+import { buildBenchJs, removeBenchJs } from './child/bench-build';
 import { ConcurrentResult } from './client/concurrent.workload';
 import { FanOutResult } from './client/fan-out.workload';
 import { SequentialResult } from './client/sequential.workload';
@@ -64,6 +64,7 @@ export class BenchRunner {
     } finally {
       await this.stopAll();
       rmSync(this.dir, { recursive: true, force: true });
+      removeBenchJs(this.jsRoot);
     }
   }
 

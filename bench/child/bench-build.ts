@@ -7,8 +7,8 @@ const SOURCE_DIRS = ['lib', 'sample', 'bench'];
 
 /**
  * Transpiles `lib/`, `sample/` and `bench/` to JavaScript under
- * `node_modules/.cache/acton-bench/` (inside the repository, so `node_modules` still
- * resolves), with the repository's compiler options (decorators and their metadata included).
+ * `node_modules/.cache/acton-bench/<pid>/` (inside the repository, so `node_modules` still
+ * resolves; one folder per run, so concurrent runs do not clash; `removeBenchJs` deletes it), with the repository's compiler options (decorators and their metadata included).
  *
  * Why: the bench's children must not run under ts-node, whose in-process TypeScript compiler
  * would add ~100 MB to every peak RSS and cost start-up time. Transpile-only, like
@@ -17,7 +17,7 @@ const SOURCE_DIRS = ['lib', 'sample', 'bench'];
  * @throws Error naming the file when one does not transpile
  */
 export function buildBenchJs(repoRoot: string): string {
-  const outRoot = join(repoRoot, 'node_modules', '.cache', 'acton-bench');
+  const outRoot = join(repoRoot, 'node_modules', '.cache', 'acton-bench', String(process.pid));
   rmSync(outRoot, { recursive: true, force: true });
   const options = compilerOptions(repoRoot);
   for (const dir of SOURCE_DIRS) {
@@ -31,6 +31,11 @@ export function buildBenchJs(repoRoot: string): string {
     }
   }
   return outRoot;
+}
+
+/** Deletes what `buildBenchJs` wrote. */
+export function removeBenchJs(outRoot: string): void {
+  if (outRoot) rmSync(outRoot, { recursive: true, force: true });
 }
 
 function compilerOptions(repoRoot: string): ts.CompilerOptions {
