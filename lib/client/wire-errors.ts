@@ -1,0 +1,56 @@
+import { ErrorCode } from '../core/errors/error-code';
+import { ErrorMessages } from '../core/errors/error-messages';
+import type { ResponseBody, StreamFrameBody } from '../ipc/protocol';
+import { IpcRequestError } from './ipc-request-error';
+
+/**
+ * The error of a `0x03` response or a connection rejection (PROTOCOL.md §2.3, §5.2). A
+ * rejection whose `payload.limit` is missing or not a number reports limit 0 (§4, as the Rust
+ * client does).
+ */
+export function errorFromResponse(body: ResponseBody): IpcRequestError {
+  const code = body.error_code ?? ErrorCode.PROTOCOL_ERROR;
+  return new IpcRequestError({
+    code,
+    message: body.error ?? `The server answered ${body.correlation_id} with success:false and no error text`,
+    details: code === ErrorCode.CONNECTION_LIMIT_REACHED ? { limit: limitOf(body.payload) } : body.error_details,
+    retryAfterMs: typeof body.retry_after_ms === 'number' ? body.retry_after_ms : retryAfterFromText(body.error),
+    correlationId: body.correlation_id,
+  });
+}
+
+/** The error of a terminating `0x09` frame that carries `error_code` (PROTOCOL.md §2.8, §3.4). */
+export function errorFromStreamFrame(body: StreamFrameBody): IpcRequestError {
+  return new IpcRequestError({
+    code: body.error_code ?? ErrorCode.STREAM_ERROR,
+    message: body.error ?? `Stream ${body.correlation_id} ended with an error frame without text`,
+    details: body.error_details,
+    correlationId: body.correlation_id,
+  });
+}
+
+/** `CONNECTION_CLOSED`: the call's connection went away before its answer came. */
+export function connectionClosedError(reason: string, correlationId?: string, cause?: unknown): IpcRequestError {
+  return new IpcRequestError({ code: ErrorCode.CONNECTION_CLOSED, message: `Connection closed: ${reason}`, correlationId, cause });
+}
+
+/** Local `TIMEOUT` of a request (same text as the server's, PROTOCOL.md §3.3). */
+export function requestTimeoutError(timeoutMs: number, correlationId: string): IpcRequestError {
+  return new IpcRequestError({ code: ErrorCode.TIMEOUT, message: ErrorMessages.requestTimedOut(timeoutMs), correlationId });
+}
+
+/** Local `TIMEOUT` of a whole stream (same text as the server's, PROTOCOL.md §3.4). */
+export function streamTimeoutError(timeoutMs: number, correlationId: string): IpcRequestError {
+  return new IpcRequestError({ code: ErrorCode.TIMEOUT, message: ErrorMessages.streamTimedOut(timeoutMs), correlationId });
+}
+
+function limitOf(payload: unknown): number {
+  const limit = (payload as { limit?: unknown } | null | undefined)?.limit;
+  return typeof limit === 'number' && Number.isFinite(limit) ? limit : 0;
+}
+
+/** Reference servers carry the wait only in the text: `Rate limit exceeded, retry after <n>ms` (§4, D4). */
+function retryAfterFromText(text: string | undefined): number | undefined {
+  const match = text === undefined ? null : /retry after (\d+)ms/.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
