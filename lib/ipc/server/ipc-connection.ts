@@ -16,7 +16,7 @@ import { WriteQueue } from './write-queue';
 const WRITE_HIGH_WATER_MARK = 256 * 1024;
 /** In serial mode, stop reading from the socket while this many frames wait their turn. */
 const SERIAL_BACKLOG_PAUSE = 256;
-/** After `end()`, a peer that does not close its side within this long is destroyed (ms). */
+/** After `end()`, a peer that does not take our last bytes within this long is destroyed (ms). */
 const CLOSE_GRACE_MS = 2000;
 
 type Inbound = Frame | { readonly framingError: FramingError };
@@ -160,6 +160,9 @@ export class IpcConnection implements RouteConnection {
       this.socket.destroy();
       return;
     }
+    // Once our last byte and FIN are handed to the kernel the peer can read them even after we
+    // release the socket; a peer that does not read is cut off after CLOSE_GRACE_MS.
+    this.socket.once('finish', () => this.socket.destroy());
     this.writer.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }

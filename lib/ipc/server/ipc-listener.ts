@@ -65,6 +65,7 @@ export class IpcListener implements AppExtension {
   private nextConnection = 1;
   private stopping?: Promise<void>;
   private draining?: Promise<DrainResult>;
+  private notifyAllClosed?: () => void;
 
   /** @param options `IpcModule.forRoot()` options */
   constructor(private readonly options: IpcModuleOptions = {}) {}
@@ -178,6 +179,7 @@ export class IpcListener implements AppExtension {
     const connection = new IpcConnection(socket, `ipc-${this.nextConnection++}`, ctx, router, (closed) => {
       this.connections.delete(closed);
       stats.activeConnections--;
+      if (this.connections.size === 0) this.notifyAllClosed?.();
     });
     this.connections.add(connection);
     connection.start();
@@ -208,9 +210,11 @@ export class IpcListener implements AppExtension {
     this.unlisten?.();
     const server = this.server;
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    const allClosed = this.connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.notifyAllClosed = resolve));
     for (const connection of [...this.connections]) connection.close(); // flush queued frames, then FIN
     if (this.bound) removeBoundSocket(this.bound);
-    await closed; // resolves once every connection is gone (bounded by each connection's close grace)
+    // Both resolve once every connection is released (bounded by each connection's close grace).
+    await Promise.all([closed, allClosed]);
     this.context?.logger.debug(`IPC listener on ${this.resolved?.socket.path} stopped`);
   }
 }

@@ -70,12 +70,13 @@ export class SubscriptionManager {
   };
 
   private encode(event: BroadcastEvent, subscribers: number): Buffer | undefined {
+    const now = Date.now(); // the id's UUIDv7 time and timestamp_ms agree
     const notification: PushNotification = {
-      notification_id: newCorrelationId('push'),
+      notification_id: newCorrelationId('push', now),
       message_type: event.wireName,
       ...(event.sourceActor === undefined ? undefined : { source_actor: event.sourceActor }),
       payload: event.message,
-      timestamp_ms: Date.now(),
+      timestamp_ms: now,
     };
     try {
       return JSON_CODEC.encodeFrame(MessageType.PUSH, notification);

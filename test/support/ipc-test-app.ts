@@ -1,0 +1,72 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ActonApp, bootstrap, IpcModule, IpcModuleOptions, Logger, Module, Type } from 'acton-ts';
+import { RawFrameClient } from './raw-frame-client';
+
+/** A running app with an IPC listener on a private temporary socket. */
+export interface IpcTestApp {
+  readonly app: ActonApp;
+  readonly socketPath: string;
+  readonly logs: string[];
+  /** A new raw connection to the app's socket; closed by `close()`. */
+  connect(): Promise<RawFrameClient>;
+  /** Closes every client opened by `connect()` and the app. */
+  close(): Promise<void>;
+}
+
+/** A logger that records lines (warn and error also go nowhere else: tests stay quiet). */
+export function recordingLogger(lines: string[]): Logger {
+  const record = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
+  return { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+}
+
+/**
+ * Isolates the IPC configuration from the machine: no ipc.toml is found (XDG dirs point at an
+ * empty temp dir) and the ACTON_* variables are unset. Returns the undo.
+ */
+export function isolateIpcEnvironment(): () => void {
+  const saved = { ...process.env };
+  const empty = mkdtempSync(join(tmpdir(), 'acton-ipc-env-'));
+  process.env.XDG_CONFIG_HOME = empty;
+  process.env.XDG_CONFIG_DIRS = empty;
+  for (const name of ['ACTON_IPC_SOCKET', 'ACTON_APP_NAME', 'ACTON_IPC_CONFIG']) delete process.env[name];
+  return () => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  };
+}
+
+/**
+ * Bootstraps `actors` with `IpcModule.forRoot(options)` on a fresh socket in a new temp dir
+ * (unless `options.socket.path` is given). Rate limiting is off unless configured, so tests
+ * can send bursts.
+ */
+export async function startIpcTestApp(actors: readonly Type[], options: IpcModuleOptions = {}): Promise<IpcTestApp> {
+  const logs: string[] = [];
+  const socketPath = options.socket?.path ?? join(mkdtempSync(join(tmpdir(), 'acton-ipc-')), 'ipc.sock');
+  const forRoot: IpcModuleOptions = {
+    logger: recordingLogger(logs),
+    ...options,
+    socket: { appName: 'ipc-test', ...options.socket, path: socketPath },
+    rateLimit: { enabled: false, ...options.rateLimit },
+  };
+  @Module({ imports: [IpcModule.forRoot(forRoot)], actors: [...actors] })
+  class TestModule {}
+  const app = await bootstrap(TestModule);
+  const clients: RawFrameClient[] = [];
+  return {
+    app,
+    socketPath,
+    logs,
+    connect: async () => {
+      const client = await RawFrameClient.connect(socketPath);
+      clients.push(client);
+      return client;
+    },
+    close: async () => {
+      await Promise.all(clients.map((client) => client.close()));
+      await app.close();
+    },
+  };
+}
