@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BenchPlan } from './bench-plan';
 import { BenchChild, REPO_ROOT } from './child/bench-child';
 import { buildBenchJs, removeBenchJs } from './child/bench-build';
+import { launchServer } from './child/server-launch';
 import { ConcurrentResult } from './client/concurrent.workload';
 import { FanOutResult } from './client/fan-out.workload';
 import { SequentialResult } from './client/sequential.workload';
@@ -14,8 +15,6 @@ import { ProgressLine } from './report/progress-line';
 
 /** Longest a single workload may take before the run is abandoned, ms. */
 const WORKLOAD_TIMEOUT_MS = 180_000;
-/** Longer than any `setInterval` the sample's price feed would use: it must not tick during W4, ms. */
-const PRICE_FEED_SILENT_MS = 2_000_000_000;
 
 /** One server under test, with the load client that drives it. */
 interface Contender {
@@ -74,28 +73,11 @@ export class BenchRunner {
   }
 
   private async startContenders(): Promise<Contender[]> {
-    const actonSocket = join(this.dir, 'acton.sock');
-    const baselineSocket = join(this.dir, 'baseline.sock');
-    const items = String(this.plan.stream.items);
-    const contenders: Contender[] = [
-      {
-        name: 'acton-ts',
-        socketPath: actonSocket,
-        server: this.spawn('acton-ts server', 'bench/acton-server.ts', {
-          ACTON_IPC_SOCKET: actonSocket,
-          XDG_CONFIG_HOME: join(this.dir, 'xdg'), // never pick up the user's ipc.toml
-          LIST_ITEM_COUNT: items,
-          PRICE_INTERVAL_MS: String(PRICE_FEED_SILENT_MS),
-        }),
-        client: this.spawn('load client (acton-ts)', 'bench/client/load-client.ts'),
-      },
-      {
-        name: 'baseline',
-        socketPath: baselineSocket,
-        server: this.spawn('baseline server', 'bench/baseline-server.ts', { BENCH_SOCKET: baselineSocket, LIST_ITEM_COUNT: items }),
-        client: this.spawn('load client (baseline)', 'bench/client/load-client.ts'),
-      },
-    ];
+    const contenders = (['acton-ts', 'baseline'] as const).map((name): Contender => {
+      const { server, socketPath } = launchServer(name, this.jsRoot, this.dir, this.plan.stream.items);
+      this.children.push(server);
+      return { name, socketPath, server, client: this.spawn(`load client (${name})`, 'bench/client/load-client.ts') };
+    });
     await Promise.all(contenders.flatMap((c) => [c.server.ready(), c.client.ready()]));
     return contenders;
   }
@@ -130,8 +112,8 @@ export class BenchRunner {
     return child.run<InProcessResult>('in-process', this.plan.inProcess, WORKLOAD_TIMEOUT_MS);
   }
 
-  private spawn(label: string, script: string, env: NodeJS.ProcessEnv = {}): BenchChild {
-    const child = new BenchChild(label, this.jsRoot, script, env);
+  private spawn(label: string, script: string): BenchChild {
+    const child = new BenchChild(label, this.jsRoot, script);
     this.children.push(child);
     return child;
   }

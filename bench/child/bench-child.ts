@@ -28,17 +28,19 @@ export class BenchChild {
    * @param jsRoot output root of `buildBenchJs()`
    * @param script the child's entry file, relative to the repository root (`bench/x.ts`)
    * @param env extra environment variables
+   * @param nodeOptions extra node flags, e.g. `--cpu-prof`
    */
   constructor(
     readonly label: string,
     jsRoot: string,
     script: string,
     env: NodeJS.ProcessEnv = {},
+    nodeOptions: readonly string[] = [],
   ) {
     this.child = fork(join(jsRoot, script.replace(/\.ts$/, '.js')), [], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
-      execArgv: ['-r', join(jsRoot, 'bench', 'child', 'path-alias.hook.js')],
+      execArgv: [...nodeOptions, '-r', join(jsRoot, 'bench', 'child', 'path-alias.hook.js')],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => this.keep(chunk));
