@@ -209,6 +209,7 @@ describe('handler errors hidden like the reference (compat.handler_errors = "hid
         error: 'I/O error: Response channel closed without receiving a response',
         error_code: 'IO_ERROR',
       });
+      expect(t.logs.some((line) => line.startsWith('warn IPC request h1') && line.includes('Out of stock: gizmo'))).toBe(true);
     } finally {
       await t.close();
       restore();

@@ -85,6 +85,8 @@ export class IpcConnection implements RouteConnection {
 
   /** Starts reading. */
   start(): void {
+    // §5.8: Node has no core API for SO_PEERCRED, so uid/gid/pid stay unavailable.
+    this.ctx.logger.debug(`IPC connection ${this.id} accepted (peer credentials unavailable)`);
     this.socket.on('data', this.onData);
     this.socket.on('end', this.onEnd);
     this.socket.on('error', this.onError);
@@ -119,6 +121,11 @@ export class IpcConnection implements RouteConnection {
     this.readTimer?.refresh(); // §5.3: the idle clock restarts once nothing is being handled
     if (this.serial) this.drainBacklog();
     this.closeIfFinished();
+  }
+
+  reportHiddenError(err: unknown, correlationId: string): void {
+    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    this.ctx.logger.warn(`IPC request ${correlationId} on connection ${this.id} failed in its handler (${text}); the client got the no-reply IO_ERROR because compat.handler_errors = "hidden"`, err);
   }
 
   track(request: Cancellable): void {
@@ -211,7 +218,7 @@ export class IpcConnection implements RouteConnection {
   /** §1.6 steps 2–5 with our D3: one error frame, stop reading, close after what is queued. */
   private framingFailure(error: FramingError): void {
     this.ctx.stats.errors++;
-    this.ctx.logger.debug(`IPC connection ${this.id}: ${error.message}; closing it`);
+    this.ctx.logger.warn(`IPC connection ${this.id}: ${error.message}; sent the error frame and closed the connection (the client does not speak the framing of PROTOCOL.md §1)`);
     const body = { correlation_id: ReservedCorrelationId.PROTOCOL_ERROR, success: false, error: error.message, error_code: error.code };
     this.send(JSON_CODEC.encodeFrame(MessageType.ERROR, body));
     this.readEnded = true;

@@ -66,8 +66,11 @@ export class PendingRequest implements Delivery, ReplySink, Cancellable {
   error(err: unknown): void {
     if (this.done) return;
     this.host.stats.errors++;
-    const failure = this.host.hideHandlerErrors ? NO_REPLY : handlerFailure(err);
-    this.answer(errorFrame(this.codec, this.correlationId, failure));
+    if (this.host.hideHandlerErrors) {
+      this.host.reportHiddenError(err, this.correlationId);
+      return this.answer(errorFrame(this.codec, this.correlationId, NO_REPLY));
+    }
+    this.answer(errorFrame(this.codec, this.correlationId, handlerFailure(err)));
   }
 
   cancel(): void {

@@ -67,7 +67,10 @@ export class PendingStream implements Delivery, ReplySink, Cancellable {
   error(err: unknown): void {
     if (this.done) return;
     this.host.stats.errors++;
-    if (this.host.hideHandlerErrors) return this.end(streamEndFrame(this.codec, this.correlationId, this.sequence));
+    if (this.host.hideHandlerErrors) {
+      this.host.reportHiddenError(err, this.correlationId);
+      return this.end(streamEndFrame(this.codec, this.correlationId, this.sequence));
+    }
     this.endWithError(handlerFailure(err));
   }
 

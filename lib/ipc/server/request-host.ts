@@ -23,6 +23,11 @@ export interface RequestHost {
   finishRequest(): void;
   /** Stream backpressure: a Promise while the write backlog is above its high-water mark. */
   whenWritable(): Promise<void> | undefined;
+  /**
+   * Logs a handler error the caller will not see (`handler_errors = "hidden"`), as the reference
+   * routes it to the actor's local error hook (§3.6).
+   */
+  reportHiddenError(err: unknown, correlationId: string): void;
   /** Registers a request to cancel on disconnect (until `untrack`). */
   track(request: Cancellable): void;
   untrack(request: Cancellable): void;
