@@ -1,0 +1,28 @@
+import { Command } from 'commander';
+import { take } from 'rxjs';
+import { withClient } from '../client-session';
+import { CliIo } from '../cli-io';
+import { parseCount } from '../global-options';
+import { printUntilDone } from './stream.command';
+
+/**
+ * `acton subscribe <type...> [--count N]`: prints each push notification (the whole object:
+ * `message_type`, `payload`, `source_actor`, ...) as one JSON line, until Ctrl-C or N pushes.
+ * Says on stderr once the server confirmed the subscription.
+ */
+export function registerSubscribeCommand(program: Command, io: CliIo): void {
+  program
+    .command('subscribe')
+    .description('subscribe to broadcast message types and print each push as one JSON line (Ctrl-C to stop)')
+    .argument('<type...>', 'message types, e.g. PriceUpdate TradeExecuted')
+    .option('-n, --count <n>', 'exit after this many pushes', parseCount)
+    .action(async (types: string[], options: { count?: number }, command: Command) => {
+      await withClient(command, {}, async (client) => {
+        const pushes = client.subscribe(types);
+        const done = printUntilDone(options.count === undefined ? pushes : pushes.pipe(take(options.count)), io);
+        await client.flush();
+        io.err(`subscribed to ${types.join(', ')} (Ctrl-C to stop)`);
+        await done;
+      });
+    });
+}

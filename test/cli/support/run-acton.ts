@@ -1,0 +1,50 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+const CLI_ARGS = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'lib/cli/main.ts'];
+
+/** What a finished `acton` process left behind. */
+export interface ActonResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A running `acton` process. */
+export interface ActonProcess {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when the process exited. */
+  readonly exited: Promise<ActonResult>;
+}
+
+/**
+ * Starts the real CLI (`node lib/cli/main.ts` through ts-node) with `args`. `ACTON_IPC_SOCKET`
+ * is removed from the environment unless given in `env`. Killed after `timeoutMs`.
+ */
+export function startActon(args: readonly string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {}): ActonProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' };
+  delete env.ACTON_IPC_SOCKET;
+  const child = spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: REPO_ROOT, env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin!.end(options.stdin ?? '');
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 25_000);
+  const exited = new Promise<ActonResult>((done) =>
+    child.once('exit', (code) => {
+      clearTimeout(killer);
+      child.stdout!.once('end', () => undefined);
+      setImmediate(() => done({ code, stdout, stderr }));
+    }),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Runs the CLI to completion (see `startActon`). */
+export function runActon(args: readonly string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {}): Promise<ActonResult> {
+  return startActon(args, options).exited;
+}
