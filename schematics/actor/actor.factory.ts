@@ -23,7 +23,7 @@ export function actor(options: ActorOptions): Rule {
     const { dir, name } = splitNamePath(options.name);
     const names = actorNames(name);
     const folder = join(normalize(`/${options.sourceRoot ?? 'src'}`), options.path ?? '', dir, options.flat ? '' : names.fileName);
-    assertFree(tree, join(folder, `${names.fileName}.actor.ts`));
+    assertFree(tree, folder, actorFileNames(options, names.fileName));
     return chain([
       mergeWith(actorFiles(options, names, classBaseName(name, 'actor'), folder)),
       options.skipImport ? noop() : declareInModule(options, names, folder),
@@ -40,9 +40,18 @@ function actorFiles(options: ActorOptions, names: ActorNames, base: string, fold
   ]);
 }
 
-function assertFree(tree: Tree, file: Path): void {
-  if (tree.exists(file)) {
-    throw new SchematicsException(`${file.slice(1)} already exists: choose another actor name or --path, or delete the file first`);
+/** The names of the files the schematic creates. */
+function actorFileNames(options: ActorOptions, fileName: string): string[] {
+  const files = [`${fileName}.actor.ts`, `${fileName}.messages.ts`];
+  return options.spec === false ? files : [...files, `${fileName}.actor.${options.specFileSuffix ?? 'spec'}.ts`];
+}
+
+/** Refuses to run when a file it would create exists (the engine's own message is a bare "merge conflicted"). */
+function assertFree(tree: Tree, folder: Path, files: readonly string[]): void {
+  const taken = files.map((file) => join(folder, file)).filter((path) => tree.exists(path));
+  if (taken.length > 0) {
+    const list = taken.map((path) => path.slice(1)).join(', ');
+    throw new SchematicsException(`${list} already exist${taken.length === 1 ? 's' : ''}: choose another actor name or --path, or delete the file${taken.length === 1 ? '' : 's'} first`);
   }
 }
 

@@ -222,7 +222,7 @@ describe('actor errors', () => {
   it('refuses to overwrite an existing actor', async () => {
     const tree = await run('actor', { name: 'price-feed' });
     await expect(run('actor', { name: 'price-feed' }, tree)).rejects.toThrow(
-      'src/price-feed/price-feed.actor.ts already exists: choose another actor name or --path, or delete the file first',
+      'src/price-feed/price-feed.actor.ts, src/price-feed/price-feed.messages.ts, src/price-feed/price-feed.actor.spec.ts already exist: choose another actor name or --path, or delete the files first',
     );
   });
 
