@@ -159,7 +159,7 @@ export class IpcConnection implements RouteConnection {
    * stop and by the connection's own timeouts and errors.
    */
   close(graceful = true): void {
-    if (this.closed) return;
+    if (this.closed || (graceful && this.closing)) return;
     this.closing = true;
     this.clearReadTimer();
     this.socket.off('data', this.onData);

@@ -31,6 +31,7 @@ export class WriteQueue {
   private outstandingWrites = 0;
   private unflushedPushes = 0;
   private lastProgressAt = 0;
+  private lastQueued = -1;
   private stallTimer?: NodeJS.Timeout;
   private stallArmed = false;
   private waiters: (() => void)[] = [];
@@ -158,6 +159,13 @@ export class WriteQueue {
   private readonly checkStall = (): void => {
     this.stallArmed = false;
     if (this.closedForGood() || this.outstandingWrites === 0) return;
+    // A big write completes (callback) only when all of it is written; libuv's queue size shows
+    // partial progress in between, so a slow but reading client is not mistaken for a stuck one.
+    const queued = handleQueueSize(this.socket);
+    if (queued !== this.lastQueued) {
+      this.lastQueued = queued;
+      this.lastProgressAt = Date.now();
+    }
     const idle = Date.now() - this.lastProgressAt;
     if (idle >= this.options.writeTimeoutMs) {
       this.options.onStalled();
@@ -182,4 +190,10 @@ export class WriteQueue {
     this.waiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** Bytes libuv still has to write for this socket (`-1` when the handle does not say). */
+function handleQueueSize(socket: Socket): number {
+  const size = (socket as unknown as { _handle?: { writeQueueSize?: unknown } })._handle?.writeQueueSize;
+  return typeof size === 'number' ? size : -1;
 }
