@@ -74,24 +74,24 @@ describe('acton generate', () => {
     expect(messages).not.toContain('PriceQuoteReply');
   });
 
-  it('an unknown schematic fails (exit 1) listing the available ones', async () => {
+  it('an unknown schematic fails (exit 2, usage error) listing the available ones', async () => {
     const cli = testCli(dir);
-    expect(await cli.run('g', 'controller', 'price-feed')).toBe(1);
+    expect(await cli.run('g', 'controller', 'price-feed')).toBe(2);
     expect(cli.err()).toBe("error: Unknown schematic 'controller'. Available schematics: application (app, new), actor (a), message (m, msg)\n");
     expect(filesIn(dir)).toEqual(['src/app.module.ts']);
   });
 
   it('an option the schematic does not take fails, listing the ones it does', async () => {
     const cli = testCli(dir);
-    expect(await cli.run('g', 'message', 'price-quote', '--stream')).toBe(1);
+    expect(await cli.run('g', 'message', 'price-quote', '--stream')).toBe(2);
     expect(cli.err()).toBe(
       'error: --stream: not an option of the message schematic (its options: --path, --source-root, --flat, --spec, --spec-file-suffix, --skip-import, --actor, --reply)\n',
     );
   });
 
-  it('an invalid name fails with exit code 1 and writes nothing', async () => {
+  it('an invalid name fails with exit code 2 and writes nothing', async () => {
     const cli = testCli(dir);
-    expect(await cli.run('g', 'actor', '9lives')).toBe(1);
+    expect(await cli.run('g', 'actor', '9lives')).toBe(2);
     expect(cli.err()).toBe("error: Invalid actor name \"9lives\": use letters, digits, '-' or '_', starting with a letter (e.g. price-feed or PriceFeed)\n");
     expect(cli.out()).toBe('');
     expect(filesIn(dir)).toEqual(['src/app.module.ts']);
@@ -101,7 +101,7 @@ describe('acton generate', () => {
     mkdirSync(join(dir, 'src/price-feed'));
     writeFileSync(join(dir, 'src/price-feed/price-feed.messages.ts'), '// mine\n');
     const cli = testCli(dir);
-    expect(await cli.run('g', 'actor', 'price-feed')).toBe(1);
+    expect(await cli.run('g', 'actor', 'price-feed')).toBe(2);
     expect(cli.err()).toBe(
       'error: src/price-feed/price-feed.messages.ts already exists: choose another actor name or --path, or delete the file first\n',
     );

@@ -47,9 +47,9 @@ describe('acton new', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('an invalid name fails with exit code 1 and writes nothing', async () => {
+  it('an invalid name fails with exit code 2 and writes nothing', async () => {
     const cli = testCli(dir);
-    expect(await cli.run('new', 'my app!', '--skip-install')).toBe(1);
+    expect(await cli.run('new', 'my app!', '--skip-install')).toBe(2);
     expect(cli.err()).toContain('error: Invalid project name "my app!"');
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -58,7 +58,7 @@ describe('acton new', () => {
     mkdirSync(join(dir, 'demo'));
     writeFileSync(join(dir, 'demo/README.md'), 'mine\n');
     const cli = testCli(dir);
-    expect(await cli.run('new', 'demo', '--skip-install')).toBe(1);
+    expect(await cli.run('new', 'demo', '--skip-install')).toBe(2);
     expect(cli.err()).toBe('error: The application schematic wrote nothing: demo/README.md already exists (delete or rename it, or choose another name or --directory)\n');
     expect(readdirSync(join(dir, 'demo'))).toEqual(['README.md']);
   });

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { CliFailure } from '../cli-failure';
+import { ExitCode } from '../exit-code';
 import { describeSchematics, findSchematic, listSchematics, runSchematic } from '../schematics-runner';
 import { outputOf } from './command-output';
 import { SchematicCommandSettings } from './schematic-command-settings';
@@ -15,8 +17,8 @@ const SCHEMATIC_OPTIONS = ['path', 'sourceRoot', 'flat', 'spec', 'specFileSuffix
  *     acton g actor price-feed --dry-run
  *
  * An unknown schematic, an option the schematic does not take, an invalid name or an existing
- * file fails with a message saying what to do, exit code 1 and nothing written (reported
- * through commander's `command.error`).
+ * file writes nothing and throws a `CliFailure` (exit code 2, usage error) saying what to do,
+ * which `runCli` prints as `error: <message>`.
  * @returns the `generate` command
  */
 export function registerGenerateCommand(program: Command, settings: SchematicCommandSettings = {}): Command {
@@ -51,7 +53,7 @@ export function registerGenerateCommand(program: Command, settings: SchematicCom
           ...outputOf(command),
         });
       } catch (err) {
-        command.error(`error: ${(err as Error).message}`, { exitCode: 1, code: 'acton.generate' });
+        throw new CliFailure(ExitCode.USAGE, (err as Error).message);
       }
     });
 }

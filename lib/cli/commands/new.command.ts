@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { CliFailure } from '../cli-failure';
+import { ExitCode } from '../exit-code';
 import { runSchematic } from '../schematics-runner';
 import { outputOf } from './command-output';
 import { SchematicCommandSettings } from './schematic-command-settings';
@@ -13,8 +15,8 @@ import { SchematicCommandSettings } from './schematic-command-settings';
  *     acton new demo [--directory apps/demo] [--skip-install] [--package-manager pnpm] [--acton-path ../acton-ts] [--dry-run]
  *
  * `--acton-path` makes the project depend on a local acton-ts checkout (`file:`; resolved
- * against the current folder). Failures (invalid name, existing project) exit with code 1 and a
- * message saying what to do, through commander's `command.error`.
+ * against the current folder). Failures (invalid name, existing project) throw a `CliFailure` (exit
+ * code 2, usage error) saying what to do, which `runCli` prints as `error: <message>`.
  * @returns the `new` command
  */
 export function registerNewCommand(program: Command, settings: SchematicCommandSettings = {}): Command {
@@ -41,7 +43,7 @@ export function registerNewCommand(program: Command, settings: SchematicCommandS
         await runSchematic({ schematic: 'application', options, dryRun: opts.dryRun === true, root: cwd, collection: settings.collection, ...output });
         if (opts.dryRun !== true) output.write(nextSteps(opts.directory ?? name, opts.skipInstall === true));
       } catch (err) {
-        command.error(`error: ${(err as Error).message}`, { exitCode: 1, code: 'acton.new' });
+        throw new CliFailure(ExitCode.USAGE, (err as Error).message);
       }
     });
 }

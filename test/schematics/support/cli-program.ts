@@ -1,11 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { CliFailure } from '../../../lib/cli/cli-failure';
 import { registerGenerateCommand } from '../../../lib/cli/commands/generate.command';
 import { registerNewCommand } from '../../../lib/cli/commands/new.command';
 import { sourceCollectionPath } from './source-collection';
 
 /** A commander program with `generate` and `new` registered, working in `cwd`, capturing its output. */
 export interface TestCli {
-  /** Runs `acton <args...>`; resolves with the exit code (0, or the CommanderError's). */
+  /** Runs `acton <args...>`; resolves with the exit code, reporting failures as `runCli` does. */
   run(...args: string[]): Promise<number>;
   /** Everything written to stdout so far. */
   out(): string;
@@ -30,7 +31,9 @@ export function testCli(cwd: string): TestCli {
         return 0;
       } catch (e) {
         if (e instanceof CommanderError) return e.exitCode;
-        throw e;
+        if (!(e instanceof CliFailure)) throw e;
+        err += `error: ${e.message}\n`;
+        return e.exitCode;
       }
     },
     out: () => out,
