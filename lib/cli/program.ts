@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { CliIo } from './cli-io';
 import { registerCallCommand } from './commands/call.command';
 import { registerDiscoverCommand } from './commands/discover.command';
+import { registerGenerateCommand } from './commands/generate.command';
+import { registerNewCommand } from './commands/new.command';
 import { registerPingCommand } from './commands/ping.command';
 import { registerSendCommand } from './commands/send.command';
 import { registerStreamCommand } from './commands/stream.command';
@@ -37,14 +39,10 @@ export function createProgram(io: CliIo): Command {
   registerDiscoverCommand(program, io);
   registerPingCommand(program, io);
 
-  // ── Project commands (schematics) plug in here ─────────────────────────────────────────────
-  registerProjectCommands(program);
+  // Project commands (schematics), owned by the schematics part.
+  registerGenerateCommand(program);
+  registerNewCommand(program);
 
   for (const command of program.commands) command.addHelpText('after', EXIT_CODES_HELP);
   return program;
-}
-
-/** `acton generate|g` and `acton new`, owned by the schematics part (see `commands/generate.command.ts`, `commands/new.command.ts`). */
-function registerProjectCommands(program: Command): void {
-  void program; // PLUG-IN POINT: registerGenerateCommand(program); registerNewCommand(program);
 }
