@@ -139,6 +139,19 @@ describe('errors that need their own server configuration', () => {
     }
   });
 
+  it("PROTOCOL_ERROR with the server's reason when a frame exceeds its max_message_size; the client reconnects", async () => {
+    const server = await startTestServer({ limits: { maxMessageSize: 1_024 } });
+    const client = await ActonClient.connect({ socketPath: server.socketPath }, { reconnect: { initialDelayMs: 10, maxDelayMs: 50 } });
+    try {
+      const error = expectCode(await rejectionOf(client.request('notebook', 'Remember', { value: 'x'.repeat(2_000) })), 'PROTOCOL_ERROR');
+      expect(error.message).toMatch(/Frame too large: \d+ > 1024 bytes/);
+      await expect(client.request('calculator', 'AddRequest', { a: 1, b: 2 })).resolves.toEqual({ sum: 3 });
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   it('CONNECTION_LIMIT_REACHED with details.limit when the server refuses the connection', async () => {
     const server = await startTestServer({ limits: { maxConnections: 1 } });
     const first = await ActonClient.connect({ socketPath: server.socketPath });
