@@ -16,7 +16,8 @@ const CONCAT_LIMIT = 64 * 1024;
 /**
  * One connection's ordered outbound queue (PROTOCOL.md §3.5): frames are written whole and in
  * enqueue order, never interleaved. Frames enqueued during one turn of the event loop are
- * written together on `setImmediate` (one `write` of one concatenated buffer, or a corked run
+ * written together on `process.nextTick` — after the microtasks that produced them, before the
+ * event loop moves on — as one `write` of one concatenated buffer (or a corked run
  * for big frames), so a burst of answers costs one syscall.
  *
  * Also tracks what the connection needs for §5.4 and §0 D6: how many pushes are not yet handed
@@ -73,7 +74,7 @@ export class WriteQueue {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flush);
+      process.nextTick(this.flush);
     }
     return true;
   }
