@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { ActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { encodeJsonFrame } from './frame-encoder';
+import { assertNestingWithin } from './nesting-limit';
 import { PayloadCodec } from './payload-codec';
 import { Format, MessageType } from './wire-types';
 
@@ -9,7 +10,8 @@ import { Format, MessageType } from './wire-types';
  * JSON (format 0x01, PROTOCOL.md §1.4): UTF-8, one value per frame, any JSON whitespace accepted.
  * Encoding is one `JSON.stringify` of the whole body written straight into the frame buffer.
  * Non-finite numbers encode as `null` (JSON has no NaN). Integers above 2^53 lose precision on
- * decode (`JSON.parse`), unlike the reference's serde.
+ * decode (`JSON.parse`), unlike the reference's serde. Decoding rejects nesting deeper than
+ * `MAX_NESTING_DEPTH` (128, serde_json's limit) with `SERIALIZATION_ERROR`.
  */
 export class JsonCodec implements PayloadCodec {
   readonly format = Format.JSON;
@@ -18,11 +20,14 @@ export class JsonCodec implements PayloadCodec {
     const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     // serde_json rejects invalid UTF-8; Buffer#toString would silently substitute U+FFFD.
     if (!isUtf8(buffer)) throw new ActorError(ErrorCode.SERIALIZATION_ERROR, 'invalid UTF-8 in JSON payload');
+    let value: unknown;
     try {
-      return JSON.parse(buffer.toString('utf8'));
+      value = JSON.parse(buffer.toString('utf8'));
     } catch (err) {
       throw new ActorError(ErrorCode.SERIALIZATION_ERROR, err instanceof Error ? err.message : String(err));
     }
+    assertNestingWithin(value); // before anything recursive sees it (see MAX_NESTING_DEPTH)
+    return value;
   }
 
   encodeFrame(type: MessageType, body: object): Buffer {

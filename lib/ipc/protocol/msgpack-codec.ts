@@ -3,6 +3,7 @@ import { ActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { encodeFrame } from './frame-encoder';
 import { toJsonValue } from './json-value';
+import { assertNestingWithin } from './nesting-limit';
 import { PayloadCodec } from './payload-codec';
 import { Format, MessageType } from './wire-types';
 
@@ -18,7 +19,8 @@ const NO_JSON_EQUIVALENT = 'expected any valid JSON value';
  *
  * Decoding: `bin`, `ext` (timestamps included) and non-string map keys have no JSON equivalent
  * and fail the frame (§1.4); NaN/±Infinity become `null` (as in the reference's JSON value);
- * 64-bit integers are exact: numbers when safe, `bigint` beyond 2^53.
+ * 64-bit integers are exact: numbers when safe, `bigint` beyond 2^53. Nesting deeper than
+ * `MAX_NESTING_DEPTH` (128) fails the frame.
  */
 export class MsgpackCodec implements PayloadCodec {
   readonly format = Format.MSGPACK;
@@ -32,6 +34,7 @@ export class MsgpackCodec implements PayloadCodec {
     } catch (err) {
       throw new ActorError(ErrorCode.SERIALIZATION_ERROR, describeDecodeError(err));
     }
+    assertNestingWithin(value); // before the recursive normalize (see MAX_NESTING_DEPTH)
     return normalize(value);
   }
 
