@@ -138,6 +138,7 @@ export class ActonClient {
         settings: this.connectionSettings(),
         timeoutMs,
         connections: this.streamConnections,
+        clientClosed: () => this.closedError,
         envelope: (id) => envelope(id, target, type, payload, { expects_stream: true, response_timeout_ms: timeoutMs }),
       });
     });

@@ -13,6 +13,8 @@ export interface StreamCall {
   readonly timeoutMs: number;
   /** The client's set of open stream connections (so `close()` can close them). */
   readonly connections: Set<ClientConnection>;
+  /** Why the client is closed, once it is (a stream still opening then fails with it). */
+  clientClosed(): IpcRequestError | undefined;
   /** The request envelope for the stream's correlation id (`expects_stream: true`). */
   envelope(correlationId: string): RequestEnvelope;
 }
@@ -55,11 +57,13 @@ export function openStream<T>(subscriber: Subscriber<T>, call: StreamCall): Tear
       return;
     }
     connection = opened;
+    const closed = call.clientClosed();
+    if (closed) return fail(forStream(closed, id));
     call.connections.add(opened);
     opened.register(id, {
       onResponse: (body) => fail(errorFromResponse(body)),
       onStreamFrame: onFrame,
-      onConnectionLost: (error) => fail(new IpcRequestError({ code: error.code, message: error.message, details: error.details, correlationId: id, cause: error })),
+      onConnectionLost: (error) => fail(forStream(error, id)),
     });
     cancelDeadline = startTimer(call.timeoutMs, () => fail(streamTimeoutError(call.timeoutMs, id)));
     try {
@@ -70,4 +74,8 @@ export function openStream<T>(subscriber: Subscriber<T>, call: StreamCall): Tear
   }, fail);
 
   return () => finish(() => undefined);
+}
+
+function forStream(error: IpcRequestError, correlationId: string): IpcRequestError {
+  return new IpcRequestError({ code: error.code, message: error.message, details: error.details, correlationId, cause: error });
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { firstValueFrom, toArray } from 'rxjs';
 import { ActonClient, IpcRequestError } from 'acton-ts/client';
 import { startTestServer, TestServer } from './fixtures/test-server';
-import { rejectionOf } from './support/wait-for';
+import { rejectionOf, waitFor } from './support/wait-for';
 
 /** Asserts an `IpcRequestError` with `code` and returns it. */
 function expectCode(error: unknown, code: string): IpcRequestError {
@@ -124,7 +124,7 @@ describe('errors that need their own server configuration', () => {
     const client = await ActonClient.connect({ socketPath: server.socketPath });
     try {
       const inFlight = client.request('worker', 'Sleep', { delay_ms: 500 });
-      await new Promise((resolve) => setTimeout(resolve, 50)); // let the slow request reach the actor
+      await waitFor(() => server.app.listener!.stats().inFlightRequests === 1, 'the slow request to reach the actor');
       const drained = server.app.listener!.shutdownGracefully();
       const error = expectCode(await rejectionOf(client.request('calculator', 'AddRequest', { a: 1, b: 1 })), 'SHUTTING_DOWN');
       expect(error.message).toBe('Server is shutting down');

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { firstValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, tap, toArray } from 'rxjs';
 import { ActonClient, ClientStatus, IpcRequestError, Push } from 'acton-ts/client';
 import { startTestServer } from './fixtures/test-server';
 import { rejectionOf, waitFor } from './support/wait-for';
@@ -101,11 +101,16 @@ describe('streams and subscriptions around close()', () => {
     const server = await startTestServer();
     const client = await ActonClient.connect({ socketPath: server.socketPath });
     try {
-      const stream = rejectionOf(firstValueFrom(client.stream('worker', 'Count', { to: 100, delay_ms: 100 }).pipe(take(50), toArray())));
+      const seen: unknown[] = [];
+      const running = rejectionOf(firstValueFrom(client.stream('worker', 'Count', { to: 100, delay_ms: 100 }).pipe(tap((item) => seen.push(item)), toArray())));
+      const opening = rejectionOf(firstValueFrom(client.stream('worker', 'Count', { to: 100, delay_ms: 100 }).pipe(toArray())));
       const pushes = firstValueFrom(client.subscribe('PriceUpdate').pipe(toArray()));
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await waitFor(() => seen.length > 0, 'the first stream to start');
+      const late = rejectionOf(firstValueFrom(client.stream('worker', 'Count', { to: 100, delay_ms: 100 }).pipe(toArray()))); // still connecting when closed
       await client.close();
-      expect((await stream).code).toBe('CONNECTION_CLOSED');
+      expect((await running).code).toBe('CONNECTION_CLOSED');
+      expect((await opening).code).toBe('CONNECTION_CLOSED');
+      expect((await late).code).toBe('CONNECTION_CLOSED');
       await expect(pushes).resolves.toEqual([]);
     } finally {
       await server.close();

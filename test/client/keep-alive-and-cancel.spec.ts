@@ -9,23 +9,23 @@ describe('keep-alive against read_timeout_ms', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ timeouts: { readTimeoutMs: 300 } });
+    server = await startTestServer({ timeouts: { readTimeoutMs: 500 } });
   });
 
   afterAll(() => server.close());
 
-  /** Connects, idles for 1 s, and returns the statuses seen. */
+  /** Connects, idles for 1.5 s, and returns the statuses seen. */
   async function idle(heartbeatIntervalMs: number): Promise<ClientStatus[]> {
     const client = await ActonClient.connect({ socketPath: server.socketPath }, { heartbeatIntervalMs, reconnect: { initialDelayMs: 10, maxDelayMs: 50 } });
     const statuses: ClientStatus[] = [];
     client.status$.subscribe((status) => statuses.push(status));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     await expect(client.request('calculator', 'AddRequest', { a: 1, b: 2 })).resolves.toEqual({ sum: 3 });
     await client.close();
     return statuses;
   }
 
-  it('an idle client with heartbeats every 100 ms is never cut by a 300 ms read timeout', async () => {
+  it('an idle client with heartbeats every 100 ms is never cut by a 500 ms read timeout', async () => {
     expect(await idle(100)).toEqual(['connected', 'closed']);
   });
 
