@@ -20,9 +20,19 @@ export function isUnencodableValue(value: unknown): boolean {
  * @param reason why it could not be encoded, appended to `debug` (e.g. the codec's message)
  */
 export function fallbackPayload(value: unknown, reason?: string): FallbackPayload {
-  const rendered = inspect(value, { depth: 3, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200 });
+  const rendered = safely(() => inspect(value, { depth: 3, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200 }), '<value that cannot be inspected>');
   const debug = reason ? `${rendered} (not encodable: ${reason})` : rendered;
-  return { _ipc_fallback: true, type: typeNameOf(value), debug: debug.length > MAX_DEBUG_LENGTH ? `${debug.slice(0, MAX_DEBUG_LENGTH)}…` : debug };
+  const type = safely(() => typeNameOf(value), 'unknown');
+  return { _ipc_fallback: true, type, debug: debug.length > MAX_DEBUG_LENGTH ? `${debug.slice(0, MAX_DEBUG_LENGTH)}…` : debug };
+}
+
+/** Whatever the reply is (a hostile Proxy included), the fallback itself must not throw. */
+function safely(render: () => string, otherwise: string): string {
+  try {
+    return render();
+  } catch {
+    return otherwise;
+  }
 }
 
 /** A reply encoded larger than the 16 MiB hard limit is replaced by a fallback (§1.3: ours never emits bigger frames). */
