@@ -95,7 +95,7 @@ main().catch((err: unknown) => {
     const { compilerOptions } = JSON.parse(tree.readText('/demo/tsconfig.json'));
     expect(compilerOptions).toMatchObject({ experimentalDecorators: true, emitDecoratorMetadata: true, moduleResolution: 'node16', strict: true, outDir: 'dist' });
     expect(tree.readText('/demo/jest.config.js')).toContain("'^.+\\\\.ts$': ['ts-jest'");
-    expect(JSON.parse(tree.readText('/demo/nest-cli.json'))).toMatchObject({ collection: 'acton-ts/schematics', sourceRoot: 'src' });
+    expect(JSON.parse(tree.readText('/demo/nest-cli.json'))).toMatchObject({ collection: 'acton-ts', sourceRoot: 'src' });
     expect(tree.readText('/demo/.gitignore')).toContain('node_modules/\ndist/\n');
   });
 

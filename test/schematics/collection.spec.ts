@@ -1,6 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+jest.mock('ora', () => require('./support/ora-stub').oraStub);
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, shippedCollection, sourceFactory } from './support/source-collection';
+import { NodeWorkflow } from '@angular-devkit/schematics/tools';
+import { COLLECTION_PATH, REPO_ROOT, shippedCollection, sourceFactory } from './support/source-collection';
 
 /**
  * The shipped collection.json points at the compiled factories (`npm run build` compiles
@@ -37,5 +40,19 @@ describe('schematics/collection.json', () => {
     expect(build.include).toContain('schematics');
     expect(build.compilerOptions.rootDir).toBe('.');
     expect(build.exclude).toContain('schematics/**/files/**');
+  });
+
+  it('is what a project with acton-ts installed resolves for the collection "acton-ts" (nest g -c acton-ts, nest-cli.json)', () => {
+    const project = mkdtempSync(join(tmpdir(), 'acton-collection-'));
+    try {
+      mkdirSync(join(project, 'node_modules'));
+      symlinkSync(REPO_ROOT, join(project, 'node_modules', 'acton-ts'), 'dir');
+      const collection = new NodeWorkflow(project, { resolvePaths: [project] }).engine.createCollection('acton-ts');
+      // Through the link's package.json "schematics" field (jest reports the real path).
+      expect(collection.description.path).toBe(COLLECTION_PATH);
+      expect(collection.listSchematicNames().sort()).toEqual(['actor', 'application', 'message']);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });
