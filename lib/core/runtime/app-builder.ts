@@ -1,4 +1,5 @@
 import { ClassValidatorPayloadValidator } from '../metadata/class-validator-payload-validator';
+import { CompiledPayloadValidator } from '../metadata/compiled-payload-validator';
 import { MessageRegistry } from '../metadata/message-registry';
 import { ModuleImport } from '../metadata/module-metadata';
 import { PayloadValidator, ValidationOptions } from '../metadata/payload-validator';
@@ -27,7 +28,7 @@ export interface AppOptions {
    * messages given to `ask` / `tell` / `stream`).
    */
   readonly validation?: ValidationOptions & { readonly inProcess?: boolean };
-  /** Replaces the class-validator based validator (e.g. by compiled validators). */
+  /** Replaces the default validator (compiled checks in front of class-transformer + class-validator). */
   readonly validator?: PayloadValidator;
 }
 
@@ -52,7 +53,9 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   const modules = collectModules(root);
   const plans = modules.actors.map((type) => planActor(type));
   assertUniqueNames(plans);
-  const registry = new MessageRegistry(options.validator ?? new ClassValidatorPayloadValidator(options.validation));
+  // The compiled validator answers valid payloads without class-validator's generic machinery
+  // and hands everything else (every failure included) to class-validator (issue 7).
+  const registry = new MessageRegistry(options.validator ?? new CompiledPayloadValidator(new ClassValidatorPayloadValidator(options.validation)));
   for (const plan of plans) for (const handler of plan.handlers) registry.register(handler.definition);
   for (const skipped of registry.adoptDecorated()) {
     logger.debug(`@Message class ${skipped.type.name} left out of the registry: wire name '${skipped.name}' belongs to ${registry.byName(skipped.name)?.type.name}`);
