@@ -7,6 +7,8 @@ import { InProcessParams } from './in-process/in-process-bench';
 /** Every count and duration of one bench run (all bounded). */
 export interface BenchPlan {
   readonly quick: boolean;
+  /** Each workload runs this many times per server; the median round is reported. */
+  readonly rounds: number;
   /** W1. */
   readonly sequential: SequentialParams;
   /** W2, both shapes: 1 connection × 64 in flight, 8 connections × 16. */
@@ -24,6 +26,7 @@ export function benchPlan(quick: boolean): BenchPlan {
   const w2WarmupMs = quick ? 250 : 1_000;
   return {
     quick,
+    rounds: quick ? 1 : 3,
     sequential: quick ? { calls: 2_000, warmupCalls: 500 } : { calls: 20_000, warmupCalls: 2_000 },
     concurrent: [
       { connections: 1, inFlight: 64, durationMs: w2Ms, warmupMs: w2WarmupMs },

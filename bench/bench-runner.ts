@@ -33,8 +33,9 @@ export interface RunResults {
 
 /**
  * Drives one bench run: starts both servers and a load client for each as child processes,
- * runs every workload against acton-ts then the baseline (interleaved per workload, so that
- * load from elsewhere on the machine hits both alike), collects peak RSS, then measures the
+ * runs every workload `plan.rounds` times against each server, alternating which goes first
+ * (so that load from elsewhere on the machine hits both alike), keeps each server's median
+ * round, collects peak RSS, then measures the
  * in-process figures in a fresh process once the servers are gone. Every child is stopped,
  * by its own pid, whatever happens.
  */
@@ -82,27 +83,41 @@ export class BenchRunner {
     return contenders;
   }
 
-  private async runWorkloads(contenders: readonly Contender[]): Promise<Map<string, Partial<Record<keyof ServerResults, unknown>>>> {
-    const results = new Map(contenders.map((c) => [c.name as string, { concurrent: [] as ConcurrentResult[] } as Record<string, unknown>]));
-    const each = async (label: string, task: string, params: unknown, keep: (into: Record<string, unknown>, result: unknown) => void): Promise<void> => {
+  private async runWorkloads(contenders: readonly Contender[]): Promise<Map<string, Record<string, unknown>>> {
+    const results = new Map(contenders.map((c) => [c.name as string, { concurrent: [], rounds: {} } as Record<string, unknown>]));
+    const measure = async <R>(label: string, task: string, params: unknown, primary: (result: R) => number, keep: (into: Record<string, unknown>, result: R) => void): Promise<void> => {
+      const runs = new Map<string, R[]>(contenders.map((c) => [c.name, []]));
+      for (let round = 0; round < this.plan.rounds; round++) {
+        // Alternate who goes first, so that a slow spell elsewhere on the machine hits both alike.
+        const order = round % 2 === 0 ? contenders : [...contenders].reverse();
+        for (const contender of order) {
+          this.progress.begin(`${label} · ${contender.name}${this.plan.rounds > 1 ? ` · round ${round + 1}/${this.plan.rounds}` : ''}`);
+          const result = await contender.client.run<R>(task, { socketPath: contender.socketPath, params }, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
+          runs.get(contender.name)!.push(result);
+        }
+      }
       for (const contender of contenders) {
-        this.progress.begin(`${label} · ${contender.name}`);
-        const result = await contender.client.run(task, { socketPath: contender.socketPath, params }, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
-        keep(results.get(contender.name)!, result);
+        const all = runs.get(contender.name)!;
+        const into = results.get(contender.name)!;
+        (into.rounds as Record<string, number[]>)[label] = all.map(primary);
+        keep(into, medianBy(all, primary));
       }
     };
-    await each(`W1 sequential ×${this.plan.sequential.calls}`, 'sequential', this.plan.sequential, (r, v) => (r.sequential = v as SequentialResult));
-    for (const shape of this.plan.concurrent) {
-      await each(`W2 ${shape.connections}×${shape.inFlight} for ${shape.durationMs / 1000} s`, 'concurrent', shape, (r, v) => (r.concurrent as ConcurrentResult[]).push(v as ConcurrentResult));
+    const { sequential, concurrent, stream, fanOut } = this.plan;
+    await measure<SequentialResult>(`W1 sequential ×${sequential.calls}`, 'sequential', sequential, (r) => r.callsPerSecond, (into, r) => (into.sequential = r));
+    for (const shape of concurrent) {
+      await measure<ConcurrentResult>(`W2 ${shape.connections}×${shape.inFlight} for ${shape.durationMs / 1000} s`, 'concurrent', shape, (r) => r.callsPerSecond, (into, r) =>
+        (into.concurrent as ConcurrentResult[]).push(r),
+      );
     }
-    await each(`W3 stream of ${this.plan.stream.items}`, 'stream', this.plan.stream, (r, v) => (r.stream = v as StreamResult));
-    await each(`W4 ${this.plan.fanOut.broadcasts} broadcasts → ${this.plan.fanOut.subscribers} subscribers`, 'fan-out', this.plan.fanOut, (r, v) => (r.fanOut = v as FanOutResult));
+    await measure<StreamResult>(`W3 stream of ${stream.items}`, 'stream', stream, (r) => r.itemsPerSecond, (into, r) => (into.stream = r));
+    await measure<FanOutResult>(`W4 ${fanOut.broadcasts} broadcasts → ${fanOut.subscribers} subscribers`, 'fan-out', fanOut, (r) => r.eventsPerSecondTotal, (into, r) => (into.fanOut = r));
     return results;
   }
 
-  private async withRss(contender: Contender, results: Partial<Record<keyof ServerResults, unknown>>): Promise<ServerResults> {
+  private async withRss(contender: Contender, results: Record<string, unknown>): Promise<ServerResults> {
     const [serverRssKb, clientRssKb] = await Promise.all([contender.server.peakRssKilobytes(), contender.client.peakRssKilobytes()]);
-    return { ...(results as Omit<ServerResults, 'serverRssKb' | 'clientRssKb'>), serverRssKb, clientRssKb };
+    return { ...(results as unknown as Omit<ServerResults, 'serverRssKb' | 'clientRssKb'>), serverRssKb, clientRssKb };
   }
 
   private async runInProcess(): Promise<InProcessResult> {
@@ -117,4 +132,10 @@ export class BenchRunner {
     this.children.push(child);
     return child;
   }
+}
+
+/** The run whose `primary` figure is the median (the lower middle one for an even count). */
+function medianBy<R>(runs: readonly R[], primary: (result: R) => number): R {
+  const sorted = [...runs].sort((a, b) => primary(a) - primary(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
 }

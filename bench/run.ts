@@ -20,9 +20,10 @@ import { ProgressLine } from './report/progress-line';
 
 /** Said in the output and in results.json, because it changes what the numbers mean. */
 const CONDITIONS = [
-  'acton-ts server: the sample actors behind IpcModule; rate limiter DISABLED (the bench measures throughput), payload validation ON',
+  'acton-ts server: the sample actors behind IpcModule; rate limiter DISABLED (the bench measures throughput), payload validation ON, push buffer 32768',
   'baseline server: plain node:net, same framing and JSON shapes, no framework, no validation beyond Number.isInteger',
   'one load client process per server, identical code (lib/ipc/protocol encoder/decoder), Unix sockets',
+  'full run: each workload 3 rounds per server, alternating who goes first; the median round is reported',
 ];
 
 interface CliOptions {

@@ -90,6 +90,13 @@ export class BenchChild {
     return answer;
   }
 
+  /** CPU time (user + system) the child has used so far, in microseconds. */
+  cpuMicroseconds(): Promise<number> {
+    const answer = this.awaitMessage((m) => (m.kind === 'cpu-usage' ? { value: m.microseconds } : undefined), RSS_TIMEOUT_MS, 'to report its CPU time');
+    this.send({ kind: 'cpu-usage' });
+    return answer;
+  }
+
   /** Stops the child (SIGTERM, then SIGKILL after a grace period) and waits for it to exit. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;

@@ -1,18 +1,20 @@
 /**
  * What the bench parent and its child processes say to each other over Node's fork IPC channel
- * (not the acton socket). Every child answers `peak-rss`; servers announce `ready`; the load
+ * (not the acton socket). Every child answers `peak-rss` and `cpu-usage`; servers announce `ready`; the load
  * client and the in-process bench take `run` and answer `progress`* then `result` or `failed`.
  */
 
 /** Parent → child. */
 export type ParentMessage =
   | { readonly kind: 'peak-rss' }
+  | { readonly kind: 'cpu-usage' }
   | { readonly kind: 'run'; readonly id: number; readonly task: string; readonly params: unknown };
 
 /** Child → parent. */
 export type ChildMessage =
   | { readonly kind: 'ready'; readonly detail?: string }
   | { readonly kind: 'peak-rss'; readonly kilobytes: number }
+  | { readonly kind: 'cpu-usage'; readonly microseconds: number }
   | { readonly kind: 'progress'; readonly id: number; readonly text: string }
   | { readonly kind: 'result'; readonly id: number; readonly result: unknown }
   | { readonly kind: 'failed'; readonly id?: number; readonly error: string };
@@ -28,6 +30,12 @@ export function peakRssKilobytes(): number {
   return process.resourceUsage().maxRSS;
 }
 
+/** CPU time (user + system) this process has used so far, in microseconds. */
+export function cpuMicroseconds(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
 /**
  * Serves the parent's requests in a child: answers `peak-rss`, hands `run` to `runTask`
  * (its result or error goes back with the same id), and exits when the parent goes away.
@@ -35,6 +43,7 @@ export function peakRssKilobytes(): number {
 export function serveParent(runTask?: (task: string, params: unknown, progress: (text: string) => void) => Promise<unknown>): void {
   process.on('message', (message: ParentMessage) => {
     if (message.kind === 'peak-rss') return tellParent({ kind: 'peak-rss', kilobytes: peakRssKilobytes() });
+    if (message.kind === 'cpu-usage') return tellParent({ kind: 'cpu-usage', microseconds: cpuMicroseconds() });
     if (message.kind !== 'run') return;
     if (!runTask) return tellParent({ kind: 'failed', id: message.id, error: `this process runs no tasks (asked for ${message.task})` });
     const progress = (text: string): void => tellParent({ kind: 'progress', id: message.id, text });

@@ -14,6 +14,8 @@ export interface ServerResults {
   readonly serverRssKb: number;
   /** Peak RSS of the load client that drove it, kB. */
   readonly clientRssKb: number;
+  /** Each round's main figure (calls/s, items/s, events/s) per workload; the median round is reported. */
+  readonly rounds: Readonly<Record<string, readonly number[]>>;
 }
 
 /** A target of issue 7 on the acton-ts / baseline ratio. */
