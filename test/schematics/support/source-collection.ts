@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -26,7 +27,8 @@ export function sourceFactory(factory: string): { file: string; exportName: stri
 /**
  * A copy of the shipped collection.json whose factories point at the TypeScript sources
  * (which jest compiles) instead of `dist/`, so the tests exercise the current code without a
- * build. Everything else (names, aliases, schemas) is the shipped collection's.
+ * build. Everything else (names, aliases, schemas) is the shipped collection's. Written to
+ * one folder per checkout, `<tmp>/acton-schematics-<hash of the repo path>/`, reused by every run.
  */
 export function sourceCollectionPath(): string {
   const shipped = shippedCollection();
@@ -35,7 +37,11 @@ export function sourceCollectionPath(): string {
     entry.factory = `${file.replace(/\.ts$/, '')}#${exportName}`;
     entry.schema = join(REPO_ROOT, 'schematics', entry.schema);
   }
-  const path = join(mkdtempSync(join(tmpdir(), 'acton-schematics-')), 'collection.json');
-  writeFileSync(path, JSON.stringify(shipped, null, 2));
+  const dir = join(tmpdir(), `acton-schematics-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12)}`);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'collection.json');
+  const partial = `${path}.${process.pid}`;
+  writeFileSync(partial, JSON.stringify(shipped, null, 2));
+  renameSync(partial, path); // atomic: test files running in parallel never read half a file
   return path;
 }
