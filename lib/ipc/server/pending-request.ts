@@ -4,7 +4,7 @@ import { Delivery } from '../../core/runtime/delivery';
 import { PeerInfo } from '../../core/runtime/peer-info';
 import { ReplySink } from '../../core/runtime/reply-sink';
 import { PayloadCodec } from '../protocol/payload-codec';
-import { handlerFailure, NO_REPLY } from './failure-of';
+import { handlerFailure, NO_REPLY } from './handler-failure';
 import { errorFrame, responseFrame } from './reply-frames';
 import { Cancellable, MAX_TIMER_MS, RequestHost } from './request-host';
 

@@ -4,7 +4,7 @@ import { Delivery } from '../../core/runtime/delivery';
 import { PeerInfo } from '../../core/runtime/peer-info';
 import { ReplySink } from '../../core/runtime/reply-sink';
 import { PayloadCodec } from '../protocol/payload-codec';
-import { handlerFailure } from './failure-of';
+import { handlerFailure } from './handler-failure';
 import { ErrorFields, streamDataFrame, streamEndFrame, streamErrorFrame } from './reply-frames';
 import { Cancellable, MAX_TIMER_MS, RequestHost } from './request-host';
 

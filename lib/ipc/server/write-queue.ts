@@ -55,11 +55,6 @@ export class WriteQueue {
     return this.batchBytes + this.socket.writableLength;
   }
 
-  /** True once `end()` or `dispose()` ran: further frames are dropped. */
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   /**
    * Queues one whole frame. Returns false (frame dropped) once the queue is closed.
    * @param push true for a push notification (counted in `pushBacklog` until flushed)
@@ -159,7 +154,7 @@ export class WriteQueue {
   /** D6: closes only when writes are outstanding and none completed for `writeTimeoutMs`. */
   private readonly checkStall = (): void => {
     this.stallArmed = false;
-    if (this.closedForGood() || this.outstandingWrites === 0) return;
+    if (this.socket.destroyed || this.outstandingWrites === 0) return;
     // A big write completes (callback) only when all of it is written; libuv's queue size shows
     // partial progress in between, so a slow but reading client is not mistaken for a stuck one.
     const queued = handleQueueSize(this.socket);
@@ -176,10 +171,6 @@ export class WriteQueue {
     this.stallTimer = setTimeout(this.checkStall, this.options.writeTimeoutMs - idle);
     this.stallTimer.unref();
   };
-
-  private closedForGood(): boolean {
-    return this.socket.destroyed;
-  }
 
   private readonly onDrain = (): void => {
     if (this.backlogBytes <= this.options.highWaterMark) this.releaseWaiters();

@@ -1,4 +1,4 @@
-import { isActorError, toActorError } from '../../core/errors/actor-error';
+import { toActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { ErrorMessages } from '../../core/errors/error-messages';
 import { ErrorDetails } from '../protocol/wire-types';
@@ -16,12 +16,6 @@ export function handlerFailure(err: unknown): ErrorFields {
   const actorError = toActorError(err);
   const details: ErrorDetails = actorError.data === undefined ? { name: classNameOf(err) } : { name: classNameOf(err), data: actorError.data };
   return { code: actorError.code, message: actorError.message, details };
-}
-
-/** An enqueue or runtime failure that is not the handler's (its code and text as they are). */
-export function runtimeFailure(err: unknown): ErrorFields {
-  if (isActorError(err)) return { code: err.code, message: err.message };
-  return { code: ErrorCode.STREAM_ERROR, message: err instanceof Error ? err.message : String(err) };
 }
 
 function classNameOf(err: unknown): string {
