@@ -6,6 +6,7 @@ import { BenchChild, REPO_ROOT } from './child/bench-child';
 import { buildBenchJs, removeBenchJs } from './child/bench-build';
 import { launchServer } from './child/server-launch';
 import { ConcurrentResult } from './client/concurrent.workload';
+import { WorkloadOutcome } from './client/outcome';
 import { FanOutResult } from './client/fan-out.workload';
 import { SequentialResult } from './client/sequential.workload';
 import { StreamResult } from './client/stream.workload';
@@ -85,15 +86,17 @@ export class BenchRunner {
 
   private async runWorkloads(contenders: readonly Contender[]): Promise<Map<string, Record<string, unknown>>> {
     const results = new Map(contenders.map((c) => [c.name as string, { concurrent: [], rounds: {} } as Record<string, unknown>]));
-    const measure = async <R>(label: string, task: string, params: unknown, primary: (result: R) => number, keep: (into: Record<string, unknown>, result: R) => void): Promise<void> => {
+    const measure = async <R extends WorkloadOutcome>(label: string, task: string, params: unknown, primary: (result: R) => number, keep: (into: Record<string, unknown>, result: R) => void): Promise<void> => {
       const runs = new Map<string, R[]>(contenders.map((c) => [c.name, []]));
       for (let round = 0; round < this.plan.rounds; round++) {
         // Alternate who goes first, so that a slow spell elsewhere on the machine hits both alike.
         const order = round % 2 === 0 ? contenders : [...contenders].reverse();
         for (const contender of order) {
           this.progress.begin(`${label} · ${contender.name}${this.plan.rounds > 1 ? ` · round ${round + 1}/${this.plan.rounds}` : ''}`);
+          const cpuBefore = await contender.server.cpuMicroseconds();
           const result = await contender.client.run<R>(task, { socketPath: contender.socketPath, params }, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
-          runs.get(contender.name)!.push(result);
+          const serverCpuUs = (await contender.server.cpuMicroseconds()) - cpuBefore;
+          runs.get(contender.name)!.push({ ...result, serverCpuUsPerOp: serverCpuUs / Math.max(1, result.operations) });
         }
       }
       for (const contender of contenders) {

@@ -1,7 +1,7 @@
 import { BenchWire } from '../bench-wire';
 import { Caller } from './caller';
 import { LatencyRecorder, nowNs } from './latency-recorder';
-import { Outcome } from './outcome';
+import { Outcome, WorkloadOutcome } from './outcome';
 
 /** Parameters of W2. */
 export interface ConcurrentParams {
@@ -13,7 +13,7 @@ export interface ConcurrentParams {
 }
 
 /** Figures of W2. */
-export interface ConcurrentResult {
+export interface ConcurrentResult extends WorkloadOutcome {
   readonly connections: number;
   readonly inFlight: number;
   /** Answers received during the measured window. */
@@ -22,8 +22,6 @@ export interface ConcurrentResult {
   readonly callsPerSecond: number;
   readonly p50Us: number;
   readonly p99Us: number;
-  readonly errors: number;
-  readonly firstError?: string;
 }
 
 /** How long, after the window closed, the requests still in flight may take to come back, ms. */
@@ -42,10 +40,12 @@ export async function runConcurrent(socketPath: string, params: ConcurrentParams
     const begin = nowNs() + params.warmupMs * 1e6;
     const end = begin + params.durationMs * 1e6;
     let calls = 0;
+    let answered = 0;
     const send = (caller: Caller, a: number): void => {
       const sentAt = nowNs();
       caller.request(BenchWire.CALCULATOR, BenchWire.ADD_REQUEST, `{"a":${a},"b":1}`, 'reply', (body) => {
         const now = nowNs();
+        answered++;
         outcome.expectSum(body, a + 1);
         if (now >= begin && now < end) {
           calls++;
@@ -61,7 +61,7 @@ export async function runConcurrent(socketPath: string, params: ConcurrentParams
     clearInterval(ticker);
     const seconds = params.durationMs / 1_000;
     const { p50Us, p99Us } = latencies.summary();
-    return { connections: params.connections, inFlight: params.inFlight, calls, seconds, callsPerSecond: calls / seconds, p50Us, p99Us, ...outcome.report(...callers) };
+    return { connections: params.connections, inFlight: params.inFlight, calls, seconds, callsPerSecond: calls / seconds, p50Us, p99Us, ...outcome.report(...callers), operations: answered };
   } finally {
     await Promise.all(callers.map((caller) => caller.close()));
   }

@@ -1,7 +1,7 @@
 import { BENCH_SYMBOL, BenchWire, BROADCAST_BATCH } from '../bench-wire';
 import { Caller } from './caller';
 import { nowNs } from './latency-recorder';
-import { Outcome } from './outcome';
+import { Outcome, WorkloadOutcome } from './outcome';
 
 /** Parameters of W4. */
 export interface FanOutParams {
@@ -11,7 +11,7 @@ export interface FanOutParams {
 }
 
 /** Figures of W4. */
-export interface FanOutResult {
+export interface FanOutResult extends WorkloadOutcome {
   readonly subscribers: number;
   readonly broadcasts: number;
   /** Mean over subscribers of (pushes received / time from the trigger to its last push). */
@@ -20,8 +20,6 @@ export interface FanOutResult {
   readonly eventsPerSecondTotal: number;
   /** broadcasts × subscribers − pushes received. */
   readonly lost: number;
-  readonly errors: number;
-  readonly firstError?: string;
 }
 
 /** With the broadcaster done, a subscriber that got nothing new for this long is considered complete, ms. */
@@ -52,6 +50,7 @@ export async function runFanOut(socketPath: string, params: FanOutParams, progre
       eventsPerSecondTotal: (total / (Math.max(...run.lastPushAt) - run.sentAt)) * 1e9,
       lost: params.broadcasts * params.subscribers - total,
       ...outcome.report(trigger, ...subscribers),
+      operations: subscribers.reduce((sum, s) => sum + s.pushes, 0),
     };
   } finally {
     await Promise.all([trigger, ...subscribers].map((caller) => caller.close()));

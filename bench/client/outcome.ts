@@ -1,5 +1,15 @@
 import { AnswerBody, Caller } from './caller';
 
+/** What every workload result carries besides its own figures. */
+export interface WorkloadOutcome {
+  readonly errors: number;
+  readonly firstError?: string;
+  /** Operations the server performed for this run, warm-up included (calls, stream items, pushes delivered). */
+  readonly operations: number;
+  /** Server CPU time (user + system) per operation, µs; filled in by the bench runner. */
+  readonly serverCpuUsPerOp?: number;
+}
+
 /** Counts wrong answers during a workload and keeps the first one for the report. */
 export class Outcome {
   errors = 0;

@@ -1,7 +1,7 @@
 import { BenchWire } from '../bench-wire';
 import { Caller } from './caller';
 import { LatencyRecorder, nowNs } from './latency-recorder';
-import { Outcome } from './outcome';
+import { Outcome, WorkloadOutcome } from './outcome';
 
 /** Parameters of W1. */
 export interface SequentialParams {
@@ -10,15 +10,13 @@ export interface SequentialParams {
 }
 
 /** Figures of W1. */
-export interface SequentialResult {
+export interface SequentialResult extends WorkloadOutcome {
   readonly calls: number;
   readonly seconds: number;
   readonly callsPerSecond: number;
   readonly meanUs: number;
   readonly p50Us: number;
   readonly p99Us: number;
-  readonly errors: number;
-  readonly firstError?: string;
 }
 
 /** W1: one connection, one `AddRequest` in flight at a time; latency per call. */
@@ -31,7 +29,7 @@ export async function runSequential(socketPath: string, params: SequentialParams
     const started = nowNs();
     await callInTurn(caller, params.calls, outcome, latencies, (done) => progress(`${done}/${params.calls} calls`));
     const seconds = (nowNs() - started) / 1e9;
-    return { calls: params.calls, seconds, callsPerSecond: params.calls / seconds, ...latencies.summary(), ...outcome.report(caller) };
+    return { calls: params.calls, seconds, callsPerSecond: params.calls / seconds, ...latencies.summary(), ...outcome.report(caller), operations: params.calls + params.warmupCalls };
   } finally {
     await caller.close();
   }

@@ -2,7 +2,7 @@ import { MessageType } from '../../lib/ipc/protocol';
 import { BenchWire } from '../bench-wire';
 import { Caller } from './caller';
 import { nowNs } from './latency-recorder';
-import { Outcome } from './outcome';
+import { Outcome, WorkloadOutcome } from './outcome';
 
 /** Parameters of W3. */
 export interface StreamParams {
@@ -14,13 +14,11 @@ export interface StreamParams {
 }
 
 /** Figures of W3. */
-export interface StreamResult {
+export interface StreamResult extends WorkloadOutcome {
   readonly items: number;
   readonly itemsPerSecond: number;
   /** From sending the request to receiving the last data frame, ms. */
   readonly msToLastItem: number;
-  readonly errors: number;
-  readonly firstError?: string;
 }
 
 /** W3: one `ListRequest` streaming the whole list; every frame's sequence and the final frame checked. */
@@ -30,7 +28,7 @@ export async function runStream(socketPath: string, params: StreamParams, progre
     const outcome = new Outcome();
     for (let i = 0; i < params.warmupStreams; i++) await streamOnce(caller, params, outcome, () => {});
     const { received, msToLastItem } = await streamOnce(caller, params, outcome, (n) => progress(`${n}/${params.items} items`));
-    return { items: received, itemsPerSecond: (received / msToLastItem) * 1_000, msToLastItem, ...outcome.report(caller) };
+    return { items: received, itemsPerSecond: (received / msToLastItem) * 1_000, msToLastItem, ...outcome.report(caller), operations: received * (params.warmupStreams + 1) };
   } finally {
     await caller.close();
   }

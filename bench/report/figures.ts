@@ -53,18 +53,22 @@ export function buildFigures(acton: ServerResults, baseline: ServerResults, inPr
   add('w1.p50', 'W1 sequential: p50 latency', 'µs', 'lower', (r) => r.sequential.p50Us, AT_MOST_125);
   add('w1.p99', 'W1 sequential: p99 latency', 'µs', 'lower', (r) => r.sequential.p99Us);
   add('w1.rate', 'W1 sequential: calls/s', 'calls/s', 'higher', (r) => r.sequential.callsPerSecond);
+  add('w1.cpu', 'W1 sequential: server CPU per call', 'µs', 'lower', (r) => r.sequential.serverCpuUsPerOp ?? 0);
   acton.concurrent.forEach((shape, i) => {
     const name = `W2 ${shape.connections}×${shape.inFlight}`;
     const key = `w2.${shape.connections}x${shape.inFlight}`;
     add(`${key}.rate`, `${name}: calls/s`, 'calls/s', 'higher', (r) => r.concurrent[i].callsPerSecond, AT_LEAST_70);
     add(`${key}.p50`, `${name}: p50 latency`, 'µs', 'lower', (r) => r.concurrent[i].p50Us);
     add(`${key}.p99`, `${name}: p99 latency`, 'µs', 'lower', (r) => r.concurrent[i].p99Us);
+    add(`${key}.cpu`, `${name}: server CPU per call`, 'µs', 'lower', (r) => r.concurrent[i].serverCpuUsPerOp ?? 0);
   });
   add('w3.rate', 'W3 stream: items/s', 'items/s', 'higher', (r) => r.stream.itemsPerSecond, AT_LEAST_70);
   add('w3.last', 'W3 stream: time to last item', 'ms', 'lower', (r) => r.stream.msToLastItem);
+  add('w3.cpu', 'W3 stream: server CPU per item', 'µs', 'lower', (r) => r.stream.serverCpuUsPerOp ?? 0);
   add('w4.per', 'W4 fan-out: events/s per subscriber', 'events/s', 'higher', (r) => r.fanOut.eventsPerSecondPerSubscriber, AT_LEAST_70);
   add('w4.total', 'W4 fan-out: events/s total', 'events/s', 'higher', (r) => r.fanOut.eventsPerSecondTotal, AT_LEAST_70);
   add('w4.lost', 'W4 fan-out: lost events', 'events', 'lower', (r) => r.fanOut.lost);
+  add('w4.cpu', 'W4 fan-out: server CPU per event delivered', 'µs', 'lower', (r) => r.fanOut.serverCpuUsPerOp ?? 0);
   add('rss.server', 'Peak RSS: server', 'MB', 'lower', (r) => r.serverRssKb / 1024);
   add('rss.client', 'Peak RSS: load client', 'MB', 'lower', (r) => r.clientRssKb / 1024);
   rows.push({ id: 'inproc.ask', label: 'In-process app.ask(), trivial handler', unit: 'calls/s', better: 'higher', acton: inProcess.asksPerSecond });

@@ -14,6 +14,7 @@ export function markdownTable(figures: readonly Figure[]): string {
 
 /** A figure with its unit, rounded for reading: rates as integers with separators. */
 export function formatValue(value: number, unit: string): string {
+  if (unit === 'µs' && value < 10) return `${value.toFixed(2)} ${unit}`;
   if (unit === 'µs' || unit === 'ms' || unit === 'MB') return `${value.toFixed(1)} ${unit}`;
   return `${Math.round(value).toLocaleString('en-US')} ${unit}`;
 }
