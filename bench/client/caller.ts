@@ -1,23 +1,13 @@
 import { Frame, MessageType } from '../../lib/ipc/protocol';
+import { Answer } from './answer';
 import { nowNs } from './latency-recorder';
 import { RawConnection } from './raw-connection';
-
-/** A decoded answer body: response (0x02/0x03) or stream frame (0x09). */
-export interface AnswerBody {
-  readonly correlation_id: string;
-  readonly success?: boolean;
-  readonly error?: string;
-  readonly error_code?: string;
-  readonly payload?: unknown;
-  readonly sequence?: number;
-  readonly is_final?: boolean;
-}
 
 /**
  * Called with each answer to one request. Return `true` while more answers are expected (a
  * stream's data frames), `false` once the request is finished.
  */
-export type AnswerHandler = (body: AnswerBody, type: MessageType) => boolean;
+export type AnswerHandler = (answer: Answer) => boolean;
 
 /** Deadline put on every bench request, ms (long: the bench measures, it does not time out). */
 const RESPONSE_TIMEOUT_MS = 120_000;
@@ -72,7 +62,8 @@ export class Caller {
   subscribe(messageTypes: readonly string[]): Promise<readonly string[]> {
     const id = `${this.prefix}sub${this.nextId++}`;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, (body) => {
+      this.pending.set(id, (answer) => {
+        const body = answer.body();
         const types = (body as { subscribed_types?: string[] }).subscribed_types;
         if (body.success && types) resolve(types);
         else reject(new Error(`subscribe to ${messageTypes.join(', ')} failed: ${JSON.stringify(body)}`));
@@ -100,9 +91,9 @@ export class Caller {
       return;
     }
     if (frame.type === MessageType.HEARTBEAT) return;
-    const body = JSON.parse(frame.payload.toString('utf8')) as AnswerBody;
-    const handler = this.pending.get(body.correlation_id);
-    if (!handler) throw new Error(`answer for an unknown correlation id ${body.correlation_id}: ${frame.payload.toString('utf8').slice(0, 200)}`);
-    if (!handler(body, frame.type)) this.pending.delete(body.correlation_id);
+    const answer = Answer.of(frame);
+    const handler = this.pending.get(answer.id);
+    if (!handler) throw new Error(`answer for an unknown correlation id ${answer.id}: ${answer.text().slice(0, 200)}`);
+    if (!handler(answer)) this.pending.delete(answer.id);
   }
 }

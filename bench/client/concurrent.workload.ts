@@ -43,10 +43,10 @@ export async function runConcurrent(socketPath: string, params: ConcurrentParams
     let answered = 0;
     const send = (caller: Caller, a: number): void => {
       const sentAt = nowNs();
-      caller.request(BenchWire.CALCULATOR, BenchWire.ADD_REQUEST, `{"a":${a},"b":1}`, 'reply', (body) => {
+      caller.request(BenchWire.CALCULATOR, BenchWire.ADD_REQUEST, `{"a":${a},"b":1}`, 'reply', (answer) => {
         const now = nowNs();
         answered++;
-        outcome.expectSum(body, a + 1);
+        outcome.expectSum(answer, a + 1);
         if (now >= begin && now < end) {
           calls++;
           latencies.add(now - sentAt);

@@ -68,8 +68,9 @@ async function broadcastAndCount(subscribers: readonly Caller[], trigger: Caller
   const startCounts = subscribers.map((s) => s.pushes);
   const sentAt = nowNs();
   let replied = false;
-  trigger.request(BenchWire.BROADCASTER, BenchWire.BROADCAST_PRICES, `{"count":${count},"batch":${BROADCAST_BATCH}}`, 'reply', (body) => {
+  trigger.request(BenchWire.BROADCASTER, BenchWire.BROADCAST_PRICES, `{"count":${count},"batch":${BROADCAST_BATCH}}`, 'reply', (answer) => {
     replied = true;
+    const body = answer.body();
     const sent = (body.payload as { sent?: unknown } | undefined)?.sent;
     if (body.success !== true || sent !== count) outcome.fail(`BroadcastPrices answered ${JSON.stringify(body).slice(0, 300)}`);
     return false;

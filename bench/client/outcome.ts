@@ -1,4 +1,6 @@
-import { AnswerBody, Caller } from './caller';
+import { MessageType } from '../../lib/ipc/protocol';
+import { Answer } from './answer';
+import { Caller } from './caller';
 
 /** What every workload result carries besides its own figures. */
 export interface WorkloadOutcome {
@@ -21,11 +23,13 @@ export class Outcome {
     this.firstError ??= text;
   }
 
-  /** Checks an `AddResult` answer. */
-  expectSum(body: AnswerBody, sum: number): void {
-    if (body.success !== true || (body.payload as { sum?: unknown } | undefined)?.sum !== sum) {
-      this.fail(`expected AddResult {sum: ${sum}}, got ${JSON.stringify(body).slice(0, 300)}`);
-    }
+  /** Checks an `AddResult` answer: a 0x02 success whose payload is exactly `{sum}`. */
+  expectSum(answer: Answer, sum: number): void {
+    if (answer.type === MessageType.RESPONSE && answer.tailIs(`,"success":true,"payload":{"sum":${sum}}}`)) return;
+    const body = answer.body();
+    const payload = body.payload as { sum?: unknown } | undefined;
+    const ok = answer.type === MessageType.RESPONSE && body.success === true && payload?.sum === sum && Object.keys(payload).length === 1;
+    if (!ok) this.fail(`expected AddResult {sum: ${sum}}, got type ${answer.type}: ${answer.text().slice(0, 300)}`);
   }
 
   /** `errors` and `firstError`, counting a connection error of any of `callers` as one more. */

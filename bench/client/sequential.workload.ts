@@ -44,9 +44,9 @@ function callInTurn(caller: Caller, count: number, outcome: Outcome, latencies: 
       if (done % 1_000 === 0) tick(done);
       const a = done;
       const sentAt = nowNs();
-      caller.request(BenchWire.CALCULATOR, BenchWire.ADD_REQUEST, `{"a":${a},"b":1}`, 'reply', (body) => {
+      caller.request(BenchWire.CALCULATOR, BenchWire.ADD_REQUEST, `{"a":${a},"b":1}`, 'reply', (answer) => {
         latencies?.add(nowNs() - sentAt);
-        outcome.expectSum(body, a + 1);
+        outcome.expectSum(answer, a + 1);
         done++;
         next(); // written when the connection uncorks, right after this read's frames
         return false;

@@ -1,5 +1,6 @@
 import { MessageType } from '../../lib/ipc/protocol';
 import { BenchWire } from '../bench-wire';
+import { Answer } from './answer';
 import { Caller } from './caller';
 import { nowNs } from './latency-recorder';
 import { Outcome, WorkloadOutcome } from './outcome';
@@ -39,21 +40,28 @@ function streamOnce(caller: Caller, params: StreamParams, outcome: Outcome, tick
     let received = 0;
     let lastItemAt = 0;
     const sentAt = nowNs();
-    caller.request(BenchWire.LIST_SERVICE, BenchWire.LIST_REQUEST, `{"page_size":${params.pageSize}}`, 'stream', (body, type) => {
-      if (type !== MessageType.STREAM || body.sequence !== received) {
-        outcome.fail(`expected stream frame ${received}, got type ${type}: ${JSON.stringify(body).slice(0, 300)}`);
-        resolve({ received, msToLastItem: (nowNs() - sentAt) / 1e6 });
-        return false;
-      }
-      if (!body.is_final) {
+    caller.request(BenchWire.LIST_SERVICE, BenchWire.LIST_REQUEST, `{"page_size":${params.pageSize}}`, 'stream', (answer) => {
+      if (isDataFrame(answer, received, outcome)) {
         received++;
         lastItemAt = nowNs();
         if (received % 10_000 === 0) tick(received);
         return true;
       }
-      if (body.error || received !== params.items) outcome.fail(`stream ended after ${received} of ${params.items} items: ${JSON.stringify(body)}`);
+      const body = answer.body();
+      const complete = answer.type === MessageType.STREAM && body.is_final === true && !body.error && body.sequence === params.items && received === params.items;
+      if (!complete) outcome.fail(`stream ended after ${received} of ${params.items} items with type ${answer.type}: ${answer.text().slice(0, 300)}`);
       resolve({ received, msToLastItem: (lastItemAt - sentAt) / 1e6 });
       return false;
     });
   });
+}
+
+/** True for data frame number `sequence` carrying item `sequence + 1` (PROTOCOL.md §2.8); a wrong data frame is counted as a failure. */
+function isDataFrame(answer: Answer, sequence: number, outcome: Outcome): boolean {
+  if (answer.type === MessageType.STREAM && answer.tailStartsWith(`,"sequence":${sequence},"is_final":false,"payload":{"id":${sequence + 1},`)) return true;
+  const body = answer.body();
+  if (answer.type !== MessageType.STREAM || body.is_final !== false) return false;
+  const item = body.payload as { id?: unknown } | undefined;
+  if (body.sequence !== sequence || item?.id !== sequence + 1) outcome.fail(`expected stream frame ${sequence} with item ${sequence + 1}, got ${answer.text().slice(0, 300)}`);
+  return true;
 }
