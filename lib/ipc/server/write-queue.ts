@@ -10,6 +10,14 @@ export interface WriteQueueOptions {
   readonly onStalled: () => void;
 }
 
+/**
+ * A batch is written as soon as it holds this many frames, without waiting for the end of the
+ * burst. Why: a client pipelining many requests then gets its first answers while the rest
+ * are still being handled, and sends its next requests meanwhile; flushing only at the end of
+ * the burst made client and server take turns (bench W2 1×64: 0.59 → 0.81 of the baseline).
+ */
+const EARLY_FLUSH_FRAMES = 16;
+
 /** Batches larger than this are written frame by frame (corked) instead of concatenated. */
 const CONCAT_LIMIT = 64 * 1024;
 
@@ -18,7 +26,7 @@ const CONCAT_LIMIT = 64 * 1024;
  * enqueue order, never interleaved. Frames enqueued during one turn of the event loop are
  * written together on `process.nextTick` — after the microtasks that produced them, before the
  * event loop moves on — as one `write` of one concatenated buffer (or a corked run
- * for big frames), so a burst of answers costs one syscall.
+ * for big frames), so a burst of answers costs one syscall per `EARLY_FLUSH_FRAMES` frames.
  *
  * Also tracks what the connection needs for §5.4 and §0 D6: how many pushes are not yet handed
  * to the kernel (the push buffer), whether writes make progress (write timeout), and whether
@@ -67,7 +75,8 @@ export class WriteQueue {
       this.batchPushes++;
       this.unflushedPushes++;
     }
-    if (!this.scheduled) {
+    if (this.batch.length >= EARLY_FLUSH_FRAMES) this.flush();
+    else if (!this.scheduled) {
       this.scheduled = true;
       process.nextTick(this.flush);
     }
