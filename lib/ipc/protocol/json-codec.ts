@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { ActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { encodeJsonFrame } from './frame-encoder';
-import { assertNestingWithin } from './nesting-limit';
+import { assertNestingWithin, mayNestDeeperThan } from './nesting-limit';
 import { PayloadCodec } from './payload-codec';
 import { Format, MessageType } from './wire-types';
 
@@ -26,7 +26,7 @@ export class JsonCodec implements PayloadCodec {
     } catch (err) {
       throw new ActorError(ErrorCode.SERIALIZATION_ERROR, err instanceof Error ? err.message : String(err));
     }
-    assertNestingWithin(value); // before anything recursive sees it (see MAX_NESTING_DEPTH)
+    if (mayNestDeeperThan(buffer.length, 2)) assertNestingWithin(value); // before anything recursive sees it (see MAX_NESTING_DEPTH)
     return value;
   }
 

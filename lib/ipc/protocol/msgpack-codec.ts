@@ -3,7 +3,7 @@ import { ActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { encodeFrame } from './frame-encoder';
 import { toJsonValue } from './json-value';
-import { assertNestingWithin } from './nesting-limit';
+import { assertNestingWithin, mayNestDeeperThan } from './nesting-limit';
 import { PayloadCodec } from './payload-codec';
 import { Format, MessageType } from './wire-types';
 
@@ -34,7 +34,7 @@ export class MsgpackCodec implements PayloadCodec {
     } catch (err) {
       throw new ActorError(ErrorCode.SERIALIZATION_ERROR, describeDecodeError(err));
     }
-    assertNestingWithin(value); // before the recursive normalize (see MAX_NESTING_DEPTH)
+    if (mayNestDeeperThan(bytes.length, 1)) assertNestingWithin(value); // before the recursive normalize (see MAX_NESTING_DEPTH)
     return normalize(value);
   }
 

@@ -14,6 +14,15 @@ import { ErrorCode } from '../../core/errors/error-code';
 export const MAX_NESTING_DEPTH = 128;
 
 /**
+ * Whether a body of `byteLength` bytes can nest deeper than `limit` at all. Every JSON level
+ * costs at least two bytes (`[` and `]`, `{` and `}`) and every MessagePack level at least one
+ * (its array/map header), so short bodies — nearly every request — skip the walk (issue 7).
+ */
+export function mayNestDeeperThan(byteLength: number, bytesPerLevel: 1 | 2, limit: number = MAX_NESTING_DEPTH): boolean {
+  return byteLength > limit * bytesPerLevel;
+}
+
+/**
  * Checks that `value` nests arrays/objects no deeper than `limit` levels. Iterative (an explicit
  * stack), so it cannot overflow the call stack itself; visits each node once; stops at the first
  * node past the limit.
