@@ -23,6 +23,8 @@ interface CompiledProperty {
 
 /** A class whose validation is compiled; `undefined` in the cache means "not compilable". */
 interface CompiledClass {
+  /** The class's name, as class-validator passes it to constraints (`targetName`). */
+  readonly targetName: string;
   readonly properties: readonly CompiledProperty[];
   readonly declared: ReadonlySet<string>;
 }
@@ -87,15 +89,15 @@ function passes(plan: CompiledClass, instance: Record<string, unknown>): boolean
     let checked = true;
     for (const condition of property.conditions) if (!condition(instance, value)) checked = false;
     if (!checked) continue;
-    if (!allPass(property.defined, instance, value) || !allPass(property.constraints, instance, value)) return false;
+    if (!allPass(plan.targetName, property.defined, instance, value) || !allPass(plan.targetName, property.constraints, instance, value)) return false;
   }
   return true;
 }
 
-function allPass(constraints: readonly CompiledConstraint[], object: Record<string, unknown>, value: unknown): boolean {
+function allPass(targetName: string, constraints: readonly CompiledConstraint[], object: Record<string, unknown>, value: unknown): boolean {
   for (const { metadata, validate } of constraints) {
     if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
-    const args: ValidationArguments = { targetName: object.constructor?.name, property: metadata.propertyName, object, value, constraints: metadata.constraints };
+    const args: ValidationArguments = { targetName, property: metadata.propertyName, object, value, constraints: metadata.constraints };
     if (validate(value, args) !== true) return false; // a Promise or any falsy/odd answer: let the fallback decide
   }
   return true;
@@ -116,7 +118,7 @@ function compile(type: Function): CompiledClass | null {
     if (!property) return null;
     properties.push(property);
   }
-  return { properties, declared: new Set(names) };
+  return { targetName: type.name, properties, declared: new Set(names) };
 }
 
 function compileProperty(name: string, metadatas: readonly ValidationMetadata[]): CompiledProperty | null {
@@ -148,7 +150,7 @@ function compileProperty(name: string, metadatas: readonly ValidationMetadata[])
 function bindConstraint(metadata: ValidationMetadata): CompiledConstraint[] | null {
   const found = getMetadataStorage().getTargetValidatorConstraints(metadata.constraintCls);
   if (found.length === 0 || found.some((constraint) => constraint.async)) return null;
-  return found.map((constraint) => ({ metadata, validate: (value, args) => constraint.instance.validate(value, args) }));
+  return found.map((constraint) => ({ metadata, validate: constraint.instance.validate.bind(constraint.instance) }));
 }
 
 /** A constructor that sets an undeclared property (or throws) is left to the fallback. */
