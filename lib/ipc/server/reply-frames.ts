@@ -1,4 +1,5 @@
-import { ErrorDetails, MessageType, ResponseBody, StreamFrameBody } from '../protocol/wire-types';
+import { encodeJsonFrame } from '../protocol/frame-encoder';
+import { ErrorDetails, Format, MessageType, ResponseBody, StreamFrameBody } from '../protocol/wire-types';
 import { PayloadCodec } from '../protocol/payload-codec';
 import { fallbackPayload, isOversizeFrame, isUnencodableValue } from './reply-fallback';
 
@@ -14,6 +15,10 @@ export interface ErrorFields {
  * the `_ipc_fallback` object (§3.3). `undefined` is sent as `null`.
  */
 export function responseFrame(codec: PayloadCodec, correlationId: string, payload: unknown): Buffer {
+  if (codec.format === Format.JSON) {
+    const frame = jsonFrameAround(MessageType.RESPONSE, `{"correlation_id":${JSON.stringify(correlationId)},"success":true,"payload":`, payload);
+    if (frame) return frame;
+  }
   const body: { correlation_id: string; success: true; payload: unknown } = { correlation_id: correlationId, success: true, payload: payload ?? null };
   return encodeWithFallback(codec, MessageType.RESPONSE, body, payload);
 }
@@ -36,6 +41,11 @@ export function errorFrame(codec: PayloadCodec, correlationId: string, error: Er
 
 /** `0x09` data frame (§2.8): `is_final:false` and the payload (fallback as for responses). */
 export function streamDataFrame(codec: PayloadCodec, correlationId: string, sequence: number, payload: unknown): Buffer {
+  if (codec.format === Format.JSON) {
+    const head = `{"correlation_id":${JSON.stringify(correlationId)},"sequence":${sequence},"is_final":false,"payload":`;
+    const frame = jsonFrameAround(MessageType.STREAM, head, payload);
+    if (frame) return frame;
+  }
   const body: { correlation_id: string; sequence: number; is_final: false; payload: unknown } = {
     correlation_id: correlationId,
     sequence,
@@ -61,6 +71,25 @@ export function streamErrorFrame(codec: PayloadCodec, correlationId: string, seq
     ...(error.details ? { error_details: error.details } : undefined),
   };
   return encodeDetails(codec, MessageType.STREAM, body, error.details);
+}
+
+/**
+ * JSON fast path for the two hot answers: the body's text written around the payload's own
+ * JSON, so no body object is built and stringified (bench W2: ~100 ns of ~4 µs per call). Gives
+ * exactly what `JSON.stringify(body)` would, or `undefined` to leave the case to the generic
+ * path: unencodable or throwing values, a `toJSON` (it may depend on its key), oversize frames.
+ */
+function jsonFrameAround(type: MessageType, head: string, payload: unknown): Buffer | undefined {
+  if (isUnencodableValue(payload) || typeof (payload as { toJSON?: unknown } | null)?.toJSON === 'function') return undefined;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload ?? null);
+  } catch {
+    return undefined;
+  }
+  if (json === undefined) return undefined;
+  const frame = encodeJsonFrame(type, `${head}${json}}`);
+  return isOversizeFrame(frame) ? undefined : frame;
 }
 
 function encodeWithFallback(codec: PayloadCodec, type: MessageType, body: { payload: unknown }, value: unknown): Buffer {
