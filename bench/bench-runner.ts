@@ -57,8 +57,9 @@ export class BenchRunner {
       this.jsRoot = buildBenchJs(REPO_ROOT);
       this.progress.begin('starting servers and load clients');
       const contenders = await this.startContenders();
+      const startRss = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
       const perServer = await this.runWorkloads(contenders);
-      const [acton, baseline] = await Promise.all(contenders.map(async (c) => this.withRss(c, perServer.get(c.name)!)));
+      const [acton, baseline] = await Promise.all(contenders.map(async (c, i) => this.withRss(c, perServer.get(c.name)!, startRss[i])));
       await this.stopAll();
       const inProcess = await this.runInProcess();
       return { acton, baseline, inProcess };
@@ -118,9 +119,9 @@ export class BenchRunner {
     return results;
   }
 
-  private async withRss(contender: Contender, results: Record<string, unknown>): Promise<ServerResults> {
+  private async withRss(contender: Contender, results: Record<string, unknown>, serverStartRssKb: number): Promise<ServerResults> {
     const [serverRssKb, clientRssKb] = await Promise.all([contender.server.peakRssKilobytes(), contender.client.peakRssKilobytes()]);
-    return { ...(results as unknown as Omit<ServerResults, 'serverRssKb' | 'clientRssKb'>), serverRssKb, clientRssKb };
+    return { ...(results as unknown as Omit<ServerResults, 'serverRssKb' | 'clientRssKb' | 'serverStartRssKb'>), serverStartRssKb, serverRssKb, clientRssKb };
   }
 
   private async runInProcess(): Promise<InProcessResult> {

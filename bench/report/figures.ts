@@ -10,6 +10,8 @@ export interface ServerResults {
   readonly concurrent: readonly ConcurrentResult[];
   readonly stream: StreamResult;
   readonly fanOut: FanOutResult;
+  /** RSS of the server process once started, before any workload, kB. */
+  readonly serverStartRssKb: number;
   /** Peak RSS of the server process, kB. */
   readonly serverRssKb: number;
   /** Peak RSS of the load client that drove it, kB. */
@@ -69,6 +71,7 @@ export function buildFigures(acton: ServerResults, baseline: ServerResults, inPr
   add('w4.total', 'W4 fan-out: events/s total', 'events/s', 'higher', (r) => r.fanOut.eventsPerSecondTotal, AT_LEAST_70);
   add('w4.lost', 'W4 fan-out: lost events', 'events', 'lower', (r) => r.fanOut.lost);
   add('w4.cpu', 'W4 fan-out: server CPU per event delivered', 'µs', 'lower', (r) => r.fanOut.serverCpuUsPerOp ?? 0);
+  add('rss.start', 'RSS: server once started', 'MB', 'lower', (r) => r.serverStartRssKb / 1024);
   add('rss.server', 'Peak RSS: server', 'MB', 'lower', (r) => r.serverRssKb / 1024);
   add('rss.client', 'Peak RSS: load client', 'MB', 'lower', (r) => r.clientRssKb / 1024);
   rows.push({ id: 'inproc.ask', label: 'In-process app.ask(), trivial handler', unit: 'calls/s', better: 'higher', acton: inProcess.asksPerSecond });
