@@ -12,4 +12,6 @@ export class AddResult {
 export class AddRequest {
   @IsInt() a!: number;
   @IsInt() b!: number;
+  /** Type-level only (emits nothing): lets typed clients infer `AddResult` from `ask()`. */
+  declare readonly __reply?: AddResult;
 }

@@ -45,13 +45,9 @@ async function fireAndForget(client: ActonClient): Promise<void> {
 
 // #region readme-stream
 async function streams(client: ActonClient): Promise<void> {
-  const items = (await firstValueFrom(client.stream('list_service', 'ListRequest', { page_size: 10 }).pipe(toArray()))) as {
-    id: number;
-  }[];
+  const items = (await firstValueFrom(client.stream<{ id: number }>('list_service', 'ListRequest', { page_size: 10 }).pipe(toArray())));
   console.log(`[stream] list_service sent ${items.length} items: ids ${items[0].id}..${items[items.length - 1].id}, then the final frame`);
-  const ticks = (await firstValueFrom(client.stream('countdown', 'CountdownRequest', { from: 3, delay_ms: 100 }).pipe(toArray()))) as {
-    value: number;
-  }[];
+  const ticks = (await firstValueFrom(client.stream<{ value: number }>('countdown', 'CountdownRequest', { from: 3, delay_ms: 100 }).pipe(toArray())));
   console.log(`[countdown] ${ticks.map((tick) => tick.value).join(' ')}`);
 }
 // #endregion readme-stream

@@ -12,4 +12,6 @@ export class CountdownTick {
 export class CountdownRequest {
   @IsInt() @Min(1) @Max(1_000_000) from!: number;
   @IsInt() @Min(0) @Max(60_000) delay_ms!: number;
+  /** Type-level only: typed clients infer `CountdownTick` items. */
+  declare readonly __reply?: CountdownTick;
 }
