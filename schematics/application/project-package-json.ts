@@ -3,7 +3,7 @@ import { ActonPackageJson } from '../utils/package-root';
 
 /** The runtime dependencies a new project declares (their ranges are acton-ts's own). */
 const RUNTIME = ['class-validator', 'reflect-metadata', 'rxjs'] as const;
-/** The dev dependencies a new project declares (ranges from acton-ts's devDependencies). */
+/** The dev dependencies a new project declares (ranges from acton-ts's own dependency lists). */
 const DEV = ['@types/jest', '@types/node', 'jest', 'ts-jest', 'typescript'] as const;
 
 /**
@@ -26,7 +26,7 @@ export function projectPackageJson(name: string, acton: ActonPackageJson, actonP
       'acton-ts': actonPath ? `file:${actonPath}` : `^${acton.version}`,
       ...pick(acton.dependencies, RUNTIME),
     }),
-    devDependencies: pick(acton.devDependencies, DEV),
+    devDependencies: pick({ ...acton.dependencies, ...acton.devDependencies }, DEV),
   };
 }
 

@@ -43,8 +43,10 @@ describe('the sample app, as a new user runs it', () => {
     expectDemoOutput(stdout);
   }, 70_000);
 
-  it('drains on Ctrl-C, exits 0 and removes its socket', async () => {
-    expect(await sample.stop()).toBe(0);
+  it('drains on Ctrl-C, exits without being killed and removes its socket', async () => {
+    // npm forwards Ctrl-C to the sample and then re-raises it on itself, so npm's own exit is
+    // reported as SIGINT; a sample that did not stop in time would end as SIGKILL instead.
+    expect([0, 'SIGINT']).toContain(await sample.stop());
     expect(socketRemoved(sample)).toBe(true);
   }, 20_000);
 });

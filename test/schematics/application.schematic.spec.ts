@@ -80,7 +80,7 @@ main().catch((err: unknown) => {
         '@types/node': acton.devDependencies['@types/node'],
         jest: acton.devDependencies.jest,
         'ts-jest': acton.devDependencies['ts-jest'],
-        typescript: acton.devDependencies.typescript,
+        typescript: acton.dependencies.typescript,
       },
     });
   });

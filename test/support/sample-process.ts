@@ -12,8 +12,11 @@ export interface SampleProcess {
   readonly socketPath: string;
   /** Everything the sample printed so far (stdout and stderr). */
   output(): string;
-  /** SIGINT to the process group (Ctrl-C), then wait for exit; SIGKILL after `graceMs`. */
-  stop(graceMs?: number): Promise<number | null>;
+  /**
+   * SIGINT to the process group (Ctrl-C), then wait for exit; SIGKILL after `graceMs`.
+   * Resolves the exit code, or the signal's name when npm re-raised the SIGINT it forwarded.
+   */
+  stop(graceMs?: number): Promise<number | string | null>;
 }
 
 /**
@@ -31,7 +34,7 @@ export async function startSample(env: NodeJS.ProcessEnv = {}, startTimeoutMs = 
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const exited = new Promise<number | string | null>((done) => child.once('exit', (code, signal) => done(code ?? signal)));
 
   await waitFor(() => output.includes(`listening on ${socketPath}`), startTimeoutMs, exited, () => output);
   return {
@@ -39,7 +42,7 @@ export async function startSample(env: NodeJS.ProcessEnv = {}, startTimeoutMs = 
     socketPath,
     output: () => output,
     stop: async (graceMs = 10_000) => {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return exited; // stopped already
       process.kill(-child.pid!, 'SIGINT');
       const timer = setTimeout(() => child.exitCode === null && process.kill(-child.pid!, 'SIGKILL'), graceMs);
       const code = await exited;
@@ -49,8 +52,8 @@ export async function startSample(env: NodeJS.ProcessEnv = {}, startTimeoutMs = 
   };
 }
 
-async function waitFor(ready: () => boolean, timeoutMs: number, exited: Promise<number | null>, output: () => string): Promise<void> {
-  let exitCode: number | null | undefined;
+async function waitFor(ready: () => boolean, timeoutMs: number, exited: Promise<number | string | null>, output: () => string): Promise<void> {
+  let exitCode: number | string | undefined;
   void exited.then((code) => (exitCode = code ?? -1));
   const deadline = Date.now() + timeoutMs;
   while (!ready()) {
