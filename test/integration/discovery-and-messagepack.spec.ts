@@ -1,26 +1,14 @@
 import { decode, encode } from '@msgpack/msgpack';
 import { encodeFrame } from '../../lib/ipc/protocol/frame-encoder';
 import { Format, MessageType } from '../../lib/ipc/protocol/wire-types';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { IpcTestApp, isolateIpcEnvironment, startIpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 describe('discovery (PROTOCOL.md §2.7, §0 D7)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
   let client: RawFrameClient;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp(TEST_ACTORS);
-  });
-  beforeEach(async () => {
-    client = await t.connect();
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app), onClient: (c) => (client = c) });
 
   it('§10.60 golden bytes: discover {"correlation_id":"d1"} yields 0x02 with the exact protocol_version and four capabilities', async () => {
     client.write(Buffer.concat([Buffer.from('00000017020801', 'hex'), Buffer.from('{"correlation_id":"d1"}')]));

@@ -1,5 +1,5 @@
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { IpcTestApp, isolateIpcEnvironment, startIpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
@@ -19,21 +19,9 @@ async function heartbeatStillAnswered(client: RawFrameClient): Promise<void> {
 }
 
 describe('request envelopes and request-response (PROTOCOL.md §2.2, §3.1–§3.3)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
   let client: RawFrameClient;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp(TEST_ACTORS);
-  });
-  beforeEach(async () => {
-    client = await t.connect();
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app), onClient: (c) => (client = c) });
 
   it('golden bytes: a hand-written v2 JSON request is answered with the exact response bytes', async () => {
     const body = '{"correlation_id":"req_01h9xz7n2e5p6q8r3t1u2v3w4x","target":"calculator","message_type":"Add","payload":{"a":5,"b":3},"expects_reply":true,"response_timeout_ms":5000}';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { IpcTestApp, isolateIpcEnvironment, startIpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
 import { FLOOD_PROGRESS, TEST_ACTORS } from './fixtures/test-actors';
 
@@ -14,21 +14,9 @@ const stream = (id: string, target: string, type: string, payload: unknown, extr
 });
 
 describe('request-stream (PROTOCOL.md §2.8, §3.4)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
   let client: RawFrameClient;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp(TEST_ACTORS);
-  });
-  beforeEach(async () => {
-    client = await t.connect();
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app), onClient: (c) => (client = c) });
 
   it('golden bytes: a hand-written stream request is answered with exact 0x09 frames', async () => {
     const body = '{"correlation_id":"str_1","target":"streamer","message_type":"Count","payload":{"count":1},"expects_stream":true}';

@@ -70,3 +70,28 @@ export async function startIpcTestApp(actors: readonly Type[], options: IpcModul
     },
   };
 }
+
+/** Receives the suite's shared app once it is up, and a fresh raw connection before each test. */
+export interface SharedIpcTestAppHooks {
+  onApp(app: IpcTestApp): void;
+  onClient?(client: RawFrameClient): void;
+}
+
+/**
+ * Registers the usual suite hooks: an isolated environment and one app for the whole `describe`
+ * (`beforeAll` / `afterAll`), and, with `onClient`, a new raw connection before each test.
+ */
+export function useSharedIpcTestApp(actors: readonly Type[], hooks: SharedIpcTestAppHooks, options?: IpcModuleOptions): void {
+  let restore: () => void;
+  let shared: IpcTestApp;
+  beforeAll(async () => {
+    restore = isolateIpcEnvironment();
+    shared = await startIpcTestApp(actors, options);
+    hooks.onApp(shared);
+  });
+  if (hooks.onClient) beforeEach(async () => hooks.onClient!(await shared.connect()));
+  afterAll(async () => {
+    await shared?.close();
+    restore();
+  });
+}
