@@ -3,7 +3,7 @@ import { ActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { encodeJsonFrame } from './frame-encoder';
 import { assertNestingWithin, mayNestDeeperThan } from './nesting-limit';
-import { PayloadCodec } from './payload-codec';
+import type { PayloadCodec } from './payload-codec';
 import { Format, MessageType } from './wire-types';
 
 /**

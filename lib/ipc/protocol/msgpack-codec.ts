@@ -4,7 +4,7 @@ import { ErrorCode } from '../../core/errors/error-code';
 import { encodeFrame } from './frame-encoder';
 import { toJsonValue } from './json-value';
 import { assertNestingWithin, mayNestDeeperThan } from './nesting-limit';
-import { PayloadCodec } from './payload-codec';
+import type { PayloadCodec } from './payload-codec';
 import { Format, MessageType } from './wire-types';
 
 const NO_JSON_EQUIVALENT = 'expected any valid JSON value';

@@ -1,4 +1,4 @@
-import { parseDiscoverRequest, parseEnvelope, parseSubscriptionRequest } from '../../../lib/ipc/protocol';
+import { parseDiscoverRequest, parseEnvelope, parseStruct, parseSubscriptionRequest } from '../../../lib/ipc/protocol';
 
 const base = { correlation_id: 'req_1', target: 'calc', message_type: 'Add', payload: null };
 
@@ -47,5 +47,35 @@ describe('discover request parser (§2.7)', () => {
   it('rejects a missing id and a null include flag', () => {
     expect(parseDiscoverRequest({})).toEqual({ ok: false, detail: 'missing field `correlation_id`' });
     expect(parseDiscoverRequest({ correlation_id: 'd', include_actors: null })).toEqual({ ok: false, detail: 'invalid type: null, expected a boolean' });
+  });
+});
+
+describe('u64 fields decoded from MessagePack as bigint (§1.4, §2.2)', () => {
+  it('accepts 0 ≤ n < 2^64 and names the value otherwise', () => {
+    expect(parseEnvelope({ ...base, response_timeout_ms: 2n ** 64n - 1n }).ok).toBe(true);
+    expect(parseEnvelope({ ...base, response_timeout_ms: 2n ** 64n })).toEqual({
+      ok: false,
+      detail: 'invalid value: integer `18446744073709551616`, expected u64',
+    });
+    expect(parseEnvelope({ ...base, response_timeout_ms: -3n })).toEqual({
+      ok: false,
+      detail: 'invalid value: integer `-3`, expected u64',
+    });
+  });
+});
+
+describe('field tables for new frame types (parseStruct)', () => {
+  const PATTERN_FIELDS = { correlation_id: 'string', patterns: 'string[]' } as const;
+
+  it('checks the fields in table order and names the struct of a non-map body', () => {
+    expect(parseStruct({ correlation_id: 'p', patterns: ['Order*'] }, 'IpcPatternRequest', PATTERN_FIELDS).ok).toBe(true);
+    expect(parseStruct({ patterns: 3 }, 'IpcPatternRequest', PATTERN_FIELDS)).toEqual({
+      ok: false,
+      detail: 'missing field `correlation_id`',
+    });
+    expect(parseStruct('x', 'IpcPatternRequest', PATTERN_FIELDS)).toEqual({
+      ok: false,
+      detail: 'invalid type: string "x", expected struct IpcPatternRequest',
+    });
   });
 });
