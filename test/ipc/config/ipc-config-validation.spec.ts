@@ -37,7 +37,7 @@ describe('validating IPC configuration values (PROTOCOL.md §0 D8)', () => {
     ['timeouts.subscription_read_timeout_ms', 'inf', 'Infinity', 'an integer from 0 to 2147483647 (milliseconds; 0 = none)'],
     ['shutdown.drain_timeout_ms', '-5', '-5', 'an integer from 0 to 2147483647 (milliseconds; 0 = do not wait)'],
     ['compat.serial', '"yes"', '"yes"', 'true or false'],
-    ['compat.handler_errors', '"silent"', '"silent"', `"reported" (errors reach the caller, PROTOCOL.md §0 D1) or "hidden" (the reference's no-reply IO_ERROR)`],
+    ['compat.handler_errors', '"silent"', '"silent"', `"reported" (errors reach the caller, docs/protocol.md §0 D1) or "hidden" (the reference's no-reply IO_ERROR)`],
   ])('rejects %s = %s in ipc.toml, naming key, file, value and range', (key, tomlValue, shown, expectation) => {
     expect(fileError(key, tomlValue)).toBe(`Invalid IPC configuration: ${key} (set in ${file}) is ${shown}, but it must be ${expectation}.`);
   });
@@ -104,7 +104,7 @@ describe('validating IPC configuration values (PROTOCOL.md §0 D8)', () => {
     expect(box.resolve().limits.maxMessageSize).toBe(16_777_216);
     expect(box.warnings).toEqual([
       `limits.max_message_size (set in ${file}) is 33554432, above the protocol's hard limit of 16777216 bytes ` +
-        '(16 MiB, PROTOCOL.md §1.3); using 16777216.',
+        '(16 MiB, docs/protocol.md §1.3); using 16777216.',
     ]);
     expect(box.resolve({ limits: { maxMessageSize: 16_777_216 } }).limits.maxMessageSize).toBe(16_777_216);
   });

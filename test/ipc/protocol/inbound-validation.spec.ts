@@ -31,22 +31,39 @@ describe('subscription request parser (§2.5)', () => {
   });
 
   it('requires both fields with the right types', () => {
-    expect(parseSubscriptionRequest({ correlation_id: 's' })).toEqual({ ok: false, detail: 'missing field `message_types`' });
-    expect(parseSubscriptionRequest({ message_types: [] })).toEqual({ ok: false, detail: 'missing field `correlation_id`' });
-    expect(parseSubscriptionRequest({ correlation_id: 's', message_types: 'A' })).toEqual({ ok: false, detail: 'invalid type: string "A", expected a sequence' });
-    expect(parseSubscriptionRequest({ correlation_id: 's', message_types: [1] })).toEqual({ ok: false, detail: 'invalid type: integer `1`, expected a string' });
+    expect(parseSubscriptionRequest({ correlation_id: 's' })).toEqual({
+      ok: false,
+      detail: 'missing field `message_types`',
+    });
+    expect(parseSubscriptionRequest({ message_types: [] })).toEqual({
+      ok: false,
+      detail: 'missing field `correlation_id`',
+    });
+    expect(parseSubscriptionRequest({ correlation_id: 's', message_types: 'A' })).toEqual({
+      ok: false,
+      detail: 'invalid type: string "A", expected a sequence',
+    });
+    expect(parseSubscriptionRequest({ correlation_id: 's', message_types: [1] })).toEqual({
+      ok: false,
+      detail: 'invalid type: integer `1`, expected a string',
+    });
   });
 });
 
 describe('discover request parser (§2.7)', () => {
   it('accepts the id alone and optional booleans', () => {
     expect(parseDiscoverRequest({ correlation_id: 'd1' }).ok).toBe(true);
-    expect(parseDiscoverRequest({ correlation_id: 'd1', include_actors: false, include_message_types: true }).ok).toBe(true);
+    expect(parseDiscoverRequest({ correlation_id: 'd1', include_actors: false, include_message_types: true }).ok).toBe(
+      true,
+    );
   });
 
   it('rejects a missing id and a null include flag', () => {
     expect(parseDiscoverRequest({})).toEqual({ ok: false, detail: 'missing field `correlation_id`' });
-    expect(parseDiscoverRequest({ correlation_id: 'd', include_actors: null })).toEqual({ ok: false, detail: 'invalid type: null, expected a boolean' });
+    expect(parseDiscoverRequest({ correlation_id: 'd', include_actors: null })).toEqual({
+      ok: false,
+      detail: 'invalid type: null, expected a boolean',
+    });
   });
 });
 
@@ -68,7 +85,9 @@ describe('field tables for new frame types (parseStruct)', () => {
   const PATTERN_FIELDS = { correlation_id: 'string', patterns: 'string[]' } as const;
 
   it('checks the fields in table order and names the struct of a non-map body', () => {
-    expect(parseStruct({ correlation_id: 'p', patterns: ['Order*'] }, 'IpcPatternRequest', PATTERN_FIELDS).ok).toBe(true);
+    expect(parseStruct({ correlation_id: 'p', patterns: ['Order*'] }, 'IpcPatternRequest', PATTERN_FIELDS).ok).toBe(
+      true,
+    );
     expect(parseStruct({ patterns: 3 }, 'IpcPatternRequest', PATTERN_FIELDS)).toEqual({
       ok: false,
       detail: 'missing field `correlation_id`',
