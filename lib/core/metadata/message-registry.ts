@@ -1,8 +1,7 @@
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
-import { MessageDefinition } from './message-definition';
-import { decoratedMessages, messageDefinitionOf } from './message-metadata';
+import { decoratedMessages, type MessageDefinition, messageDefinitionOf } from './message-metadata';
 import { PayloadValidator } from './payload-validator';
 
 /**
@@ -89,7 +88,8 @@ export class MessageRegistry {
   /** Why `type` has no definition here, phrased for an error message ("X is not a @Message class ..."). */
   unregisteredReason(type: Function): string {
     const name = type?.name || 'an anonymous class';
-    if (type === Object) return 'it is a plain object; pass an instance of a @Message class, e.g. Object.assign(new MyMessage(), { ... })';
+    if (type === Object)
+      return 'it is a plain object; pass an instance of a @Message class, e.g. Object.assign(new MyMessage(), { ... })';
     const declared = typeof type === 'function' ? messageDefinitionOf(type) : undefined;
     if (!declared) return `${name} is not a @Message class; decorate it with @Message()`;
     const holder = this.named.get(declared.name);
@@ -124,5 +124,7 @@ function replyDefinition(definition: MessageDefinition): MessageDefinition {
 function duplicate(existing: MessageDefinition, added: MessageDefinition): Error {
   const [a, b] = [existing.type.name, added.type.name];
   const classes = a === b ? `two different classes both named ${a}` : `${a} and ${b}`;
-  return new Error(`Duplicate message wire name '${added.name}': used by ${classes}; give one of them another name in @Message('...')`);
+  return new Error(
+    `Duplicate message wire name '${added.name}': used by ${classes}; give one of them another name in @Message('...')`,
+  );
 }

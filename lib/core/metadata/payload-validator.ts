@@ -1,4 +1,4 @@
-import { MessageDefinition } from './message-definition';
+import type { MessageDefinition } from './message-metadata';
 
 /**
  * Turns payloads into validated message instances. The default implementation uses

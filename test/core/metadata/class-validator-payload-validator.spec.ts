@@ -4,8 +4,7 @@ import { Allow, IsArray, IsInt, IsNotEmpty, IsString, Min, registerDecorator, Va
 import { ActorError } from '../../../lib/core/errors/actor-error';
 import { ClassValidatorPayloadValidator } from '../../../lib/core/metadata/class-validator-payload-validator';
 import { Message } from '../../../lib/core/decorators/message.decorator';
-import { messageDefinitionOf } from '../../../lib/core/metadata/message-metadata';
-import { MessageDefinition } from '../../../lib/core/metadata/message-definition';
+import { type MessageDefinition, messageDefinitionOf } from '../../../lib/core/metadata/message-metadata';
 
 @Message('Pair')
 class Pair {

@@ -5,8 +5,7 @@ import { Allow, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsOptional, IsStrin
 import { Message } from '../../../lib/core/decorators/message.decorator';
 import { ClassValidatorPayloadValidator } from '../../../lib/core/metadata/class-validator-payload-validator';
 import { CompiledPayloadValidator } from '../../../lib/core/metadata/compiled-payload-validator';
-import { MessageDefinition } from '../../../lib/core/metadata/message-definition';
-import { messageDefinitionOf } from '../../../lib/core/metadata/message-metadata';
+import { type MessageDefinition, messageDefinitionOf } from '../../../lib/core/metadata/message-metadata';
 import { PayloadValidator } from '../../../lib/core/metadata/payload-validator';
 
 @Message('CvAdd')

@@ -1,4 +1,4 @@
-import { defaultActorName } from '../../../lib/core/metadata/default-actor-name';
+import { defaultActorName } from '../../../lib/core/metadata/actor-metadata';
 
 describe('defaultActorName', () => {
   it.each([
