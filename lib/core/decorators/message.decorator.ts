@@ -35,7 +35,8 @@ export function Message(
     }
     if (opts.reply !== undefined && typeof opts.reply !== 'function') {
       throw new Error(
-        `@Message('${name}') on ${target.name}: reply must be a class (got ${String(opts.reply)}); if it is declared later in the file, move it above`,
+        `@Message('${name}') on ${target.name}: reply must be a class (got ${String(opts.reply)}); ` +
+          'if it is declared later in the file, move it above',
       );
     }
     const definition: MessageDefinition = {

@@ -102,13 +102,15 @@ function messageClassOf(actorClass: Function, declaration: HandlerDeclaration, w
   const first = params?.[0];
   if (params && params.length === 0) {
     throw new Error(
-      `Cannot resolve the message class of ${where}: the method has no parameter; give it one typed with a @Message class, or use @OnMessage({ type: SomeMessage })`,
+      `Cannot resolve the message class of ${where}: the method has no parameter; ` +
+        'give it one typed with a @Message class, or use @OnMessage({ type: SomeMessage })',
     );
   }
   if (typeof first !== 'function' || first === Object) {
     throw new Error(
       `Cannot resolve the message class of ${where}: its first parameter's type is not known at run time ` +
-        `(an interface, a type alias, a class imported with 'import type', a circular import, or emitDecoratorMetadata off). ` +
+        "(an interface, a type alias, a class imported with 'import type', a circular import, " +
+        'or emitDecoratorMetadata off). ' +
         `Type the parameter with a @Message class or name it with @OnMessage({ type: SomeMessage })`,
     );
   }

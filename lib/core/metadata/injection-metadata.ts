@@ -31,7 +31,8 @@ export function constructorTokensOf(target: Function): InjectionToken[] {
     if (target.length === 0 || explicit.size >= target.length)
       return Array.from({ length: target.length }, (_, i) => explicit.get(i)!);
     throw new Error(
-      `Cannot inject the constructor parameters of ${target.name}: their types are unknown because the class has no decorator. ` +
+      `Cannot inject the constructor parameters of ${target.name}: ` +
+        'their types are unknown because the class has no decorator. ' +
         `Add @Injectable() (or @Actor() for an actor) to ${target.name}, and keep emitDecoratorMetadata on`,
     );
   }

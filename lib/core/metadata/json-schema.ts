@@ -31,7 +31,7 @@ const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 
 /**
  * A JSON Schema for a message class, derived from its class-validator decorators, for IPC
- * discovery's `schemas` (PROTOCOL.md §0 D7). Only decorated properties are listed.
+ * discovery's `schemas` (docs/protocol.md §0 D7). Only decorated properties are listed.
  *
  * Mapping: IsInt→integer, IsNumber→number, IsString→string, IsBoolean→boolean, IsArray→array,
  * IsObject→object, Min/Max→minimum/maximum, IsPositive/IsNegative→exclusiveMinimum/Maximum 0,

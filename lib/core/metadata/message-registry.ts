@@ -63,7 +63,7 @@ export class MessageRegistry {
     return [...this.named.values()];
   }
 
-  /** All registered wire names (discovery's `message_types`, PROTOCOL.md §2.7). */
+  /** All registered wire names (discovery's `message_types`, docs/protocol.md §2.7). */
   names(): string[] {
     return [...this.named.keys()];
   }
@@ -93,7 +93,8 @@ export class MessageRegistry {
     const declared = typeof type === 'function' ? messageDefinitionOf(type) : undefined;
     if (!declared) return `${name} is not a @Message class; decorate it with @Message()`;
     const holder = this.named.get(declared.name);
-    return `${name}'s wire name '${declared.name}' is already registered for another class, ${holder?.type.name}; rename one of them`;
+    const taken = `${name}'s wire name '${declared.name}' is already registered for another class`;
+    return `${taken}, ${holder?.type.name}; rename one of them`;
   }
 
   private adopt(definition: MessageDefinition): boolean {

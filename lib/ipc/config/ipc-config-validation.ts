@@ -89,7 +89,8 @@ export function checkIpcConfig(
   const enabledBy =
     enabled === undefined ? 'rate limiting is on by default' : `${enabled.label} is true in ${enabled.origin}`;
   throw new Error(
-    `Invalid IPC configuration: ${rps?.label ?? 'rate_limit.requests_per_second'} (set in ${rps?.origin ?? 'the defaults'}) is 0, ` +
+    `Invalid IPC configuration: ${rps?.label ?? 'rate_limit.requests_per_second'} ` +
+      `(set in ${rps?.origin ?? 'the defaults'}) is 0, ` +
       `but it must be an integer ≥ 1 while rate limiting is enabled (${enabledBy}). ` +
       'Set it to at least 1, or disable rate limiting (rate_limit.enabled = false).',
   );
@@ -101,7 +102,8 @@ export function checkIpcConfig(
  */
 function invalid(s: ConfigSetting, expectation: string, hint = '', shown = describeValue(s.value)): Error {
   return new Error(
-    `Invalid IPC configuration: ${s.label} (set in ${s.origin}) is ${shown}, but it must be ${expectation}.${hint ? ` ${hint}` : ''}`,
+    `Invalid IPC configuration: ${s.label} (set in ${s.origin}) is ${shown}, ` +
+      `but it must be ${expectation}.${hint ? ` ${hint}` : ''}`,
   );
 }
 

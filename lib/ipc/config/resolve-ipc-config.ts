@@ -129,9 +129,11 @@ export function describeIpcConfig(config: IpcConfig): string {
     : 'off';
   return [
     `socket ${socket.path} (mode 0o${socket.mode.toString(8).padStart(3, '0')}, app ${socket.appName})`,
-    `limits: max_connections=${limits.maxConnections}, max_message_size=${limits.maxMessageSize} bytes, push_buffer_size=${limits.pushBufferSize}`,
+    `limits: max_connections=${limits.maxConnections}, max_message_size=${limits.maxMessageSize} bytes, ` +
+      `push_buffer_size=${limits.pushBufferSize}`,
     `rate limit: ${rate}`,
-    `timeouts: read=${ms(timeouts.readTimeoutMs)}, subscription_read=${ms(timeouts.subscriptionReadTimeoutMs)}, write=${ms(timeouts.writeTimeoutMs)}, drain=${shutdown.drainTimeoutMs} ms`,
+    `timeouts: read=${ms(timeouts.readTimeoutMs)}, subscription_read=${ms(timeouts.subscriptionReadTimeoutMs)}, ` +
+      `write=${ms(timeouts.writeTimeoutMs)}, drain=${shutdown.drainTimeoutMs} ms`,
     `compat: serial=${compat.serial}, handler_errors=${compat.handlerErrors}`,
   ].join('; ');
 }

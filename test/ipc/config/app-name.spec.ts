@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveAppName } from '../../../lib/ipc/config';
 
-describe('resolveAppName (PROTOCOL.md §5.6: a Node executable is always "node")', () => {
+describe('resolveAppName (docs/protocol.md §5.6: a Node executable is always "node")', () => {
   let root: string;
   const write = (relative: string, text = ''): string => {
     const file = path.join(root, relative);
