@@ -116,32 +116,47 @@ function applyNested(
 }
 
 /** Keyword mapping of one class-validator constraint; `parent` is the property schema (for array sizes). */
+/** Constraints that fix the value's JSON type, and for strings possibly its `format`. */
+const TYPE_CONSTRAINTS: Readonly<Record<string, Pick<JsonSchema, 'type' | 'format'>>> = {
+  isInt: { type: 'integer' },
+  isString: { type: 'string' },
+  isBoolean: { type: 'boolean' },
+  isArray: { type: 'array' },
+  isObject: { type: 'object' },
+  isEmail: { type: 'string', format: 'email' },
+  isUuid: { type: 'string', format: 'uuid' },
+  isUrl: { type: 'string', format: 'uri' },
+  isDateString: { type: 'string', format: 'date-time' },
+  isISO8601: { type: 'string', format: 'date-time' },
+};
+
+/** Constraints whose first argument is a numeric keyword of the property (or, for arrays, of its parent). */
+const NUMERIC_KEYWORDS: Readonly<Record<string, { keyword: string; onParent?: boolean }>> = {
+  min: { keyword: 'minimum' },
+  max: { keyword: 'maximum' },
+  minLength: { keyword: 'minLength' },
+  maxLength: { keyword: 'maxLength' },
+  arrayMinSize: { keyword: 'minItems', onParent: true },
+  arrayMaxSize: { keyword: 'maxItems', onParent: true },
+};
+
 function applyConstraint(name: string, constraints: readonly unknown[], target: JsonSchema, parent: JsonSchema): void {
   const [first, second] = constraints;
+  const typed = TYPE_CONSTRAINTS[name];
+  if (typed !== undefined) {
+    Object.assign(target, typed);
+    return;
+  }
+  const numeric = NUMERIC_KEYWORDS[name];
+  if (numeric !== undefined) {
+    const schema = numeric.onParent ? parent : target;
+    schema[numeric.keyword] = first as number;
+    if (numeric.onParent) parent.type = 'array';
+    return;
+  }
   switch (name) {
-    case 'isInt':
-      target.type = 'integer';
-      break;
     case 'isNumber':
       if (target.type !== 'integer') target.type = 'number';
-      break;
-    case 'isString':
-      target.type = 'string';
-      break;
-    case 'isBoolean':
-      target.type = 'boolean';
-      break;
-    case 'isArray':
-      target.type = 'array';
-      break;
-    case 'isObject':
-      target.type = 'object';
-      break;
-    case 'min':
-      target.minimum = first as number;
-      break;
-    case 'max':
-      target.maximum = first as number;
       break;
     case 'isPositive':
       target.exclusiveMinimum = 0;
@@ -161,20 +176,6 @@ function applyConstraint(name: string, constraints: readonly unknown[], target: 
     case 'isLength':
       lengthBounds(target, first, second);
       break;
-    case 'minLength':
-      target.minLength = first as number;
-      break;
-    case 'maxLength':
-      target.maxLength = first as number;
-      break;
-    case 'arrayMinSize':
-      parent.minItems = first as number;
-      parent.type = 'array';
-      break;
-    case 'arrayMaxSize':
-      parent.maxItems = first as number;
-      parent.type = 'array';
-      break;
     case 'arrayNotEmpty':
       parent.minItems = Math.max(1, parent.minItems ?? 0);
       parent.type = 'array';
@@ -184,23 +185,6 @@ function applyConstraint(name: string, constraints: readonly unknown[], target: 
       break;
     case 'matches':
       target.pattern = first instanceof RegExp ? first.source : String(first);
-      break;
-    case 'isEmail':
-      target.type = 'string';
-      target.format = 'email';
-      break;
-    case 'isUuid':
-      target.type = 'string';
-      target.format = 'uuid';
-      break;
-    case 'isUrl':
-      target.type = 'string';
-      target.format = 'uri';
-      break;
-    case 'isDateString':
-    case 'isISO8601':
-      target.type = 'string';
-      target.format = 'date-time';
       break;
     default:
       break;
