@@ -128,7 +128,7 @@ function notAnObject(definition: MessageDefinition, payload: unknown): ActorErro
  * Nested properties use dotted paths (`items.0.name: name must be a string (isString)`).
  * @example `a: a must be an integer number (isInt); b: b should not be empty (isNotEmpty)`
  */
-export function formatValidationErrors(errors: readonly ValidationError[]): string {
+function formatValidationErrors(errors: readonly ValidationError[]): string {
   const lines: string[] = [];
   for (const error of errors) collect(error, '', lines);
   return lines.join('; ');

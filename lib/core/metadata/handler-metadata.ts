@@ -37,7 +37,7 @@ export function declareHandler(prototype: object, declaration: HandlerDeclaratio
 }
 
 /** Handler declarations of a class and its base classes; a subclass's declaration of a method wins. */
-export function handlerDeclarationsOf(actorClass: Function): HandlerDeclaration[] {
+function handlerDeclarationsOf(actorClass: Function): HandlerDeclaration[] {
   const byMethod = new Map<string, HandlerDeclaration>();
   for (let proto = actorClass.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     const own = ownMetadata<HandlerDeclaration[]>(MetadataKeys.HANDLERS, proto) ?? [];

@@ -42,7 +42,7 @@ export const OVERRIDES_ORIGIN = 'IpcModule.forRoot()';
  * The value of an environment variable, treating set-but-empty as unset (as shells make it easy
  * to export an empty variable by accident, and as our clients do for `XDG_RUNTIME_DIR`, §5.6).
  */
-export function envValue(env: IpcEnv, name: string): string | undefined {
+function envValue(env: IpcEnv, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value === '' ? undefined : value;
 }
@@ -297,7 +297,7 @@ function isFile(candidate: string): boolean {
  * when none is close. Names match when they are equal after ignoring case, `_` and `-`
  * (`maxConnections` ~ `max_connections`), or within two edits of each other.
  */
-export function closestKey(name: string, candidates: readonly string[]): string | undefined {
+function closestKey(name: string, candidates: readonly string[]): string | undefined {
   const wanted = normalize(name);
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
