@@ -67,6 +67,8 @@ export function envSettings(env: IpcEnv): ConfigSetting[] {
 interface LayerNaming {
   /** Where the values were written (a file path or `IpcModule.forRoot()`). */
   readonly origin: string;
+  /** The section names this layer knows, e.g. `rate_limit` in TOML, `rateLimit` in code. */
+  readonly sections: readonly string[];
   /** The setting a dotted name of this layer stands for. */
   keyOf(dottedName: string): IpcConfigKey | undefined;
   /** Whether a section's value is a table/object this layer accepts. */
@@ -78,15 +80,11 @@ interface LayerNaming {
 }
 
 /** Walks `root` (sections of fields) and keeps every known setting; `undefined` values count as not given. */
-function layerSettings(
-  root: Record<string, unknown>,
-  layer: LayerNaming,
-  sections: readonly string[],
-): ConfigSetting[] {
+function layerSettings(root: Record<string, unknown>, layer: LayerNaming): ConfigSetting[] {
   const settings: ConfigSetting[] = [];
   for (const [section, body] of Object.entries(root)) {
     if (body === undefined) continue;
-    if (!sections.includes(section)) {
+    if (!layer.sections.includes(section)) {
       layer.warnUnknown(section, body);
       continue;
     }
@@ -113,26 +111,23 @@ const CODE_SECTIONS = [...new Set(IPC_CONFIG_KEYS.map((key) => key.split('.')[0]
  */
 export function overrideSettings(overrides: IpcConfigOverrides, logger: ConfigLogger): ConfigSetting[] {
   const { configFile: _configFile, ...sections } = overrides;
-  return layerSettings(
-    sections,
-    {
-      origin: OVERRIDES_ORIGIN,
-      keyOf: keyFromCodeName,
-      isSection: (value): value is Record<string, unknown> =>
-        typeof value === 'object' && value !== null && !Array.isArray(value),
-      notASection: (section, value) =>
-        new Error(
-          `Invalid IPC configuration: ${section} (set in ${OVERRIDES_ORIGIN}) is ${describeValue(value)}, ` +
-            `but it must be an object such as { ${section}: { ... } }.`,
-        ),
-      warnUnknown: (name) => {
-        const suggestion = closestKey(name, name.includes('.') ? IPC_CONFIG_KEYS : CODE_SECTIONS);
-        const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
-        logger.warn(`Ignoring unknown option ${name} in ${OVERRIDES_ORIGIN}${hint}.`);
-      },
+  return layerSettings(sections, {
+    origin: OVERRIDES_ORIGIN,
+    sections: CODE_SECTIONS,
+    keyOf: keyFromCodeName,
+    isSection: (value): value is Record<string, unknown> =>
+      typeof value === 'object' && value !== null && !Array.isArray(value),
+    notASection: (section, value) =>
+      new Error(
+        `Invalid IPC configuration: ${section} (set in ${OVERRIDES_ORIGIN}) is ${describeValue(value)}, ` +
+          `but it must be an object such as { ${section}: { ... } }.`,
+      ),
+    warnUnknown: (name) => {
+      const suggestion = closestKey(name, name.includes('.') ? IPC_CONFIG_KEYS : CODE_SECTIONS);
+      const hint = suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`;
+      logger.warn(`Ignoring unknown option ${name} in ${OVERRIDES_ORIGIN}${hint}.`);
     },
-    CODE_SECTIONS,
-  );
+  });
 }
 
 const TOML_NAMES = IPC_CONFIG_KEYS.map((key) => TOML_KEYS[key]);
@@ -147,29 +142,26 @@ const TOML_SECTIONS = [...new Set(TOML_NAMES.map((name) => name.split('.')[0]!))
  *   column and the parser's reason, with the offending line. Also when a known section is not a table.
  */
 export function loadIpcToml(filePath: string, logger: ConfigLogger): ConfigSetting[] {
-  return layerSettings(
-    parseToml(readText(filePath), filePath),
-    {
-      origin: filePath,
-      keyOf: keyFromTomlName,
-      isSection: isTable,
-      notASection: (section, value) =>
-        new Error(
-          `Invalid IPC configuration: ${section} (set in ${filePath}) is ${describeValue(value)}, ` +
-            `but it must be a table: write its keys under a [${section}] header.`,
-        ),
-      warnUnknown: (name, value) => {
-        const what = name.includes('.') || !isTable(value) ? `key ${name}` : `section [${name}]`;
-        const suggestion = closestKey(name, name.includes('.') ? TOML_NAMES : [...TOML_SECTIONS, ...TOML_NAMES]);
-        const hint =
-          suggestion === undefined
-            ? ' (check the spelling against the documented keys)'
-            : ` (did you mean ${suggestion}?)`;
-        logger.warn(`Ignoring unknown ${what} in IPC config file ${filePath}${hint}.`);
-      },
+  return layerSettings(parseToml(readText(filePath), filePath), {
+    origin: filePath,
+    sections: TOML_SECTIONS,
+    keyOf: keyFromTomlName,
+    isSection: isTable,
+    notASection: (section, value) =>
+      new Error(
+        `Invalid IPC configuration: ${section} (set in ${filePath}) is ${describeValue(value)}, ` +
+          `but it must be a table: write its keys under a [${section}] header.`,
+      ),
+    warnUnknown: (name, value) => {
+      const what = name.includes('.') || !isTable(value) ? `key ${name}` : `section [${name}]`;
+      const suggestion = closestKey(name, name.includes('.') ? TOML_NAMES : [...TOML_SECTIONS, ...TOML_NAMES]);
+      const hint =
+        suggestion === undefined
+          ? ' (check the spelling against the documented keys)'
+          : ` (did you mean ${suggestion}?)`;
+      logger.warn(`Ignoring unknown ${what} in IPC config file ${filePath}${hint}.`);
     },
-    TOML_SECTIONS,
-  );
+  });
 }
 
 function readText(filePath: string): string {
