@@ -47,13 +47,12 @@ export default tseslint.config(
     },
   },
   {
-    // Tests: `any` casts and non-null assertions are fine where they keep a test readable;
+    // Tests: `any` casts are fine where they keep a test readable;
     // `require` is how a `jest.mock` factory (hoisted above imports) loads a module.
     files: ['test/**/*.ts', '**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
 );
