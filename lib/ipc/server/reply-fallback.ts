@@ -15,7 +15,7 @@ export function isUnencodableValue(value: unknown): boolean {
 }
 
 /**
- * The payload sent instead of a reply that cannot be encoded (PROTOCOL.md §3.3): still a
+ * The payload sent instead of a reply that cannot be encoded (docs/protocol.md §3.3): still a
  * success, `{"_ipc_fallback":true,"type":"<type name>","debug":"<debug text>"}`.
  * @param reason why it could not be encoded, appended to `debug` (e.g. the codec's message)
  */

@@ -22,7 +22,7 @@ const EARLY_FLUSH_FRAMES = 16;
 const CONCAT_LIMIT = 64 * 1024;
 
 /**
- * One connection's ordered outbound queue (PROTOCOL.md §3.5): frames are written whole and in
+ * One connection's ordered outbound queue (docs/protocol.md §3.5): frames are written whole and in
  * enqueue order, never interleaved. Frames enqueued during one turn of the event loop are
  * written together on `process.nextTick` — after the microtasks that produced them, before the
  * event loop moves on — as one `write` of one concatenated buffer (or a corked run
