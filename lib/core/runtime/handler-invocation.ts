@@ -9,7 +9,12 @@ import { drainAsyncIterable, drainObservable, isAsyncIterableResult, isObservabl
  *
  * @returns a thenable when the actor must stay locked until it settles, else nothing
  */
-export function invokeHandler(fn: Function, instance: object, message: object, dispatch: Dispatch): PromiseLike<void> | void {
+export function invokeHandler(
+  fn: Function,
+  instance: object,
+  message: object,
+  dispatch: Dispatch,
+): PromiseLike<void> | void {
   let result: unknown;
   try {
     result = fn.call(instance, message, dispatch);

@@ -8,7 +8,11 @@ export function isObservableResult(value: unknown): value is Observable<unknown>
 
 /** True for anything with `Symbol.asyncIterator` (async generators, readable streams, ...). */
 export function isAsyncIterableResult(value: unknown): value is AsyncIterable<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function'
+  );
 }
 
 /**

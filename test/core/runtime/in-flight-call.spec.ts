@@ -38,7 +38,10 @@ describe('InFlightCall: deadline, lazy signal, settle once (AskRequest and Strea
     early.startDeadline();
     late.startDeadline();
     const [earlyOutcome, lateOutcome] = await Promise.all([outcomeOf(early.promise), outcomeOf(late.promise)]);
-    expect(earlyOutcome.error).toMatchObject({ code: 'TIMEOUT', message: 'Request timed out after 20 ms waiting for response' });
+    expect(earlyOutcome.error).toMatchObject({
+      code: 'TIMEOUT',
+      message: 'Request timed out after 20 ms waiting for response',
+    });
     expect(signalReadEarly.aborted).toBe(true);
     expect(signalReadEarly.reason).toBe(earlyOutcome.error);
     const signalReadLate = late.delivery.signal!; // created after the expiry: born aborted
@@ -60,7 +63,12 @@ describe('InFlightCall: deadline, lazy signal, settle once (AskRequest and Strea
   it('hands the actor a delivery whose sink is the call and whose deadline is the call’s', () => {
     const before = Date.now();
     const ask = new AskRequest({ n: 1 }, 'Ping', 5000);
-    expect(ask.delivery).toMatchObject({ message: { n: 1 }, wireName: 'Ping', correlationId: ask.correlationId, sink: ask });
+    expect(ask.delivery).toMatchObject({
+      message: { n: 1 },
+      wireName: 'Ping',
+      correlationId: ask.correlationId,
+      sink: ask,
+    });
     expect(ask.delivery.correlationId).toMatch(/^local-\d+$/);
     expect(ask.delivery.deadline).toBeGreaterThanOrEqual(before + 5000);
     expect(new AskRequest({}, 'Ping', 1).correlationId).not.toBe(ask.correlationId);
@@ -81,7 +89,11 @@ describe('InFlightCall: deadline, lazy signal, settle once (AskRequest and Strea
     expect(seen).toEqual(['next 1', 'next 2', 'complete']);
     expect(stream.delivery.deadline).toBeUndefined();
 
-    const cancelled = new StreamRequest({}, 'Count', { next: () => undefined, complete: () => undefined, error: () => undefined });
+    const cancelled = new StreamRequest({}, 'Count', {
+      next: () => undefined,
+      complete: () => undefined,
+      error: () => undefined,
+    });
     const signal = cancelled.delivery.signal!;
     cancelled.cancel();
     expect(signal.aborted).toBe(true);

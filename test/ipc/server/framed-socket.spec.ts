@@ -69,7 +69,10 @@ async function until(check: () => boolean, what: string): Promise<void> {
 describe('FramedSocket: the connection as a frame transport (docs/protocol.md §1, §5.3, §5.4)', () => {
   it('delivers whole frames in wire order, however the bytes are split', async () => {
     const { transport, receiver, client } = await connectedPair();
-    const bytes = Buffer.concat([HEARTBEAT_FRAME, encodeFrame(MessageType.REQUEST, Format.JSON, Buffer.from('{"a":1}'))]);
+    const bytes = Buffer.concat([
+      HEARTBEAT_FRAME,
+      encodeFrame(MessageType.REQUEST, Format.JSON, Buffer.from('{"a":1}')),
+    ]);
     for (const byte of bytes) client.socket.write(Buffer.of(byte));
     await until(() => receiver.frames.length === 2, 'two frames');
     expect(receiver.events).toEqual(['frame 0x04', 'frame 0x01']);
@@ -135,7 +138,9 @@ describe('FramedSocket: the connection as a frame transport (docs/protocol.md §
 
   it('drops pushes beyond the push buffer instead of waiting (§5.4)', async () => {
     const { transport, client } = await connectedPair({ pushBufferSize: 2 });
-    const offered = [1, 2, 3].map(() => transport.offerPush(encodeFrame(MessageType.PUSH, Format.JSON, Buffer.from('{}'))));
+    const offered = [1, 2, 3].map(() =>
+      transport.offerPush(encodeFrame(MessageType.PUSH, Format.JSON, Buffer.from('{}'))),
+    );
     expect(offered).toEqual([true, true, false]);
     transport.close();
     await transport.closed;

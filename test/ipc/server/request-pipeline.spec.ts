@@ -46,7 +46,11 @@ function harness(overrides: IpcConfigOverrides = {}, authorize?: RequestAuthoriz
   const logs: string[] = [];
   const logger = recordingLogger(logs);
   const config = resolveIpcConfig(
-    { socket: { appName: 'pipeline-test', path: '/tmp/pipeline-test-unused.sock' }, rateLimit: { enabled: false }, ...overrides },
+    {
+      socket: { appName: 'pipeline-test', path: '/tmp/pipeline-test-unused.sock' },
+      rateLimit: { enabled: false },
+      ...overrides,
+    },
     process.env,
     { logger },
   );
@@ -95,7 +99,10 @@ describe('RequestPipeline (docs/protocol.md §3.1, §3.5, §5.1, §5.3, §5.5) w
     const { transport, services } = harness();
     transport.request(add('a1', 2, 3));
     await until(() => transport.answersTo('a1').length === 1, 'the answer');
-    expect(transport.sent[0]).toMatchObject({ type: MessageType.RESPONSE, body: { success: true, payload: { sum: 5 } } });
+    expect(transport.sent[0]).toMatchObject({
+      type: MessageType.RESPONSE,
+      body: { success: true, payload: { sum: 5 } },
+    });
     expect(services.counters).toMatchObject({ messagesReceived: 1, messagesProcessed: 1, errors: 0 });
     expect(services.inFlight.count).toBe(0);
   });
@@ -115,7 +122,11 @@ describe('RequestPipeline (docs/protocol.md §3.1, §3.5, §5.1, §5.3, §5.5) w
     transport.request(add('quick'));
     expect(transport.sent).toHaveLength(0);
     await until(() => transport.sent.length === 3, 'three answers');
-    expect(transport.sent.map((frame) => frame.type)).toEqual([MessageType.RESPONSE, MessageType.HEARTBEAT, MessageType.RESPONSE]);
+    expect(transport.sent.map((frame) => frame.type)).toEqual([
+      MessageType.RESPONSE,
+      MessageType.HEARTBEAT,
+      MessageType.RESPONSE,
+    ]);
     expect(transport.sent.map((frame) => frame.body?.correlation_id)).toEqual(['slow', undefined, 'quick']);
   });
 
@@ -148,7 +159,7 @@ describe('RequestPipeline (docs/protocol.md §3.1, §3.5, §5.1, §5.3, §5.5) w
     expect(services.counters).toMatchObject({ shutdownRejections: 2, rateLimited: 0, messagesProcessed: 0 });
   });
 
-  it('keeps a request in flight until its final frame; drained() resolves then, and the idle clock restarts', async () => {
+  it('keeps a request in flight until its final frame, then drained() resolves and the idle clock restarts', async () => {
     const { transport, services } = harness();
     transport.request(sleep('s1', 80));
     expect(services.inFlight.count).toBe(1);
@@ -184,7 +195,10 @@ describe('RequestPipeline (docs/protocol.md §3.1, §3.5, §5.1, §5.3, §5.5) w
     transport.request(sleep('s1', 80));
     pipeline.framingError({ code: 'PROTOCOL_ERROR', message: 'Invalid message type 0x0a' });
     const [errorFrame] = transport.sent;
-    expect(errorFrame.body).toMatchObject({ correlation_id: ReservedCorrelationId.PROTOCOL_ERROR, error_code: 'PROTOCOL_ERROR' });
+    expect(errorFrame.body).toMatchObject({
+      correlation_id: ReservedCorrelationId.PROTOCOL_ERROR,
+      error_code: 'PROTOCOL_ERROR',
+    });
     expect(transport.closeCalls).toEqual([]);
     await until(() => transport.closeCalls.length === 1, 'the close');
     expect(transport.answersTo('s1')).toHaveLength(1);
@@ -193,7 +207,13 @@ describe('RequestPipeline (docs/protocol.md §3.1, §3.5, §5.1, §5.3, §5.5) w
 
   it('on disconnect cancels its calls: nothing stays in flight and nothing more is sent', async () => {
     const { transport, services } = harness();
-    transport.request({ correlation_id: 'st', target: 'streamer', message_type: 'Stall', payload: {}, expects_stream: true });
+    transport.request({
+      correlation_id: 'st',
+      target: 'streamer',
+      message_type: 'Stall',
+      payload: {},
+      expects_stream: true,
+    });
     await until(() => transport.answersTo('st').length === 1, 'the first stream item');
     expect(services.inFlight.count).toBe(1);
     transport.disconnect();
@@ -204,12 +224,18 @@ describe('RequestPipeline (docs/protocol.md §3.1, §3.5, §5.1, §5.3, §5.5) w
 
   it('runs the authorization step before the actor lookup and answers its refusal', () => {
     const onlyCalculator: RequestAuthorizer = (envelope, peer) =>
-      envelope.target === 'calculator' ? undefined : { code: 'PERMISSION_DENIED', message: `${peer.connectionId} may not call ${envelope.target}` };
+      envelope.target === 'calculator'
+        ? undefined
+        : { code: 'PERMISSION_DENIED', message: `${peer.connectionId} may not call ${envelope.target}` };
     const { transport, services } = harness({}, onlyCalculator);
     transport.request(sleep('s1', 10));
     transport.request({ ...sleep('s2', 10), target: 'no-such-actor' });
     expect(transport.sent.map((frame) => frame.body)).toEqual([
-      expect.objectContaining({ correlation_id: 's1', error_code: 'PERMISSION_DENIED', error: 'memory-1 may not call sleeper' }),
+      expect.objectContaining({
+        correlation_id: 's1',
+        error_code: 'PERMISSION_DENIED',
+        error: 'memory-1 may not call sleeper',
+      }),
       expect.objectContaining({ correlation_id: 's2', error_code: 'PERMISSION_DENIED' }),
     ]);
     expect(services.counters).toMatchObject({ errors: 2, messagesProcessed: 0 });
@@ -221,7 +247,11 @@ describe('RequestPipeline (docs/protocol.md §3.1, §3.5, §5.1, §5.3, §5.5) w
     expect(transport.readTimeoutMs).toBe(5000);
     transport.receive(MessageType.SUBSCRIBE, { correlation_id: 'sub-1', message_types: ['PriceUpdate'] });
     expect(transport.readTimeoutMs).toBe(0);
-    expect(transport.sent[0].body).toEqual({ correlation_id: 'sub-1', success: true, subscribed_types: ['PriceUpdate'] });
+    expect(transport.sent[0].body).toEqual({
+      correlation_id: 'sub-1',
+      success: true,
+      subscribed_types: ['PriceUpdate'],
+    });
     transport.receive(MessageType.UNSUBSCRIBE, { correlation_id: 'unsub-1', message_types: [] });
     expect(transport.readTimeoutMs).toBe(5000);
     expect(services.subscriptions.counts()).toMatchObject({ subscriptionsProcessed: 2, activeSubscriptions: 0 });

@@ -36,7 +36,11 @@ describe('SubscriptionManager: subscription sets and push fan-out (docs/protocol
     const manager = new SubscriptionManager(quietLogger());
     const target = new BufferedTarget();
     expect(manager.subscribe(target, ['PriceUpdate', 'TradeExecuted'])).toEqual(['PriceUpdate', 'TradeExecuted']);
-    expect(manager.subscribe(target, ['PriceUpdate', 'NotRegistered'])).toEqual(['PriceUpdate', 'TradeExecuted', 'NotRegistered']);
+    expect(manager.subscribe(target, ['PriceUpdate', 'NotRegistered'])).toEqual([
+      'PriceUpdate',
+      'TradeExecuted',
+      'NotRegistered',
+    ]);
     expect(manager.subscriptionCount(target)).toBe(3);
     expect(manager.unsubscribe(target, ['TradeExecuted', 'NeverSubscribed'])).toEqual(['PriceUpdate', 'NotRegistered']);
     expect(manager.unsubscribe(target, [])).toEqual([]); // §2.5: an empty list removes all
@@ -62,7 +66,11 @@ describe('SubscriptionManager: subscription sets and push fan-out (docs/protocol
     expect(b.frames[0]).toBe(a.frames[0]); // the very same Buffer: encoded once
     expect(other.frames).toHaveLength(0);
     const [body] = a.bodies();
-    expect(body).toMatchObject({ message_type: 'PriceUpdate', source_actor: 'ticker', payload: { symbol: 'ACME', price: 12.5 } });
+    expect(body).toMatchObject({
+      message_type: 'PriceUpdate',
+      source_actor: 'ticker',
+      payload: { symbol: 'ACME', price: 12.5 },
+    });
     expect(body.notification_id).toMatch(/^push_/);
     expect(typeof body.timestamp_ms).toBe('number');
     expect(manager.counts()).toMatchObject({ activeSubscriptions: 4, pushNotificationsSent: 2 });
@@ -103,7 +111,9 @@ describe('SubscriptionManager: subscription sets and push fan-out (docs/protocol
     manager.onBroadcast({ wireName: 'PriceUpdate', message: { symbol: 'ACME', price: 10n } });
     expect(a.frames).toHaveLength(0);
     expect(manager.counts().pushNotificationsDropped).toBe(2);
-    expect(logs.join('\n')).toMatch(/could not be pushed to 2 IPC subscriber\(s\).*make the message a plain data object/);
+    expect(logs.join('\n')).toMatch(
+      /could not be pushed to 2 IPC subscriber\(s\).*make the message a plain data object/,
+    );
   });
 
   it('ignores broadcasts nobody subscribed to', () => {

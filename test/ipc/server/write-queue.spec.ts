@@ -9,7 +9,10 @@ class SlowWritable extends Writable {
   readonly writes: Buffer[] = [];
   private readonly held: (() => void)[] = [];
 
-  constructor(highWaterMark = 16 * 1024, private readonly autoRelease = false) {
+  constructor(
+    highWaterMark = 16 * 1024,
+    private readonly autoRelease = false,
+  ) {
     super({ highWaterMark });
   }
 
