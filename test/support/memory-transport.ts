@@ -1,5 +1,5 @@
 import { PeerInfo } from '../../lib/core/runtime/peer-info';
-import { codecFor } from '../../lib/ipc/protocol/codec-for';
+import { codecFor } from '../../lib/ipc/protocol';
 import { FrameDecoder } from '../../lib/ipc/protocol/frame-decoder';
 import { Format, MAX_FRAME_SIZE, MessageType } from '../../lib/ipc/protocol/wire-types';
 import { FrameReceiver, FrameTransport } from '../../lib/ipc/server/framed-socket';
