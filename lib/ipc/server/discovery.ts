@@ -38,7 +38,7 @@ export class Discovery {
         .handlers()
         .filter((handler) => handler.ipc)
         .map((handler) => ({ name: handler.wireName, kind: handler.kind }));
-      infos.push({ name, ern: ref.id, message_types: messageTypes });
+      infos.push({ name, ern: ref.id, message_types: messageTypes, ...(ref.parent !== undefined && { parent: ref.parent }) });
     }
     return infos;
   }
