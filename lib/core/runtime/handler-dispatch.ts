@@ -101,10 +101,12 @@ export class Dispatch implements MessageContext {
   fail(err: unknown): void {
     if (this.finished) return;
     this.finished = true;
+    // Read before the sink hears: an in-process stream unsubscribes (aborting) on its error.
+    const isFailure = !isActorError(err) && !this.delivery.signal?.aborted;
     const sink = this.delivery.sink;
     if (sink) sink.error(err);
     else this.host.reportUnhandled(err, this.delivery);
-    if (!isActorError(err) && !this.delivery.signal?.aborted) this.host.reportFailure(err);
+    if (isFailure) this.host.reportFailure(err);
   }
 
   /**
