@@ -106,17 +106,18 @@ export class Supervisor implements ActorSupervisor {
    * Stops `ref` for good: its children first (reverse start order), then its timers, mailbox
    * (queued messages fail with `IO_ERROR` "Recipient channel is closed") and streams, then its
    * `onStop`; it is forgotten (the name is free again) and `ActorStopped` is broadcast.
+   * @param level how to log it: `info` when it follows from its parent stopping or restarting
    */
-  async stopTree(ref: LocalActorRef, reason: string): Promise<void> {
+  async stopTree(ref: LocalActorRef, reason: string, level: 'info' | 'warn' = 'warn'): Promise<void> {
     if (ref.isStopped) return;
     ref.stop(new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
-    for (const child of [...ref.childRefs].reverse()) await this.stopTree(child, `parent '${ref.name}' stopped`);
+    for (const child of [...ref.childRefs].reverse()) await this.stopTree(child, `parent '${ref.name}' stopped`, 'info');
     ref.timers.cancelAll();
     await this.retire(ref);
     this.context.lifecycle.remove(ref.instance);
     this.histories.delete(ref);
     this.context.forget(ref);
-    this.context.logger.warn(`Actor '${ref.name}' (${ref.actorClass.name}) stopped: ${reason}`);
+    this.context.logger[level](`Actor '${ref.name}' (${ref.actorClass.name}) stopped: ${reason}`);
     this.publish(Object.assign(new ActorStopped(), { name: ref.name, reason }));
   }
 
@@ -124,7 +125,7 @@ export class Supervisor implements ActorSupervisor {
     const cause = describe(err);
     const restarted = new ActorError(ErrorCode.IO_ERROR, `Actor '${failing.name}' restarted after a failure: ${cause}`);
     for (const member of [...group].reverse()) {
-      for (const child of [...member.childRefs].reverse()) await this.stopTree(child, `parent '${member.name}' restarted`);
+      for (const child of [...member.childRefs].reverse()) await this.stopTree(child, `parent '${member.name}' restarted`, 'info');
       member.timers.cancelAll();
       member.cancelStreams(restarted);
       await this.retire(member);
