@@ -154,8 +154,9 @@ describe('children, strategies and escalation', () => {
 
   it("rootEscalation: 'close' closes the app when the escalation passes the root", async () => {
     const app = await start(chain(0), { rootEscalation: 'close' });
+    const { events } = recordEvents(app);
     await expect(app.ask('top/mid/leaf', msg(Boom))).rejects.toThrow('boom');
-    await eventually(() => app.actorRef('top/mid/leaf')?.queued === 0);
+    await eventually(() => events.length === 1);
     await expect(app.ask('top/mid/leaf', msg(Boom))).rejects.toThrow('boom');
     await eventually(() => app.state === 'closed');
   });
