@@ -28,7 +28,8 @@ interface Member {
  */
 export class Lifecycle {
   private readonly members: Member[] = [];
-  private readonly known = new Set<unknown>();
+  /** Weak: instances replaced by restarts must not be kept alive by this bookkeeping. */
+  private readonly known = new WeakSet<object>();
 
   /** Adds an instance (ignored when seen before or when it has neither hook); returns its handle. */
   add(instance: unknown, label: string): Member | undefined {
