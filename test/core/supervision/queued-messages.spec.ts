@@ -1,22 +1,12 @@
 import 'reflect-metadata';
-import { ActonApp, Module } from 'acton-ts';
-import { createTestingApp, ManualClock } from 'acton-ts/testing';
-import { Boom, Bump, counterActor, Counted, eventually, journal, msg, quietLogger } from './fixtures/supervised-actors';
+import { ActonApp } from 'acton-ts';
+import { ManualClock } from 'acton-ts/testing';
+import { Boom, Bump, counterActor, Counted, eventually, journal, msg, useSupervisedApp } from './fixtures/supervised-actors';
 
 describe('messages queued across a restart', () => {
-  let app: ActonApp | undefined;
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  async function start(clock?: ManualClock): Promise<ActonApp> {
-    const Svc = counterActor('orders/fulfilment', { backoff: { minMs: 500, maxMs: 500 } });
-    @Module({ actors: [Svc] })
-    class QueueModule {}
-    app = await createTestingApp(QueueModule, { logger: quietLogger(), ...(clock && { clock }) });
-    return app;
-  }
+  const harness = useSupervisedApp();
+  const start = (clock?: ManualClock): Promise<ActonApp> =>
+    harness.start([counterActor('orders/fulfilment', { backoff: { minMs: 500, maxMs: 500 } })], clock && { clock });
 
   it('messages queued behind the failing one stay queued, in order, and reach the new instance after the backoff', async () => {
     const clock = new ManualClock();

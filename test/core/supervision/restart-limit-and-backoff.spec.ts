@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { ActonApp, DEFAULT_SUPERVISION, Module, restartDelay, SupervisionOptions } from 'acton-ts';
-import { createTestingApp, ManualClock } from 'acton-ts/testing';
+import { ActonApp, DEFAULT_SUPERVISION, restartDelay, SupervisionOptions } from 'acton-ts';
+import { ManualClock } from 'acton-ts/testing';
 import { RestartHistory } from '../../../lib/core/runtime/restart-backoff';
 import { resolveSupervision } from '../../../lib/core/metadata/supervision-options';
-import { Boom, Bump, counterActor, Counted, eventually, msg, quietLogger, recordEvents } from './fixtures/supervised-actors';
+import { Boom, Bump, counterActor, Counted, eventually, msg, recordEvents, useSupervisedApp } from './fixtures/supervised-actors';
 
 const BACKOFF = { minMs: 100, maxMs: 30_000, jitter: 0 };
 
@@ -40,20 +40,12 @@ describe('restart backoff (pure)', () => {
 });
 
 describe('restart limit and backoff, driven by the manual clock', () => {
-  let app: ActonApp | undefined;
+  const harness = useSupervisedApp();
   let clock: ManualClock;
-  const logs: string[] = [];
-
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
 
   async function start(supervision: SupervisionOptions): Promise<{ app: ActonApp; events: string[] }> {
-    @Module({ actors: [counterActor('svc', supervision)] })
-    class LimitModule {}
     clock = new ManualClock();
-    app = await createTestingApp(LimitModule, { logger: quietLogger(logs), clock });
+    const app = await harness.start([counterActor('svc', supervision)], { clock });
     return { app, events: recordEvents(app).events };
   }
 

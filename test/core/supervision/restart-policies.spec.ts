@@ -1,28 +1,13 @@
 import 'reflect-metadata';
-import { ActonApp, Module } from 'acton-ts';
-import { createTestingApp, ManualClock } from 'acton-ts/testing';
+import { ActonApp, Type } from 'acton-ts';
+import { ManualClock } from 'acton-ts/testing';
 import { firstValueFrom } from 'rxjs';
-import { BadStream, Boom, Bump, counterActor, Counted, eventually, journal, msg, quietLogger, recordEvents, Refuse } from './fixtures/supervised-actors';
+import { BadStream, Boom, Bump, counterActor, Counted, eventually, journal, msg, recordEvents, Refuse, useSupervisedApp } from './fixtures/supervised-actors';
 
 describe('supervision policies: what a failure does to the actor', () => {
-  let app: ActonApp | undefined;
-  const logs: string[] = [];
-
-  beforeEach(() => {
-    journal.length = 0;
-    logs.length = 0;
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  async function start(...actors: Function[]): Promise<ActonApp> {
-    @Module({ actors: actors as never[] })
-    class TestModule {}
-    app = await createTestingApp(TestModule, { logger: quietLogger(logs) });
-    return app;
-  }
+  const harness = useSupervisedApp();
+  const logs = harness.logs;
+  const start = (...actors: Type[]): Promise<ActonApp> => harness.start(actors);
 
   it('without a supervision option the actor resumes: the caller gets the error, the state survives', async () => {
     const app = await start(counterActor('plain'));
@@ -107,10 +92,8 @@ describe('supervision policies: what a failure does to the actor', () => {
   });
 
   it('restart backoff waits on the app clock: nothing is handled before minMs, the queued call after it', async () => {
-    @Module({ actors: [counterActor('slow', { backoff: { minMs: 1_000, maxMs: 1_000 } })] })
-    class SlowModule {}
     const clock = new ManualClock();
-    app = await createTestingApp(SlowModule, { logger: quietLogger(logs), clock });
+    const app = await harness.start([counterActor('slow', { backoff: { minMs: 1_000, maxMs: 1_000 } })], { clock });
     await expect(app.ask('slow', msg(Boom))).rejects.toThrow('boom');
     let answered: Counted | undefined;
     void app.ask<Counted>('slow', msg(Bump)).then((reply) => (answered = reply));

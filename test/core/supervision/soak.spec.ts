@@ -3,7 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ActonApp, Module } from 'acton-ts';
 import { createTestingApp } from 'acton-ts/testing';
-import { Boom, Bump, counterActor, Counted, eventually, msg, quietLogger, recordEvents } from './fixtures/supervised-actors';
+import { recordingLogger } from '../../support/ipc-test-app';
+import { Boom, Bump, counterActor, Counted, eventually, msg, recordEvents } from './fixtures/supervised-actors';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -26,7 +27,7 @@ describe('soak: an actor failing 1 message in 100', () => {
   it(`${TOTAL} messages: every caller gets exactly one answer, ${TOTAL / 100} restarts, memory flat`, async () => {
     @Module({ actors: [counterActor('flaky', { maxRestarts: 1_000_000, backoff: { minMs: 0, maxMs: 0 } })] })
     class SoakModule {}
-    app = await createTestingApp(SoakModule, { logger: quietLogger() });
+    app = await createTestingApp(SoakModule, { logger: recordingLogger([]) });
     const { events, stop } = recordEvents(app);
     const answers = new Uint8Array(TOTAL);
     let ok = 0;

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { ActonApp, Module, SupervisionOptions, Type } from 'acton-ts';
-import { createTestingApp } from 'acton-ts/testing';
+import { ActonApp, SupervisionOptions, Type } from 'acton-ts';
 import {
-  Boom, Bump, counterActor, Counted, eventually, journal, ListChildren, msg, quietLogger, recordEvents, SpawnChild,
+  Boom, Bump, counterActor, Counted, eventually, journal, ListChildren, msg, recordEvents, SpawnChild, useSupervisedApp,
 } from './fixtures/supervised-actors';
 
 const FAST: SupervisionOptions = { backoff: { minMs: 0 } };
@@ -13,24 +12,9 @@ function steps(kind: string): string[] {
 }
 
 describe('children, strategies and escalation', () => {
-  let app: ActonApp | undefined;
-  const logs: string[] = [];
-
-  beforeEach(() => {
-    journal.length = 0;
-    logs.length = 0;
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-  });
-
-  async function start(root: Type, options: { rootEscalation?: 'log' | 'close' } = {}): Promise<ActonApp> {
-    @Module({ actors: [root] })
-    class TreeModule {}
-    app = await createTestingApp(TreeModule, { logger: quietLogger(logs), ...options });
-    return app;
-  }
+  const harness = useSupervisedApp();
+  const logs = harness.logs;
+  const start = (root: Type, options: { rootEscalation?: 'log' | 'close' } = {}): Promise<ActonApp> => harness.start([root], options);
 
   function family(strategy: SupervisionOptions['strategy']): Type {
     const kids: [Type, string][] = ['a', 'b', 'c'].map((name) => [counterActor(`parent/${name}`, FAST), name]);

@@ -4,7 +4,8 @@ import {
   ActonApp, Actor, Clock, Injectable, Message, MessageContext, Module, OnMessage, OnStart, TimerHandle, TimerMode, Timers,
 } from 'acton-ts';
 import { createTestingApp, ManualClock } from 'acton-ts/testing';
-import { Boom, counterActor, eventually, msg, quietLogger } from './fixtures/supervised-actors';
+import { recordingLogger } from '../../support/ipc-test-app';
+import { Boom, counterActor, eventually, msg } from './fixtures/supervised-actors';
 
 @Message('Tick')
 class Tick {
@@ -77,7 +78,7 @@ describe('timers on the manual clock', () => {
     @Module({ actors: [TickerActor], providers: [Reminder] })
     class TimerModule {}
     clock = new ManualClock(START);
-    app = await createTestingApp(TimerModule, { logger: quietLogger(), clock });
+    app = await createTestingApp(TimerModule, { logger: recordingLogger([]), clock });
     return app;
   }
 
@@ -168,7 +169,7 @@ describe('timers on the manual clock', () => {
     @Module({ actors: [counterActor('temp', { restart: 'temporary' })] })
     class TempModule {}
     clock = new ManualClock(START);
-    app = await createTestingApp(TempModule, { logger: quietLogger(), clock });
+    app = await createTestingApp(TempModule, { logger: recordingLogger([]), clock });
     const ref = app.actorRef('temp') as unknown as { timers: Timers };
     const handle = ref.timers.sendEvery('temp', msg(Boom), 100);
     await clock.advance(100); // the tick fails the temporary actor: it stops, its timers with it
