@@ -15,7 +15,9 @@ export { OnMessage } from './core/decorators/on-message.decorator';
 // Metadata
 export type { ActorOptions } from './core/metadata/actor-metadata';
 export { DEFAULT_SUPERVISION } from './core/metadata/supervision-options';
-export type { BackoffOptions, ResolvedSupervision, RestartPolicy, SupervisionOptions, SupervisionStrategy } from './core/metadata/supervision-options';
+export type {
+  BackoffOptions, ResolvedSupervision, RestartPolicy, SupervisionOptions, SupervisionStrategy,
+} from './core/metadata/supervision-options';
 export { ClassValidatorPayloadValidator } from './core/metadata/class-validator-payload-validator';
 export type { OnMessageOptions } from './core/metadata/handler-metadata';
 export { jsonSchemaOf } from './core/metadata/json-schema';

@@ -42,7 +42,12 @@ export class ManualClock extends Clock {
   }
 
   schedule(callback: () => void, delayMs: number): ClockTimer {
-    const entry: Scheduled = { at: this.current + Math.max(0, delayMs), seq: this.nextSeq++, callback, cancelled: false };
+    const entry: Scheduled = {
+      at: this.current + Math.max(0, delayMs),
+      seq: this.nextSeq++,
+      callback,
+      cancelled: false,
+    };
     this.queue.push(entry);
     return {
       cancel: () => {
@@ -63,7 +68,8 @@ export class ManualClock extends Clock {
    * @throws RangeError when `ms` is negative or not finite
    */
   async advance(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`ManualClock.advance(${ms}): use a finite number of milliseconds >= 0`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`ManualClock.advance(${ms}): use a finite number of milliseconds >= 0`);
     const target = this.current + ms;
     await settle();
     for (;;) {
@@ -84,7 +90,8 @@ export class ManualClock extends Clock {
    * the overdue timers fire at the next `advance` (use `advance(0)`).
    */
   stall(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`ManualClock.stall(${ms}): use a finite number of milliseconds >= 0`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`ManualClock.stall(${ms}): use a finite number of milliseconds >= 0`);
     this.current += ms;
   }
 

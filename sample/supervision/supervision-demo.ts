@@ -6,7 +6,16 @@
 import 'reflect-metadata';
 import { IsInt } from 'class-validator';
 import {
-  ActonApp, Actor, ActorRestarted, bootstrap, ConsoleLogger, Message, Module, OnMessage, OnStart, Timers,
+  ActonApp,
+  Actor,
+  ActorRestarted,
+  bootstrap,
+  ConsoleLogger,
+  Message,
+  Module,
+  OnMessage,
+  OnStart,
+  Timers,
 } from 'acton-ts';
 
 // #region example
@@ -42,7 +51,12 @@ export class LedgerActor implements OnStart {
 /** Restarted (fresh state, children re-spawned by onStart) when a charge throws; 3 restarts in 10 s at most. */
 @Actor({
   name: 'payments',
-  supervision: { restart: 'permanent', maxRestarts: 3, withinMs: 10_000, backoff: { minMs: 50, maxMs: 1_000, jitter: 0.2 } },
+  supervision: {
+    restart: 'permanent',
+    maxRestarts: 3,
+    withinMs: 10_000,
+    backoff: { minMs: 50, maxMs: 1_000, jitter: 0.2 },
+  },
 })
 export class PaymentsActor implements OnStart {
   private total = 0;
@@ -67,13 +81,22 @@ export class PaymentsModule {}
 /** Runs the demo and returns what it printed. */
 export async function runSupervisionDemo(print: (line: string) => void = console.log): Promise<void> {
   const app = await bootstrap(PaymentsModule, { logger: new ConsoleLogger('error') });
-  app.broker.messages(ActorRestarted).subscribe((event) => print(`event: ${event.name} restarted (attempt ${event.attempt}): ${event.cause}`));
-  const charge = (amount: number): Promise<Charged> => app.ask<Charged>('payments', Object.assign(new Charge(), { amount }));
+  app.broker
+    .messages(ActorRestarted)
+    .subscribe((event) => print(`event: ${event.name} restarted (attempt ${event.attempt}): ${event.cause}`));
+  const charge = (amount: number): Promise<Charged> =>
+    app.ask<Charged>('payments', Object.assign(new Charge(), { amount }));
   print(`charge 40 → total ${(await charge(40)).total}`);
   print(`charge 2 → total ${(await charge(2)).total}`);
   await charge(5_000).catch((err: Error) => print(`charge 5000 → error: ${err.message}`));
   print(`charge 7 → total ${(await charge(7)).total} (a fresh instance, after the backoff)`);
-  print(`children of payments: ${app.actors().filter((entry) => entry.parent === 'payments').map((entry) => entry.name).join(', ')}`);
+  print(
+    `children of payments: ${app
+      .actors()
+      .filter((entry) => entry.parent === 'payments')
+      .map((entry) => entry.name)
+      .join(', ')}`,
+  );
   await app.close();
 }
 

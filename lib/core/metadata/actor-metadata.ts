@@ -41,7 +41,7 @@ export function resolveActorOptions(target: Function, options: ActorOptions): Re
   if (!Number.isSafeInteger(mailboxCapacity) || mailboxCapacity < 1) {
     throw new Error(`@Actor on ${target.name}: mailboxCapacity must be a positive integer (got ${String(mailboxCapacity)})`);
   }
-  const supervision = options.supervision === undefined ? undefined : resolveSupervision(target.name, options.supervision);
+  const supervision = options.supervision && resolveSupervision(target.name, options.supervision);
   return { name, expose: options.expose ?? true, mailboxCapacity, ...(supervision && { supervision }) };
 }
 

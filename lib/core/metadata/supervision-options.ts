@@ -77,8 +77,10 @@ export function resolveSupervision(owner: string, options: SupervisionOptions): 
   if (!RESTART_POLICIES.includes(restart)) fail('restart', restart, `one of ${RESTART_POLICIES.join(', ')}`);
   const strategy = options.strategy ?? DEFAULT_SUPERVISION.strategy;
   if (!STRATEGIES.includes(strategy)) fail('strategy', strategy, `one of ${STRATEGIES.join(', ')}`);
-  const count = (key: string, value: number): number => (Number.isSafeInteger(value) && value >= 0 ? value : fail(key, value, 'an integer >= 0'));
-  const ms = (key: string, value: number): number => (Number.isFinite(value) && value >= 0 ? value : fail(key, value, 'a number of ms >= 0'));
+  const count = (key: string, value: number): number =>
+    Number.isSafeInteger(value) && value >= 0 ? value : fail(key, value, 'an integer >= 0');
+  const ms = (key: string, value: number): number =>
+    Number.isFinite(value) && value >= 0 ? value : fail(key, value, 'a number of ms >= 0');
   const withinMs = ms('withinMs', options.withinMs ?? DEFAULT_SUPERVISION.withinMs);
   const backoff = options.backoff ?? {};
   const minMs = ms('backoff.minMs', backoff.minMs ?? DEFAULT_SUPERVISION.backoff.minMs);

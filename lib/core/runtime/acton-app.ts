@@ -65,6 +65,9 @@ export interface SpawnOptions {
   readonly parent?: ActorTarget;
 }
 
+/** Options of `ctx.spawn` (the parent is the calling actor). */
+export type ChildSpawnOptions = Omit<SpawnOptions, 'parent'>;
+
 /** One actor of the app, as listed by `app.actors()`. */
 export interface ActorEntry {
   readonly name: string;
@@ -231,14 +234,20 @@ export class ActonApp implements TimerDelivery {
     this.assertRunning();
     const parent = options.parent === undefined ? undefined : this.localRef(options.parent, 'parent');
     if (parent && (typeof name !== 'string' || name.includes('/'))) {
-      throw new Error(`Invalid child name ${JSON.stringify(name)} for ${type.name}: give the child's own name without '/'; it is registered as '${parent.name}/<name>'`);
+      throw new Error(
+        `Invalid child name ${JSON.stringify(name)} for ${type.name}: give the child's own name without '/'; ` +
+          `it is registered as '${parent.name}/<name>'`,
+      );
     }
     const fullName = parent ? `${parent.name}/${name}` : name;
     const declared = planActor(type, fullName);
     const expose = options.expose ?? (parent ? false : declared.options.expose);
     const plan: ActorPlan = { ...declared, options: { ...declared.options, expose } };
     const holder = this.internals.system.byNameOf(fullName);
-    if (holder) throw new Error(`Cannot spawn ${type.name} as '${fullName}': the name is taken by ${holder.actorClass.name}; choose another name`);
+    if (holder) {
+      const taken = `the name is taken by ${holder.actorClass.name}; choose another name`;
+      throw new Error(`Cannot spawn ${type.name} as '${fullName}': ${taken}`);
+    }
     for (const handler of plan.handlers) this.registry.register(handler.definition);
     const ref = this.internals.system.create(plan, this.internals.injector, parent);
     const member = this.internals.lifecycle.add(ref.instance, `actor '${fullName}' (${type.name})`);
@@ -274,7 +283,8 @@ export class ActonApp implements TimerDelivery {
   /** @internal TimerDelivery: a timer's message, routed like `tell` (not validated: in-process code built it) */
   deliverTimed(target: ActorTarget, message: object, sink: ReplySink): void {
     const { ref, definition } = this.route(target, message);
-    ref.deliver({ message, wireName: definition.name, sink, correlationId: nextLocalCorrelationId(), peer: LOCAL_PEER });
+    const correlationId = nextLocalCorrelationId();
+    ref.deliver({ message, wireName: definition.name, sink, correlationId, peer: LOCAL_PEER });
   }
 
   /** @internal an actor stopped for good (supervision): forget it and stop serving it */

@@ -46,7 +46,8 @@ export class ActorSystem {
       throw new Error(`Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`);
     }
     const { instance, timers } = this.construct(plan, injector);
-    const ref = new LocalActorRef(plan.type, instance, timers, plan.handlers, plan.options, this.logger, this.supervisor, parent);
+    const { handlers, options } = plan;
+    const ref = new LocalActorRef(plan.type, instance, timers, handlers, options, this.logger, this.supervisor, parent);
     this.byName.set(name, ref);
     this.incarnations.set(ref, { plan, injector });
     parent?.childRefs.push(ref);
@@ -129,7 +130,8 @@ export class ActorSystem {
     try {
       return { instance: scope.construct(plan.type) as object, timers };
     } catch (err) {
-      throw new Error(`Cannot create actor '${name}' (${plan.type.name}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      const text = err instanceof Error ? err.message : String(err);
+      throw new Error(`Cannot create actor '${name}' (${plan.type.name}): ${text}`, { cause: err });
     }
   }
 }

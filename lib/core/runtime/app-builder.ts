@@ -4,7 +4,7 @@ import { messageDefinitionOf } from '../metadata/message-metadata';
 import { MessageRegistry } from '../metadata/message-registry';
 import { ModuleImport } from '../metadata/module-metadata';
 import { PayloadValidator, ValidationOptions } from '../metadata/payload-validator';
-import { ActonApp } from './acton-app';
+import { ActonApp, ActorTarget } from './acton-app';
 import { ActorPlan, planActor } from './actor-plan';
 import { ActorSystem } from './actor-system';
 import { AppExtension } from './app-extension';
@@ -15,9 +15,10 @@ import { Lifecycle } from './lifecycle';
 import { defaultLogger, Logger } from './logger';
 import { collectModules } from './module-collector';
 import { InjectionToken, Provider, providerToken, tokenName } from './provider';
+import { ReplySink } from './reply-sink';
 import { SUPERVISION_EVENTS } from './supervision-events';
 import { RootEscalation, Supervisor } from './supervisor';
-import { Timers } from './timers';
+import { TimerDelivery, Timers } from './timers';
 import { TsyringeInjector } from './tsyringe-injector';
 
 /** Bound, in ms, for each `onStop` / extension `stop()` when a failed start is rolled back. */
@@ -93,15 +94,21 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
     forget: (ref) => app.forgetActor(ref),
     close: () => void app.close(),
   });
-  const system = new ActorSystem(hub, broker, logger, (owner) => new Timers(clock, app, logger, owner), supervisor);
+  const delivery: TimerDelivery = {
+    deliverTimed: (target: ActorTarget, message: object, sink: ReplySink) => app.deliverTimed(target, message, sink),
+  };
+  const timersOf = (owner: string): Timers => new Timers(clock, delivery, logger, owner);
+  const system = new ActorSystem(hub, broker, logger, timersOf, supervisor);
   supervisor.attach(system);
-  const timers = new Timers(clock, { deliverTimed: (target, message, sink) => app.deliverTimed(target, message, sink) }, logger, 'the app');
+  const timers = new Timers(clock, delivery, logger, 'the app');
   const actorNames = new Map<unknown, string>(plans.map((plan) => [plan.type, plan.options.name]));
   const label = (token: InjectionToken): string =>
     actorNames.has(token) ? `actor '${actorNames.get(token)}' (${tokenName(token)})` : `provider ${tokenName(token)}`;
   const injector = TsyringeInjector.createRoot((instance, token) => lifecycle.add(instance, label(token)));
   const validateInProcess = options.validation?.inProcess ?? true;
-  app = new ActonApp({ injector, system, registry, broker, logger, lifecycle, supervisor, clock, timers, validateInProcess });
+  app = new ActonApp({
+    injector, system, registry, broker, logger, lifecycle, supervisor, clock, timers, validateInProcess,
+  });
 
   injector.provideValue(ActonApp, app);
   injector.provideValue(Broker, broker);

@@ -1,5 +1,5 @@
 import { isActorError } from '../errors/actor-error';
-import type { SpawnOptions } from './acton-app';
+import type { ChildSpawnOptions } from './acton-app';
 import type { ActorRef } from './actor-ref';
 import { Delivery } from './delivery';
 import { LOCAL_PEER, MessageContext, NEVER_ABORTED } from './message-context';
@@ -22,7 +22,7 @@ export interface DispatchHost {
   /** The running instance's timers (`ctx.timers`). */
   readonly timers: Timers;
   /** `ctx.spawn`: starts a child of this actor. */
-  spawnChild(type: Type, name: string, options?: Omit<SpawnOptions, 'parent'>): Promise<ActorRef>;
+  spawnChild(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
   /** `ctx.children()`. */
   children(): readonly ActorRef[];
 }
@@ -60,7 +60,7 @@ export class Dispatch implements MessageContext {
     return this.host.timers;
   }
 
-  spawn(type: Type, name: string, options?: Omit<SpawnOptions, 'parent'>): Promise<ActorRef> {
+  spawn(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef> {
     return this.host.spawnChild(type, name, options);
   }
 

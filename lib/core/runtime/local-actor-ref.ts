@@ -3,7 +3,7 @@ import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
 import { ResolvedHandler } from '../metadata/handler-metadata';
 import { ResolvedSupervision } from '../metadata/supervision-options';
-import type { SpawnOptions } from './acton-app';
+import type { ChildSpawnOptions } from './acton-app';
 import { ActorRef, HandlerInfo } from './actor-ref';
 import { Delivery } from './delivery';
 import { Dispatch, DispatchHost, StreamCanceller } from './handler-dispatch';
@@ -37,7 +37,7 @@ export interface ActorSupervisor {
   /** The actor failed (see `DispatchHost.reportFailure`); called synchronously, before its lock is released. */
   failed(ref: LocalActorRef, err: unknown): void;
   /** `ctx.spawn`: starts a child of `parent`. */
-  spawnChild(parent: LocalActorRef, type: Type, name: string, options?: Omit<SpawnOptions, 'parent'>): Promise<ActorRef>;
+  spawnChild(parent: LocalActorRef, type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
 }
 
 let nextInstance = 1;
@@ -205,7 +205,7 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   }
 
   /** @internal DispatchHost */
-  spawnChild(type: Type, name: string, options?: Omit<SpawnOptions, 'parent'>): Promise<ActorRef> {
+  spawnChild(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef> {
     return this.supervisor.spawnChild(this, type, name, options);
   }
 
@@ -237,11 +237,15 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   private bind(instance: object): void {
     for (const { info } of this.handlerList) {
       const fn = (instance as Record<string, unknown>)[info.method];
-      if (typeof fn !== 'function') throw new Error(`${this.actorClass.name}.${info.method} is declared as a handler but is not a method`);
+      if (typeof fn !== 'function') {
+        throw new Error(`${this.actorClass.name}.${info.method} is declared as a handler but is not a method`);
+      }
       this.byWireName.set(info.wireName, { info, fn });
     }
   }
 
-  private readonly run = (job: Job): PromiseLike<void> | void =>
-    invokeHandler(this.byWireName.get(job.delivery.wireName)!.fn, this.current, job.delivery.message, new Dispatch(job.delivery, this));
+  private readonly run = (job: Job): PromiseLike<void> | void => {
+    const { fn } = this.byWireName.get(job.delivery.wireName)!; // rebound by each restart
+    return invokeHandler(fn, this.current, job.delivery.message, new Dispatch(job.delivery, this));
+  };
 }

@@ -1,4 +1,4 @@
-import type { SpawnOptions } from './acton-app';
+import type { ChildSpawnOptions } from './acton-app';
 import type { ActorRef } from './actor-ref';
 import { PeerInfo } from './peer-info';
 import type { Type } from './provider';
@@ -37,7 +37,7 @@ export interface MessageContext<R = unknown> {
    * Not exposed over IPC unless `{ expose: true }` (then under the full name).
    * @throws (rejects) Error when the name is invalid or taken, or the child's `onStart` fails
    */
-  spawn(type: Type, name: string, options?: Omit<SpawnOptions, 'parent'>): Promise<ActorRef>;
+  spawn(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
   /** This actor's running children, in start order. */
   children(): readonly ActorRef[];
 }

@@ -6,7 +6,11 @@ import { BackoffOptions, ResolvedSupervision } from '../metadata/supervision-opt
  * d × (1 + j × random()), still capped at `maxMs` (Akka's `randomFactor`).
  * @param random a number in [0, 1), default `Math.random`
  */
-export function restartDelay(attempt: number, backoff: Required<BackoffOptions>, random: () => number = Math.random): number {
+export function restartDelay(
+  attempt: number,
+  backoff: Required<BackoffOptions>,
+  random: () => number = Math.random,
+): number {
   const doubled = backoff.minMs * 2 ** Math.min(Math.max(0, attempt - 1), 52);
   const base = Math.min(backoff.maxMs, doubled);
   if (backoff.jitter === 0) return base;
@@ -14,7 +18,8 @@ export function restartDelay(attempt: number, backoff: Required<BackoffOptions>,
 }
 
 /** What the supervisor should do with one failure of an actor. */
-export type RestartDecision = { readonly restart: true; readonly attempt: number; readonly delayMs: number } | { readonly restart: false };
+export type RestartDecision =
+  { readonly restart: true; readonly attempt: number; readonly delayMs: number } | { readonly restart: false };
 
 /**
  * One actor's restart record: the restarts inside the sliding `withinMs` window (the limit) and
@@ -42,6 +47,10 @@ export class RestartHistory {
     if (this.restarts.length >= this.policy.maxRestarts) return { restart: false };
     this.restarts.push(now);
     this.attempt++;
-    return { restart: true, attempt: this.attempt, delayMs: restartDelay(this.attempt, this.policy.backoff, this.random) };
+    return {
+      restart: true,
+      attempt: this.attempt,
+      delayMs: restartDelay(this.attempt, this.policy.backoff, this.random),
+    };
   }
 }

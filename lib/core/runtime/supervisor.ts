@@ -1,7 +1,7 @@
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
-import type { SpawnOptions } from './acton-app';
+import type { ChildSpawnOptions, SpawnOptions } from './acton-app';
 import type { ActorRef } from './actor-ref';
 import type { ActorSystem } from './actor-system';
 import { Broker } from './broker';
@@ -84,7 +84,12 @@ export class Supervisor implements ActorSupervisor {
     void this.restartGroup(ref, group, decision.attempt, decision.delayMs, err);
   }
 
-  spawnChild(parent: LocalActorRef, type: Type, name: string, options: Omit<SpawnOptions, 'parent'> = {}): Promise<ActorRef> {
+  spawnChild(
+    parent: LocalActorRef,
+    type: Type,
+    name: string,
+    options: ChildSpawnOptions = {},
+  ): Promise<ActorRef> {
     return this.context.spawn(type, name, { ...options, parent });
   }
 
@@ -111,7 +116,8 @@ export class Supervisor implements ActorSupervisor {
   async stopTree(ref: LocalActorRef, reason: string, level: 'info' | 'warn' = 'warn'): Promise<void> {
     if (ref.isStopped) return;
     ref.stop(new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
-    for (const child of [...ref.childRefs].reverse()) await this.stopTree(child, `parent '${ref.name}' stopped`, 'info');
+    for (const child of [...ref.childRefs].reverse())
+      await this.stopTree(child, `parent '${ref.name}' stopped`, 'info');
     ref.timers.cancelAll();
     await this.retire(ref);
     this.context.lifecycle.remove(ref.instance);
@@ -121,11 +127,18 @@ export class Supervisor implements ActorSupervisor {
     this.publish(Object.assign(new ActorStopped(), { name: ref.name, reason }));
   }
 
-  private async restartGroup(failing: LocalActorRef, group: LocalActorRef[], attempt: number, delayMs: number, err: unknown): Promise<void> {
+  private async restartGroup(
+    failing: LocalActorRef,
+    group: LocalActorRef[],
+    attempt: number,
+    delayMs: number,
+    err: unknown,
+  ): Promise<void> {
     const cause = describe(err);
     const restarted = new ActorError(ErrorCode.IO_ERROR, `Actor '${failing.name}' restarted after a failure: ${cause}`);
     for (const member of [...group].reverse()) {
-      for (const child of [...member.childRefs].reverse()) await this.stopTree(child, `parent '${member.name}' restarted`, 'info');
+      for (const child of [...member.childRefs].reverse())
+        await this.stopTree(child, `parent '${member.name}' restarted`, 'info');
       member.timers.cancelAll();
       member.cancelStreams(restarted);
       await this.retire(member);
@@ -164,18 +177,24 @@ export class Supervisor implements ActorSupervisor {
 
   private async limitExceeded(ref: LocalActorRef, err: unknown): Promise<void> {
     const policy = ref.supervision!;
-    const text = `Actor '${ref.name}' failed more than ${policy.maxRestarts} times within ${policy.withinMs} ms (last: ${describe(err)})`;
+    const limit = `${policy.maxRestarts} times within ${policy.withinMs} ms`;
+    const text = `Actor '${ref.name}' failed more than ${limit} (last: ${describe(err)})`;
     this.context.logger.error(`${text}; stopping it`, err);
     this.publish(Object.assign(new RestartLimitExceeded(), { name: ref.name }));
     const parent = ref.parentRef;
     await this.stopTree(ref, 'restart limit exceeded');
     if (parent) {
-      if (!parent.supervision) this.context.logger.warn(`Actor '${parent.name}' resumes (no supervision option) after its child '${ref.name}' stopped`);
+      if (!parent.supervision)
+        this.context.logger.warn(
+          `Actor '${parent.name}' resumes (no supervision option) after its child '${ref.name}' stopped`,
+        );
       this.failed(parent, new Error(text, { cause: err }));
       return;
     }
     if (this.context.rootEscalation === 'close' && !this.closing) {
-      this.context.logger.error(`Closing the app: a top-level actor exceeded its restart limit (rootEscalation: 'close')`);
+      this.context.logger.error(
+        `Closing the app: a top-level actor exceeded its restart limit (rootEscalation: 'close')`,
+      );
       this.context.close();
     }
   }
@@ -185,7 +204,9 @@ export class Supervisor implements ActorSupervisor {
     const parent = ref.parentRef;
     const strategy = parent?.supervision?.strategy ?? 'one-for-one';
     if (!parent || strategy === 'one-for-one') return [ref];
-    const siblings = parent.childRefs.filter((sibling) => sibling === ref || (!sibling.isStopped && !this.restarting.has(sibling)));
+    const siblings = parent.childRefs.filter(
+      (sibling) => sibling === ref || (!sibling.isStopped && !this.restarting.has(sibling)),
+    );
     return strategy === 'one-for-all' ? siblings : siblings.slice(siblings.indexOf(ref));
   }
 
@@ -193,7 +214,9 @@ export class Supervisor implements ActorSupervisor {
   private async retire(ref: LocalActorRef): Promise<void> {
     const { lifecycle, logger } = this.context;
     if (!(await withinTime(ref.whenQuiet(), TEARDOWN_TIMEOUT_MS))) {
-      logger.warn(`Actor '${ref.name}': handlers still running after ${TEARDOWN_TIMEOUT_MS} ms; replacing the instance anyway`);
+      logger.warn(
+        `Actor '${ref.name}': handlers still running after ${TEARDOWN_TIMEOUT_MS} ms; replacing the instance anyway`,
+      );
     }
     await lifecycle.stopOne(ref.instance, logger, TEARDOWN_TIMEOUT_MS);
   }

@@ -90,7 +90,9 @@ export class Timers {
     if (ms === 0) throw new RangeError('Timers.sendEvery(): ms must be > 0 (a period of 0 would never yield)');
     const mode = options.mode ?? 'fixed-rate';
     if (mode !== 'fixed-rate' && mode !== 'fixed-delay') {
-      throw new RangeError(`Timers.sendEvery(): unknown mode ${JSON.stringify(mode)}; use 'fixed-rate' or 'fixed-delay'`);
+      throw new RangeError(
+        `Timers.sendEvery(): unknown mode ${JSON.stringify(mode)}; use 'fixed-rate' or 'fixed-delay'`,
+      );
     }
     this.assertOpen();
     const start = this.clock.now();
@@ -160,7 +162,8 @@ export class Timers {
       next: () => undefined,
       complete: handled,
       error: (err: unknown) => {
-        this.logger.warn(`A timer of ${this.owner} sent ${message.constructor.name} to ${describe(target)}: the handler failed: ${text(err)}`);
+        const what = `A timer of ${this.owner} sent ${message.constructor.name} to ${describe(target)}`;
+        this.logger.warn(`${what}: the handler failed: ${text(err)}`);
         handled();
       },
     };
@@ -168,19 +171,24 @@ export class Timers {
       this.delivery.deliverTimed(target, message, sink);
       return true;
     } catch (err) {
-      this.logger.warn(`A timer of ${this.owner} could not send ${message.constructor.name} to ${describe(target)}: ${text(err)}`);
+      this.logger.warn(
+        `A timer of ${this.owner} could not send ${message.constructor.name} to ${describe(target)}: ${text(err)}`,
+      );
       return false;
     }
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error(`Cannot schedule a timer for ${this.owner}: it has stopped (its timers were cancelled)`);
+    if (this.closed)
+      throw new Error(`Cannot schedule a timer for ${this.owner}: it has stopped (its timers were cancelled)`);
   }
 }
 
 function checkDelay(ms: number, method: string, what: string): void {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw new RangeError(`Timers.${method}(): ${what} must be a finite number of milliseconds >= 0 (got ${String(ms)})`);
+    throw new RangeError(
+      `Timers.${method}(): ${what} must be a finite number of milliseconds >= 0 (got ${String(ms)})`,
+    );
   }
 }
 

@@ -1,7 +1,16 @@
 import 'reflect-metadata';
 import { ActonApp } from 'acton-ts';
 import { ManualClock } from 'acton-ts/testing';
-import { Boom, Bump, counterActor, Counted, eventually, journal, msg, useSupervisedApp } from './fixtures/supervised-actors';
+import {
+  Boom,
+  Bump,
+  counterActor,
+  Counted,
+  eventually,
+  journal,
+  msg,
+  useSupervisedApp,
+} from './fixtures/supervised-actors';
 
 describe('messages queued across a restart', () => {
   const harness = useSupervisedApp();
@@ -22,7 +31,14 @@ describe('messages queued across a restart', () => {
     const replies = await Promise.all([...queued, later]);
     expect(replies.map((reply) => reply.count)).toEqual([1, 3, 6, 10, 15, 115]);
     expect(new Set(replies.map((reply) => reply.instance)).size).toBe(1);
-    expect(journal.filter((line) => line.startsWith('bump')).map((line) => line.split(' ')[2])).toEqual(['1', '3', '6', '10', '15', '115']);
+    expect(journal.filter((line) => line.startsWith('bump')).map((line) => line.split(' ')[2])).toEqual([
+      '1',
+      '3',
+      '6',
+      '10',
+      '15',
+      '115',
+    ]);
   });
 
   it('a call waiting in the mailbox during a restart is bounded by its deadline (TIMEOUT), never a hang', async () => {

@@ -3,14 +3,31 @@ import { ActonApp, DEFAULT_SUPERVISION, restartDelay, SupervisionOptions } from 
 import { ManualClock } from 'acton-ts/testing';
 import { RestartHistory } from '../../../lib/core/runtime/restart-backoff';
 import { resolveSupervision } from '../../../lib/core/metadata/supervision-options';
-import { Boom, Bump, counterActor, Counted, eventually, msg, recordEvents, useSupervisedApp } from './fixtures/supervised-actors';
+import {
+  Boom,
+  Bump,
+  counterActor,
+  Counted,
+  eventually,
+  msg,
+  recordEvents,
+  useSupervisedApp,
+} from './fixtures/supervised-actors';
 
 const BACKOFF = { minMs: 100, maxMs: 30_000, jitter: 0 };
 
 describe('restart backoff (pure)', () => {
   it("follows acton-reactive's defaults: 5 restarts in 60 s, 100 ms doubling to 30 s", () => {
-    expect(DEFAULT_SUPERVISION).toMatchObject({ maxRestarts: 5, withinMs: 60_000, backoff: BACKOFF, restart: 'permanent', strategy: 'one-for-one' });
-    expect([1, 2, 3, 4, 5, 9, 10, 30].map((attempt) => restartDelay(attempt, BACKOFF))).toEqual([100, 200, 400, 800, 1600, 25_600, 30_000, 30_000]);
+    expect(DEFAULT_SUPERVISION).toMatchObject({
+      maxRestarts: 5,
+      withinMs: 60_000,
+      backoff: BACKOFF,
+      restart: 'permanent',
+      strategy: 'one-for-one',
+    });
+    expect([1, 2, 3, 4, 5, 9, 10, 30].map((attempt) => restartDelay(attempt, BACKOFF))).toEqual([
+      100, 200, 400, 800, 1600, 25_600, 30_000, 30_000,
+    ]);
   });
 
   it('jitter adds up to jitter × delay, never beyond maxMs', () => {
@@ -57,7 +74,12 @@ describe('restart limit and backoff, driven by the manual clock', () => {
 
   it('backoff doubles per consecutive restart; queued calls wait for it, then reach the new instance', async () => {
     const { app, events } = await start({ maxRestarts: 5, withinMs: 60_000, backoff: { minMs: 100, maxMs: 300 } });
-    for (const [attempt, delay] of [[1, 100], [2, 200], [3, 300], [4, 300]]) {
+    for (const [attempt, delay] of [
+      [1, 100],
+      [2, 200],
+      [3, 300],
+      [4, 300],
+    ]) {
       await fail(app);
       let reply: Counted | undefined;
       void app.ask<Counted>('svc', msg(Bump)).then((r) => (reply = r));
@@ -79,19 +101,34 @@ describe('restart limit and backoff, driven by the manual clock', () => {
     await clock.advance(200);
     await expect(app.ask('svc', msg(Boom))).rejects.toThrow('boom');
     await eventually(() => events.length === 4);
-    expect(events).toEqual(['restarted svc #1: boom', 'restarted svc #2: boom', 'limit svc', 'stopped svc: restart limit exceeded']);
+    expect(events).toEqual([
+      'restarted svc #1: boom',
+      'restarted svc #2: boom',
+      'limit svc',
+      'stopped svc: restart limit exceeded',
+    ]);
     await expect(app.ask('svc', msg(Bump))).rejects.toMatchObject({ code: 'ACTOR_NOT_FOUND' });
   });
 
   it('failures spread wider than withinMs never reach the limit, and the backoff resets after resetAfterMs', async () => {
-    const { app, events } = await start({ maxRestarts: 2, withinMs: 10_000, resetAfterMs: 5_000, backoff: { minMs: 100 } });
+    const { app, events } = await start({
+      maxRestarts: 2,
+      withinMs: 10_000,
+      resetAfterMs: 5_000,
+      backoff: { minMs: 100 },
+    });
     for (let i = 0; i < 4; i++) {
       await fail(app);
       await clock.advance(100); // every restart is the first after a stable period: 100 ms again
       await eventually(() => events.length === i + 1);
       await clock.advance(10_000);
     }
-    expect(events).toEqual(['restarted svc #1: boom', 'restarted svc #1: boom', 'restarted svc #1: boom', 'restarted svc #1: boom']);
+    expect(events).toEqual([
+      'restarted svc #1: boom',
+      'restarted svc #1: boom',
+      'restarted svc #1: boom',
+      'restarted svc #1: boom',
+    ]);
     expect((await app.ask<Counted>('svc', msg(Bump))).count).toBe(1);
   });
 

@@ -78,20 +78,29 @@ describe('supervision over IPC', () => {
     );
     const failures = outcomes.filter((outcome) => !outcome.ok);
     expect(failures).toHaveLength(10);
-    for (const failure of failures) expect(failure).toEqual({ ok: false, code: 'HANDLER_ERROR', message: 'negative deposit -1' });
+    for (const failure of failures)
+      expect(failure).toEqual({ ok: false, code: 'HANDLER_ERROR', message: 'negative deposit -1' });
     // Each failure restarts the account: the balance after the k-th failure starts again at 1.
-    const balances = outcomes.filter((outcome) => outcome.ok).map((outcome) => (outcome as { balance: number }).balance);
+    const balances = outcomes
+      .filter((outcome) => outcome.ok)
+      .map((outcome) => (outcome as { balance: number }).balance);
     expect(balances).toEqual(Array.from({ length: 10 }, () => Array.from({ length: 29 }, (_, i) => i + 1)).flat());
     await eventually(() => restarted.length >= 10);
     subscription.unsubscribe();
     expect(restarted.map((push) => (push.payload as ActorRestarted).name)).toEqual(Array(10).fill('accounts'));
-    expect(restarted[0].payload).toMatchObject({ name: 'accounts', attempt: expect.any(Number), cause: 'negative deposit -1' });
+    expect(restarted[0].payload).toMatchObject({
+      name: 'accounts',
+      attempt: expect.any(Number),
+      cause: 'negative deposit -1',
+    });
   });
 
   it('children are reachable over IPC only when exposed, under their full name; discovery names their parent', async () => {
     expect(await client.request('accounts', 'OpenChildren', {})).toEqual(['accounts/audit', 'accounts/ledger']);
     expect(await client.request('accounts/audit', 'Deposit', { amount: 5 })).toEqual({ balance: 5 });
-    await expect(client.request('accounts/ledger', 'Deposit', { amount: 5 })).rejects.toMatchObject({ code: 'ACTOR_NOT_FOUND' });
+    await expect(client.request('accounts/ledger', 'Deposit', { amount: 5 })).rejects.toMatchObject({
+      code: 'ACTOR_NOT_FOUND',
+    });
     const { actors } = await client.discover();
     const audit = actors!.find((actor) => actor.name === 'accounts/audit');
     expect(audit).toMatchObject({ name: 'accounts/audit', parent: 'accounts' });
@@ -100,8 +109,12 @@ describe('supervision over IPC', () => {
   });
 
   it('a child stopped with its restarting parent is no longer served; the parent keeps its name', async () => {
-    await expect(client.request('accounts', 'Deposit', { amount: -1 })).rejects.toMatchObject({ code: 'HANDLER_ERROR' });
-    await expect(client.request('accounts/audit', 'Deposit', { amount: 1 })).rejects.toMatchObject({ code: 'ACTOR_NOT_FOUND' });
+    await expect(client.request('accounts', 'Deposit', { amount: -1 })).rejects.toMatchObject({
+      code: 'HANDLER_ERROR',
+    });
+    await expect(client.request('accounts/audit', 'Deposit', { amount: 1 })).rejects.toMatchObject({
+      code: 'ACTOR_NOT_FOUND',
+    });
     expect(await client.request('accounts', 'Deposit', { amount: 2 })).toEqual({ balance: 2 });
   });
 });

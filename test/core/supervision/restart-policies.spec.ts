@@ -2,7 +2,19 @@ import 'reflect-metadata';
 import { ActonApp, Type } from 'acton-ts';
 import { ManualClock } from 'acton-ts/testing';
 import { firstValueFrom } from 'rxjs';
-import { BadStream, Boom, Bump, counterActor, Counted, eventually, journal, msg, recordEvents, Refuse, useSupervisedApp } from './fixtures/supervised-actors';
+import {
+  BadStream,
+  Boom,
+  Bump,
+  counterActor,
+  Counted,
+  eventually,
+  journal,
+  msg,
+  recordEvents,
+  Refuse,
+  useSupervisedApp,
+} from './fixtures/supervised-actors';
 
 describe('supervision policies: what a failure does to the actor', () => {
   const harness = useSupervisedApp();
@@ -81,14 +93,15 @@ describe('supervision policies: what a failure does to the actor', () => {
     const Flaky = counterActor('flaky', { backoff: { minMs: 0 } });
     const originalStart = Flaky.prototype.onStart;
     Flaky.prototype.onStart = async function (this: { instance: number }) {
-      if (journal.some((line) => line.startsWith('boom')) && failNextStarts-- > 0) throw new Error(`cannot warm up (${failNextStarts})`);
+      if (journal.some((line) => line.startsWith('boom')) && failNextStarts-- > 0)
+        throw new Error(`cannot warm up (${failNextStarts})`);
       return originalStart.call(this);
     };
     const app = await start(Flaky);
     const { events } = recordEvents(app);
     await expect(app.ask('flaky', msg(Boom))).rejects.toThrow('boom');
     expect((await app.ask<Counted>('flaky', msg(Bump))).count).toBe(1);
-    expect(events).toEqual(['restarted flaky #3: onStart of actor \'flaky\' (Counter_flaky) failed: cannot warm up (0)']);
+    expect(events).toEqual(["restarted flaky #3: onStart of actor 'flaky' (Counter_flaky) failed: cannot warm up (0)"]);
   });
 
   it('restart backoff waits on the app clock: nothing is handled before minMs, the queued call after it', async () => {
@@ -108,7 +121,11 @@ describe('supervision policies: what a failure does to the actor', () => {
     expect(() => counterActor('bad', { restart: 'sometimes' as never })).toThrow(
       '@Actor on Counter_bad: supervision.restart must be one of permanent, transient, temporary (got "sometimes")',
     );
-    expect(() => counterActor('bad2', { backoff: { minMs: 500, maxMs: 100 } })).toThrow('supervision.backoff.maxMs must be >= backoff.minMs (500) (got 100)');
-    expect(() => counterActor('bad3', { backoff: { jitter: 2 } })).toThrow('supervision.backoff.jitter must be a number from 0 to 1 (got 2)');
+    expect(() => counterActor('bad2', { backoff: { minMs: 500, maxMs: 100 } })).toThrow(
+      'supervision.backoff.maxMs must be >= backoff.minMs (500) (got 100)',
+    );
+    expect(() => counterActor('bad3', { backoff: { jitter: 2 } })).toThrow(
+      'supervision.backoff.jitter must be a number from 0 to 1 (got 2)',
+    );
   });
 });

@@ -59,7 +59,9 @@ describe('soak: an actor failing 1 message in 100', () => {
     await eventually(() => events.length === TOTAL / 100);
     stop();
     // One restart per failure, in failure order; no reset (failures are < resetAfterMs apart).
-    expect(events).toEqual(Array.from({ length: TOTAL / 100 }, (_, k) => `restarted flaky #${k + 1}: failure ${100 * k + 99}`));
+    expect(events).toEqual(
+      Array.from({ length: TOTAL / 100 }, (_, k) => `restarted flaky #${k + 1}: failure ${100 * k + 99}`),
+    );
     await new Promise((resolve) => setImmediate(resolve));
     const growth = heapAfterGc() - baseline;
     const alive = retired.filter((ref) => ref.deref() !== undefined && ref.deref() !== current());

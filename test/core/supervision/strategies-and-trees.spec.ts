@@ -1,7 +1,17 @@
 import 'reflect-metadata';
 import { ActonApp, SupervisionOptions, Type } from 'acton-ts';
 import {
-  Boom, Bump, counterActor, Counted, eventually, journal, ListChildren, msg, recordEvents, SpawnChild, useSupervisedApp,
+  Boom,
+  Bump,
+  counterActor,
+  Counted,
+  eventually,
+  journal,
+  ListChildren,
+  msg,
+  recordEvents,
+  SpawnChild,
+  useSupervisedApp,
 } from './fixtures/supervised-actors';
 
 const FAST: SupervisionOptions = { backoff: { minMs: 0 } };
@@ -14,7 +24,8 @@ function steps(kind: string): string[] {
 describe('children, strategies and escalation', () => {
   const harness = useSupervisedApp();
   const logs = harness.logs;
-  const start = (root: Type, options: { rootEscalation?: 'log' | 'close' } = {}): Promise<ActonApp> => harness.start([root], options);
+  const start = (root: Type, options: { rootEscalation?: 'log' | 'close' } = {}): Promise<ActonApp> =>
+    harness.start([root], options);
 
   function family(strategy: SupervisionOptions['strategy']): Type {
     const kids: [Type, string][] = ['a', 'b', 'c'].map((name) => [counterActor(`parent/${name}`, FAST), name]);
@@ -36,7 +47,12 @@ describe('children, strategies and escalation', () => {
   it('children are named parent/child, listed by ctx.children() in start order, and carry their parent', async () => {
     const app = await start(family('one-for-one'));
     expect(await app.ask('parent', msg(ListChildren))).toEqual(['parent/a', 'parent/b', 'parent/c']);
-    expect(app.actors().filter((entry) => entry.parent === 'parent').map((entry) => [entry.name, entry.expose])).toEqual([
+    expect(
+      app
+        .actors()
+        .filter((entry) => entry.parent === 'parent')
+        .map((entry) => [entry.name, entry.expose]),
+    ).toEqual([
       ['parent/a', false],
       ['parent/b', false],
       ['parent/c', false],
@@ -48,7 +64,9 @@ describe('children, strategies and escalation', () => {
     const Leaf = counterActor('unused-leaf', FAST);
     const app = await start(counterActor('root', undefined, [], Leaf)); // resumes: a refused spawn must not restart it
     expect(await app.ask('root', msg(SpawnChild, { name: 'x' }))).toBe('root/x');
-    await expect(app.ask('root', msg(SpawnChild, { name: 'x' }))).rejects.toThrow("Cannot spawn Counter_unused_leaf as 'root/x': the name is taken");
+    await expect(app.ask('root', msg(SpawnChild, { name: 'x' }))).rejects.toThrow(
+      "Cannot spawn Counter_unused_leaf as 'root/x': the name is taken",
+    );
     await expect(app.ask('root', msg(SpawnChild, { name: 'y/z' }))).rejects.toThrow('Invalid child name "y/z"');
     expect((await app.ask<Counted>('root/x', msg(Bump, { n: 4 }))).count).toBe(4);
   });

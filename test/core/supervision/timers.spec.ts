@@ -1,7 +1,18 @@
 import 'reflect-metadata';
 import { IsString } from 'class-validator';
 import {
-  ActonApp, Actor, Clock, Injectable, Message, MessageContext, Module, OnMessage, OnStart, TimerHandle, TimerMode, Timers,
+  ActonApp,
+  Actor,
+  Clock,
+  Injectable,
+  Message,
+  MessageContext,
+  Module,
+  OnMessage,
+  OnStart,
+  TimerHandle,
+  TimerMode,
+  Timers,
 } from 'acton-ts';
 import { createTestingApp, ManualClock } from 'acton-ts/testing';
 import { recordingLogger } from '../../support/ipc-test-app';
@@ -120,7 +131,9 @@ describe('timers on the manual clock', () => {
       await clock.advance(0);
       await clock.advance(250);
       expect([mode, seen]).toEqual(
-        mode === 'fixed-rate' ? [mode, ['100 tick', '700 tick', '800 tick', '900 tick']] : [mode, ['100 tick', '750 tick', '850 tick']],
+        mode === 'fixed-rate'
+          ? [mode, ['100 tick', '700 tick', '800 tick', '900 tick']]
+          : [mode, ['100 tick', '750 tick', '850 tick']],
       );
       await app.close();
     }
@@ -160,9 +173,13 @@ describe('timers on the manual clock', () => {
     await clock.advance(300);
     expect(handle.active).toBe(true);
     expect(() => timers.sendEvery('ticker', msg(Tick), 0)).toThrow('Timers.sendEvery(): ms must be > 0');
-    expect(() => timers.sendAfter('ticker', msg(Tick), -1)).toThrow('ms must be a finite number of milliseconds >= 0 (got -1)');
+    expect(() => timers.sendAfter('ticker', msg(Tick), -1)).toThrow(
+      'ms must be a finite number of milliseconds >= 0 (got -1)',
+    );
     expect(() => timers.sendAt('ticker', msg(Tick), new Date('nope'))).toThrow('Timers.sendAt(): invalid date');
-    expect(() => timers.sendEvery('ticker', msg(Tick), 10, { mode: 'sometimes' as never })).toThrow("unknown mode \"sometimes\"; use 'fixed-rate' or 'fixed-delay'");
+    expect(() => timers.sendEvery('ticker', msg(Tick), 10, { mode: 'sometimes' as never })).toThrow(
+      "unknown mode \"sometimes\"; use 'fixed-rate' or 'fixed-delay'",
+    );
   });
 
   it('a timer of an actor that stopped for good is cancelled with it', async () => {
