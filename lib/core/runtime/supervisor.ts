@@ -115,6 +115,7 @@ export class Supervisor implements ActorSupervisor {
    */
   async stopTree(ref: LocalActorRef, reason: string, level: 'info' | 'warn' = 'warn'): Promise<void> {
     if (ref.isStopped) return;
+    this.restarting.delete(ref);
     ref.stop(new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
     for (const child of [...ref.childRefs].reverse())
       await this.stopTree(child, `parent '${ref.name}' stopped`, 'info');
@@ -146,6 +147,11 @@ export class Supervisor implements ActorSupervisor {
     await this.backoff(delayMs);
     for (const member of group) {
       if (this.closing) return;
+      if (member.isStopped) {
+        // stopped meanwhile (its parent stopped or restarted): nothing to restart
+        this.restarting.delete(member);
+        continue;
+      }
       const memberCause = member === failing ? cause : `sibling '${failing.name}' failed: ${cause}`;
       if (member !== failing && member.supervision?.restart === 'temporary') {
         this.restarting.delete(member);

@@ -112,6 +112,18 @@ describe('children, strategies and escalation', () => {
     expect((await app.ask<Counted>('parent/a', msg(Bump))).count).toBe(1);
   });
 
+  it('a child failing while its parent restarts is stopped with it, not restarted twice; the tree comes back', async () => {
+    const app = await start(family('one-for-one'));
+    const { events } = recordEvents(app);
+    const failures = [app.ask('parent/b', msg(Boom)), app.ask('parent', msg(Boom))];
+    await Promise.all(failures.map((failure) => expect(failure).rejects.toThrow('boom')));
+    await eventually(() => events.some((event) => event.startsWith('restarted parent #1')));
+    await eventually(() => app.actorRef('parent/c') !== undefined);
+    expect(await app.ask('parent', msg(ListChildren))).toEqual(['parent/a', 'parent/b', 'parent/c']);
+    expect((await app.ask<Counted>('parent/b', msg(Bump))).count).toBe(1);
+    expect(app.actors().map((entry) => entry.name)).toEqual(['parent', 'parent/a', 'parent/b', 'parent/c']);
+  });
+
   it('closing the app stops a tree leaves first: children before parents, reverse start order', async () => {
     const grandchildren: [Type, string][] = [
       [counterActor('top/mid/x', FAST), 'x'],
