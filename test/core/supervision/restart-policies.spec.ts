@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ActonApp, Type } from 'acton-ts';
+import { ActonApp, Actor, Message, OnMessage, OnStop, Type } from 'acton-ts';
 import { ManualClock } from 'acton-ts/testing';
 import { firstValueFrom } from 'rxjs';
 import {
@@ -15,6 +15,37 @@ import {
   Refuse,
   useSupervisedApp,
 } from './fixtures/supervised-actors';
+
+@Message('SlowRead')
+class SlowRead {}
+
+@Message('FailingRead')
+class FailingRead {}
+
+let releaseSlowRead: () => void = () => undefined;
+
+/** Readonly handlers run concurrently: one fails while another is still running. */
+@Actor({ name: 'reader', expose: false, supervision: { backoff: { minMs: 0 } } })
+class ReaderActor implements OnStop {
+  private static instances = 0;
+  readonly instance = ++ReaderActor.instances;
+
+  @OnMessage({ readonly: true })
+  async slowRead(_message: SlowRead): Promise<string> {
+    await new Promise<void>((resolve) => (releaseSlowRead = resolve));
+    journal.push(`read done #${this.instance}`);
+    return `read by #${this.instance}`;
+  }
+
+  @OnMessage({ readonly: true })
+  failingRead(_message: FailingRead): void {
+    throw new Error('read failed');
+  }
+
+  onStop(): void {
+    journal.push(`stop #${this.instance}`);
+  }
+}
 
 describe('supervision policies: what a failure does to the actor', () => {
   const harness = useSupervisedApp();
@@ -115,6 +146,25 @@ describe('supervision policies: what a failure does to the actor', () => {
     await clock.advance(1);
     await eventually(() => answered !== undefined);
     expect(answered!.count).toBe(1);
+  });
+
+  it('a restart waits for the handlers still running on the old instance before its onStop', async () => {
+    const app = await start(ReaderActor);
+    const idle = releaseSlowRead;
+    const slow = app.ask<string>('reader', msg(SlowRead));
+    await eventually(() => releaseSlowRead !== idle); // the slow read is running
+    await expect(app.ask('reader', msg(FailingRead))).rejects.toThrow('read failed');
+    const next = app.ask<string>('reader', msg(SlowRead)); // queued behind the restart
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(journal).toEqual([]); // the old instance is still reading: no onStop yet
+    const oldRelease = releaseSlowRead;
+    oldRelease();
+    expect(await slow).toMatch(/^read by #\d+$/);
+    await eventually(() => releaseSlowRead !== oldRelease);
+    releaseSlowRead();
+    const [oldOne, newOne] = [await slow, await next];
+    expect(newOne).not.toBe(oldOne);
+    expect(journal.map((line) => line.replace(/#\d+/, '#n'))).toEqual(['read done #n', 'stop #n', 'read done #n']);
   });
 
   it('rejects invalid supervision options at decoration, naming the class and key', () => {
