@@ -46,7 +46,10 @@ export interface StreamOptions {
 
 /** Options of `app.close`. */
 export interface CloseOptions {
-  /** Bound, in milliseconds, for each shutdown phase (extension drain, in-flight handlers, each onStop); default 5000. */
+  /**
+   * Bound, in milliseconds, for each shutdown phase (extension drain, in-flight handlers, each
+   * onStop); default 5000.
+   */
   readonly timeoutMs?: number;
 }
 

@@ -52,7 +52,8 @@ export class ActorSystem {
     this.incarnations.set(ref, { plan, injector });
     parent?.childRefs.push(ref);
     if (!this.byClass.has(plan.type)) this.byClass.set(plan.type, ref);
-    const subscriptions = plan.handlers.filter((h) => h.info.subscribe).map((h) => this.hub.subscribe(h.info.wireName, ref));
+    const subscribing = plan.handlers.filter((h) => h.info.subscribe);
+    const subscriptions = subscribing.map((h) => this.hub.subscribe(h.info.wireName, ref));
     this.unsubscribes.set(ref, subscriptions);
     return ref;
   }

@@ -72,7 +72,9 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   assertUniqueNames(plans);
   // The compiled validator answers valid payloads without class-validator's generic machinery
   // and hands everything else (every failure included) to class-validator (issue 7).
-  const registry = new MessageRegistry(options.validator ?? new CompiledPayloadValidator(new ClassValidatorPayloadValidator(options.validation)));
+  const validator =
+    options.validator ?? new CompiledPayloadValidator(new ClassValidatorPayloadValidator(options.validation));
+  const registry = new MessageRegistry(validator);
   for (const plan of plans) for (const handler of plan.handlers) registry.register(handler.definition);
   for (const event of SUPERVISION_EVENTS) registry.register(messageDefinitionOf(event)!);
   for (const skipped of registry.adoptDecorated()) {
@@ -87,6 +89,7 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
     throw new Error(`Invalid rootEscalation ${JSON.stringify(rootEscalation)}: use 'log' or 'close'`);
   }
   // The app is built after the actor system; these closures only run once it exists.
+  // eslint-disable-next-line prefer-const -- read by the closures below, which run only once it is set
   let app!: ActonApp;
   const supervisor = new Supervisor({
     lifecycle, broker, clock, logger, rootEscalation,
@@ -127,7 +130,12 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   return app;
 }
 
-async function start(app: ActonApp, lifecycle: Lifecycle, extensions: readonly AppExtension[], logger: Logger): Promise<void> {
+async function start(
+  app: ActonApp,
+  lifecycle: Lifecycle,
+  extensions: readonly AppExtension[],
+  logger: Logger,
+): Promise<void> {
   try {
     await lifecycle.startAll();
   } catch (err) {

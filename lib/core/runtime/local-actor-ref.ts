@@ -86,7 +86,8 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     this.expose = options.expose;
     if (options.supervision) this.supervision = options.supervision;
     this.id = `acton-ts:${options.name}:${nextInstance++}`;
-    this.mailbox = new Mailbox<Job>(options.mailboxCapacity, this.run, (err, job) => this.reportUnhandled(err, job.delivery));
+    const onRunnerError = (err: unknown, job: Job): void => this.reportUnhandled(err, job.delivery);
+    this.mailbox = new Mailbox<Job>(options.mailboxCapacity, this.run, onRunnerError);
     this.current = instance;
     this.currentTimers = timers;
     this.bind(instance);

@@ -84,12 +84,7 @@ export class Supervisor implements ActorSupervisor {
     void this.restartGroup(ref, group, decision.attempt, decision.delayMs, err);
   }
 
-  spawnChild(
-    parent: LocalActorRef,
-    type: Type,
-    name: string,
-    options: ChildSpawnOptions = {},
-  ): Promise<ActorRef> {
+  spawnChild(parent: LocalActorRef, type: Type, name: string, options: ChildSpawnOptions = {}): Promise<ActorRef> {
     return this.context.spawn(type, name, { ...options, parent });
   }
 
