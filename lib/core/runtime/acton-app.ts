@@ -14,7 +14,7 @@ import { Broker } from './broker';
 import { Clock } from './clock';
 import { Injector } from './injector';
 import { Lifecycle, withinTime } from './lifecycle';
-import { nextLocalCorrelationId } from './local-correlation-id';
+import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
 import { LocalActorRef } from './local-actor-ref';
 import { LOCAL_PEER } from './message-context';
@@ -165,8 +165,8 @@ export class ActonApp implements TimerDelivery {
       const { ref, definition } = this.route(target, message);
       const send = (): Promise<R> => {
         const request = new AskRequest(message, definition.name, timeoutMs);
-        ref.deliver(request);
-        request.startTimer();
+        ref.deliver(request.delivery);
+        request.startDeadline();
         return request.promise as Promise<R>;
       };
       const checked = this.check(definition, message);
@@ -204,8 +204,8 @@ export class ActonApp implements TimerDelivery {
       const start = (ref: ActorRef, wireName: string): void => {
         if (unsubscribed) return;
         request = new StreamRequest(message, wireName, subscriber, options.timeoutMs);
-        ref.deliver(request);
-        request.startTimer();
+        ref.deliver(request.delivery);
+        request.startDeadline();
       };
       try {
         if (options.timeoutMs !== undefined) checkedTimeout(options.timeoutMs, 'stream');

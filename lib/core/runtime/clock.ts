@@ -1,4 +1,4 @@
-import { clampTimerDelay } from './timer-delay';
+import { clampTimerDelay } from './in-flight-call';
 
 /** A scheduled callback of a `Clock`; `cancel()` is idempotent. */
 export interface ClockTimer {
