@@ -4,6 +4,8 @@
  */
 import 'reflect-metadata';
 
+export { ActonClientProxy } from './acton-client-proxy';
+export type { ActonClientProxyOptions } from './acton-client-proxy';
 export { ActonContext } from './acton-context';
 export type { ActonContextArgs } from './acton-context';
 export { parseActonPattern } from './acton-pattern';

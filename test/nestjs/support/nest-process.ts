@@ -17,6 +17,11 @@ export interface NestProcess {
   output(): string;
   /** Resolves once the output contains `text` (rejects with the output on exit or timeout). */
   waitForOutput(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  /**
+   * Writes `command` (with a fresh `id`) as one JSON line to stdin and resolves the JSON line the
+   * process printed with the same `id` (the fixtures' command protocol).
+   */
+  command(command: Record<string, unknown>, timeoutMs?: number): Promise<any>;
   /** Sends `signal` (default SIGTERM) and resolves the exit code (or signal name); SIGKILL after `graceMs`. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | string | null>;
 }
@@ -34,7 +39,7 @@ export async function startNestProcess(script: string, args: readonly string[], 
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ACTON_LOG_LEVEL: 'warn', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -52,8 +57,18 @@ export async function startNestProcess(script: string, args: readonly string[], 
       await new Promise((r) => setTimeout(r, 25));
     }
   };
+  let nextId = 1;
+  const command = async (body: Record<string, unknown>, timeoutMs = 30_000): Promise<any> => {
+    const id = nextId++;
+    child.stdin!.write(`${JSON.stringify({ ...body, id })}\n`);
+    const marker = `{"id":${id},`;
+    await waitForOutput(marker, timeoutMs);
+    const line = output.split('\n').find((candidate) => candidate.startsWith(marker))!;
+    return JSON.parse(line);
+  };
   const processHandle: NestProcess = {
     child,
+    command,
     output: () => output,
     waitForOutput,
     stop: async (signal = 'SIGTERM', graceMs = 15_000) => {
