@@ -1,6 +1,6 @@
 import type { ReadPacket, WritePacket } from '@nestjs/microservices';
 import type { Subscription } from 'rxjs';
-import { ActonClient, ClientStatus } from '../client/acton-client';
+import { ActonClient } from '../client/acton-client';
 import type { ClientOptions } from '../client/client-options';
 import type { MessageKind } from '../ipc/protocol/wire-types';
 import { ActonRoute, describeUnroutablePattern, parseActonPattern } from './acton-pattern';
@@ -31,6 +31,7 @@ export type ActonClientProxyOptions = ClientOptions & ({ readonly socketPath: st
  * - `emit(pattern, data)`: fire-and-forget; completes when the server acknowledged delivery
  *   (docs/protocol.md §3.2).
  * - Patterns: `{ actor, type }` or `'actor.Type'` (see `ActonPattern`); `data` is the payload.
+ * - `status`: the `ActonClient`'s status (`connecting`, `connected`, `reconnecting`, `closed`).
  * - Failures: an `RpcException` whose `getError()` is `{ code, message, details?, retryAfterMs? }`
  *   with the server's `error_code` or a local `TIMEOUT` / `CONNECTION_CLOSED`.
  *
@@ -39,7 +40,7 @@ export type ActonClientProxyOptions = ClientOptions & ({ readonly socketPath: st
  * // then: constructor(@Inject('ACTON') private readonly acton: ClientProxy) {}
  * this.acton.send({ actor: 'calculator', type: 'AddRequest' }, { a: 1, b: 2 })
  */
-export class ActonClientProxy extends nestMicroservices.ClientProxy<Record<never, Function>, ClientStatus> {
+export class ActonClientProxy extends nestMicroservices.ClientProxy {
   private readonly target: { readonly socketPath: string } | { readonly appName: string };
   private readonly clientOptions: ClientOptions;
   private readonly discoverKinds: boolean;
