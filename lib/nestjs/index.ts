@@ -7,6 +7,8 @@ import 'reflect-metadata';
 export { ActonClientProxy } from './acton-client-proxy';
 export type { ActonClientProxyOptions } from './acton-client-proxy';
 export { ActonContext } from './acton-context';
+export { ActonModule } from './acton-module';
+export type { ActonModuleOptions } from './acton-module';
 export type { ActonContextArgs } from './acton-context';
 export { parseActonPattern } from './acton-pattern';
 export type { ActonPattern, ActonPatternObject, ActonRoute } from './acton-pattern';
