@@ -14,7 +14,7 @@ import { ActonRoute, describeUnroutablePattern, parseActonPattern } from './acto
 import { NestDispatcher, NestHandlerActor, NestRoute } from './nest-handler-actor';
 import { actorErrorFromNest } from './nest-errors';
 import { nestMicroservices } from './nest-peer';
-import { ensurePlainMessageType, PlainMessageTypes } from './plain-message-types';
+import { ensurePlainMessageType, PlainMessageTypes, PlainPayloadValidator } from './plain-message-types';
 
 /** Options of `new ActonTransport(...)`: the IPC listener's configuration plus the transport's own. */
 export type ActonTransportOptions = IpcModuleOptions & {
@@ -179,7 +179,8 @@ export class ActonTransport extends nestMicroservices.Server<Record<string, Func
       const listener = new IpcListener(this.ipcOptions);
       for (const actor of this.actors.values()) listener.expose(actor.name, actor);
       // Types are registered by the first extension, before the listener (the second) binds.
-      this.app = await bootstrap({ module: ActonTransportHostModule, extensions: [() => new PlainMessageTypes(types), () => listener] });
+      const root = { module: ActonTransportHostModule, extensions: [() => new PlainMessageTypes(types), () => listener] };
+      this.app = await bootstrap(root, { validator: new PlainPayloadValidator(), ...(this.ipcOptions.logger ? { logger: this.ipcOptions.logger } : {}) });
     }
     if (this.eventRoutes.length > 0) this.unlisten = this.app.broker.addBroadcastListener((event) => this.onBroadcast(event));
   }
@@ -204,18 +205,18 @@ export class ActonTransport extends nestMicroservices.Server<Record<string, Func
     let subscription: Subscription | undefined;
     let finished = false;
     let endHook = (): void => undefined;
-    const onAbort = (): void => finish(() => sink?.complete()); // the sink already answered (timeout / gone)
+    // The sink has already answered (timeout, client gone); stop the producer.
+    const onAbort = (): void => finish(() => sink?.complete());
+    let watching = false;
     const finish = (end: () => void): void => {
       if (finished) return;
       finished = true;
-      delivery.signal?.removeEventListener('abort', onAbort);
+      if (watching) delivery.signal?.removeEventListener('abort', onAbort);
       subscription?.unsubscribe();
       end();
       endHook();
       this.released();
     };
-    if (delivery.signal?.aborted) return finish(() => sink?.complete());
-    delivery.signal?.addEventListener('abort', onAbort, { once: true });
     const fail = (err: unknown): void => finish(() => sink?.error(actorErrorFromNest(err)));
     void this.runWithProcessingHooks(context, async (runEndHook) => {
       endHook = runEndHook;
@@ -225,13 +226,18 @@ export class ActonTransport extends nestMicroservices.Server<Record<string, Func
       } catch (err) {
         return fail(err);
       }
-      if (finished) return runEndHook();
       subscription = this.transformToObservable(result).subscribe({
         next: (value) => void sink?.next(value),
         error: fail,
         complete: () => finish(() => sink?.complete()),
       });
-      if (finished) subscription.unsubscribe();
+      if (finished || !delivery.signal) return;
+      // Still running (a stream or a late value): stop it when the caller goes away. Only now is
+      // the delivery's signal touched, as most single replies finish synchronously above and
+      // the listener creates a signal only for handlers that read it.
+      if (delivery.signal.aborted) return onAbort();
+      watching = true;
+      delivery.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -298,7 +304,7 @@ export class ActonTransport extends nestMicroservices.Server<Record<string, Func
   }
 }
 
-/** Nest handlers get the payload as a plain object (their pipes build DTOs), not our decode class. */
+/** Nest handlers get the payload as a plain object (their pipes build DTOs), not a decode class. */
 function plainPayload(message: object): unknown {
-  return { ...message };
+  return Object.getPrototypeOf(message) === Object.prototype ? message : { ...message };
 }

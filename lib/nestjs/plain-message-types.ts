@@ -1,7 +1,15 @@
+import { ActorError } from '../core/errors/actor-error';
+import { ErrorCode } from '../core/errors/error-code';
+import { ClassValidatorPayloadValidator } from '../core/metadata/class-validator-payload-validator';
+import { CompiledPayloadValidator } from '../core/metadata/compiled-payload-validator';
 import type { MessageDefinition } from '../core/metadata/message-definition';
 import type { MessageRegistry } from '../core/metadata/message-registry';
+import type { PayloadValidator } from '../core/metadata/payload-validator';
 import type { ActonApp } from '../core/runtime/acton-app';
 import type { AppExtension } from '../core/runtime/app-extension';
+
+/** The classes `ensurePlainMessageType` made: their payloads are passed on as decoded. */
+const plainTypes = new WeakSet<Function>();
 
 /**
  * The message type registered as `name`, adding a plain, constraint-free class for it when the
@@ -14,6 +22,7 @@ export function ensurePlainMessageType(registry: MessageRegistry, name: string):
   const existing = registry.byName(name);
   if (existing) return existing;
   const type = { [name]: class {} }[name]!; // a class named after the wire type, for logs and error_details
+  plainTypes.add(type);
   registry.register({ name, type });
   return registry.byName(name)!;
 }
@@ -35,4 +44,28 @@ export class PlainMessageTypes implements AppExtension {
   async drain(): Promise<void> {}
 
   async stop(): Promise<void> {}
+}
+
+/**
+ * The payload validator of the app an `ActonTransport` starts for itself: payloads of the Nest
+ * handlers' plain types are handed over as decoded (a JSON object; `{}` for none), without
+ * class-transformer (Nest pipes do the validating); any other type goes through acton-ts's
+ * default validator.
+ */
+export class PlainPayloadValidator implements PayloadValidator {
+  private readonly fallback: PayloadValidator = new CompiledPayloadValidator(new ClassValidatorPayloadValidator());
+
+  decode<T>(definition: MessageDefinition<T>, payload: unknown): T | Promise<T> {
+    if (!plainTypes.has(definition.type)) return this.fallback.decode(definition, payload);
+    if (payload === null || payload === undefined) return {} as T;
+    if (typeof payload !== 'object' || Array.isArray(payload)) {
+      const got = Array.isArray(payload) ? 'an array' : `a ${typeof payload}`;
+      throw new ActorError(ErrorCode.SERIALIZATION_ERROR, `payload of ${definition.name} must be a JSON object, got ${got}`);
+    }
+    return payload as T;
+  }
+
+  check<T>(definition: MessageDefinition<T>, message: T): void | Promise<void> {
+    if (!plainTypes.has(definition.type)) return this.fallback.check(definition, message);
+  }
 }

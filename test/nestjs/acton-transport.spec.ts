@@ -101,6 +101,24 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
     expect(items).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('stops an endless Observable when the client unsubscribes (its connection closes)', async () => {
+    const ticks: number[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const subscription = client.stream<{ tick: number }>('calculator', 'TickRequest', {}).subscribe({
+        next: (item) => {
+          ticks.push(item.tick);
+          if (ticks.length === 3) {
+            subscription.unsubscribe();
+            resolve();
+          }
+        },
+        error: reject,
+      });
+    });
+    expect(ticks).toEqual([0, 1, 2]);
+    await nest.waitForOutput(/ticks stopped \S+/, 10_000);
+  });
+
   it('discovery lists each pattern actor with its message types and kinds; patterns of other transports are skipped', async () => {
     const discovery = await client.discover();
     const byName = Object.fromEntries((discovery.actors ?? []).map((actor) => [actor.name, actor.message_types]));
