@@ -33,12 +33,18 @@ export function freshSocketPath(name = 'nest.sock'): string {
 
 /**
  * Starts `node -r ts-node/register/transpile-only -r tsconfig-paths/register <script> ...args`
- * and waits until it printed `readyText`.
+ * (with `env` added to this process's environment) and waits until it printed `readyText`.
  */
-export async function startNestProcess(script: string, args: readonly string[], readyText: string | RegExp, startTimeoutMs = 60_000): Promise<NestProcess> {
+export async function startNestProcess(
+  script: string,
+  args: readonly string[],
+  readyText: string | RegExp,
+  env: NodeJS.ProcessEnv = {},
+  startTimeoutMs = 60_000,
+): Promise<NestProcess> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ACTON_LOG_LEVEL: 'warn', NO_COLOR: '1' },
+    env: { ...process.env, TS_NODE_PROJECT: join(REPO_ROOT, 'tsconfig.json'), ACTON_LOG_LEVEL: 'warn', NO_COLOR: '1', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
