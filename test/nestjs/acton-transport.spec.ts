@@ -150,14 +150,16 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
   });
 });
 
-describe('ActonTransport: graceful shutdown of the Nest microservice', () => {
-  it('answers the request in flight, refuses new ones with SHUTTING_DOWN, exits and removes the socket', async () => {
+describe('ActonTransport: maxInFlight and graceful shutdown of the Nest microservice', () => {
+  it('answers TARGET_BUSY beyond maxInFlight; on SIGTERM answers the request in flight, refuses new ones, exits, removes the socket', async () => {
     const socketPath = freshSocketPath();
-    const nest = await startNestProcess(FIXTURE, [socketPath], `listening on ${socketPath}`);
+    const nest = await startNestProcess(FIXTURE, [socketPath], `listening on ${socketPath}`, { NEST_MAX_IN_FLIGHT: '1' });
     const raw = await RawFrameClient.connect(socketPath);
     try {
       raw.request({ correlation_id: 'slow1', target: 'calculator', message_type: 'SlowRequest', payload: { ms: 1500 }, expects_reply: true });
       await nest.waitForOutput('slow started slow1');
+      raw.request({ correlation_id: 'busy1', target: 'calculator', message_type: 'AddRequest', payload: { a: 1, b: 1 }, expects_reply: true });
+      expect((await raw.next()).body).toMatchObject({ correlation_id: 'busy1', success: false, error_code: 'TARGET_BUSY', error: 'Target actor inbox is full' });
       const exited = nest.stop('SIGTERM');
       await nest.waitForOutput('closing');
       raw.request({ correlation_id: 'late1', target: 'calculator', message_type: 'AddRequest', payload: { a: 1, b: 1 }, expects_reply: true });
@@ -168,7 +170,7 @@ describe('ActonTransport: graceful shutdown of the Nest microservice', () => {
       await raw.waitForEof(); // the listener closes connections once drained
       await raw.close();
       expect(await exited).toBe(0);
-      expect(nest.output()).toMatch(/closed \{.*"inFlightRequests":0/);
+      expect(nest.output()).toMatch(/closed \{.*"backpressureRejections":1,.*"inFlightRequests":0/);
       expect(existsSync(socketPath)).toBe(false);
     } finally {
       await raw.close();
