@@ -52,7 +52,9 @@ function correctnessProblems(results: RunResults): string[] {
     for (const [label, result] of checks) if (result.errors > 0) problems.push(`${name} ${label}: ${result.errors} wrong answer(s), first: ${result.firstError}`);
     if (r.fanOut.lost > 0) problems.push(`${name} W4: ${r.fanOut.lost} push(es) lost`);
   }
-  for (const row of results.nest) for (const r of [row.actonTransport, row.nestTcp]) if (r.errors > 0) problems.push(`Nest W2: ${r.errors} wrong answer(s), first: ${r.firstError}`);
+  for (const r of results.nest.flatMap((row) => [row.actonTransport, row.nestTcp])) {
+    if (r.errors > 0) problems.push(`Nest W2: ${r.errors} wrong answer(s), first: ${r.firstError}`);
+  }
   if (results.inProcess.lostBroadcasts > 0) problems.push(`in-process broadcast: ${results.inProcess.lostBroadcasts} lost`);
   return problems;
 }

@@ -27,10 +27,18 @@ const WORKLOAD_TIMEOUT_MS = 120_000;
  * processes; rounds alternate who goes first; the median round per transport is kept.
  * Every child is stopped by its own pid before this returns.
  */
-export async function runNestComparison(params: NestComparisonParams, jsRoot: string, dir: string, progress: ProgressLine): Promise<NestComparisonRow[]> {
+export async function runNestComparison(
+  params: NestComparisonParams,
+  jsRoot: string,
+  dir: string,
+  progress: ProgressLine,
+): Promise<NestComparisonRow[]> {
   progress.begin('Nest: starting ActonTransport and Nest TCP servers');
   const server = (transport: 'acton' | 'tcp'): BenchChild =>
-    new BenchChild(`Nest ${transport} server`, jsRoot, 'bench/nestjs/nest-server.ts', { NEST_BENCH_TRANSPORT: transport, BENCH_SOCKET: join(dir, 'nest-acton.sock') });
+    new BenchChild(`Nest ${transport} server`, jsRoot, 'bench/nestjs/nest-server.ts', {
+      NEST_BENCH_TRANSPORT: transport,
+      BENCH_SOCKET: join(dir, 'nest-acton.sock'),
+    });
   const servers = [server('acton'), server('tcp')];
   const client = new BenchChild('load client (Nest)', jsRoot, 'bench/client/load-client.ts');
   const children = [...servers, client];
@@ -47,16 +55,27 @@ export async function runNestComparison(params: NestComparisonParams, jsRoot: st
       for (let round = 0; round < params.rounds; round++) {
         const order = round % 2 === 0 ? contenders : [...contenders].reverse();
         for (const c of order) {
-          progress.begin(`Nest W2 ${shape.connections}×${shape.inFlight} · ${c.name} · round ${round + 1}/${params.rounds}`);
+          progress.begin(
+            `Nest W2 ${shape.connections}×${shape.inFlight} · ${c.name} · round ${round + 1}/${params.rounds}`,
+          );
           const cpuBefore = await c.server.cpuMicroseconds();
-          const result = await client.run<ConcurrentResult>(c.task, { socketPath: c.address, params: shape }, WORKLOAD_TIMEOUT_MS, (text) => progress.update(text));
+          const result = await client.run<ConcurrentResult>(
+            c.task,
+            { socketPath: c.address, params: shape },
+            WORKLOAD_TIMEOUT_MS,
+            (text) => progress.update(text),
+          );
           const serverCpuUs = (await c.server.cpuMicroseconds()) - cpuBefore;
           runs.get(c.name)!.push({ ...result, serverCpuUsPerOp: serverCpuUs / Math.max(1, result.operations) });
         }
       }
       const actonTransport = median(runs.get('ActonTransport')!);
       const nestTcp = median(runs.get('Nest TCP')!);
-      rows.push({ actonTransport, nestTcp, ratio: actonTransport.callsPerSecond / Math.max(1, nestTcp.callsPerSecond) });
+      rows.push({
+        actonTransport,
+        nestTcp,
+        ratio: actonTransport.callsPerSecond / Math.max(1, nestTcp.callsPerSecond),
+      });
     }
     return rows;
   } finally {
@@ -66,12 +85,21 @@ export async function runNestComparison(params: NestComparisonParams, jsRoot: st
 
 /** Markdown lines for the report: one row per W2 shape. */
 export function nestComparisonTable(rows: readonly NestComparisonRow[]): string {
-  const lines = ['| Nest W2 (same handler) | ActonTransport | Nest TCP | ratio | target |', '|---|---:|---:|---:|---:|'];
+  const lines = [
+    '| Nest W2 (same handler) | ActonTransport | Nest TCP | ratio | target |',
+    '|---|---:|---:|---:|---:|',
+  ];
   for (const { actonTransport: a, nestTcp: t, ratio } of rows) {
     const shape = `${a.connections}×${a.inFlight}`;
-    lines.push(`| ${shape}: calls/s | ${Math.round(a.callsPerSecond)} | ${Math.round(t.callsPerSecond)} | ${ratio.toFixed(2)}× | ≥ 2× ${ratio >= 2 ? '✅' : '❌'} |`);
+    lines.push(
+      `| ${shape}: calls/s | ${Math.round(a.callsPerSecond)} | ${Math.round(t.callsPerSecond)} | ` +
+        `${ratio.toFixed(2)}× | ≥ 2× ${ratio >= 2 ? '✅' : '❌'} |`,
+    );
     const [cpuA, cpuT] = [a.serverCpuUsPerOp ?? 0, t.serverCpuUsPerOp ?? 0];
-    lines.push(`| ${shape}: server CPU per call | ${cpuA.toFixed(1)} µs | ${cpuT.toFixed(1)} µs | ${(cpuT / Math.max(0.001, cpuA)).toFixed(2)}× less |  |`);
+    lines.push(
+      `| ${shape}: server CPU per call | ${cpuA.toFixed(1)} µs | ${cpuT.toFixed(1)} µs | ` +
+        `${(cpuT / Math.max(0.001, cpuA)).toFixed(2)}× less |  |`,
+    );
   }
   return lines.join('\n');
 }

@@ -19,18 +19,33 @@ class NestBenchModule {}
 
 async function main(): Promise<void> {
   const kind = process.env.NEST_BENCH_TRANSPORT;
-  const acton = kind === 'acton' ? new ActonTransport({ socket: { path: process.env.BENCH_SOCKET }, rateLimit: { enabled: false }, logger: new ConsoleLogger('warn') }) : undefined;
-  if (!acton && kind !== 'tcp') throw new Error(`NEST_BENCH_TRANSPORT must be 'acton' or 'tcp', got ${JSON.stringify(kind)}`);
-  const options: MicroserviceOptions = acton ? { strategy: acton } : { transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } };
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(NestBenchModule, { ...options, logger: ['error', 'warn'] });
+  const acton =
+    kind === 'acton'
+      ? new ActonTransport({
+          socket: { path: process.env.BENCH_SOCKET },
+          rateLimit: { enabled: false },
+          logger: new ConsoleLogger('warn'),
+        })
+      : undefined;
+  if (!acton && kind !== 'tcp')
+    throw new Error(`NEST_BENCH_TRANSPORT must be 'acton' or 'tcp', got ${JSON.stringify(kind)}`);
+  const options: MicroserviceOptions = acton
+    ? { strategy: acton }
+    : { transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } };
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(NestBenchModule, {
+    ...options,
+    logger: ['error', 'warn'],
+  });
   await app.listen();
   serveParent();
   process.once('SIGTERM', () => void app.close().finally(() => process.exit(0)));
-  const where = acton ? acton.listener.socketPath : `127.0.0.1:${(app.unwrap<NetServer>().address() as AddressInfo).port}`;
+  const where = acton
+    ? acton.listener.socketPath
+    : `127.0.0.1:${(app.unwrap<NetServer>().address() as AddressInfo).port}`;
   tellParent({ kind: 'ready', detail: where });
 }
 
 main().catch((err: unknown) => {
-  tellParent({ kind: 'failed', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  tellParent({ kind: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   process.exit(1);
 });

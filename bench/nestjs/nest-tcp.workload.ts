@@ -13,8 +13,14 @@ const SETTLE_TIMEOUT_MS = 30_000;
  * counted; every answer is checked to be `{ sum }`.
  * @param address `host:port` of the Nest TCP server
  */
-export async function runNestTcpConcurrent(address: string, params: ConcurrentParams, progress: (text: string) => void): Promise<ConcurrentResult> {
-  const callers = await Promise.all(Array.from({ length: params.connections }, (_, i) => NestTcpCaller.open(address, `k${i}_`)));
+export async function runNestTcpConcurrent(
+  address: string,
+  params: ConcurrentParams,
+  progress: (text: string) => void,
+): Promise<ConcurrentResult> {
+  const callers = await Promise.all(
+    Array.from({ length: params.connections }, (_, i) => NestTcpCaller.open(address, `k${i}_`)),
+  );
   try {
     const latencies = new LatencyRecorder();
     const begin = nowNs() + params.warmupMs * 1e6;
@@ -46,14 +52,26 @@ export async function runNestTcpConcurrent(address: string, params: ConcurrentPa
     while (callers.some((caller) => caller.inFlight > 0)) {
       const broken = callers.find((caller) => caller.error);
       if (broken) throw broken.error;
-      if (Date.now() > deadline) throw new Error(`Nest TCP requests still unanswered: ${callers.map((c) => c.inFlight).join(', ')}`);
+      if (Date.now() > deadline)
+        throw new Error(`Nest TCP requests still unanswered: ${callers.map((c) => c.inFlight).join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     clearInterval(ticker);
     const seconds = params.durationMs / 1_000;
     const { p50Us, p99Us } = latencies.summary();
     const failure = firstError === undefined ? {} : { firstError };
-    return { connections: params.connections, inFlight: params.inFlight, calls, seconds, callsPerSecond: calls / seconds, p50Us, p99Us, errors, ...failure, operations: answered };
+    return {
+      connections: params.connections,
+      inFlight: params.inFlight,
+      calls,
+      seconds,
+      callsPerSecond: calls / seconds,
+      p50Us,
+      p99Us,
+      errors,
+      ...failure,
+      operations: answered,
+    };
   } finally {
     await Promise.all(callers.map((caller) => caller.close()));
   }

@@ -12,14 +12,15 @@ import { nestMicroservices } from './nest-peer';
  * `customClass: ActonClientProxy`): where the acton server listens, plus `acton-ts/client`'s
  * options (reconnect backoff, `defaultTimeoutMs`, format, heartbeat).
  */
-export type ActonClientProxyOptions = ClientOptions & ({ readonly socketPath: string } | { readonly appName: string }) & {
-  /**
-   * Ask the server's discovery on connect which message types answer with a stream, so
-   * `send()` requests a stream for them (docs/protocol.md §2.7; acton-ts servers report each
-   * type's `kind`). Default true. A pattern's own `kind: 'stream'` always wins.
-   */
-  readonly discoverKinds?: boolean;
-};
+export type ActonClientProxyOptions = ClientOptions &
+  ({ readonly socketPath: string } | { readonly appName: string }) & {
+    /**
+     * Ask the server's discovery on connect which message types answer with a stream, so
+     * `send()` requests a stream for them (docs/protocol.md §2.7; acton-ts servers report each
+     * type's `kind`). Default true. A pattern's own `kind: 'stream'` always wins.
+     */
+    readonly discoverKinds?: boolean;
+  };
 
 /**
  * A Nest `ClientProxy` that calls acton actors — in acton-ts or acton-reactive — over the Unix
@@ -52,8 +53,14 @@ export class ActonClientProxy extends nestMicroservices.ClientProxy {
   /** @param options `socketPath` or `appName`, `acton-ts/client` options, `discoverKinds` */
   constructor(options: ActonClientProxyOptions) {
     super();
-    if (!options || (typeof (options as { socketPath?: unknown }).socketPath !== 'string' && typeof (options as { appName?: unknown }).appName !== 'string')) {
-      throw new TypeError('ActonClientProxy needs options.socketPath (the acton server\'s Unix socket) or options.appName');
+    if (
+      !options ||
+      (typeof (options as { socketPath?: unknown }).socketPath !== 'string' &&
+        typeof (options as { appName?: unknown }).appName !== 'string')
+    ) {
+      throw new TypeError(
+        "ActonClientProxy needs options.socketPath (the acton server's Unix socket) or options.appName",
+      );
     }
     const { discoverKinds, ...rest } = options;
     const { socketPath, appName, ...clientOptions } = rest as ClientOptions & { socketPath?: string; appName?: string };
@@ -131,7 +138,8 @@ export class ActonClientProxy extends nestMicroservices.ClientProxy {
     if (this.discoverKinds) {
       try {
         const discovery = await client.discover({ includeMessageTypes: false });
-        for (const actor of discovery.actors ?? []) for (const type of actor.message_types ?? []) this.kinds.set(`${actor.name}\u0000${type.name}`, type.kind);
+        for (const actor of discovery.actors ?? [])
+          for (const type of actor.message_types ?? []) this.kinds.set(`${actor.name}\u0000${type.name}`, type.kind);
       } catch {
         // A server without discovery (or an older one) still answers requests; streams then need kind: 'stream'.
       }
@@ -143,7 +151,11 @@ export class ActonClientProxy extends nestMicroservices.ClientProxy {
 
   private routeOf(pattern: unknown): ActonRoute {
     const route = parseActonPattern(pattern);
-    if (!route) throw new nestMicroservices.RpcException({ code: 'INVALID_PATTERN', message: describeUnroutablePattern(pattern) });
+    if (!route)
+      throw new nestMicroservices.RpcException({
+        code: 'INVALID_PATTERN',
+        message: describeUnroutablePattern(pattern),
+      });
     return route;
   }
 

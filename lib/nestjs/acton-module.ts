@@ -96,7 +96,11 @@ export class ActonModule {
       providers: [
         appProvider,
         { provide: Broker, useFactory: (app: ActonApp) => app.broker, inject: [ActonApp] },
-        ...exported.map((token) => ({ provide: token as never, useFactory: (app: ActonApp) => app.get(token as never), inject: [ActonApp] })),
+        ...exported.map((token) => ({
+          provide: token as never,
+          useFactory: (app: ActonApp) => app.get(token as never),
+          inject: [ActonApp],
+        })),
       ],
       exports: [ActonApp, Broker, ...(exported as never[])],
     };
@@ -104,7 +108,13 @@ export class ActonModule {
     return {
       module: ActonModule,
       imports: [tokens],
-      providers: [{ provide: ActonAppLifecycle, useFactory: (app: ActonApp) => new ActonAppLifecycle(app, timeoutMs), inject: [ActonApp] }],
+      providers: [
+        {
+          provide: ActonAppLifecycle,
+          useFactory: (app: ActonApp) => new ActonAppLifecycle(app, timeoutMs),
+          inject: [ActonApp],
+        },
+      ],
       exports: [tokens],
     };
   }
@@ -114,7 +124,11 @@ export class ActonModule {
 class ActonAppModule {}
 
 /** The acton root module: the user's modules and actors, the IPC listener, and the Nest values bridged in. */
-function actonRoot(options: ActonModuleOptions, tokens: readonly InjectionToken[], values: readonly unknown[]): ModuleImport {
+function actonRoot(
+  options: ActonModuleOptions,
+  tokens: readonly InjectionToken[],
+  values: readonly unknown[],
+): ModuleImport {
   return {
     module: ActonNestRootModule,
     imports: [...(options.imports ?? []), ...(options.ipc ? [IpcModule.forRoot(options.ipc)] : [])],

@@ -60,5 +60,8 @@ export function parseActonPattern(pattern: unknown): ActonRoute | undefined {
 /** The error text for a pattern that names no acton handler, saying what to write instead. */
 export function describeUnroutablePattern(pattern: unknown): string {
   const shown = typeof pattern === 'string' ? pattern : JSON.stringify(pattern);
-  return `Nest pattern ${shown} does not name an acton actor and message type; write { actor: 'calculator', type: 'AddRequest' } or 'calculator.AddRequest'`;
+  return (
+    `Nest pattern ${shown} does not name an acton actor and message type; ` +
+    "write { actor: 'calculator', type: 'AddRequest' } or 'calculator.AddRequest'"
+  );
 }

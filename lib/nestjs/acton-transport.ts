@@ -65,7 +65,10 @@ class ActonTransportHostModule {}
  * const app = await NestFactory.createMicroservice(AppModule, { strategy: new ActonTransport({ socket: { path } }) });
  * await app.listen();
  */
-export class ActonTransport extends nestMicroservices.Server<Record<string, Function>, ActonTransportStatus> implements CustomTransportStrategy, NestDispatcher {
+export class ActonTransport
+  extends nestMicroservices.Server<Record<string, Function>, ActonTransportStatus>
+  implements CustomTransportStrategy, NestDispatcher
+{
   /** Pass as `@MessagePattern(pattern, ActonTransport.TRANSPORT)` to serve a handler on this transport only. */
   static readonly TRANSPORT: unique symbol = Symbol('acton');
 
@@ -85,7 +88,9 @@ export class ActonTransport extends nestMicroservices.Server<Record<string, Func
     super();
     const { app, maxInFlight, ...ipcOptions } = options;
     if (maxInFlight !== undefined && !(Number.isInteger(maxInFlight) && maxInFlight > 0)) {
-      throw new RangeError(`ActonTransport option maxInFlight must be a positive integer, got ${JSON.stringify(maxInFlight)}`);
+      throw new RangeError(
+        `ActonTransport option maxInFlight must be a positive integer, got ${JSON.stringify(maxInFlight)}`,
+      );
     }
     this.ipcOptions = ipcOptions;
     this.sharedApp = app;
@@ -99,7 +104,10 @@ export class ActonTransport extends nestMicroservices.Server<Record<string, Func
    */
   get listener(): IpcListener {
     const listener = this.app?.listener;
-    if (!listener) throw new Error('ActonTransport has no IPC listener yet: it is created by listen() (Nest calls it in app.listen())');
+    if (!listener)
+      throw new Error(
+        'ActonTransport has no IPC listener yet: it is created by listen() (Nest calls it in app.listen())',
+      );
     return listener;
   }
 
@@ -171,7 +179,11 @@ export class ActonTransport extends nestMicroservices.Server<Record<string, Func
     const types = [...this.actors.values()].flatMap((actor) => actor.handlers().map((handler) => handler.wireName));
     if (this.sharedApp) {
       const listener = this.sharedApp.listener;
-      if (!listener) throw new Error("ActonTransport option app: that app has no IPC listener; import IpcModule.forRoot() in it (ActonModule.forRoot({ ipc }) does)");
+      if (!listener)
+        throw new Error(
+          'ActonTransport option app: that app has no IPC listener; ' +
+            'import IpcModule.forRoot() in it (ActonModule.forRoot({ ipc }) does)',
+        );
       for (const type of types) ensurePlainMessageType(this.sharedApp.registry, type);
       for (const actor of this.actors.values()) listener.expose(actor.name, actor);
       this.app = this.sharedApp;
@@ -179,10 +191,17 @@ export class ActonTransport extends nestMicroservices.Server<Record<string, Func
       const listener = new IpcListener(this.ipcOptions);
       for (const actor of this.actors.values()) listener.expose(actor.name, actor);
       // Types are registered by the first extension, before the listener (the second) binds.
-      const root = { module: ActonTransportHostModule, extensions: [() => new PlainMessageTypes(types), () => listener] };
-      this.app = await bootstrap(root, { validator: new PlainPayloadValidator(), ...(this.ipcOptions.logger ? { logger: this.ipcOptions.logger } : {}) });
+      const root = {
+        module: ActonTransportHostModule,
+        extensions: [() => new PlainMessageTypes(types), () => listener],
+      };
+      this.app = await bootstrap(root, {
+        validator: new PlainPayloadValidator(),
+        ...(this.ipcOptions.logger ? { logger: this.ipcOptions.logger } : {}),
+      });
     }
-    if (this.eventRoutes.length > 0) this.unlisten = this.app.broker.addBroadcastListener((event) => this.onBroadcast(event));
+    if (this.eventRoutes.length > 0)
+      this.unlisten = this.app.broker.addBroadcastListener((event) => this.onBroadcast(event));
   }
 
   private collectRoutes(): void {
@@ -257,10 +276,19 @@ export class ActonTransport extends nestMicroservices.Server<Record<string, Func
     for (const nest of this.eventRoutes) {
       if (nest.route.type !== event.wireName) continue;
       const route: ActonRoute = nest.route;
-      const delivery: Delivery = { message: event.message, wireName: event.wireName, correlationId: 'broadcast', peer: { connectionId: 'local' } };
+      const delivery: Delivery = {
+        message: event.message,
+        wireName: event.wireName,
+        correlationId: 'broadcast',
+        peer: { connectionId: 'local' },
+      };
       const context = new ActonContext([route, delivery]);
-      this.handleEvent(nest.patternKey, { pattern: nest.patternKey, data: plainPayload(event.message) }, context).catch((err: unknown) =>
-        this.logger.error(`@EventPattern handler of broadcast ${event.wireName} failed: ${err instanceof Error ? err.message : String(err)}`),
+      this.handleEvent(nest.patternKey, { pattern: nest.patternKey, data: plainPayload(event.message) }, context).catch(
+        (err: unknown) =>
+          this.logger.error(
+            `@EventPattern handler of broadcast ${event.wireName} failed: ` +
+              (err instanceof Error ? err.message : String(err)),
+          ),
       );
     }
   }
@@ -299,7 +327,8 @@ export class ActonTransport extends nestMicroservices.Server<Record<string, Func
   }
 
   private runningApp(): ActonApp {
-    if (!this.app) throw new Error('ActonTransport is not listening yet: call publish() after the microservice listens');
+    if (!this.app)
+      throw new Error('ActonTransport is not listening yet: call publish() after the microservice listens');
     return this.app;
   }
 }

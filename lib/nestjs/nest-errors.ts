@@ -28,7 +28,10 @@ export function actorErrorFromNest(err: unknown): ActorError {
 
 /** The error object an `ActonClientProxy` call fails with: `RpcException.getError()` of it. */
 export interface ActonRpcError {
-  /** The acton `error_code` (docs/protocol.md §4), an application code, or a local one (`TIMEOUT`, `CONNECTION_CLOSED`). */
+  /**
+   * The acton `error_code` (docs/protocol.md §4), an application code, or a local one
+   * (`TIMEOUT`, `CONNECTION_CLOSED`).
+   */
   readonly code: string;
   readonly message: string;
   /** The server's `error_details`, when it sent any. */

@@ -14,7 +14,10 @@ export interface NestRoute {
 
 /** Runs one delivery through Nest; implemented by `ActonTransport`. */
 export interface NestDispatcher {
-  /** Same contract as `ActorRef.deliver`: throws `ActorError` (`TARGET_BUSY`, `SHUTTING_DOWN`) instead of enqueueing. */
+  /**
+   * Same contract as `ActorRef.deliver`: throws `ActorError` (`TARGET_BUSY`, `SHUTTING_DOWN`)
+   * instead of enqueueing.
+   */
   dispatch(route: NestRoute, delivery: Delivery): void;
 }
 
@@ -47,7 +50,14 @@ export class NestHandlerActor implements ActorRef {
     if (this.byType.has(nest.route.type)) return;
     const event = nest.handler.isEventHandler === true;
     const kind = event ? 'fire-and-forget' : (nest.route.kind ?? 'request');
-    const info: HandlerInfo = { wireName: nest.route.type, method: nest.patternKey, ipc: true, readonly: true, subscribe: event, kind };
+    const info: HandlerInfo = {
+      wireName: nest.route.type,
+      method: nest.patternKey,
+      ipc: true,
+      readonly: true,
+      subscribe: event,
+      kind,
+    };
     this.byType.set(nest.route.type, { info, nest });
   }
 

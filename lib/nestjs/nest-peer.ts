@@ -17,7 +17,11 @@ function requirePeer<T>(name: string): T {
     return require(name) as T;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`acton-ts/nestjs needs the package ${name} (an optional peer dependency of acton-ts); install it: ${INSTALL}. Loading it failed: ${reason}`, { cause: err });
+    throw new Error(
+      `acton-ts/nestjs needs the package ${name} (an optional peer dependency of acton-ts); ` +
+        `install it: ${INSTALL}. Loading it failed: ${reason}`,
+      { cause: err },
+    );
   }
 }
 

@@ -60,7 +60,10 @@ export class PlainPayloadValidator implements PayloadValidator {
     if (payload === null || payload === undefined) return {} as T;
     if (typeof payload !== 'object' || Array.isArray(payload)) {
       const got = Array.isArray(payload) ? 'an array' : `a ${typeof payload}`;
-      throw new ActorError(ErrorCode.SERIALIZATION_ERROR, `payload of ${definition.name} must be a JSON object, got ${got}`);
+      throw new ActorError(
+        ErrorCode.SERIALIZATION_ERROR,
+        `payload of ${definition.name} must be a JSON object, got ${got}`,
+      );
     }
     return payload as T;
   }

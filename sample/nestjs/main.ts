@@ -25,7 +25,10 @@ async function main(): Promise<void> {
   const socket = acton.listener!.socketPath;
   console.log(`acton-ts NestJS sample: HTTP on http://127.0.0.1:${port}, acton listening on ${socket}`);
   console.log(`  curl 'http://127.0.0.1:${port}/add?a=2&b=3'`);
-  console.log(`  curl -X POST -H 'content-type: application/json' -d '{"product":"widget","quantity":2}' http://127.0.0.1:${port}/orders`);
+  console.log(
+    `  curl -X POST -H 'content-type: application/json' -d '{"product":"widget","quantity":2}' ` +
+      `http://127.0.0.1:${port}/orders`,
+  );
   console.log(`  ACTON_IPC_SOCKET=${socket} python3 sample/nestjs/demo.py`);
   console.log(`  npx acton --socket ${socket} call greetings HelloRequest '{"name":"cli"}'`);
 }

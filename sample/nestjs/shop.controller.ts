@@ -23,7 +23,9 @@ export class ShopController {
   /** `GET /add?a=1&b=2` → `{ "sum": 3 }` from the `calculator` actor. */
   @Get('add')
   add(@Query('a') a: string, @Query('b') b: string): Promise<AddResult> {
-    return this.ask(() => this.acton.ask('calculator', Object.assign(new AddRequest(), { a: Number(a), b: Number(b) })));
+    return this.ask(() =>
+      this.acton.ask('calculator', Object.assign(new AddRequest(), { a: Number(a), b: Number(b) })),
+    );
   }
 
   /** `POST /orders {"product":"widget","quantity":2}` → the `orders` actor's confirmation. */
@@ -37,7 +39,10 @@ export class ShopController {
       return (await call()) as T;
     } catch (err) {
       if (!(err instanceof ActorError)) throw err;
-      throw new HttpException({ code: err.code, message: err.message }, STATUS_OF[err.code] ?? HttpStatus.INTERNAL_SERVER_ERROR);
+      throw new HttpException(
+        { code: err.code, message: err.message },
+        STATUS_OF[err.code] ?? HttpStatus.INTERNAL_SERVER_ERROR,
+      );
     }
   }
 }

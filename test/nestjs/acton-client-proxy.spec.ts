@@ -43,35 +43,58 @@ describe('ActonClientProxy: a Nest app (ClientsModule.register) calling the samp
   });
 
   it('send(): one value for a request-response, with the object and the string pattern', async () => {
-    await expect(nest.command({ op: 'send', pattern: { actor: 'calculator', type: 'AddRequest' }, data: { a: 5, b: 3 } })).resolves.toMatchObject({ values: [{ sum: 8 }] });
-    await expect(nest.command({ op: 'send', pattern: 'calculator.AddRequest', data: { a: 1, b: 1 } })).resolves.toMatchObject({ values: [{ sum: 2 }] });
+    await expect(
+      nest.command({ op: 'send', pattern: { actor: 'calculator', type: 'AddRequest' }, data: { a: 5, b: 3 } }),
+    ).resolves.toMatchObject({ values: [{ sum: 8 }] });
+    await expect(
+      nest.command({ op: 'send', pattern: 'calculator.AddRequest', data: { a: 1, b: 1 } }),
+    ).resolves.toMatchObject({ values: [{ sum: 2 }] });
   });
 
   it('send(): every item of a stream (kind learned from discovery, or said by the pattern)', async () => {
     const discovered = await nest.command({ op: 'send', pattern: 'letters.LettersRequest', data: { word: 'abc' } });
     expect(discovered.values).toEqual([{ letter: 'a' }, { letter: 'b' }, { letter: 'c' }]);
-    const explicit = await nest.command({ op: 'send', pattern: { actor: 'countdown', type: 'CountdownRequest', kind: 'stream' }, data: { from: 2, delay_ms: 0 } });
+    const explicit = await nest.command({
+      op: 'send',
+      pattern: { actor: 'countdown', type: 'CountdownRequest', kind: 'stream' },
+      data: { from: 2, delay_ms: 0 },
+    });
     expect(explicit.values).toEqual([{ value: 2 }, { value: 1 }]);
   });
 
   it('emit(): fire-and-forget, acknowledged on delivery; the actor got it', async () => {
     // Like Nest's own transports, emit() yields dispatchEvent's result (undefined) once.
-    await expect(nest.command({ op: 'emit', pattern: 'kv_store.SetValue', data: { key: 'k', value: 42 } })).resolves.toMatchObject({ values: [null] });
-    await expect(nest.command({ op: 'send', pattern: 'kv_store.GetValue', data: { key: 'k' } })).resolves.toMatchObject({ values: [{ value: 42 }] });
+    await expect(
+      nest.command({ op: 'emit', pattern: 'kv_store.SetValue', data: { key: 'k', value: 42 } }),
+    ).resolves.toMatchObject({ values: [null] });
+    await expect(nest.command({ op: 'send', pattern: 'kv_store.GetValue', data: { key: 'k' } })).resolves.toMatchObject(
+      { values: [{ value: 42 }] },
+    );
   });
 
   it('errors: the server error_code reaches Nest as RpcException.getError().code', async () => {
-    const outOfStock = await nest.command({ op: 'send', pattern: 'orders.PlaceOrder', data: { product: 'gizmo', quantity: 1 } });
-    expect(outOfStock.error).toMatchObject({ code: 'OUT_OF_STOCK', message: expect.stringContaining('Out of stock: gizmo'), details: { name: 'ActorError' } });
+    const outOfStock = await nest.command({
+      op: 'send',
+      pattern: 'orders.PlaceOrder',
+      data: { product: 'gizmo', quantity: 1 },
+    });
+    expect(outOfStock.error).toMatchObject({
+      code: 'OUT_OF_STOCK',
+      message: expect.stringContaining('Out of stock: gizmo'),
+      details: { name: 'ActorError' },
+    });
     const invalid = await nest.command({ op: 'send', pattern: 'calculator.AddRequest', data: { a: 'x', b: 1 } });
     expect(invalid.error).toMatchObject({ code: 'SERIALIZATION_ERROR' });
     const missing = await nest.command({ op: 'send', pattern: 'nobody.AddRequest', data: {} });
     expect(missing.error).toMatchObject({ code: 'ACTOR_NOT_FOUND' });
     const badPattern = await nest.command({ op: 'send', pattern: { cmd: 'sum' }, data: {} });
-    expect(badPattern.error).toMatchObject({ code: 'INVALID_PATTERN', message: expect.stringContaining("{ actor: 'calculator', type: 'AddRequest' }") });
+    expect(badPattern.error).toMatchObject({
+      code: 'INVALID_PATTERN',
+      message: expect.stringContaining("{ actor: 'calculator', type: 'AddRequest' }"),
+    });
   });
 
-  it('reconnects after the server restarts: a call while it is down fails CONNECTION_CLOSED, later calls succeed', async () => {
+  it('reconnects after a server restart: CONNECTION_CLOSED while it is down, then calls succeed', async () => {
     await server.close();
     const whileDown = await nest.command({ op: 'send', pattern: 'calculator.AddRequest', data: { a: 1, b: 2 } });
     expect(whileDown.error).toMatchObject({ code: 'CONNECTION_CLOSED' });

@@ -54,7 +54,9 @@ describe('ActonModule: acton actors inside a real Nest app', () => {
     const subscription = client.subscribe('NameSeen').subscribe((push) => pushes.push(push.payload));
     try {
       await client.flush();
-      const welcome = await client.request<{ reply: unknown; visits: number }>('frontdesk', 'Welcome', { name: 'hybrid' });
+      const welcome = await client.request<{ reply: unknown; visits: number }>('frontdesk', 'Welcome', {
+        name: 'hybrid',
+      });
       expect(welcome.reply).toEqual({ text: 'Hello, hybrid!' });
       for (let i = 0; i < 200 && pushes.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
       expect(pushes).toEqual([{ name: 'hybrid' }]); // the Nest handler's broker.broadcast reached the IPC subscriber
@@ -70,7 +72,13 @@ describe('ActonModule: shutdown', () => {
     const nest = await startNestProcess(FIXTURE, [socketPath], `ready ${socketPath}`);
     const raw = await RawFrameClient.connect(socketPath);
     try {
-      raw.request({ correlation_id: 'slow', target: 'greeter', message_type: 'Greet', payload: { name: 'late', delay_ms: 1000 }, expects_reply: true });
+      raw.request({
+        correlation_id: 'slow',
+        target: 'greeter',
+        message_type: 'Greet',
+        payload: { name: 'late', delay_ms: 1000 },
+        expects_reply: true,
+      });
       await nest.waitForOutput('hook acton greet started late');
       const exited = nest.stop('SIGTERM');
       const answer = await raw.next(15_000);

@@ -8,8 +8,15 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 
 describe('Nest patterns → acton target + message type', () => {
   it('reads the object form, as written and as Nest normalises it (sorted JSON)', () => {
-    expect(parseActonPattern({ actor: 'calculator', type: 'AddRequest' })).toEqual({ actor: 'calculator', type: 'AddRequest' });
-    expect(parseActonPattern('{"actor":"calculator","kind":"stream","type":"CountRequest"}')).toEqual({ actor: 'calculator', type: 'CountRequest', kind: 'stream' });
+    expect(parseActonPattern({ actor: 'calculator', type: 'AddRequest' })).toEqual({
+      actor: 'calculator',
+      type: 'AddRequest',
+    });
+    expect(parseActonPattern('{"actor":"calculator","kind":"stream","type":"CountRequest"}')).toEqual({
+      actor: 'calculator',
+      type: 'CountRequest',
+      kind: 'stream',
+    });
     expect(parseActonPattern({ actor: 'a', type: 'T', kind: 'sideways' })).toEqual({ actor: 'a', type: 'T' });
   });
 
@@ -19,7 +26,17 @@ describe('Nest patterns → acton target + message type', () => {
   });
 
   it('rejects what names no actor and type', () => {
-    for (const pattern of ['sum', '.AddRequest', 'calculator.', '{"cmd":"sum"}', '{broken', { actor: '', type: 'T' }, { actor: 'a' }, 42, null]) {
+    for (const pattern of [
+      'sum',
+      '.AddRequest',
+      'calculator.',
+      '{"cmd":"sum"}',
+      '{broken',
+      { actor: '', type: 'T' },
+      { actor: 'a' },
+      42,
+      null,
+    ]) {
       expect(parseActonPattern(pattern)).toBeUndefined();
     }
   });
@@ -28,17 +45,34 @@ describe('Nest patterns → acton target + message type', () => {
 describe('acton-ts/nestjs without NestJS installed', () => {
   it('fails on import with an error naming the missing package and the install command', async () => {
     const hide = join(__dirname, 'fixtures', 'hide-nest-packages.js');
-    const failure = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', hide, '-e', "require('./lib/nestjs')"], { cwd: REPO_ROOT, timeout: 60_000 }).then(
+    const failure = await run(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', hide, '-e', "require('./lib/nestjs')"],
+      { cwd: REPO_ROOT, timeout: 60_000 },
+    ).then(
       () => undefined,
       (err: { stderr: string }) => err.stderr,
     );
-    expect(failure).toContain('acton-ts/nestjs needs the package @nestjs/microservices (an optional peer dependency of acton-ts)');
+    expect(failure).toContain(
+      'acton-ts/nestjs needs the package @nestjs/microservices (an optional peer dependency of acton-ts)',
+    );
     expect(failure).toContain('npm install @nestjs/common @nestjs/core @nestjs/microservices');
   });
 
   it('leaves the rest of acton-ts loadable (nothing else imports NestJS)', async () => {
     const hide = join(__dirname, 'fixtures', 'hide-nest-packages.js');
-    const { stdout } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', hide, '-e', "console.log(typeof require('./lib').bootstrap, typeof require('./lib/client').ActonClient)"], { cwd: REPO_ROOT, timeout: 60_000 });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        hide,
+        '-e',
+        "console.log(typeof require('./lib').bootstrap, typeof require('./lib/client').ActonClient)",
+      ],
+      { cwd: REPO_ROOT, timeout: 60_000 },
+    );
     expect(stdout.trim()).toBe('function function');
   });
 });

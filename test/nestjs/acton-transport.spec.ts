@@ -34,35 +34,74 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
     await nest?.stop();
   });
 
-  it('answers the Python client: a request, a stream of 1,000 items, an RpcException code, an unknown type', async () => {
-    const { stdout } = await run('python3', [join(__dirname, 'fixtures', 'nest_python_client.py'), socketPath], { timeout: 60_000 });
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
+  it('answers the Python client: a request, a 1,000-item stream, an RpcException code, an unknown type', async () => {
+    const { stdout } = await run('python3', [join(__dirname, 'fixtures', 'nest_python_client.py'), socketPath], {
+      timeout: 60_000,
+    });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines[0]).toEqual({ call: 'add', ok: { sum: 42 } });
     expect(lines[1]).toEqual({ call: 'stream', ok: Array.from({ length: 1000 }, (_, n) => n) });
-    expect(lines[2]).toEqual({ call: 'divide', error: 'DIVISION_BY_ZERO', message: 'cannot divide 1 by zero', details: { name: 'ActorError', data: { a: 1 } } });
+    expect(lines[2]).toEqual({
+      call: 'divide',
+      error: 'DIVISION_BY_ZERO',
+      message: 'cannot divide 1 by zero',
+      details: { name: 'ActorError', data: { a: 1 } },
+    });
     expect(lines[3]).toMatchObject({ call: 'unknown', error: 'UNKNOWN_MESSAGE_TYPE' });
   });
 
   it('answers acton-reactive-shaped raw frames: request, stream with its final frame, error with code', async () => {
     const raw = await RawFrameClient.connect(socketPath);
     try {
-      raw.request({ correlation_id: 'r1', target: 'calculator', message_type: 'AddRequest', payload: { a: 1, b: 2 }, expects_reply: true });
+      raw.request({
+        correlation_id: 'r1',
+        target: 'calculator',
+        message_type: 'AddRequest',
+        payload: { a: 1, b: 2 },
+        expects_reply: true,
+      });
       expect((await raw.next()).body).toEqual({ correlation_id: 'r1', success: true, payload: { sum: 3 } });
 
-      raw.request({ correlation_id: 's1', target: 'calculator', message_type: 'CountRequest', payload: { n: 1000 }, expects_stream: true });
+      raw.request({
+        correlation_id: 's1',
+        target: 'calculator',
+        message_type: 'CountRequest',
+        payload: { n: 1000 },
+        expects_stream: true,
+      });
       const frames = await raw.nextFrames(1001, 20_000);
       expect(frames.every((frame) => frame.type === MessageType.STREAM)).toBe(true);
-      expect(frames.slice(0, 1000).map((frame) => [frame.body.sequence, frame.body.is_final, frame.body.payload.n])).toEqual(
-        Array.from({ length: 1000 }, (_, n) => [n, false, n]),
-      );
+      expect(
+        frames.slice(0, 1000).map((frame) => [frame.body.sequence, frame.body.is_final, frame.body.payload.n]),
+      ).toEqual(Array.from({ length: 1000 }, (_, n) => [n, false, n]));
       expect(frames[1000].body).toEqual({ correlation_id: 's1', sequence: 1000, is_final: true });
 
-      raw.request({ correlation_id: 'e1', target: 'calculator', message_type: 'DivideRequest', payload: { a: 5, b: 0 }, expects_reply: true });
+      raw.request({
+        correlation_id: 'e1',
+        target: 'calculator',
+        message_type: 'DivideRequest',
+        payload: { a: 5, b: 0 },
+        expects_reply: true,
+      });
       const error = await raw.next();
       expect(error.type).toBe(MessageType.ERROR);
-      expect(error.body).toMatchObject({ correlation_id: 'e1', success: false, error_code: 'DIVISION_BY_ZERO', error: 'cannot divide 5 by zero' });
+      expect(error.body).toMatchObject({
+        correlation_id: 'e1',
+        success: false,
+        error_code: 'DIVISION_BY_ZERO',
+        error: 'cannot divide 5 by zero',
+      });
 
-      raw.request({ correlation_id: 'n1', target: 'nobody', message_type: 'AddRequest', payload: {}, expects_reply: true });
+      raw.request({
+        correlation_id: 'n1',
+        target: 'nobody',
+        message_type: 'AddRequest',
+        payload: {},
+        expects_reply: true,
+      });
       expect((await raw.next()).body).toMatchObject({ correlation_id: 'n1', error_code: 'ACTOR_NOT_FOUND' });
     } finally {
       await raw.close();
@@ -73,7 +112,11 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
     // Pipe: transforms ("2" → 2) and rejects with its RpcException code.
     await expect(client.request('calculator', 'AddRequest', { a: '2', b: '3' })).resolves.toEqual({ sum: 5 });
     const invalid = await failureOf(client.request('calculator', 'AddRequest', { a: 'x', b: 1 }));
-    expect([invalid.code, invalid.message, invalid.details]).toEqual(['VALIDATION_FAILED', 'a and b must be numbers', { name: 'ActorError', data: { got: { a: 'x', b: 1 } } }]);
+    expect([invalid.code, invalid.message, invalid.details]).toEqual([
+      'VALIDATION_FAILED',
+      'a and b must be numbers',
+      { name: 'ActorError', data: { got: { a: 'x', b: 1 } } },
+    ]);
     // Guard: denied, then allowed.
     const denied = await failureOf(client.request('vault', 'OpenRequest', {}));
     expect([denied.code, denied.message]).toEqual(['HANDLER_ERROR', 'Forbidden resource']);
@@ -96,7 +139,9 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
     });
     const items: number[] = [];
     await new Promise<void>((resolve, reject) =>
-      client.stream<{ n: number }>('calculator', 'CountRequest', { n: 5 }).subscribe({ next: (item) => items.push(item.n), error: reject, complete: resolve }),
+      client
+        .stream<{ n: number }>('calculator', 'CountRequest', { n: 5 })
+        .subscribe({ next: (item) => items.push(item.n), error: reject, complete: resolve }),
     );
     expect(items).toEqual([0, 1, 2, 3, 4]);
   });
@@ -119,7 +164,7 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
     await nest.waitForOutput(/ticks stopped \S+/, 10_000);
   });
 
-  it('discovery lists each pattern actor with its message types and kinds; patterns of other transports are skipped', async () => {
+  it('discovery lists the pattern actors with their types and kinds; other patterns are skipped', async () => {
     const discovery = await client.discover();
     const byName = Object.fromEntries((discovery.actors ?? []).map((actor) => [actor.name, actor.message_types]));
     expect(Object.keys(byName).sort()).toEqual(['audit', 'calculator', 'vault']);
@@ -130,7 +175,7 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
     expect(nest.output()).toContain('Nest pattern {"cmd":"tcp-only"} does not name an acton actor and message type');
   });
 
-  it('@EventPattern: fire-and-forget is acknowledged; publish() pushes to IPC subscribers and runs the event handler', async () => {
+  it('@EventPattern: fire-and-forget is acked; publish() pushes to subscribers and runs the handler', async () => {
     await client.send('audit', 'AuditEvent', { k: 1 }); // resolves on the §3.2 delivery ack
     const pushes: unknown[] = [];
     const subscription = client.subscribe('AuditEvent').subscribe((push) => pushes.push(push.payload));
@@ -151,21 +196,50 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
 });
 
 describe('ActonTransport: maxInFlight and graceful shutdown of the Nest microservice', () => {
-  it('answers TARGET_BUSY beyond maxInFlight; on SIGTERM answers the request in flight, refuses new ones, exits, removes the socket', async () => {
+  it('TARGET_BUSY beyond maxInFlight; SIGTERM answers in-flight, refuses new ones, removes the socket', async () => {
     const socketPath = freshSocketPath();
-    const nest = await startNestProcess(FIXTURE, [socketPath], `listening on ${socketPath}`, { NEST_MAX_IN_FLIGHT: '1' });
+    const nest = await startNestProcess(FIXTURE, [socketPath], `listening on ${socketPath}`, {
+      NEST_MAX_IN_FLIGHT: '1',
+    });
     const raw = await RawFrameClient.connect(socketPath);
     try {
-      raw.request({ correlation_id: 'slow1', target: 'calculator', message_type: 'SlowRequest', payload: { ms: 1500 }, expects_reply: true });
+      raw.request({
+        correlation_id: 'slow1',
+        target: 'calculator',
+        message_type: 'SlowRequest',
+        payload: { ms: 1500 },
+        expects_reply: true,
+      });
       await nest.waitForOutput('slow started slow1');
-      raw.request({ correlation_id: 'busy1', target: 'calculator', message_type: 'AddRequest', payload: { a: 1, b: 1 }, expects_reply: true });
-      expect((await raw.next()).body).toMatchObject({ correlation_id: 'busy1', success: false, error_code: 'TARGET_BUSY', error: 'Target actor inbox is full' });
+      raw.request({
+        correlation_id: 'busy1',
+        target: 'calculator',
+        message_type: 'AddRequest',
+        payload: { a: 1, b: 1 },
+        expects_reply: true,
+      });
+      expect((await raw.next()).body).toMatchObject({
+        correlation_id: 'busy1',
+        success: false,
+        error_code: 'TARGET_BUSY',
+        error: 'Target actor inbox is full',
+      });
       const exited = nest.stop('SIGTERM');
       await nest.waitForOutput('closing');
-      raw.request({ correlation_id: 'late1', target: 'calculator', message_type: 'AddRequest', payload: { a: 1, b: 1 }, expects_reply: true });
+      raw.request({
+        correlation_id: 'late1',
+        target: 'calculator',
+        message_type: 'AddRequest',
+        payload: { a: 1, b: 1 },
+        expects_reply: true,
+      });
       const answers = await raw.nextFrames(2, 15_000);
       const byId = Object.fromEntries(answers.map((frame) => [frame.body.correlation_id, frame.body]));
-      expect(byId.slow1).toEqual({ correlation_id: 'slow1', success: true, payload: { done: true, correlationId: 'slow1' } });
+      expect(byId.slow1).toEqual({
+        correlation_id: 'slow1',
+        success: true,
+        payload: { done: true, correlationId: 'slow1' },
+      });
       expect(byId.late1).toMatchObject({ success: false, error_code: 'SHUTTING_DOWN' });
       await raw.waitForEof(); // the listener closes connections once drained
       await raw.close();
