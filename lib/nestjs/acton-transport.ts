@@ -1,5 +1,4 @@
 import type { CustomTransportStrategy, MessageHandler } from '@nestjs/microservices';
-import type { Subscription } from 'rxjs';
 import { Module } from '../core/decorators/module.decorator';
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
@@ -15,6 +14,7 @@ import { NestDispatcher, NestHandlerActor, NestRoute } from './nest-handler-acto
 import { actorErrorFromNest } from './nest-errors';
 import { nestMicroservices } from './nest-peer';
 import { ensurePlainMessageType, PlainMessageTypes, PlainPayloadValidator } from './plain-message-types';
+import { forwardReplies } from './reply-forwarding';
 
 /** Options of `new ActonTransport(...)`: the IPC listener's configuration plus the transport's own. */
 export type ActonTransportOptions = IpcModuleOptions & {
@@ -53,7 +53,8 @@ class ActonTransportHostModule {}
  *   form are logged and not served (they may belong to another transport of a hybrid app).
  * - Replies: a value / Promise is the response; an Observable is a stream when the client asked
  *   for one (each item a data frame, then the final frame, docs/protocol.md §3.4), otherwise its
- *   first item is the response (§3.3). Observables are pushed as fast as they emit.
+ *   first item is the response (§3.3). Observables are pushed as fast as they emit; a handler
+ *   written as `async *` is pulled only as fast as the socket drains (see `forwardReplies`).
  * - Errors: Nest's exception filters run; an `RpcException({ code, message, details })` reaches
  *   the caller as that `error_code` (see `actorErrorFromNest`), anything else as `HANDLER_ERROR`.
  * - `@EventPattern`: fire-and-forget requests are acknowledged on receipt (§3.2); the handler
@@ -179,11 +180,12 @@ export class ActonTransport
     const types = [...this.actors.values()].flatMap((actor) => actor.handlers().map((handler) => handler.wireName));
     if (this.sharedApp) {
       const listener = this.sharedApp.listener;
-      if (!listener)
+      if (!listener) {
         throw new Error(
           'ActonTransport option app: that app has no IPC listener; ' +
             'import IpcModule.forRoot() in it (ActonModule.forRoot({ ipc }) does)',
         );
+      }
       for (const type of types) ensurePlainMessageType(this.sharedApp.registry, type);
       for (const actor of this.actors.values()) listener.expose(actor.name, actor);
       this.app = this.sharedApp;
@@ -200,8 +202,9 @@ export class ActonTransport
         ...(this.ipcOptions.logger ? { logger: this.ipcOptions.logger } : {}),
       });
     }
-    if (this.eventRoutes.length > 0)
+    if (this.eventRoutes.length > 0) {
       this.unlisten = this.app.broker.addBroadcastListener((event) => this.onBroadcast(event));
+    }
   }
 
   private collectRoutes(): void {
@@ -220,43 +223,19 @@ export class ActonTransport
   }
 
   private runRequest(handler: MessageHandler, data: unknown, context: ActonContext, delivery: Delivery): void {
-    const sink = delivery.sink;
-    let subscription: Subscription | undefined;
-    let finished = false;
-    let endHook = (): void => undefined;
-    // The sink has already answered (timeout, client gone); stop the producer.
-    const onAbort = (): void => finish(() => sink?.complete());
-    let watching = false;
-    const finish = (end: () => void): void => {
-      if (finished) return;
-      finished = true;
-      if (watching) delivery.signal?.removeEventListener('abort', onAbort);
-      subscription?.unsubscribe();
-      end();
-      endHook();
-      this.released();
-    };
-    const fail = (err: unknown): void => finish(() => sink?.error(actorErrorFromNest(err)));
     void this.runWithProcessingHooks(context, async (runEndHook) => {
-      endHook = runEndHook;
+      const done = (): void => {
+        runEndHook();
+        this.released();
+      };
       let result: unknown;
       try {
         result = await handler(data, context);
       } catch (err) {
-        return fail(err);
+        delivery.sink?.error(actorErrorFromNest(err));
+        return done();
       }
-      subscription = this.transformToObservable(result).subscribe({
-        next: (value) => void sink?.next(value),
-        error: fail,
-        complete: () => finish(() => sink?.complete()),
-      });
-      if (finished || !delivery.signal) return;
-      // Still running (a stream or a late value): stop it when the caller goes away. Only now is
-      // the delivery's signal touched, as most single replies finish synchronously above and
-      // the listener creates a signal only for handlers that read it.
-      if (delivery.signal.aborted) return onAbort();
-      watching = true;
-      delivery.signal.addEventListener('abort', onAbort, { once: true });
+      forwardReplies(this.transformToObservable(result), delivery, done);
     });
   }
 

@@ -53,7 +53,7 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
     expect(lines[3]).toMatchObject({ call: 'unknown', error: 'UNKNOWN_MESSAGE_TYPE' });
   });
 
-  it('answers acton-reactive-shaped raw frames: request, stream with its final frame, error with code', async () => {
+  it('answers acton-reactive-shaped raw frames: request, streams (Observable, async *), error with code', async () => {
     const raw = await RawFrameClient.connect(socketPath);
     try {
       raw.request({
