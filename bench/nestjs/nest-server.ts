@@ -27,8 +27,9 @@ async function main(): Promise<void> {
           logger: new ConsoleLogger('warn'),
         })
       : undefined;
-  if (!acton && kind !== 'tcp')
+  if (!acton && kind !== 'tcp') {
     throw new Error(`NEST_BENCH_TRANSPORT must be 'acton' or 'tcp', got ${JSON.stringify(kind)}`);
+  }
   const options: MicroserviceOptions = acton
     ? { strategy: acton }
     : { transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } };

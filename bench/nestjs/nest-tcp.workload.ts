@@ -52,8 +52,9 @@ export async function runNestTcpConcurrent(
     while (callers.some((caller) => caller.inFlight > 0)) {
       const broken = callers.find((caller) => caller.error);
       if (broken) throw broken.error;
-      if (Date.now() > deadline)
+      if (Date.now() > deadline) {
         throw new Error(`Nest TCP requests still unanswered: ${callers.map((c) => c.inFlight).join(', ')}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     clearInterval(ticker);

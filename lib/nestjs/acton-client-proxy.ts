@@ -151,11 +151,12 @@ export class ActonClientProxy extends nestMicroservices.ClientProxy {
 
   private routeOf(pattern: unknown): ActonRoute {
     const route = parseActonPattern(pattern);
-    if (!route)
+    if (!route) {
       throw new nestMicroservices.RpcException({
         code: 'INVALID_PATTERN',
         message: describeUnroutablePattern(pattern),
       });
+    }
     return route;
   }
 

@@ -105,10 +105,11 @@ export class ActonTransport
    */
   get listener(): IpcListener {
     const listener = this.app?.listener;
-    if (!listener)
+    if (!listener) {
       throw new Error(
         'ActonTransport has no IPC listener yet: it is created by listen() (Nest calls it in app.listen())',
       );
+    }
     return listener;
   }
 
@@ -306,8 +307,9 @@ export class ActonTransport
   }
 
   private runningApp(): ActonApp {
-    if (!this.app)
+    if (!this.app) {
       throw new Error('ActonTransport is not listening yet: call publish() after the microservice listens');
+    }
     return this.app;
   }
 }
