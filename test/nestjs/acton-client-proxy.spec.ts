@@ -35,7 +35,7 @@ describe('ActonClientProxy: a Nest app (ClientsModule.register) calling the samp
     socketPath = freshSocketPath('sample.sock');
     server = await startIpcTestApp(SAMPLE_ACTORS, { socket: { path: socketPath } });
     nest = await startNestProcess(FIXTURE, [socketPath], 'ready');
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     await nest?.stop();
     await server?.close();
@@ -106,5 +106,5 @@ describe('ActonClientProxy: a Nest app (ClientsModule.register) calling the samp
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(answer).toMatchObject({ values: [{ sum: 3 }] });
-  });
+  }, 60_000);
 });

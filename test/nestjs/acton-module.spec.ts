@@ -22,7 +22,7 @@ describe('ActonModule: acton actors inside a real Nest app', () => {
     socketPath = freshSocketPath();
     nest = await startNestProcess(FIXTURE, [socketPath], `ready ${socketPath}`);
     client = await ActonClient.connect({ socketPath }, { reconnect: false });
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     await client?.close();
     await nest?.stop('SIGKILL');
@@ -98,5 +98,5 @@ describe('ActonModule: shutdown', () => {
       await raw.close();
       await nest.stop('SIGKILL');
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -48,7 +48,7 @@ describe('acton-ts/nestjs without NestJS installed', () => {
     const failure = await run(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', '-r', hide, '-e', "require('./lib/nestjs')"],
-      { cwd: REPO_ROOT, timeout: 60_000 },
+      { cwd: REPO_ROOT, timeout: 120_000 },
     ).then(
       () => undefined,
       (err: { stderr: string }) => err.stderr,
@@ -57,7 +57,7 @@ describe('acton-ts/nestjs without NestJS installed', () => {
       'acton-ts/nestjs needs the package @nestjs/microservices (an optional peer dependency of acton-ts)',
     );
     expect(failure).toContain('npm install @nestjs/common @nestjs/core @nestjs/microservices');
-  });
+  }, 150_000);
 
   it('leaves the rest of acton-ts loadable (nothing else imports NestJS)', async () => {
     const hide = join(__dirname, 'fixtures', 'hide-nest-packages.js');
@@ -71,8 +71,8 @@ describe('acton-ts/nestjs without NestJS installed', () => {
         '-e',
         "console.log(typeof require('./lib').bootstrap, typeof require('./lib/client').ActonClient)",
       ],
-      { cwd: REPO_ROOT, timeout: 60_000 },
+      { cwd: REPO_ROOT, timeout: 120_000 },
     );
     expect(stdout.trim()).toBe('function function');
-  });
+  }, 150_000);
 });

@@ -28,7 +28,7 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
     socketPath = freshSocketPath();
     nest = await startNestProcess(FIXTURE, [socketPath], `listening on ${socketPath}`);
     client = await ActonClient.connect({ socketPath }, { reconnect: false });
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     await client?.close();
     await nest?.stop();
@@ -51,7 +51,7 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
       details: { name: 'ActorError', data: { a: 1 } },
     });
     expect(lines[3]).toMatchObject({ call: 'unknown', error: 'UNKNOWN_MESSAGE_TYPE' });
-  });
+  }, 60_000);
 
   it('answers acton-reactive-shaped raw frames: request, streams (Observable, async *), error with code', async () => {
     const raw = await RawFrameClient.connect(socketPath);
@@ -250,5 +250,5 @@ describe('ActonTransport: maxInFlight and graceful shutdown of the Nest microser
       await raw.close();
       await nest.stop('SIGKILL');
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -20,7 +20,7 @@ describe('sample/nestjs (npm run sample:nestjs): HTTP, actors and a Nest handler
       XDG_CONFIG_HOME: join(socketPath, '..', 'xdg'),
     });
     base = /HTTP on (http:\/\/127\.0\.0\.1:\d+)/.exec(nest.output())![1];
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => {
     await nest?.stop('SIGKILL');
   });
@@ -61,7 +61,7 @@ describe('sample/nestjs (npm run sample:nestjs): HTTP, actors and a Nest handler
     });
     expect(lines[2]).toEqual({ call: 'calculator.AddRequest', reply: { sum: 42 } });
     expect(lines[3]).toEqual({ actors: ['calculator', 'countdown', 'greetings', 'orders'] });
-  });
+  }, 60_000);
 
   it('stops gracefully on SIGTERM and removes its socket', async () => {
     const code = await nest.stop('SIGTERM');

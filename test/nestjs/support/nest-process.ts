@@ -40,7 +40,7 @@ export async function startNestProcess(
   args: readonly string[],
   readyText: string | RegExp,
   env: NodeJS.ProcessEnv = {},
-  startTimeoutMs = 60_000,
+  startTimeoutMs = 120_000,
 ): Promise<NestProcess> {
   const child = spawn(
     process.execPath,
