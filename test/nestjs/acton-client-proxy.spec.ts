@@ -72,7 +72,7 @@ describe('ActonClientProxy: a Nest app (ClientsModule.register) calling the samp
     );
   });
 
-  it('errors: the server error_code reaches Nest as RpcException.getError().code', async () => {
+  it('errors: the server error_code (or a local TIMEOUT) reaches Nest as RpcException.getError().code', async () => {
     const outOfStock = await nest.command({
       op: 'send',
       pattern: 'orders.PlaceOrder',
@@ -87,12 +87,19 @@ describe('ActonClientProxy: a Nest app (ClientsModule.register) calling the samp
     expect(invalid.error).toMatchObject({ code: 'SERIALIZATION_ERROR' });
     const missing = await nest.command({ op: 'send', pattern: 'nobody.AddRequest', data: {} });
     expect(missing.error).toMatchObject({ code: 'ACTOR_NOT_FOUND' });
+    // Deadlines: the proxy's defaultTimeoutMs (5 s in the fixture) bounds the whole stream.
+    const slow = await nest.command({
+      op: 'send',
+      pattern: { actor: 'countdown', type: 'CountdownRequest', kind: 'stream' },
+      data: { from: 3, delay_ms: 30_000 },
+    });
+    expect(slow.error).toMatchObject({ code: 'TIMEOUT' });
     const badPattern = await nest.command({ op: 'send', pattern: { cmd: 'sum' }, data: {} });
     expect(badPattern.error).toMatchObject({
       code: 'INVALID_PATTERN',
       message: expect.stringContaining("{ actor: 'calculator', type: 'AddRequest' }"),
     });
-  });
+  }, 60_000);
 
   it('reconnects after a server restart: CONNECTION_CLOSED while it is down, then calls succeed', async () => {
     await server.close();
