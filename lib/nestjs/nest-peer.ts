@@ -14,6 +14,7 @@ const INSTALL = 'npm install @nestjs/common @nestjs/core @nestjs/microservices r
  */
 function requirePeer<T>(name: string): T {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peer, loaded on first use only
     return require(name) as T;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

@@ -18,6 +18,7 @@ import { actorErrorFromNest } from './nest-errors';
  */
 export function forwardReplies(source: Observable<unknown>, delivery: Delivery, done: () => void): void {
   const sink = delivery.sink;
+  // eslint-disable-next-line prefer-const -- finish() may run inside subscribe(), before the assignment (TDZ)
   let subscription: Subscription | undefined;
   let finished = false;
   let watching = false;
