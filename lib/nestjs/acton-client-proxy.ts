@@ -1,8 +1,7 @@
 import type { ReadPacket, WritePacket } from '@nestjs/microservices';
 import type { Subscription } from 'rxjs';
-import { ActonClient } from '../client/acton-client';
-import type { ClientOptions } from '../client/client-options';
-import type { MessageKind } from '../ipc/protocol/wire-types';
+import { ActonClient } from '../client';
+import type { ClientOptions, MessageKind } from '../client';
 import { ActonRoute, describeUnroutablePattern, parseActonPattern } from './acton-pattern';
 import { rpcExceptionFromIpc } from './nest-errors';
 import { nestMicroservices } from './nest-peer';

@@ -1,5 +1,4 @@
-import type { Delivery } from '../core/runtime/delivery';
-import type { PeerInfo } from '../core/runtime/peer-info';
+import type { Delivery, PeerInfo } from '../index';
 import { ActonRoute } from './acton-pattern';
 import { nestMicroservices } from './nest-peer';
 

@@ -1,12 +1,6 @@
 import type { DynamicModule as NestDynamicModule, OnModuleDestroy } from '@nestjs/common';
-import { Module } from '../core/decorators/module.decorator';
-import type { ModuleImport } from '../core/metadata/module-metadata';
-import { ActonApp, DEFAULT_CLOSE_TIMEOUT_MS } from '../core/runtime/acton-app';
-import { bootstrap } from '../core/runtime/bootstrap';
-import { Broker } from '../core/runtime/broker';
-import type { InjectionToken, Type } from '../core/runtime/provider';
-import { IpcModule } from '../ipc/ipc.module';
-import type { IpcModuleOptions } from '../ipc/server/ipc-listener';
+import { ActonApp, bootstrap, Broker, IpcModule, Module } from '../index';
+import type { InjectionToken, IpcModuleOptions, ModuleImport, Type } from '../index';
 
 /**
  * Options of `ActonModule.forRoot`. Tokens cross between the two DI containers only where
@@ -51,11 +45,11 @@ class ActonNestRootModule {}
 class ActonAppLifecycle implements OnModuleDestroy {
   constructor(
     private readonly app: ActonApp,
-    private readonly timeoutMs: number,
+    private readonly timeoutMs: number | undefined,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
-    await this.app.close({ timeoutMs: this.timeoutMs });
+    await this.app.close(this.timeoutMs === undefined ? {} : { timeoutMs: this.timeoutMs });
   }
 }
 
@@ -104,7 +98,7 @@ export class ActonModule {
       ],
       exports: [ActonApp, Broker, ...(exported as never[])],
     };
-    const timeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    const timeoutMs = options.closeTimeoutMs;
     return {
       module: ActonModule,
       imports: [tokens],

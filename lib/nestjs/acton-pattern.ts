@@ -1,4 +1,4 @@
-import type { HandlerKind } from '../core/runtime/actor-ref';
+import type { HandlerKind } from '../index';
 
 /**
  * How a Nest pattern names an acton handler: the exposed actor (`target` on the wire) and the

@@ -1,13 +1,6 @@
 import type { CustomTransportStrategy, MessageHandler } from '@nestjs/microservices';
-import { Module } from '../core/decorators/module.decorator';
-import { ActorError } from '../core/errors/actor-error';
-import { ErrorCode } from '../core/errors/error-code';
-import { ErrorMessages } from '../core/errors/error-messages';
-import type { ActonApp } from '../core/runtime/acton-app';
-import { bootstrap } from '../core/runtime/bootstrap';
-import type { BroadcastEvent } from '../core/runtime/broadcast-listener';
-import type { Delivery } from '../core/runtime/delivery';
-import { IpcListener, IpcModuleOptions } from '../ipc/server/ipc-listener';
+import { ActorError, bootstrap, ErrorCode, ErrorMessages, IpcListener, Module } from '../index';
+import type { ActonApp, BroadcastEvent, Delivery, IpcModuleOptions } from '../index';
 import { ActonContext } from './acton-context';
 import { ActonRoute, describeUnroutablePattern, parseActonPattern } from './acton-pattern';
 import { NestDispatcher, NestHandlerActor, NestRoute } from './nest-handler-actor';

@@ -1,6 +1,5 @@
-import { ActorError, isActorError, toActorError } from '../core/errors/actor-error';
-import { ErrorCode } from '../core/errors/error-code';
-import { isIpcRequestError } from '../client/ipc-request-error';
+import { ActorError, ErrorCode, toActorError } from '../index';
+import { isIpcRequestError } from '../client';
 import { nestMicroservices } from './nest-peer';
 
 /**
@@ -16,14 +15,13 @@ import { nestMicroservices } from './nest-peer';
  *   message.
  */
 export function actorErrorFromNest(err: unknown): ActorError {
-  if (isActorError(err)) return err;
   if (err !== null && typeof err === 'object' && !(err instanceof Error)) {
     const { code, message, details, data } = err as Record<string, unknown>;
     const text = typeof message === 'string' ? message : typeof code === 'string' ? code : JSON.stringify(err);
     if (typeof code === 'string' && code !== '') return new ActorError(code, text, details ?? data, { cause: err });
     return new ActorError(ErrorCode.HANDLER_ERROR, text, undefined, { cause: err });
   }
-  return toActorError(err);
+  return toActorError(err); // an ActorError stays itself; any other Error or value is HANDLER_ERROR
 }
 
 /** The error object an `ActonClientProxy` call fails with: `RpcException.getError()` of it. */

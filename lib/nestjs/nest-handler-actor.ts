@@ -1,6 +1,5 @@
 import type { MessageHandler } from '@nestjs/microservices';
-import type { ActorRef, HandlerInfo } from '../core/runtime/actor-ref';
-import type { Delivery } from '../core/runtime/delivery';
+import type { ActorRef, Delivery, HandlerInfo } from '../index';
 import { ActonRoute } from './acton-pattern';
 
 /** One Nest handler served under an actor name: its acton route and Nest's wrapped handler. */

@@ -1,12 +1,5 @@
-import { ActorError } from '../core/errors/actor-error';
-import { ErrorCode } from '../core/errors/error-code';
-import { ClassValidatorPayloadValidator } from '../core/metadata/class-validator-payload-validator';
-import { CompiledPayloadValidator } from '../core/metadata/compiled-payload-validator';
-import type { MessageDefinition } from '../core/metadata/message-definition';
-import type { MessageRegistry } from '../core/metadata/message-registry';
-import type { PayloadValidator } from '../core/metadata/payload-validator';
-import type { ActonApp } from '../core/runtime/acton-app';
-import type { AppExtension } from '../core/runtime/app-extension';
+import { ActorError, ClassValidatorPayloadValidator, ErrorCode } from '../index';
+import type { ActonApp, AppExtension, MessageDefinition, MessageRegistry, PayloadValidator } from '../index';
 
 /** The classes `ensurePlainMessageType` made: their payloads are passed on as decoded. */
 const plainTypes = new WeakSet<Function>();
@@ -49,11 +42,11 @@ export class PlainMessageTypes implements AppExtension {
 /**
  * The payload validator of the app an `ActonTransport` starts for itself: payloads of the Nest
  * handlers' plain types are handed over as decoded (a JSON object; `{}` for none), without
- * class-transformer (Nest pipes do the validating); any other type goes through acton-ts's
- * default validator.
+ * class-transformer (Nest pipes do the validating); any other type (an acton `@Message` class of
+ * the process) goes through class-transformer + class-validator.
  */
 export class PlainPayloadValidator implements PayloadValidator {
-  private readonly fallback: PayloadValidator = new CompiledPayloadValidator(new ClassValidatorPayloadValidator());
+  private readonly fallback: PayloadValidator = new ClassValidatorPayloadValidator();
 
   decode<T>(definition: MessageDefinition<T>, payload: unknown): T | Promise<T> {
     if (!plainTypes.has(definition.type)) return this.fallback.decode(definition, payload);

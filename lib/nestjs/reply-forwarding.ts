@@ -1,5 +1,5 @@
 import type { Observable, Subscription } from 'rxjs';
-import type { Delivery } from '../core/runtime/delivery';
+import type { Delivery } from '../index';
 import { actorErrorFromNest } from './nest-errors';
 
 /**
