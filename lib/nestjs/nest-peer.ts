@@ -4,7 +4,6 @@
  * ES modules; Node ≥ 20.19 can `require()` them from this CommonJS build.
  */
 type Microservices = typeof import('@nestjs/microservices');
-type Common = typeof import('@nestjs/common');
 
 const INSTALL = 'npm install @nestjs/common @nestjs/core @nestjs/microservices rxjs';
 
@@ -28,6 +27,3 @@ function requirePeer<T>(name: string): T {
 
 /** `@nestjs/microservices`, loaded on first use of `acton-ts/nestjs`. */
 export const nestMicroservices: Microservices = requirePeer<Microservices>('@nestjs/microservices');
-
-/** `@nestjs/common`, loaded on first use of `acton-ts/nestjs`. */
-export const nestCommon: Common = requirePeer<Common>('@nestjs/common');
