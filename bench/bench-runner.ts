@@ -11,6 +11,7 @@ import { FanOutResult } from './client/fan-out.workload';
 import { SequentialResult } from './client/sequential.workload';
 import { StreamResult } from './client/stream.workload';
 import { InProcessResult } from './in-process/in-process-bench';
+import { NestComparisonRow, runNestComparison } from './nestjs/nest-comparison';
 import { ServerResults } from './report/figures';
 import { ProgressLine } from './report/progress-line';
 
@@ -30,6 +31,8 @@ export interface RunResults {
   readonly acton: ServerResults;
   readonly baseline: ServerResults;
   readonly inProcess: InProcessResult;
+  /** W2 through ActonTransport vs Nest's TCP transport, same Nest handler. */
+  readonly nest: readonly NestComparisonRow[];
 }
 
 /**
@@ -62,7 +65,8 @@ export class BenchRunner {
       const [acton, baseline] = await Promise.all(contenders.map(async (c, i) => this.withRss(c, perServer.get(c.name)!, startRss[i])));
       await this.stopAll();
       const inProcess = await this.runInProcess();
-      return { acton, baseline, inProcess };
+      const nest = await runNestComparison(this.plan.nest, this.jsRoot, this.dir, this.progress);
+      return { acton, baseline, inProcess, nest };
     } finally {
       await this.stopAll();
       rmSync(this.dir, { recursive: true, force: true });
