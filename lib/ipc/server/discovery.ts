@@ -40,7 +40,8 @@ export class Discovery {
         .handlers()
         .filter((handler) => handler.ipc)
         .map((handler) => ({ name: handler.wireName, kind: handler.kind }));
-      infos.push({ name, ern: ref.id, message_types: messageTypes });
+      const parent = ref.parent !== undefined ? { parent: ref.parent } : undefined; // ours, optional (issue 15)
+      infos.push({ name, ern: ref.id, message_types: messageTypes, ...parent });
     }
     return infos;
   }
