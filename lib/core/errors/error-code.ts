@@ -20,6 +20,8 @@ export const ErrorCode = {
   UNSUPPORTED_PROTOCOL_VERSION: 'UNSUPPORTED_PROTOCOL_VERSION',
   CONNECTION_CLOSED: 'CONNECTION_CLOSED',
   HANDLER_ERROR: 'HANDLER_ERROR',
+  /** The node hosting the called actor left the cluster with the call in flight (docs/protocol.md §4). */
+  NODE_UNAVAILABLE: 'NODE_UNAVAILABLE',
 } as const;
 
 /** One of the built-in error codes. */

@@ -13,13 +13,19 @@ export interface ActorOptions {
   readonly expose?: boolean;
   /** Queued messages before deliveries fail with `TARGET_BUSY`; positive integer, default 1024. */
   readonly mailboxCapacity?: number;
+  /** Placement when the app joins a cluster (`acton-ts/cluster`); default `singleton`. */
+  readonly cluster?: ClusterPlacement;
 }
+
+/** Where a cluster runs an actor: one owner, one per node behind a queue group, or nowhere else. */
+export type ClusterPlacement = 'singleton' | 'replicated' | 'local';
 
 /** `ActorOptions` with every default applied. */
 export interface ResolvedActorOptions {
   readonly name: string;
   readonly expose: boolean;
   readonly mailboxCapacity: number;
+  readonly cluster?: ClusterPlacement;
 }
 
 /**
@@ -35,7 +41,11 @@ export function resolveActorOptions(target: Function, options: ActorOptions): Re
   if (!Number.isSafeInteger(mailboxCapacity) || mailboxCapacity < 1) {
     throw new Error(`@Actor on ${target.name}: mailboxCapacity must be a positive integer (got ${String(mailboxCapacity)})`);
   }
-  return { name, expose: options.expose ?? true, mailboxCapacity };
+  const { cluster } = options;
+  if (cluster !== undefined && !['singleton', 'replicated', 'local'].includes(cluster)) {
+    throw new Error(`@Actor on ${target.name}: cluster must be 'singleton', 'replicated' or 'local' (got ${JSON.stringify(cluster)})`);
+  }
+  return { name, expose: options.expose ?? true, mailboxCapacity, ...(cluster === undefined ? {} : { cluster }) };
 }
 
 /** Stores the resolved `@Actor` options on the class. */
