@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, toArray, take } from 'rxjs';
 import { ActonClient, IpcRequestError } from 'acton-ts/client';
+import { RawFrameClient } from '../support/raw-frame-client';
 import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-process';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
@@ -110,6 +111,28 @@ describe('cluster: two node processes on one nats-server', () => {
   it('keeps a cluster: local actor invisible to other nodes', async () => {
     const fromB = await viaB.request<{ node: string }>('private_local', 'WhoAmI', {});
     expect(fromB.node).toBe('node-b');
+  });
+
+  it('pauses the producer on A while the IPC reader on B does not read (credit end to end), and stops it when that reader goes away', async () => {
+    const report = (): Promise<{ produced: number; stopped: number }> => viaA.request('producer', 'Produced', {});
+    const slow = await RawFrameClient.connect(b.socket);
+    slow.request({ correlation_id: 'slow-1', target: 'producer', message_type: 'Produce', payload: { n: 1_000_000, size: 1000 }, expects_stream: true });
+    slow.socket.pause();
+    await pollUntil('producer started', async () => ((await report()).produced > 0 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const paused = (await report()).produced;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const later = await report();
+    console.log(`backpressure: producer paused at ${paused} items of 1,000,000`);
+    expect(paused).toBeLessThan(20_000); // socket buffers + IPC queue + credit window, not the million asked for
+    expect(later.produced).toBe(paused);
+    expect(later.stopped).toBe(0);
+    slow.socket.destroy();
+    const stopped = await pollUntil('producer stopped after the reader left', async () => {
+      const now = await report();
+      return now.stopped === 1 ? now : undefined;
+    });
+    expect(stopped.produced).toBeLessThan(20_000);
   });
 
   it('after kill -9 of the owner, fails the in-flight call NODE_UNAVAILABLE within nodeTimeoutMs, then the standby answers', async () => {
