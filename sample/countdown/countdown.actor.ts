@@ -6,7 +6,7 @@ import { CountdownRequest, CountdownTick } from './countdown.messages';
  * A timed stream. `ctx.signal` aborts when the client disconnects or the request's deadline
  * passes, which ends the countdown at once instead of ticking into the void.
  */
-@Actor({ name: 'countdown', cluster: 'replicated' }) // stateless: every cluster node serves it
+@Actor('countdown')
 export class CountdownActor {
   @OnMessage({ ipc: true, readonly: true })
   countdown(msg: CountdownRequest, ctx: MessageContext): AsyncIterable<CountdownTick> {

@@ -12,7 +12,7 @@ function itemCountFromEnv(): number {
  * final frame. The items are read page by page, and because the handler returns an
  * AsyncIterable, the next page is fetched only as fast as the client reads (backpressure).
  */
-@Actor({ name: 'list_service', cluster: 'replicated' }) // stateless: every cluster node serves it
+@Actor('list_service')
 export class ListServiceActor {
   private readonly items: ListItem[] = Array.from({ length: itemCountFromEnv() }, (_, i) => ({
     id: i + 1,

@@ -16,7 +16,7 @@ function intervalFromEnv(): number {
  * `Broker`. In-process `subscribe: true` handlers and every IPC connection subscribed to the
  * type receive them; the pushes carry `source_actor: "price_feed"`.
  */
-@Actor({ name: 'price_feed', cluster: 'local' }) // in a cluster each node runs its own feed; broadcasts reach every node
+@Actor('price_feed')
 export class PriceFeedActor implements OnStart, OnStop {
   private readonly prices = new Map(SYMBOLS.map((symbol, i) => [symbol, 100 + i * 50]));
   private timer?: NodeJS.Timeout;
