@@ -2,9 +2,8 @@ import { MessageRegistry } from '../core/metadata/message-registry';
 import { BroadcastEvent } from '../core/runtime/broadcast-listener';
 import { Broker } from '../core/runtime/broker';
 import { Logger } from '../core/runtime/logger';
-import { BodyCodec, ClusterSubjects, Header } from './cluster-wire';
+import { BodyCodec, ClusterSubjects, splitMeta, withMeta } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
-import { newHeaders } from './nats-loader';
 import { NatsConnectionLike, NatsMessage, NatsSubscription } from './nats-port';
 
 /**
@@ -46,26 +45,22 @@ export class BroadcastBridge {
 
   private outbound(event: BroadcastEvent): void {
     if (this.relaying || this.link.isClosed()) return;
-    const headers = newHeaders();
-    headers.set(Header.TYPE, event.wireName);
-    headers.set(Header.NODE, this.selfId);
-    if (event.sourceActor !== undefined) headers.set(Header.SOURCE, event.sourceActor);
-    const body = this.codec.encode(event.message);
+    const body = withMeta([event.wireName, this.selfId, event.sourceActor], this.codec.encode(event.message));
     this.counters.bytesSent += body.length;
-    this.link.publish(this.subjects.broadcast, body, { headers });
+    this.link.publish(this.subjects.broadcast, body);
   }
 
   private inbound(msg: NatsMessage): void {
-    const headers = msg.headers;
-    if (!headers || headers.get(Header.NODE) === this.selfId) return;
+    const { fields, body } = splitMeta(msg.data);
+    const [wireName = '', origin, sourceActor] = fields;
+    if (origin === this.selfId) return;
     this.counters.bytesReceived += msg.data.length;
-    const wireName = headers.get(Header.TYPE);
-    const source = headers.get(Header.SOURCE) || undefined;
+    const source = sourceActor || undefined;
     let decoded: object | Promise<object>;
     try {
-      decoded = this.registry.decode(wireName, this.codec.decode(msg.data));
+      decoded = this.registry.decode(wireName, this.codec.decode(body));
     } catch (err) {
-      return this.logger.warn(`Broadcast ${wireName} from node '${headers.get(Header.NODE)}' dropped: ${err instanceof Error ? err.message : String(err)}`);
+      return this.logger.warn(`Broadcast ${wireName} from node '${origin}' dropped: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (this.waiting === 0 && !(decoded instanceof Promise)) return this.republish(decoded, source);
     this.waiting++;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ClusterConfig } from './cluster-options';
-import { KvBucketLike, NatsConnectionLike, NatsHeaders } from './nats-port';
+import { KvBucketLike, NatsConnectionLike } from './nats-port';
 
 const INSTALL = 'npm install @nats-io/transport-node @nats-io/jetstream @nats-io/kv';
 
@@ -58,9 +58,4 @@ export async function openBucket(connection: NatsConnectionLike, name: string): 
     const why = err instanceof Error ? err.message : String(err);
     throw new Error(`Cannot open the lease bucket '${name}' in JetStream: ${why}. Start nats-server with JetStream on ('nats-server -js')`, { cause: err });
   }
-}
-
-/** A new, empty header set (the client's `headers()`). */
-export function newHeaders(): NatsHeaders {
-  return load('@nats-io/transport-node').headers() as NatsHeaders;
 }

@@ -34,7 +34,7 @@ export interface NatsStatus {
 /** The connection, as the cluster uses it. */
 export interface NatsConnectionLike {
   readonly info?: { readonly max_payload: number };
-  publish(subject: string, data?: Uint8Array, options?: { reply?: string; headers?: NatsHeaders }): void;
+  publish(subject: string, data?: Uint8Array, options?: { reply?: string }): void;
   subscribe(subject: string, options: { queue?: string; callback: (err: Error | null, msg: NatsMessage) => void }): NatsSubscription;
   status(): AsyncIterable<NatsStatus>;
   flush(): Promise<void>;

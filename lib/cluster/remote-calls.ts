@@ -2,13 +2,14 @@ import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
 import { Delivery } from '../core/runtime/delivery';
 import { Logger } from '../core/runtime/logger';
-import { BodyCodec, ClusterSubjects, ErrorBody, Frame, Header, Mode } from './cluster-wire';
+import { BodyCodec, ClusterSubjects, ErrorBody, Frame, Mode, splitMeta, withMeta } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
-import { newHeaders } from './nats-loader';
 import { NatsConnectionLike, NatsMessage, NatsSubscription } from './nats-port';
 
 /** Data frames a caller accepts before it grants more credit. */
 export const STREAM_WINDOW = 256;
+
+const EMPTY = new Uint8Array(0);
 
 interface InFlightCall {
   readonly id: string;
@@ -72,7 +73,8 @@ export class RemoteCalls {
     if (!this.connected || this.link.isClosed()) {
       throw new ActorError(ErrorCode.CONNECTION_CLOSED, `Cannot call actor '${name}' on another node: the connection to NATS is down (reconnecting; retry later)`);
     }
-    const body = this.codec.encode(delivery.message);
+    const mode = delivery.sink ? Mode.STREAM : Mode.TELL;
+    const body = withMeta([mode, delivery.wireName, delivery.deadline, delivery.sink ? STREAM_WINDOW : undefined], this.codec.encode(delivery.message));
     const limit = this.link.info?.max_payload;
     if (limit !== undefined && body.length > limit) {
       throw new ActorError(
@@ -81,12 +83,6 @@ export class RemoteCalls {
       );
     }
     const id = String(this.nextId++);
-    const headers = newHeaders();
-    headers.set(Header.TYPE, delivery.wireName);
-    headers.set(Header.CALL, id);
-    headers.set(Header.MODE, delivery.sink ? Mode.STREAM : Mode.TELL);
-    if (delivery.deadline !== undefined) headers.set(Header.DEADLINE, String(delivery.deadline));
-    if (delivery.sink) headers.set(Header.CREDIT, String(STREAM_WINDOW));
     const signal = delivery.signal;
     const onAbort = (): void => this.cancel(id);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -94,7 +90,7 @@ export class RemoteCalls {
     timer?.unref();
     const call: InFlightCall = { id, name, sink: delivery.sink, owner, consumed: 0, unwatch: () => signal?.removeEventListener('abort', onAbort), timer };
     this.calls.set(id, call);
-    this.link.publish(this.subjects.actor(name), body, { reply: `${this.inbox}.${id}`, headers });
+    this.link.publish(this.subjects.actor(name), body, { reply: `${this.inbox}.${id}` });
     this.counters.remoteCallsSent++;
     this.counters.bytesSent += body.length;
   }
@@ -131,19 +127,20 @@ export class RemoteCalls {
       return this.fail(call, new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: ${text}`));
     }
     this.counters.bytesReceived += msg.data.length;
-    call.owner ??= headers?.get(Header.NODE) || undefined;
-    switch (headers?.get(Header.FRAME)) {
+    const { fields, body } = splitMeta(msg.data);
+    call.owner ??= fields[1] || undefined;
+    switch (fields[0]) {
       case Frame.DATA:
-        return this.data(call, this.codec.decode(msg.data));
+        return this.data(call, this.codec.decode(body));
       case Frame.COMPLETE:
-        if (msg.data.length > 0) call.sink?.next(this.codec.decode(msg.data));
+        if (body.length > 0) call.sink?.next(this.codec.decode(body));
         this.finish(call);
         return call.sink?.complete();
       case Frame.ACK:
         return this.finish(call);
       case Frame.ERROR: {
-        const body = this.codec.decode(msg.data) as ErrorBody;
-        return this.fail(call, new ActorError(body.code, body.message, body.data as never));
+        const failure = this.codec.decode(body) as ErrorBody;
+        return this.fail(call, new ActorError(failure.code, failure.message, failure.data as never));
       }
       default:
         return;
@@ -153,12 +150,8 @@ export class RemoteCalls {
   private data(call: InFlightCall, value: unknown): void {
     const consumed = (): void => {
       if (!this.calls.has(call.id) || ++call.consumed < STREAM_WINDOW / 2 || !call.owner) return;
-      const headers = newHeaders();
-      headers.set(Header.OP, 'credit');
-      headers.set(Header.CALL, `${this.inbox}.${call.id}`);
-      headers.set(Header.CREDIT, String(call.consumed));
+      this.link.publish(this.subjects.control(call.owner), withMeta(['credit', `${this.inbox}.${call.id}`, call.consumed], EMPTY));
       call.consumed = 0;
-      this.link.publish(this.subjects.control(call.owner), undefined, { headers });
     };
     const pending = call.sink?.next(value);
     if (pending) pending.then(consumed, consumed);
@@ -170,10 +163,7 @@ export class RemoteCalls {
     if (!call) return;
     this.finish(call);
     if (this.link.isClosed()) return;
-    const headers = newHeaders();
-    headers.set(Header.OP, 'cancel');
-    headers.set(Header.CALL, `${this.inbox}.${id}`);
-    this.link.publish(call.owner ? this.subjects.control(call.owner) : this.subjects.cancel, undefined, { headers });
+    this.link.publish(call.owner ? this.subjects.control(call.owner) : this.subjects.cancel, withMeta(['cancel', `${this.inbox}.${id}`], EMPTY));
   }
 
   private fail(call: InFlightCall, err: ActorError): void {

@@ -1,8 +1,7 @@
 import { toActorError } from '../core/errors/actor-error';
 import { ReplySink } from '../core/runtime/reply-sink';
-import { BodyCodec, ErrorBody, Frame, Header } from './cluster-wire';
+import { BodyCodec, ErrorBody, Frame, withMeta } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
-import { newHeaders } from './nats-loader';
 import { NatsConnectionLike } from './nats-port';
 
 type Outgoing = { readonly kind: 'data'; readonly value: unknown } | { readonly kind: 'error'; readonly body: ErrorBody } | { readonly kind: 'complete' };
@@ -128,12 +127,9 @@ export class RemoteReplySink implements ReplySink {
 
   private send(frame: string, value: unknown): void {
     if (this.link.isClosed()) return;
-    const headers = newHeaders();
-    headers.set(Header.FRAME, frame);
-    headers.set(Header.NODE, this.selfId);
-    const body = this.codec.encode(value);
+    const body = withMeta([frame, this.selfId], this.codec.encode(value));
     this.counters.bytesSent += body.length;
-    this.link.publish(this.replyTo, body, { headers });
+    this.link.publish(this.replyTo, body);
   }
 
   private finish(): void {

@@ -4,7 +4,7 @@ import { ErrorMessages } from '../core/errors/error-messages';
 import { MessageRegistry } from '../core/metadata/message-registry';
 import { ActorRef } from '../core/runtime/actor-ref';
 import { Logger } from '../core/runtime/logger';
-import { BodyCodec, ClusterSubjects, Header, Mode } from './cluster-wire';
+import { BodyCodec, ClusterSubjects, Mode, splitMeta } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike, NatsMessage, NatsSubscription } from './nats-port';
 import { RemoteReplySink } from './remote-reply-sink';
@@ -34,10 +34,10 @@ export class ServedCalls {
   start(): void {
     const control = (err: Error | null, msg: NatsMessage): void => {
       if (err) return;
-      const key = msg.headers?.get(Header.CALL) ?? '';
-      const served = this.running.get(key);
+      const [op, key, frames] = splitMeta(msg.data).fields;
+      const served = this.running.get(key ?? '');
       if (!served) return;
-      if (msg.headers?.get(Header.OP) === 'credit') served.sink.grant(Number(msg.headers.get(Header.CREDIT)) || 0);
+      if (op === 'credit') served.sink.grant(Number(frames) || 0);
       else served.sink.cancel();
     };
     this.subscriptions.push(this.link.subscribe(this.subjects.control(this.selfId), { callback: control }));
@@ -57,15 +57,16 @@ export class ServedCalls {
         if (err || !msg.reply) return;
         this.counters.remoteCallsReceived++;
         this.counters.bytesReceived += msg.data.length;
-        const decoded = this.decode(msg, ref);
-        if (waiting === 0 && !(decoded instanceof Promise)) return this.dispatch(msg, ref, decoded);
+        const call = parseCall(msg);
+        const decoded = this.decode(call, ref);
+        if (waiting === 0 && !(decoded instanceof Promise)) return this.dispatch(call, ref, decoded);
         // An asynchronous validation holds later calls back, so they reach the actor in order.
         waiting++;
         order = order
           .then(() => decoded)
           .then(
-            (message) => this.dispatch(msg, ref, message),
-            (failure: unknown) => this.dispatch(msg, ref, failure instanceof Error ? failure : new Error(String(failure))),
+            (message) => this.dispatch(call, ref, message),
+            (failure: unknown) => this.dispatch(call, ref, failure instanceof Error ? failure : new Error(String(failure))),
           )
           .finally(() => waiting--);
       },
@@ -85,29 +86,25 @@ export class ServedCalls {
     for (const served of this.running.values()) served.sink.cancel();
   }
 
-  private decode(msg: NatsMessage, ref: ActorRef): object | Promise<object> | Error {
-    const wireName = msg.headers?.get(Header.TYPE) ?? '';
+  private decode(call: IncomingCall, ref: ActorRef): object | Promise<object> | Error {
+    const { wireName } = call;
     if (!ref.handlerFor(wireName)) {
       return Object.assign(new Error(`${ErrorMessages.unknownMessageType(wireName)} (actor '${ref.name}' has no handler for it)`), { code: ErrorCode.UNKNOWN_MESSAGE_TYPE });
     }
     try {
-      return this.registry.decode(wireName, this.codec.decode(msg.data));
+      return this.registry.decode(wireName, this.codec.decode(call.body));
     } catch (err) {
       return Object.assign(new Error(err instanceof Error ? err.message : String(err)), { code: ErrorCode.SERIALIZATION_ERROR });
     }
   }
 
-  private dispatch(msg: NatsMessage, ref: ActorRef, decoded: object | Error): void {
-    const replyTo = msg.reply!;
-    const headers = msg.headers!;
-    const mode = headers.get(Header.MODE);
-    const sink = new RemoteReplySink(this.link, replyTo, this.codec, this.counters, this.selfId, Number(headers.get(Header.CREDIT)) || 0);
+  private dispatch(call: IncomingCall, ref: ActorRef, decoded: object | Error): void {
+    const { replyTo, mode, wireName, deadline } = call;
+    const sink = new RemoteReplySink(this.link, replyTo, this.codec, this.counters, this.selfId, call.credit);
     if (decoded instanceof Error) {
       const code = (decoded as Error & { code?: string }).code ?? ErrorCode.SERIALIZATION_ERROR;
       return sink.error(new ActorError(code, decoded.message));
     }
-    const wireName = headers.get(Header.TYPE);
-    const deadline = Number(headers.get(Header.DEADLINE)) || undefined;
     try {
       if (mode === Mode.TELL) {
         ref.deliver({ message: decoded, wireName, correlationId: replyTo });
@@ -122,4 +119,20 @@ export class ServedCalls {
       sink.error(err);
     }
   }
+}
+
+/** One call as it arrived on an actor's subject. */
+interface IncomingCall {
+  readonly replyTo: string;
+  readonly mode: string;
+  readonly wireName: string;
+  readonly deadline?: number;
+  readonly credit: number;
+  readonly body: Uint8Array;
+}
+
+function parseCall(msg: NatsMessage): IncomingCall {
+  const { fields, body } = splitMeta(msg.data);
+  const [mode = Mode.TELL, wireName = '', deadline, credit] = fields;
+  return { replyTo: msg.reply!, mode, wireName, deadline: Number(deadline) || undefined, credit: Number(credit) || 0, body };
 }
