@@ -160,7 +160,10 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     this.leaving = true;
     if (this.timer) clearInterval(this.timer);
     for (const local of this.locals.values()) this.unserve(local);
-    await this.leases!.releaseAll();
+    if (!this.calls!.connected) return; // nothing to hand over through: standbys take over after nodeTimeoutMs
+    const released = this.leases!.releaseAll();
+    const bound = new Promise<void>((resolve) => setTimeout(resolve, this.config!.nodeTimeoutMs).unref());
+    await Promise.race([released, bound]);
     if (!this.link.isClosed()) {
       this.link.publish(new ClusterSubjects(this.config!.cluster).bye, encodeJson({ node: this.config!.nodeId }));
       await this.link.flush().catch(() => undefined);
