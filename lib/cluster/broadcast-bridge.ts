@@ -2,7 +2,7 @@ import { MessageRegistry } from '../core/metadata/message-registry';
 import { BroadcastEvent } from '../core/runtime/broadcast-listener';
 import { Broker } from '../core/runtime/broker';
 import { Logger } from '../core/runtime/logger';
-import { BodyCodec, ClusterSubjects, splitMeta, withMeta } from './cluster-wire';
+import { BodyCodec, ClusterSubjects, splitMeta } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike, NatsMessage, NatsSubscription } from './nats-port';
 
@@ -45,7 +45,7 @@ export class BroadcastBridge {
 
   private outbound(event: BroadcastEvent): void {
     if (this.relaying || this.link.isClosed()) return;
-    const body = withMeta([event.wireName, this.selfId, event.sourceActor], this.codec.encode(event.message));
+    const body = this.codec.encodeWithMeta([event.wireName, this.selfId, event.sourceActor], event.message);
     this.counters.bytesSent += body.length;
     this.link.publish(this.subjects.broadcast, body);
   }

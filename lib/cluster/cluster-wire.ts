@@ -67,7 +67,7 @@ export function subjectToken(name: string): string {
  * - broadcast: `wireName|originNode|sourceActor`
  */
 export function withMeta(fields: readonly (string | number | undefined)[], body: Uint8Array): Uint8Array {
-  const line = encoder.encode(`${fields.map(metaField).join('|')}\n`);
+  const line = encoder.encode(metaLine(fields));
   const out = new Uint8Array(line.length + body.length);
   out.set(line, 0);
   out.set(body, line.length);
@@ -80,6 +80,10 @@ export function splitMeta(data: Uint8Array): { readonly fields: string[]; readon
   if (end < 0) return { fields: [], body: data };
   const fields = decoder.decode(data.subarray(0, end)).split('|').map((field) => (field.includes('%') ? decodeURIComponent(field) : field));
   return { fields, body: data.subarray(end + 1) };
+}
+
+function metaLine(fields: readonly (string | number | undefined)[]): string {
+  return `${fields.map(metaField).join('|')}\n`;
 }
 
 function metaField(value: string | number | undefined): string {
@@ -115,6 +119,12 @@ export class BodyCodec {
     if (value === undefined) return EMPTY;
     if (this.format === 'msgpack') return encodeMsgpack(value, { ignoreUndefined: true });
     return encoder.encode(JSON.stringify(value));
+  }
+
+  /** `withMeta(fields, encode(value))`, in one pass for JSON. */
+  encodeWithMeta(fields: readonly (string | number | undefined)[], value: unknown): Uint8Array {
+    if (this.format === 'msgpack') return withMeta(fields, this.encode(value));
+    return encoder.encode(value === undefined ? metaLine(fields) : metaLine(fields) + JSON.stringify(value));
   }
 
   decode(data: Uint8Array): unknown {

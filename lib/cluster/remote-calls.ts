@@ -74,7 +74,7 @@ export class RemoteCalls {
       throw new ActorError(ErrorCode.CONNECTION_CLOSED, `Cannot call actor '${name}' on another node: the connection to NATS is down (reconnecting; retry later)`);
     }
     const mode = delivery.sink ? Mode.STREAM : Mode.TELL;
-    const body = withMeta([mode, delivery.wireName, delivery.deadline, delivery.sink ? STREAM_WINDOW : undefined], this.codec.encode(delivery.message));
+    const body = this.codec.encodeWithMeta([mode, delivery.wireName, delivery.deadline, delivery.sink ? STREAM_WINDOW : undefined], delivery.message);
     const limit = this.link.info?.max_payload;
     if (limit !== undefined && body.length > limit) {
       throw new ActorError(

@@ -1,6 +1,6 @@
 import { toActorError } from '../core/errors/actor-error';
 import { ReplySink } from '../core/runtime/reply-sink';
-import { BodyCodec, ErrorBody, Frame, withMeta } from './cluster-wire';
+import { BodyCodec, ErrorBody, Frame } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike } from './nats-port';
 
@@ -127,7 +127,7 @@ export class RemoteReplySink implements ReplySink {
 
   private send(frame: string, value: unknown): void {
     if (this.link.isClosed()) return;
-    const body = withMeta([frame, this.selfId], this.codec.encode(value));
+    const body = this.codec.encodeWithMeta([frame, this.selfId], value);
     this.counters.bytesSent += body.length;
     this.link.publish(this.replyTo, body);
   }
