@@ -11,7 +11,8 @@ type Outgoing = { readonly kind: 'data'; readonly value: unknown } | { readonly 
  * frames than the caller granted credit for: beyond that, `next()` returns a Promise that settles
  * when credit comes back, so an AsyncIterable source pauses (an Observable source, which cannot
  * pause, is queued as it would be locally). A single reply followed at once by completion travels
- * as one `c` frame carrying the value (request-response costs one message each way).
+ * as one `c` frame carrying the value (request-response costs one message each way). Data frames
+ * go out in bursts, once per event-loop turn.
  */
 export class RemoteReplySink implements ReplySink {
   private readonly queue: Outgoing[] = [];
@@ -95,7 +96,9 @@ export class RemoteReplySink implements ReplySink {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(() => {
+    // After the producer's current burst (not a microtask): the NATS client flushes its buffer in
+    // a microtask, so pumping per item would cost one socket write per stream item.
+    setImmediate(() => {
       this.scheduled = false;
       this.pump();
     });
