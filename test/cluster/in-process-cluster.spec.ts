@@ -2,7 +2,8 @@ import { firstValueFrom, toArray, filter, take } from 'rxjs';
 import { ActonApp, ActorError, bootstrap, IpcModule, Module } from 'acton-ts';
 import { ClusterModule, ClusterModuleOptions, MembershipEvent, resolveClusterOptions } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
-import { CounterActor, CountTo, EchoActor, Increment, Note, Received, WhoAmI } from './fixtures/cluster-actors';
+import { CounterActor, CountTo, EchoActor, Increment, Note, Received, Slow, SlowCalls, WhoAmI } from './fixtures/cluster-actors';
+import { INSTALL_NATS, requireNatsServer } from './support/nats-server';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
 
@@ -57,6 +58,31 @@ describe('cluster: apps in one process on a real nats-server', () => {
     expect(owner.cluster!.stats().singletonsOwned).toBe(1);
   });
 
+  it("carries the caller's deadline to the owner, whose ctx.signal aborts when it passes", async () => {
+    const owner = await node('deadline', 'owner');
+    const caller = await node('deadline', 'caller');
+    await pollUntil('caller sees owner', async () => (caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined));
+    const before = Date.now();
+    const slow = caller.ask('counter', Object.assign(new Slow(), { ms: 1500 }), { timeoutMs: 300 });
+    await expect(slow).rejects.toMatchObject({ code: 'TIMEOUT' });
+    const seen = await pollUntil('owner aborted', async () => {
+      const calls = await owner.ask<{ deadlines: number[]; aborts: number }>('counter', new SlowCalls());
+      return calls.aborts === 1 ? calls : undefined;
+    });
+    expect(seen.deadlines).toHaveLength(1);
+    expect(seen.deadlines[0]).toBeGreaterThanOrEqual(before + 300);
+    expect(seen.deadlines[0]).toBeLessThan(before + 300 + 5000);
+  });
+
+  it('speaks MessagePack on NATS with format: msgpack', async () => {
+    await node('packed', 'owner', { format: 'msgpack' });
+    const caller = await node('packed', 'caller', { format: 'msgpack' });
+    await pollUntil('caller sees owner', async () => (caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined));
+    expect((await caller.ask<{ total: number }>('counter', Object.assign(new Increment(), { by: 7 }))).total).toBe(7);
+    const items = await firstValueFrom(caller.stream<number>('counter', Object.assign(new CountTo(), { n: 50 })).pipe(toArray()));
+    expect(items).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
   it('fails an unknown name ACTOR_NOT_FOUND at once, and a body over max_payload naming both sizes', async () => {
     const app = await node('limits', 'only');
     await expect(app.ask('nobody', new WhoAmI())).rejects.toMatchObject({ code: 'ACTOR_NOT_FOUND' });
@@ -97,8 +123,7 @@ describe('cluster: apps in one process on a real nats-server', () => {
       expect(owners).toHaveLength(1);
       await Promise.all(racers.map((app) => app.close()));
     }
-  });
-});
+  });});
 
 describe('cluster: configuration', () => {
   it.each([
@@ -115,6 +140,16 @@ describe('cluster: configuration', () => {
     const started = bootstrap(Bad, { logger: recordingLogger([]) });
     await expect(started).rejects.toThrow(/^Extension 'cluster' failed to start: Invalid cluster option/);
     await expect(started).rejects.toThrow(expected);
+  });
+
+  it('makes the cluster suites fail, never skip, with the install command when nats-server is missing', () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(() => requireNatsServer()).toThrow(`Install it with: ${INSTALL_NATS}`);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it('names the servers and how to start one when NATS is unreachable', async () => {
@@ -135,5 +170,4 @@ describe('cluster: configuration', () => {
     expect(fromEnv).toMatchObject({ servers: ['nats://10.0.0.1:4222', 'nats://10.0.0.2:4222'], cluster: 'prod', nodeId: 'n1', heartbeatMs: 1000, nodeTimeoutMs: 3000, format: 'json' });
     expect(resolveClusterOptions({ cluster: 'code', nodeId: 'n2', servers: 'nats://h:1' }, env)).toMatchObject({ servers: ['nats://h:1'], cluster: 'code', nodeId: 'n2' });
   });
-
 });

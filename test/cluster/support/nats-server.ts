@@ -1,8 +1,8 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 /** The one command that installs the NATS server on the CI machine (Debian). */
 export const INSTALL_NATS = 'apt-get install -y nats-server';
@@ -23,9 +23,11 @@ export interface NatsServerProcess {
  * (under CI=true `.ci/run` installs it first).
  */
 export function requireNatsServer(): string {
-  const found = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  if (found.status !== 0 || path === '') {
+  const path = (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'nats-server'))
+    .find((candidate) => existsSync(candidate));
+  if (!path) {
     throw new Error(`The cluster tests need nats-server, which is not installed. Install it with: ${INSTALL_NATS} (as root; on macOS: brew install nats-server)`);
   }
   return path;
