@@ -45,8 +45,9 @@ interface ExposingListener {
  * serves its `replicated` actors through a queue group, competes for the leases of its
  * `singleton` actors (serving those it wins, standing by for the rest), routes `app.ask / tell /
  * stream(name)` and the IPC listener's calls to wherever each cluster actor is served, and
- * bridges broadcasts. On `app.close()` it stops serving, releases its leases and says goodbye
- * (drain), then closes the connection (stop).
+ * bridges broadcasts. On `app.close()` it stops taking calls and releases its leases (drain),
+ * lets the calls already running here finish with the actors, then says goodbye and closes the
+ * connection (stop).
  */
 export class ClusterNode implements AppExtension, ClusterRouting {
   readonly kind = 'cluster';
@@ -67,6 +68,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   private timer?: NodeJS.Timeout;
   private ticking = false;
   private leaving = false;
+  private saidGoodbye = false;
 
   /** @param options `ClusterModule.forRoot()` options (validated at start, with the environment) */
   constructor(private readonly options: ClusterModuleOptions = {}) {}
@@ -154,26 +156,32 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     }
   }
 
-  /** AppExtension: stop serving here, hand singletons over at once, say goodbye. */
+  /**
+   * AppExtension: stop taking new calls here and hand singletons over at once (the leases are
+   * released). Calls already running here finish while the actors drain; heartbeats go on.
+   */
   async drain(): Promise<void> {
     if (!this.link || this.leaving) return;
     this.leaving = true;
-    if (this.timer) clearInterval(this.timer);
     for (const local of this.locals.values()) this.unserve(local);
+    this.announce();
     if (!this.calls!.connected) return; // nothing to hand over through: standbys take over after nodeTimeoutMs
     const released = this.leases!.releaseAll();
     const bound = new Promise<void>((resolve) => setTimeout(resolve, this.config!.nodeTimeoutMs).unref());
     await Promise.race([released, bound]);
-    if (!this.link.isClosed()) {
-      this.link.publish(new ClusterSubjects(this.config!.cluster).bye, encodeJson({ node: this.config!.nodeId }));
-      await this.link.flush().catch(() => undefined);
-    }
   }
 
-  /** AppExtension: close the connection (calls still in flight fail `CONNECTION_CLOSED`). */
+  /** AppExtension: say goodbye (peers forget this node at once) and close the connection. */
   async stop(): Promise<void> {
     if (!this.link) return;
     await this.drain();
+    if (this.timer) clearInterval(this.timer);
+    this.saidGoodbye = true;
+    if (!this.link.isClosed() && this.calls!.connected) {
+      this.link.publish(new ClusterSubjects(this.config!.cluster).bye, encodeJson({ node: this.config!.nodeId }));
+      const bound = new Promise<void>((resolve) => setTimeout(resolve, this.config!.nodeTimeoutMs).unref());
+      await Promise.race([this.link.flush().catch(() => undefined), bound]);
+    }
     this.calls!.stop();
     this.served!.stop();
     this.bridge!.stop();
@@ -249,6 +257,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
         callback: (err, msg) => {
           if (err) return;
           const { node } = decodeJson(msg.data) as { node: string };
+          if (node === this.config!.nodeId) return;
           directory.left(node);
           this.nodeGone(node, 'it left');
           void this.tick();
@@ -259,7 +268,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
 
   private announce(): void {
     const link = this.link;
-    if (!link || link.isClosed() || this.leaving) return;
+    if (!link || link.isClosed() || this.saidGoodbye) return;
     const announcement: NodeAnnouncement = { node: this.config!.nodeId, actors: this.announcedActors() };
     link.publish(new ClusterSubjects(this.config!.cluster).heartbeat, encodeJson(announcement));
   }

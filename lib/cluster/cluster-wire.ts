@@ -95,7 +95,12 @@ function metaField(value: string | number | undefined): string {
 const NEWLINE = 10;
 
 /** Reply frame kinds. */
-export const Frame = { DATA: 'd', COMPLETE: 'c', ERROR: 'e', ACK: 'a' } as const;
+/**
+ * Reply frame kinds: `d` one reply, `c` the end (with the last reply, if it was not sent yet),
+ * `e` an error, `a` a fire-and-forget's delivery ack, `s` "started here" (sent when a call is
+ * still running after one event-loop turn, so the caller knows which node to blame if it leaves).
+ */
+export const Frame = { DATA: 'd', COMPLETE: 'c', ERROR: 'e', ACK: 'a', STARTED: 's' } as const;
 
 /** Call modes. */
 export const Mode = { REQUEST: 'r', TELL: 't', STREAM: 's' } as const;

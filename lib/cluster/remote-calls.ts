@@ -138,6 +138,8 @@ export class RemoteCalls {
         return call.sink?.complete();
       case Frame.ACK:
         return this.finish(call);
+      case Frame.STARTED:
+        return; // only its node id mattered (recorded above)
       case Frame.ERROR: {
         const failure = this.codec.decode(body) as ErrorBody;
         return this.fail(call, new ActorError(failure.code, failure.message, failure.data as never));

@@ -20,6 +20,7 @@ export class RemoteReplySink implements ReplySink {
   private readonly waiters: (() => void)[] = [];
   private finishedHooks: (() => void)[] = [];
   private scheduled = false;
+  private sentAny = false;
   private ended = false;
   private deadlineTimer?: NodeJS.Timeout;
 
@@ -66,6 +67,16 @@ export class RemoteReplySink implements ReplySink {
     this.ended = true;
     this.send(Frame.ACK, undefined);
     this.finish();
+  }
+
+  /**
+   * Tells the caller which node runs the call if it is still running after this event-loop turn
+   * and nothing was sent yet (a replicated actor's caller cannot know it otherwise).
+   */
+  announceIfSlow(): void {
+    setImmediate(() => {
+      if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
+    });
   }
 
   /** The caller accepts `frames` more data frames. */
@@ -130,6 +141,7 @@ export class RemoteReplySink implements ReplySink {
 
   private send(frame: string, value: unknown): void {
     if (this.link.isClosed()) return;
+    this.sentAny = true;
     const body = this.codec.encodeWithMeta([frame, this.selfId], value);
     this.counters.bytesSent += body.length;
     this.link.publish(this.replyTo, body);

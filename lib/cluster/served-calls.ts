@@ -114,6 +114,7 @@ export class ServedCalls {
       this.running.set(replyTo, { sink, caller });
       sink.onFinished(() => this.running.delete(replyTo));
       if (deadline !== undefined) sink.abortAt(deadline);
+      sink.announceIfSlow();
       ref.deliver({ message: decoded, wireName, correlationId: replyTo, sink, signal: sink.signal, deadline });
     } catch (err) {
       sink.error(err);

@@ -25,7 +25,7 @@ describe('cluster: apps in one process on a real nats-server', () => {
 
   async function node(cluster: string, nodeId: string, extra: ClusterModuleOptions = {}): Promise<ActonApp> {
     @Module({
-      imports: [ClusterModule.forRoot({ servers: nats.url, cluster, nodeId, heartbeatMs: 100, nodeTimeoutMs: 500, ...extra })],
+      imports: [ClusterModule.forRoot({ servers: nats.url, cluster, nodeId, heartbeatMs: 200, nodeTimeoutMs: 1500, ...extra })],
       actors: [CounterActor, EchoActor],
     })
     class NodeModule {}

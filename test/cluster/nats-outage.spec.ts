@@ -5,7 +5,7 @@ import { ActonApp, bootstrap, Module } from 'acton-ts';
 import { ActonClient, IpcRequestError } from 'acton-ts/client';
 import { ClusterModule } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
-import { CounterActor, EchoActor } from './fixtures/cluster-actors';
+import { CounterActor, EchoActor, Slow } from './fixtures/cluster-actors';
 import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-process';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
@@ -106,6 +106,26 @@ describe('cluster: NATS outages', () => {
     expect(tookOver).toBeDefined();
     expect(gaveUp!.at).toBeLessThan(tookOver!.at);
     proxy.heal();
+    await proxy.close();
+  });
+
+  it('fails a call in flight on a replicated actor NODE_UNAVAILABLE when the node running it drops out', async () => {
+    const proxy = await startProxy(nats.port);
+    @Module({ imports: [ClusterModule.forRoot({ servers: proxy.url, cluster: 'replicated-loss', nodeId: 'worker', heartbeatMs: 100, nodeTimeoutMs: 600 })], actors: [EchoActor] })
+    class WorkerModule {}
+    @Module({ imports: [ClusterModule.forRoot({ servers: nats.url, cluster: 'replicated-loss', nodeId: 'client', heartbeatMs: 100, nodeTimeoutMs: 600 })] })
+    class ClientModule {}
+    apps.push(await bootstrap(WorkerModule, { logger: recordingLogger([]) }));
+    const client = await bootstrap(ClientModule, { logger: recordingLogger([]) });
+    apps.push(client);
+    await pollUntil('client sees worker', async () => (client.cluster!.nodes().some((n) => n.nodeId === 'worker') ? true : undefined));
+    const call = client.ask('echo', Object.assign(new Slow(), { ms: 4000 }), { timeoutMs: 20_000 });
+    call.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const cutAt = Date.now();
+    proxy.cut();
+    await expect(call).rejects.toMatchObject({ code: 'NODE_UNAVAILABLE' });
+    expect(Date.now() - cutAt).toBeLessThan(600 + 2000);
     await proxy.close();
   });
 });
