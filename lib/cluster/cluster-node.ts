@@ -89,7 +89,10 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   /** Every live node, this one first, with the cluster actors each hosts. */
   nodes(): ClusterNodeInfo[] {
     const { config, directory } = this.started();
-    return [{ nodeId: config.nodeId, self: true, lastSeen: Date.now(), actors: this.announcedActors() }, ...directory.peerList()];
+    return [
+      { nodeId: config.nodeId, self: true, lastSeen: Date.now(), actors: this.announcedActors() },
+      ...directory.peerList(),
+    ];
   }
 
   /** Joins and losses of other nodes, as they happen (hot: subscribe before you need them). */
@@ -121,7 +124,10 @@ export class ClusterNode implements AppExtension, ClusterRouting {
 
   /** AppExtension: connect, join, serve, route. */
   async start(app: ActonApp): Promise<void> {
-    if (this.link) throw new Error('This cluster node is already started; each app gets its own (ClusterModule.forRoot() builds one per app)');
+    if (this.link)
+      throw new Error(
+        'This cluster node is already started; each app gets its own (ClusterModule.forRoot() builds one per app)',
+      );
     const config = resolveClusterOptions(this.options, process.env);
     this.assertAfterIpc(app);
     const logger = app.logger;
@@ -137,19 +143,31 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       this.calls = new RemoteCalls(link, subjects, codec, this.counters, logger, config.nodeTimeoutMs, config.nodeId);
       this.served = new ServedCalls(link, subjects, codec, app.registry, this.counters, logger, config.nodeId);
       this.leases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
-      this.bridge = new BroadcastBridge(link, subjects, codec, app.broker, app.registry, this.counters, logger, config.nodeId);
+      this.bridge = new BroadcastBridge(
+        link,
+        subjects,
+        codec,
+        app.broker,
+        app.registry,
+        this.counters,
+        logger,
+        config.nodeId,
+      );
       this.calls.start();
       this.served.start();
       this.bridge.start();
       this.joinMembership(subjects);
       this.adoptLocalActors(app);
-      for (const [name, local] of this.locals) if (local.placement === 'replicated') this.serve(name, local, subjects.queue(name));
+      for (const [name, local] of this.locals)
+        if (local.placement === 'replicated') this.serve(name, local, subjects.queue(name));
       await this.tick();
       app.resolveNamesWith((name) => this.refFor(name));
       this.watchConnection();
       this.timer = setInterval(() => void this.tick(), config.heartbeatMs);
       this.timer.unref();
-      logger.info(`Cluster node '${config.nodeId}' joined cluster '${config.cluster}' via ${config.servers.join(', ')}`);
+      logger.info(
+        `Cluster node '${config.nodeId}' joined cluster '${config.cluster}' via ${config.servers.join(', ')}`,
+      );
     } catch (err) {
       await link.close().catch(() => undefined);
       throw err;
@@ -206,14 +224,18 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   }
 
   private started(): { config: ClusterConfig; directory: NodeDirectory } {
-    if (!this.config || !this.directory) throw new Error('The cluster node has not started yet: read it after bootstrap() resolved');
+    if (!this.config || !this.directory)
+      throw new Error('The cluster node has not started yet: read it after bootstrap() resolved');
     return { config: this.config, directory: this.directory };
   }
 
   private assertAfterIpc(app: ActonApp): void {
     const kinds = app.extensions.map((extension) => extension.kind);
     if (kinds.includes('ipc') && kinds.indexOf('ipc') > kinds.indexOf('cluster')) {
-      throw new Error('ClusterModule.forRoot() must be imported after IpcModule.forRoot() (the cluster routes the names the IPC listener exposes); reorder the imports');
+      throw new Error(
+        'ClusterModule.forRoot() must be imported after IpcModule.forRoot() (the cluster routes the names ' +
+          'the IPC listener exposes); reorder the imports',
+      );
     }
     this.listener = app.extension<ExposingListener>('ipc');
   }
@@ -274,7 +296,12 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   }
 
   private announcedActors(): AnnouncedActor[] {
-    return [...this.locals.entries()].map(([name, local]) => ({ name, placement: local.placement, serving: local.unserve !== undefined, handlers: local.ref.handlers() }));
+    return [...this.locals.entries()].map(([name, local]) => ({
+      name,
+      placement: local.placement,
+      serving: local.unserve !== undefined,
+      handlers: local.ref.handlers(),
+    }));
   }
 
   /** One heartbeat: give up stale leases, announce, sweep silent peers, renew / take leases. */
@@ -282,11 +309,14 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     const now = Date.now();
     for (const name of this.leases!.expire(now)) this.unserve(this.locals.get(name)!, 'its lease could not be renewed');
     this.announce();
-    for (const node of this.directory!.sweep(now)) this.nodeGone(node, `no heartbeat for ${this.config!.nodeTimeoutMs} ms`);
+    for (const node of this.directory!.sweep(now))
+      this.nodeGone(node, `no heartbeat for ${this.config!.nodeTimeoutMs} ms`);
     if (this.ticking || this.leaving) return;
     this.ticking = true;
     try {
-      const singletons = [...this.locals.entries()].filter(([, local]) => local.placement === 'singleton').map(([name]) => name);
+      const singletons = [...this.locals.entries()]
+        .filter(([, local]) => local.placement === 'singleton')
+        .map(([name]) => name);
       const { gained, lost } = await this.leases!.tick(singletons);
       if (this.leaving) return;
       for (const name of lost) this.unserve(this.locals.get(name)!, 'its lease went to another node');
@@ -326,7 +356,9 @@ export class ClusterNode implements AppExtension, ClusterRouting {
         this.listener.expose(name, this.refFor(name)!);
         this.remoteExposed.add(name);
       } catch (err) {
-        this.logger!.warn(`Actor '${name}' of another node is not exposed here: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger!.warn(
+          `Actor '${name}' of another node is not exposed here: ${err instanceof Error ? err.message : String(err)}`,
+        );
         this.remoteExposed.add(name);
       }
     }
@@ -344,7 +376,10 @@ export class ClusterNode implements AppExtension, ClusterRouting {
         if (status.type === 'disconnect') {
           this.calls!.connected = false;
           this.calls!.connectionLost();
-          this.logger!.warn(`Cluster node '${this.config!.nodeId}': connection to NATS lost; local actors keep serving, remote calls fail CONNECTION_CLOSED until it is back`);
+          this.logger!.warn(
+            `Cluster node '${this.config!.nodeId}': connection to NATS lost; local actors keep serving, ` +
+              `remote calls fail CONNECTION_CLOSED until it is back`,
+          );
         } else if (status.type === 'reconnect') {
           this.calls!.connected = true;
           this.logger!.info(`Cluster node '${this.config!.nodeId}': reconnected to NATS`);

@@ -78,7 +78,10 @@ export function withMeta(fields: readonly (string | number | undefined)[], body:
 export function splitMeta(data: Uint8Array): { readonly fields: string[]; readonly body: Uint8Array } {
   const end = data.indexOf(NEWLINE);
   if (end < 0) return { fields: [], body: data };
-  const fields = decoder.decode(data.subarray(0, end)).split('|').map((field) => (field.includes('%') ? decodeURIComponent(field) : field));
+  const fields = decoder
+    .decode(data.subarray(0, end))
+    .split('|')
+    .map((field) => (field.includes('%') ? decodeURIComponent(field) : field));
   return { fields, body: data.subarray(end + 1) };
 }
 

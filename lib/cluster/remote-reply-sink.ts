@@ -4,7 +4,10 @@ import { BodyCodec, ErrorBody, Frame } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike } from './nats-port';
 
-type Outgoing = { readonly kind: 'data'; readonly value: unknown } | { readonly kind: 'error'; readonly body: ErrorBody } | { readonly kind: 'complete' };
+type Outgoing =
+  | { readonly kind: 'data'; readonly value: unknown }
+  | { readonly kind: 'error'; readonly body: ErrorBody }
+  | { readonly kind: 'complete' };
 
 /**
  * Sends one served call's replies back to the caller's reply subject, in order, never more data
@@ -57,7 +60,10 @@ export class RemoteReplySink implements ReplySink {
     if (this.ended) return;
     this.ended = true;
     const failure = toActorError(err);
-    const body: ErrorBody = failure.data === undefined ? { code: String(failure.code), message: failure.message } : { code: String(failure.code), message: failure.message, data: failure.data };
+    const body: ErrorBody =
+      failure.data === undefined
+        ? { code: String(failure.code), message: failure.message }
+        : { code: String(failure.code), message: failure.message, data: failure.data };
     this.queue.push({ kind: 'error', body });
     this.pump();
   }

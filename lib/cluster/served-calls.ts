@@ -66,7 +66,8 @@ export class ServedCalls {
           .then(() => decoded)
           .then(
             (message) => this.dispatch(call, ref, message),
-            (failure: unknown) => this.dispatch(call, ref, failure instanceof Error ? failure : new Error(String(failure))),
+            (failure: unknown) =>
+              this.dispatch(call, ref, failure instanceof Error ? failure : new Error(String(failure))),
           )
           .finally(() => waiting--);
       },
@@ -89,12 +90,17 @@ export class ServedCalls {
   private decode(call: IncomingCall, ref: ActorRef): object | Promise<object> | Error {
     const { wireName } = call;
     if (!ref.handlerFor(wireName)) {
-      return Object.assign(new Error(`${ErrorMessages.unknownMessageType(wireName)} (actor '${ref.name}' has no handler for it)`), { code: ErrorCode.UNKNOWN_MESSAGE_TYPE });
+      return Object.assign(
+        new Error(`${ErrorMessages.unknownMessageType(wireName)} (actor '${ref.name}' has no handler for it)`),
+        { code: ErrorCode.UNKNOWN_MESSAGE_TYPE },
+      );
     }
     try {
       return this.registry.decode(wireName, this.codec.decode(call.body));
     } catch (err) {
-      return Object.assign(new Error(err instanceof Error ? err.message : String(err)), { code: ErrorCode.SERIALIZATION_ERROR });
+      return Object.assign(new Error(err instanceof Error ? err.message : String(err)), {
+        code: ErrorCode.SERIALIZATION_ERROR,
+      });
     }
   }
 
@@ -135,5 +141,12 @@ interface IncomingCall {
 function parseCall(msg: NatsMessage): IncomingCall {
   const { fields, body } = splitMeta(msg.data);
   const [mode = Mode.TELL, wireName = '', deadline, credit] = fields;
-  return { replyTo: msg.reply!, mode, wireName, deadline: Number(deadline) || undefined, credit: Number(credit) || 0, body };
+  return {
+    replyTo: msg.reply!,
+    mode,
+    wireName,
+    deadline: Number(deadline) || undefined,
+    credit: Number(credit) || 0,
+    body,
+  };
 }
