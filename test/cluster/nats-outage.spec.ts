@@ -28,7 +28,7 @@ describe('cluster: NATS outages', () => {
     await nats?.stop();
   });
 
-  it('recovers from a nats-server restart under traffic: typed failures, local actors serve, none answered twice', async () => {
+  it('recovers from a nats-server restart under traffic: typed failures, none answered twice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'acton-outage-'));
     const common = { natsUrl: nats.url, cluster: 'restart', nodeTimeoutMs: 1000 };
     nodes.push(await startClusterNode({ ...common, nodeId: 'node-a', socket: join(dir, 'a.sock') }));

@@ -116,7 +116,7 @@ describe('cluster: two node processes on one nats-server', () => {
     expect(fromB.node).toBe('node-b');
   });
 
-  it('pauses the producer on A while the IPC reader on B stalls, and stops it when the reader leaves', async () => {
+  it('pauses the producer on A while the reader on B stalls, stops it when the reader leaves', async () => {
     const report = (): Promise<{ produced: number; stopped: number }> => viaA.request('producer', 'Produced', {});
     const slow = await RawFrameClient.connect(b.socket);
     slow.request({
