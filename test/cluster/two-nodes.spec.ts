@@ -144,7 +144,7 @@ describe('cluster: two node processes on one nats-server', () => {
     expect(stopped.produced).toBeLessThan(20_000);
   });
 
-  it('after kill -9 of the owner: in-flight call NODE_UNAVAILABLE in nodeTimeoutMs, then the standby answers', async () => {
+  it('kill -9 of the owner: in-flight call NODE_UNAVAILABLE in nodeTimeoutMs, then the standby answers', async () => {
     const inFlight = viaB.request('counter', 'Slow', { ms: 20_000 }, { timeoutMs: 30_000 });
     inFlight.catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 200));
