@@ -12,6 +12,7 @@ module.exports = {
     '^acton-ts/client$': '<rootDir>/lib/client/index.ts',
     '^acton-ts/testing$': '<rootDir>/lib/testing/index.ts',
     '^acton-ts/nestjs$': '<rootDir>/lib/nestjs/index.ts',
+    '^acton-ts/cluster$': '<rootDir>/lib/cluster/index.ts',
   },
   testTimeout: 20000,
 };

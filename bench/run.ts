@@ -6,6 +6,7 @@
  *   npm run bench                  full run (a few minutes)
  *   npm run bench -- --quick       30-second smoke run: small counts, same checks
  *   npm run bench -- --out <file>  write the JSON somewhere else
+ *   npm run bench -- --cluster     only the cross-node workloads through nats-server (bench/cluster)
  *
  * Exits 1 when any workload failed, answered wrongly or lost a push; speed never fails the run.
  */
@@ -18,6 +19,7 @@ import { buildFigures, Figure } from './report/figures';
 import { markdownTable } from './report/markdown-table';
 import { ProgressLine } from './report/progress-line';
 import { nestComparisonTable } from './nestjs/nest-comparison';
+import { clusterTable, runClusterBench } from './cluster/cluster-bench';
 
 /** Said in the output and in results.json, because it changes what the numbers mean. */
 const CONDITIONS = [
@@ -30,18 +32,21 @@ const CONDITIONS = [
 
 interface CliOptions {
   readonly quick: boolean;
+  readonly cluster: boolean;
   readonly out: string;
 }
 
 function parseArgs(argv: readonly string[]): CliOptions {
   let quick = false;
+  let cluster = false;
   let out = resolve(__dirname, 'results.json');
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') quick = true;
+    else if (argv[i] === '--cluster') cluster = true;
     else if (argv[i] === '--out' && argv[i + 1]) out = resolve(argv[++i]);
-    else throw new Error(`unknown bench option '${argv[i]}' (use --quick and/or --out <file>)`);
+    else throw new Error(`unknown bench option '${argv[i]}' (use --quick, --cluster and/or --out <file>)`);
   }
-  return { quick, out };
+  return { quick, cluster, out };
 }
 
 /** Wrong answers and lost pushes across the run; empty when everything checked out. */
@@ -65,8 +70,16 @@ function writeResults(out: string, quick: boolean, results: RunResults, figures:
   writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
 }
 
+/** `--cluster`: the cross-node workloads against the nats.js baseline (bench/cluster). */
+async function runClusterOnly(quick: boolean): Promise<number> {
+  console.log(`## acton-ts cluster bench${quick ? ' (--quick)' : ''}: two nodes through a local nats-server vs plain nats.js\n`);
+  console.log(clusterTable(await runClusterBench(quick)));
+  return 0;
+}
+
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
+  if (options.cluster) return runClusterOnly(options.quick);
   const progress = new ProgressLine();
   const runner = new BenchRunner(benchPlan(options.quick), progress);
   const interrupt = (): void => void runner.stopAll().finally(() => process.exit(130));

@@ -1,4 +1,5 @@
 import { IpcModule, Module } from 'acton-ts';
+import { ClusterModule } from 'acton-ts/cluster';
 import { CalculatorActor } from './calculator/calculator.actor';
 import { CountdownActor } from './countdown/countdown.actor';
 import { KvStoreActor } from './kv-store/kv-store.actor';
@@ -9,9 +10,12 @@ import { PriceFeedActor } from './price-feed/price-feed.actor';
 /**
  * The seed's services. `IpcModule.forRoot` opens the Unix socket; its path comes from
  * `ACTON_IPC_SOCKET`, `ipc.toml` (`ACTON_IPC_CONFIG`) or the default for app name `acton-sample`.
+ * With `ACTON_NATS_URL` set, the app also joins a cluster (`ACTON_CLUSTER`, `ACTON_NODE_ID`);
+ * without it the sample stays one process with nothing else to install (the NATS client is
+ * loaded only when a cluster node starts).
  */
 @Module({
-  imports: [IpcModule.forRoot({ socket: { appName: 'acton-sample' } })],
+  imports: [IpcModule.forRoot({ socket: { appName: 'acton-sample' } }), ...(process.env.ACTON_NATS_URL ? [ClusterModule.forRoot()] : [])],
   actors: [CalculatorActor, KvStoreActor, ListServiceActor, CountdownActor, PriceFeedActor, OrdersActor],
 })
 export class AppModule {}

@@ -23,6 +23,7 @@ export const ErrorCode = {
   CONNECTION_CLOSED: 'CONNECTION_CLOSED',
   HANDLER_ERROR: 'HANDLER_ERROR',
   ACCESS_DENIED: 'ACCESS_DENIED',
+  /** The node hosting the called actor left the cluster with the call in flight (docs/protocol.md §4). */
   NODE_UNAVAILABLE: 'NODE_UNAVAILABLE',
 } as const;
 

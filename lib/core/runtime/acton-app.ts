@@ -5,6 +5,7 @@ import { ErrorMessages } from '../errors/error-messages';
 import type { MessageDefinition } from '../metadata/message-metadata';
 import { MessageRegistry } from '../metadata/message-registry';
 import { ActorPlan, planActor } from './actor-plan';
+import { ActorNameResolver } from './actor-name-resolver';
 import { ActorRef } from './actor-ref';
 import { ActorSystem } from './actor-system';
 import { AppExtension } from './app-extension';
@@ -109,6 +110,7 @@ export class ActonApp implements TimerDelivery {
   private closing?: Promise<void>;
   private appState: AppState = 'running';
   private readonly closeHooks: (() => void)[] = [];
+  private nameResolver?: ActorNameResolver;
 
   /** @internal use `bootstrap()` or `createTestingApp()` */
   constructor(private readonly internals: AppInternals) {}
@@ -136,6 +138,11 @@ export class ActonApp implements TimerDelivery {
   /** The IPC listener when `IpcModule` is imported (typed by `lib/ipc`), else `undefined`. */
   get listener(): AppExtensions extends { ipc: infer L } ? L | undefined : unknown {
     return this.extension('ipc') as never;
+  }
+
+  /** The cluster node when `ClusterModule` (`acton-ts/cluster`) is imported, else `undefined`. */
+  get cluster(): AppExtensions extends { cluster: infer C } ? C | undefined : unknown {
+    return this.extension('cluster') as never;
   }
 
   /**
@@ -350,6 +357,11 @@ export class ActonApp implements TimerDelivery {
     return this.extensionList;
   }
 
+  /** @internal lets an extension (the cluster) route names first; `undefined` removes it */
+  resolveNamesWith(resolver: ActorNameResolver | undefined): void {
+    this.nameResolver = resolver;
+  }
+
   /** @internal called once when `close()` starts (e.g. to remove signal handlers) */
   onClose(hook: () => void): void {
     this.closeHooks.push(hook);
@@ -420,7 +432,7 @@ export class ActonApp implements TimerDelivery {
 
   private resolveTarget(target: ActorTarget): ActorRef {
     if (typeof target === 'string') {
-      const ref = this.internals.system.byNameOf(target);
+      const ref = this.nameResolver?.(target) ?? this.internals.system.byNameOf(target);
       if (!ref) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, ErrorMessages.actorNotFound(target));
       return ref;
     }
