@@ -12,6 +12,7 @@ import { AppExtensions } from './app-extensions';
 import { AskRequest } from './ask-request';
 import { Broker } from './broker';
 import { Injector } from './injector';
+import { Instrumentation } from './instrumentation';
 import { Lifecycle, withinTime } from './lifecycle';
 import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
@@ -100,6 +101,14 @@ export class ActonApp {
   /** The logger the app and its extensions write to. */
   get logger(): Logger {
     return this.internals.logger;
+  }
+
+  /**
+   * The app's instrumentation port: metrics and tracing modules install probes here to follow
+   * every message its actors handle (nothing is installed by default).
+   */
+  get instrumentation(): Instrumentation {
+    return this.internals.system.instrumentation;
   }
 
   /** Lifecycle state. */

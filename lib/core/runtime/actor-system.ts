@@ -2,6 +2,7 @@ import { ActorPlan } from './actor-plan';
 import { BroadcastHub } from './broadcast-hub';
 import { Broker } from './broker';
 import { Injector } from './injector';
+import { Instrumentation } from './instrumentation';
 import { LocalActorRef } from './local-actor-ref';
 import { Logger } from './logger';
 
@@ -14,6 +15,8 @@ export class ActorSystem {
   private readonly byName = new Map<string, LocalActorRef>();
   private readonly byClass = new Map<Function, LocalActorRef>();
   private readonly unsubscribes = new Map<LocalActorRef, (() => void)[]>();
+  /** Where every actor of this system reports its messages (metrics, tracing); empty by default. */
+  readonly instrumentation = new Instrumentation();
 
   constructor(
     private readonly hub: BroadcastHub,
@@ -40,7 +43,7 @@ export class ActorSystem {
     } catch (err) {
       throw new Error(`Cannot create actor '${name}' (${plan.type.name}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    const ref = new LocalActorRef(plan.type, instance, plan.handlers, plan.options, this.logger);
+    const ref = new LocalActorRef(plan.type, instance, plan.handlers, plan.options, this.logger, this.instrumentation);
     this.byName.set(name, ref);
     if (!this.byClass.has(plan.type)) this.byClass.set(plan.type, ref);
     const subscriptions = plan.handlers.filter((h) => h.info.subscribe).map((h) => this.hub.subscribe(h.info.wireName, ref));

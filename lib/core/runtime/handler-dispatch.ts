@@ -25,6 +25,8 @@ export class Dispatch implements MessageContext {
   constructor(
     private readonly delivery: Delivery,
     private readonly host: DispatchHost,
+    /** Told once when the dispatch ends (instrumentation; absent when none is installed). */
+    private readonly tracker?: { finished(error?: unknown): void },
   ) {}
 
   get correlationId(): string {
@@ -65,6 +67,7 @@ export class Dispatch implements MessageContext {
   complete(): void {
     if (this.finished) return;
     this.finished = true;
+    this.tracker?.finished();
     this.delivery.sink?.complete();
   }
 
@@ -72,6 +75,7 @@ export class Dispatch implements MessageContext {
   fail(err: unknown): void {
     if (this.finished) return;
     this.finished = true;
+    this.tracker?.finished(err);
     const sink = this.delivery.sink;
     if (sink) sink.error(err);
     else this.host.reportUnhandled(err, this.delivery);

@@ -6,6 +6,7 @@ import { ActorRef, HandlerInfo } from './actor-ref';
 import { Delivery } from './delivery';
 import { Dispatch, DispatchHost, StreamCanceller } from './handler-dispatch';
 import { invokeHandler } from './handler-invocation';
+import { Instrumentation, MessageTracker } from './instrumentation';
 import { Logger } from './logger';
 import { Mailbox, MailboxJob } from './mailbox';
 
@@ -17,6 +18,8 @@ interface BoundHandler {
 interface Job extends MailboxJob {
   readonly handler: BoundHandler;
   readonly delivery: Delivery;
+  /** Set only while an instrumentation probe is installed. */
+  readonly tracker?: MessageTracker;
 }
 
 /** How an actor instance is run. */
@@ -54,6 +57,7 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     handlers: readonly ResolvedHandler[],
     options: LocalActorOptions,
     private readonly logger: Logger,
+    private readonly instrumentation?: Instrumentation,
   ) {
     this.name = options.name;
     this.expose = options.expose;
@@ -88,7 +92,19 @@ export class LocalActorRef implements ActorRef, DispatchHost {
         `${ErrorMessages.unknownMessageType(delivery.wireName)} (actor '${this.name}' has no handler for it)`,
       );
     }
-    this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery });
+    const tracker = this.instrumentation?.probe?.track(this, delivery);
+    if (!tracker) return this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery });
+    try {
+      this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery, tracker });
+    } catch (err) {
+      tracker.finished(err);
+      throw err;
+    }
+  }
+
+  /** Streams returned by handlers that are still being drained (outside the actor's lock). */
+  get activeStreams(): number {
+    return this.streams.size;
   }
 
   /** Messages waiting to start. */
@@ -118,6 +134,7 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   stop(reason: unknown): void {
     for (const cancel of [...this.streams]) cancel(reason);
     for (const job of this.mailbox.close()) {
+      job.tracker?.finished(reason);
       if (job.delivery.sink) job.delivery.sink.error(reason);
     }
   }
@@ -142,6 +159,11 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     for (const resolve of waiters) resolve();
   }
 
-  private readonly run = (job: Job): PromiseLike<void> | void =>
-    invokeHandler(job.handler.fn, this.instance, job.delivery.message, new Dispatch(job.delivery, this));
+  private readonly run = (job: Job): PromiseLike<void> | void => {
+    const { tracker } = job;
+    if (!tracker) return invokeHandler(job.handler.fn, this.instance, job.delivery.message, new Dispatch(job.delivery, this));
+    tracker.started();
+    const dispatch = new Dispatch(job.delivery, this, tracker);
+    return tracker.run(() => invokeHandler(job.handler.fn, this.instance, job.delivery.message, dispatch));
+  };
 }

@@ -39,6 +39,7 @@ import { JSON_CODEC } from '../protocol/json-codec';
 import { PayloadCodec } from '../protocol/payload-codec';
 import { Parsed } from '../protocol/shape-check';
 import { parseSubscriptionRequest } from '../protocol/subscription-request-parser';
+import { traceContextOf } from '../protocol/trace-context-field';
 import {
   DEFAULT_RESPONSE_TIMEOUT_MS,
   Frame,
@@ -342,7 +343,13 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       // §3.2: fire-and-forget is acknowledged at once, without waiting for the handler.
       const failure = router.deliver(
         ref,
-        { message, wireName: envelope.message_type, correlationId: id, peer: this.peer },
+        {
+          message,
+          wireName: envelope.message_type,
+          correlationId: id,
+          peer: this.peer,
+          traceContext: traceContextOf(envelope),
+        },
         false,
       );
       if (failure) return this.refuse(id, codec, false, failure);
@@ -351,6 +358,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
     }
     const Call = stream ? PendingStream : PendingRequest;
     const call = new Call(message, envelope.message_type, id, this.peer, timeoutOf(envelope), codec, this);
+    if (envelope.trace_context !== undefined) call.traceContext = traceContextOf(envelope);
     const failure = router.deliver(ref, call.delivery, stream);
     if (failure) return this.refuse(id, codec, stream, failure);
     counters.messagesProcessed++;
