@@ -17,6 +17,9 @@ async function main(): Promise<void> {
   console.log(`  ACTON_IPC_SOCKET=${socket} python3 sample/clients/demo.py`);
   console.log(`  ACTON_IPC_SOCKET=${socket} npx ts-node -r tsconfig-paths/register --transpile-only sample/clients/demo.ts`);
   console.log(`  npx acton --socket ${socket} call calculator AddRequest '{"a":5,"b":3}'`);
+  console.log(`  npx acton --socket ${socket} top`);
+  const metricsUrl = app.extension('metrics')?.url;
+  if (metricsUrl) console.log(`Prometheus metrics: ${metricsUrl}/metrics`);
   console.log('Press Ctrl-C to drain and stop.');
 
   const monitor = setInterval(() => console.log('stats', JSON.stringify(listener.stats())), STATS_INTERVAL_MS);
