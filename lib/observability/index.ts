@@ -15,3 +15,5 @@ export type { HistogramSnapshot } from './latency-histogram';
 export { ActonSystemActor, SYSTEM_ACTOR_NAME } from './acton-system.actor';
 export { ActorsRequest, ReadyRequest, StatsRequest } from './system-messages';
 export type { ActorList, ActorListEntry } from './system-messages';
+export { TracingExtension, TracingModule } from './tracing.module';
+export type { TracingModuleOptions } from './tracing.module';

@@ -22,3 +22,24 @@ export function traceContextOf(envelope: RequestEnvelope): TraceContext | undefi
   }
   return { traceparent };
 }
+
+/** The parts of a W3C `traceparent` (ids as lowercase hex). */
+export interface TraceparentParts {
+  readonly traceId: string;
+  readonly spanId: string;
+  /** Trace flags; bit 0 = sampled. */
+  readonly traceFlags: number;
+}
+
+/** Splits a `traceparent` that `traceContextOf` accepted; `undefined` for all-zero ids (invalid per W3C). */
+export function parseTraceparent(traceparent: string): TraceparentParts | undefined {
+  if (!TRACEPARENT.test(traceparent)) return undefined;
+  const [, traceId, spanId, flags] = traceparent.split('-');
+  if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return undefined;
+  return { traceId, spanId, traceFlags: parseInt(flags, 16) };
+}
+
+/** The `traceparent` (version 00) of a span. */
+export function formatTraceparent(parts: TraceparentParts): string {
+  return `00-${parts.traceId}-${parts.spanId}-${(parts.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
+}
