@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -101,5 +104,34 @@ describe('TracingModule: OpenTelemetry spans across the socket and in-process as
     const [failed] = spanNamed('calculator/Fail');
     expect(failed.status).toEqual({ code: SpanStatusCode.ERROR, message: 'gone' });
     expect(failed.attributes['error.type']).toBe('OUT_OF_STOCK');
+  });
+
+  it('continues the trace of the Python client when opentelemetry-api is importable there (a root span otherwise)', async () => {
+    const script = [
+      'import json, sys',
+      'from acton_client import ActonClient',
+      'from acton_client.trace_context import opentelemetry_available',
+      'client = ActonClient(socket_path=sys.argv[1])',
+      'if opentelemetry_available():',
+      '    from opentelemetry import context, trace',
+      '    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags',
+      '    sc = SpanContext(trace_id=0x0af7651916cd43dd8448eb211c80319c, span_id=0xb7ad6b7169203331, is_remote=False, trace_flags=TraceFlags(1))',
+      '    context.attach(trace.set_span_in_context(NonRecordingSpan(sc)))',
+      'reply = client.request("calculator", "Add", {"a": 20, "b": 22})',
+      'client.close()',
+      'print(json.dumps({"reply": reply, "otel": opentelemetry_available()}))',
+    ].join('\n');
+    const cwd = resolve(__dirname, '..', '..', 'clients', 'python');
+    const { stdout } = await promisify(execFile)('python3', ['-c', script, app.listener!.socketPath], { cwd, timeout: 20_000 });
+    const result = JSON.parse(stdout.trim()) as { reply: unknown; otel: boolean };
+    expect(result.reply).toEqual({ sum: 42 });
+    const [span] = spanNamed('calculator/Add');
+    expect(span.kind).toBe(SpanKind.SERVER);
+    if (result.otel) {
+      expect(span.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(span.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    } else {
+      expect(span.parentSpanContext).toBeUndefined();
+    }
   });
 });
