@@ -11,6 +11,7 @@ import { FanOutResult } from './client/fan-out.workload';
 import { SequentialResult } from './client/sequential.workload';
 import { StreamResult } from './client/stream.workload';
 import { InProcessResult } from './in-process/in-process-bench';
+import { ObservabilityResults, observabilityPlan, runObservabilityOverhead } from './observability-overhead';
 import { ServerResults } from './report/figures';
 import { ProgressLine } from './report/progress-line';
 
@@ -30,6 +31,8 @@ export interface RunResults {
   readonly acton: ServerResults;
   readonly baseline: ServerResults;
   readonly inProcess: InProcessResult;
+  /** Metrics and tracing overhead on W2 (issue 17), same-run ratios. */
+  readonly observability: ObservabilityResults;
 }
 
 /**
@@ -62,7 +65,8 @@ export class BenchRunner {
       const [acton, baseline] = await Promise.all(contenders.map(async (c, i) => this.withRss(c, perServer.get(c.name)!, startRss[i])));
       await this.stopAll();
       const inProcess = await this.runInProcess();
-      return { acton, baseline, inProcess };
+      const observability = await runObservabilityOverhead(this.jsRoot, this.dir, observabilityPlan(this.plan.quick), this.plan.stream.items, this.progress);
+      return { acton, baseline, inProcess, observability };
     } finally {
       await this.stopAll();
       rmSync(this.dir, { recursive: true, force: true });
