@@ -37,8 +37,19 @@ export interface ObservabilityResults {
 /** The overhead plan of a full run or of `--quick`. */
 export function observabilityPlan(quick: boolean): ObservabilityPlan {
   return quick
-    ? { rounds: 1, load: { connections: 8, inFlight: 16, durationMs: 750, warmupMs: 250 } }
-    : { rounds: 3, load: { connections: 8, inFlight: 16, durationMs: 3_000, warmupMs: 1_000 } };
+    ? {
+        rounds: 1,
+        load: { connections: 8, inFlight: 16, durationMs: 750, warmupMs: 250 },
+      }
+    : {
+        rounds: 3,
+        load: {
+          connections: 8,
+          inFlight: 16,
+          durationMs: 3_000,
+          warmupMs: 1_000,
+        },
+      };
 }
 
 /**
@@ -47,26 +58,45 @@ export function observabilityPlan(quick: boolean): ObservabilityPlan {
  * across variants so that machine noise hits all alike; ratios are to `off` within this run.
  * Only the children started here are stopped, by pid.
  */
-export async function runObservabilityOverhead(jsRoot: string, dir: string, plan: ObservabilityPlan, listItems: number, progress: ProgressLine): Promise<ObservabilityResults> {
+export async function runObservabilityOverhead(
+  jsRoot: string,
+  dir: string,
+  plan: ObservabilityPlan,
+  listItems: number,
+  progress: ProgressLine,
+): Promise<ObservabilityResults> {
   const children: BenchChild[] = [];
   try {
     const servers = OBSERVE_VARIANTS.map((variant) => {
-      const { server, socketPath } = launchServer('acton-ts', jsRoot, dir, listItems, [], { name: variant, env: { BENCH_OBSERVE: variant } });
+      const { server, socketPath } = launchServer('acton-ts', jsRoot, dir, listItems, [], {
+        name: variant,
+        env: { BENCH_OBSERVE: variant },
+      });
       children.push(server);
       return { variant, server, socketPath };
     });
     const client = new BenchChild('load client (observability)', jsRoot, 'bench/client/load-client.ts');
     children.push(client);
     await Promise.all([...servers.map((s) => s.server.ready()), client.ready()]);
-    const runs = new Map<ObserveVariant, (ConcurrentResult & { serverCpuUsPerCall: number })[]>(OBSERVE_VARIANTS.map((v) => [v, []]));
+    const runs = new Map<ObserveVariant, (ConcurrentResult & { serverCpuUsPerCall: number })[]>(
+      OBSERVE_VARIANTS.map((v) => [v, []]),
+    );
     for (let round = 0; round < plan.rounds; round++) {
       const order = round % 2 === 0 ? servers : [...servers].reverse();
       for (const { variant, server, socketPath } of order) {
         progress.begin(`observability overhead · ${variant} · round ${round + 1}/${plan.rounds}`);
         const cpuBefore = await server.cpuMicroseconds();
-        const result = await client.run<ConcurrentResult>('concurrent', { socketPath, params: plan.load }, 120_000, (text) => progress.update(text));
+        const result = await client.run<ConcurrentResult>(
+          'concurrent',
+          { socketPath, params: plan.load },
+          120_000,
+          (text) => progress.update(text),
+        );
         const cpu = (await server.cpuMicroseconds()) - cpuBefore;
-        runs.get(variant)!.push({ ...result, serverCpuUsPerCall: cpu / Math.max(1, result.operations) });
+        runs.get(variant)!.push({
+          ...result,
+          serverCpuUsPerCall: cpu / Math.max(1, result.operations),
+        });
       }
     }
     const variants = OBSERVE_VARIANTS.map((variant): VariantFigures => {
@@ -86,7 +116,9 @@ export async function runObservabilityOverhead(jsRoot: string, dir: string, plan
       load: plan.load,
       variants,
       throughputRatio: Object.fromEntries(variants.map((v) => [v.variant, v.callsPerSecond / off.callsPerSecond])),
-      cpuPerCallRatio: Object.fromEntries(variants.map((v) => [v.variant, v.serverCpuUsPerCall / off.serverCpuUsPerCall])),
+      cpuPerCallRatio: Object.fromEntries(
+        variants.map((v) => [v.variant, v.serverCpuUsPerCall / off.serverCpuUsPerCall]),
+      ),
     };
   } finally {
     await Promise.all(children.map((child) => child.stop()));
@@ -95,7 +127,10 @@ export async function runObservabilityOverhead(jsRoot: string, dir: string, plan
 
 /** The overhead as a markdown table (targets of issue 17: metrics ≤ 5 %, no-op tracing ≤ 3 %). */
 export function observabilityTable(results: ObservabilityResults): string {
-  const targets: Record<string, string> = { metrics: '≥ 0.95', 'tracing-noop': '≥ 0.97' };
+  const targets: Record<string, string> = {
+    metrics: '≥ 0.95',
+    'tracing-noop': '≥ 0.97',
+  };
   const { connections, inFlight, durationMs } = results.load;
   const lines = [
     `W2 ${connections}×${inFlight} for ${durationMs / 1000} s, same run; ratios to the server with no observability:`,
@@ -104,8 +139,9 @@ export function observabilityTable(results: ObservabilityResults): string {
     '|---|---:|---:|---:|---:|---:|---|',
     ...results.variants.map(
       (v) =>
-        `| ${v.variant} | ${Math.round(v.callsPerSecond)} | ${(v.p99Us / 1000).toFixed(2)} ms | ${v.serverCpuUsPerCall.toFixed(1)} µs | ` +
-        `${results.throughputRatio[v.variant].toFixed(3)} | ${results.cpuPerCallRatio[v.variant].toFixed(3)} | ${targets[v.variant] ?? ''} |`,
+        `| ${v.variant} | ${Math.round(v.callsPerSecond)} | ${(v.p99Us / 1000).toFixed(2)} ms | ` +
+        `${v.serverCpuUsPerCall.toFixed(1)} µs | ${results.throughputRatio[v.variant].toFixed(3)} | ` +
+        `${results.cpuPerCallRatio[v.variant].toFixed(3)} | ${targets[v.variant] ?? ''} |`,
     ),
   ];
   return lines.join('\n');

@@ -19,7 +19,13 @@ async function main(): Promise<number> {
   progress.begin('transpiling lib/, sample/ and bench/ for the child processes');
   const jsRoot = buildBenchJs(REPO_ROOT);
   try {
-    const results = await runObservabilityOverhead(jsRoot, dir, observabilityPlan(quick), benchPlan(quick).stream.items, progress);
+    const results = await runObservabilityOverhead(
+      jsRoot,
+      dir,
+      observabilityPlan(quick),
+      benchPlan(quick).stream.items,
+      progress,
+    );
     progress.clear();
     console.log(observabilityTable(results));
     return results.variants.some((v) => v.errors > 0) ? 1 : 0;

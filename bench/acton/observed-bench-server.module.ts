@@ -36,7 +36,11 @@ export function observedBenchModule(variant: string | undefined): ModuleImport {
   }
   if (variant === 'tracing-batch') {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new DroppingExporter())] }));
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({
+        spanProcessors: [new BatchSpanProcessor(new DroppingExporter())],
+      }),
+    );
   }
   const observability = variant === 'metrics' ? MetricsModule.forRoot({ systemActor: false }) : TracingModule.forRoot();
   @Module({ imports: [BenchServerModule, observability] })

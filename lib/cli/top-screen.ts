@@ -1,5 +1,11 @@
 import type { ActorStats, AppStats } from '../observability/app-stats';
-import { addHistograms, EMPTY_HISTOGRAM, histogramDelta, HistogramSnapshot, quantileOf } from '../observability/latency-histogram';
+import {
+  addHistograms,
+  EMPTY_HISTOGRAM,
+  histogramDelta,
+  HistogramSnapshot,
+  quantileOf,
+} from '../observability/latency-histogram';
 
 /** Columns `acton top` can sort by, and the key that selects each. */
 export const TOP_SORT_KEYS = {
@@ -28,7 +34,11 @@ export interface TopRow {
 }
 
 /** Handled and failed messages of one actor label, and its handler time histogram, all types together. */
-function totalsOf(actor: ActorStats | undefined): { handled: number; failed: number; handler: HistogramSnapshot } {
+function totalsOf(actor: ActorStats | undefined): {
+  handled: number;
+  failed: number;
+  handler: HistogramSnapshot;
+} {
   let handled = 0;
   let failed = 0;
   let handler = EMPTY_HISTOGRAM;
@@ -52,7 +62,9 @@ export function topRows(current: AppStats, previous: AppStats | undefined, sort:
   const before = new Map((previous?.actors ?? []).map((actor) => [actor.actor, actor]));
   const rows = current.actors.map((actor): TopRow => {
     const now = totalsOf(actor);
-    const then = previous ? totalsOf(before.get(actor.actor)) : { handled: now.handled, failed: now.failed, handler: now.handler };
+    const then = previous
+      ? totalsOf(before.get(actor.actor))
+      : { handled: now.handled, failed: now.failed, handler: now.handler };
     const interval = histogramDelta(now.handler, previous ? then.handler : now.handler);
     return {
       actor: actor.actor,
@@ -104,11 +116,17 @@ const COLUMNS = ['ACTOR', 'INST', 'MAILBOX', 'MSG/S', 'ERR/S', 'P50', 'P99', 'ST
 export function renderTopScreen(
   current: AppStats,
   previous: AppStats | undefined,
-  options: { readonly socketPath: string; readonly sort: TopSort; readonly maxRows?: number },
+  options: {
+    readonly socketPath: string;
+    readonly sort: TopSort;
+    readonly maxRows?: number;
+  },
 ): string[] {
   const seconds = previous ? Math.max(0.001, (current.takenAt - previous.takenAt) / 1000) : 1;
   const listener = current.listener ?? {};
-  const received = previous?.listener ? ((listener.messagesReceived ?? 0) - (previous.listener.messagesReceived ?? 0)) / seconds : 0;
+  const received = previous?.listener
+    ? ((listener.messagesReceived ?? 0) - (previous.listener.messagesReceived ?? 0)) / seconds
+    : 0;
   const rows = topRows(current, previous, options.sort);
   const shown = rows.slice(0, options.maxRows ?? rows.length);
   const table = [
@@ -127,12 +145,15 @@ export function renderTopScreen(
   ];
   const widths = COLUMNS.map((_, column) => Math.max(...table.map((cells) => cells[column].length)));
   const lines = table.map((cells) =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '),
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .join('  '),
   );
   return [
     `acton top — ${options.socketPath} — up ${formatUptime(current.uptimeSeconds)} — sorted by ${options.sort}`,
-    `connections ${listener.activeConnections ?? 0}/${listener.maxConnections ?? 0}  subscriptions ${listener.activeSubscriptions ?? 0}  ` +
-      `in flight ${listener.inFlightRequests ?? 0}  requests ${received.toFixed(1)}/s  errors ${listener.errors ?? 0}`,
+    `connections ${listener.activeConnections ?? 0}/${listener.maxConnections ?? 0}  ` +
+      `subscriptions ${listener.activeSubscriptions ?? 0}  in flight ${listener.inFlightRequests ?? 0}  ` +
+      `requests ${received.toFixed(1)}/s  errors ${listener.errors ?? 0}`,
     '',
     ...lines,
     ...(rows.length > shown.length ? [`… ${rows.length - shown.length} more`] : []),

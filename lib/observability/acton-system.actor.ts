@@ -66,7 +66,10 @@ export class ActonSystemActor {
     const { uid } = ctx.peer;
     if (metrics.ownerOnly && uid !== undefined && typeof process.getuid === 'function' && uid !== process.getuid()) {
       // The code security's admission uses (docs/protocol.md §11.2).
-      throw new ActorError('ACCESS_DENIED', `${SYSTEM_ACTOR_NAME} answers only its own user (uid ${process.getuid()}); you are uid ${uid}`);
+      throw new ActorError(
+        'ACCESS_DENIED',
+        `${SYSTEM_ACTOR_NAME} answers only its own user (uid ${process.getuid()}); you are uid ${uid}`,
+      );
     }
     return metrics;
   }

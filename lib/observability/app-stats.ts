@@ -78,7 +78,11 @@ export function collectAppStats(app: ActonApp, figures: ActorFigures): AppStats 
   const recorded = new Map(figures.snapshot().map((entry) => [entry.actor, entry]));
   const labels = new Set([...live.keys(), ...recorded.keys()]);
   const actors: ActorStats[] = [...labels].sort().map((actor) => {
-    const now = live.get(actor) ?? { instances: 0, mailboxDepth: 0, streamsInFlight: 0 };
+    const now = live.get(actor) ?? {
+      instances: 0,
+      mailboxDepth: 0,
+      streamsInFlight: 0,
+    };
     const past = recorded.get(actor);
     return {
       actor,

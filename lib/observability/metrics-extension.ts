@@ -57,7 +57,8 @@ export class MetricsExtension implements AppExtension {
 
   /** The prom-client registry holding the series (scrape it yourself with `registry.metrics()`). */
   get registry(): Registry {
-    if (!this.promRegistry) throw new Error('The metrics extension has not started yet; read its registry after bootstrap() resolved');
+    if (!this.promRegistry)
+      throw new Error('The metrics extension has not started yet; read its registry after bootstrap() resolved');
     return this.promRegistry;
   }
 
@@ -82,7 +83,11 @@ export class MetricsExtension implements AppExtension {
     this.uninstall.push(app.broker.addBroadcastListener((event) => this.onBroadcast(event)));
     if (this.options.port !== undefined) {
       const http = new MetricsHttpServer(
-        { port: this.options.port, host: this.options.host, path: this.options.path },
+        {
+          port: this.options.port,
+          host: this.options.host,
+          path: this.options.path,
+        },
         registry,
         () => this.readiness(),
         app.logger,
@@ -111,7 +116,11 @@ export class MetricsExtension implements AppExtension {
 
   /** The readiness checks (what `/readyz` and `acton ping --ready` report). */
   readiness(): Promise<Readiness> {
-    if (!this.app) return Promise.resolve({ ready: false, checks: [{ name: 'app-running', ok: false, detail: 'not started' }] });
+    if (!this.app)
+      return Promise.resolve({
+        ready: false,
+        checks: [{ name: 'app-running', ok: false, detail: 'not started' }],
+      });
     return checkReadiness(this.app);
   }
 

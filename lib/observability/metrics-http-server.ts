@@ -39,7 +39,12 @@ export class MetricsHttpServer {
     const server = createServer((request, response) => void this.serve(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) =>
-        reject(new Error(`Metrics endpoint: cannot listen on ${this.options.host ?? '127.0.0.1'}:${this.options.port}: ${err.message}`)),
+        reject(
+          new Error(
+            `Metrics endpoint: cannot listen on ${this.options.host ?? '127.0.0.1'}:${this.options.port}: ` +
+              err.message,
+          ),
+        ),
       );
       server.listen(this.options.port, this.options.host ?? '127.0.0.1', () => resolve());
     });
@@ -68,7 +73,12 @@ export class MetricsHttpServer {
         const readiness = await this.readiness();
         return send(response, readiness.ready ? 200 : 503, 'application/json', `${JSON.stringify(readiness)}\n`);
       }
-      send(response, 404, 'text/plain', `Not found: ${path}; this endpoint serves ${metricsPath}, /healthz and /readyz\n`);
+      send(
+        response,
+        404,
+        'text/plain',
+        `Not found: ${path}; this endpoint serves ${metricsPath}, /healthz and /readyz\n`,
+      );
     } catch (err) {
       this.logger.error(`Metrics endpoint: ${path} failed`, err);
       send(response, 500, 'text/plain', `${err instanceof Error ? err.message : String(err)}\n`);
@@ -77,6 +87,9 @@ export class MetricsHttpServer {
 }
 
 function send(response: ServerResponse, status: number, contentType: string, body: string): void {
-  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+  });
   response.end(body);
 }

@@ -17,21 +17,81 @@ interface Sample {
  * name, counters get `_total`. Every field of `IpcListener.stats()` is listed.
  */
 const LISTENER_SERIES: Readonly<Record<string, { name: string; type: MetricType; help: string }>> = {
-  connectionsAccepted: { name: 'ipc_connections_accepted_total', type: 'counter', help: 'IPC connections admitted' },
-  activeConnections: { name: 'ipc_connections_active', type: 'gauge', help: 'Open IPC connections' },
-  maxConnections: { name: 'ipc_connections_max', type: 'gauge', help: 'Configured limit of IPC connections' },
-  connectionsAvailable: { name: 'ipc_connections_available', type: 'gauge', help: 'IPC connections still admissible' },
-  messagesReceived: { name: 'ipc_messages_received_total', type: 'counter', help: 'Request frames received' },
-  messagesProcessed: { name: 'ipc_messages_routed_total', type: 'counter', help: 'Requests enqueued to an actor' },
-  errors: { name: 'ipc_errors_total', type: 'counter', help: 'IPC errors (docs/protocol.md §7)' },
-  rateLimited: { name: 'ipc_rate_limited_total', type: 'counter', help: 'Requests answered RATE_LIMITED' },
-  backpressureRejections: { name: 'ipc_backpressure_rejections_total', type: 'counter', help: 'Requests answered TARGET_BUSY' },
-  shutdownRejections: { name: 'ipc_shutdown_rejections_total', type: 'counter', help: 'Requests answered SHUTTING_DOWN' },
-  inFlightRequests: { name: 'ipc_requests_in_flight', type: 'gauge', help: 'Requests accepted and not yet answered' },
-  subscriptionsProcessed: { name: 'ipc_subscriptions_processed_total', type: 'counter', help: 'Subscribe and unsubscribe frames' },
-  activeSubscriptions: { name: 'ipc_subscriptions_active', type: 'gauge', help: 'Active (connection, message type) subscriptions' },
-  pushNotificationsSent: { name: 'ipc_push_notifications_sent_total', type: 'counter', help: 'Pushes accepted into a push buffer' },
-  pushNotificationsDropped: { name: 'ipc_push_notifications_dropped_total', type: 'counter', help: 'Pushes dropped (push buffer full)' },
+  connectionsAccepted: {
+    name: 'ipc_connections_accepted_total',
+    type: 'counter',
+    help: 'IPC connections admitted',
+  },
+  activeConnections: {
+    name: 'ipc_connections_active',
+    type: 'gauge',
+    help: 'Open IPC connections',
+  },
+  maxConnections: {
+    name: 'ipc_connections_max',
+    type: 'gauge',
+    help: 'Configured limit of IPC connections',
+  },
+  connectionsAvailable: {
+    name: 'ipc_connections_available',
+    type: 'gauge',
+    help: 'IPC connections still admissible',
+  },
+  messagesReceived: {
+    name: 'ipc_messages_received_total',
+    type: 'counter',
+    help: 'Request frames received',
+  },
+  messagesProcessed: {
+    name: 'ipc_messages_routed_total',
+    type: 'counter',
+    help: 'Requests enqueued to an actor',
+  },
+  errors: {
+    name: 'ipc_errors_total',
+    type: 'counter',
+    help: 'IPC errors (docs/protocol.md §7)',
+  },
+  rateLimited: {
+    name: 'ipc_rate_limited_total',
+    type: 'counter',
+    help: 'Requests answered RATE_LIMITED',
+  },
+  backpressureRejections: {
+    name: 'ipc_backpressure_rejections_total',
+    type: 'counter',
+    help: 'Requests answered TARGET_BUSY',
+  },
+  shutdownRejections: {
+    name: 'ipc_shutdown_rejections_total',
+    type: 'counter',
+    help: 'Requests answered SHUTTING_DOWN',
+  },
+  inFlightRequests: {
+    name: 'ipc_requests_in_flight',
+    type: 'gauge',
+    help: 'Requests accepted and not yet answered',
+  },
+  subscriptionsProcessed: {
+    name: 'ipc_subscriptions_processed_total',
+    type: 'counter',
+    help: 'Subscribe and unsubscribe frames',
+  },
+  activeSubscriptions: {
+    name: 'ipc_subscriptions_active',
+    type: 'gauge',
+    help: 'Active (connection, message type) subscriptions',
+  },
+  pushNotificationsSent: {
+    name: 'ipc_push_notifications_sent_total',
+    type: 'counter',
+    help: 'Pushes accepted into a push buffer',
+  },
+  pushNotificationsDropped: {
+    name: 'ipc_push_notifications_dropped_total',
+    type: 'counter',
+    help: 'Pushes dropped (push buffer full)',
+  },
 };
 
 /** Cluster figures that are gauges (the others are counters); duck-typed from `app.cluster.stats()`. */
@@ -59,7 +119,13 @@ export function registerAppSeries(registry: Registry, prefix: string, snapshotOf
       help,
       type,
       aggregator: 'sum',
-      get: async () => ({ name: fullName, help, type, aggregator: 'sum', values: samples(stats()) }),
+      get: async () => ({
+        name: fullName,
+        help,
+        type,
+        aggregator: 'sum',
+        values: samples(stats()),
+      }),
       reset: () => undefined,
     };
     registry.registerMetric(metric as unknown as Parameters<Registry['registerMetric']>[0]);
@@ -75,33 +141,51 @@ export function registerAppSeries(registry: Registry, prefix: string, snapshotOf
     s.actors.map((a) => ({ value: a.instances, labels: { actor: a.actor } })),
   );
   family('actor_mailbox_depth', 'gauge', 'Messages waiting in actor mailboxes', (s) =>
-    s.actors.map((a) => ({ value: a.mailboxDepth, labels: { actor: a.actor } })),
+    s.actors.map((a) => ({
+      value: a.mailboxDepth,
+      labels: { actor: a.actor },
+    })),
   );
   family('actor_streams_in_flight', 'gauge', 'Streams returned by handlers and still being drained', (s) =>
-    s.actors.map((a) => ({ value: a.streamsInFlight, labels: { actor: a.actor } })),
+    s.actors.map((a) => ({
+      value: a.streamsInFlight,
+      labels: { actor: a.actor },
+    })),
   );
   family('actor_restarts_total', 'counter', 'Actor restarts (ActorRestarted events)', (s) =>
     s.actors.map((a) => ({ value: a.restarts, labels: { actor: a.actor } })),
   );
-  family('actor_messages_handled_total', 'counter', 'Messages finished, by type and outcome (ok or the error code)', (s) =>
-    s.actors.flatMap((a) =>
-      a.messageTypes.flatMap((t) =>
-        Object.entries(t.outcomes).map(([outcome, value]) => ({
-          value,
-          labels: { actor: a.actor, message_type: t.messageType, outcome },
-        })),
+  family(
+    'actor_messages_handled_total',
+    'counter',
+    'Messages finished, by type and outcome (ok or the error code)',
+    (s) =>
+      s.actors.flatMap((a) =>
+        a.messageTypes.flatMap((t) =>
+          Object.entries(t.outcomes).map(([outcome, value]) => ({
+            value,
+            labels: { actor: a.actor, message_type: t.messageType, outcome },
+          })),
+        ),
       ),
-    ),
   );
   const handlerName = `${prefix}actor_handler_duration_seconds`;
   family('actor_handler_duration_seconds', 'histogram', 'Handler time, start to the end of its reply or stream', (s) =>
     s.actors.flatMap((a) =>
-      a.messageTypes.flatMap((t) => histogramSamples(handlerName, t.handlerSeconds, { actor: a.actor, message_type: t.messageType })),
+      a.messageTypes.flatMap((t) =>
+        histogramSamples(handlerName, t.handlerSeconds, {
+          actor: a.actor,
+          message_type: t.messageType,
+        }),
+      ),
     ),
   );
   const waitName = `${prefix}actor_mailbox_wait_seconds`;
-  family('actor_mailbox_wait_seconds', 'histogram', 'Time messages waited in the mailbox before their handler started', (s) =>
-    s.actors.flatMap((a) => histogramSamples(waitName, a.mailboxWaitSeconds, { actor: a.actor })),
+  family(
+    'actor_mailbox_wait_seconds',
+    'histogram',
+    'Time messages waited in the mailbox before their handler started',
+    (s) => s.actors.flatMap((a) => histogramSamples(waitName, a.mailboxWaitSeconds, { actor: a.actor })),
   );
 
   registerClusterSeries(family, stats);
@@ -126,7 +210,10 @@ function registerClusterSeries(
       family(`${base}_total`, 'counter', `Cluster node: ${field}, by error code`, (s) =>
         Object.entries((s.cluster?.[field] ?? {}) as Record<string, unknown>)
           .filter(([, count]) => typeof count === 'number')
-          .map(([code, count]) => ({ value: count as number, labels: { code } })),
+          .map(([code, count]) => ({
+            value: count as number,
+            labels: { code },
+          })),
       );
     }
   }
@@ -137,9 +224,17 @@ function histogramSamples(name: string, histogram: HistogramSnapshot, labels: La
   let cumulative = 0;
   LATENCY_BUCKETS_SECONDS.forEach((bound, index) => {
     cumulative += histogram.buckets[index];
-    samples.push({ value: cumulative, labels: { ...labels, le: bound }, metricName: `${name}_bucket` });
+    samples.push({
+      value: cumulative,
+      labels: { ...labels, le: bound },
+      metricName: `${name}_bucket`,
+    });
   });
-  samples.push({ value: histogram.count, labels: { ...labels, le: '+Inf' }, metricName: `${name}_bucket` });
+  samples.push({
+    value: histogram.count,
+    labels: { ...labels, le: '+Inf' },
+    metricName: `${name}_bucket`,
+  });
   samples.push({ value: histogram.sum, labels, metricName: `${name}_sum` });
   samples.push({ value: histogram.count, labels, metricName: `${name}_count` });
   return samples;

@@ -26,7 +26,9 @@ const SOCKET_PROBE_TIMEOUT_MS = 2000;
 export async function checkReadiness(app: ActonApp): Promise<Readiness> {
   const checks: ReadinessCheck[] = [];
   checks.push(
-    app.state === 'running' ? { name: 'app-running', ok: true } : { name: 'app-running', ok: false, detail: `app is ${app.state}` },
+    app.state === 'running'
+      ? { name: 'app-running', ok: true }
+      : { name: 'app-running', ok: false, detail: `app is ${app.state}` },
   );
   const listener = app.extension<{ socketPath: string }>('ipc');
   if (listener) checks.push(await probeSocket(() => listener.socketPath));
@@ -35,7 +37,11 @@ export async function checkReadiness(app: ActonApp): Promise<Readiness> {
     checks.push(
       cluster.connected
         ? { name: 'cluster-connected', ok: true }
-        : { name: 'cluster-connected', ok: false, detail: 'the cluster node is not connected to NATS' },
+        : {
+            name: 'cluster-connected',
+            ok: false,
+            detail: 'the cluster node is not connected to NATS',
+          },
     );
   }
   return { ready: checks.every((check) => check.ok), checks };
@@ -46,7 +52,11 @@ async function probeSocket(pathOf: () => string): Promise<ReadinessCheck> {
   try {
     path = pathOf();
   } catch (err) {
-    return { name: 'socket-accepting', ok: false, detail: err instanceof Error ? err.message : String(err) };
+    return {
+      name: 'socket-accepting',
+      ok: false,
+      detail: err instanceof Error ? err.message : String(err),
+    };
   }
   return new Promise((resolve) => {
     const socket = connect(path);
@@ -56,10 +66,21 @@ async function probeSocket(pathOf: () => string): Promise<ReadinessCheck> {
       resolve(check);
     };
     const timer = setTimeout(
-      () => finish({ name: 'socket-accepting', ok: false, detail: `no accept on ${path} within ${SOCKET_PROBE_TIMEOUT_MS} ms` }),
+      () =>
+        finish({
+          name: 'socket-accepting',
+          ok: false,
+          detail: `no accept on ${path} within ${SOCKET_PROBE_TIMEOUT_MS} ms`,
+        }),
       SOCKET_PROBE_TIMEOUT_MS,
     );
     socket.once('connect', () => finish({ name: 'socket-accepting', ok: true }));
-    socket.once('error', (err) => finish({ name: 'socket-accepting', ok: false, detail: `${path}: ${err.message}` }));
+    socket.once('error', (err) =>
+      finish({
+        name: 'socket-accepting',
+        ok: false,
+        detail: `${path}: ${err.message}`,
+      }),
+    );
   });
 }

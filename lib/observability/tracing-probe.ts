@@ -81,7 +81,10 @@ class SpanTracker implements MessageTracker {
     if (error !== undefined) {
       const code = isActorError(error) ? error.code : 'HANDLER_ERROR';
       this.span.setAttribute('error.type', code);
-      this.span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      this.span.setStatus({
+        code: this.api.SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
     this.span.end();
   }

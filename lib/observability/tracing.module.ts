@@ -66,6 +66,9 @@ export class TracingExtension implements AppExtension {
 export class TracingModule {
   /** The module with a tracing extension configured by `options`. */
   static forRoot(options: TracingModuleOptions = {}): DynamicModule {
-    return { module: TracingModule, extensions: [() => new TracingExtension(options)] };
+    return {
+      module: TracingModule,
+      extensions: [() => new TracingExtension(options)],
+    };
   }
 }

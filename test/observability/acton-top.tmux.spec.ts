@@ -18,7 +18,12 @@ function calculatorRate(screen: string): number | undefined {
   return row ? Number(row.trim().split(/\s+/)[3]) : undefined;
 }
 
-async function waitForScreen(session: string, accept: (screen: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+async function waitForScreen(
+  session: string,
+  accept: (screen: string) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let screen = '';
   while (Date.now() < deadline) {
@@ -47,8 +52,21 @@ describe('acton top in a terminal (tmux) against the running sample', () => {
         await sleep(5);
       }
     })();
-    const command = `node -r ts-node/register/transpile-only -r tsconfig-paths/register lib/cli/main.ts --socket ${sample.socketPath} top --interval 500`;
-    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', REPO_ROOT, `TS_NODE_TRANSPILE_ONLY=true ${command}; echo acton-top-exited-$?; sleep 30`);
+    const node = 'node -r ts-node/register/transpile-only -r tsconfig-paths/register';
+    const command = `${node} lib/cli/main.ts --socket ${sample.socketPath} top --interval 500`;
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '120',
+      '-y',
+      '40',
+      '-c',
+      REPO_ROOT,
+      `TS_NODE_TRANSPILE_ONLY=true ${command}; echo acton-top-exited-$?; sleep 30`,
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -66,7 +84,14 @@ describe('acton top in a terminal (tmux) against the running sample', () => {
   it("shows the sample's actors with a live, changing message rate, sorts on a key press and quits on q", async () => {
     let screen = await waitForScreen(session, (s) => (calculatorRate(s) ?? 0) > 0, 'a CalculatorActor rate above 0');
     if (process.env.ACTON_TOP_CAPTURE) require('node:fs').writeFileSync(process.env.ACTON_TOP_CAPTURE, screen);
-    for (const actor of ['CalculatorActor', 'KvStoreActor', 'ListServiceActor', 'CountdownActor', 'PriceFeedActor', 'OrdersActor']) {
+    for (const actor of [
+      'CalculatorActor',
+      'KvStoreActor',
+      'ListServiceActor',
+      'CountdownActor',
+      'PriceFeedActor',
+      'OrdersActor',
+    ]) {
       expect(screen).toContain(actor);
     }
     expect(screen).toMatch(/ACTOR\s+INST\s+MAILBOX\s+MSG\/S\s+ERR\/S\s+P50\s+P99/);
@@ -79,7 +104,10 @@ describe('acton top in a terminal (tmux) against the running sample', () => {
 
     tmux('send-keys', '-t', session, 'n');
     screen = await waitForScreen(session, (s) => s.includes('sorted by name'), 'the name sort');
-    const names = screen.split('\n').filter((line) => /^[A-Z][A-Za-z]+Actor /.test(line)).map((line) => line.split(' ')[0]);
+    const names = screen
+      .split('\n')
+      .filter((line) => /^[A-Z][A-Za-z]+Actor /.test(line))
+      .map((line) => line.split(' ')[0]);
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
 
     load = false;

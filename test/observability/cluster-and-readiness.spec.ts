@@ -16,7 +16,12 @@ class ClusterNodeStandIn implements AppExtension {
   async stop(): Promise<void> {}
 
   stats(): Record<string, unknown> {
-    return { remoteCallsSent: this.remoteCallsSent, remoteCallsFailed: { TIMEOUT: 2 }, inFlight: 1, peers: 3 };
+    return {
+      remoteCallsSent: this.remoteCallsSent,
+      remoteCallsFailed: { TIMEOUT: 2 },
+      inFlight: 1,
+      peers: 3,
+    };
   }
 }
 
@@ -25,7 +30,10 @@ class ClusterStandInModule {
   static node = new ClusterNodeStandIn();
 
   static forRoot(): DynamicModule {
-    return { module: ClusterStandInModule, extensions: [() => ClusterStandInModule.node] };
+    return {
+      module: ClusterStandInModule,
+      extensions: [() => ClusterStandInModule.node],
+    };
   }
 }
 
@@ -41,12 +49,35 @@ describe('MetricsModule with a cluster node, and readiness', () => {
   it("exports the cluster node's figures per node, read at scrape time", async () => {
     ClusterStandInModule.node.remoteCallsSent = 7;
     const text = await (await fetch(`${app.extension('metrics')!.url}/metrics`)).text();
-    const families = new Map((parsePrometheusTextFormat(text) as { name: string; type: string; metrics: { value: string; labels?: Record<string, string> }[] }[]).map((f) => [f.name, f]));
-    expect(families.get('acton_cluster_remote_calls_sent_total')).toMatchObject({ type: 'COUNTER', metrics: [{ value: '7' }] });
-    expect(families.get('acton_cluster_remote_calls_failed_total')).toMatchObject({ type: 'COUNTER', metrics: [{ value: '2', labels: { code: 'TIMEOUT' } }] });
-    expect(families.get('acton_cluster_peers')).toMatchObject({ type: 'GAUGE', metrics: [{ value: '3' }] });
-    expect(families.get('acton_cluster_in_flight')).toMatchObject({ type: 'GAUGE', metrics: [{ value: '1' }] });
-    expect(app.extension('metrics')!.stats().cluster).toMatchObject({ remoteCallsSent: 7, peers: 3 });
+    const families = new Map(
+      (
+        parsePrometheusTextFormat(text) as {
+          name: string;
+          type: string;
+          metrics: { value: string; labels?: Record<string, string> }[];
+        }[]
+      ).map((f) => [f.name, f]),
+    );
+    expect(families.get('acton_cluster_remote_calls_sent_total')).toMatchObject({
+      type: 'COUNTER',
+      metrics: [{ value: '7' }],
+    });
+    expect(families.get('acton_cluster_remote_calls_failed_total')).toMatchObject({
+      type: 'COUNTER',
+      metrics: [{ value: '2', labels: { code: 'TIMEOUT' } }],
+    });
+    expect(families.get('acton_cluster_peers')).toMatchObject({
+      type: 'GAUGE',
+      metrics: [{ value: '3' }],
+    });
+    expect(families.get('acton_cluster_in_flight')).toMatchObject({
+      type: 'GAUGE',
+      metrics: [{ value: '1' }],
+    });
+    expect(app.extension('metrics')!.stats().cluster).toMatchObject({
+      remoteCallsSent: 7,
+      peers: 3,
+    });
   });
 
   it('is not ready (503, naming the failed check) while the cluster node is disconnected', async () => {
@@ -59,7 +90,11 @@ describe('MetricsModule with a cluster node, and readiness', () => {
       checks: [
         { name: 'app-running', ok: true },
         { name: 'socket-accepting', ok: true },
-        { name: 'cluster-connected', ok: false, detail: 'the cluster node is not connected to NATS' },
+        {
+          name: 'cluster-connected',
+          ok: false,
+          detail: 'the cluster node is not connected to NATS',
+        },
       ],
     });
     ClusterStandInModule.node.connected = true;
@@ -72,8 +107,13 @@ describe('MetricsModule with a cluster node, and readiness', () => {
     await other.listener!.stop();
     const response = await fetch(url);
     expect(response.status).toBe(503);
-    const body = (await response.json()) as { checks: { name: string; ok: boolean; detail?: string }[] };
-    expect(body.checks.find((c) => c.name === 'socket-accepting')).toMatchObject({ ok: false, detail: expect.stringContaining(other.listener!.socketPath) });
+    const body = (await response.json()) as {
+      checks: { name: string; ok: boolean; detail?: string }[];
+    };
+    expect(body.checks.find((c) => c.name === 'socket-accepting')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining(other.listener!.socketPath),
+    });
     await other.close();
   });
 });

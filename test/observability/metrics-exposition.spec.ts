@@ -3,7 +3,17 @@ import { ActonClient } from 'acton-ts/client';
 import { ActonApp } from 'acton-ts';
 import { ActorRestarted, Session, startObservedApp, Touch } from './fixtures/observed-app';
 
-type Family = { name: string; type: string; metrics: { labels?: Record<string, string>; value?: string; buckets?: Record<string, string>; count?: string; sum?: string }[] };
+type Family = {
+  name: string;
+  type: string;
+  metrics: {
+    labels?: Record<string, string>;
+    value?: string;
+    buckets?: Record<string, string>;
+    count?: string;
+    sum?: string;
+  }[];
+};
 
 async function scrapeText(url: string): Promise<string> {
   const response = await fetch(`${url}/metrics`);
@@ -25,9 +35,16 @@ function histogramOf(text: string, name: string, labels: Record<string, string>)
   const own = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   const lines = text.split('\n').filter((line) => {
     if (line.startsWith(`# HELP ${name} `) || line.startsWith(`# TYPE ${name} `)) return true;
-    return /^[a-z_]+(_bucket|_sum|_count)\{/.test(line) && line.startsWith(name) && own.every((pair) => line.includes(pair));
+    return (
+      /^[a-z_]+(_bucket|_sum|_count)\{/.test(line) && line.startsWith(name) && own.every((pair) => line.includes(pair))
+    );
   });
-  const stripped = lines.map((line) => own.reduce((acc, pair) => acc.replace(new RegExp(`${pair},?`), ''), line).replace(',}', '}').replace('{}', ''));
+  const stripped = lines.map((line) =>
+    own
+      .reduce((acc, pair) => acc.replace(new RegExp(`${pair},?`), ''), line)
+      .replace(',}', '}')
+      .replace('{}', ''),
+  );
   const [family] = parsePrometheusTextFormat(stripped.join('\n') + '\n') as Family[];
   expect(family.type).toBe('HISTOGRAM');
   return family.metrics[0];
@@ -45,7 +62,9 @@ describe('MetricsModule: Prometheus exposition over HTTP', () => {
 
   beforeAll(async () => {
     app = await startObservedApp({ port: 0 });
-    client = await ActonClient.connect({ socketPath: app.listener!.socketPath });
+    client = await ActonClient.connect({
+      socketPath: app.listener!.socketPath,
+    });
   });
 
   afterAll(async () => {
@@ -55,14 +74,30 @@ describe('MetricsModule: Prometheus exposition over HTTP', () => {
 
   it('exports names, types, labels and values after a known sequence of calls', async () => {
     for (let i = 0; i < 3; i++) await client.request('calculator', 'Add', { a: i, b: 1 });
-    await expect(client.request('calculator', 'Fail', { why: 'none left' })).rejects.toMatchObject({ code: 'OUT_OF_STOCK' });
-    await expect(client.request('calculator', 'Add', { a: 'x', b: 1 })).rejects.toMatchObject({ code: 'SERIALIZATION_ERROR' });
+    await expect(client.request('calculator', 'Fail', { why: 'none left' })).rejects.toMatchObject({
+      code: 'OUT_OF_STOCK',
+    });
+    await expect(client.request('calculator', 'Add', { a: 'x', b: 1 })).rejects.toMatchObject({
+      code: 'SERIALIZATION_ERROR',
+    });
 
     const text = await scrapeText(app.extension('metrics')!.url!);
     const families = new Map((parsePrometheusTextFormat(text) as Family[]).map((f) => [f.name, f]));
     expect(families.get('acton_actor_messages_handled_total')?.type).toBe('COUNTER');
-    expect(valueOf(families, 'acton_actor_messages_handled_total', { actor: 'Calculator', message_type: 'Add', outcome: 'ok' })).toBe(3);
-    expect(valueOf(families, 'acton_actor_messages_handled_total', { actor: 'Calculator', message_type: 'Fail', outcome: 'OUT_OF_STOCK' })).toBe(1);
+    expect(
+      valueOf(families, 'acton_actor_messages_handled_total', {
+        actor: 'Calculator',
+        message_type: 'Add',
+        outcome: 'ok',
+      }),
+    ).toBe(3);
+    expect(
+      valueOf(families, 'acton_actor_messages_handled_total', {
+        actor: 'Calculator',
+        message_type: 'Fail',
+        outcome: 'OUT_OF_STOCK',
+      }),
+    ).toBe(1);
     // A payload that failed validation never reached the actor: counted by the listener only.
     expect(valueOf(families, 'acton_ipc_messages_received_total')).toBe(5);
     expect(valueOf(families, 'acton_ipc_messages_routed_total')).toBe(4);
@@ -73,16 +108,23 @@ describe('MetricsModule: Prometheus exposition over HTTP', () => {
     expect(valueOf(families, 'acton_actor_instances', { actor: 'ActonSystemActor' })).toBe(1);
 
     expect(families.get('acton_actor_handler_duration_seconds')?.type).toBe('HISTOGRAM');
-    const add = histogramOf(text, 'acton_actor_handler_duration_seconds', { actor: 'Calculator', message_type: 'Add' });
+    const add = histogramOf(text, 'acton_actor_handler_duration_seconds', {
+      actor: 'Calculator',
+      message_type: 'Add',
+    });
     expect(Number(add.count)).toBe(3);
     expect(Number(add.buckets!['+Inf'])).toBe(3);
     expect(Number(add.buckets!['10'])).toBe(3); // cumulative: every handler took less than 10 s
     expect(Number(add.sum)).toBeGreaterThan(0);
-    const wait = histogramOf(text, 'acton_actor_mailbox_wait_seconds', { actor: 'Calculator' });
+    const wait = histogramOf(text, 'acton_actor_mailbox_wait_seconds', {
+      actor: 'Calculator',
+    });
     expect(Number(wait.count)).toBe(4);
 
     // every field of listener.stats() is exported
-    expect([...families.keys()].filter((name) => name.startsWith('acton_ipc_'))).toHaveLength(Object.keys(app.listener!.stats()).length);
+    expect([...families.keys()].filter((name) => name.startsWith('acton_ipc_'))).toHaveLength(
+      Object.keys(app.listener!.stats()).length,
+    );
   });
 
   it('counts ActorRestarted broadcasts (by wire name) as restarts of the actor class', async () => {
@@ -124,7 +166,12 @@ describe('MetricsModule: cardinality', () => {
       expect(text).not.toContain('session-');
       const families = new Map((parsePrometheusTextFormat(text) as Family[]).map((f) => [f.name, f]));
       expect(valueOf(families, 'acton_actor_instances', { actor: 'Session' })).toBe(10_000);
-      expect(valueOf(families, 'acton_actor_messages_handled_total', { actor: 'Session', outcome: 'ok' })).toBe(10_000);
+      expect(
+        valueOf(families, 'acton_actor_messages_handled_total', {
+          actor: 'Session',
+          outcome: 'ok',
+        }),
+      ).toBe(10_000);
       expect(families.get('acton_actor_instances')!.metrics.length).toBeLessThan(10);
       expect(text.split('\n').length).toBeLessThan(500);
     } finally {
@@ -133,12 +180,19 @@ describe('MetricsModule: cardinality', () => {
   });
 
   it('with keyLabels, stops making new series at maxActorLabels (the rest are _other)', async () => {
-    const app = await startObservedApp({ port: 0, keyLabels: true, maxActorLabels: 50 });
+    const app = await startObservedApp({
+      port: 0,
+      keyLabels: true,
+      maxActorLabels: 50,
+    });
     try {
       for (let i = 0; i < 200; i++) await app.spawn(Session, `session-${i}`);
       for (let i = 0; i < 200; i++) app.tell(`session-${i}`, new Touch());
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const handled = app.extension('metrics')!.stats().actors.filter((a) => a.messageTypes.length > 0);
+      const handled = app
+        .extension('metrics')!
+        .stats()
+        .actors.filter((a) => a.messageTypes.length > 0);
       expect(handled.length).toBe(51); // 50 labels + _other
       const other = handled.find((a) => a.actor === '_other')!;
       expect(other.messageTypes[0].outcomes.ok).toBeGreaterThan(100);

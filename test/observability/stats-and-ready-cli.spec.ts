@@ -24,12 +24,24 @@ describe('acton stats and acton ping --ready over the app socket ($acton)', () =
     const lines = result.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const stats = JSON.parse(lines[0]);
-    expect(stats.listener).toMatchObject({ activeConnections: 1, messagesReceived: expect.any(Number) });
+    expect(stats.listener).toMatchObject({
+      activeConnections: 1,
+      messagesReceived: expect.any(Number),
+    });
     expect(stats.listener.messagesReceived).toBeGreaterThanOrEqual(6); // 5 adds + this StatsRequest
     const calculator = stats.actors.find((a: { actor: string }) => a.actor === 'Calculator');
-    expect(calculator).toMatchObject({ instances: 1, mailboxDepth: 0, streamsInFlight: 0, restarts: 0 });
+    expect(calculator).toMatchObject({
+      instances: 1,
+      mailboxDepth: 0,
+      streamsInFlight: 0,
+      restarts: 0,
+    });
     expect(calculator.messageTypes).toEqual([
-      expect.objectContaining({ messageType: 'Add', outcomes: { ok: 5 }, handlerSeconds: expect.objectContaining({ count: 5 }) }),
+      expect.objectContaining({
+        messageType: 'Add',
+        outcomes: { ok: 5 },
+        handlerSeconds: expect.objectContaining({ count: 5 }),
+      }),
     ]);
     expect(stats.bucketsSeconds).toHaveLength(calculator.messageTypes[0].handlerSeconds.buckets.length - 1);
   });
@@ -46,10 +58,15 @@ describe('acton stats and acton ping --ready over the app socket ($acton)', () =
   it('$acton answers ActorsRequest, and adds exactly one name to discovery', async () => {
     const client = await ActonClient.connect({ socketPath: socket });
     try {
-      const list = (await client.request('$acton', 'ActorsRequest', { limit: 2 })) as { total: number; actors: { name: string }[] };
+      const list = (await client.request('$acton', 'ActorsRequest', {
+        limit: 2,
+      })) as { total: number; actors: { name: string }[] };
       expect(list.total).toBe(3);
-      expect(list.actors.map((a) => a.name)).toEqual(['$acton', 'calculator']); // creation order: imported modules first
-      await expect(client.request('$acton', 'ActorsRequest', { limit: 0 })).rejects.toMatchObject({ code: 'SERIALIZATION_ERROR' });
+      // creation order: imported modules first
+      expect(list.actors.map((a) => a.name)).toEqual(['$acton', 'calculator']);
+      await expect(client.request('$acton', 'ActorsRequest', { limit: 0 })).rejects.toMatchObject({
+        code: 'SERIALIZATION_ERROR',
+      });
       const discovery = await client.discover();
       expect(discovery.actors!.map((a) => a.name).sort()).toEqual(['$acton', 'calculator', 'chain']);
     } finally {
@@ -61,7 +78,10 @@ describe('acton stats and acton ping --ready over the app socket ($acton)', () =
     const { bootstrap, IpcModule, Module } = await import('acton-ts');
     const { tempSocketPath } = await import('acton-ts/testing');
     const { Calculator } = await import('./fixtures/observed-app');
-    @Module({ imports: [IpcModule.forRoot({ socket: { path: tempSocketPath('plain.sock') } })], actors: [Calculator] })
+    @Module({
+      imports: [IpcModule.forRoot({ socket: { path: tempSocketPath('plain.sock') } })],
+      actors: [Calculator],
+    })
     class PlainModule {}
     const plain = await bootstrap(PlainModule);
     try {

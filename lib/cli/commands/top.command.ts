@@ -48,7 +48,11 @@ export function registerTopCommand(program: Command, io: CliIo): void {
           let current = (await client.request(SYSTEM_ACTOR, 'StatsRequest', {})) as AppStats;
           for (let screen = 1; !stopped; screen++) {
             const rows = Math.max(5, (process.stdout.rows ?? 40) - SCREEN_CHROME);
-            const lines = renderTopScreen(current, previous, { socketPath: client.socketPath, sort, maxRows: rows });
+            const lines = renderTopScreen(current, previous, {
+              socketPath: client.socketPath,
+              sort,
+              maxRows: rows,
+            });
             io.out(`${process.stdout.isTTY ? CLEAR_SCREEN : ''}${lines.join('\n')}`);
             if (options.iterations !== undefined && screen >= options.iterations) break;
             await Promise.race([sleep(options.interval), new Promise<void>((resolve) => (wake = resolve))]);
