@@ -39,13 +39,22 @@ export interface ActorLabelFigures {
 }
 
 class TypeSeries {
-  readonly outcomes = new Map<string, number>();
+  /** Successes: a plain field, the common case stays off the Map. */
+  ok = 0;
+  readonly failures = new Map<string, number>();
   readonly handlerSeconds = new LatencyHistogram();
 
   constructor(readonly messageType: string) {}
 
   count(outcome: string): void {
-    this.outcomes.set(outcome, (this.outcomes.get(outcome) ?? 0) + 1);
+    if (outcome === OK_OUTCOME) this.ok++;
+    else this.failures.set(outcome, (this.failures.get(outcome) ?? 0) + 1);
+  }
+
+  outcomes(): Record<string, number> {
+    const outcomes: Record<string, number> = this.ok > 0 ? { [OK_OUTCOME]: this.ok } : {};
+    for (const [outcome, count] of this.failures) outcomes[outcome] = count;
+    return outcomes;
   }
 }
 
@@ -112,7 +121,7 @@ export class ActorFigures implements ActorProbe {
       mailboxWaitSeconds: series.mailboxWaitSeconds.snapshot(),
       messageTypes: [...series.byType.values()].map((type) => ({
         messageType: type.messageType,
-        outcomes: Object.fromEntries(type.outcomes),
+        outcomes: type.outcomes(),
         handlerSeconds: type.handlerSeconds.snapshot(),
       })),
     }));

@@ -41,6 +41,8 @@ export class TracingProbe implements ActorProbe {
     if (address) attributes['server.address'] = address;
     const kind = remote ? api.SpanKind.SERVER : api.SpanKind.INTERNAL;
     const span = this.tracer.startSpan(method, { kind, attributes }, parent);
+    // The no-op tracer (no SDK registered) and no caller context: nothing to record or propagate.
+    if (!span.isRecording() && !api.isSpanContextValid(span.spanContext())) return NOTHING_TO_TRACE;
     return new SpanTracker(api, span, parent);
   }
 
@@ -57,6 +59,13 @@ export class TracingProbe implements ActorProbe {
     });
   }
 }
+
+/** The tracker of a message with neither a recording span nor a context to pass on. */
+const NOTHING_TO_TRACE: MessageTracker = Object.freeze({
+  started: () => undefined,
+  run: <T>(work: () => T): T => work(),
+  finished: () => undefined,
+});
 
 class SpanTracker implements MessageTracker {
   private done = false;
