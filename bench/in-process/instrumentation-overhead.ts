@@ -10,6 +10,7 @@ import * as otel from '@opentelemetry/api';
 import { Actor, ActonApp, bootstrap, ConsoleLogger, Message, Module, OnMessage } from '../../lib/index';
 import { ActorFigures } from '../../lib/observability/actor-figures';
 import { TracingProbe } from '../../lib/observability/tracing-probe';
+import { askRate } from './ask-rate';
 
 /** Asks kept in flight (one `Promise.all` batch at a time). */
 const ASK_BATCH = 256;
@@ -40,17 +41,8 @@ export interface ProbeOverhead {
   readonly rounds: readonly number[];
 }
 
-async function asksPerSecond(app: ActonApp, durationMs: number): Promise<number> {
-  const ping = new OverheadPing();
-  const send = (): Promise<unknown> => app.ask('overhead_target', ping);
-  let asks = 0;
-  const started = process.hrtime.bigint();
-  const until = Date.now() + durationMs;
-  while (Date.now() < until) {
-    await Promise.all(Array.from({ length: ASK_BATCH }, send));
-    asks += ASK_BATCH;
-  }
-  return asks / (Number(process.hrtime.bigint() - started) / 1e9);
+function asksPerSecond(app: ActonApp, durationMs: number): Promise<number> {
+  return askRate(app, 'overhead_target', new OverheadPing(), { durationMs, batch: ASK_BATCH });
 }
 
 /**
