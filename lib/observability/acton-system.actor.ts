@@ -1,5 +1,5 @@
 import { Actor } from '../core/decorators/actor.decorator';
-import { Inject } from '../core/decorators/inject.decorator';
+import { Inject } from '../core/decorators/injector.decorators';
 import { OnMessage } from '../core/decorators/on-message.decorator';
 import { ActorError } from '../core/errors/actor-error';
 import { ActonApp } from '../core/runtime/acton-app';

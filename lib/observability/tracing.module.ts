@@ -1,5 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
-import { Module } from '../core/decorators/module.decorator';
+import { Module } from '../core/decorators/injector.decorators';
 import { DynamicModule } from '../core/metadata/module-metadata';
 import type { ActonApp } from '../core/runtime/acton-app';
 import { AppExtension } from '../core/runtime/app-extension';

@@ -2,13 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrap, IpcModule, Module } from 'acton-ts';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
-import { isolateIpcEnvironment, recordingLogger, startIpcTestApp } from '../support/ipc-test-app';
+import { isolateIpcEnvironment, startIpcTestApp } from '../support/ipc-test-app';
 import { CalculatorActor, TEST_ACTORS } from './fixtures/test-actors';
 
 const freshPath = (): string => join(mkdtempSync(join(tmpdir(), 'acton-sock-')), 'nested', 'dir', 'ipc.sock');
-const ask = (id: string, target: string) => ({ correlation_id: id, target, message_type: 'Add', payload: { a: 2, b: 3 }, expects_reply: true });
+const ask = (id: string, target: string) => ({
+  correlation_id: id,
+  target,
+  message_type: 'Add',
+  payload: { a: 2, b: 3 },
+  expects_reply: true,
+});
 
 describe('the socket file (PROTOCOL.md §5.6)', () => {
   let restore: () => void;
@@ -52,7 +57,9 @@ describe('the socket file (PROTOCOL.md §5.6)', () => {
     const path = freshPath();
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, 'precious');
-    await expect(startIpcTestApp(TEST_ACTORS, { socket: { path } })).rejects.toThrow(/a regular file already exists there and is not a socket; it was left untouched/);
+    await expect(startIpcTestApp(TEST_ACTORS, { socket: { path } })).rejects.toThrow(
+      /a regular file already exists there and is not a socket; it was left untouched/,
+    );
     expect(readFileSync(path, 'utf8')).toBe('precious');
   });
 
@@ -71,30 +78,29 @@ describe('the socket file (PROTOCOL.md §5.6)', () => {
   it('§10.69 without socket.path the socket is $XDG_RUNTIME_DIR/acton/<app_name>/ipc.sock', async () => {
     const runtime = mkdtempSync(join(tmpdir(), 'acton-xdg-run-'));
     process.env.XDG_RUNTIME_DIR = runtime;
-    const logs: string[] = [];
-    @Module({ imports: [IpcModule.forRoot({ socket: { appName: 'pricing' }, logger: recordingLogger(logs) })], actors: [CalculatorActor] })
-    class AppModule {}
-    const app = await bootstrap(AppModule);
+    const t = await startIpcTestApp(
+      [CalculatorActor],
+      { socket: { appName: 'pricing' } },
+      { derivePathFromAppName: true },
+    );
     try {
-      expect(app.listener!.socketPath).toBe(join(runtime, 'acton', 'pricing', 'ipc.sock'));
-      expect(statSync(app.listener!.socketPath).isSocket()).toBe(true);
-      expect(logs.some((line) => line.startsWith('info IPC listener started: socket ' + app.listener!.socketPath))).toBe(true);
+      expect(t.socketPath).toBe(join(runtime, 'acton', 'pricing', 'ipc.sock'));
+      expect(statSync(t.socketPath).isSocket()).toBe(true);
+      expect(t.logs.some((line) => line.startsWith('info IPC listener started: socket ' + t.socketPath))).toBe(true);
     } finally {
-      await app.close();
+      await t.close();
     }
   });
 
   it('§10.69 with XDG_RUNTIME_DIR unset the socket is /tmp/acton/<app_name>/ipc.sock', async () => {
     delete process.env.XDG_RUNTIME_DIR;
     const appName = `acton-ts-test-${process.pid}-${Date.now()}`;
-    @Module({ imports: [IpcModule.forRoot({ socket: { appName }, logger: recordingLogger([]) })], actors: [CalculatorActor] })
-    class AppModule {}
-    const app = await bootstrap(AppModule);
+    const t = await startIpcTestApp([CalculatorActor], { socket: { appName } }, { derivePathFromAppName: true });
     try {
-      expect(app.listener!.socketPath).toBe(`/tmp/acton/${appName}/ipc.sock`);
-      expect(statSync(app.listener!.socketPath).isSocket()).toBe(true);
+      expect(t.socketPath).toBe(`/tmp/acton/${appName}/ipc.sock`);
+      expect(statSync(t.socketPath).isSocket()).toBe(true);
     } finally {
-      await app.close();
+      await t.close();
       rmSync(`/tmp/acton/${appName}`, { recursive: true, force: true });
     }
   });
@@ -117,14 +123,19 @@ describe('expose / hide at run time', () => {
       listener.expose('calculator-2', extra);
       client.request(ask('after', 'calculator-2'));
       expect((await client.next()).body).toEqual({ correlation_id: 'after', success: true, payload: { sum: 5 } });
-      expect(() => listener.expose('calculator', extra)).toThrow(/Cannot expose actor 'calculator-2'.* as 'calculator': that IPC name is already taken by actor 'calculator'/);
+      expect(() => listener.expose('calculator', extra)).toThrow(
+        /Cannot expose actor 'calculator-2'.* as 'calculator': that IPC name is already taken by actor 'calculator'/,
+      );
       const hidden = t.app.actorRef('hidden')!;
       listener.expose('public-hidden', hidden);
       client.request(ask('alias', 'public-hidden'));
       expect((await client.next()).body.payload).toEqual({ sum: 5 });
       expect(listener.hide('calculator')).toBe(true);
       client.request(ask('gone', 'calculator'));
-      expect((await client.next()).body).toMatchObject({ error_code: 'ACTOR_NOT_FOUND', error: 'Actor not found: calculator' });
+      expect((await client.next()).body).toMatchObject({
+        error_code: 'ACTOR_NOT_FOUND',
+        error: 'Actor not found: calculator',
+      });
       client.send(MessageType.DISCOVER, { correlation_id: 'd', include_message_types: false });
       const names = (await client.next()).body.actors.map((a: { name: string }) => a.name);
       expect(names).toEqual(expect.arrayContaining(['calculator-2', 'public-hidden']));

@@ -1,7 +1,7 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { ActonClient } from 'acton-ts/client';
 import { ActonApp } from 'acton-ts';
-import { ActorRestarted, Session, startObservedApp, Touch } from './fixtures/observed-app';
+import { Session, startObservedApp, Touch } from './fixtures/observed-app';
 
 type Family = {
   name: string;
@@ -127,12 +127,20 @@ describe('MetricsModule: Prometheus exposition over HTTP', () => {
     );
   });
 
-  it('counts ActorRestarted broadcasts (by wire name) as restarts of the actor class', async () => {
-    app.broker.broadcast(Object.assign(new ActorRestarted(), { name: 'calculator' }));
-    app.broker.broadcast(Object.assign(new ActorRestarted(), { name: 'calculator' }));
-    const families = await scrape(app.extension('metrics')!.url!);
+  it("counts supervision's ActorRestarted events as restarts of the actor class", async () => {
+    await expect(client.request('crashy', 'Crash', {})).rejects.toMatchObject({ code: 'HANDLER_ERROR' });
+    await expect(client.request('crashy', 'Crash', {})).rejects.toMatchObject({ code: 'HANDLER_ERROR' });
+    const url = app.extension('metrics')!.url!;
+    let families = await scrape(url);
+    for (let i = 0; i < 50 && valueOf(families, 'acton_actor_restarts_total', { actor: 'Crashy' }) !== 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      families = await scrape(url);
+    }
     expect(families.get('acton_actor_restarts_total')?.type).toBe('COUNTER');
-    expect(valueOf(families, 'acton_actor_restarts_total', { actor: 'Calculator' })).toBe(2);
+    expect(valueOf(families, 'acton_actor_restarts_total', { actor: 'Crashy' })).toBe(2);
+    expect(valueOf(families, 'acton_actor_restarts_total', { actor: 'Calculator' })).toBe(0);
+    const crashes = { actor: 'Crashy', message_type: 'Crash', outcome: 'HANDLER_ERROR' };
+    expect(valueOf(families, 'acton_actor_messages_handled_total', crashes)).toBe(2);
   });
 
   it('serves liveness and readiness', async () => {

@@ -61,14 +61,14 @@ describe('acton stats and acton ping --ready over the app socket ($acton)', () =
       const list = (await client.request('$acton', 'ActorsRequest', {
         limit: 2,
       })) as { total: number; actors: { name: string }[] };
-      expect(list.total).toBe(3);
+      expect(list.total).toBe(4);
       // creation order: imported modules first
       expect(list.actors.map((a) => a.name)).toEqual(['$acton', 'calculator']);
       await expect(client.request('$acton', 'ActorsRequest', { limit: 0 })).rejects.toMatchObject({
         code: 'SERIALIZATION_ERROR',
       });
       const discovery = await client.discover();
-      expect(discovery.actors!.map((a) => a.name).sort()).toEqual(['$acton', 'calculator', 'chain']);
+      expect(discovery.actors!.map((a) => a.name).sort()).toEqual(['$acton', 'calculator', 'chain', 'crashy']);
     } finally {
       await client.close();
     }

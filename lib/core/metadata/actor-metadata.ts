@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { MetadataKeys } from './metadata-keys';
-import { defaultActorName } from './default-actor-name';
+import { MetadataKeys, ownMetadata } from './metadata-keys';
+import { ResolvedSupervision, resolveSupervision, SupervisionOptions } from './supervision-options';
 
 /** Default bound of an actor's queued (not yet running) messages. */
 export const DEFAULT_MAILBOX_CAPACITY = 1024;
@@ -13,6 +13,8 @@ export interface ActorOptions {
   readonly expose?: boolean;
   /** Queued messages before deliveries fail with `TARGET_BUSY`; positive integer, default 1024. */
   readonly mailboxCapacity?: number;
+  /** Restart after a failure (see `SupervisionOptions`); absent: the actor resumes (keeps its state). */
+  readonly supervision?: SupervisionOptions;
 }
 
 /** `ActorOptions` with every default applied. */
@@ -20,11 +22,14 @@ export interface ResolvedActorOptions {
   readonly name: string;
   readonly expose: boolean;
   readonly mailboxCapacity: number;
+  /** Absent: resume after a failure. */
+  readonly supervision?: ResolvedSupervision;
 }
 
 /**
  * Validates and completes `@Actor` options for `target`.
- * @throws Error naming the class when `name` is empty or `mailboxCapacity` is not a positive integer
+ * @throws Error naming the class when `name` is empty, `mailboxCapacity` is not a positive integer
+ *   or a `supervision` value is invalid
  */
 export function resolveActorOptions(target: Function, options: ActorOptions): ResolvedActorOptions {
   const name = options.name ?? defaultActorName(target.name);
@@ -33,9 +38,12 @@ export function resolveActorOptions(target: Function, options: ActorOptions): Re
   }
   const mailboxCapacity = options.mailboxCapacity ?? DEFAULT_MAILBOX_CAPACITY;
   if (!Number.isSafeInteger(mailboxCapacity) || mailboxCapacity < 1) {
-    throw new Error(`@Actor on ${target.name}: mailboxCapacity must be a positive integer (got ${String(mailboxCapacity)})`);
+    throw new Error(
+      `@Actor on ${target.name}: mailboxCapacity must be a positive integer (got ${String(mailboxCapacity)})`,
+    );
   }
-  return { name, expose: options.expose ?? true, mailboxCapacity };
+  const supervision = options.supervision && resolveSupervision(target.name, options.supervision);
+  return { name, expose: options.expose ?? true, mailboxCapacity, ...(supervision && { supervision }) };
 }
 
 /** Stores the resolved `@Actor` options on the class. */
@@ -45,5 +53,20 @@ export function defineActor(target: Function, options: ResolvedActorOptions): vo
 
 /** The `@Actor` options declared on exactly this class, or `undefined` when it has none. */
 export function actorOptionsOf(target: Function): ResolvedActorOptions | undefined {
-  return Reflect.getOwnMetadata(MetadataKeys.ACTOR, target) as ResolvedActorOptions | undefined;
+  return ownMetadata<ResolvedActorOptions>(MetadataKeys.ACTOR, target);
+}
+
+/**
+ * The name an actor gets when `@Actor` is given no name: the class name without a trailing
+ * `Actor`, in snake_case. `PriceFeedActor` → `price_feed`, `HTTPGatewayActor` → `http_gateway`,
+ * `Calculator` → `calculator`, `Actor` → `actor`.
+ */
+export function defaultActorName(className: string): string {
+  const base =
+    className.length > 'Actor'.length && className.endsWith('Actor') ? className.slice(0, -'Actor'.length) : className;
+  return base
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .toLowerCase();
 }

@@ -4,7 +4,7 @@ import { ActorInfo, DiscoverRequest, DiscoveryResponse, PROTOCOL_VERSION_INFO } 
 import { ExposedActors } from './exposed-actors';
 
 /**
- * Builds discovery answers (PROTOCOL.md §2.7 and our §0 D7 additions). JSON Schemas are derived
+ * Builds discovery answers (docs/protocol.md §2.7 and our §0 D7 additions). JSON Schemas are derived
  * from the message classes once per set of registered names (cached until a type is added).
  */
 export class Discovery {
@@ -27,7 +27,9 @@ export class Discovery {
       success: true,
       protocol_version: PROTOCOL_VERSION_INFO,
       ...(request.include_actors === false ? undefined : { actors: this.actorInfos() }),
-      ...(request.include_message_types === false ? undefined : { message_types: this.registry.names(), schemas: this.schemas() }),
+      ...(request.include_message_types === false
+        ? undefined
+        : { message_types: this.registry.names(), schemas: this.schemas() }),
     };
   }
 
@@ -38,7 +40,8 @@ export class Discovery {
         .handlers()
         .filter((handler) => handler.ipc)
         .map((handler) => ({ name: handler.wireName, kind: handler.kind }));
-      infos.push({ name, ern: ref.id, message_types: messageTypes });
+      const parent = ref.parent !== undefined ? { parent: ref.parent } : undefined; // ours, optional (issue 15)
+      infos.push({ name, ern: ref.id, message_types: messageTypes, ...parent });
     }
     return infos;
   }

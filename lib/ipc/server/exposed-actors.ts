@@ -1,7 +1,7 @@
 import { ActorRef } from '../../core/runtime/actor-ref';
 
 /**
- * The names IPC clients can address (PROTOCOL.md §2.2: `target` is matched exactly against
+ * The names IPC clients can address (docs/protocol.md §2.2: `target` is matched exactly against
  * exposed names only). One actor may be exposed under several names.
  */
 export class ExposedActors {
@@ -12,7 +12,10 @@ export class ExposedActors {
    * @throws Error naming both actors when the name is already exposed
    */
   expose(name: string, ref: ActorRef): void {
-    if (typeof name !== 'string' || name === '') throw new Error(`Cannot expose actor '${ref?.name}': the IPC name must be a non-empty string, got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || name === '')
+      throw new Error(
+        `Cannot expose actor '${ref?.name}': the IPC name must be a non-empty string, got ${JSON.stringify(name)}`,
+      );
     const holder = this.byName.get(name);
     if (holder) {
       throw new Error(

@@ -1,13 +1,12 @@
 import { createServer, Server, Socket } from 'node:net';
 import { MessageRegistry } from '../../core/metadata/message-registry';
-import type { ActonApp } from '../../core/runtime/acton-app';
+import type { ActonApp, ActorEntry } from '../../core/runtime/acton-app';
 import { ActorRef } from '../../core/runtime/actor-ref';
 import { AppExtension } from '../../core/runtime/app-extension';
 import { clampTimerDelay } from '../../core/runtime/in-flight-call';
 import { Logger } from '../../core/runtime/logger';
-import { describeIpcConfig } from '../config/describe-ipc-config';
 import { IpcConfig, IpcConfigOverrides } from '../config/ipc-config';
-import { resolveIpcConfig } from '../config/resolve-ipc-config';
+import { describeIpcConfig, resolveIpcConfig } from '../config/resolve-ipc-config';
 import { rejectConnection } from './connection-rejection';
 import { Discovery } from './discovery';
 import { ExposedActors } from './exposed-actors';
@@ -130,6 +129,16 @@ export class IpcListener implements AppExtension {
    */
   expose(name: string, actor: ActorRef): void {
     this.exposed.expose(name, actor);
+  }
+
+  /** AppExtension: a child spawned with `{ expose: true }` (before the start, `start` exposes it). */
+  actorExposed(entry: ActorEntry): void {
+    if (this.server) this.exposed.expose(entry.name, entry.ref);
+  }
+
+  /** AppExtension: an actor stopped for good; stop serving it under its own name. */
+  actorRemoved(entry: ActorEntry): void {
+    if (this.exposed.get(entry.name) === entry.ref) this.exposed.hide(entry.name);
   }
 
   /** Stops serving `name` (requests already enqueued finish); returns whether it was exposed. */

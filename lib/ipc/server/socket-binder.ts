@@ -13,7 +13,7 @@ export interface BoundSocket {
 }
 
 /**
- * Binds `server` to the Unix socket `path` the way PROTOCOL.md §5.6 prescribes:
+ * Binds `server` to the Unix socket `path` the way docs/protocol.md §5.6 prescribes:
  * 1. create missing parent directories (default permissions);
  * 2. if a socket file exists, connect to it: a live listener → refuse to start
  *    ("Another IPC listener is already running at <path>"); a stale one → delete it;
@@ -80,7 +80,10 @@ async function clearStaleSocket(path: string): Promise<void> {
     unlinkSync(path); // stale: nobody accepts on it any more
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`Cannot remove the stale IPC socket file ${path}: ${(err as Error).message}; remove it by hand.`, { cause: err });
+      throw new Error(
+        `Cannot remove the stale IPC socket file ${path}: ${(err as Error).message}; remove it by hand.`,
+        { cause: err },
+      );
     }
   }
 }
@@ -89,7 +92,12 @@ function listenRestricted(server: Server, path: string, mode: number): Promise<v
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      reject(new Error(`Cannot bind the IPC socket at ${path}: ${err.message} (${err.code ?? 'error'}); check the directory's permissions or configure another socket.path.`, { cause: err }));
+      reject(
+        new Error(
+          `Cannot bind the IPC socket at ${path}: ${err.message} (${err.code ?? 'error'}); check the directory's permissions or configure another socket.path.`,
+          { cause: err },
+        ),
+      );
     };
     const onListening = (): void => {
       server.off('error', onError);
