@@ -12,6 +12,7 @@ import { SequentialResult } from './client/sequential.workload';
 import { StreamResult } from './client/stream.workload';
 import { InProcessResult } from './in-process/in-process-bench';
 import { NestComparisonRow, runNestComparison } from './nestjs/nest-comparison';
+import { ObservabilityResults, observabilityPlan, runObservabilityOverhead } from './observability-overhead';
 import { ServerResults } from './report/figures';
 import { ProgressLine } from './report/progress-line';
 
@@ -33,6 +34,8 @@ export interface RunResults {
   readonly inProcess: InProcessResult;
   /** W2 through ActonTransport vs Nest's TCP transport, same Nest handler. */
   readonly nest: readonly NestComparisonRow[];
+  /** Metrics and tracing overhead on W2 (issue 17), same-run ratios. */
+  readonly observability: ObservabilityResults;
 }
 
 /**
@@ -66,7 +69,8 @@ export class BenchRunner {
       await this.stopAll();
       const inProcess = await this.runInProcess();
       const nest = await runNestComparison(this.plan.nest, this.jsRoot, this.dir, this.progress);
-      return { acton, baseline, inProcess, nest };
+      const observability = await runObservabilityOverhead(this.jsRoot, this.dir, observabilityPlan(this.plan.quick), this.plan.stream.items, this.progress);
+      return { acton, baseline, inProcess, nest, observability };
     } finally {
       await this.stopAll();
       rmSync(this.dir, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { benchPlan } from './bench-plan';
 import { BenchRunner, RunResults } from './bench-runner';
 import { buildFigures, Figure } from './report/figures';
+import { observabilityTable } from './observability-overhead';
 import { markdownTable } from './report/markdown-table';
 import { ProgressLine } from './report/progress-line';
 import { nestComparisonTable } from './nestjs/nest-comparison';
@@ -61,6 +62,7 @@ function correctnessProblems(results: RunResults): string[] {
     if (r.errors > 0) problems.push(`Nest W2: ${r.errors} wrong answer(s), first: ${r.firstError}`);
   }
   if (results.inProcess.lostBroadcasts > 0) problems.push(`in-process broadcast: ${results.inProcess.lostBroadcasts} lost`);
+  for (const v of results.observability.variants) if (v.errors > 0) problems.push(`observability overhead (${v.variant}): ${v.errors} wrong answer(s)`);
   return problems;
 }
 
@@ -95,6 +97,7 @@ async function main(): Promise<number> {
   console.log(`- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
   console.log(markdownTable(figures));
   console.log(`\n${nestComparisonTable(results.nest)}`);
+  console.log(`\n### Observability overhead\n\n${observabilityTable(results.observability)}`);
   console.log(`\nresults written to ${options.out}`);
   for (const problem of problems) console.error(`PROBLEM: ${problem}`);
   return problems.length === 0 ? 0 : 1;

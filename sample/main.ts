@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   console.log(`  npx acton --socket ${socket} call calculator AddRequest '{"a":5,"b":3}'`);
   const cluster = app.cluster;
   if (cluster) console.log(`Cluster node ${cluster.nodeId} in cluster '${cluster.settings.cluster}'; serving here: ${cluster.nodes()[0]!.actors.filter((a) => a.serving).map((a) => a.name).join(', ') || 'none (standby)'}`);
+  console.log(`  npx acton --socket ${socket} top`);
+  const metricsUrl = app.extension('metrics')?.url;
+  if (metricsUrl) console.log(`Prometheus metrics: ${metricsUrl}/metrics`);
   console.log('Press Ctrl-C to drain and stop.');
 
   const printStats = (): void => {

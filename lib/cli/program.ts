@@ -6,8 +6,10 @@ import { registerGenerateCommand } from './commands/generate.command';
 import { registerNewCommand } from './commands/new.command';
 import { registerPingCommand } from './commands/ping.command';
 import { registerSendCommand } from './commands/send.command';
+import { registerStatsCommand } from './commands/stats.command';
 import { registerStreamCommand } from './commands/stream.command';
 import { registerSubscribeCommand } from './commands/subscribe.command';
+import { registerTopCommand } from './commands/top.command';
 import { EXIT_CODES_HELP } from './exit-code';
 import { parseMilliseconds, SOCKET_ENV } from './global-options';
 import { packageVersion } from './package-version';
@@ -38,6 +40,8 @@ export function createProgram(io: CliIo): Command {
   registerSubscribeCommand(program, io);
   registerDiscoverCommand(program, io);
   registerPingCommand(program, io);
+  registerStatsCommand(program, io);
+  registerTopCommand(program, io);
 
   // Project commands (schematics), owned by the schematics part.
   registerGenerateCommand(program);

@@ -21,6 +21,7 @@ import { IpcRequestError } from './ipc-request-error';
 import { PushSubscriptions } from './push-subscriptions';
 import { resolveSocketPath } from './resolve-socket-path';
 import { openStream } from './stream-call';
+import { activeTraceContext } from './trace-context-injection';
 import { connectionClosedError, errorFromResponse, requestTimeoutError } from './wire-errors';
 
 /** Life of a client: `connecting` → `connected` ⇄ `reconnecting` → `closed` (terminal). */
@@ -381,7 +382,9 @@ export class ActonClient {
 
 /** A request envelope (PROTOCOL.md §2.2); `extra` holds the pattern flags and the deadline. */
 function envelope(id: string, target: string, type: string, payload: unknown, extra: Partial<RequestEnvelope>): RequestEnvelope {
-  return { correlation_id: id, target, message_type: type, payload: payload === undefined ? null : payload, ...extra };
+  const body: RequestEnvelope = { correlation_id: id, target, message_type: type, payload: payload === undefined ? null : payload, ...extra };
+  const traceContext = activeTraceContext(); // W3C trace context when the caller traces (OpenTelemetry)
+  return traceContext ? { ...body, trace_context: traceContext } : body;
 }
 
 /** The connection-level error, re-issued for one call (its own id, same code and text). */

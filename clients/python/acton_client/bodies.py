@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any, Dict, Iterable, List, Optional, Union
 
+from .trace_context import active_trace_context
+
 
 def request_envelope(
     correlation_id: str,
@@ -21,6 +23,8 @@ def request_envelope(
     ``payload`` is always present (``None`` is sent as ``null``: the field is required).
     ``expects_reply`` / ``expects_stream`` / ``response_timeout_ms`` are sent only when set,
     so a fire-and-forget envelope is the four required fields (§3.2). Key order follows §1.7.
+    ``trace_context`` is added only while an OpenTelemetry span is active and
+    ``opentelemetry-api`` is installed (see ``trace_context.py``).
 
     Raises:
         TypeError / ValueError: ``target`` or ``message_type`` is not a non-empty string.
@@ -39,6 +43,9 @@ def request_envelope(
         envelope["expects_stream"] = True
     if timeout_ms is not None:
         envelope["response_timeout_ms"] = timeout_ms
+    trace_context = active_trace_context()
+    if trace_context is not None:
+        envelope["trace_context"] = trace_context
     return envelope
 
 

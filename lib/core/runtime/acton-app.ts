@@ -14,6 +14,7 @@ import { AskRequest } from './ask-request';
 import { Broker } from './broker';
 import { Clock } from './clock';
 import { Injector } from './injector';
+import { Instrumentation } from './instrumentation';
 import { Lifecycle, withinTime } from './lifecycle';
 import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
@@ -128,6 +129,14 @@ export class ActonApp implements TimerDelivery {
   /** The logger the app and its extensions write to. */
   get logger(): Logger {
     return this.internals.logger;
+  }
+
+  /**
+   * The app's instrumentation port: metrics and tracing modules install probes here to follow
+   * every message its actors handle (nothing is installed by default).
+   */
+  get instrumentation(): Instrumentation {
+    return this.internals.system.instrumentation;
   }
 
   /** Lifecycle state. */

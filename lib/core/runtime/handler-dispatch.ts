@@ -38,6 +38,8 @@ export class Dispatch implements MessageContext {
   constructor(
     private readonly delivery: Delivery,
     private readonly host: DispatchHost,
+    /** Told once when the dispatch ends (instrumentation; absent when none is installed). */
+    private readonly tracker?: { finished(error?: unknown): void },
   ) {}
 
   get correlationId(): string {
@@ -90,6 +92,7 @@ export class Dispatch implements MessageContext {
   complete(): void {
     if (this.finished) return;
     this.finished = true;
+    this.tracker?.finished();
     this.delivery.sink?.complete();
   }
 
@@ -101,6 +104,7 @@ export class Dispatch implements MessageContext {
   fail(err: unknown): void {
     if (this.finished) return;
     this.finished = true;
+    this.tracker?.finished(err);
     // Read before the sink hears: an in-process stream unsubscribes (aborting) on its error.
     const isFailure = !isActorError(err) && !this.delivery.signal?.aborted;
     const sink = this.delivery.sink;

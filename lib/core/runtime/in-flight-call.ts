@@ -1,4 +1,5 @@
 import { Delivery } from './delivery';
+import { TraceContext } from './trace-context';
 import { PeerInfo } from './peer-info';
 import { ReplySink } from './reply-sink';
 
@@ -44,6 +45,8 @@ export abstract class InFlightCall implements ReplySink {
   private aborted = false;
   private timer?: NodeJS.Timeout;
   private isSettled = false;
+  /** The caller's W3C trace context; set before the enqueue, read by tracing instrumentation. */
+  traceContext?: TraceContext;
 
   /**
    * @param timeoutMs how long the caller waits, from `startDeadline()`; no deadline when undefined
@@ -129,5 +132,9 @@ class CallDelivery implements Delivery {
 
   get signal(): AbortSignal {
     return this.sink.signal;
+  }
+
+  get traceContext(): TraceContext | undefined {
+    return this.sink.traceContext;
   }
 }

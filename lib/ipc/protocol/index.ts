@@ -49,3 +49,5 @@ export { parseDiscoverRequest, parseEnvelope, parseStruct, parseSubscriptionRequ
 export type { FieldRule, FieldTable, Parsed } from './inbound-validation';
 export { newCorrelationId, encodeTypeIdSuffix, isTypeId, typeIdTimestamp, uuidV7Bytes } from './correlation-id';
 export type { CorrelationIdPrefix } from './correlation-id';
+export { formatTraceparent, parseTraceparent, traceContextOf } from './trace-context-field';
+export type { TraceparentParts } from './trace-context-field';

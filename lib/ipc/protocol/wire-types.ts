@@ -87,6 +87,8 @@ export interface RequestEnvelope {
   readonly expects_stream?: boolean;
   /** Reply / whole-stream deadline in ms; default 30000; 0 = immediate timeout. */
   readonly response_timeout_ms?: number;
+  /** Optional W3C trace context `{ traceparent, tracestate? }` (ours; reference servers ignore it). */
+  readonly trace_context?: unknown;
 }
 
 /** `error_details` of a handler error (ours, §0 D1). */

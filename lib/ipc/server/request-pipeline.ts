@@ -38,6 +38,7 @@ import {
   parseEnvelope,
   parseSubscriptionRequest,
   PayloadCodec,
+  traceContextOf,
 } from '../protocol';
 import { HEARTBEAT_FRAME } from '../protocol/frame-encoder';
 import { FramingError } from '../protocol/framing-error';
@@ -345,7 +346,13 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       // §3.2: fire-and-forget is acknowledged at once, without waiting for the handler.
       const failure = router.deliver(
         ref,
-        { message, wireName: envelope.message_type, correlationId: id, peer: this.peer },
+        {
+          message,
+          wireName: envelope.message_type,
+          correlationId: id,
+          peer: this.peer,
+          traceContext: traceContextOf(envelope),
+        },
         false,
       );
       if (failure) return this.refuse(id, codec, false, failure);
@@ -354,6 +361,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
     }
     const Call = stream ? PendingStream : PendingRequest;
     const call = new Call(message, envelope.message_type, id, this.peer, timeoutOf(envelope), codec, this);
+    if (envelope.trace_context !== undefined) call.traceContext = traceContextOf(envelope);
     const failure = router.deliver(ref, call.delivery, stream);
     if (failure) return this.refuse(id, codec, stream, failure);
     counters.messagesProcessed++;
