@@ -13,7 +13,7 @@ import {
 } from '../ipc/protocol';
 import { ActorHandle } from './actor-handle';
 import { backoffDelay } from './backoff';
-import { CallOptions, DiscoverOptions } from './call-options';
+import { CallOptions, DiscoverOptions, NO_STREAM_DEADLINE_MS, StreamCallOptions } from './call-options';
 import { startTimer } from './clamped-timer';
 import { ClientConnection, ConnectionSettings } from './client-connection';
 import { ClientOptions, ConnectTarget, ResolvedClientOptions, resolveClientOptions } from './client-options';
@@ -124,11 +124,15 @@ export class ActonClient {
    * the final frame. Each subscription sends the request on a connection of its own;
    * unsubscribing closes it, which stops the server-side producer (its `ctx.signal` aborts).
    * Errors: an error frame or a `0x03` answer (e.g. `RATE_LIMITED`, `SHUTTING_DOWN`) as
-   * `IpcRequestError` with its code; the deadline (default 30 s, whole stream) → `TIMEOUT`;
-   * the connection failing → `CONNECTION_CLOSED` / `CONNECTION_LIMIT_REACHED`.
+   * `IpcRequestError` with its code; the deadline (default 30 s, whole stream; `timeoutMs: 0`
+   * = none) or `idleTimeoutMs` → `TIMEOUT`; the connection failing → `CONNECTION_CLOSED` /
+   * `CONNECTION_LIMIT_REACHED`.
    */
-  stream<T = unknown>(target: string, type: string, payload: unknown, options: CallOptions = {}): Observable<T> {
+  stream<T = unknown>(target: string, type: string, payload: unknown, options: StreamCallOptions = {}): Observable<T> {
     const timeoutMs = this.timeoutOf(options);
+    const idleTimeoutMs = options.idleTimeoutMs === undefined ? undefined : this.timeoutOf({ timeoutMs: options.idleTimeoutMs });
+    // docs/protocol.md §3.4: 0 on the wire is an immediate timeout; "none" is sent as 2^53−1 ms.
+    const wireTimeoutMs = timeoutMs === 0 ? NO_STREAM_DEADLINE_MS : timeoutMs;
     return new Observable<T>((subscriber) => {
       if (this.closedError) {
         subscriber.error(connectionClosedError('the client is closed'));
@@ -137,9 +141,10 @@ export class ActonClient {
       return openStream<T>(subscriber, {
         settings: this.connectionSettings(),
         timeoutMs,
+        idleTimeoutMs,
         connections: this.streamConnections,
         clientClosed: () => this.closedError,
-        envelope: (id) => envelope(id, target, type, payload, { expects_stream: true, response_timeout_ms: timeoutMs }),
+        envelope: (id) => envelope(id, target, type, payload, { expects_stream: true, response_timeout_ms: wireTimeoutMs }),
       });
     });
   }

@@ -44,6 +44,15 @@ export function streamTimeoutError(timeoutMs: number, correlationId: string): Ip
   return new IpcRequestError({ code: ErrorCode.TIMEOUT, message: ErrorMessages.streamTimedOut(timeoutMs), correlationId });
 }
 
+/** A stream's local idle timeout (`StreamCallOptions.idleTimeoutMs`) passed without an item. */
+export function streamIdleError(idleTimeoutMs: number, correlationId: string): IpcRequestError {
+  return new IpcRequestError({
+    code: ErrorCode.TIMEOUT,
+    message: `Stream idle for ${idleTimeoutMs} ms: no item arrived within idleTimeoutMs`,
+    correlationId,
+  });
+}
+
 function limitOf(payload: unknown): number {
   const limit = (payload as { limit?: unknown } | null | undefined)?.limit;
   return typeof limit === 'number' && Number.isFinite(limit) ? limit : 0;

@@ -4,7 +4,7 @@ import {
 } from '@angular-devkit/schematics';
 import { addActorToModule } from '../utils/module-actors';
 import { explicitModule, findNearestModule, relativeImport } from '../utils/module-finder';
-import { actorNames, ActorNames, classBaseName, splitNamePath } from '../utils/names';
+import { actorNames, ActorNames, classBaseName, splitNamePath, article } from '../utils/names';
 import { assertTypeScript } from '../utils/nest-cli-options';
 import { templatesDir } from '../utils/package-root';
 import { templateSource } from '../utils/template-source';
@@ -35,7 +35,7 @@ function actorFiles(options: ActorOptions, names: ActorNames, base: string, fold
   const specSuffix = options.specFileSuffix ?? 'spec';
   return apply(templateSource(templatesDir('actor')), [
     options.spec === false ? filter((path) => !path.includes('__specFileSuffix__')) : noop(),
-    applyTemplates({ ...strings, ...names, name: base, stream: options.stream === true, specFileSuffix: specSuffix }),
+    applyTemplates({ ...strings, ...names, article, name: base, stream: options.stream === true, specFileSuffix: specSuffix }),
     move(folder),
   ]);
 }

@@ -4,7 +4,7 @@ import { join, normalize, Path, template } from '@angular-devkit/core';
 import { Rule, SchematicsException, Tree } from '@angular-devkit/schematics';
 import * as ts from 'typescript';
 import { importEdit } from '../utils/named-import';
-import { actorNames, messageNames, MessageNames, splitNamePath } from '../utils/names';
+import { actorNames, messageNames, MessageNames, splitNamePath, article } from '../utils/names';
 import { assertTypeScript } from '../utils/nest-cli-options';
 import { templatesDir } from '../utils/package-root';
 import { applyTextEdits, TextEdit } from '../utils/text-edit';
@@ -63,7 +63,7 @@ function withMessage(source: string, fileName: string, names: MessageNames, repl
       throw new SchematicsException(`${fileName} already declares ${className}: choose another message name`);
     }
   }
-  const snippet = template<object>(readFileSync(joinFs(templatesDir('message'), 'message.ts.template'), 'utf8'))({ ...names, reply });
+  const snippet = template<object>(readFileSync(joinFs(templatesDir('message'), 'message.ts.template'), 'utf8'))({ ...names, reply, article });
   const separator = source.endsWith('\n') || source.length === 0 ? '' : '\n';
   const edits: TextEdit[] = [];
   for (const [from, imported] of IMPORTS) {

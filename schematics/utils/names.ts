@@ -77,3 +77,11 @@ export function messageNames(raw: string): MessageNames {
   const className = classBaseName(raw, 'message');
   return { className, replyClass: `${className}Reply` };
 }
+
+/**
+ * The indefinite article for a class name, so generated comments and spec titles read
+ * "an InventoryRequest", "a PriceFeedRequest" (by the first letter: good enough for class names).
+ */
+export function article(name: string): 'a' | 'an' {
+  return /^[aeiou]/i.test(name) ? 'an' : 'a';
+}

@@ -76,11 +76,13 @@ main().catch((err: unknown) => {
         rxjs: acton.dependencies.rxjs,
       },
       devDependencies: {
+        '@angular-devkit/core': acton.peerDependencies['@angular-devkit/core'],
+        '@angular-devkit/schematics': acton.peerDependencies['@angular-devkit/schematics'],
         '@types/jest': acton.devDependencies['@types/jest'],
         '@types/node': acton.devDependencies['@types/node'],
         jest: acton.devDependencies.jest,
         'ts-jest': acton.devDependencies['ts-jest'],
-        typescript: acton.dependencies.typescript,
+        typescript: acton.peerDependencies.typescript,
       },
     });
   });

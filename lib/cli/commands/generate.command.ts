@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { CliFailure } from '../cli-failure';
 import { ExitCode } from '../exit-code';
-import { describeSchematics, findSchematic, listSchematics, runSchematic } from '../schematics-runner';
+import { describeSchematics, findSchematic, listSchematics } from '../schematic-collection';
+import { loadSchematicsRunner } from '../schematics-devkit';
 import { outputOf } from './command-output';
 import { SchematicCommandSettings } from './schematic-command-settings';
 
@@ -18,7 +19,8 @@ const SCHEMATIC_OPTIONS = ['path', 'sourceRoot', 'flat', 'spec', 'specFileSuffix
  *
  * An unknown schematic, an option the schematic does not take, an invalid name or an existing
  * file writes nothing and throws a `CliFailure` (exit code 2, usage error) saying what to do,
- * which `runCli` prints as `error: <message>`.
+ * which `runCli` prints as `error: <message>`. The devkit and TypeScript are loaded only when a
+ * schematic runs (they are the project's dev dependencies, see `loadSchematicsRunner`).
  * @returns the `generate` command
  */
 export function registerGenerateCommand(program: Command, settings: SchematicCommandSettings = {}): Command {
@@ -44,6 +46,7 @@ export function registerGenerateCommand(program: Command, settings: SchematicCom
       try {
         const info = findSchematic(schematic, settings.collection);
         const options = { name, ...givenOptions(command, info.name, info.options) };
+        const { runSchematic } = await loadSchematicsRunner('acton generate');
         await runSchematic({
           schematic: info.name,
           options,
@@ -53,6 +56,7 @@ export function registerGenerateCommand(program: Command, settings: SchematicCom
           ...outputOf(command),
         });
       } catch (err) {
+        if (err instanceof CliFailure) throw err;
         throw new CliFailure(ExitCode.USAGE, (err as Error).message);
       }
     });

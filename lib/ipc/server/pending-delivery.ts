@@ -19,7 +19,7 @@ export abstract class PendingDelivery implements Delivery, ReplySink, Cancellabl
   private timer?: NodeJS.Timeout;
 
   /**
-   * @param timeoutMs the envelope's `response_timeout_ms` (0 = immediate timeout)
+   * @param timeoutMs the envelope's `response_timeout_ms` (0 = immediate timeout; > 2^31−1 = none)
    */
   constructor(
     readonly message: object,
@@ -47,6 +47,9 @@ export abstract class PendingDelivery implements Delivery, ReplySink, Cancellabl
     this.host.track(this);
     // §3.3/§3.4: 0 means an immediate timeout, although the message was already delivered.
     if (this.timeoutMs === 0) return this.timeOut();
+    // §3.4: a deadline beyond what a timer can hold (2^31−1 ms, ≈24.8 days; clients send 2^53−1 to
+    // open a stream without a deadline) is treated as none rather than clamped.
+    if (this.timeoutMs > MAX_TIMER_MS) return;
     this.timer = setTimeout(this.timeOut, Math.min(this.timeoutMs, MAX_TIMER_MS));
   }
 

@@ -24,3 +24,23 @@ export type ReplyOf<M> = M extends { readonly __reply?: infer R } ? (unknown ext
 export interface RepliesWith<R> {
   readonly __reply?: R;
 }
+
+/** A `@Message` class that `new` can build without arguments (what typed asks take). */
+export type MessageClass<M extends object = object> = new () => M;
+
+/**
+ * The payload fields of a message class's instances, for asks that build the message from its
+ * class: `ask(Reserve, { sku: 'w', qty: 2 })`. A field declared `qty!: number` is required, one
+ * declared `note?: string` optional; methods and the type-only `__reply` are left out.
+ */
+export type MessageProps<M> = {
+  [K in keyof M as K extends '__reply' ? never : M[K] extends (...args: never[]) => unknown ? never : K]: M[K];
+};
+
+/**
+ * The message a typed ask sends: a new instance of `type` with `props` copied onto it (so the
+ * instance's class names the wire type and its validation rules apply as usual).
+ */
+export function messageFrom<M extends object>(type: MessageClass<M>, props: MessageProps<M>): M {
+  return Object.assign(new type(), props);
+}
