@@ -33,7 +33,7 @@ describe('typed payloads and streams without a deadline', () => {
   it('actor().ask(Class, props) with a wrong field is refused by the server, naming the field', async () => {
     const error = await rejectionOf(client.actor('calculator').ask(AddRequest, { a: 1 } as never, { timeoutMs: 10_000 }));
     expect(error).toMatchObject({ code: 'SERIALIZATION_ERROR' });
-    expect(error.message).toContain('b is required');
+    expect(error.message).toContain('b: b is required (isInt)');
   });
 
   it('a stream with the default deadline (lowered to 300 ms) times out', async () => {

@@ -38,7 +38,8 @@ export class ClassValidatorPayloadValidator implements PayloadValidator {
       whitelist: options.whitelist ?? true,
       forbidNonWhitelisted: options.forbidNonWhitelisted ?? false,
       forbidUnknownValues: false,
-      validationError: { target: false, value: false },
+      // The value lets formatValidationErrors tell a missing field ("is required") from a wrong one.
+      validationError: { target: false, value: true },
     };
   }
 
