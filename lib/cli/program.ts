@@ -24,7 +24,7 @@ export function createProgram(io: CliIo): Command {
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('-s, --socket <path>', `the server's Unix socket (default: $${SOCKET_ENV})`))
     .addOption(new Option('-a, --app <name>', 'the server app name: uses its default socket $XDG_RUNTIME_DIR/acton/<name>/ipc.sock'))
-    .addOption(new Option('-t, --timeout <ms>', 'deadline of each call in milliseconds (default: 30000)').argParser(parseMilliseconds))
+    .addOption(new Option('-t, --timeout <ms>', 'deadline of each call in ms; 0 = none (default: $ACTON_TIMEOUT_MS or 30000)').argParser(parseMilliseconds))
     .addOption(new Option('--msgpack', 'send MessagePack frames instead of JSON'))
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')

@@ -50,7 +50,7 @@ async function hintsFor(error: IpcRequestError, client: ActonClient | undefined,
     case ErrorCode.SERIALIZATION_ERROR:
       return /^Unknown message type/.test(error.message) ? messageTypeHints(client, context) : schemaHints(client, context);
     case ErrorCode.TIMEOUT:
-      return [`no answer within ${context.timeoutMs ?? '?'} ms; if the handler is just slow, raise --timeout <ms>`];
+      return timeoutHints(error, context);
     case ErrorCode.RATE_LIMITED:
       return [`the server limits requests per connection (rate_limit); retry after ${error.retryAfterMs ?? '?'} ms`];
     case ErrorCode.TARGET_BUSY:
@@ -66,6 +66,14 @@ async function hintsFor(error: IpcRequestError, client: ActonClient | undefined,
     default:
       return error.details === undefined ? [] : [`details: ${jsonLine(error.details)}`];
   }
+}
+
+function timeoutHints(error: IpcRequestError, context: CallContext): string[] {
+  if (error.message.startsWith('Stream idle')) return ['no item came within --idle-timeout; raise it if the producer is just slow'];
+  if (error.message.startsWith('Stream timed out')) {
+    return [`the whole stream has a deadline (${context.timeoutMs ?? '?'} ms); for a stream that may run for ever use --timeout 0 (no deadline)`];
+  }
+  return [`no answer within ${context.timeoutMs ?? '?'} ms; if the handler is just slow, raise --timeout <ms>`];
 }
 
 async function actorHints(client: ActonClient | undefined): Promise<string[]> {
