@@ -41,6 +41,9 @@ export class PriceFeedReply {
  */
 @Message('PriceFeedRequest', { reply: PriceFeedReply })
 export class PriceFeedRequest {
+  /** Type-only (emits nothing): typed asks of this message resolve to `PriceFeedReply`. */
+  declare readonly __reply?: PriceFeedReply;
+
   @IsString()
   @IsNotEmpty()
   text!: string;
@@ -59,7 +62,7 @@ describe('PriceFeedActor', () => {
   it('answers a PriceFeedRequest', async () => {
     const app = await createTestingApp(TestModule);
     try {
-      const reply = await app.ask('price_feed', Object.assign(new PriceFeedRequest(), { text: 'hello' }));
+      const reply = await app.ask('price_feed', PriceFeedRequest, { text: 'hello' }); // typed: a PriceFeedReply
       expect(reply).toEqual({ text: 'hello', count: 1 });
     } finally {
       await app.close();
@@ -69,7 +72,7 @@ describe('PriceFeedActor', () => {
   it('rejects a request that fails validation', async () => {
     const app = await createTestingApp(TestModule);
     try {
-      const invalid = app.ask('price_feed', Object.assign(new PriceFeedRequest(), { text: '' }));
+      const invalid = app.ask('price_feed', PriceFeedRequest, { text: '' });
       await expect(invalid).rejects.toMatchObject({ code: 'SERIALIZATION_ERROR' });
     } finally {
       await app.close();
@@ -79,6 +82,12 @@ describe('PriceFeedActor', () => {
 `;
 
 describe('acton g actor price-feed', () => {
+  it('writes "an" before a name that starts with a vowel: an InventoryRequest, an InventoryReply', async () => {
+    const tree = await run('actor', { name: 'inventory' });
+    expect(tree.readText('/src/inventory/inventory.actor.spec.ts')).toContain("it('answers an InventoryRequest'");
+    expect(tree.readText('/src/inventory/inventory.messages.ts')).toContain('answered with an `InventoryReply`.');
+  });
+
   it('creates the actor, its messages and its spec in src/price-feed', async () => {
     const tree = await run('actor', { name: 'price-feed' });
     expect(newFiles(tree)).toEqual([

@@ -22,6 +22,9 @@ export class PriceQuoteReply {
  */
 @Message('PriceQuote', { reply: PriceQuoteReply })
 export class PriceQuote {
+  /** Type-only (emits nothing): typed asks of this message resolve to `PriceQuoteReply`. */
+  declare readonly __reply?: PriceQuoteReply;
+
   @IsString()
   @IsNotEmpty()
   text!: string;
