@@ -41,7 +41,7 @@ export class PriceFeedReply {
  */
 @Message('PriceFeedRequest', { reply: PriceFeedReply })
 export class PriceFeedRequest {
-  /** Type-only (emits nothing): typed asks of this message resolve to `PriceFeedReply`. */
+  /** Type-only (emits nothing): typed asks of this message resolve to \`PriceFeedReply\`. */
   declare readonly __reply?: PriceFeedReply;
 
   @IsString()

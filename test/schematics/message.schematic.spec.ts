@@ -22,7 +22,7 @@ export class PriceQuoteReply {
  */
 @Message('PriceQuote', { reply: PriceQuoteReply })
 export class PriceQuote {
-  /** Type-only (emits nothing): typed asks of this message resolve to `PriceQuoteReply`. */
+  /** Type-only (emits nothing): typed asks of this message resolve to \`PriceQuoteReply\`. */
   declare readonly __reply?: PriceQuoteReply;
 
   @IsString()
