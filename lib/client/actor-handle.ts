@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import { ErrorCode } from '../core/errors/error-code';
 import { messageDefinitionOf } from '../core/metadata/message-metadata';
-import { MessageClass, messageFrom, MessageProps, ReplyOf } from '../core/metadata/message-typing';
+import { MessageClass, messageFrom, MessageInstance, MessageProps, ReplyOf } from '../core/metadata/message-typing';
 import { CallOptions, StreamCallOptions } from './call-options';
 import { IpcRequestError } from './ipc-request-error';
 
@@ -36,7 +36,7 @@ export class ActorHandle {
    * `UNKNOWN_MESSAGE_TYPE` before sending when the class is not decorated with `@Message`.
    */
   ask<M extends object>(type: MessageClass<M>, props: MessageProps<M>, options?: CallOptions): Promise<ReplyOf<M>>;
-  ask<M extends object>(message: M, options?: CallOptions): Promise<ReplyOf<M>>;
+  ask<M extends MessageInstance>(message: M, options?: CallOptions): Promise<ReplyOf<M>>;
   async ask(...args: CallArgs<CallOptions>): Promise<unknown> {
     const [message, options] = messageAndOptions(args);
     return this.calls.request(this.name, wireNameOf(message), message, options);
@@ -44,7 +44,7 @@ export class ActorHandle {
 
   /** Fire-and-forget; resolves once the server acknowledged delivery (see `ActonClient.send`). */
   tell<M extends object>(type: MessageClass<M>, props: MessageProps<M>, options?: CallOptions): Promise<void>;
-  tell(message: object, options?: CallOptions): Promise<void>;
+  tell<M extends MessageInstance>(message: M, options?: CallOptions): Promise<void>;
   async tell(...args: CallArgs<CallOptions>): Promise<void> {
     const [message, options] = messageAndOptions(args);
     return this.calls.send(this.name, wireNameOf(message), message, options);
@@ -55,7 +55,7 @@ export class ActorHandle {
    * @throws IpcRequestError `UNKNOWN_MESSAGE_TYPE` (synchronously) when the class is not decorated with `@Message`
    */
   stream<M extends object>(type: MessageClass<M>, props: MessageProps<M>, options?: StreamCallOptions): Observable<ReplyOf<M>>;
-  stream<M extends object>(message: M, options?: StreamCallOptions): Observable<ReplyOf<M>>;
+  stream<M extends MessageInstance>(message: M, options?: StreamCallOptions): Observable<ReplyOf<M>>;
   stream(...args: CallArgs<StreamCallOptions>): Observable<unknown> {
     const [message, options] = messageAndOptions(args);
     return this.calls.stream(this.name, wireNameOf(message), message, options);

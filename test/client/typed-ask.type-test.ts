@@ -61,6 +61,10 @@ export async function typedPayloads(client: ActonClient, app: ActonApp): Promise
   void calculator.ask(AddRequest, { a: 1 });
   // @ts-expect-error `a` is a number
   void calculator.ask(AddRequest, { a: 'two', b: 2 });
+  // @ts-expect-error an empty props object is not taken for call options
+  void calculator.ask(AddRequest, {});
+  // @ts-expect-error nor in the stream form
+  void client.actor('worker').stream(Count, {});
   // @ts-expect-error AddRequest has no `c`
   void calculator.ask(AddRequest, { a: 1, b: 2, c: 3 });
 
@@ -73,6 +77,8 @@ export async function typedPayloads(client: ActonClient, app: ActonApp): Promise
   const inferred: Expect<Equal<typeof local, Promise<AddResult>>> = true;
   // @ts-expect-error in-process asks check the fields too
   void app.ask('calculator', AddRequest, { a: 1 });
+  // @ts-expect-error an empty props object is not taken for ask options
+  void app.ask('calculator', AddRequest, {});
   const legacy: number = await app.ask('calculator', new AddRequest());
 
   void [summed, streamed, delivered, inferred, legacy];

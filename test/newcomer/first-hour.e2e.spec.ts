@@ -1,5 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -145,6 +145,9 @@ describe('the first hour of a newcomer, on the packed package', () => {
       .replace(/ {2}text!: string;\n}\n$/, '  text!: string;\n\n  @IsOptional()\n  @IsInt()\n  delayMs?: number;\n}\n');
     writeFileSync(join(project, 'src/watch/watch.messages.ts'), messages);
     writeFileSync(join(project, 'src/typed-ask.ts'), TYPED_ASK);
+    // The README's two-file app, as shown there, built with the project.
+    mkdirSync(join(project, 'src/first-app'));
+    for (const file of ['app.module.ts', 'main.ts']) copyFileSync(join(__dirname, 'first-app', file), join(project, 'src/first-app', file));
   }, 120_000);
 
   it('npm test passes: the generated specs of greeter, stock and watch', async () => {
@@ -210,6 +213,30 @@ describe('the first hour of a newcomer, on the packed package', () => {
     subscriber.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stderr).toContain('warning: WatchReplay is not a registered message type, so no push of it will come; did you mean WatchReply?');
+  }, 60_000);
+
+  it("the README's two-file app runs, answers the CLI, and calls a missing field required", async () => {
+    const socket = join(work, 'first-app.sock');
+    const appEnv = { ...env, ACTON_IPC_SOCKET: socket };
+    const firstApp = spawn(process.execPath, ['dist/first-app/main.js'], { cwd: project, env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    firstApp.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    firstApp.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(() => output.includes(`inventory listening on ${socket}`), 30_000, () => output);
+      const reserved = ok('acton call', await run(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":2}'], project, appEnv));
+      expect(reserved.stdout).toBe('{"sku":"widget","left":8}\n');
+      const missing = await run(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget"}'], project, appEnv);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('error: SERIALIZATION_ERROR: Serialization error: qty: qty is required (min, isInt)');
+      const tooMany = await run(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":20}'], project, appEnv);
+      expect(tooMany.code).toBe(1);
+      expect(tooMany.stderr).toContain('error: OUT_OF_STOCK: only 8 widget left');
+    } finally {
+      const exited = new Promise((done) => firstApp.once('exit', done));
+      firstApp.kill('SIGINT');
+      await exited;
+    }
   }, 60_000);
 
   it('Ctrl-C stops the app', async () => {

@@ -25,6 +25,12 @@ export interface RepliesWith<R> {
   readonly __reply?: R;
 }
 
+/**
+ * Any object but a class: what the instance form of a typed call takes. Without this, a class
+ * passed with a props object missing a field would slip through as `(message, options)`.
+ */
+export type MessageInstance = object & { readonly prototype?: never };
+
 /** A `@Message` class that `new` can build without arguments (what typed asks take). */
 export type MessageClass<M extends object = object> = new () => M;
 

@@ -4,7 +4,7 @@ import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
 import { MessageDefinition } from '../metadata/message-definition';
 import { MessageRegistry } from '../metadata/message-registry';
-import { MessageClass, messageFrom, MessageProps, ReplyOf } from '../metadata/message-typing';
+import { MessageClass, messageFrom, MessageInstance, MessageProps, ReplyOf } from '../metadata/message-typing';
 import { ActorPlan, planActor } from './actor-plan';
 import { ActorRef } from './actor-ref';
 import { ActorSystem } from './actor-system';
@@ -139,7 +139,7 @@ export class ActonApp {
    * @typeParam R the reply type of the instance form (not checked at run time)
    */
   ask<M extends object>(target: ActorTarget, type: MessageClass<M>, props: MessageProps<M>, options?: AskOptions): Promise<ReplyOf<M>>;
-  ask<R = any>(target: ActorTarget, message: object, options?: AskOptions): Promise<R>;
+  ask<R = any, M extends MessageInstance = MessageInstance>(target: ActorTarget, message: M, options?: AskOptions): Promise<R>;
   ask<R>(target: ActorTarget, messageOrType: object, propsOrOptions?: object, classOptions?: AskOptions): Promise<R> {
     const typed = typeof messageOrType === 'function';
     const message = typed ? messageFrom(messageOrType as MessageClass, (propsOrOptions ?? {}) as MessageProps<object>) : messageOrType;
