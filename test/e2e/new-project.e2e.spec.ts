@@ -1,34 +1,13 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ActonClient } from 'acton-ts/client';
 import { lastValueFrom, toArray } from 'rxjs';
+import { exec, expectSuccess, Finished, waitFor } from './support/commands';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const ACTON = join(REPO_ROOT, 'dist', 'lib', 'cli', 'main.js');
-
-/** Output of a finished command. */
-interface Finished {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to completion (bounded by `timeoutMs`), never rejecting: the exit code is in the result. */
-function exec(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Finished> {
-  return new Promise((done) => {
-    execFile(file, args, { cwd, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      done({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** Fails with the command's output when it did not exit 0. */
-function expectSuccess(what: string, result: Finished): void {
-  if (result.code !== 0) throw new Error(`${what} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-}
 
 /**
  * Links the new project's dependencies to this checkout's (acton-ts itself, and the packages
@@ -128,11 +107,3 @@ describe('a project made by acton new and acton g', () => {
     expect(existsSync(socketPath)).toBe(false);
   }, 60_000);
 });
-
-async function waitFor(ready: () => boolean, timeoutMs: number, output: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`the app did not start within ${timeoutMs} ms:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

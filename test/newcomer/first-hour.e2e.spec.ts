@@ -1,32 +1,10 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { exec, expectSuccess, Finished, waitFor } from '../e2e/support/commands';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
-
-/** Output of a finished command. */
-interface Finished {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to completion (killed after `timeoutMs`), never rejecting: the exit code is in the result. */
-function run(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Finished> {
-  return new Promise((done) => {
-    execFile(file, args, { cwd, env, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      done({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** Fails with the command's output when it did not exit 0. */
-function ok(what: string, result: Finished): Finished {
-  if (result.code !== 0) throw new Error(`${what} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-  return result;
-}
 
 /** A stream handler that waits `delayMs` between words: long enough to outlive a lowered default deadline. */
 const SLOW_WATCH_ACTOR = `import { Actor, OnMessage } from 'acton-ts';
@@ -111,11 +89,11 @@ describe('the first hour of a newcomer, on the packed package', () => {
       npm_config_update_notifier: 'false',
       npm_config_loglevel: 'error',
     };
-    ok('npm run build (acton-ts)', await run('npm', ['run', '--silent', 'build'], REPO_ROOT, process.env, 240_000));
-    ok('npm pack', await run('npm', ['pack', '--silent', '--pack-destination', work], REPO_ROOT, process.env));
+    expectSuccess('npm run build (acton-ts)', await exec('npm', ['run', '--silent', 'build'], REPO_ROOT, process.env, 240_000));
+    expectSuccess('npm pack', await exec('npm', ['pack', '--silent', '--pack-destination', work], REPO_ROOT, process.env));
     tarball = join(work, readdirSync(work).find((name) => name.endsWith('.tgz'))!);
-    newRun = await run('npx', ['--yes', '--package', tarball, 'acton-ts', 'new', 'inventory', '--acton-path', tarball], work, env, 300_000);
-    ok('npx acton-ts new inventory', newRun);
+    newRun = await exec('npx', ['--yes', '--package', tarball, 'acton-ts', 'new', 'inventory', '--acton-path', tarball], work, env, 300_000);
+    expectSuccess('npx acton-ts new inventory', newRun);
     project = join(work, 'inventory');
   }, 420_000);
 
@@ -134,8 +112,8 @@ describe('the first hour of a newcomer, on the packed package', () => {
   });
 
   it('acton g actor adds a request actor and a stream actor to AppModule', async () => {
-    ok('acton g actor stock', await run(acton(), ['g', 'actor', 'stock'], project, env));
-    ok('acton g actor watch --stream', await run(acton(), ['g', 'actor', 'watch', '--stream'], project, env));
+    expectSuccess('acton g actor stock', await exec(acton(), ['g', 'actor', 'stock'], project, env));
+    expectSuccess('acton g actor watch --stream', await exec(acton(), ['g', 'actor', 'watch', '--stream'], project, env));
     expect(readFileSync(join(project, 'src/app.module.ts'), 'utf8')).toContain('actors: [GreeterActor, StockActor, WatchActor]');
     expect(readFileSync(join(project, 'src/stock/stock.messages.ts'), 'utf8')).toContain('declare readonly __reply?: StockReply;');
     // The newcomer's own change: a watch that takes its time between items.
@@ -151,12 +129,12 @@ describe('the first hour of a newcomer, on the packed package', () => {
   }, 120_000);
 
   it('npm test passes: the generated specs of greeter, stock and watch', async () => {
-    const result = ok('npm test', await run('npm', ['test', '--silent'], project, env, 180_000));
+    const result = expectSuccess('npm test', await exec('npm', ['test', '--silent'], project, env, 180_000));
     expect(result.stderr).toMatch(/Tests:\s+6 passed, 6 total/);
   }, 200_000);
 
   it('npm run build type-checks the typed ask (reply inferred, fields checked) and compiles the app', async () => {
-    ok('npm run build', await run('npm', ['run', '--silent', 'build'], project, env, 180_000));
+    expectSuccess('npm run build', await exec('npm', ['run', '--silent', 'build'], project, env, 180_000));
     expect(existsSync(join(project, 'dist/main.js'))).toBe(true);
     expect(existsSync(join(project, 'dist/typed-ask.js'))).toBe(true);
   }, 200_000);
@@ -166,13 +144,13 @@ describe('the first hour of a newcomer, on the packed package', () => {
     server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
     server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
     await waitFor(() => serverOutput.includes(`inventory listening on ${env.ACTON_IPC_SOCKET}`), 30_000, () => serverOutput);
-    const typed = ok('node dist/typed-ask.js', await run(process.execPath, ['dist/typed-ask.js'], project, env));
+    const typed = expectSuccess('node dist/typed-ask.js', await exec(process.execPath, ['dist/typed-ask.js'], project, env));
     expect(JSON.parse(typed.stdout)).toEqual({ reply: { text: 'widget', count: 1 }, count: 1, typed: true });
   }, 60_000);
 
   it('Python calls it with the client shipped in the package, and a missing field is called required', async () => {
     const pythonPath = join(project, 'node_modules', 'acton-ts', 'clients', 'python');
-    const result = ok('python3', await run('python3', ['-c', PYTHON_CALL], project, { ...env, PYTHONPATH: pythonPath }));
+    const result = expectSuccess('python3', await exec('python3', ['-c', PYTHON_CALL], project, { ...env, PYTHONPATH: pythonPath }));
     const answer = JSON.parse(result.stdout);
     expect(answer.reply).toEqual({ text: 'from python', count: 2 });
     expect(answer.missing).toContain('text: text is required');
@@ -180,7 +158,7 @@ describe('the first hour of a newcomer, on the packed package', () => {
 
   it('a stream with the default deadline (lowered to 500 ms) times out and the hint names --timeout 0', async () => {
     const lowered = { ...env, ACTON_TIMEOUT_MS: '500' };
-    const result = await run(acton(), ['stream', 'watch', 'WatchRequest', '{"text":"low on widgets","delayMs":400}'], project, lowered);
+    const result = await exec(acton(), ['stream', 'watch', 'WatchRequest', '{"text":"low on widgets","delayMs":400}'], project, lowered);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('Stream timed out after 500 ms');
     expect(result.stderr).toContain('--timeout 0 (no deadline)');
@@ -189,7 +167,7 @@ describe('the first hour of a newcomer, on the packed package', () => {
   it('the same stream opened with --timeout 0 outlives that default and ends normally', async () => {
     const lowered = { ...env, ACTON_TIMEOUT_MS: '500' };
     const args = ['--timeout', '0', 'stream', 'watch', 'WatchRequest', '{"text":"low on widgets","delayMs":400}'];
-    const result = ok('acton --timeout 0 stream', await run(acton(), args, project, lowered));
+    const result = expectSuccess('acton --timeout 0 stream', await exec(acton(), args, project, lowered));
     expect(result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([
       { text: 'low', count: 1 },
       { text: 'on', count: 2 },
@@ -198,7 +176,7 @@ describe('the first hour of a newcomer, on the packed package', () => {
   }, 60_000);
 
   it('acton call on the stream handler says to use acton stream', async () => {
-    const result = await run(acton(), ['call', 'watch', 'WatchRequest', '{"text":"a b"}'], project, env);
+    const result = await exec(acton(), ['call', 'watch', 'WatchRequest', '{"text":"a b"}'], project, env);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('WatchRequest is a stream handler of watch');
     expect(result.stderr).toContain(`use acton stream watch WatchRequest '{"text":"a b"}'`);
@@ -224,12 +202,12 @@ describe('the first hour of a newcomer, on the packed package', () => {
     firstApp.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       await waitFor(() => output.includes(`inventory listening on ${socket}`), 30_000, () => output);
-      const reserved = ok('acton call', await run(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":2}'], project, appEnv));
+      const reserved = expectSuccess('acton call', await exec(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":2}'], project, appEnv));
       expect(reserved.stdout).toBe('{"sku":"widget","left":8}\n');
-      const missing = await run(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget"}'], project, appEnv);
+      const missing = await exec(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget"}'], project, appEnv);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain('error: SERIALIZATION_ERROR: Serialization error: qty: qty is required (min, isInt)');
-      const tooMany = await run(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":20}'], project, appEnv);
+      const tooMany = await exec(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":20}'], project, appEnv);
       expect(tooMany.code).toBe(1);
       expect(tooMany.stderr).toContain('error: OUT_OF_STOCK: only 8 widget left');
     } finally {
@@ -245,11 +223,3 @@ describe('the first hour of a newcomer, on the packed package', () => {
     expect(await exited).toBe(0);
   }, 30_000);
 });
-
-async function waitFor(ready: () => boolean, timeoutMs: number, output: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
