@@ -1,5 +1,5 @@
 import { ActonClient } from '../client/acton-client';
-import { closestKey } from '../ipc/config/closest-key';
+import { closestKey } from '../ipc/config/ipc-config-sources';
 import { CliFailure } from './cli-failure';
 import { ExitCode } from './exit-code';
 

@@ -3,13 +3,9 @@ import { ErrorCode } from '../../core/errors/error-code';
 import { ErrorMessages } from '../../core/errors/error-messages';
 import { ActorRef } from '../../core/runtime/actor-ref';
 import { Delivery } from '../../core/runtime/delivery';
-import { codecFor } from '../protocol/codec-for';
-import { parseDiscoverRequest } from '../protocol/discover-request-parser';
-import { parseEnvelope } from '../protocol/envelope-parser';
 import { encodeJsonFrame, HEARTBEAT_FRAME } from '../protocol/frame-encoder';
-import { PayloadCodec } from '../protocol/payload-codec';
-import { Parsed } from '../protocol/shape-check';
-import { parseSubscriptionRequest } from '../protocol/subscription-request-parser';
+import { parseDiscoverRequest, parseEnvelope, Parsed, parseSubscriptionRequest } from '../protocol/inbound-validation';
+import { codecFor, PayloadCodec } from '../protocol/payload-codec';
 import {
   DEFAULT_RESPONSE_TIMEOUT_MS,
   DELIVERED_PAYLOAD,
