@@ -7,7 +7,7 @@ import { ExitCode } from './exit-code';
 export interface GlobalOptions {
   /** `--socket <path>`: the server's Unix socket. */
   readonly socket?: string;
-  /** `--app <name>`: the server's app name (default socket path, PROTOCOL.md §5.6). */
+  /** `--app <name>`: the server's app name (default socket path, docs/protocol.md §5.6). */
   readonly app?: string;
   /** `--timeout <ms>`: deadline of each call. */
   readonly timeout?: number;

@@ -26,7 +26,7 @@ import { connectionClosedError, errorFromResponse, requestTimeoutError } from '.
 /** Life of a client: `connecting` → `connected` ⇄ `reconnecting` → `closed` (terminal). */
 export type ClientStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
-/** A push notification as it arrives (PROTOCOL.md §2.6, wire field names). */
+/** A push notification as it arrives (docs/protocol.md §2.6, wire field names). */
 export type Push = PushNotification;
 
 /** What a call does with an answer: resolve with a value, or reject. */
@@ -35,7 +35,7 @@ type Accept<T> = (body: ResponseBody, isError: boolean) => T;
 /**
  * A client of an acton IPC server (acton-ts or acton-reactive) over its Unix socket.
  *
- * - Calls are correlated by id and may be in flight concurrently (PROTOCOL.md §3.5).
+ * - Calls are correlated by id and may be in flight concurrently (docs/protocol.md §3.5).
  * - Every call has a deadline (default 30 s): sent as `response_timeout_ms` and enforced
  *   locally, so a call always settles.
  * - When the connection drops, calls in flight fail at once with `CONNECTION_CLOSED`; the
@@ -72,7 +72,7 @@ export class ActonClient {
 
   /**
    * Connects to a server: `{ socketPath }`, or `{ appName }` for the server's default path
-   * (`$XDG_RUNTIME_DIR/acton/<appName>/ipc.sock`, else under `/tmp`, PROTOCOL.md §5.6).
+   * (`$XDG_RUNTIME_DIR/acton/<appName>/ipc.sock`, else under `/tmp`, docs/protocol.md §5.6).
    * The first connection is not retried.
    * @throws IpcRequestError `CONNECTION_CLOSED` naming the path tried when it cannot connect;
    *   `CONNECTION_LIMIT_REACHED` (`details.limit`) when the server refuses the connection
@@ -110,7 +110,7 @@ export class ActonClient {
 
   /**
    * Fire-and-forget: resolves once the server acknowledged delivery to the actor's mailbox
-   * (`{"status":"delivered"}`, PROTOCOL.md §3.2), without waiting for the handler.
+   * (`{"status":"delivered"}`, docs/protocol.md §3.2), without waiting for the handler.
    * @throws IpcRequestError as `request` (routing, validation, busy, rate limit, shutdown, connection)
    */
   send(target: string, type: string, payload: unknown, options: CallOptions = {}): Promise<void> {
@@ -150,7 +150,7 @@ export class ActonClient {
   }
 
   /**
-   * Push notifications of `types` (PROTOCOL.md §2.6, §6). Subscribe is sent on the first local
+   * Push notifications of `types` (docs/protocol.md §2.6, §6). Subscribe is sent on the first local
    * subscriber of a type, Unsubscribe when its last one leaves; after a reconnect the client
    * subscribes again and pushes resume (pushes broadcast while disconnected are lost). Use
    * `flush()` to wait until the server has the subscription. Completes on `close()`; errors
@@ -172,7 +172,7 @@ export class ActonClient {
   }
 
   /**
-   * Asks the server what it serves (PROTOCOL.md §2.7): protocol version and capabilities, the
+   * Asks the server what it serves (docs/protocol.md §2.7): protocol version and capabilities, the
    * exposed actors (with their message types and kinds on acton-ts servers, §0 D7), the
    * registered message type names and their JSON Schemas. Wire field names (snake_case).
    * @throws IpcRequestError when the server answers with a failure, on timeout or connection loss
@@ -384,7 +384,7 @@ export class ActonClient {
   }
 }
 
-/** A request envelope (PROTOCOL.md §2.2); `extra` holds the pattern flags and the deadline. */
+/** A request envelope (docs/protocol.md §2.2); `extra` holds the pattern flags and the deadline. */
 function envelope(id: string, target: string, type: string, payload: unknown, extra: Partial<RequestEnvelope>): RequestEnvelope {
   return { correlation_id: id, target, message_type: type, payload: payload === undefined ? null : payload, ...extra };
 }

@@ -1,4 +1,4 @@
-/** Node fires `setTimeout` at once for delays above 2^31−1 ms (PROTOCOL.md §9), so longer ones are capped there (≈ 24.8 days). */
+/** Node fires `setTimeout` at once for delays above 2^31−1 ms (docs/protocol.md §9), so longer ones are capped there (≈ 24.8 days). */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**

@@ -22,7 +22,7 @@ export interface StreamCall {
 }
 
 /**
- * Runs one request-stream for `subscriber` on a connection of its own (PROTOCOL.md §3.4):
+ * Runs one request-stream for `subscriber` on a connection of its own (docs/protocol.md §3.4):
  * data frames → `next(payload)`; the final frame → `complete()`; an error frame, or a `0x03`
  * with the stream's id (rate limit, drain, bad envelope: sent before §3.4 applies) → `error`.
  * The deadline (unless 0: none) and the idle timeout are enforced locally. The returned teardown closes the connection: the
