@@ -16,12 +16,17 @@ export const TIMEOUT_ENV = 'ACTON_TIMEOUT_MS';
 
 /**
  * Connects as the global options say (`--socket` / `--app` / `$ACTON_IPC_SOCKET`, `--timeout` /
- * `$ACTON_TIMEOUT_MS`, `--msgpack`), runs `body` (given the deadline, 0 = none), and closes. The CLI never reconnects: a lost connection ends the
- * command (exit 3).
+ * `$ACTON_TIMEOUT_MS`, `--msgpack`), runs `body` (given the deadline, 0 = none), and closes.
+ * The CLI never reconnects: a lost connection ends the command (exit 3).
  * @throws CliFailure exit 2 when no server is given, 3 when it cannot connect (naming the socket
  *   path tried), and for a failed call the code and hints of `describeRequestError`
  */
-export async function withClient<T>(command: Command, context: CallContext, body: (client: ActonClient, timeoutMs: number) => Promise<T>, extra: ClientOptions = {}): Promise<T> {
+export async function withClient<T>(
+  command: Command,
+  context: CallContext,
+  body: (client: ActonClient, timeoutMs: number) => Promise<T>,
+  extra: ClientOptions = {},
+): Promise<T> {
   const globals = command.optsWithGlobals<GlobalOptions>();
   const socketPath = serverSocketPath(globals);
   const timeoutMs = globals.timeout ?? defaultTimeout();
@@ -30,7 +35,10 @@ export async function withClient<T>(command: Command, context: CallContext, body
   const defaultTimeoutMs = timeoutMs === 0 ? MAX_TIMER_DELAY_MS : timeoutMs;
   let client: ActonClient;
   try {
-    client = await ActonClient.connect({ socketPath }, { format: globals.msgpack ? 'msgpack' : 'json', defaultTimeoutMs, reconnect: false, ...extra });
+    client = await ActonClient.connect(
+      { socketPath },
+      { format: globals.msgpack ? 'msgpack' : 'json', defaultTimeoutMs, reconnect: false, ...extra },
+    );
   } catch (error) {
     if (!isIpcRequestError(error)) throw error;
     const failure = await describeRequestError(error, undefined, {});
@@ -43,7 +51,10 @@ export async function withClient<T>(command: Command, context: CallContext, body
     return await body(client, timeoutMs);
   } catch (error) {
     if (!isIpcRequestError(error)) throw error;
-    throw await describeRequestError(error, client.status === 'connected' ? client : undefined, { ...context, timeoutMs });
+    throw await describeRequestError(error, client.status === 'connected' ? client : undefined, {
+      ...context,
+      timeoutMs,
+    });
   } finally {
     await client.close();
   }
@@ -59,6 +70,8 @@ function defaultTimeout(): number {
   try {
     return parseMilliseconds(fromEnv);
   } catch (error) {
-    throw new CliFailure(ExitCode.USAGE, `${TIMEOUT_ENV}: ${(error as Error).message}`, [`unset it, or set it to a deadline such as 30000 (0 = none)`]);
+    throw new CliFailure(ExitCode.USAGE, `${TIMEOUT_ENV}: ${(error as Error).message}`, [
+      `unset it, or set it to a deadline such as 30000 (0 = none)`,
+    ]);
   }
 }

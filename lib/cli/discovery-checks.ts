@@ -13,16 +13,27 @@ const CHECK_DISCOVER_TIMEOUT_MS = 2_000;
  * (no discovery, or a slow one) is not second-guessed: the call goes ahead.
  * @throws CliFailure (usage, exit 2) when discovery lists `type` as a stream handler of `target`
  */
-export async function refuseStreamHandler(client: ActonClient, target: string, type: string, payloadJson: string | undefined): Promise<void> {
+export async function refuseStreamHandler(
+  client: ActonClient,
+  target: string,
+  type: string,
+  payloadJson: string | undefined,
+): Promise<void> {
   const kind = await client
     .discover({ includeMessageTypes: false, timeoutMs: CHECK_DISCOVER_TIMEOUT_MS })
-    .then((discovery) => discovery.actors?.find((actor) => actor.name === target)?.message_types?.find((entry) => entry.name === type)?.kind)
+    .then(
+      (discovery) =>
+        discovery.actors?.find((actor) => actor.name === target)?.message_types?.find((entry) => entry.name === type)
+          ?.kind,
+    )
     .catch(() => undefined);
   if (kind !== 'stream') return;
   const json = payloadJson === undefined ? '' : ` '${payloadJson}'`;
-  throw new CliFailure(ExitCode.USAGE, `${type} is a stream handler of ${target}: acton call would print only its first item`, [
-    `use acton stream ${target} ${type}${json} (add --timeout 0 for a stream without a deadline)`,
-  ]);
+  throw new CliFailure(
+    ExitCode.USAGE,
+    `${type} is a stream handler of ${target}: acton call would print only its first item`,
+    [`use acton stream ${target} ${type}${json} (add --timeout 0 for a stream without a deadline)`],
+  );
 }
 
 /**
@@ -40,7 +51,9 @@ export async function unregisteredTypeWarnings(client: ActonClient, types: reado
     .filter((type) => !registered.includes(type))
     .map((type) => {
       const closest = closestKey(type, registered);
-      const suggestion = closest ? `did you mean ${closest}?` : `registered types: ${[...registered].sort().join(', ') || 'none'}`;
+      const suggestion = closest
+        ? `did you mean ${closest}?`
+        : `registered types: ${[...registered].sort().join(', ') || 'none'}`;
       return `warning: ${type} is not a registered message type, so no push of it will come; ${suggestion}`;
     });
 }

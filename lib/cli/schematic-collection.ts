@@ -26,12 +26,16 @@ export function actonCollectionPath(): string {
  * @throws Error when the collection.json or a schema.json cannot be read
  */
 export function listSchematics(collection: string = actonCollectionPath()): SchematicInfo[] {
-  const json = readJson(collection) as { schematics: Record<string, { description?: string; aliases?: string[]; schema?: string }> };
+  const json = readJson(collection) as {
+    schematics: Record<string, { description?: string; aliases?: string[]; schema?: string }>;
+  };
   return Object.entries(json.schematics).map(([name, entry]) => ({
     name,
     aliases: entry.aliases ?? [],
     description: entry.description ?? '',
-    options: entry.schema ? Object.keys((readJson(resolve(dirname(collection), entry.schema)) as { properties?: object }).properties ?? {}) : [],
+    options: entry.schema
+      ? Object.keys((readJson(resolve(dirname(collection), entry.schema)) as { properties?: object }).properties ?? {})
+      : [],
   }));
 }
 
@@ -55,6 +59,6 @@ function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`Cannot read ${path} (${(err as Error).message}): reinstall acton-ts`);
+    throw new Error(`Cannot read ${path} (${(err as Error).message}): reinstall acton-ts`, { cause: err });
   }
 }

@@ -40,9 +40,13 @@ export function missingSchematicsPeers(): string[] {
 export async function loadSchematicsRunner(command: string): Promise<typeof SchematicsRunner> {
   const missing = missingSchematicsPeers();
   if (missing.length > 0) {
-    throw new CliFailure(ExitCode.USAGE, `${command} needs ${missing.join(', ')}, which this project does not install`, [
-      `install them as dev dependencies (acton new does this for new projects): npm install --save-dev ${peerSpecs(missing)}`,
-    ]);
+    throw new CliFailure(
+      ExitCode.USAGE,
+      `${command} needs ${missing.join(', ')}, which this project does not install`,
+      [
+        `install them as dev dependencies (acton new does this for new projects): npm install --save-dev ${peerSpecs(missing)}`,
+      ],
+    );
   }
   return import('./schematics-runner');
 }
@@ -56,31 +60,57 @@ export async function loadSchematicsRunner(command: string): Promise<typeof Sche
  * @param log receives the progress line
  * @throws CliFailure (exit 5) when the install fails, with the command to run by hand
  */
-export async function rerunWithProvisionedPeers(argv: readonly string[], log: (line: string) => void): Promise<number | undefined> {
+export async function rerunWithProvisionedPeers(
+  argv: readonly string[],
+  log: (line: string) => void,
+): Promise<number | undefined> {
   if (missingSchematicsPeers().length === 0) return undefined;
   if (process.env[PROVISIONED_ENV]) return undefined; // loadSchematicsRunner reports what is still missing
-  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'acton-ts', `schematics-${ownManifest().version}`);
+  const dir = join(
+    process.env.XDG_CACHE_HOME || join(homedir(), '.cache'),
+    'acton-ts',
+    `schematics-${ownManifest().version}`,
+  );
   if (!existsSync(join(dir, 'node_modules', 'typescript', 'package.json'))) {
     log(`Installing the code generator (${SCHEMATICS_PEERS.join(', ')}) once into ${dir} ...`);
     mkdirSync(dir, { recursive: true });
     const dependencies = Object.fromEntries(SCHEMATICS_PEERS.map((name) => [name, peerRange(name)]));
-    writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'acton-ts-schematics-cache', private: true, dependencies }, null, 2)}\n`);
-    const status = await runInherited('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir, process.env);
+    writeFileSync(
+      join(dir, 'package.json'),
+      `${JSON.stringify({ name: 'acton-ts-schematics-cache', private: true, dependencies }, null, 2)}\n`,
+    );
+    const status = await runInherited(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--loglevel=error'],
+      dir,
+      process.env,
+    );
     if (status !== 0) {
-      throw new CliFailure(ExitCode.INSTALL_FAILED, `installing the code generator into ${dir} failed (npm exit ${status}); nothing was written`, [
-        `fix the cause printed above (network? npm registry?), then run the same acton new command again`,
-      ]);
+      throw new CliFailure(
+        ExitCode.INSTALL_FAILED,
+        `installing the code generator into ${dir} failed (npm exit ${status}); nothing was written`,
+        [`fix the cause printed above (network? npm registry?), then run the same acton new command again`],
+      );
     }
   }
   const nodePath = [join(dir, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(delimiter);
-  return runInherited(process.execPath, argv.slice(1), process.cwd(), { ...process.env, NODE_PATH: nodePath, [PROVISIONED_ENV]: '1' });
+  return runInherited(process.execPath, argv.slice(1), process.cwd(), {
+    ...process.env,
+    NODE_PATH: nodePath,
+    [PROVISIONED_ENV]: '1',
+  });
 }
 
 /**
  * Runs `file args` with the terminal's stdout/stderr and resolves its exit status (1 when it
  * could not start, after printing why).
  */
-export function runInherited(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
+export function runInherited(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.once('error', (err) => {

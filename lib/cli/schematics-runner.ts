@@ -60,8 +60,10 @@ export async function runSchematic(run: SchematicRun): Promise<SchematicResult> 
   const conflicts: string[] = [];
   workflow.reporter.subscribe((event) => {
     const path = event.path.replace(/^\//, '');
-    if (event.kind === 'error') conflicts.push(event.description === 'alreadyExist' ? `${path} already exists` : `${path} does not exist`);
-    else if (event.kind === 'create' || event.kind === 'update') changes.push({ kind: event.kind === 'create' ? 'CREATE' : 'UPDATE', path, bytes: event.content.byteLength });
+    if (event.kind === 'error')
+      conflicts.push(event.description === 'alreadyExist' ? `${path} already exists` : `${path} does not exist`);
+    else if (event.kind === 'create' || event.kind === 'update')
+      changes.push({ kind: event.kind === 'create' ? 'CREATE' : 'UPDATE', path, bytes: event.content.byteLength });
     else if (event.kind === 'delete') changes.push({ kind: 'DELETE', path });
     else changes.push({ kind: 'RENAME', path: `${path} => ${event.to.replace(/^\//, '')}` });
   });
@@ -71,12 +73,20 @@ export async function runSchematic(run: SchematicRun): Promise<SchematicResult> 
   workflow.lifeCycle.subscribe((event) => {
     if (printed || conflicts.length > 0 || (event.kind !== 'workflow-end' && event.kind !== 'post-tasks-start')) return;
     printed = true;
-    for (const change of changes) write(`${change.kind} ${change.path}${change.bytes === undefined ? '' : ` (${change.bytes} bytes)`}\n`);
+    for (const change of changes)
+      write(`${change.kind} ${change.path}${change.bytes === undefined ? '' : ` (${change.bytes} bytes)`}\n`);
   });
 
   try {
     await lastValueFrom(
-      workflow.execute({ collection, schematic, options: { ...run.options }, allowPrivate: false, debug: false, logger: warningsTo(run.writeErr) }),
+      workflow.execute({
+        collection,
+        schematic,
+        options: { ...run.options },
+        allowPrivate: false,
+        debug: false,
+        logger: warningsTo(run.writeErr),
+      }),
       { defaultValue: undefined },
     );
   } catch (err) {
@@ -88,14 +98,22 @@ export async function runSchematic(run: SchematicRun): Promise<SchematicResult> 
 
 function runError(err: unknown, schematic: string, conflicts: readonly string[]): Error {
   if (err instanceof UnsuccessfulWorkflowExecution && conflicts.length > 0) {
-    return new Error(`The ${schematic} schematic wrote nothing: ${conflicts.join('; ')} (delete or rename the file(s), or choose another name)`);
+    return new Error(
+      `The ${schematic} schematic wrote nothing: ${conflicts.join('; ')} (delete or rename the file(s), or choose another name)`,
+    );
   }
   if (err instanceof MergeConflictException) {
     const path = /"\/?([^"]*)"/.exec(err.message)?.[1] ?? '?';
-    return new Error(`The ${schematic} schematic wrote nothing: ${path} already exists (delete or rename it, or choose another name or --directory)`);
+    return new Error(
+      `The ${schematic} schematic wrote nothing: ${path} already exists (delete or rename it, or choose another name or --directory)`,
+    );
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new Error(message.startsWith('Schematic input does not validate') ? `Invalid options for the ${schematic} schematic: ${message}` : message);
+  return new Error(
+    message.startsWith('Schematic input does not validate')
+      ? `Invalid options for the ${schematic} schematic: ${message}`
+      : message,
+  );
 }
 
 /** A logger that prints the schematic's warnings and errors. */
@@ -103,7 +121,8 @@ function warningsTo(writeErr: ((text: string) => void) | undefined): logging.Log
   const logger = new logging.Logger('acton');
   const out = writeErr ?? ((text: string) => void process.stderr.write(text));
   logger.subscribe((entry) => {
-    if (entry.level === 'warn' || entry.level === 'error' || entry.level === 'fatal') out(`${entry.level.toUpperCase()} ${entry.message}\n`);
+    if (entry.level === 'warn' || entry.level === 'error' || entry.level === 'fatal')
+      out(`${entry.level.toUpperCase()} ${entry.message}\n`);
   });
   return logger;
 }

@@ -54,7 +54,11 @@ export class ActorHandle {
    * Request-stream: one value per data frame (see `ActonClient.stream`).
    * @throws IpcRequestError `UNKNOWN_MESSAGE_TYPE` (synchronously) when the class is not decorated with `@Message`
    */
-  stream<M extends object>(type: MessageClass<M>, props: MessageProps<M>, options?: StreamCallOptions): Observable<ReplyOf<M>>;
+  stream<M extends object>(
+    type: MessageClass<M>,
+    props: MessageProps<M>,
+    options?: StreamCallOptions,
+  ): Observable<ReplyOf<M>>;
   stream<M extends MessageInstance>(message: M, options?: StreamCallOptions): Observable<ReplyOf<M>>;
   stream(...args: CallArgs<StreamCallOptions>): Observable<unknown> {
     const [message, options] = messageAndOptions(args);
@@ -66,7 +70,8 @@ export class ActorHandle {
 type CallArgs<O> = [MessageClass | object, (object | O)?, O?];
 
 function messageAndOptions<O>([first, second, third]: CallArgs<O>): [object, O | undefined] {
-  if (typeof first === 'function') return [messageFrom(first as MessageClass, (second ?? {}) as MessageProps<object>), third];
+  if (typeof first === 'function')
+    return [messageFrom(first as MessageClass, (second ?? {}) as MessageProps<object>), third];
   return [first, second as O | undefined];
 }
 

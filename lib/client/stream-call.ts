@@ -25,8 +25,9 @@ export interface StreamCall {
  * Runs one request-stream for `subscriber` on a connection of its own (docs/protocol.md §3.4):
  * data frames → `next(payload)`; the final frame → `complete()`; an error frame, or a `0x03`
  * with the stream's id (rate limit, drain, bad envelope: sent before §3.4 applies) → `error`.
- * The deadline (unless 0: none) and the idle timeout are enforced locally. The returned teardown closes the connection: the
- * protocol has no cancel message, and a closed socket is what stops the server's producer.
+ * The deadline (unless 0: none) and the idle timeout are enforced locally. The returned teardown
+ * closes the connection: the protocol has no cancel message, and a closed socket is what stops the
+ * server's producer.
  */
 export function openStream<T>(subscriber: Subscriber<T>, call: StreamCall): TeardownLogic {
   const id = newCorrelationId('str');
@@ -78,7 +79,8 @@ export function openStream<T>(subscriber: Subscriber<T>, call: StreamCall): Tear
       onStreamFrame: onFrame,
       onConnectionLost: (error) => fail(forStream(error, id)),
     });
-    if (call.timeoutMs > 0) cancelDeadline = startTimer(call.timeoutMs, () => fail(streamTimeoutError(call.timeoutMs, id)));
+    if (call.timeoutMs > 0)
+      cancelDeadline = startTimer(call.timeoutMs, () => fail(streamTimeoutError(call.timeoutMs, id)));
     restartIdle();
     try {
       opened.write(MessageType.REQUEST, call.envelope(id), id);
@@ -91,5 +93,11 @@ export function openStream<T>(subscriber: Subscriber<T>, call: StreamCall): Tear
 }
 
 function forStream(error: IpcRequestError, correlationId: string): IpcRequestError {
-  return new IpcRequestError({ code: error.code, message: error.message, details: error.details, correlationId, cause: error });
+  return new IpcRequestError({
+    code: error.code,
+    message: error.message,
+    details: error.details,
+    correlationId,
+    cause: error,
+  });
 }

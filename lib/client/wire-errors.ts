@@ -31,17 +31,30 @@ export function errorFromStreamFrame(body: StreamFrameBody): IpcRequestError {
 
 /** `CONNECTION_CLOSED`: the call's connection went away before its answer came. */
 export function connectionClosedError(reason: string, correlationId?: string, cause?: unknown): IpcRequestError {
-  return new IpcRequestError({ code: ErrorCode.CONNECTION_CLOSED, message: `Connection closed: ${reason}`, correlationId, cause });
+  return new IpcRequestError({
+    code: ErrorCode.CONNECTION_CLOSED,
+    message: `Connection closed: ${reason}`,
+    correlationId,
+    cause,
+  });
 }
 
 /** Local `TIMEOUT` of a request (same text as the server's, docs/protocol.md §3.3). */
 export function requestTimeoutError(timeoutMs: number, correlationId: string): IpcRequestError {
-  return new IpcRequestError({ code: ErrorCode.TIMEOUT, message: ErrorMessages.requestTimedOut(timeoutMs), correlationId });
+  return new IpcRequestError({
+    code: ErrorCode.TIMEOUT,
+    message: ErrorMessages.requestTimedOut(timeoutMs),
+    correlationId,
+  });
 }
 
 /** Local `TIMEOUT` of a whole stream (same text as the server's, docs/protocol.md §3.4). */
 export function streamTimeoutError(timeoutMs: number, correlationId: string): IpcRequestError {
-  return new IpcRequestError({ code: ErrorCode.TIMEOUT, message: ErrorMessages.streamTimedOut(timeoutMs), correlationId });
+  return new IpcRequestError({
+    code: ErrorCode.TIMEOUT,
+    message: ErrorMessages.streamTimedOut(timeoutMs),
+    correlationId,
+  });
 }
 
 /** A stream's local idle timeout (`StreamCallOptions.idleTimeoutMs`) passed without an item. */

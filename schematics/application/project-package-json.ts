@@ -7,7 +7,15 @@ const RUNTIME = ['class-validator', 'reflect-metadata', 'rxjs'] as const;
  * The dev dependencies a new project declares (ranges from acton-ts's own dependency lists):
  * its test and build tools, and the schematics' optional peers, so `acton g` works in it.
  */
-const DEV = ['@angular-devkit/core', '@angular-devkit/schematics', '@types/jest', '@types/node', 'jest', 'ts-jest', 'typescript'] as const;
+const DEV = [
+  '@angular-devkit/core',
+  '@angular-devkit/schematics',
+  '@types/jest',
+  '@types/node',
+  'jest',
+  'ts-jest',
+  'typescript',
+] as const;
 
 /**
  * The package.json of a new project: scripts `build`, `start` (build, then run) and `test`;
@@ -37,7 +45,8 @@ function pick(ranges: Readonly<Record<string, string>> | undefined, names: reado
   return Object.fromEntries(
     names.map((dep) => {
       const range = ranges?.[dep];
-      if (!range) throw new SchematicsException(`acton-ts's package.json lists no version of ${dep}: reinstall acton-ts`);
+      if (!range)
+        throw new SchematicsException(`acton-ts's package.json lists no version of ${dep}: reinstall acton-ts`);
       return [dep, range];
     }),
   );

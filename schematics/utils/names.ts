@@ -33,7 +33,10 @@ export interface MessageNames {
  * the way `nest g` accepts a path inside the name.
  */
 export function splitNamePath(raw: string): { readonly dir: string; readonly name: string } {
-  const parts = raw.trim().split('/').filter((part) => part.length > 0);
+  const parts = raw
+    .trim()
+    .split('/')
+    .filter((part) => part.length > 0);
   return { dir: parts.slice(0, -1).join('/'), name: parts[parts.length - 1] ?? '' };
 }
 

@@ -28,7 +28,9 @@ export function packageRoot(fromDir: string = __dirname): string {
     if (parent === dir) break;
     dir = parent;
   }
-  throw new Error(`Cannot find the acton-ts package root above ${fromDir}: is the acton-ts package complete (package.json and schematics/)?`);
+  throw new Error(
+    `Cannot find the acton-ts package root above ${fromDir}: is the acton-ts package complete (package.json and schematics/)?`,
+  );
 }
 
 /** acton-ts's own package.json (name, version, dependency ranges). */

@@ -30,14 +30,27 @@ describe('acton CLI: streams, calls and subscriptions that know what they are ta
   });
 
   it('--timeout 0 opens the same stream without a deadline: it outlives the default and exits 0', async () => {
-    const result = await runActon([...socket, '--timeout', '0', 'stream', 'worker', 'Count', '{"to":3,"delay_ms":250}'], lowDefault);
+    const result = await runActon(
+      [...socket, '--timeout', '0', 'stream', 'worker', 'Count', '{"to":3,"delay_ms":250}'],
+      lowDefault,
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('{"value":1}\n{"value":2}\n{"value":3}\n');
   });
 
   it('--idle-timeout ends a stream whose items stop coming (exit 4)', async () => {
-    const result = await runActon([...socket, '--timeout', '0', 'stream', 'worker', 'Count', '{"to":2,"delay_ms":5000}', '--idle-timeout', '300']);
+    const result = await runActon([
+      ...socket,
+      '--timeout',
+      '0',
+      'stream',
+      'worker',
+      'Count',
+      '{"to":2,"delay_ms":5000}',
+      '--idle-timeout',
+      '300',
+    ]);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('error: TIMEOUT: Stream idle for 300 ms');
   });
@@ -46,7 +59,9 @@ describe('acton CLI: streams, calls and subscriptions that know what they are ta
     const result = await runActon([...socket, 'call', 'worker', 'Count', '{"to":2,"delay_ms":0}']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('error: Count is a stream handler of worker: acton call would print only its first item');
+    expect(result.stderr).toContain(
+      'error: Count is a stream handler of worker: acton call would print only its first item',
+    );
     expect(result.stderr).toContain(`hint: use acton stream worker Count '{"to":2,"delay_ms":0}'`);
   });
 
@@ -56,7 +71,9 @@ describe('acton CLI: streams, calls and subscriptions that know what they are ta
     subscriber.child.kill('SIGINT');
     const result = await subscriber.exited;
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('warning: PriceUpdat is not a registered message type, so no push of it will come; did you mean PriceUpdate?');
+    expect(result.stderr).toContain(
+      'warning: PriceUpdat is not a registered message type, so no push of it will come; did you mean PriceUpdate?',
+    );
   });
 
   it('subscribe to a registered type prints no warning', async () => {

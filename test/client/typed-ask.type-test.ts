@@ -43,7 +43,7 @@ export async function typedCalls(client: ActonClient): Promise<void> {
   // @ts-expect-error `sum` is a number, not a string
   const text: string = result.sum;
 
-  void [summed, streamed, untyped, delivered, text];
+  void [sum, ticks, told, summed, streamed, untyped, delivered, text];
 }
 
 // MessageProps: the class's fields, required as declared; no __reply, no methods.
@@ -81,5 +81,5 @@ export async function typedPayloads(client: ActonClient, app: ActonApp): Promise
   void app.ask('calculator', AddRequest, {});
   const legacy: number = await app.ask('calculator', new AddRequest());
 
-  void [summed, streamed, delivered, inferred, legacy];
+  void [sum, ticks, told, local, summed, streamed, delivered, inferred, legacy];
 }

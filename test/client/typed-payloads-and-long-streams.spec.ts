@@ -31,7 +31,9 @@ describe('typed payloads and streams without a deadline', () => {
   });
 
   it('actor().ask(Class, props) with a wrong field is refused by the server, naming the field', async () => {
-    const error = await rejectionOf(client.actor('calculator').ask(AddRequest, { a: 1 } as never, { timeoutMs: 10_000 }));
+    const error = await rejectionOf(
+      client.actor('calculator').ask(AddRequest, { a: 1 } as never, { timeoutMs: 10_000 }),
+    );
     expect(error).toMatchObject({ code: 'SERIALIZATION_ERROR' });
     expect(error.message).toContain('b: b is required (isInt)');
   });
@@ -43,7 +45,9 @@ describe('typed payloads and streams without a deadline', () => {
   });
 
   it('a stream opened with timeoutMs 0 has no deadline: it outlives the default and completes', async () => {
-    const ticks = await lastValueFrom(client.actor('worker').stream(Count, { to: 3, delay_ms: 250 }, { timeoutMs: 0 }).pipe(toArray()));
+    const ticks = await lastValueFrom(
+      client.actor('worker').stream(Count, { to: 3, delay_ms: 250 }, { timeoutMs: 0 }).pipe(toArray()),
+    );
     expect(ticks.map((tick) => tick.value)).toEqual([1, 2, 3]);
   });
 

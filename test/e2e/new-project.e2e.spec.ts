@@ -41,16 +41,28 @@ describe('a project made by acton new and acton g', () => {
   let generateRun: Finished;
 
   beforeAll(async () => {
-    expectSuccess('npm run build (acton-ts)', await exec('npm', ['run', '--silent', 'build'], REPO_ROOT, process.env, 240_000));
+    expectSuccess(
+      'npm run build (acton-ts)',
+      await exec('npm', ['run', '--silent', 'build'], REPO_ROOT, process.env, 240_000),
+    );
     work = mkdtempSync(join(tmpdir(), 'acton-e2e-new-'));
     project = join(work, 'demo');
     env = { ...process.env, XDG_CONFIG_HOME: join(work, 'xdg'), ACTON_IPC_SOCKET: join(work, 'demo.sock') };
-    newRun = await exec(process.execPath, [ACTON, 'new', 'demo', '--skip-install', '--acton-path', REPO_ROOT], work, env, 60_000);
+    newRun = await exec(
+      process.execPath,
+      [ACTON, 'new', 'demo', '--skip-install', '--acton-path', REPO_ROOT],
+      work,
+      env,
+      60_000,
+    );
     expectSuccess('acton new demo', newRun);
     linkDependencies(project);
     generateRun = await exec(process.execPath, [ACTON, 'g', 'actor', 'price-feed'], project, env, 60_000);
     expectSuccess('acton g actor price-feed', generateRun);
-    expectSuccess('acton g actor ticker --stream', await exec(process.execPath, [ACTON, 'g', 'actor', 'ticker', '--stream'], project, env, 60_000));
+    expectSuccess(
+      'acton g actor ticker --stream',
+      await exec(process.execPath, [ACTON, 'g', 'actor', 'ticker', '--stream'], project, env, 60_000),
+    );
   }, 400_000);
 
   afterAll(async () => {
@@ -62,13 +74,17 @@ describe('a project made by acton new and acton g', () => {
     expect(newRun.stdout).toMatch(/^CREATE demo\/package.json \(\d+ bytes\)$/m);
     expect(newRun.stdout).toMatch(/^CREATE demo\/src\/greeter\/greeter.actor.ts \(\d+ bytes\)$/m);
     expect(newRun.stdout).toContain('cd demo');
-    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).dependencies['acton-ts']).toBe(`file:${REPO_ROOT}`);
+    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).dependencies['acton-ts']).toBe(
+      `file:${REPO_ROOT}`,
+    );
   });
 
   it('acton g actor price-feed created the actor and listed it in AppModule', () => {
     expect(generateRun.stdout).toMatch(/^CREATE src\/price-feed\/price-feed.actor.ts \(\d+ bytes\)$/m);
     expect(generateRun.stdout).toMatch(/^UPDATE src\/app.module.ts \(\d+ bytes\)$/m);
-    expect(readFileSync(join(project, 'src/app.module.ts'), 'utf8')).toContain('actors: [GreeterActor, PriceFeedActor, TickerActor]');
+    expect(readFileSync(join(project, 'src/app.module.ts'), 'utf8')).toContain(
+      'actors: [GreeterActor, PriceFeedActor, TickerActor]',
+    );
   });
 
   it('npm test passes: the three generated specs', async () => {
@@ -88,15 +104,30 @@ describe('a project made by acton new and acton g', () => {
     server = spawn(process.execPath, ['dist/main.js'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
     server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    await waitFor(() => serverOutput.includes(`demo listening on ${socketPath}`), 30_000, () => serverOutput);
+    await waitFor(
+      () => serverOutput.includes(`demo listening on ${socketPath}`),
+      30_000,
+      () => serverOutput,
+    );
 
     const client = await ActonClient.connect({ socketPath });
     try {
-      expect(await client.request('price_feed', 'PriceFeedRequest', { text: 'hello' })).toEqual({ text: 'hello', count: 1 });
+      expect(await client.request('price_feed', 'PriceFeedRequest', { text: 'hello' })).toEqual({
+        text: 'hello',
+        count: 1,
+      });
       expect(await client.request('greeter', 'GreeterRequest', { text: 'hi' })).toEqual({ text: 'hi', count: 1 });
-      const words = await lastValueFrom(client.stream('ticker', 'TickerRequest', { text: 'up and away' }).pipe(toArray()));
-      expect(words).toEqual([{ text: 'up', count: 1 }, { text: 'and', count: 2 }, { text: 'away', count: 3 }]);
-      await expect(client.request('price_feed', 'PriceFeedRequest', { text: '' })).rejects.toMatchObject({ code: 'SERIALIZATION_ERROR' });
+      const words = await lastValueFrom(
+        client.stream('ticker', 'TickerRequest', { text: 'up and away' }).pipe(toArray()),
+      );
+      expect(words).toEqual([
+        { text: 'up', count: 1 },
+        { text: 'and', count: 2 },
+        { text: 'away', count: 3 },
+      ]);
+      await expect(client.request('price_feed', 'PriceFeedRequest', { text: '' })).rejects.toMatchObject({
+        code: 'SERIALIZATION_ERROR',
+      });
     } finally {
       await client.close();
     }

@@ -1,5 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exec, expectSuccess, Finished, waitFor } from '../e2e/support/commands';
@@ -89,10 +98,25 @@ describe('the first hour of a newcomer, on the packed package', () => {
       npm_config_update_notifier: 'false',
       npm_config_loglevel: 'error',
     };
-    expectSuccess('npm run build (acton-ts)', await exec('npm', ['run', '--silent', 'build'], REPO_ROOT, process.env, 240_000));
-    expectSuccess('npm pack', await exec('npm', ['pack', '--silent', '--pack-destination', work], REPO_ROOT, process.env));
-    tarball = join(work, readdirSync(work).find((name) => name.endsWith('.tgz'))!);
-    newRun = await exec('npx', ['--yes', '--package', tarball, 'acton-ts', 'new', 'inventory', '--acton-path', tarball], work, env, 300_000);
+    expectSuccess(
+      'npm run build (acton-ts)',
+      await exec('npm', ['run', '--silent', 'build'], REPO_ROOT, process.env, 240_000),
+    );
+    expectSuccess(
+      'npm pack',
+      await exec('npm', ['pack', '--silent', '--pack-destination', work], REPO_ROOT, process.env),
+    );
+    tarball = join(
+      work,
+      readdirSync(work).find((name) => name.endsWith('.tgz'))!,
+    );
+    newRun = await exec(
+      'npx',
+      ['--yes', '--package', tarball, 'acton-ts', 'new', 'inventory', '--acton-path', tarball],
+      work,
+      env,
+      300_000,
+    );
     expectSuccess('npx acton-ts new inventory', newRun);
     project = join(work, 'inventory');
   }, 420_000);
@@ -107,25 +131,38 @@ describe('the first hour of a newcomer, on the packed package', () => {
     expect(newRun.stdout).toContain('Next:\n  cd inventory\n  npm start');
     const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
     expect(pkg.dependencies['acton-ts']).toBe(`file:${tarball}`);
-    expect(Object.keys(pkg.devDependencies)).toEqual(expect.arrayContaining(['@angular-devkit/schematics', 'typescript']));
+    expect(Object.keys(pkg.devDependencies)).toEqual(
+      expect.arrayContaining(['@angular-devkit/schematics', 'typescript']),
+    );
     expect(existsSync(join(project, 'node_modules', 'acton-ts', 'dist', 'lib', 'index.js'))).toBe(true);
   });
 
   it('acton g actor adds a request actor and a stream actor to AppModule', async () => {
     expectSuccess('acton g actor stock', await exec(acton(), ['g', 'actor', 'stock'], project, env));
-    expectSuccess('acton g actor watch --stream', await exec(acton(), ['g', 'actor', 'watch', '--stream'], project, env));
-    expect(readFileSync(join(project, 'src/app.module.ts'), 'utf8')).toContain('actors: [GreeterActor, StockActor, WatchActor]');
-    expect(readFileSync(join(project, 'src/stock/stock.messages.ts'), 'utf8')).toContain('declare readonly __reply?: StockReply;');
+    expectSuccess(
+      'acton g actor watch --stream',
+      await exec(acton(), ['g', 'actor', 'watch', '--stream'], project, env),
+    );
+    expect(readFileSync(join(project, 'src/app.module.ts'), 'utf8')).toContain(
+      'actors: [GreeterActor, StockActor, WatchActor]',
+    );
+    expect(readFileSync(join(project, 'src/stock/stock.messages.ts'), 'utf8')).toContain(
+      'declare readonly __reply?: StockReply;',
+    );
     // The newcomer's own change: a watch that takes its time between items.
     writeFileSync(join(project, 'src/watch/watch.actor.ts'), SLOW_WATCH_ACTOR);
     const messages = readFileSync(join(project, 'src/watch/watch.messages.ts'), 'utf8')
-      .replace("import { IsNotEmpty, IsString } from 'class-validator';", "import { IsInt, IsNotEmpty, IsOptional, IsString } from 'class-validator';")
+      .replace(
+        "import { IsNotEmpty, IsString } from 'class-validator';",
+        "import { IsInt, IsNotEmpty, IsOptional, IsString } from 'class-validator';",
+      )
       .replace(/ {2}text!: string;\n}\n$/, '  text!: string;\n\n  @IsOptional()\n  @IsInt()\n  delayMs?: number;\n}\n');
     writeFileSync(join(project, 'src/watch/watch.messages.ts'), messages);
     writeFileSync(join(project, 'src/typed-ask.ts'), TYPED_ASK);
     // The README's two-file app, as shown there, built with the project.
     mkdirSync(join(project, 'src/first-app'));
-    for (const file of ['app.module.ts', 'main.ts']) copyFileSync(join(__dirname, 'first-app', file), join(project, 'src/first-app', file));
+    for (const file of ['app.module.ts', 'main.ts'])
+      copyFileSync(join(__dirname, 'first-app', file), join(project, 'src/first-app', file));
   }, 120_000);
 
   it('npm test passes: the generated specs of greeter, stock and watch', async () => {
@@ -143,14 +180,24 @@ describe('the first hour of a newcomer, on the packed package', () => {
     server = spawn(process.execPath, ['dist/main.js'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
     server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    await waitFor(() => serverOutput.includes(`inventory listening on ${env.ACTON_IPC_SOCKET}`), 30_000, () => serverOutput);
-    const typed = expectSuccess('node dist/typed-ask.js', await exec(process.execPath, ['dist/typed-ask.js'], project, env));
+    await waitFor(
+      () => serverOutput.includes(`inventory listening on ${env.ACTON_IPC_SOCKET}`),
+      30_000,
+      () => serverOutput,
+    );
+    const typed = expectSuccess(
+      'node dist/typed-ask.js',
+      await exec(process.execPath, ['dist/typed-ask.js'], project, env),
+    );
     expect(JSON.parse(typed.stdout)).toEqual({ reply: { text: 'widget', count: 1 }, count: 1, typed: true });
   }, 60_000);
 
   it('Python calls it with the client shipped in the package, and a missing field is called required', async () => {
     const pythonPath = join(project, 'node_modules', 'acton-ts', 'clients', 'python');
-    const result = expectSuccess('python3', await exec('python3', ['-c', PYTHON_CALL], project, { ...env, PYTHONPATH: pythonPath }));
+    const result = expectSuccess(
+      'python3',
+      await exec('python3', ['-c', PYTHON_CALL], project, { ...env, PYTHONPATH: pythonPath }),
+    );
     const answer = JSON.parse(result.stdout);
     expect(answer.reply).toEqual({ text: 'from python', count: 2 });
     expect(answer.missing).toContain('text: text is required');
@@ -158,7 +205,12 @@ describe('the first hour of a newcomer, on the packed package', () => {
 
   it('a stream with the default deadline (lowered to 500 ms) times out and the hint names --timeout 0', async () => {
     const lowered = { ...env, ACTON_TIMEOUT_MS: '500' };
-    const result = await exec(acton(), ['stream', 'watch', 'WatchRequest', '{"text":"low on widgets","delayMs":400}'], project, lowered);
+    const result = await exec(
+      acton(),
+      ['stream', 'watch', 'WatchRequest', '{"text":"low on widgets","delayMs":400}'],
+      project,
+      lowered,
+    );
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('Stream timed out after 500 ms');
     expect(result.stderr).toContain('--timeout 0 (no deadline)');
@@ -168,7 +220,12 @@ describe('the first hour of a newcomer, on the packed package', () => {
     const lowered = { ...env, ACTON_TIMEOUT_MS: '500' };
     const args = ['--timeout', '0', 'stream', 'watch', 'WatchRequest', '{"text":"low on widgets","delayMs":400}'];
     const result = expectSuccess('acton --timeout 0 stream', await exec(acton(), args, project, lowered));
-    expect(result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([
+    expect(
+      result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
       { text: 'low', count: 1 },
       { text: 'on', count: 2 },
       { text: 'widgets', count: 3 },
@@ -183,31 +240,59 @@ describe('the first hour of a newcomer, on the packed package', () => {
   }, 60_000);
 
   it('acton subscribe with a typo warns and suggests the registered name', async () => {
-    const subscriber = spawn(acton(), ['subscribe', 'WatchReplay'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const subscriber = spawn(acton(), ['subscribe', 'WatchReplay'], {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     subscriber.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((done) => subscriber.once('exit', (code) => done(code)));
-    await waitFor(() => stderr.includes('did you mean'), 30_000, () => stderr);
+    await waitFor(
+      () => stderr.includes('did you mean'),
+      30_000,
+      () => stderr,
+    );
     subscriber.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(stderr).toContain('warning: WatchReplay is not a registered message type, so no push of it will come; did you mean WatchReply?');
+    expect(stderr).toContain(
+      'warning: WatchReplay is not a registered message type, so no push of it will come; did you mean WatchReply?',
+    );
   }, 60_000);
 
   it("the README's two-file app runs, answers the CLI, and calls a missing field required", async () => {
     const socket = join(work, 'first-app.sock');
     const appEnv = { ...env, ACTON_IPC_SOCKET: socket };
-    const firstApp = spawn(process.execPath, ['dist/first-app/main.js'], { cwd: project, env: appEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const firstApp = spawn(process.execPath, ['dist/first-app/main.js'], {
+      cwd: project,
+      env: appEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     firstApp.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     firstApp.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await waitFor(() => output.includes(`inventory listening on ${socket}`), 30_000, () => output);
-      const reserved = expectSuccess('acton call', await exec(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":2}'], project, appEnv));
+      await waitFor(
+        () => output.includes(`inventory listening on ${socket}`),
+        30_000,
+        () => output,
+      );
+      const reserved = expectSuccess(
+        'acton call',
+        await exec(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":2}'], project, appEnv),
+      );
       expect(reserved.stdout).toBe('{"sku":"widget","left":8}\n');
       const missing = await exec(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget"}'], project, appEnv);
       expect(missing.code).toBe(1);
-      expect(missing.stderr).toContain('error: SERIALIZATION_ERROR: Serialization error: qty: qty is required (min, isInt)');
-      const tooMany = await exec(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":20}'], project, appEnv);
+      expect(missing.stderr).toContain(
+        'error: SERIALIZATION_ERROR: Serialization error: qty: qty is required (min, isInt)',
+      );
+      const tooMany = await exec(
+        acton(),
+        ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":20}'],
+        project,
+        appEnv,
+      );
       expect(tooMany.code).toBe(1);
       expect(tooMany.stderr).toContain('error: OUT_OF_STOCK: only 8 widget left');
     } finally {

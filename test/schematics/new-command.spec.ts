@@ -12,7 +12,11 @@ describe('acton new', () => {
   it('new demo --skip-install writes the project, prints each file, then the next commands', async () => {
     const cli = testCli(dir);
     expect(await cli.run('new', 'demo', '--skip-install')).toBe(0);
-    const created = cli.out().match(/^CREATE \S+ \(\d+ bytes\)$/gm)!.map((line) => line.split(' ')[1]).sort();
+    const created = cli
+      .out()
+      .match(/^CREATE \S+ \(\d+ bytes\)$/gm)!
+      .map((line) => line.split(' ')[1])
+      .sort();
     expect(created).toEqual([
       'demo/.gitignore',
       'demo/README.md',
@@ -51,7 +55,9 @@ describe('acton new', () => {
   it('--acton-path that does not exist fails with exit code 2, says what to give, and writes nothing', async () => {
     const cli = testCli(dir);
     expect(await cli.run('new', 'demo', '--acton-path', 'nowhere/acton-ts-0.1.0.tgz')).toBe(2);
-    expect(cli.err()).toContain(`error: --acton-path ${join(dir, 'nowhere/acton-ts-0.1.0.tgz')} does not exist; nothing was written`);
+    expect(cli.err()).toContain(
+      `error: --acton-path ${join(dir, 'nowhere/acton-ts-0.1.0.tgz')} does not exist; nothing was written`,
+    );
     expect(cli.err()).toContain('hint: give the folder of an acton-ts clone');
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -68,7 +74,9 @@ describe('acton new', () => {
     writeFileSync(join(dir, 'demo/README.md'), 'mine\n');
     const cli = testCli(dir);
     expect(await cli.run('new', 'demo', '--skip-install')).toBe(2);
-    expect(cli.err()).toBe('error: The application schematic wrote nothing: demo/README.md already exists (delete or rename it, or choose another name or --directory)\n');
+    expect(cli.err()).toBe(
+      'error: The application schematic wrote nothing: demo/README.md already exists (delete or rename it, or choose another name or --directory)\n',
+    );
     expect(readdirSync(join(dir, 'demo'))).toEqual(['README.md']);
   });
 });

@@ -16,7 +16,10 @@ export function registerCallCommand(program: Command, io: CliIo): void {
     .argument('<target>', 'exposed actor name, e.g. calculator')
     .argument('<type>', 'message type, e.g. AddRequest')
     .argument('[json]', 'payload as JSON; "-" reads it from stdin; default {}')
-    .addHelpText('after', `\nExample:\n  acton --socket /tmp/acton/app/ipc.sock call calculator AddRequest '{"a":5,"b":3}'`)
+    .addHelpText(
+      'after',
+      `\nExample:\n  acton --socket /tmp/acton/app/ipc.sock call calculator AddRequest '{"a":5,"b":3}'`,
+    )
     .action(async (target: string, type: string, json: string | undefined, _options: unknown, command: Command) => {
       const payload = await parseJsonArgument(json, io);
       await withClient(command, { target, type }, async (client) => {

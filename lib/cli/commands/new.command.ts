@@ -18,7 +18,8 @@ const REGISTRY_CHECK_TIMEOUT_MS = 20_000;
  * IpcModule, a greeter actor with its spec), prints each CREATE line, runs `npm install` in it
  * (unless `--skip-install`), then prints the next commands.
  *
- *     acton new demo [--directory apps/demo] [--skip-install] [--package-manager pnpm] [--acton-path ../acton-ts] [--dry-run]
+ *     acton new demo [--directory apps/demo] [--skip-install] [--package-manager pnpm]
+ *                    [--acton-path ../acton-ts] [--dry-run]
  *
  * `--acton-path` makes the project depend on a local acton-ts checkout or packed tarball
  * (`file:`; resolved against the current folder). Without it the project depends on the
@@ -37,7 +38,10 @@ export function registerNewCommand(program: Command, settings: SchematicCommandS
     .option('--directory <dir>', 'folder to create the project in (default: the name)')
     .option('--skip-install', 'do not install dependencies')
     .option('--package-manager <name>', 'npm (default), yarn, pnpm or bun')
-    .option('--acton-path <path>', 'depend on the acton-ts checkout or .tgz at this path (file:) instead of the registry version')
+    .option(
+      '--acton-path <path>',
+      'depend on the acton-ts checkout or .tgz at this path (file:) instead of the registry version',
+    )
     .option('-d, --dry-run', 'report the files without writing them')
     .action(async (name: string, opts: NewCommandOptions, command: Command) => {
       const cwd = settings.cwd ?? process.cwd();
@@ -62,12 +66,20 @@ export function registerNewCommand(program: Command, settings: SchematicCommandS
           skipInstall: true,
         };
         const { runSchematic } = await loadSchematicsRunner('acton new');
-        await runSchematic({ schematic: 'application', options, dryRun: opts.dryRun === true, root: cwd, collection: settings.collection, ...output });
+        await runSchematic({
+          schematic: 'application',
+          options,
+          dryRun: opts.dryRun === true,
+          root: cwd,
+          collection: settings.collection,
+          ...output,
+        });
       } catch (err) {
         if (err instanceof CliFailure) throw err;
         throw new CliFailure(ExitCode.USAGE, (err as Error).message);
       }
-      if (install) await installDependencies(resolve(cwd, directory), directory, opts.packageManager ?? 'npm', actonPath);
+      if (install)
+        await installDependencies(resolve(cwd, directory), directory, opts.packageManager ?? 'npm', actonPath);
       if (opts.dryRun !== true) output.write(nextSteps(directory, opts.skipInstall === true));
     });
 }
@@ -89,28 +101,50 @@ interface NewCommandOptions {
  */
 async function assertPublished(version: string): Promise<void> {
   const answer = await new Promise<string>((done) => {
-    execFile('npm', ['view', `acton-ts@^${version}`, 'version'], { timeout: REGISTRY_CHECK_TIMEOUT_MS }, (err, stdout, stderr) =>
-      done(err ? `${stdout}${stderr}` : stdout.trim() === '' ? 'E404 no matching version' : 'found'),
+    execFile(
+      'npm',
+      ['view', `acton-ts@^${version}`, 'version'],
+      { timeout: REGISTRY_CHECK_TIMEOUT_MS },
+      (err, stdout, stderr) =>
+        done(err ? `${stdout}${stderr}` : stdout.trim() === '' ? 'E404 no matching version' : 'found'),
     );
   });
   if (!/E404|404 Not Found|No match found/i.test(answer)) return;
-  throw new CliFailure(ExitCode.USAGE, `acton-ts ${version} is not on the npm registry yet, so a new project could not install it; nothing was written`, [
-    'point the project at a clone or a packed tarball of acton-ts instead:\n' +
-      'git clone <acton-ts repository> && cd acton-ts && npm ci && npm run build && npm pack\n' +
-      `npx acton-ts new my-app --acton-path ./acton-ts/acton-ts-${version}.tgz   (or --acton-path ./acton-ts for the clone itself)`,
-  ]);
+  throw new CliFailure(
+    ExitCode.USAGE,
+    `acton-ts ${version} is not on the npm registry yet, so a new project could not install it; nothing was written`,
+    [
+      'point the project at a clone or a packed tarball of acton-ts instead:\n' +
+        'git clone <acton-ts repository> && cd acton-ts && npm ci && npm run build && npm pack\n' +
+        `npx acton-ts new my-app --acton-path ./acton-ts/acton-ts-${version}.tgz   (or --acton-path ./acton-ts for the clone itself)`,
+    ],
+  );
 }
 
 /**
  * `npm install` (or the chosen package manager) in the new project, its output on the terminal.
  * @throws CliFailure (exit 5) saying the files were written and what to run to finish
  */
-async function installDependencies(dir: string, directory: string, packageManager: string, actonPath: string | undefined): Promise<void> {
+async function installDependencies(
+  dir: string,
+  directory: string,
+  packageManager: string,
+  actonPath: string | undefined,
+): Promise<void> {
   const status = await runInherited(packageManager, ['install'], dir, process.env);
   if (status === 0) return;
-  const hints = [`the project's files are written; fix the cause printed above, then finish with: cd ${directory} && ${packageManager} install`];
-  if (!actonPath) hints.push('if acton-ts could not be found, point the project at a clone or tarball: rm -r the folder and run acton new again with --acton-path');
-  throw new CliFailure(ExitCode.INSTALL_FAILED, `${packageManager} install failed in ${directory} (exit ${status})`, hints);
+  const hints = [
+    `the project's files are written; fix the cause printed above, then finish with: cd ${directory} && ${packageManager} install`,
+  ];
+  if (!actonPath)
+    hints.push(
+      'if acton-ts could not be found, point the project at a clone or tarball: rm -r the folder and run acton new again with --acton-path',
+    );
+  throw new CliFailure(
+    ExitCode.INSTALL_FAILED,
+    `${packageManager} install failed in ${directory} (exit ${status})`,
+    hints,
+  );
 }
 
 function nextSteps(directory: string, skipInstall: boolean): string {

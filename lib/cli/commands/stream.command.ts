@@ -20,13 +20,24 @@ export function registerStreamCommand(program: Command, io: CliIo): void {
     .argument('<type>', 'message type')
     .argument('[json]', 'payload as JSON; "-" reads it from stdin; default {}')
     .option('--idle-timeout <ms>', 'fail when no item arrives for this long (default: no limit)', parseMilliseconds)
-    .addHelpText('after', `\nA stream that may run for ever (a watch, a feed): acton --timeout 0 stream <target> <type>`)
-    .action(async (target: string, type: string, json: string | undefined, options: { idleTimeout?: number }, command: Command) => {
-      const payload = await parseJsonArgument(json, io);
-      await withClient(command, { target, type }, (client, timeoutMs) =>
-        printUntilDone(client.stream(target, type, payload, { timeoutMs, idleTimeoutMs: options.idleTimeout }), io),
-      );
-    });
+    .addHelpText(
+      'after',
+      `\nA stream that may run for ever (a watch, a feed): acton --timeout 0 stream <target> <type>`,
+    )
+    .action(
+      async (
+        target: string,
+        type: string,
+        json: string | undefined,
+        options: { idleTimeout?: number },
+        command: Command,
+      ) => {
+        const payload = await parseJsonArgument(json, io);
+        await withClient(command, { target, type }, (client, timeoutMs) =>
+          printUntilDone(client.stream(target, type, payload, { timeoutMs, idleTimeoutMs: options.idleTimeout }), io),
+        );
+      },
+    );
 }
 
 /** Prints every value as a JSON line; resolves on completion or Ctrl-C, rejects on error. */

@@ -18,7 +18,11 @@
  * For a stream request the declared reply is the type of each item. A class without the
  * declaration gives `unknown` (narrow it yourself), never `any`.
  */
-export type ReplyOf<M> = M extends { readonly __reply?: infer R } ? (unknown extends R ? unknown : Exclude<R, undefined>) : unknown;
+export type ReplyOf<M> = M extends { readonly __reply?: infer R }
+  ? unknown extends R
+    ? unknown
+    : Exclude<R, undefined>
+  : unknown;
 
 /** The optional, type-only member a message class declares to name its reply type (see `ReplyOf`). */
 export interface RepliesWith<R> {

@@ -8,10 +8,20 @@ export interface Finished {
 }
 
 /** Runs a command to completion (killed after `timeoutMs`), never rejecting: the exit code is in the result. */
-export function exec(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<Finished> {
+export function exec(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 120_000,
+): Promise<Finished> {
   return new Promise((done) => {
     execFile(file, args, { cwd, env, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      const code = err
+        ? typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : -1
+        : 0;
       done({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });
