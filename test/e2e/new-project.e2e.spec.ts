@@ -1,10 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ActonClient } from 'acton-ts/client';
 import { lastValueFrom, toArray } from 'rxjs';
-import { exec, expectSuccess, Finished, waitFor } from './support/commands';
+import { exec, expectSuccess, Finished, RunningApp, startNodeApp } from './support/commands';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const ACTON = join(REPO_ROOT, 'dist', 'lib', 'cli', 'main.js');
@@ -35,8 +34,7 @@ describe('a project made by acton new and acton g', () => {
   let work: string;
   let project: string;
   let env: NodeJS.ProcessEnv;
-  let server: ChildProcess | undefined;
-  let serverOutput = '';
+  let server: RunningApp | undefined;
   let newRun: Finished;
   let generateRun: Finished;
 
@@ -66,7 +64,7 @@ describe('a project made by acton new and acton g', () => {
   }, 400_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
+    if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -101,14 +99,7 @@ describe('a project made by acton new and acton g', () => {
 
   it('the built app answers over its Unix socket, then stops on Ctrl-C', async () => {
     const socketPath = env.ACTON_IPC_SOCKET!;
-    server = spawn(process.execPath, ['dist/main.js'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    await waitFor(
-      () => serverOutput.includes(`demo listening on ${socketPath}`),
-      30_000,
-      () => serverOutput,
-    );
+    server = await startNodeApp('dist/main.js', project, env, `demo listening on ${socketPath}`);
 
     const client = await ActonClient.connect({ socketPath });
     try {
@@ -132,9 +123,7 @@ describe('a project made by acton new and acton g', () => {
       await client.close();
     }
 
-    const exited = new Promise<number | null>((done) => server!.once('exit', (code) => done(code)));
-    server.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await server.stop()).toBe(0);
     expect(existsSync(socketPath)).toBe(false);
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { exec, expectSuccess, Finished, waitFor } from '../e2e/support/commands';
+import { exec, expectSuccess, Finished, RunningApp, startNodeApp, waitFor } from '../e2e/support/commands';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -70,10 +70,10 @@ print(json.dumps({"reply": reply, "missing": missing}))
 /**
  * Issue 12's "done when": the newcomer path, end to end, on the packed package in a temp dir,
  * offline (npm installs from its cache). `npx acton-ts new` against the tarball (the devkit is
- * provisioned into a temp cache), `acton g actor` twice, the project's build and tests, the app
- * started, a typed TS ask that must type-check to the reply type, a Python call, a stream with no
- * deadline outliving a default lowered to 500 ms, `acton call` on a stream handler and
- * `acton subscribe` with a typo giving their messages.
+ * provisioned into a temp cache; npm runs with `--offline`), `acton g actor` twice, the project's
+ * build and tests, the app started, a typed TS ask that must type-check to the reply type, a
+ * Python call, a stream with no deadline outliving a default lowered to 500 ms, `acton call` on a
+ * stream handler and `acton subscribe` with a typo giving their messages.
  */
 describe('the first hour of a newcomer, on the packed package', () => {
   let work: string;
@@ -81,9 +81,10 @@ describe('the first hour of a newcomer, on the packed package', () => {
   let env: NodeJS.ProcessEnv;
   let tarball: string;
   let newRun: Finished;
-  let server: ChildProcess | undefined;
-  let serverOutput = '';
-  const acton = (): string => join(project, 'node_modules', '.bin', 'acton');
+  let server: RunningApp | undefined;
+  /** The project's own `acton` (what `npx acton` runs there), with `env` unless given another. */
+  const acton = (args: readonly string[], withEnv: NodeJS.ProcessEnv = env): Promise<Finished> =>
+    exec(join(project, 'node_modules', '.bin', 'acton'), args, project, withEnv);
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'acton-newcomer-'));
@@ -92,7 +93,8 @@ describe('the first hour of a newcomer, on the packed package', () => {
       XDG_CACHE_HOME: join(work, 'cache'),
       ACTON_IPC_SOCKET: join(work, 'inventory.sock'),
       ACTON_TIMEOUT_MS: '',
-      npm_config_prefer_offline: 'true',
+      // No network: every package comes from npm's cache (filled by this checkout's `npm ci`).
+      npm_config_offline: 'true',
       npm_config_audit: 'false',
       npm_config_fund: 'false',
       npm_config_update_notifier: 'false',
@@ -122,7 +124,7 @@ describe('the first hour of a newcomer, on the packed package', () => {
   }, 420_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
+    if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -138,11 +140,8 @@ describe('the first hour of a newcomer, on the packed package', () => {
   });
 
   it('acton g actor adds a request actor and a stream actor to AppModule', async () => {
-    expectSuccess('acton g actor stock', await exec(acton(), ['g', 'actor', 'stock'], project, env));
-    expectSuccess(
-      'acton g actor watch --stream',
-      await exec(acton(), ['g', 'actor', 'watch', '--stream'], project, env),
-    );
+    expectSuccess('acton g actor stock', await acton(['g', 'actor', 'stock']));
+    expectSuccess('acton g actor watch --stream', await acton(['g', 'actor', 'watch', '--stream']));
     expect(readFileSync(join(project, 'src/app.module.ts'), 'utf8')).toContain(
       'actors: [GreeterActor, StockActor, WatchActor]',
     );
@@ -177,14 +176,7 @@ describe('the first hour of a newcomer, on the packed package', () => {
   }, 200_000);
 
   it('the app starts and answers the typed TS ask', async () => {
-    server = spawn(process.execPath, ['dist/main.js'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    await waitFor(
-      () => serverOutput.includes(`inventory listening on ${env.ACTON_IPC_SOCKET}`),
-      30_000,
-      () => serverOutput,
-    );
+    server = await startNodeApp('dist/main.js', project, env, `inventory listening on ${env.ACTON_IPC_SOCKET}`);
     const typed = expectSuccess(
       'node dist/typed-ask.js',
       await exec(process.execPath, ['dist/typed-ask.js'], project, env),
@@ -205,12 +197,7 @@ describe('the first hour of a newcomer, on the packed package', () => {
 
   it('a stream with the default deadline (lowered to 500 ms) times out and the hint names --timeout 0', async () => {
     const lowered = { ...env, ACTON_TIMEOUT_MS: '500' };
-    const result = await exec(
-      acton(),
-      ['stream', 'watch', 'WatchRequest', '{"text":"low on widgets","delayMs":400}'],
-      project,
-      lowered,
-    );
+    const result = await acton(['stream', 'watch', 'WatchRequest', '{"text":"low on widgets","delayMs":400}'], lowered);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('Stream timed out after 500 ms');
     expect(result.stderr).toContain('--timeout 0 (no deadline)');
@@ -219,7 +206,7 @@ describe('the first hour of a newcomer, on the packed package', () => {
   it('the same stream opened with --timeout 0 outlives that default and ends normally', async () => {
     const lowered = { ...env, ACTON_TIMEOUT_MS: '500' };
     const args = ['--timeout', '0', 'stream', 'watch', 'WatchRequest', '{"text":"low on widgets","delayMs":400}'];
-    const result = expectSuccess('acton --timeout 0 stream', await exec(acton(), args, project, lowered));
+    const result = expectSuccess('acton --timeout 0 stream', await acton(args, lowered));
     expect(
       result.stdout
         .trimEnd()
@@ -233,14 +220,14 @@ describe('the first hour of a newcomer, on the packed package', () => {
   }, 60_000);
 
   it('acton call on the stream handler says to use acton stream', async () => {
-    const result = await exec(acton(), ['call', 'watch', 'WatchRequest', '{"text":"a b"}'], project, env);
+    const result = await acton(['call', 'watch', 'WatchRequest', '{"text":"a b"}']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('WatchRequest is a stream handler of watch');
     expect(result.stderr).toContain(`use acton stream watch WatchRequest '{"text":"a b"}'`);
   }, 60_000);
 
   it('acton subscribe with a typo warns and suggests the registered name', async () => {
-    const subscriber = spawn(acton(), ['subscribe', 'WatchReplay'], {
+    const subscriber = spawn(join(project, 'node_modules', '.bin', 'acton'), ['subscribe', 'WatchReplay'], {
       cwd: project,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -263,48 +250,27 @@ describe('the first hour of a newcomer, on the packed package', () => {
   it("the README's two-file app runs, answers the CLI, and calls a missing field required", async () => {
     const socket = join(work, 'first-app.sock');
     const appEnv = { ...env, ACTON_IPC_SOCKET: socket };
-    const firstApp = spawn(process.execPath, ['dist/first-app/main.js'], {
-      cwd: project,
-      env: appEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    firstApp.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    firstApp.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const firstApp = await startNodeApp('dist/first-app/main.js', project, appEnv, `inventory listening on ${socket}`);
     try {
-      await waitFor(
-        () => output.includes(`inventory listening on ${socket}`),
-        30_000,
-        () => output,
-      );
       const reserved = expectSuccess(
         'acton call',
-        await exec(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":2}'], project, appEnv),
+        await acton(['call', 'inventory', 'Reserve', '{"sku":"widget","qty":2}'], appEnv),
       );
       expect(reserved.stdout).toBe('{"sku":"widget","left":8}\n');
-      const missing = await exec(acton(), ['call', 'inventory', 'Reserve', '{"sku":"widget"}'], project, appEnv);
+      const missing = await acton(['call', 'inventory', 'Reserve', '{"sku":"widget"}'], appEnv);
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain(
         'error: SERIALIZATION_ERROR: Serialization error: qty: qty is required (min, isInt)',
       );
-      const tooMany = await exec(
-        acton(),
-        ['call', 'inventory', 'Reserve', '{"sku":"widget","qty":20}'],
-        project,
-        appEnv,
-      );
+      const tooMany = await acton(['call', 'inventory', 'Reserve', '{"sku":"widget","qty":20}'], appEnv);
       expect(tooMany.code).toBe(1);
       expect(tooMany.stderr).toContain('error: OUT_OF_STOCK: only 8 widget left');
     } finally {
-      const exited = new Promise((done) => firstApp.once('exit', done));
-      firstApp.kill('SIGINT');
-      await exited;
+      await firstApp.stop();
     }
   }, 60_000);
 
   it('Ctrl-C stops the app', async () => {
-    const exited = new Promise<number | null>((done) => server!.once('exit', (code) => done(code)));
-    server!.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await server!.stop()).toBe(0);
   }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 
 /** Output of a finished command. */
 export interface Finished {
@@ -40,4 +40,43 @@ export async function waitFor(ready: () => boolean, timeoutMs: number, output: (
     if (Date.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms:\n${output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A Node app started by `startNodeApp`, with everything it printed so far. */
+export interface RunningApp {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Sends Ctrl-C (SIGINT) and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `node <script>` in `cwd` and waits until its output contains `readyText` (e.g. the
+ * "listening on <socket>" line), failing with the output after 30 s.
+ */
+export async function startNodeApp(
+  script: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  readyText: string,
+): Promise<RunningApp> {
+  const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  await waitFor(
+    () => output.includes(readyText) || child.exitCode !== null,
+    30_000,
+    () => output,
+  );
+  if (!output.includes(readyText)) throw new Error(`${script} exited before "${readyText}":\n${output}`);
+  return {
+    child,
+    output: () => output,
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
 }
