@@ -86,4 +86,23 @@ describe('acton CLI: streams, calls and subscriptions that know what they are ta
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('subscribed to PriceUpdate (Ctrl-C to stop)\n');
   });
+
+  it.each([
+    ['--help', ['--help']],
+    ['ping', [...['--socket', '/nonexistent/acton.sock'], 'ping']],
+    ['call', [...['--socket', '/nonexistent/acton.sock'], 'call', 'a', 'B']],
+  ])('acton %s does not load the Angular devkit (an optional peer, only for new/generate)', async (_name, args) => {
+    const result = await runActon(args, {
+      env: { NODE_OPTIONS: `-r ${require.resolve('./support/report-loaded-modules.js')}` },
+    });
+    expect(result.stderr).toContain('loaded: devkit=0 runner=false');
+  });
+
+  it('acton g --dry-run loads it (the check above can fail)', async () => {
+    const args = ['g', 'actor', 'probe', '--dry-run'];
+    const result = await runActon(args, {
+      env: { NODE_OPTIONS: `-r ${require.resolve('./support/report-loaded-modules.js')}` },
+    });
+    expect(result.stderr).toMatch(/loaded: devkit=[1-9]\d* runner=true/);
+  });
 });
