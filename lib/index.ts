@@ -22,6 +22,7 @@ export { jsonSchemaOf } from './core/metadata/json-schema';
 export type { JsonSchema } from './core/metadata/json-schema';
 export type { MessageDefinition } from './core/metadata/message-metadata';
 export { MessageRegistry } from './core/metadata/message-registry';
+export type { MessageClass, MessageInstance, MessageProps, ReplyOf, RepliesWith } from './core/metadata/message-typing';
 export type { DynamicModule, ModuleImport, ModuleMetadata } from './core/metadata/module-metadata';
 export type { PayloadValidator, ValidationOptions } from './core/metadata/payload-validator';
 

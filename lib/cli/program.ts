@@ -25,13 +25,26 @@ export function createProgram(io: CliIo): Command {
     .description('Talk to acton actors over their Unix socket, and generate acton-ts code')
     .version(packageVersion(), '-V, --version')
     .addOption(new Option('-s, --socket <path>', `the server's Unix socket (default: $${SOCKET_ENV})`))
-    .addOption(new Option('-a, --app <name>', 'the server app name: uses its default socket $XDG_RUNTIME_DIR/acton/<name>/ipc.sock'))
-    .addOption(new Option('-t, --timeout <ms>', 'deadline of each call in milliseconds (default: 30000)').argParser(parseMilliseconds))
+    .addOption(
+      new Option(
+        '-a, --app <name>',
+        'the server app name: uses its default socket $XDG_RUNTIME_DIR/acton/<name>/ipc.sock',
+      ),
+    )
+    .addOption(
+      new Option(
+        '-t, --timeout <ms>',
+        'deadline of each call in ms; 0 = none (default: $ACTON_TIMEOUT_MS or 30000)',
+      ).argParser(parseMilliseconds),
+    )
     .addOption(new Option('--msgpack', 'send MessagePack frames instead of JSON'))
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ showGlobalOptions: true })
-    .configureOutput({ writeOut: (text) => io.out(text.replace(/\n$/, '')), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
+    .configureOutput({
+      writeOut: (text) => io.out(text.replace(/\n$/, '')),
+      writeErr: (text) => io.err(text.replace(/\n$/, '')),
+    })
     .addHelpText('after', EXIT_CODES_HELP);
 
   registerCallCommand(program, io);

@@ -13,7 +13,7 @@ import {
 } from '../ipc/protocol';
 import { ActorHandle } from './actor-handle';
 import { backoffDelay } from './backoff';
-import { CallOptions, DiscoverOptions } from './call-options';
+import { CallOptions, DiscoverOptions, NO_STREAM_DEADLINE_MS, StreamCallOptions } from './call-options';
 import { startTimer } from './clamped-timer';
 import { ClientConnection, ConnectionSettings } from './client-connection';
 import { ClientOptions, ConnectTarget, ResolvedClientOptions, resolveClientOptions } from './client-options';
@@ -27,7 +27,7 @@ import { connectionClosedError, errorFromResponse, requestTimeoutError } from '.
 /** Life of a client: `connecting` → `connected` ⇄ `reconnecting` → `closed` (terminal). */
 export type ClientStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
-/** A push notification as it arrives (PROTOCOL.md §2.6, wire field names). */
+/** A push notification as it arrives (docs/protocol.md §2.6, wire field names). */
 export type Push = PushNotification;
 
 /** What a call does with an answer: resolve with a value, or reject. */
@@ -36,7 +36,7 @@ type Accept<T> = (body: ResponseBody, isError: boolean) => T;
 /**
  * A client of an acton IPC server (acton-ts or acton-reactive) over its Unix socket.
  *
- * - Calls are correlated by id and may be in flight concurrently (PROTOCOL.md §3.5).
+ * - Calls are correlated by id and may be in flight concurrently (docs/protocol.md §3.5).
  * - Every call has a deadline (default 30 s): sent as `response_timeout_ms` and enforced
  *   locally, so a call always settles.
  * - When the connection drops, calls in flight fail at once with `CONNECTION_CLOSED`; the
@@ -73,7 +73,7 @@ export class ActonClient {
 
   /**
    * Connects to a server: `{ socketPath }`, or `{ appName }` for the server's default path
-   * (`$XDG_RUNTIME_DIR/acton/<appName>/ipc.sock`, else under `/tmp`, PROTOCOL.md §5.6).
+   * (`$XDG_RUNTIME_DIR/acton/<appName>/ipc.sock`, else under `/tmp`, docs/protocol.md §5.6).
    * The first connection is not retried.
    * @throws IpcRequestError `CONNECTION_CLOSED` naming the path tried when it cannot connect;
    *   `CONNECTION_LIMIT_REACHED` (`details.limit`) when the server refuses the connection
@@ -111,7 +111,7 @@ export class ActonClient {
 
   /**
    * Fire-and-forget: resolves once the server acknowledged delivery to the actor's mailbox
-   * (`{"status":"delivered"}`, PROTOCOL.md §3.2), without waiting for the handler.
+   * (`{"status":"delivered"}`, docs/protocol.md §3.2), without waiting for the handler.
    * @throws IpcRequestError as `request` (routing, validation, busy, rate limit, shutdown, connection)
    */
   send(target: string, type: string, payload: unknown, options: CallOptions = {}): Promise<void> {
@@ -125,11 +125,15 @@ export class ActonClient {
    * the final frame. Each subscription sends the request on a connection of its own;
    * unsubscribing closes it, which stops the server-side producer (its `ctx.signal` aborts).
    * Errors: an error frame or a `0x03` answer (e.g. `RATE_LIMITED`, `SHUTTING_DOWN`) as
-   * `IpcRequestError` with its code; the deadline (default 30 s, whole stream) → `TIMEOUT`;
-   * the connection failing → `CONNECTION_CLOSED` / `CONNECTION_LIMIT_REACHED`.
+   * `IpcRequestError` with its code; the deadline (default 30 s, whole stream; `timeoutMs: 0`
+   * = none) or `idleTimeoutMs` → `TIMEOUT`; the connection failing → `CONNECTION_CLOSED` /
+   * `CONNECTION_LIMIT_REACHED`.
    */
-  stream<T = unknown>(target: string, type: string, payload: unknown, options: CallOptions = {}): Observable<T> {
+  stream<T = unknown>(target: string, type: string, payload: unknown, options: StreamCallOptions = {}): Observable<T> {
     const timeoutMs = this.timeoutOf(options);
+    const idleTimeoutMs = options.idleTimeoutMs === undefined ? undefined : this.timeoutOf({ timeoutMs: options.idleTimeoutMs });
+    // docs/protocol.md §3.4: 0 on the wire is an immediate timeout; "none" is sent as 2^53−1 ms.
+    const wireTimeoutMs = timeoutMs === 0 ? NO_STREAM_DEADLINE_MS : timeoutMs;
     return new Observable<T>((subscriber) => {
       if (this.closedError) {
         subscriber.error(connectionClosedError('the client is closed'));
@@ -138,15 +142,16 @@ export class ActonClient {
       return openStream<T>(subscriber, {
         settings: this.connectionSettings(),
         timeoutMs,
+        idleTimeoutMs,
         connections: this.streamConnections,
         clientClosed: () => this.closedError,
-        envelope: (id) => envelope(id, target, type, payload, { expects_stream: true, response_timeout_ms: timeoutMs }),
+        envelope: (id) => envelope(id, target, type, payload, { expects_stream: true, response_timeout_ms: wireTimeoutMs }),
       });
     });
   }
 
   /**
-   * Push notifications of `types` (PROTOCOL.md §2.6, §6). Subscribe is sent on the first local
+   * Push notifications of `types` (docs/protocol.md §2.6, §6). Subscribe is sent on the first local
    * subscriber of a type, Unsubscribe when its last one leaves; after a reconnect the client
    * subscribes again and pushes resume (pushes broadcast while disconnected are lost). Use
    * `flush()` to wait until the server has the subscription. Completes on `close()`; errors
@@ -168,7 +173,7 @@ export class ActonClient {
   }
 
   /**
-   * Asks the server what it serves (PROTOCOL.md §2.7): protocol version and capabilities, the
+   * Asks the server what it serves (docs/protocol.md §2.7): protocol version and capabilities, the
    * exposed actors (with their message types and kinds on acton-ts servers, §0 D7), the
    * registered message type names and their JSON Schemas. Wire field names (snake_case).
    * @throws IpcRequestError when the server answers with a failure, on timeout or connection loss
@@ -380,7 +385,7 @@ export class ActonClient {
   }
 }
 
-/** A request envelope (PROTOCOL.md §2.2); `extra` holds the pattern flags and the deadline. */
+/** A request envelope (docs/protocol.md §2.2); `extra` holds the pattern flags and the deadline. */
 function envelope(id: string, target: string, type: string, payload: unknown, extra: Partial<RequestEnvelope>): RequestEnvelope {
   const body: RequestEnvelope = { correlation_id: id, target, message_type: type, payload: payload === undefined ? null : payload, ...extra };
   const traceContext = activeTraceContext(); // W3C trace context when the caller traces (OpenTelemetry)

@@ -17,7 +17,7 @@ interface Listener {
 /**
  * The client's push subscriptions: a reference count per message type over every local
  * Observable, so the server is told Subscribe on a type's first local subscriber and Unsubscribe
- * when its last one leaves (PROTOCOL.md §2.5, §6), and each push goes only to the Observables
+ * when its last one leaves (docs/protocol.md §2.5, §6), and each push goes only to the Observables
  * that asked for its type.
  */
 export class PushSubscriptions {

@@ -2,13 +2,15 @@ import { Command } from 'commander';
 import { take } from 'rxjs';
 import { withClient } from '../client-session';
 import { CliIo } from '../cli-io';
+import { unregisteredTypeWarnings } from '../discovery-checks';
 import { parseCount } from '../global-options';
 import { printUntilDone } from './stream.command';
 
 /**
  * `acton subscribe <type...> [--count N]`: prints each push notification (the whole object:
  * `message_type`, `payload`, `source_actor`, ...) as one JSON line, until Ctrl-C or N pushes.
- * Says on stderr once the server confirmed the subscription.
+ * Says on stderr once the server confirmed the subscription, and warns there about a type the
+ * server does not register (suggesting the closest registered name).
  */
 export function registerSubscribeCommand(program: Command, io: CliIo): void {
   program
@@ -22,6 +24,7 @@ export function registerSubscribeCommand(program: Command, io: CliIo): void {
         const done = printUntilDone(options.count === undefined ? pushes : pushes.pipe(take(options.count)), io);
         await client.flush();
         io.err(`subscribed to ${types.join(', ')} (Ctrl-C to stop)`);
+        for (const warning of await unregisteredTypeWarnings(client, types)) io.err(warning);
         await done;
       });
     });

@@ -4,6 +4,7 @@ import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
 import type { MessageDefinition } from '../metadata/message-metadata';
 import { MessageRegistry } from '../metadata/message-registry';
+import { MessageClass, messageFrom, MessageInstance, MessageProps, ReplyOf } from '../metadata/message-typing';
 import { ActorPlan, planActor } from './actor-plan';
 import { ActorNameResolver } from './actor-name-resolver';
 import { ActorRef } from './actor-ref';
@@ -173,9 +174,18 @@ export class ActonApp implements TimerDelivery {
    * a response") when the handler finished without replying. A handler's own error rejects the
    * Promise as it was thrown.
    *
-   * @typeParam R the reply type (not checked at run time)
+   * Two forms: `ask(target, Reserve, { sku, qty })` builds the message from its class, checks
+   * the fields at compile time (`MessageProps`) and infers the reply from the class's declared
+   * `__reply` (`ReplyOf`); `ask(target, message)` sends an instance as it is.
+   *
+   * @typeParam R the reply type of the instance form (not checked at run time)
    */
-  ask<R = any>(target: ActorTarget, message: object, options: AskOptions = {}): Promise<R> {
+  ask<M extends object>(target: ActorTarget, type: MessageClass<M>, props: MessageProps<M>, options?: AskOptions): Promise<ReplyOf<M>>;
+  ask<R = any, M extends MessageInstance = MessageInstance>(target: ActorTarget, message: M, options?: AskOptions): Promise<R>;
+  ask<R>(target: ActorTarget, messageOrType: object, propsOrOptions?: object, classOptions?: AskOptions): Promise<R> {
+    const typed = typeof messageOrType === 'function';
+    const message = typed ? messageFrom(messageOrType as MessageClass, (propsOrOptions ?? {}) as MessageProps<object>) : messageOrType;
+    const options: AskOptions = (typed ? classOptions : propsOrOptions) ?? {};
     try {
       const timeoutMs = checkedTimeout(options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, 'ask');
       const { ref, definition } = this.route(target, message);
