@@ -20,6 +20,8 @@ export const ErrorCode = {
   UNSUPPORTED_PROTOCOL_VERSION: 'UNSUPPORTED_PROTOCOL_VERSION',
   CONNECTION_CLOSED: 'CONNECTION_CLOSED',
   HANDLER_ERROR: 'HANDLER_ERROR',
+  /** A security policy refused the connection or operation (acton-reactive 9.4, docs/protocol.md §11.2). */
+  ACCESS_DENIED: 'ACCESS_DENIED',
 } as const;
 
 /** One of the built-in error codes. */

@@ -1,4 +1,5 @@
 import type { IpcConfig } from './ipc-config';
+import { SECURITY_TOML_KEYS } from './security-config';
 
 /** One setting, named `<section>.<field>` in the camelCase of `IpcConfig`, e.g. `limits.maxMessageSize`. */
 export type IpcConfigKey = {
@@ -26,6 +27,7 @@ export const TOML_KEYS: Readonly<Record<IpcConfigKey, string>> = Object.freeze({
   'shutdown.drainTimeoutMs': 'shutdown.drain_timeout_ms',
   'compat.serial': 'compat.serial',
   'compat.handlerErrors': 'compat.handler_errors',
+  ...SECURITY_TOML_KEYS,
 });
 
 /** Every setting key, in documentation order. */

@@ -4,6 +4,7 @@ import { describeValue } from './describe-value';
 import type { IpcConfig } from './ipc-config';
 import type { IpcConfigKey } from './ipc-config-keys';
 import { MAX_MESSAGE_SIZE_HARD_LIMIT } from './ipc-defaults';
+import { SECURITY_RULES } from './security-config';
 
 /** What validation needs besides the setting itself. */
 export interface ValidationContext {
@@ -42,6 +43,7 @@ const RULES: Readonly<Record<IpcConfigKey, Rule>> = {
   'shutdown.drainTimeoutMs': millis('do not wait'),
   'compat.serial': boolean,
   'compat.handlerErrors': handlerErrors,
+  ...SECURITY_RULES,
 };
 
 /**

@@ -1,3 +1,5 @@
+import type { SecurityConfig } from './security-config';
+
 /**
  * The listener's resolved configuration: acton-reactive's `ipc.toml` sections and keys
  * (PROTOCOL.md §5.7) in camelCase, plus our `compat` switches (§0).
@@ -43,6 +45,8 @@ export interface IpcConfig {
     /** How long `shutdownGracefully()` waits for in-flight requests; default 5000. */
     readonly drainTimeoutMs: number;
   };
+  /** Ready-made admission policy chosen in `ipc.toml` (docs/protocol.md §11.2); see `SecurityConfig`. */
+  readonly security: SecurityConfig;
   readonly compat: {
     /** One request at a time per connection, like the reference (§0 D2); default false. */
     readonly serial: boolean;

@@ -1,4 +1,5 @@
 import type { IpcConfig } from './ipc-config';
+import { SECURITY_DEFAULTS } from './security-config';
 
 /**
  * The protocol's hard payload limit: 16 MiB = 16 777 216 bytes (PROTOCOL.md §1.3). A configured
@@ -28,4 +29,5 @@ export const IPC_DEFAULTS: IpcDefaults = Object.freeze({
   }),
   shutdown: Object.freeze({ drainTimeoutMs: 5_000 }),
   compat: Object.freeze({ serial: false, handlerErrors: 'reported' as const }),
+  security: SECURITY_DEFAULTS,
 });

@@ -16,6 +16,7 @@ describe('resolveIpcConfig', () => {
       timeouts: { requestTimeoutMs: 30_000, readTimeoutMs: 60_000, writeTimeoutMs: 30_000, subscriptionReadTimeoutMs: 0 },
       shutdown: { drainTimeoutMs: 5_000 },
       compat: { serial: false, handlerErrors: 'reported' },
+      security: { policy: 'none', allowedUids: [], allowedGids: [] },
     });
     expect(box.warnings).toEqual([]);
   });
@@ -54,6 +55,7 @@ handler_errors = "hidden"
       timeouts: { requestTimeoutMs: 11, readTimeoutMs: 12, writeTimeoutMs: 13, subscriptionReadTimeoutMs: 14 },
       shutdown: { drainTimeoutMs: 15 },
       compat: { serial: true, handlerErrors: 'hidden' },
+      security: { policy: 'none', allowedUids: [], allowedGids: [] },
     });
   });
 
