@@ -7,7 +7,7 @@ const SUFFIX = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;
 const POOL_IDS = 256;
 
 /** The prefixes the reference uses (PROTOCOL.md §2.2). */
-export type CorrelationIdPrefix = 'req' | 'str' | 'sub' | 'unsub' | 'disc' | 'push';
+export type CorrelationIdPrefix = 'req' | 'str' | 'sub' | 'unsub' | 'psub' | 'punsub' | 'disc' | 'push';
 
 let pool = Buffer.alloc(0);
 let poolOffset = 0;

@@ -50,5 +50,13 @@ export type { Parsed } from './shape-check';
 export { parseEnvelope } from './envelope-parser';
 export { parseSubscriptionRequest } from './subscription-request-parser';
 export { parseDiscoverRequest } from './discover-request-parser';
+export {
+  isPattern,
+  parsePatternSubscriptionRequest,
+  patternListProblem,
+  PatternErrors,
+  type PatternSubscriptionRequest,
+  type PatternSubscriptionResponse,
+} from './pattern-subscription';
 export { newCorrelationId, encodeTypeIdSuffix, isTypeId, typeIdTimestamp, uuidV7Bytes } from './correlation-id';
 export type { CorrelationIdPrefix } from './correlation-id';
