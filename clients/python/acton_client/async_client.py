@@ -9,7 +9,7 @@ from collections import deque
 from typing import Any, AsyncIterator, Deque, Dict, Iterable, List, Optional, Union
 
 from .answers import response_body, stream_step, successful_body
-from .bodies import discover_body, request_envelope, response_dict, subscription_body, timeout_to_ms
+from .bodies import discover_body, request_envelope, response_dict, subscription_request, timeout_to_ms
 from .call_options import check_timeout, describe_call, server_deadline
 from .call_errors import client_closed_error, closed_error, connect_error, timeout_error
 from .deadline import Deadline
@@ -210,13 +210,21 @@ class AsyncActonClient:
         """Unsubscribe ``types`` (empty: all); returns the remaining ``subscribed_types``."""
         return await self._subscription(MessageType.UNSUBSCRIBE, "unsub", types, timeout)
 
-    async def _subscription(self, message_type: MessageType, prefix: str, types: Any, timeout: Optional[float]) -> List[str]:
+    async def subscribe_patterns(self, patterns: Union[str, Iterable[str]], timeout: Optional[float] = None) -> List[str]:
+        """Subscribe to ``Prefix*`` patterns; returns every pattern held, sorted. See :meth:`ActonClient.subscribe_patterns`."""
+        return await self._subscription(MessageType.SUBSCRIBE_PATTERNS, "psub", patterns, timeout)
+
+    async def unsubscribe_patterns(self, patterns: Union[str, Iterable[str]] = (), timeout: Optional[float] = None) -> List[str]:
+        """Remove patterns (empty: all patterns, exact subscriptions kept); returns the patterns left."""
+        return await self._subscription(MessageType.UNSUBSCRIBE_PATTERNS, "punsub", patterns, timeout)
+
+    async def _subscription(self, message_type: MessageType, prefix: str, names: Any, timeout: Optional[float]) -> List[str]:
         seconds = self._seconds(timeout)
         correlation_id = new_correlation_id(prefix)
-        body = subscription_body(correlation_id, types)
+        body, result_key = subscription_request(message_type, correlation_id, names)
         what = f"the {message_type.name.lower()} response"
         answer = await self._call(message_type, body, what, seconds, Deadline(seconds))
-        return list(successful_body(answer, what, correlation_id).get("subscribed_types") or [])
+        return list(successful_body(answer, what, correlation_id).get(result_key) or [])
 
     async def notifications(self, timeout: Optional[float] = None) -> AsyncIterator[Dict[str, Any]]:
         """Async iterator over push notifications (``async for``), oldest first; ends when

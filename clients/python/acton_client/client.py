@@ -8,7 +8,7 @@ from collections import deque
 from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Union
 
 from .answers import response_body, stream_step, successful_body
-from .bodies import discover_body, request_envelope, response_dict, subscription_body, timeout_to_ms
+from .bodies import discover_body, request_envelope, response_dict, subscription_request, timeout_to_ms
 from .call_options import check_timeout, describe_call, server_deadline
 from .call_errors import client_closed_error, closed_error, connect_error, timeout_error
 from .deadline import Deadline
@@ -248,13 +248,33 @@ class ActonClient:
         (§2.5). Returns the remaining ``subscribed_types``. Raises like :meth:`subscribe`."""
         return self._subscription(MessageType.UNSUBSCRIBE, "unsub", types, timeout)
 
-    def _subscription(self, message_type: MessageType, prefix: str, types: Any, timeout: Optional[float]) -> List[str]:
+    def subscribe_patterns(self, patterns: Union[str, Iterable[str]], timeout: Optional[float] = None) -> List[str]:
+        """Subscribe to every broadcast whose type starts with a prefix (PROTOCOL.md §11.1):
+        ``"Order*"`` matches ``OrderPlaced``, ``"*"`` every type. A push arrives once however
+        many exact and pattern subscriptions match it.
+
+        Returns every pattern the connection now holds, sorted.
+
+        Raises:
+            ActonError: ``REQUEST_FAILED`` with the server's text for a bad pattern (e.g.
+                ``pattern must contain exactly one terminal '*'``), more than 128 patterns or the
+                pattern rate limit; ``ACCESS_DENIED`` when a security policy refuses (§11.2);
+                ``TIMEOUT``, ``CONNECTION_CLOSED``.
+        """
+        return self._subscription(MessageType.SUBSCRIBE_PATTERNS, "psub", patterns, timeout)
+
+    def unsubscribe_patterns(self, patterns: Union[str, Iterable[str]] = (), timeout: Optional[float] = None) -> List[str]:
+        """Remove ``patterns`` (an empty list removes every pattern, keeping exact subscriptions);
+        returns the patterns left, sorted. Raises like :meth:`subscribe_patterns`."""
+        return self._subscription(MessageType.UNSUBSCRIBE_PATTERNS, "punsub", patterns, timeout)
+
+    def _subscription(self, message_type: MessageType, prefix: str, names: Any, timeout: Optional[float]) -> List[str]:
         seconds = self._seconds(timeout)
         correlation_id = new_correlation_id(prefix)
-        body = subscription_body(correlation_id, types)
+        body, result_key = subscription_request(message_type, correlation_id, names)
         what = f"the {message_type.name.lower()} response"
         answer = self._call(message_type, body, what, seconds, Deadline(seconds))
-        return list(successful_body(answer, what, correlation_id).get("subscribed_types") or [])
+        return list(successful_body(answer, what, correlation_id).get(result_key) or [])
 
     def notifications(self, timeout: Optional[float] = None) -> Iterator[Dict[str, Any]]:
         """Iterate over push notifications, oldest first, including those that arrived while
