@@ -19,4 +19,9 @@ export interface Delivery {
   /** Absolute deadline, epoch milliseconds; becomes `ctx.deadline`. */
   readonly deadline?: number;
   readonly peer?: PeerInfo;
+  /**
+   * Aborted when the sender was revoked: a message that has not started by then is skipped
+   * (IPC `listener.revoke()`, docs/protocol.md §11.2). One running already is not interrupted.
+   */
+  readonly withdrawn?: AbortSignal;
 }

@@ -43,6 +43,10 @@ export class Dispatch implements MessageContext {
     return this.delivery.peer ?? LOCAL_PEER;
   }
 
+  get caller(): unknown {
+    return this.delivery.peer?.caller;
+  }
+
   /** True once `complete` or `fail` ran. */
   get isFinished(): boolean {
     return this.finished;

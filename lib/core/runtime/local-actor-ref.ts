@@ -142,6 +142,9 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     for (const resolve of waiters) resolve();
   }
 
-  private readonly run = (job: Job): PromiseLike<void> | void =>
-    invokeHandler(job.handler.fn, this.instance, job.delivery.message, new Dispatch(job.delivery, this));
+  private readonly run = (job: Job): PromiseLike<void> | void => {
+    // A revoked IPC connection's messages that have not started are skipped (docs/protocol.md §11.2).
+    if (job.delivery.withdrawn?.aborted) return;
+    return invokeHandler(job.handler.fn, this.instance, job.delivery.message, new Dispatch(job.delivery, this));
+  };
 }
