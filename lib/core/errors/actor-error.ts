@@ -57,9 +57,12 @@ export function toActorError(err: unknown): ActorError {
   return new ActorError(ErrorCode.HANDLER_ERROR, message, undefined, { cause: err });
 }
 
-/** Class name of whatever was thrown, for `error_details.name` (PROTOCOL.md §0 D1). */
+/**
+ * Class name of whatever was thrown, for `error_details.name` (docs/protocol.md §0 D1): the
+ * constructor's name first, then the error's `name`.
+ */
 export function thrownName(err: unknown): string {
-  if (err instanceof Error) return err.name || err.constructor.name || 'Error';
+  if (err instanceof Error) return err.constructor?.name || err.name || 'Error';
   if (err === null) return 'null';
   return typeof err === 'object' ? (err.constructor?.name ?? 'Object') : typeof err;
 }

@@ -13,7 +13,7 @@ import { AskRequest } from './ask-request';
 import { Broker } from './broker';
 import { Injector } from './injector';
 import { Lifecycle, withinTime } from './lifecycle';
-import { nextLocalCorrelationId } from './local-correlation-id';
+import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
 import { LOCAL_PEER } from './message-context';
 import { InjectionToken, Type } from './provider';
@@ -139,8 +139,8 @@ export class ActonApp {
       const { ref, definition } = this.route(target, message);
       const send = (): Promise<R> => {
         const request = new AskRequest(message, definition.name, timeoutMs);
-        ref.deliver(request);
-        request.startTimer();
+        ref.deliver(request.delivery);
+        request.startDeadline();
         return request.promise as Promise<R>;
       };
       const checked = this.check(definition, message);
@@ -178,8 +178,8 @@ export class ActonApp {
       const start = (ref: ActorRef, wireName: string): void => {
         if (unsubscribed) return;
         request = new StreamRequest(message, wireName, subscriber, options.timeoutMs);
-        ref.deliver(request);
-        request.startTimer();
+        ref.deliver(request.delivery);
+        request.startDeadline();
       };
       try {
         if (options.timeoutMs !== undefined) checkedTimeout(options.timeoutMs, 'stream');

@@ -36,6 +36,7 @@ function settle(value: unknown, dispatch: Dispatch): void {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** True for a Promise or any object with a `then` method (the one thenable check of the runtime). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }

@@ -1,5 +1,5 @@
 import { Logger } from './logger';
-import { clampTimerDelay } from './timer-delay';
+import { clampTimerDelay } from './in-flight-call';
 
 /** Implemented by actors and providers that must do work once the app is wired (may be async). */
 export interface OnStart {

@@ -1,5 +1,5 @@
 import { encodeJsonFrame } from '../protocol/frame-encoder';
-import { ErrorDetails, Format, MessageType, ResponseBody, StreamFrameBody } from '../protocol/wire-types';
+import { DELIVERED_PAYLOAD, ErrorDetails, Format, MessageType, ResponseBody, StreamFrameBody } from '../protocol/wire-types';
 import { PayloadCodec } from '../protocol/payload-codec';
 import { fallbackPayload, isOversizeFrame, isUnencodableValue } from './reply-fallback';
 
@@ -21,6 +21,16 @@ export function responseFrame(codec: PayloadCodec, correlationId: string, payloa
   }
   const body: { correlation_id: string; success: true; payload: unknown } = { correlation_id: correlationId, success: true, payload: payload ?? null };
   return encodeWithFallback(codec, MessageType.RESPONSE, body, payload);
+}
+
+const DELIVERED_SUFFIX = ',"success":true,"payload":{"status":"delivered"}}';
+
+/** §3.2's fire-and-forget acknowledgement; JSON is written without building an object. */
+export function deliveredFrame(codec: PayloadCodec, correlationId: string): Buffer {
+  if (codec.format === Format.JSON) {
+    return encodeJsonFrame(MessageType.RESPONSE, `{"correlation_id":${JSON.stringify(correlationId)}${DELIVERED_SUFFIX}`);
+  }
+  return codec.encodeFrame(MessageType.RESPONSE, { correlation_id: correlationId, success: true, payload: DELIVERED_PAYLOAD });
 }
 
 /**
