@@ -47,6 +47,7 @@ export abstract class InFlightCall implements ReplySink {
 
   /**
    * @param timeoutMs how long the caller waits, from `startDeadline()`; no deadline when undefined
+   * @param withdrawn aborted when the sender is revoked: the message is skipped if not started yet
    */
   constructor(
     message: object,
@@ -54,6 +55,7 @@ export abstract class InFlightCall implements ReplySink {
     readonly correlationId: string,
     peer: PeerInfo,
     protected readonly timeoutMs: number | undefined,
+    withdrawn?: AbortSignal,
   ) {
     if (timeoutMs !== undefined) this.deadline = Date.now() + timeoutMs;
     // The delivery reads the signal lazily, so that the controller exists only when used.
@@ -65,6 +67,7 @@ export abstract class InFlightCall implements ReplySink {
       peer,
       deadline: this.deadline,
       sink: this,
+      withdrawn,
       get signal(): AbortSignal {
         return call.signal;
       },

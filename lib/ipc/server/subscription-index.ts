@@ -1,27 +1,30 @@
 import { patternPrefix } from '../protocol/pattern-subscription';
 
-/** A connection as the index sees it. Both sets are owned by the index; read-only for others. */
-export interface Subscriber {
-  /** Exact subscriptions (§2.5). */
-  readonly subscribedTypes: Set<string>;
-  /** Pattern subscriptions as written, e.g. `Order*` (docs/protocol.md §11.1). */
-  readonly subscribedPatterns: Set<string>;
+/** What one connection holds: exact names (§2.5) and patterns as written (docs/protocol.md §11.1). */
+interface Held {
+  readonly types: Set<string>;
+  readonly patterns: Set<string>;
 }
 
 /** How many wire names keep their computed recipient list (oldest forgotten first). */
 export const DEFAULT_ROUTE_CACHE_SIZE = 1024;
 
+const NOTHING: readonly never[] = Object.freeze([]);
+
 /**
  * Which connections get a push for a wire name (docs/protocol.md §6, §11.1), each at most once
- * however many of its exact and pattern subscriptions match.
+ * however many of its exact and pattern subscriptions match; and what each connection holds.
  *
  * Patterns are indexed by their literal prefix, so finding the pattern subscribers of a name
  * looks up each of the name's prefixes (at most the longest held prefix's length): the cost
  * does not grow with the number of patterns that do not match. The computed recipient list of a
  * name is cached (bounded to `cacheSize` names) and the whole cache is dropped on any change, so
  * a steady broadcast costs one map lookup plus one offer per recipient.
+ *
+ * @typeParam T the connection type (compared by identity)
  */
-export class SubscriptionIndex<T extends Subscriber> {
+export class SubscriptionIndex<T> {
+  private readonly held = new Map<T, Held>();
   private readonly exact = new Map<string, Set<T>>();
   private readonly byPrefix = new Map<string, Set<T>>();
   private readonly routes = new Map<string, readonly T[]>();
@@ -30,28 +33,55 @@ export class SubscriptionIndex<T extends Subscriber> {
   /** @param cacheSize how many names keep their recipient list (≥ 1) */
   constructor(private readonly cacheSize = DEFAULT_ROUTE_CACHE_SIZE) {}
 
+  /** The exact names `target` holds. */
+  typesOf(target: T): readonly string[] {
+    const held = this.held.get(target);
+    return held ? [...held.types] : NOTHING;
+  }
+
+  /** The patterns `target` holds, sorted (the order §11.1 answers them in). */
+  patternsOf(target: T): readonly string[] {
+    const held = this.held.get(target);
+    return held ? [...held.patterns].sort() : NOTHING;
+  }
+
+  /** How many exact names plus patterns `target` holds. */
+  countOf(target: T): number {
+    const held = this.held.get(target);
+    return held ? held.types.size + held.patterns.size : 0;
+  }
+
+  /** How many of `patterns` `target` does not hold yet (counted once each). */
+  newPatternCount(target: T, patterns: readonly string[]): number {
+    const held = this.held.get(target)?.patterns;
+    return new Set(patterns.filter((pattern) => !held?.has(pattern))).size;
+  }
+
   /** Adds exact names (idempotent); returns how many were new. */
   addTypes(target: T, names: readonly string[]): number {
-    return this.add(target.subscribedTypes, this.exact, target, names, (name) => name);
+    return this.add(this.holdingOf(target).types, this.exact, target, names, (name) => name);
   }
 
   /** Removes exact names (unknown ones ignored); returns how many were removed. */
   removeTypes(target: T, names: readonly string[]): number {
-    return this.remove(target.subscribedTypes, this.exact, target, names, (name) => name);
+    const held = this.held.get(target);
+    return held ? this.finish(target, this.remove(held.types, this.exact, target, names, (name) => name)) : 0;
   }
 
   /** Adds validated patterns (idempotent); returns how many were new. */
   addPatterns(target: T, patterns: readonly string[]): number {
-    const added = this.add(target.subscribedPatterns, this.byPrefix, target, patterns, patternPrefix);
+    const added = this.add(this.holdingOf(target).patterns, this.byPrefix, target, patterns, patternPrefix);
     for (const pattern of patterns) this.longestPrefix = Math.max(this.longestPrefix, patternPrefix(pattern).length);
     return added;
   }
 
   /** Removes patterns (unknown ones ignored); returns how many were removed. */
   removePatterns(target: T, patterns: readonly string[]): number {
-    const removed = this.remove(target.subscribedPatterns, this.byPrefix, target, patterns, patternPrefix);
+    const held = this.held.get(target);
+    if (!held) return 0;
+    const removed = this.remove(held.patterns, this.byPrefix, target, patterns, patternPrefix);
     if (removed > 0) this.longestPrefix = Math.max(-1, ...[...this.byPrefix.keys()].map((prefix) => prefix.length));
-    return removed;
+    return this.finish(target, removed);
   }
 
   /** Every connection to push `name` to, each once. The array is shared: do not modify it. */
@@ -64,10 +94,22 @@ export class SubscriptionIndex<T extends Subscriber> {
       const holders = this.byPrefix.get(length === name.length ? name : name.slice(0, length));
       if (holders) for (const target of holders) found.add(target);
     }
-    const route = [...found];
+    const route = found.size === 0 ? NOTHING : [...found];
     if (this.routes.size >= this.cacheSize) this.routes.delete(this.routes.keys().next().value!);
     this.routes.set(name, route);
     return route;
+  }
+
+  private holdingOf(target: T): Held {
+    let held = this.held.get(target);
+    if (!held) this.held.set(target, (held = { types: new Set(), patterns: new Set() }));
+    return held;
+  }
+
+  /** Forgets a connection that holds nothing any more. */
+  private finish(target: T, removed: number): number {
+    if (this.countOf(target) === 0) this.held.delete(target);
+    return removed;
   }
 
   private add(own: Set<string>, index: Map<string, Set<T>>, target: T, items: readonly string[], key: (item: string) => string): number {
