@@ -73,6 +73,21 @@ export class Caller {
     });
   }
 
+  /** Sends a SubscribePatterns frame (docs/protocol.md §11.1) and resolves with `subscribed_patterns`. */
+  subscribePatterns(patterns: readonly string[]): Promise<readonly string[]> {
+    const id = `${this.prefix}psub${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (answer) => {
+        const body = answer.body();
+        const held = (body as { subscribed_patterns?: string[] }).subscribed_patterns;
+        if (body.success && held) resolve(held);
+        else reject(new Error(`subscribe to patterns failed: ${JSON.stringify(body).slice(0, 300)}`));
+        return false;
+      });
+      this.connection!.sendJson(MessageType.SUBSCRIBE_PATTERNS, JSON.stringify({ correlation_id: id, patterns }));
+    });
+  }
+
   /** The connection's socket or framing error, if any. */
   get error(): Error | undefined {
     return this.connection?.error;

@@ -80,7 +80,8 @@ export class SubscriptionIndex<T> {
     const held = this.held.get(target);
     if (!held) return 0;
     const removed = this.remove(held.patterns, this.byPrefix, target, patterns, patternPrefix);
-    if (removed > 0) this.longestPrefix = Math.max(-1, ...[...this.byPrefix.keys()].map((prefix) => prefix.length));
+    // The longest held prefix only bounds the lookups (never below what is held); reset when none are left.
+    if (this.byPrefix.size === 0) this.longestPrefix = -1;
     return this.finish(target, removed);
   }
 
