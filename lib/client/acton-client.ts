@@ -146,7 +146,7 @@ export class ActonClient {
   }
 
   /**
-   * Push notifications of `types` (PROTOCOL.md §2.6, §6). A name holding a `*` is a pattern
+   * Push notifications of `types` (docs/protocol.md §2.6, §6). A name holding a `*` is a pattern
    * (docs/protocol.md §11.1): `'Order*'` receives every type starting with `Order`, `'*'` every
    * type; each push arrives once however many names match. Subscribe (`0x06`, or `0x0a` for
    * patterns) is sent on the first local subscriber of a name, Unsubscribe when its last one

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeJsonFrame } from '../../lib/ipc/protocol/frame-encoder';
 import { Format, MessageType } from '../../lib/ipc/protocol/wire-types';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { IpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
 import { PriceUpdate, TradeExecuted } from './fixtures/test-messages';
 import { TEST_ACTORS } from './fixtures/test-actors';
@@ -30,17 +30,8 @@ async function nextBytes(client: RawFrameClient): Promise<Buffer> {
 }
 
 describe('pattern subscriptions over a real socket (docs/protocol.md §11.1)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp(TEST_ACTORS);
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app) });
 
   it('answers a subscribe with 0x02 and every held pattern, sorted, byte for byte', async () => {
     const client = await t.connect();
@@ -168,17 +159,8 @@ describe('pattern subscriptions over a real socket (docs/protocol.md §11.1)', (
 });
 
 describe('pattern frames and the per-connection rate limit (docs/protocol.md §11.1, §5.1)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp(TEST_ACTORS, { rateLimit: { enabled: true, requestsPerSecond: 1, burstSize: 2 } });
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app) }, { rateLimit: { enabled: true, requestsPerSecond: 1, burstSize: 2 } });
 
   it('takes one token per pattern frame; an empty bucket gets the reference text; exact subscribes stay unlimited', async () => {
     const client = await t.connect();
@@ -203,17 +185,8 @@ describe('pattern frames and the per-connection rate limit (docs/protocol.md §1
 });
 
 describe('a connection holding only patterns is a subscriber for timeouts (docs/protocol.md §11.1, §5.3)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp(TEST_ACTORS, { timeouts: { readTimeoutMs: 200, subscriptionReadTimeoutMs: 0 } });
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app) }, { timeouts: { readTimeoutMs: 200, subscriptionReadTimeoutMs: 0 } });
 
   it('stays open while idle under subscription_read_timeout_ms = 0, and falls back to read_timeout_ms once it has none', async () => {
     const client = await t.connect();

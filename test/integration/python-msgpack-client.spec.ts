@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { IpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 const run = promisify(execFile);
@@ -9,17 +9,8 @@ const run = promisify(execFile);
 const PYTHON_WITH_MSGPACK = process.env.ACTON_TEST_MSGPACK_PYTHON ?? '/usr/bin/python3';
 
 describe('the Python client over MessagePack frames, for real (python3-msgpack)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp(TEST_ACTORS);
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app) });
 
   it('requests, streams, errors, subscriptions, patterns and discovery in format 0x02 (sync and async)', async () => {
     const env = { ...process.env, PYTHONPATH: resolve(__dirname, '..', '..', 'clients', 'python') };

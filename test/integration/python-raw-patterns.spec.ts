@@ -2,24 +2,15 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sameUidPolicy } from 'acton-ts';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { IpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { SECURITY_ACTORS } from './fixtures/security-actors';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 const run = promisify(execFile);
 
 describe('a Python process speaking raw pattern frames, admitted by peer credentials (docs/protocol.md §11)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp([...TEST_ACTORS, ...SECURITY_ACTORS], { security: sameUidPolicy() });
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp([...TEST_ACTORS, ...SECURITY_ACTORS], { onApp: (app) => (t = app) }, { security: sameUidPolicy() });
 
   it('sees its own uid/gid/pid in ctx.peer, subscribes by pattern and gets each push once', async () => {
     const { stdout } = await run('python3', [join(__dirname, 'fixtures', 'raw_patterns.py'), t.socketPath], { timeout: 30_000 });

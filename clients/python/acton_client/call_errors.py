@@ -20,7 +20,7 @@ from .errors import (
 from .socket_path import ResolvedSocketPath
 from .wire import CONNECTION_REJECTED_ID
 
-#: How a subscribe / discover / pattern answer says a policy denied it (PROTOCOL.md §11.2).
+#: How a subscribe / discover / pattern answer says a policy denied it (docs/protocol.md §11.2).
 ACCESS_DENIED_PREFIX = "ACCESS_DENIED: "
 
 

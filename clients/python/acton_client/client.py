@@ -292,7 +292,7 @@ class ActonClient:
         return self._subscription(MessageType.UNSUBSCRIBE, "unsub", types, timeout)
 
     def subscribe_patterns(self, patterns: Union[str, Iterable[str]], timeout: Optional[float] = None) -> List[str]:
-        """Subscribe to every broadcast whose type starts with a prefix (PROTOCOL.md §11.1):
+        """Subscribe to every broadcast whose type starts with a prefix (docs/protocol.md §11.1):
         ``"Order*"`` matches ``OrderPlaced``, ``"*"`` every type. A push arrives once however
         many exact and pattern subscriptions match it.
 

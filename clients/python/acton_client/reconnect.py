@@ -79,4 +79,4 @@ class WantedSubscriptions:
             return
         self.types = list(held)
         if message_type == MessageType.UNSUBSCRIBE and not names:
-            self.patterns = []  # an empty exact Unsubscribe clears patterns too (PROTOCOL.md §11.1)
+            self.patterns = []  # an empty exact Unsubscribe clears patterns too (docs/protocol.md §11.1)

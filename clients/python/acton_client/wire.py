@@ -17,7 +17,7 @@ class MessageType(IntEnum):
     UNSUBSCRIBE = 0x07
     DISCOVER = 0x08
     STREAM = 0x09
-    #: Pattern subscriptions (acton-reactive 9.3, PROTOCOL.md §11.1).
+    #: Pattern subscriptions (acton-reactive 9.3, docs/protocol.md §11.1).
     SUBSCRIBE_PATTERNS = 0x0A
     UNSUBSCRIBE_PATTERNS = 0x0B
 

@@ -1,5 +1,5 @@
 """Opt-in reconnection with backoff and re-subscription, against a real sample server that is
-stopped and started again on the same socket (PROTOCOL.md §6: subscriptions die with a connection)."""
+stopped and started again on the same socket (docs/protocol.md §6: subscriptions die with a connection)."""
 
 from __future__ import annotations
 
