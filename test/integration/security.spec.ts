@@ -249,3 +249,20 @@ describe('revocation (docs/protocol.md §11.2)', () => {
       expect(recorder.records).toEqual([99]);
     }));
 });
+
+describe('stopping while an admission is undecided (docs/protocol.md §11.2, §5.5)', () => {
+  it('closes the waiting socket and stops without waiting for the policy', async () => {
+    const restore = isolateIpcEnvironment();
+    const t = await startIpcTestApp(ACTORS, { security: { admit: () => new Promise<never>(() => undefined) }, timeouts: { readTimeoutMs: 0 } });
+    try {
+      const waiting = await t.connect();
+      await sleep(50);
+      await t.app.close({ timeoutMs: 1000 });
+      await waiting.waitForEof(3000);
+      expect(waiting.bytes).toHaveLength(0);
+    } finally {
+      await t.close();
+      restore();
+    }
+  });
+});

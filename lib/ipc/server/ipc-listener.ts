@@ -73,8 +73,8 @@ export class IpcListener implements AppExtension {
   private admissionErrors = 0;
   /** Connections the security policy refused at admission (§11.2). */
   private admissionDenials = 0;
-  /** Accepted sockets whose admission is still being decided (they count toward the limit). */
-  private admitting = 0;
+  /** Accepted sockets whose admission is still being decided (they count toward the limit; stop destroys them). */
+  private readonly admitting = new Set<Socket>();
   private credentials?: PeerCredentialsReader;
   private connectionsAccepted = 0;
   private resolved?: IpcConfig;
@@ -255,7 +255,7 @@ export class IpcListener implements AppExtension {
       return;
     }
     const credentials = this.credentials?.read(socket);
-    if (this.connections.size + this.admitting >= config.limits.maxConnections) {
+    if (this.connections.size + this.admitting.size >= config.limits.maxConnections) {
       // §5.2: refused connections count as errors, not as accepted/active.
       this.admissionErrors++;
       logger.warn(
@@ -267,12 +267,12 @@ export class IpcListener implements AppExtension {
     }
     const peer = peerInfo(`ipc-${this.nextConnection++}`, credentials);
     if (!policy) return this.open(socket, peer, services);
-    this.admitting++;
+    this.admitting.add(socket);
     socket.pause(); // nothing the client sent is read before admission (§11.2)
     socket.on('error', ignoreSocketError);
     const info = { connectionId: peer.connectionId, ...(credentials ? { peer: credentials } : undefined) };
     void admitConnection(policy, info, config.timeouts.readTimeoutMs).then((admission) => {
-      this.admitting--;
+      this.admitting.delete(socket);
       socket.off('error', ignoreSocketError);
       if (this.stopping || socket.destroyed) {
         socket.destroy();
@@ -341,6 +341,7 @@ export class IpcListener implements AppExtension {
         ? Promise.resolve()
         : new Promise<void>((resolve) => (this.notifyAllClosed = resolve));
     for (const connection of [...this.connections]) connection.close(); // flush queued frames, then FIN
+    for (const socket of this.admitting) socket.destroy(); // admission still undecided: never admitted
     if (this.bound) removeBoundSocket(this.bound);
     // Both resolve once every connection is released (bounded by each connection's close grace).
     await Promise.all([closed, allClosed]);
