@@ -23,7 +23,7 @@ const PUMP_BUDGET = 512;
 
 /**
  * A bounded actor mailbox with acton's scheduling (`mutate_on` / `act_on`):
- * - `enqueue` never waits: a full queue throws `TARGET_BUSY` at once (PROTOCOL.md §3.1 step 8);
+ * - `enqueue` never waits: a full queue throws `TARGET_BUSY` at once (docs/protocol.md §3.1 step 8);
  * - mutating jobs run one at a time, in arrival order;
  * - readonly jobs run concurrently with each other but never during a mutating one; FIFO is kept:
  *   a mutating job waits for the readonly ones before it, and readonly jobs queued behind a

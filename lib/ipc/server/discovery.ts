@@ -4,7 +4,7 @@ import { ActorInfo, DiscoverRequest, DiscoveryResponse, PROTOCOL_VERSION_INFO } 
 import { ExposedActors } from './exposed-actors';
 
 /**
- * Builds discovery answers (PROTOCOL.md §2.7 and our §0 D7 additions). JSON Schemas are derived
+ * Builds discovery answers (docs/protocol.md §2.7 and our §0 D7 additions). JSON Schemas are derived
  * from the message classes once per set of registered names (cached until a type is added).
  */
 export class Discovery {

@@ -40,7 +40,7 @@ export interface AnswerSink {
  * code, or `HANDLER_ERROR`; `error` exactly the thrown message; `error_details` with the error's
  * class name and the `ActorError`'s `data`, if any.
  */
-export function handlerFailure(err: unknown): ErrorFields {
+function handlerFailure(err: unknown): ErrorFields {
   const actorError = toActorError(err);
   const name = thrownName(err);
   const details: ErrorDetails = actorError.data === undefined ? { name } : { name, data: actorError.data };

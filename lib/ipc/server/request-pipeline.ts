@@ -30,15 +30,18 @@ import { isThenable } from '../../core/runtime/handler-invocation';
 import { Logger } from '../../core/runtime/logger';
 import { PeerInfo } from '../../core/runtime/peer-info';
 import { IpcConfig } from '../config/ipc-config';
-import { codecFor } from '../protocol/codec-for';
-import { parseDiscoverRequest } from '../protocol/discover-request-parser';
-import { parseEnvelope } from '../protocol/envelope-parser';
+// The protocol's public index, so that this file does not depend on how lib/ipc/protocol splits its files.
+import {
+  codecFor,
+  Parsed,
+  parseDiscoverRequest,
+  parseEnvelope,
+  parseSubscriptionRequest,
+  PayloadCodec,
+} from '../protocol';
 import { HEARTBEAT_FRAME } from '../protocol/frame-encoder';
 import { FramingError } from '../protocol/framing-error';
 import { JSON_CODEC } from '../protocol/json-codec';
-import { PayloadCodec } from '../protocol/payload-codec';
-import { Parsed } from '../protocol/shape-check';
-import { parseSubscriptionRequest } from '../protocol/subscription-request-parser';
 import {
   parsePatternSubscriptionRequest,
   PatternErrors,

@@ -141,9 +141,13 @@ export class SubscriptionManager {
       this.dropped += subscribers;
       this.logger.warn(
         `Broadcast of ${event.wireName} could not be pushed to ${subscribers} IPC subscriber(s): its payload is not ` +
-          `JSON-serializable (${err instanceof Error ? err.message : String(err)}); make the message a plain data object`,
+          `JSON-serializable (${errorText(err)}); make the message a plain data object`,
       );
       return undefined;
     }
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
