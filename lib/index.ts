@@ -5,11 +5,9 @@ import 'reflect-metadata';
 
 // Decorators
 export { Actor } from './core/decorators/actor.decorator';
-export { Inject } from './core/decorators/inject.decorator';
-export { Injectable } from './core/decorators/injectable.decorator';
 export { Message } from './core/decorators/message.decorator';
 export type { MessageOptions } from './core/decorators/message.decorator';
-export { Module } from './core/decorators/module.decorator';
+export { Inject, Injectable, Module } from './core/decorators/injector.decorators';
 export { OnMessage } from './core/decorators/on-message.decorator';
 
 // Metadata
@@ -18,7 +16,7 @@ export { ClassValidatorPayloadValidator } from './core/metadata/class-validator-
 export type { OnMessageOptions } from './core/metadata/handler-metadata';
 export { jsonSchemaOf } from './core/metadata/json-schema';
 export type { JsonSchema } from './core/metadata/json-schema';
-export type { MessageDefinition } from './core/metadata/message-definition';
+export type { MessageDefinition } from './core/metadata/message-metadata';
 export { MessageRegistry } from './core/metadata/message-registry';
 export type { DynamicModule, ModuleImport, ModuleMetadata } from './core/metadata/module-metadata';
 export type { PayloadValidator, ValidationOptions } from './core/metadata/payload-validator';
@@ -59,5 +57,5 @@ export type { IpcConfig, IpcConfigOverrides } from './ipc/config/ipc-config';
 export { sameUidPolicy, allowListPolicy } from './ipc/security/ready-policies';
 export type { AllowList } from './ipc/security/ready-policies';
 export type { ConnectionInfo, IpcOperation, SecurityContext, SecurityPolicy, Verdict } from './ipc/security/security-policy';
-export type { SecurityConfig, SecurityPolicyName } from './ipc/config/security-config';
+export type { SecurityConfig, SecurityPolicyName } from './ipc/config/ipc-config';
 export type { PeerCredentials } from './ipc/server/peer-credentials';

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { MetadataKeys } from './metadata-keys';
-import { defaultActorName } from './default-actor-name';
+import { MetadataKeys, ownMetadata } from './metadata-keys';
 
 /** Default bound of an actor's queued (not yet running) messages. */
 export const DEFAULT_MAILBOX_CAPACITY = 1024;
@@ -33,7 +32,9 @@ export function resolveActorOptions(target: Function, options: ActorOptions): Re
   }
   const mailboxCapacity = options.mailboxCapacity ?? DEFAULT_MAILBOX_CAPACITY;
   if (!Number.isSafeInteger(mailboxCapacity) || mailboxCapacity < 1) {
-    throw new Error(`@Actor on ${target.name}: mailboxCapacity must be a positive integer (got ${String(mailboxCapacity)})`);
+    throw new Error(
+      `@Actor on ${target.name}: mailboxCapacity must be a positive integer (got ${String(mailboxCapacity)})`,
+    );
   }
   return { name, expose: options.expose ?? true, mailboxCapacity };
 }
@@ -45,5 +46,20 @@ export function defineActor(target: Function, options: ResolvedActorOptions): vo
 
 /** The `@Actor` options declared on exactly this class, or `undefined` when it has none. */
 export function actorOptionsOf(target: Function): ResolvedActorOptions | undefined {
-  return Reflect.getOwnMetadata(MetadataKeys.ACTOR, target) as ResolvedActorOptions | undefined;
+  return ownMetadata<ResolvedActorOptions>(MetadataKeys.ACTOR, target);
+}
+
+/**
+ * The name an actor gets when `@Actor` is given no name: the class name without a trailing
+ * `Actor`, in snake_case. `PriceFeedActor` → `price_feed`, `HTTPGatewayActor` → `http_gateway`,
+ * `Calculator` → `calculator`, `Actor` → `actor`.
+ */
+export function defaultActorName(className: string): string {
+  const base =
+    className.length > 'Actor'.length && className.endsWith('Actor') ? className.slice(0, -'Actor'.length) : className;
+  return base
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .toLowerCase();
 }

@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
-import { MessageDefinition } from '../metadata/message-definition';
+import type { MessageDefinition } from '../metadata/message-metadata';
 import { MessageRegistry } from '../metadata/message-registry';
 import { ActorPlan, planActor } from './actor-plan';
 import { ActorRef } from './actor-ref';

@@ -41,15 +41,12 @@ export { FrameDecoder } from './frame-decoder';
 export type { DecodeResult } from './frame-decoder';
 export { hexByte } from './framing-error';
 export type { FramingError } from './framing-error';
-export type { PayloadCodec } from './payload-codec';
+export { codecFor, type PayloadCodec } from './payload-codec';
 export { JsonCodec, JSON_CODEC } from './json-codec';
 export { MsgpackCodec, MSGPACK_CODEC } from './msgpack-codec';
-export { codecFor } from './codec-for';
 export { toJsonValue } from './json-value';
-export type { Parsed } from './shape-check';
-export { parseEnvelope } from './envelope-parser';
-export { parseSubscriptionRequest } from './subscription-request-parser';
-export { parseDiscoverRequest } from './discover-request-parser';
+export { parseDiscoverRequest, parseEnvelope, parseStruct, parseSubscriptionRequest } from './inbound-validation';
+export type { FieldRule, FieldTable, Parsed } from './inbound-validation';
 export {
   isPattern,
   parsePatternSubscriptionRequest,

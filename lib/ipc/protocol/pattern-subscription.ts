@@ -1,4 +1,4 @@
-import { checkRequiredString, checkRequiredStringList, checkStruct, Parsed, parseFailure } from './shape-check';
+import { FieldTable, Parsed, parseStruct } from './inbound-validation';
 
 /** Longest pattern, in UTF-8 bytes (docs/protocol.md §11.1). */
 export const MAX_PATTERN_BYTES = 256;
@@ -28,17 +28,16 @@ export interface PatternSubscriptionResponse {
   readonly subscribed_patterns: readonly string[];
 }
 
+/** SubscribePatterns (0x0a) / UnsubscribePatterns (0x0b) request, docs/protocol.md §11.1. */
+const PATTERN_FIELDS: FieldTable = { correlation_id: 'string', patterns: 'string[]' };
+
 /**
- * Checks a decoded pattern frame body: `correlation_id` (string) and `patterns` (array of
- * strings) both required; extra fields ignored. A failure is answered `Parse error: …` (§11.1).
+ * A decoded pattern frame body: `correlation_id` (string) and `patterns` (array of strings) both
+ * required; extra fields ignored. A failure is answered `Parse error: …` (docs/protocol.md §11.1).
  * @param struct the reference's struct name, used in the detail of a non-map body
  */
 export function parsePatternSubscriptionRequest(body: unknown, struct = 'IpcSubscribePatternsRequest'): Parsed<PatternSubscriptionRequest> {
-  const notStruct = checkStruct(body, struct);
-  if (notStruct) return parseFailure(notStruct);
-  const record = body as Record<string, unknown>;
-  const problem = checkRequiredString(record, 'correlation_id') ?? checkRequiredStringList(record, 'patterns');
-  return problem ? parseFailure(problem) : { ok: true, value: record as unknown as PatternSubscriptionRequest };
+  return parseStruct<PatternSubscriptionRequest>(body, struct, PATTERN_FIELDS);
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The whole acton-reactive IPC wire as types and constants, in one file (PROTOCOL.md §1–§2).
+ * The whole acton-reactive IPC wire as types and constants, in one file (docs/protocol.md §1–§2).
  *
  * Field names are the wire's snake_case names on purpose: these objects are encoded as they are
  * (JSON objects / MessagePack maps keyed by these strings, §1.4). Optional fields are absent,

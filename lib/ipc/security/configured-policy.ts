@@ -1,4 +1,4 @@
-import type { SecurityConfig } from '../config/security-config';
+import type { SecurityConfig } from '../config/ipc-config';
 import { allowListPolicy, sameUidPolicy } from './ready-policies';
 import type { SecurityPolicy } from './security-policy';
 

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { resolveAppName } from '../../../lib/ipc/config';
+import { defaultSocketPath, resolveAppName } from '../../../lib/ipc/config';
 
-describe('resolveAppName (PROTOCOL.md §5.6: a Node executable is always "node")', () => {
+describe('resolveAppName (docs/protocol.md §5.6: a Node executable is always "node")', () => {
   let root: string;
   const write = (relative: string, text = ''): string => {
     const file = path.join(root, relative);
@@ -63,5 +63,18 @@ describe('resolveAppName (PROTOCOL.md §5.6: a Node executable is always "node")
     expect(resolveAppName({ argv1: write('scripts/price-feed.ts'), cwd })).toBe('price-feed');
     expect(resolveAppName({ argv1: write('bin/node'), cwd })).toBe('acton');
     expect(resolveAppName({ argv1: '', cwd })).toBe('acton');
+  });
+});
+
+describe('defaultSocketPath (docs/protocol.md §5.6)', () => {
+  it('is $XDG_RUNTIME_DIR/acton/<app>/ipc.sock', () => {
+    expect(defaultSocketPath('pricing', { XDG_RUNTIME_DIR: '/run/user/1000' })).toBe(
+      '/run/user/1000/acton/pricing/ipc.sock',
+    );
+  });
+
+  it('uses /tmp when XDG_RUNTIME_DIR is unset or empty', () => {
+    expect(defaultSocketPath('pricing', {})).toBe('/tmp/acton/pricing/ipc.sock');
+    expect(defaultSocketPath('pricing', { XDG_RUNTIME_DIR: '' })).toBe('/tmp/acton/pricing/ipc.sock');
   });
 });

@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The app name of last resort, as in the reference (PROTOCOL.md §5.6). */
+/**
+ * Where the socket is when `socket.path` is not configured (docs/protocol.md §5.6): the app's
+ * name and the default path derived from it. Pure apart from reading `package.json` files, so
+ * clients use it too to find a server by app name.
+ */
+
+/** The app name of last resort, as in the reference (docs/protocol.md §5.6). */
 export const FALLBACK_APP_NAME = 'acton';
 
 /** Where an app name can come from; every field is optional. */
@@ -20,7 +26,7 @@ const MAX_PARENT_DIRS = 64;
 /**
  * The application's name for the default socket path and the per-app config directory.
  * The reference uses the executable's file stem, but a Node process's executable is always
- * `node` (PROTOCOL.md §5.6), so ours derives it from the app instead, first match wins:
+ * `node` (docs/protocol.md §5.6), so ours derives it from the app instead, first match wins:
  * 1. `configured`, when non-empty;
  * 2. the `name` of the nearest `package.json` (scope removed: `@acme/pricing` → `pricing`) above
  *    the entry script, or above `cwd`. When the entry script lives in a `node_modules` folder it
@@ -82,4 +88,22 @@ function realPath(file: string): string {
   } catch {
     return file;
   }
+}
+
+/**
+ * Where a server with this app name listens when `socket.path` is not configured
+ * (docs/protocol.md §5.6): `$XDG_RUNTIME_DIR/acton/<appName>/ipc.sock`, or
+ * `/tmp/acton/<appName>/ipc.sock` when `XDG_RUNTIME_DIR` is unset or empty (the Rust reference
+ * would yield a relative path for empty; ours follows the Python/Node clients and uses /tmp).
+ * Pure: reads nothing but `env`, so clients can use it to find a server by app name.
+ *
+ * @param appName the server's app name (see `resolveAppName`); used as one path segment
+ * @param env environment to read `XDG_RUNTIME_DIR` from; default `process.env`
+ */
+export function defaultSocketPath(
+  appName: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const runtimeDir = env.XDG_RUNTIME_DIR;
+  return path.join(runtimeDir ? runtimeDir : '/tmp', 'acton', appName, 'ipc.sock');
 }

@@ -1,4 +1,7 @@
-import { ModuleImport } from '../core/metadata/module-metadata';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ModuleImport } from '../core/metadata/module-metadata';
 import { ActonApp } from '../core/runtime/acton-app';
 import { AppOptions, buildApp } from '../core/runtime/app-builder';
 import { Provider } from '../core/runtime/provider';
@@ -22,4 +25,13 @@ export interface TestingAppOptions extends AppOptions {
  */
 export function createTestingApp(rootModule: ModuleImport, options: TestingAppOptions = {}): Promise<ActonApp> {
   return buildApp(rootModule, { ...options, extensions: options.extensions ?? false });
+}
+
+/**
+ * A fresh Unix socket path inside a new private temporary directory (`<tmp>/acton-ts-XXXXXX/<name>`),
+ * so tests never collide with each other or with a real app. The directory is not removed.
+ * @param name the socket file's name; default `ipc.sock`
+ */
+export function tempSocketPath(name = 'ipc.sock'): string {
+  return join(mkdtempSync(join(tmpdir(), 'acton-ts-')), name);
 }
