@@ -36,5 +36,5 @@ describe('the Python client over MessagePack frames, for real (python3-msgpack)'
       async_subscribe_patterns: ['Trade*'],
       async_unsubscribe_patterns: [],
     });
-  });
+  }, 60_000);
 });

@@ -30,5 +30,5 @@ describe('a Python process speaking raw pattern frames, admitted by peer credent
     ]);
     expect(lines[7]).toEqual({ type: 2, body: { correlation_id: 'punsub_py', success: true, subscribed_patterns: [] } });
     expect(lines).toHaveLength(8);
-  });
+  }, 60_000);
 });
