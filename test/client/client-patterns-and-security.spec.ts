@@ -3,6 +3,7 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { ActorError, SecurityPolicy } from 'acton-ts';
 import { ActonClient, IpcRequestError, Push } from 'acton-ts/client';
 import { startTestServer, TestServer } from './fixtures/test-server';
+import { waitFor } from './support/wait-for';
 
 describe('ActonClient: pattern subscriptions (docs/protocol.md §11.1)', () => {
   let server: TestServer;
@@ -81,6 +82,33 @@ describe('ActonClient: ACCESS_DENIED (docs/protocol.md §11.2)', () => {
       });
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('ActonClient: pattern subscriptions survive a reconnect (docs/protocol.md §6, §11.1)', () => {
+  it('subscribes the patterns again on the new connection', async () => {
+    const first = await startTestServer();
+    const client = await ActonClient.connect({ socketPath: first.socketPath }, { reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
+    const pushes: Push[] = [];
+    const subscription = client.subscribe(['Trade*']).subscribe((push) => pushes.push(push));
+    let second: TestServer | undefined;
+    try {
+      await client.flush();
+      await first.close();
+      await waitFor(() => client.status === 'reconnecting', 'the client to notice the restart');
+      second = await startTestServer({}, first.socketPath);
+      await expect(client.request('calculator', 'AddRequest', { a: 1, b: 1 }, { timeoutMs: 10_000 })).resolves.toEqual({ sum: 2 });
+      await client.flush();
+      expect(second.app.listener!.stats().activePatternSubscriptions).toBe(1);
+      await client.send('announcer', 'Announce', { symbol: 'AFTER', price: 3, trade: true });
+      await waitFor(() => pushes.length > 0, 'the push after the reconnect');
+      expect(pushes.map((push) => [push.message_type, (push.payload as { symbol: string }).symbol])).toEqual([['TradeExecuted', 'AFTER']]);
+    } finally {
+      subscription.unsubscribe();
+      await client.close();
+      await second?.close();
+      await first.close();
     }
   });
 });
