@@ -67,8 +67,10 @@ function buildReader(platform: NodeJS.Platform): PeerCredentialsReader {
 
 function linuxGetter(koffi: typeof import('koffi')): Getter {
   const libc = loadFirst(koffi, ['libc.so.6', 'libc.so']);
-  const ucred = koffi.struct('acton_ucred', { pid: 'int32', uid: 'uint32', gid: 'uint32' });
-  const getsockopt = libc.func('int getsockopt(int, int, int, _Out_ acton_ucred *, _Inout_ uint32_t *)');
+  // An anonymous struct: koffi's type names are process-wide, so a named one would clash when this
+  // module is evaluated twice in one process (two copies of acton-ts, or jest's per-file registries).
+  const ucred = koffi.struct({ pid: 'int32', uid: 'uint32', gid: 'uint32' });
+  const getsockopt = libc.func('getsockopt', 'int', ['int', 'int', 'int', koffi.out(koffi.pointer(ucred)), koffi.inout(koffi.pointer('uint32_t'))]);
   return (fd) => {
     const out: { pid?: number; uid?: number; gid?: number } = {};
     const length = [koffi.sizeof(ucred)];

@@ -32,6 +32,13 @@ describe('peer credentials of a real child process (docs/protocol.md §5.8)', ()
     }
   });
 
+  it('still works when the module is evaluated a second time in the same process (two copies of acton-ts)', () => {
+    jest.isolateModules(() => {
+      const again = require('../../../lib/ipc/server/peer-credentials') as typeof import('../../../lib/ipc/server/peer-credentials');
+      expect(again.peerCredentialsReader().unavailableReason).toBeUndefined();
+    });
+  });
+
   it('gives nothing (and does not throw) for a socket without a descriptor', () => {
     expect(peerCredentialsReader().read(new Socket())).toBeUndefined();
   });
