@@ -57,6 +57,10 @@ function correctnessProblems(results: RunResults): string[] {
     const checks = [['W1', r.sequential], ...r.concurrent.map((c) => [`W2 ${c.connections}×${c.inFlight}`, c] as const), ['W3', r.stream], ['W4', r.fanOut]] as const;
     for (const [label, result] of checks) if (result.errors > 0) problems.push(`${name} ${label}: ${result.errors} wrong answer(s), first: ${result.firstError}`);
     if (r.fanOut.lost > 0) problems.push(`${name} W4: ${r.fanOut.lost} push(es) lost`);
+    for (const [variant, w5] of Object.entries(r.patternFanOut ?? {})) {
+      if (w5.errors > 0) problems.push(`${name} W5 ${variant}: ${w5.errors} wrong answer(s), first: ${w5.firstError}`);
+      if (w5.lost > 0) problems.push(`${name} W5 ${variant}: ${w5.lost} push(es) lost`);
+    }
   }
   for (const r of results.nest.flatMap((row) => [row.actonTransport, row.nestTcp])) {
     if (r.errors > 0) problems.push(`Nest W2: ${r.errors} wrong answer(s), first: ${r.firstError}`);

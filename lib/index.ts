@@ -65,3 +65,9 @@ export { IpcListener } from './ipc/server/ipc-listener';
 export type { DrainResult, IpcModuleOptions } from './ipc/server/ipc-listener';
 export type { IpcListenerStats } from './ipc/server/listener-stats';
 export type { IpcConfig, IpcConfigOverrides } from './ipc/config/ipc-config';
+// Security (acton-reactive 9.4, docs/protocol.md §11.2)
+export { sameUidPolicy, allowListPolicy } from './ipc/security/ready-policies';
+export type { AllowList } from './ipc/security/ready-policies';
+export type { ConnectionInfo, IpcOperation, SecurityContext, SecurityPolicy, Verdict } from './ipc/security/security-policy';
+export type { SecurityConfig, SecurityPolicyName } from './ipc/config/ipc-config';
+export type { PeerCredentials } from './ipc/server/peer-credentials';

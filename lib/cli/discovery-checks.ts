@@ -48,7 +48,7 @@ export async function unregisteredTypeWarnings(client: ActonClient, types: reado
     .catch(() => undefined);
   if (!registered) return [];
   return types
-    .filter((type) => !registered.includes(type))
+    .filter((type) => !type.includes('*') && !registered.includes(type)) // a pattern (docs/protocol.md §11.1) names no one type
     .map((type) => {
       const closest = closestKey(type, registered);
       const suggestion = closest

@@ -5,6 +5,7 @@ import {
   codecFor,
   DiscoveryResponse,
   Format,
+  isPattern,
   MessageType,
   newCorrelationId,
   PushNotification,
@@ -22,7 +23,7 @@ import { PushSubscriptions } from './push-subscriptions';
 import { resolveSocketPath } from './resolve-socket-path';
 import { openStream } from './stream-call';
 import { activeTraceContext } from './trace-context-injection';
-import { connectionClosedError, errorFromResponse, requestTimeoutError } from './wire-errors';
+import { connectionClosedError, errorFromResponse, errorFromSubscriptionResponse, requestTimeoutError } from './wire-errors';
 
 /** Life of a client: `connecting` → `connected` ⇄ `reconnecting` → `closed` (terminal). */
 export type ClientStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -66,8 +67,8 @@ export class ActonClient {
   ) {
     this.socketPath = socketPath;
     this.pushes = new PushSubscriptions({
-      subscribe: (types) => this.writeSubscription(MessageType.SUBSCRIBE, types),
-      unsubscribe: (types) => this.writeSubscription(MessageType.UNSUBSCRIBE, types),
+      subscribe: (names) => this.writeSubscriptions(true, names),
+      unsubscribe: (names) => this.writeSubscriptions(false, names),
     });
   }
 
@@ -151,12 +152,15 @@ export class ActonClient {
   }
 
   /**
-   * Push notifications of `types` (docs/protocol.md §2.6, §6). Subscribe is sent on the first local
-   * subscriber of a type, Unsubscribe when its last one leaves; after a reconnect the client
-   * subscribes again and pushes resume (pushes broadcast while disconnected are lost). Use
-   * `flush()` to wait until the server has the subscription. Completes on `close()`; errors
-   * with `CONNECTION_CLOSED` when reconnection gives up.
-   * @throws TypeError when `types` is empty
+   * Push notifications of `types` (docs/protocol.md §2.6, §6). A name holding a `*` is a pattern
+   * (docs/protocol.md §11.1): `'Order*'` receives every type starting with `Order`, `'*'` every
+   * type; each push arrives once however many names match. Subscribe (`0x06`, or `0x0a` for
+   * patterns) is sent on the first local subscriber of a name, Unsubscribe when its last one
+   * leaves; after a reconnect the client subscribes again and pushes resume (pushes broadcast
+   * while disconnected are lost). Use `flush()` to wait until the server has the subscription.
+   * Completes on `close()`; errors with `CONNECTION_CLOSED` when reconnection gives up, and with
+   * `ACCESS_DENIED` (or `SUBSCRIPTION_REJECTED`) when the server refuses the subscription.
+   * @throws TypeError when `types` is empty or holds an invalid pattern
    */
   subscribe(types: string | readonly string[]): Observable<Push> {
     return this.pushes.observe(typeof types === 'string' ? [types] : types);
@@ -305,7 +309,7 @@ export class ActonClient {
     this.ready.resolve(connection);
     const wanted = this.pushes.wantedTypes();
     // Subscriptions are per connection and die with it (§6): tell the new one again.
-    if (wanted.length > 0) this.writeSubscription(MessageType.SUBSCRIBE, wanted);
+    if (wanted.length > 0) this.writeSubscriptions(true, wanted);
   }
 
   private connectionLost(error: IpcRequestError): void {
@@ -359,16 +363,31 @@ export class ActonClient {
     this.statusSubject.next('closed');
   }
 
-  /** Writes a Subscribe/Unsubscribe on the current connection and tracks its answer for `flush()`; a no-op while disconnected (re-subscribed on connect). */
-  private writeSubscription(type: MessageType, types: readonly string[]): void {
+  /** Splits `names` into exact types (`0x06`/`0x07`) and patterns (`0x0a`/`0x0b`, docs/protocol.md §11.1). */
+  private writeSubscriptions(subscribe: boolean, names: readonly string[]): void {
+    const patterns = names.filter(isPattern);
+    const types = names.filter((name) => !isPattern(name));
+    this.writeSubscription(subscribe ? MessageType.SUBSCRIBE : MessageType.UNSUBSCRIBE, 'message_types', types);
+    this.writeSubscription(subscribe ? MessageType.SUBSCRIBE_PATTERNS : MessageType.UNSUBSCRIBE_PATTERNS, 'patterns', patterns);
+  }
+
+  /**
+   * Writes one subscription frame on the current connection and tracks its answer for `flush()`;
+   * a no-op while disconnected (re-subscribed on connect). A refused subscribe errors the
+   * Observables that asked for those names.
+   */
+  private writeSubscription(type: MessageType, field: 'message_types' | 'patterns', names: readonly string[]): void {
     const connection = this.current;
-    if (!connection?.isOpen || types.length === 0) return;
-    const id = newCorrelationId(type === MessageType.SUBSCRIBE ? 'sub' : 'unsub');
+    if (!connection?.isOpen || names.length === 0) return;
+    const subscribe = type === MessageType.SUBSCRIBE || type === MessageType.SUBSCRIBE_PATTERNS;
+    const prefix = field === 'patterns' ? 'p' : '';
+    const id = newCorrelationId(`${prefix}${subscribe ? 'sub' : 'unsub'}`);
     const ack = new Promise<void>((done) => {
       connection.register(id, {
-        // The answer is the connection's whole set (§2.5); nothing to do with it but note it arrived.
-        onResponse: () => {
+        // The answer is the connection's whole set (§2.5, §11.1); a failure is reported to the subscribers.
+        onResponse: (body) => {
           connection.unregister(id);
+          if (subscribe && body.success === false) this.pushes.reject(names, errorFromSubscriptionResponse(body));
           done();
         },
         onConnectionLost: () => done(),
@@ -377,7 +396,7 @@ export class ActonClient {
     this.pendingAcks.add(ack);
     void ack.then(() => this.pendingAcks.delete(ack));
     try {
-      connection.write(type, { correlation_id: id, message_types: [...types] }, id);
+      connection.write(type, { correlation_id: id, [field]: [...names] }, id);
     } catch {
       connection.unregister(id);
       this.pendingAcks.delete(ack);

@@ -19,6 +19,25 @@ export function errorFromResponse(body: ResponseBody): IpcRequestError {
   });
 }
 
+/** What a refused subscription is reported as when the server gives no `ACCESS_DENIED: ` reason. */
+export const SUBSCRIPTION_REJECTED = 'SUBSCRIPTION_REJECTED';
+
+/**
+ * The error of a refused Subscribe / SubscribePatterns answer (§2.5, docs/protocol.md §11.1,
+ * §11.2). These answers carry no `error_code`: a policy denial is the text `ACCESS_DENIED: <why>`
+ * (code `ACCESS_DENIED`, message `<why>`); anything else (the 128-pattern limit, the pattern rate
+ * limit) is `SUBSCRIPTION_REJECTED` with the server's text.
+ */
+export function errorFromSubscriptionResponse(body: ResponseBody): IpcRequestError {
+  const text = body.error ?? `The server refused subscription ${body.correlation_id} without an error text`;
+  const denied = /^ACCESS_DENIED: /.exec(text);
+  return new IpcRequestError({
+    code: denied ? ErrorCode.ACCESS_DENIED : SUBSCRIPTION_REJECTED,
+    message: denied ? text.slice(denied[0].length) : text,
+    correlationId: body.correlation_id,
+  });
+}
+
 /** The error of a terminating `0x09` frame that carries `error_code` (docs/protocol.md §2.8, §3.4). */
 export function errorFromStreamFrame(body: StreamFrameBody): IpcRequestError {
   return new IpcRequestError({

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Iterable, List, Optional, Union
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+
+from .wire import MessageType
 
 from .trace_context import active_trace_context
 
@@ -59,6 +61,27 @@ def subscription_body(correlation_id: str, types: Union[str, Iterable[str]]) -> 
         TypeError: ``types`` is not a string or an iterable of strings.
     """
     return {"correlation_id": correlation_id, "message_types": normalize_types(types)}
+
+
+def pattern_body(correlation_id: str, patterns: Union[str, Iterable[str]]) -> Dict[str, Any]:
+    """Build a SubscribePatterns / UnsubscribePatterns (``0x0a`` / ``0x0b``) body (§11.1).
+
+    A pattern is a literal prefix followed by one terminal ``*`` (``"Order*"``; ``"*"`` matches
+    every type); the server checks the form. For unsubscribe an empty list removes every pattern.
+
+    Raises:
+        TypeError: ``patterns`` is not a string or an iterable of strings.
+    """
+    return {"correlation_id": correlation_id, "patterns": normalize_types(patterns)}
+
+
+def subscription_request(message_type: int, correlation_id: str, names: Union[str, Iterable[str]]) -> Tuple[Dict[str, Any], str]:
+    """The body of a subscription frame of ``message_type`` and the answer's list field:
+    ``subscribed_types`` for ``0x06`` / ``0x07`` (§2.5), ``subscribed_patterns`` for ``0x0a`` /
+    ``0x0b`` (§11.1)."""
+    if message_type in (MessageType.SUBSCRIBE_PATTERNS, MessageType.UNSUBSCRIBE_PATTERNS):
+        return pattern_body(correlation_id, names), "subscribed_patterns"
+    return subscription_body(correlation_id, names), "subscribed_types"
 
 
 def discover_body(correlation_id: str, include_actors: bool, include_message_types: bool) -> Dict[str, Any]:

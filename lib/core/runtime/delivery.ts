@@ -23,4 +23,9 @@ export interface Delivery {
   readonly peer?: PeerInfo;
   /** The caller's W3C trace context (IPC envelope `trace_context`), for the tracing instrumentation. */
   readonly traceContext?: TraceContext;
+  /**
+   * Aborted when the sender was revoked: a message that has not started by then is skipped
+   * (IPC `listener.revoke()`, docs/protocol.md §11.2). One running already is not interrupted.
+   */
+  readonly withdrawn?: AbortSignal;
 }

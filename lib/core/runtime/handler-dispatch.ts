@@ -70,6 +70,10 @@ export class Dispatch implements MessageContext {
     return this.host.children();
   }
 
+  get caller(): unknown {
+    return this.delivery.peer?.caller;
+  }
+
   /** True once `complete` or `fail` ran. */
   get isFinished(): boolean {
     return this.finished;

@@ -50,6 +50,7 @@ export abstract class InFlightCall implements ReplySink {
 
   /**
    * @param timeoutMs how long the caller waits, from `startDeadline()`; no deadline when undefined
+   * @param withdrawn aborted when the sender is revoked: the message is skipped if not started yet
    */
   constructor(
     message: object,
@@ -57,9 +58,10 @@ export abstract class InFlightCall implements ReplySink {
     readonly correlationId: string,
     peer: PeerInfo,
     protected readonly timeoutMs: number | undefined,
+    withdrawn?: AbortSignal,
   ) {
     if (timeoutMs !== undefined) this.deadline = Date.now() + timeoutMs;
-    this.delivery = new CallDelivery(message, wireName, correlationId, peer, this.deadline, this);
+    this.delivery = new CallDelivery(message, wireName, correlationId, peer, this.deadline, this, withdrawn);
   }
 
   /** Aborted when the call expires or is cancelled; becomes the handler's `ctx.signal`. */
@@ -128,6 +130,7 @@ class CallDelivery implements Delivery {
     readonly peer: PeerInfo,
     readonly deadline: number | undefined,
     readonly sink: InFlightCall,
+    readonly withdrawn: AbortSignal | undefined,
   ) {}
 
   get signal(): AbortSignal {

@@ -264,6 +264,8 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   }
 
   private readonly run = (job: Job): PromiseLike<void> | void => {
+    // A revoked IPC connection's messages that have not started are skipped (docs/protocol.md §11.2).
+    if (job.delivery.withdrawn?.aborted) return;
     const { fn } = this.byWireName.get(job.delivery.wireName)!; // rebound by each restart
     const { tracker } = job;
     if (!tracker) return invokeHandler(fn, this.current, job.delivery.message, new Dispatch(job.delivery, this));
