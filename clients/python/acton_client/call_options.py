@@ -13,14 +13,15 @@ from .deadline import Deadline
 SERVER_DEADLINE_GRACE_S = 0.25
 
 
-def check_timeout(timeout: Optional[float]) -> Optional[float]:
-    """Validate a ``timeout=`` value: seconds >= 0 as float, or ``None`` (no limit).
+def check_timeout(timeout: Optional[float], name: str = "timeout") -> Optional[float]:
+    """Validate a ``timeout=`` (or ``idle_timeout=``, by ``name``) value: seconds >= 0 as float,
+    or ``None`` (no limit).
 
     Raises:
         ValueError: negative or not a number.
     """
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0):
-        raise ValueError(f"timeout must be a number of seconds >= 0 or None, got {timeout!r}")
+        raise ValueError(f"{name} must be a number of seconds >= 0 or None, got {timeout!r}")
     return None if timeout is None else float(timeout)
 
 
