@@ -4,31 +4,29 @@ from __future__ import annotations
 
 import socket
 import time
-from collections import deque
-from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
 
 from .answers import response_body, stream_step, successful_body
 from .bodies import discover_body, response_dict, subscription_request
-from .call_options import check_timeout
 from .call_errors import client_closed_error, closed_error, connect_error, timeout_error
 from .call_plan import PlannedCall, PlannedStream, awaiting_sent_request, plan_control, plan_request, plan_stream, plan_tell
+from .client_base import ClientBase
 from .deadline import Deadline
 from .errors import ActonError
 from .frame import encode_frame
 from .frame_reader import FrameReader
-from .frame_router import Answer, FrameRouter
+from .frame_router import Answer
 from .ids import new_correlation_id
-from .payload_codec import encode_body, resolve_format
-from .reconnect import Reconnect, WantedSubscriptions, gave_up_error, is_drop, resolve_reconnect
+from .payload_codec import encode_body
+from .reconnect import Reconnect, gave_up_error, is_drop
 from .salvage import salvage_unread_frames
-from .socket_path import resolve_socket_path
 from .wire import Format, MessageType
 
 #: Bytes asked of the socket per read.
 RECV_SIZE = 65536
 
 
-class ActonClient:
+class ActonClient(ClientBase):
     """Calls acton-ts (and acton-reactive) actors over the IPC Unix socket, blocking.
 
     >>> with ActonClient(app_name="acton-sample") as client:
@@ -68,23 +66,9 @@ class ActonClient:
             ValueError: unknown ``format`` or a negative ``timeout``.
             ImportError: ``format="msgpack"`` without the ``msgpack`` package.
         """
-        self._resolved = resolve_socket_path(socket_path, app_name)
-        self.timeout = check_timeout(timeout)
-        self.format: Format = resolve_format(format)
+        super().__init__(socket_path, app_name, timeout, format, reconnect)
         self._sock: Optional[socket.socket] = None
-        self._frames = FrameReader()
-        self._router = FrameRouter()
-        self._sent: Deque[str] = deque()
-        self._heartbeats_sent = 0
-        self._reconnect = resolve_reconnect(reconnect)
-        self._wanted = WantedSubscriptions()
         self._dropped = False
-        self._closed = False
-
-    @property
-    def socket_path(self) -> str:
-        """The Unix socket path this client uses."""
-        return self._resolved.path
 
     # -- connection -----------------------------------------------------------------------
 
@@ -370,9 +354,6 @@ class ActonClient:
         return time.monotonic() - started
 
     # -- plumbing ----------------------------------------------------------------------------
-
-    def _seconds(self, timeout: Optional[float]) -> Optional[float]:
-        return self.timeout if timeout is None else check_timeout(timeout)
 
     def _call(self, message_type: int, plan: PlannedCall) -> Answer:
         self._open_and_write(message_type, plan)
