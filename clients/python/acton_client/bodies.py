@@ -1,4 +1,4 @@
-"""The bodies the client sends, and the seed-shaped view of a response (PROTOCOL.md §2)."""
+"""The bodies the client sends, and the seed-shaped view of a response (docs/protocol.md §2)."""
 
 from __future__ import annotations
 

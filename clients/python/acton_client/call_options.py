@@ -7,7 +7,7 @@ from typing import Optional
 from .deadline import Deadline
 
 #: The server enforces the same deadline as the caller (``response_timeout_ms``) and then
-#: answers ``TIMEOUT`` itself (PROTOCOL.md §3.3, §3.4). The local deadline waits this much
+#: answers ``TIMEOUT`` itself (docs/protocol.md §3.3, §3.4). The local deadline waits this much
 #: longer (seconds), so the server's own answer wins the race and the local one only covers
 #: a server that stays silent.
 SERVER_DEADLINE_GRACE_S = 0.25

@@ -57,7 +57,8 @@ class ActonClient(ClientBase):
                 from ``app_name`` (see :func:`resolve_socket_path`).
             app_name: the server's app name, used only when no path is given.
             timeout: default seconds per call (``None``: wait forever). Also sent to the server
-                as ``response_timeout_ms`` for requests and streams.
+                as ``response_timeout_ms`` for requests and streams (``None``: 2^53−1 ms, which
+                servers treat as no deadline, docs/protocol.md §2.2).
             format: ``"json"`` (default) or ``"msgpack"`` (needs the ``msgpack`` package).
             reconnect: opt-in automatic reconnection after a drop, with backoff and
                 re-subscription: ``True`` (defaults) or a :class:`Reconnect`; off by default.
