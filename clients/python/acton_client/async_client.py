@@ -185,7 +185,8 @@ class AsyncActonClient(ClientBase):
     async def request(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> Any:
         """Ask ``target`` and return its reply payload. Errors as in :meth:`ActonClient.request`."""
         plan = plan_request(target, message_type, payload, self._seconds(timeout))
-        return successful_body(await self._call(MessageType.REQUEST, plan), plan.what, plan.correlation_id).get("payload")
+        answer = await self._call(MessageType.REQUEST, plan)
+        return successful_body(answer, plan.what, plan.correlation_id).get("payload")
 
     async def tell(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> None:
         """Fire-and-forget; returns when delivery is acknowledged (§3.2). See :meth:`ActonClient.tell`."""
@@ -241,7 +242,8 @@ class AsyncActonClient(ClientBase):
     async def _subscription(self, message_type: MessageType, prefix: str, names: Any, timeout: Optional[float]) -> List[str]:
         body, result_key = subscription_request(message_type, new_correlation_id(prefix), names)
         plan = plan_control(body, f"the {message_type.name.lower()} response", self._seconds(timeout))
-        held = list(successful_body(await self._call(message_type, plan), plan.what, plan.correlation_id).get(result_key) or [])
+        answer = await self._call(message_type, plan)
+        held = list(successful_body(answer, plan.what, plan.correlation_id).get(result_key) or [])
         self._wanted.record(message_type, body.get("message_types", ()), held)
         return held
 

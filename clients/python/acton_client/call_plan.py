@@ -46,7 +46,9 @@ class PlannedStream(PlannedCall):
     client's alone: nothing on the wire carries it (§2.2).
     """
 
-    def __init__(self, body: Dict[str, Any], what: str, seconds: Optional[float], idle_seconds: Optional[float]) -> None:
+    def __init__(
+        self, body: Dict[str, Any], what: str, seconds: Optional[float], idle_seconds: Optional[float]
+    ) -> None:
         """``seconds``: 0 or ``None`` = no overall deadline; ``idle_seconds``: ``None`` = no idle limit."""
         super().__init__(body, what, seconds, server_deadline(seconds or None))
         self.idle_seconds = idle_seconds

@@ -9,7 +9,9 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
 from .answers import response_body, stream_step, successful_body
 from .bodies import discover_body, response_dict, subscription_request
 from .call_errors import client_closed_error, closed_error, connect_error, timeout_error
-from .call_plan import PlannedCall, PlannedStream, awaiting_sent_request, plan_control, plan_request, plan_stream, plan_tell
+from .call_plan import (
+    PlannedCall, PlannedStream, awaiting_sent_request, plan_control, plan_request, plan_stream, plan_tell,
+)
 from .client_base import ClientBase
 from .deadline import Deadline
 from .errors import ActonError
@@ -283,7 +285,8 @@ class ActonClient(ClientBase):
     def _subscription(self, message_type: MessageType, prefix: str, names: Any, timeout: Optional[float]) -> List[str]:
         body, result_key = subscription_request(message_type, new_correlation_id(prefix), names)
         plan = plan_control(body, f"the {message_type.name.lower()} response", self._seconds(timeout))
-        held = list(successful_body(self._call(message_type, plan), plan.what, plan.correlation_id).get(result_key) or [])
+        answer = self._call(message_type, plan)
+        held = list(successful_body(answer, plan.what, plan.correlation_id).get(result_key) or [])
         self._wanted.record(message_type, body.get("message_types", ()), held)
         return held
 

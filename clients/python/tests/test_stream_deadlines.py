@@ -113,7 +113,8 @@ def test_async_idle_timeout_fires_on_a_silent_stream_and_not_on_a_chatty_one(sam
     async def body(client):
         received = []
         with pytest.raises(ActonError) as caught:
-            async for tick in client.stream("countdown", "CountdownRequest", SILENT, timeout=0, idle_timeout=SILENT_IDLE_S):
+            silent = client.stream("countdown", "CountdownRequest", SILENT, timeout=0, idle_timeout=SILENT_IDLE_S)
+            async for tick in silent:
                 received.append(tick["value"])
         assert received == [2]
         assert caught.value.code == "TIMEOUT"
