@@ -20,6 +20,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  tellParent({ kind: 'failed', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  tellParent({ kind: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   process.exit(1);
 });

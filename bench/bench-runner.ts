@@ -65,11 +65,19 @@ export class BenchRunner {
       const contenders = await this.startContenders();
       const startRss = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
       const perServer = await this.runWorkloads(contenders);
-      const [acton, baseline] = await Promise.all(contenders.map(async (c, i) => this.withRss(c, perServer.get(c.name)!, startRss[i])));
+      const [acton, baseline] = await Promise.all(
+        contenders.map(async (c, i) => this.withRss(c, perServer.get(c.name)!, startRss[i])),
+      );
       await this.stopAll();
       const inProcess = await this.runInProcess();
       const nest = await runNestComparison(this.plan.nest, this.jsRoot, this.dir, this.progress);
-      const observability = await runObservabilityOverhead(this.jsRoot, this.dir, observabilityPlan(this.plan.quick), this.plan.stream.items, this.progress);
+      const observability = await runObservabilityOverhead(
+        this.jsRoot,
+        this.dir,
+        observabilityPlan(this.plan.quick),
+        this.plan.stream.items,
+        this.progress,
+      );
       return { acton, baseline, inProcess, nest, observability };
     } finally {
       await this.stopAll();
@@ -94,16 +102,31 @@ export class BenchRunner {
   }
 
   private async runWorkloads(contenders: readonly Contender[]): Promise<Map<string, Record<string, unknown>>> {
-    const results = new Map(contenders.map((c) => [c.name as string, { concurrent: [], rounds: {} } as Record<string, unknown>]));
-    const measure = async <R extends WorkloadOutcome>(label: string, task: string, params: unknown, primary: (result: R) => number, keep: (into: Record<string, unknown>, result: R) => void): Promise<void> => {
+    const results = new Map(
+      contenders.map((c) => [c.name as string, { concurrent: [], rounds: {} } as Record<string, unknown>]),
+    );
+    const measure = async <R extends WorkloadOutcome>(
+      label: string,
+      task: string,
+      params: unknown,
+      primary: (result: R) => number,
+      keep: (into: Record<string, unknown>, result: R) => void,
+    ): Promise<void> => {
       const runs = new Map<string, R[]>(contenders.map((c) => [c.name, []]));
       for (let round = 0; round < this.plan.rounds; round++) {
         // Alternate who goes first, so that a slow spell elsewhere on the machine hits both alike.
         const order = round % 2 === 0 ? contenders : [...contenders].reverse();
         for (const contender of order) {
-          this.progress.begin(`${label} · ${contender.name}${this.plan.rounds > 1 ? ` · round ${round + 1}/${this.plan.rounds}` : ''}`);
+          this.progress.begin(
+            `${label} · ${contender.name}${this.plan.rounds > 1 ? ` · round ${round + 1}/${this.plan.rounds}` : ''}`,
+          );
           const cpuBefore = await contender.server.cpuMicroseconds();
-          const result = await contender.client.run<R>(task, { socketPath: contender.socketPath, params }, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
+          const result = await contender.client.run<R>(
+            task,
+            { socketPath: contender.socketPath, params },
+            WORKLOAD_TIMEOUT_MS,
+            (text) => this.progress.update(text),
+          );
           const serverCpuUs = (await contender.server.cpuMicroseconds()) - cpuBefore;
           runs.get(contender.name)!.push({ ...result, serverCpuUsPerOp: serverCpuUs / Math.max(1, result.operations) });
         }
@@ -116,14 +139,36 @@ export class BenchRunner {
       }
     };
     const { sequential, concurrent, stream, fanOut } = this.plan;
-    await measure<SequentialResult>(`W1 sequential ×${sequential.calls}`, 'sequential', sequential, (r) => r.callsPerSecond, (into, r) => (into.sequential = r));
+    await measure<SequentialResult>(
+      `W1 sequential ×${sequential.calls}`,
+      'sequential',
+      sequential,
+      (r) => r.callsPerSecond,
+      (into, r) => (into.sequential = r),
+    );
     for (const shape of concurrent) {
-      await measure<ConcurrentResult>(`W2 ${shape.connections}×${shape.inFlight} for ${shape.durationMs / 1000} s`, 'concurrent', shape, (r) => r.callsPerSecond, (into, r) =>
-        (into.concurrent as ConcurrentResult[]).push(r),
+      await measure<ConcurrentResult>(
+        `W2 ${shape.connections}×${shape.inFlight} for ${shape.durationMs / 1000} s`,
+        'concurrent',
+        shape,
+        (r) => r.callsPerSecond,
+        (into, r) => (into.concurrent as ConcurrentResult[]).push(r),
       );
     }
-    await measure<StreamResult>(`W3 stream of ${stream.items}`, 'stream', stream, (r) => r.itemsPerSecond, (into, r) => (into.stream = r));
-    await measure<FanOutResult>(`W4 ${fanOut.broadcasts} broadcasts → ${fanOut.subscribers} subscribers`, 'fan-out', fanOut, (r) => r.eventsPerSecondTotal, (into, r) => (into.fanOut = r));
+    await measure<StreamResult>(
+      `W3 stream of ${stream.items}`,
+      'stream',
+      stream,
+      (r) => r.itemsPerSecond,
+      (into, r) => (into.stream = r),
+    );
+    await measure<FanOutResult>(
+      `W4 ${fanOut.broadcasts} broadcasts → ${fanOut.subscribers} subscribers`,
+      'fan-out',
+      fanOut,
+      (r) => r.eventsPerSecondTotal,
+      (into, r) => (into.fanOut = r),
+    );
     const acton = contenders.find((c) => c.name === 'acton-ts')!;
     results.get(acton.name)!.patternFanOut = await this.measurePatternFanOut(acton);
     return results;
@@ -141,10 +186,14 @@ export class BenchRunner {
     for (let round = 0; round < this.plan.rounds; round++) {
       const order: (keyof typeof variants)[] = round % 2 === 0 ? ['exact', 'patterns'] : ['patterns', 'exact'];
       for (const variant of order) {
-        this.progress.begin(`W5 ${patternFanOut.broadcasts} broadcasts → ${patternFanOut.subscribers} subscribers · ${variant}`);
+        this.progress.begin(
+          `W5 ${patternFanOut.broadcasts} broadcasts → ${patternFanOut.subscribers} subscribers · ${variant}`,
+        );
         const cpuBefore = await acton.server.cpuMicroseconds();
         const params = { socketPath: acton.socketPath, params: variants[variant] };
-        const result = await acton.client.run<FanOutResult>('fan-out', params, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
+        const result = await acton.client.run<FanOutResult>('fan-out', params, WORKLOAD_TIMEOUT_MS, (text) =>
+          this.progress.update(text),
+        );
         const serverCpuUs = (await acton.server.cpuMicroseconds()) - cpuBefore;
         runs[variant].push({ ...result, serverCpuUsPerOp: serverCpuUs / Math.max(1, result.operations) });
       }
@@ -153,9 +202,21 @@ export class BenchRunner {
     return { exact: medianBy(runs.exact, rate), patterns: medianBy(runs.patterns, rate) };
   }
 
-  private async withRss(contender: Contender, results: Record<string, unknown>, serverStartRssKb: number): Promise<ServerResults> {
-    const [serverRssKb, clientRssKb] = await Promise.all([contender.server.peakRssKilobytes(), contender.client.peakRssKilobytes()]);
-    return { ...(results as unknown as Omit<ServerResults, 'serverRssKb' | 'clientRssKb' | 'serverStartRssKb'>), serverStartRssKb, serverRssKb, clientRssKb };
+  private async withRss(
+    contender: Contender,
+    results: Record<string, unknown>,
+    serverStartRssKb: number,
+  ): Promise<ServerResults> {
+    const [serverRssKb, clientRssKb] = await Promise.all([
+      contender.server.peakRssKilobytes(),
+      contender.client.peakRssKilobytes(),
+    ]);
+    return {
+      ...(results as unknown as Omit<ServerResults, 'serverRssKb' | 'clientRssKb' | 'serverStartRssKb'>),
+      serverStartRssKb,
+      serverRssKb,
+      clientRssKb,
+    };
   }
 
   private async runInProcess(): Promise<InProcessResult> {

@@ -53,9 +53,19 @@ function parseArgs(argv: readonly string[]): CliOptions {
 /** Wrong answers and lost pushes across the run; empty when everything checked out. */
 function correctnessProblems(results: RunResults): string[] {
   const problems: string[] = [];
-  for (const [name, r] of [['acton-ts', results.acton], ['baseline', results.baseline]] as const) {
-    const checks = [['W1', r.sequential], ...r.concurrent.map((c) => [`W2 ${c.connections}×${c.inFlight}`, c] as const), ['W3', r.stream], ['W4', r.fanOut]] as const;
-    for (const [label, result] of checks) if (result.errors > 0) problems.push(`${name} ${label}: ${result.errors} wrong answer(s), first: ${result.firstError}`);
+  for (const [name, r] of [
+    ['acton-ts', results.acton],
+    ['baseline', results.baseline],
+  ] as const) {
+    const checks = [
+      ['W1', r.sequential],
+      ...r.concurrent.map((c) => [`W2 ${c.connections}×${c.inFlight}`, c] as const),
+      ['W3', r.stream],
+      ['W4', r.fanOut],
+    ] as const;
+    for (const [label, result] of checks)
+      if (result.errors > 0)
+        problems.push(`${name} ${label}: ${result.errors} wrong answer(s), first: ${result.firstError}`);
     if (r.fanOut.lost > 0) problems.push(`${name} W4: ${r.fanOut.lost} push(es) lost`);
     for (const [variant, w5] of Object.entries(r.patternFanOut ?? {})) {
       if (w5.errors > 0) problems.push(`${name} W5 ${variant}: ${w5.errors} wrong answer(s), first: ${w5.firstError}`);
@@ -65,20 +75,43 @@ function correctnessProblems(results: RunResults): string[] {
   for (const r of results.nest.flatMap((row) => [row.actonTransport, row.nestTcp])) {
     if (r.errors > 0) problems.push(`Nest W2: ${r.errors} wrong answer(s), first: ${r.firstError}`);
   }
-  if (results.inProcess.lostBroadcasts > 0) problems.push(`in-process broadcast: ${results.inProcess.lostBroadcasts} lost`);
-  for (const v of results.observability.variants) if (v.errors > 0) problems.push(`observability overhead (${v.variant}): ${v.errors} wrong answer(s)`);
+  if (results.inProcess.lostBroadcasts > 0)
+    problems.push(`in-process broadcast: ${results.inProcess.lostBroadcasts} lost`);
+  for (const v of results.observability.variants)
+    if (v.errors > 0) problems.push(`observability overhead (${v.variant}): ${v.errors} wrong answer(s)`);
   return problems;
 }
 
-function writeResults(out: string, quick: boolean, results: RunResults, figures: readonly Figure[], problems: readonly string[]): void {
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: `${process.platform}-${process.arch}` };
-  const json = { generatedAt: new Date().toISOString(), quick, machine, conditions: CONDITIONS, figures, problems, raw: results };
+function writeResults(
+  out: string,
+  quick: boolean,
+  results: RunResults,
+  figures: readonly Figure[],
+  problems: readonly string[],
+): void {
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+  const json = {
+    generatedAt: new Date().toISOString(),
+    quick,
+    machine,
+    conditions: CONDITIONS,
+    figures,
+    problems,
+    raw: results,
+  };
   writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
 }
 
 /** `--cluster`: the cross-node workloads against the nats.js baseline (bench/cluster). */
 async function runClusterOnly(quick: boolean): Promise<number> {
-  console.log(`## acton-ts cluster bench${quick ? ' (--quick)' : ''}: two nodes through a local nats-server vs plain nats.js\n`);
+  console.log(
+    `## acton-ts cluster bench${quick ? ' (--quick)' : ''}: two nodes through a local nats-server vs plain nats.js\n`,
+  );
   console.log(clusterTable(await runClusterBench(quick)));
   return 0;
 }

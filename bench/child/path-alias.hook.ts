@@ -4,6 +4,7 @@
  * for ts-node. Nothing else is changed.
  */
 import { join, resolve } from 'node:path';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- patches Module._resolveFilename
 import Module = require('node:module');
 
 const OUT_ROOT = resolve(__dirname, '..', '..');

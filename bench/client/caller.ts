@@ -14,7 +14,7 @@ const RESPONSE_TIMEOUT_MS = 120_000;
 
 /**
  * Sends request envelopes on one raw connection and routes answers back by `correlation_id`
- * (PROTOCOL.md §3.5: clients must not rely on answer order). Ids are short opaque strings;
+ * (docs/protocol.md §3.5: clients must not rely on answer order). Ids are short opaque strings;
  * the servers echo them byte for byte (§2.2).
  */
 export class Caller {
@@ -48,7 +48,13 @@ export class Caller {
    * Sends one request whose payload is the JSON text `payloadJson`.
    * @param mode `reply` (expects_reply) or `stream` (expects_stream)
    */
-  request(target: string, messageType: string, payloadJson: string, mode: 'reply' | 'stream', onAnswer: AnswerHandler): void {
+  request(
+    target: string,
+    messageType: string,
+    payloadJson: string,
+    mode: 'reply' | 'stream',
+    onAnswer: AnswerHandler,
+  ): void {
     const id = `${this.prefix}${this.nextId++}`;
     this.pending.set(id, onAnswer);
     const expects = mode === 'stream' ? '"expects_stream":true' : '"expects_reply":true';
@@ -68,7 +74,12 @@ export class Caller {
     return this.subscription(MessageType.SUBSCRIBE_PATTERNS, 'patterns', patterns, 'subscribed_patterns');
   }
 
-  private subscription(type: MessageType, field: string, names: readonly string[], answerField: string): Promise<readonly string[]> {
+  private subscription(
+    type: MessageType,
+    field: string,
+    names: readonly string[],
+    answerField: string,
+  ): Promise<readonly string[]> {
     const id = `${this.prefix}sub${this.nextId++}`;
     return new Promise((resolve, reject) => {
       this.pending.set(id, (answer) => {

@@ -37,7 +37,11 @@ const QUIET_MS = 2_000;
  * to broadcast `broadcasts` of them as fast as it can; every subscriber counts what it receives.
  * W5: the same with `noisePatterns` non-matching patterns plus one matching pattern each.
  */
-export async function runFanOut(socketPath: string, params: FanOutParams, progress: (text: string) => void): Promise<FanOutResult> {
+export async function runFanOut(
+  socketPath: string,
+  params: FanOutParams,
+  progress: (text: string) => void,
+): Promise<FanOutResult> {
   const subscribers = await openInBatches(socketPath, params.subscribers);
   const trigger = await Caller.open(socketPath, 't');
   try {
@@ -50,11 +54,13 @@ export async function runFanOut(socketPath: string, params: FanOutParams, progre
         // Distinct non-matching prefixes per subscriber, so the server holds subscribers × noisePatterns of them.
         const noise = Array.from({ length: params.noisePatterns }, (_, j) => `Noise${i}_${j}*`);
         const held = await subscriber.subscribePatterns([...noise, `${BenchWire.PRICE_UPDATE}*`]);
-        if (held.length !== params.noisePatterns + 1) outcome.fail(`pattern subscribe answered ${held.length} patterns`);
+        if (held.length !== params.noisePatterns + 1)
+          outcome.fail(`pattern subscribe answered ${held.length} patterns`);
       }
       subscriber.onPush = checkFirstPush(outcome);
     }
-    if (params.warmupBroadcasts > 0) await broadcastAndCount(subscribers, trigger, params.warmupBroadcasts, outcome, () => {});
+    if (params.warmupBroadcasts > 0)
+      await broadcastAndCount(subscribers, trigger, params.warmupBroadcasts, outcome, () => {});
     const run = await broadcastAndCount(subscribers, trigger, params.broadcasts, outcome, progress);
     const perSubscriber = run.lastPushAt.map((at, i) => (run.received[i] / (at - run.sentAt)) * 1e9);
     const total = run.received.reduce((sum, n) => sum + n, 0);
@@ -80,17 +86,30 @@ interface BroadcastRun {
 }
 
 /** Triggers `count` broadcasts and waits until every subscriber has them all (or went quiet). */
-async function broadcastAndCount(subscribers: readonly Caller[], trigger: Caller, count: number, outcome: Outcome, progress: (text: string) => void): Promise<BroadcastRun> {
+async function broadcastAndCount(
+  subscribers: readonly Caller[],
+  trigger: Caller,
+  count: number,
+  outcome: Outcome,
+  progress: (text: string) => void,
+): Promise<BroadcastRun> {
   const startCounts = subscribers.map((s) => s.pushes);
   const sentAt = nowNs();
   let replied = false;
-  trigger.request(BenchWire.BROADCASTER, BenchWire.BROADCAST_PRICES, `{"count":${count},"batch":${BROADCAST_BATCH}}`, 'reply', (answer) => {
-    replied = true;
-    const body = answer.body();
-    const sent = (body.payload as { sent?: unknown } | undefined)?.sent;
-    if (body.success !== true || sent !== count) outcome.fail(`BroadcastPrices answered ${JSON.stringify(body).slice(0, 300)}`);
-    return false;
-  });
+  trigger.request(
+    BenchWire.BROADCASTER,
+    BenchWire.BROADCAST_PRICES,
+    `{"count":${count},"batch":${BROADCAST_BATCH}}`,
+    'reply',
+    (answer) => {
+      replied = true;
+      const body = answer.body();
+      const sent = (body.payload as { sent?: unknown } | undefined)?.sent;
+      if (body.success !== true || sent !== count)
+        outcome.fail(`BroadcastPrices answered ${JSON.stringify(body).slice(0, 300)}`);
+      return false;
+    },
+  );
   const received = (): number[] => subscribers.map((s, i) => s.pushes - startCounts[i]);
   let lastTotal = -1;
   let quietSince = Date.now();
@@ -103,20 +122,25 @@ async function broadcastAndCount(subscribers: readonly Caller[], trigger: Caller
       quietSince = Date.now();
       progress(`${total}/${count * subscribers.length} pushes`);
     } else if (Date.now() - quietSince > QUIET_MS && replied) break;
-    else if (Date.now() - quietSince > 60_000) throw new Error(`no push and no BroadcastPrices answer for 60 s (${total} pushes so far)`);
+    else if (Date.now() - quietSince > 60_000)
+      throw new Error(`no push and no BroadcastPrices answer for 60 s (${total} pushes so far)`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return { sentAt, received: received(), lastPushAt: subscribers.map((s) => s.lastPushAt) };
 }
 
-/** Decodes one subscriber's first push and checks its shape (PROTOCOL.md §2.6); the rest are only counted. */
+/** Decodes one subscriber's first push and checks its shape (docs/protocol.md §2.6); the rest are only counted. */
 function checkFirstPush(outcome: Outcome): (frame: { payload: Buffer }) => void {
   let checked = false;
   return (frame) => {
     if (checked) return;
     checked = true;
     const push = JSON.parse(frame.payload.toString('utf8'));
-    const ok = push.message_type === BenchWire.PRICE_UPDATE && push.payload?.symbol === BENCH_SYMBOL && typeof push.notification_id === 'string' && Number.isInteger(push.timestamp_ms);
+    const ok =
+      push.message_type === BenchWire.PRICE_UPDATE &&
+      push.payload?.symbol === BENCH_SYMBOL &&
+      typeof push.notification_id === 'string' &&
+      Number.isInteger(push.timestamp_ms);
     if (!ok) outcome.fail(`unexpected push ${JSON.stringify(push).slice(0, 300)}`);
   };
 }
@@ -128,7 +152,11 @@ async function openInBatches(socketPath: string, count: number): Promise<Caller[
   const callers: Caller[] = [];
   while (callers.length < count) {
     const batch = Math.min(CONNECT_BATCH, count - callers.length);
-    callers.push(...(await Promise.all(Array.from({ length: batch }, (_, i) => Caller.open(socketPath, `p${callers.length + i}_`)))));
+    callers.push(
+      ...(await Promise.all(
+        Array.from({ length: batch }, (_, i) => Caller.open(socketPath, `p${callers.length + i}_`)),
+      )),
+    );
   }
   return callers;
 }

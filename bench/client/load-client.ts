@@ -16,7 +16,10 @@ export interface LoadTask<P> {
   readonly params: P;
 }
 
-const WORKLOADS: Record<string, (socketPath: string, params: any, progress: (text: string) => void) => Promise<unknown>> = {
+const WORKLOADS: Record<
+  string,
+  (socketPath: string, params: any, progress: (text: string) => void) => Promise<unknown>
+> = {
   sequential: runSequential,
   concurrent: runConcurrent,
   stream: runStream,
@@ -26,7 +29,8 @@ const WORKLOADS: Record<string, (socketPath: string, params: any, progress: (tex
 
 serveParent((task, params, progress) => {
   const workload = WORKLOADS[task];
-  if (!workload) return Promise.reject(new Error(`unknown workload '${task}' (known: ${Object.keys(WORKLOADS).join(', ')})`));
+  if (!workload)
+    return Promise.reject(new Error(`unknown workload '${task}' (known: ${Object.keys(WORKLOADS).join(', ')})`));
   const { socketPath, params: workloadParams } = params as LoadTask<unknown>;
   return workload(socketPath, workloadParams, progress);
 });

@@ -23,7 +23,12 @@ import { PushSubscriptions } from './push-subscriptions';
 import { resolveSocketPath } from './resolve-socket-path';
 import { openStream } from './stream-call';
 import { activeTraceContext } from './trace-context-injection';
-import { connectionClosedError, errorFromResponse, errorFromSubscriptionResponse, requestTimeoutError } from './wire-errors';
+import {
+  connectionClosedError,
+  errorFromResponse,
+  errorFromSubscriptionResponse,
+  requestTimeoutError,
+} from './wire-errors';
 
 /** Life of a client: `connecting` → `connected` ⇄ `reconnecting` → `closed` (terminal). */
 export type ClientStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -104,10 +109,17 @@ export class ActonClient {
    */
   request<T = unknown>(target: string, type: string, payload: unknown, options: CallOptions = {}): Promise<T> {
     const timeoutMs = this.timeoutOf(options);
-    return this.call<T>('req', timeoutMs, MessageType.REQUEST, (id, remainingMs) => envelope(id, target, type, payload, { expects_reply: true, response_timeout_ms: remainingMs }), (body, isError) => {
-      if (isError || !body.success) throw errorFromResponse(body);
-      return body.payload as T;
-    });
+    return this.call<T>(
+      'req',
+      timeoutMs,
+      MessageType.REQUEST,
+      (id, remainingMs) =>
+        envelope(id, target, type, payload, { expects_reply: true, response_timeout_ms: remainingMs }),
+      (body, isError) => {
+        if (isError || !body.success) throw errorFromResponse(body);
+        return body.payload as T;
+      },
+    );
   }
 
   /**
@@ -116,9 +128,15 @@ export class ActonClient {
    * @throws IpcRequestError as `request` (routing, validation, busy, rate limit, shutdown, connection)
    */
   send(target: string, type: string, payload: unknown, options: CallOptions = {}): Promise<void> {
-    return this.call<void>('req', this.timeoutOf(options), MessageType.REQUEST, (id) => envelope(id, target, type, payload, {}), (body, isError) => {
-      if (isError || !body.success) throw errorFromResponse(body);
-    });
+    return this.call<void>(
+      'req',
+      this.timeoutOf(options),
+      MessageType.REQUEST,
+      (id) => envelope(id, target, type, payload, {}),
+      (body, isError) => {
+        if (isError || !body.success) throw errorFromResponse(body);
+      },
+    );
   }
 
   /**
@@ -132,7 +150,8 @@ export class ActonClient {
    */
   stream<T = unknown>(target: string, type: string, payload: unknown, options: StreamCallOptions = {}): Observable<T> {
     const timeoutMs = this.timeoutOf(options);
-    const idleTimeoutMs = options.idleTimeoutMs === undefined ? undefined : this.timeoutOf({ timeoutMs: options.idleTimeoutMs });
+    const idleTimeoutMs =
+      options.idleTimeoutMs === undefined ? undefined : this.timeoutOf({ timeoutMs: options.idleTimeoutMs });
     // docs/protocol.md §3.4: 0 on the wire is an immediate timeout; "none" is sent as 2^53−1 ms.
     const wireTimeoutMs = timeoutMs === 0 ? NO_STREAM_DEADLINE_MS : timeoutMs;
     return new Observable<T>((subscriber) => {
@@ -146,7 +165,8 @@ export class ActonClient {
         idleTimeoutMs,
         connections: this.streamConnections,
         clientClosed: () => this.closedError,
-        envelope: (id) => envelope(id, target, type, payload, { expects_stream: true, response_timeout_ms: wireTimeoutMs }),
+        envelope: (id) =>
+          envelope(id, target, type, payload, { expects_stream: true, response_timeout_ms: wireTimeoutMs }),
       });
     });
   }
@@ -188,7 +208,11 @@ export class ActonClient {
       'disc',
       timeoutMs,
       MessageType.DISCOVER,
-      (id) => ({ correlation_id: id, include_actors: options.includeActors ?? true, include_message_types: options.includeMessageTypes ?? true }),
+      (id) => ({
+        correlation_id: id,
+        include_actors: options.includeActors ?? true,
+        include_message_types: options.includeMessageTypes ?? true,
+      }),
       (body, isError) => {
         if (isError || !body.success) throw errorFromResponse(body);
         return body as unknown as DiscoveryResponse;
@@ -205,7 +229,12 @@ export class ActonClient {
     const connection = await this.connection(performance.now() + timeoutMs);
     return new Promise<number>((resolve, reject) => {
       const cancel = startTimer(timeoutMs, () =>
-        reject(new IpcRequestError({ code: ErrorCode.TIMEOUT, message: `Heartbeat timed out after ${timeoutMs} ms waiting for the server's answer` })),
+        reject(
+          new IpcRequestError({
+            code: ErrorCode.TIMEOUT,
+            message: `Heartbeat timed out after ${timeoutMs} ms waiting for the server's answer`,
+          }),
+        ),
       );
       connection.heartbeat().then(resolve, reject).finally(cancel);
     });
@@ -236,7 +265,13 @@ export class ActonClient {
    * One call answered by one `0x02`/`0x03` with its id: waits for a connection, writes the
    * frame, enforces the deadline locally, fails at once if the connection drops.
    */
-  private async call<T>(prefix: string, timeoutMs: number, frameType: MessageType, body: (id: string, remainingMs: number) => object, accept: Accept<T>): Promise<T> {
+  private async call<T>(
+    prefix: string,
+    timeoutMs: number,
+    frameType: MessageType,
+    body: (id: string, remainingMs: number) => object,
+    accept: Accept<T>,
+  ): Promise<T> {
     const id = newCorrelationId(prefix);
     const deadline = performance.now() + timeoutMs;
     const connection = await this.connection(deadline, id);
@@ -251,15 +286,24 @@ export class ActonClient {
           reject(error);
         }
       };
-      const cancel = startTimer(remainingMs, () => settle(() => { throw requestTimeoutError(timeoutMs, id); }));
+      const cancel = startTimer(remainingMs, () =>
+        settle(() => {
+          throw requestTimeoutError(timeoutMs, id);
+        }),
+      );
       connection.register(id, {
         onResponse: (response, isError) => settle(() => accept(response, isError)),
-        onConnectionLost: (error) => settle(() => { throw forCall(error, id); }),
+        onConnectionLost: (error) =>
+          settle(() => {
+            throw forCall(error, id);
+          }),
       });
       try {
         connection.write(frameType, body(id, remainingMs), id);
       } catch (error) {
-        settle(() => { throw error; });
+        settle(() => {
+          throw error;
+        });
       }
     });
   }
@@ -271,7 +315,14 @@ export class ActonClient {
     const waitMs = Math.max(0, deadline - performance.now());
     let cancel = (): void => undefined;
     const timeout = new Promise<never>((_, reject) => {
-      cancel = startTimer(waitMs, () => reject(connectionClosedError(`not reconnected to ${this.socketPath} within ${Math.round(waitMs)} ms (the server may be down)`, correlationId)));
+      cancel = startTimer(waitMs, () =>
+        reject(
+          connectionClosedError(
+            `not reconnected to ${this.socketPath} within ${Math.round(waitMs)} ms (the server may be down)`,
+            correlationId,
+          ),
+        ),
+      );
     });
     try {
       return await Promise.race([this.ready.promise, timeout]);
@@ -345,7 +396,14 @@ export class ActonClient {
         if (this.closedError) return;
       }
     }
-    this.shutDown(connectionClosedError(`gave up reconnecting to ${this.socketPath} after ${maxAttempts} attempts (last: ${failure.message})`, undefined, failure), failure);
+    this.shutDown(
+      connectionClosedError(
+        `gave up reconnecting to ${this.socketPath} after ${maxAttempts} attempts (last: ${failure.message})`,
+        undefined,
+        failure,
+      ),
+      failure,
+    );
   }
 
   /** Terminal: `closedError` for later calls; push Observables complete (`pushError` undefined) or error. */
@@ -368,7 +426,11 @@ export class ActonClient {
     const patterns = names.filter(isPattern);
     const types = names.filter((name) => !isPattern(name));
     this.writeSubscription(subscribe ? MessageType.SUBSCRIBE : MessageType.UNSUBSCRIBE, 'message_types', types);
-    this.writeSubscription(subscribe ? MessageType.SUBSCRIBE_PATTERNS : MessageType.UNSUBSCRIBE_PATTERNS, 'patterns', patterns);
+    this.writeSubscription(
+      subscribe ? MessageType.SUBSCRIBE_PATTERNS : MessageType.UNSUBSCRIBE_PATTERNS,
+      'patterns',
+      patterns,
+    );
   }
 
   /**
@@ -405,8 +467,20 @@ export class ActonClient {
 }
 
 /** A request envelope (docs/protocol.md §2.2); `extra` holds the pattern flags and the deadline. */
-function envelope(id: string, target: string, type: string, payload: unknown, extra: Partial<RequestEnvelope>): RequestEnvelope {
-  const body: RequestEnvelope = { correlation_id: id, target, message_type: type, payload: payload === undefined ? null : payload, ...extra };
+function envelope(
+  id: string,
+  target: string,
+  type: string,
+  payload: unknown,
+  extra: Partial<RequestEnvelope>,
+): RequestEnvelope {
+  const body: RequestEnvelope = {
+    correlation_id: id,
+    target,
+    message_type: type,
+    payload: payload === undefined ? null : payload,
+    ...extra,
+  };
   const traceContext = activeTraceContext(); // W3C trace context when the caller traces (OpenTelemetry)
   return traceContext ? { ...body, trace_context: traceContext } : body;
 }
@@ -414,7 +488,14 @@ function envelope(id: string, target: string, type: string, payload: unknown, ex
 /** The connection-level error, re-issued for one call (its own id, same code and text). */
 function forCall(error: IpcRequestError, correlationId: string | undefined): IpcRequestError {
   if (correlationId === undefined || error.correlationId === correlationId) return error;
-  return new IpcRequestError({ code: error.code, message: error.message, details: error.details, retryAfterMs: error.retryAfterMs, correlationId, cause: error });
+  return new IpcRequestError({
+    code: error.code,
+    message: error.message,
+    details: error.details,
+    retryAfterMs: error.retryAfterMs,
+    correlationId,
+    cause: error,
+  });
 }
 
 interface Deferred<T> {

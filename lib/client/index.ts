@@ -11,7 +11,13 @@ export type { CallOptions, DiscoverOptions, StreamCallOptions } from './call-opt
 export type { ClientOptions, ConnectTarget, ReconnectOptions } from './client-options';
 export { IpcRequestError, isIpcRequestError } from './ipc-request-error';
 export type { IpcRequestErrorInit } from './ipc-request-error';
-export type { MessageClass, MessageInstance, MessageProps, ReplyOf, RepliesWith } from '../core/metadata/message-typing';
+export type {
+  MessageClass,
+  MessageInstance,
+  MessageProps,
+  ReplyOf,
+  RepliesWith,
+} from '../core/metadata/message-typing';
 export type { Transport, TransportEvents, TransportFactory } from './transport';
 export { connectUnixSocket } from './unix-socket-transport';
 export type { ActorInfo, ActorMessageType, DiscoveryResponse, MessageKind, PushNotification } from '../ipc/protocol';

@@ -76,5 +76,8 @@ const NO_REPLY_MARKER = ErrorMessages.NO_REPLY.replace(/^I\/O error: /, '');
 
 /** True for an `IpcRequestError`, also one created by another copy of this library. */
 export function isIpcRequestError(err: unknown): err is IpcRequestError {
-  return err instanceof IpcRequestError || (err instanceof Error && err.name === 'IpcRequestError' && typeof (err as { code?: unknown }).code === 'string');
+  return (
+    err instanceof IpcRequestError ||
+    (err instanceof Error && err.name === 'IpcRequestError' && typeof (err as { code?: unknown }).code === 'string')
+  );
 }

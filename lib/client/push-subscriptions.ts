@@ -46,7 +46,9 @@ export class PushSubscriptions {
   observe(names: readonly string[]): Observable<PushNotification> {
     const wanted = new Set(names);
     if (wanted.size === 0 || [...wanted].some((name) => typeof name !== 'string' || name.length === 0)) {
-      throw new TypeError(`subscribe() needs one or more non-empty message type names or patterns, got ${JSON.stringify(names)}`);
+      throw new TypeError(
+        `subscribe() needs one or more non-empty message type names or patterns, got ${JSON.stringify(names)}`,
+      );
     }
     const patterns = [...wanted].filter(isPattern);
     const problem = patternListProblem(patterns);
@@ -71,7 +73,8 @@ export class PushSubscriptions {
   deliver(push: PushNotification): void {
     const type = push.message_type;
     for (const listener of [...this.listeners]) {
-      if (listener.types.has(type) || listener.prefixes.some((prefix) => type.startsWith(prefix))) listener.subscriber.next(push);
+      if (listener.types.has(type) || listener.prefixes.some((prefix) => type.startsWith(prefix)))
+        listener.subscriber.next(push);
     }
   }
 

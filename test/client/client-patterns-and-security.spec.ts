@@ -36,7 +36,9 @@ describe('ActonClient: pattern subscriptions (docs/protocol.md §11.1)', () => {
   });
 
   it('refuses an invalid pattern at once with the reference text', () => {
-    expect(() => client.subscribe(['Pri*ce'])).toThrow("subscribe() got an invalid pattern in [\"Pri*ce\"]: pattern must contain exactly one terminal '*'");
+    expect(() => client.subscribe(['Pri*ce'])).toThrow(
+      'subscribe() got an invalid pattern in ["Pri*ce"]: pattern must contain exactly one terminal \'*\'',
+    );
   });
 });
 
@@ -44,7 +46,8 @@ describe('ActonClient: ACCESS_DENIED (docs/protocol.md §11.2)', () => {
   const denyPatterns: SecurityPolicy = {
     admit: () => 'me',
     authorize: (_context, operation) => {
-      if (operation.kind === 'subscribe-patterns' || operation.kind === 'subscribe') throw new ActorError('ACCESS_DENIED', 'subscriptions are not for you');
+      if (operation.kind === 'subscribe-patterns' || operation.kind === 'subscribe')
+        throw new ActorError('ACCESS_DENIED', 'subscriptions are not for you');
       if (operation.kind === 'request' && operation.envelope.target === 'notebook') return false;
       return true;
     },
@@ -89,7 +92,10 @@ describe('ActonClient: ACCESS_DENIED (docs/protocol.md §11.2)', () => {
 describe('ActonClient: pattern subscriptions survive a reconnect (docs/protocol.md §6, §11.1)', () => {
   it('subscribes the patterns again on the new connection', async () => {
     const first = await startTestServer();
-    const client = await ActonClient.connect({ socketPath: first.socketPath }, { reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
+    const client = await ActonClient.connect(
+      { socketPath: first.socketPath },
+      { reconnect: { initialDelayMs: 20, maxDelayMs: 100 } },
+    );
     const pushes: Push[] = [];
     const subscription = client.subscribe(['Trade*']).subscribe((push) => pushes.push(push));
     let second: TestServer | undefined;
@@ -98,12 +104,16 @@ describe('ActonClient: pattern subscriptions survive a reconnect (docs/protocol.
       await first.close();
       await waitFor(() => client.status === 'reconnecting', 'the client to notice the restart');
       second = await startTestServer({}, first.socketPath);
-      await expect(client.request('calculator', 'AddRequest', { a: 1, b: 1 }, { timeoutMs: 10_000 })).resolves.toEqual({ sum: 2 });
+      await expect(client.request('calculator', 'AddRequest', { a: 1, b: 1 }, { timeoutMs: 10_000 })).resolves.toEqual({
+        sum: 2,
+      });
       await client.flush();
       expect(second.app.listener!.stats().activePatternSubscriptions).toBe(1);
       await client.send('announcer', 'Announce', { symbol: 'AFTER', price: 3, trade: true });
       await waitFor(() => pushes.length > 0, 'the push after the reconnect');
-      expect(pushes.map((push) => [push.message_type, (push.payload as { symbol: string }).symbol])).toEqual([['TradeExecuted', 'AFTER']]);
+      expect(pushes.map((push) => [push.message_type, (push.payload as { symbol: string }).symbol])).toEqual([
+        ['TradeExecuted', 'AFTER'],
+      ]);
     } finally {
       subscription.unsubscribe();
       await client.close();

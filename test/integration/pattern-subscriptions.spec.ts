@@ -8,7 +8,8 @@ import { TEST_ACTORS } from './fixtures/test-actors';
 
 const psub = (client: RawFrameClient, id: string, patterns: unknown, format: Format = Format.JSON) =>
   client.send(MessageType.SUBSCRIBE_PATTERNS, { correlation_id: id, patterns }, format);
-const punsub = (client: RawFrameClient, id: string, patterns: unknown) => client.send(MessageType.UNSUBSCRIBE_PATTERNS, { correlation_id: id, patterns });
+const punsub = (client: RawFrameClient, id: string, patterns: unknown) =>
+  client.send(MessageType.UNSUBSCRIBE_PATTERNS, { correlation_id: id, patterns });
 const price = (symbol: string, value: number) => Object.assign(new PriceUpdate(), { symbol, price: value });
 const trade = (symbol: string) => Object.assign(new TradeExecuted(), { symbol });
 
@@ -67,7 +68,11 @@ describe('pattern subscriptions over a real socket (docs/protocol.md §11.1)', (
 
   it('counts the 128-pattern limit over the union held by the connection', async () => {
     const client = await t.connect();
-    psub(client, 'many', Array.from({ length: 128 }, (_, i) => `P${i}*`));
+    psub(
+      client,
+      'many',
+      Array.from({ length: 128 }, (_, i) => `P${i}*`),
+    );
     expect((await client.next()).body.subscribed_patterns).toHaveLength(128);
     psub(client, 'again', ['P0*', 'P1*']); // already held: still 128
     expect((await client.next()).body).toMatchObject({ success: true });
@@ -82,9 +87,16 @@ describe('pattern subscriptions over a real socket (docs/protocol.md §11.1)', (
     const [notJson, wrongShape] = await client.nextFrames(2);
     for (const frame of [notJson, wrongShape]) {
       expect(frame.type).toBe(MessageType.RESPONSE);
-      expect(frame.body).toEqual({ correlation_id: 'unknown', success: false, error: expect.stringMatching(/^Parse error: /), subscribed_patterns: [] });
+      expect(frame.body).toEqual({
+        correlation_id: 'unknown',
+        success: false,
+        error: expect.stringMatching(/^Parse error: /),
+        subscribed_patterns: [],
+      });
     }
-    expect(wrongShape.body.error).toBe('Parse error: Serialization error: invalid type: string "A*", expected a sequence');
+    expect(wrongShape.body.error).toBe(
+      'Parse error: Serialization error: invalid type: string "A*", expected a sequence',
+    );
   });
 
   it('answers a MessagePack pattern frame in MessagePack, still 0x02', async () => {
@@ -153,14 +165,23 @@ describe('pattern subscriptions over a real socket (docs/protocol.md §11.1)', (
     expect(during.activePatternSubscriptions - before.activePatternSubscriptions).toBe(2);
     expect(during.subscriptionsProcessed - before.subscriptionsProcessed).toBe(1);
     await client.close();
-    for (let i = 0; i < 100 && t.app.listener!.stats().activePatternSubscriptions !== before.activePatternSubscriptions; i++) await sleep(10);
+    for (
+      let i = 0;
+      i < 100 && t.app.listener!.stats().activePatternSubscriptions !== before.activePatternSubscriptions;
+      i++
+    )
+      await sleep(10);
     expect(t.app.listener!.stats().activePatternSubscriptions).toBe(before.activePatternSubscriptions);
   });
 });
 
 describe('pattern frames and the per-connection rate limit (docs/protocol.md §11.1, §5.1)', () => {
   let t: IpcTestApp;
-  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app) }, { rateLimit: { enabled: true, requestsPerSecond: 1, burstSize: 2 } });
+  useSharedIpcTestApp(
+    TEST_ACTORS,
+    { onApp: (app) => (t = app) },
+    { rateLimit: { enabled: true, requestsPerSecond: 1, burstSize: 2 } },
+  );
 
   it('takes one token per pattern frame; an empty bucket gets the reference text; exact subscribes stay unlimited', async () => {
     const client = await t.connect();
@@ -168,7 +189,13 @@ describe('pattern frames and the per-connection rate limit (docs/protocol.md §1
     punsub(client, 'p2', ['A*']);
     psub(client, 'p3', ['B*']);
     for (let i = 0; i < 5; i++) client.send(MessageType.SUBSCRIBE, { correlation_id: `s${i}`, message_types: ['X'] });
-    client.request({ correlation_id: 'r1', target: 'calculator', message_type: 'Add', payload: { a: 1, b: 2 }, expects_reply: true });
+    client.request({
+      correlation_id: 'r1',
+      target: 'calculator',
+      message_type: 'Add',
+      payload: { a: 1, b: 2 },
+      expects_reply: true,
+    });
     const frames = await client.nextFrames(9);
     expect(frames[0]!.body).toEqual({ correlation_id: 'p1', success: true, subscribed_patterns: ['A*'] });
     expect(frames[1]!.body).toEqual({ correlation_id: 'p2', success: true, subscribed_patterns: [] });
@@ -186,7 +213,11 @@ describe('pattern frames and the per-connection rate limit (docs/protocol.md §1
 
 describe('a connection holding only patterns is a subscriber for timeouts (docs/protocol.md §11.1, §5.3)', () => {
   let t: IpcTestApp;
-  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app) }, { timeouts: { readTimeoutMs: 200, subscriptionReadTimeoutMs: 0 } });
+  useSharedIpcTestApp(
+    TEST_ACTORS,
+    { onApp: (app) => (t = app) },
+    { timeouts: { readTimeoutMs: 200, subscriptionReadTimeoutMs: 0 } },
+  );
 
   it('stays open while idle under subscription_read_timeout_ms = 0, and falls back to read_timeout_ms once it has none', async () => {
     const client = await t.connect();

@@ -15,10 +15,18 @@ describe('the Python client over MessagePack frames, for real (python3-msgpack)'
   it('requests, streams, errors, subscriptions, patterns and discovery in format 0x02 (sync and async)', async () => {
     const env = { ...process.env, PYTHONPATH: resolve(__dirname, '..', '..', 'clients', 'python') };
     const script = join(__dirname, 'fixtures', 'msgpack_client.py');
-    const { stdout } = await run(PYTHON_WITH_MSGPACK, [script, t.socketPath], { timeout: 30_000, env }).catch((err: { stdout?: string }) => {
-      throw new Error(`${PYTHON_WITH_MSGPACK} msgpack_client.py failed: ${err.stdout ?? String(err)}`);
-    });
-    const steps = Object.fromEntries(stdout.trim().split('\n').map((line) => JSON.parse(line) as { step: string; value: unknown }).map((s) => [s.step, s.value]));
+    const { stdout } = await run(PYTHON_WITH_MSGPACK, [script, t.socketPath], { timeout: 30_000, env }).catch(
+      (err: { stdout?: string }) => {
+        throw new Error(`${PYTHON_WITH_MSGPACK} msgpack_client.py failed: ${err.stdout ?? String(err)}`);
+      },
+    );
+    const steps = Object.fromEntries(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { step: string; value: unknown })
+        .map((s) => [s.step, s.value]),
+    );
     expect(steps).toEqual({
       request: { sum: 42 },
       stream: [{ n: 0 }, { n: 1 }, { n: 2 }],

@@ -21,7 +21,11 @@ function rejectionBytes(reason: string): Buffer {
 const who = (client: RawFrameClient, id = 'who') =>
   client.request({ correlation_id: id, target: 'whoami', message_type: 'WhoAmI', payload: {}, expects_reply: true });
 
-async function withApp(policy: SecurityPolicy | undefined, run: (t: IpcTestApp) => Promise<void>, options = {}): Promise<void> {
+async function withApp(
+  policy: SecurityPolicy | undefined,
+  run: (t: IpcTestApp) => Promise<void>,
+  options = {},
+): Promise<void> {
   const restore = isolateIpcEnvironment();
   const t = await startIpcTestApp(ACTORS, { ...(policy ? { security: policy } : undefined), ...options });
   try {
@@ -41,7 +45,10 @@ describe('admission (docs/protocol.md §11.2)', () => {
       expect(answer.body).toEqual({
         correlation_id: 'who',
         success: true,
-        payload: { peer: { connectionId: 'ipc-1', uid, gid, pid: process.pid, caller: { uid, gid, pid: process.pid } }, caller: { uid, gid, pid: process.pid } },
+        payload: {
+          peer: { connectionId: 'ipc-1', uid, gid, pid: process.pid, caller: { uid, gid, pid: process.pid } },
+          caller: { uid, gid, pid: process.pid },
+        },
       });
     }));
 
@@ -52,7 +59,12 @@ describe('admission (docs/protocol.md §11.2)', () => {
       await client.waitForEof();
       const why = `peer uid ${uid} / gid ${gid} is not on the allow-list (uids [${uid + 1}], gids [])`;
       expect(client.bytes).toEqual(rejectionBytes(why));
-      expect(t.app.listener!.stats()).toMatchObject({ accessDenied: 1, connectionsAccepted: 0, activeConnections: 0, messagesReceived: 0 });
+      expect(t.app.listener!.stats()).toMatchObject({
+        accessDenied: 1,
+        connectionsAccepted: 0,
+        activeConnections: 0,
+        messagesReceived: 0,
+      });
     }));
 
   it('times out after read_timeout_ms with "Connection admission timed out"', () =>
@@ -81,7 +93,11 @@ describe('admission (docs/protocol.md §11.2)', () => {
       const second = await t.connect();
       who(second);
       expect((await second.next()).body.payload.caller).toBe('second');
-      expect(t.logs.some((line) => line.startsWith("error IPC connection ipc-1: the security policy's admit() threw (directory service down)"))).toBe(true);
+      expect(
+        t.logs.some((line) =>
+          line.startsWith("error IPC connection ipc-1: the security policy's admit() threw (directory service down)"),
+        ),
+      ).toBe(true);
     });
   });
 
@@ -114,32 +130,85 @@ describe('authorization per operation (docs/protocol.md §11.2 table)', () => {
   }
 
   it('answers each denied operation with its frame and keeps the connection open', () =>
-    withApp(policy(new Set(['request', 'subscribe', 'unsubscribe', 'discover', 'subscribe-patterns', 'unsubscribe-patterns'])), async (t) => {
-      const client = await t.connect();
-      client.request({ correlation_id: 'r', target: 'calculator', message_type: 'Add', payload: { a: 1, b: 2 }, expects_reply: true });
-      client.request({ correlation_id: 'f', target: 'nobody', message_type: 'Nope', payload: null }); // before the actor lookup
-      client.request({ correlation_id: 's', target: 'streamer', message_type: 'Count', payload: { count: 2 }, expects_stream: true });
-      client.send(MessageType.SUBSCRIBE, { correlation_id: 'sub', message_types: ['PriceUpdate'] });
-      client.send(MessageType.UNSUBSCRIBE, { correlation_id: 'unsub', message_types: [] });
-      client.send(MessageType.DISCOVER, { correlation_id: 'disc' });
-      client.send(MessageType.SUBSCRIBE_PATTERNS, { correlation_id: 'psub', patterns: ['Price*'] });
-      client.send(MessageType.UNSUBSCRIBE_PATTERNS, { correlation_id: 'punsub', patterns: [] });
-      client.write('00 00 00 00 02 04 01'); // heartbeats are never authorized
-      const frames = await client.nextFrames(9);
-      expect(frames.map((f) => [f.type, f.body])).toEqual([
-        [MessageType.ERROR, { correlation_id: 'r', success: false, error: 'no request', error_code: 'ACCESS_DENIED' }],
-        [MessageType.ERROR, { correlation_id: 'f', success: false, error: 'no request', error_code: 'ACCESS_DENIED' }],
-        [MessageType.STREAM, { correlation_id: 's', sequence: 0, is_final: true, error: 'no request', error_code: 'ACCESS_DENIED' }],
-        [MessageType.ERROR, { correlation_id: 'sub', success: false, error: 'ACCESS_DENIED: no subscribe', subscribed_types: [] }],
-        [MessageType.ERROR, { correlation_id: 'unsub', success: false, error: 'ACCESS_DENIED: no unsubscribe', subscribed_types: [] }],
-        [MessageType.ERROR, { correlation_id: 'disc', success: false, error: 'ACCESS_DENIED: no discover' }],
-        [MessageType.RESPONSE, { correlation_id: 'psub', success: false, error: 'ACCESS_DENIED: no subscribe-patterns', subscribed_patterns: [] }],
-        [MessageType.RESPONSE, { correlation_id: 'punsub', success: false, error: 'ACCESS_DENIED: no unsubscribe-patterns', subscribed_patterns: [] }],
-        [MessageType.HEARTBEAT, undefined],
-      ]);
-      expect(client.eof).toBe(false);
-      expect(t.app.listener!.stats()).toMatchObject({ accessDenied: 8, errors: 0, inFlightRequests: 0, messagesProcessed: 0 });
-    }));
+    withApp(
+      policy(
+        new Set(['request', 'subscribe', 'unsubscribe', 'discover', 'subscribe-patterns', 'unsubscribe-patterns']),
+      ),
+      async (t) => {
+        const client = await t.connect();
+        client.request({
+          correlation_id: 'r',
+          target: 'calculator',
+          message_type: 'Add',
+          payload: { a: 1, b: 2 },
+          expects_reply: true,
+        });
+        client.request({ correlation_id: 'f', target: 'nobody', message_type: 'Nope', payload: null }); // before the actor lookup
+        client.request({
+          correlation_id: 's',
+          target: 'streamer',
+          message_type: 'Count',
+          payload: { count: 2 },
+          expects_stream: true,
+        });
+        client.send(MessageType.SUBSCRIBE, { correlation_id: 'sub', message_types: ['PriceUpdate'] });
+        client.send(MessageType.UNSUBSCRIBE, { correlation_id: 'unsub', message_types: [] });
+        client.send(MessageType.DISCOVER, { correlation_id: 'disc' });
+        client.send(MessageType.SUBSCRIBE_PATTERNS, { correlation_id: 'psub', patterns: ['Price*'] });
+        client.send(MessageType.UNSUBSCRIBE_PATTERNS, { correlation_id: 'punsub', patterns: [] });
+        client.write('00 00 00 00 02 04 01'); // heartbeats are never authorized
+        const frames = await client.nextFrames(9);
+        expect(frames.map((f) => [f.type, f.body])).toEqual([
+          [
+            MessageType.ERROR,
+            { correlation_id: 'r', success: false, error: 'no request', error_code: 'ACCESS_DENIED' },
+          ],
+          [
+            MessageType.ERROR,
+            { correlation_id: 'f', success: false, error: 'no request', error_code: 'ACCESS_DENIED' },
+          ],
+          [
+            MessageType.STREAM,
+            { correlation_id: 's', sequence: 0, is_final: true, error: 'no request', error_code: 'ACCESS_DENIED' },
+          ],
+          [
+            MessageType.ERROR,
+            { correlation_id: 'sub', success: false, error: 'ACCESS_DENIED: no subscribe', subscribed_types: [] },
+          ],
+          [
+            MessageType.ERROR,
+            { correlation_id: 'unsub', success: false, error: 'ACCESS_DENIED: no unsubscribe', subscribed_types: [] },
+          ],
+          [MessageType.ERROR, { correlation_id: 'disc', success: false, error: 'ACCESS_DENIED: no discover' }],
+          [
+            MessageType.RESPONSE,
+            {
+              correlation_id: 'psub',
+              success: false,
+              error: 'ACCESS_DENIED: no subscribe-patterns',
+              subscribed_patterns: [],
+            },
+          ],
+          [
+            MessageType.RESPONSE,
+            {
+              correlation_id: 'punsub',
+              success: false,
+              error: 'ACCESS_DENIED: no unsubscribe-patterns',
+              subscribed_patterns: [],
+            },
+          ],
+          [MessageType.HEARTBEAT, undefined],
+        ]);
+        expect(client.eof).toBe(false);
+        expect(t.app.listener!.stats()).toMatchObject({
+          accessDenied: 8,
+          errors: 0,
+          inFlightRequests: 0,
+          messagesProcessed: 0,
+        });
+      },
+    ));
 
   it('drops a push the policy refuses (counted as dropped) and delivers the others', () =>
     withApp(policy(new Set(), new Set(['TradeExecuted'])), async (t) => {
@@ -159,7 +228,8 @@ describe('authorization per operation (docs/protocol.md §11.2 table)', () => {
       policy(new Set(['subscribe-patterns'])),
       async (t) => {
         const client = await t.connect();
-        for (let i = 0; i < 5; i++) client.send(MessageType.SUBSCRIBE_PATTERNS, { correlation_id: `p${i}`, patterns: ['A*'] });
+        for (let i = 0; i < 5; i++)
+          client.send(MessageType.SUBSCRIBE_PATTERNS, { correlation_id: `p${i}`, patterns: ['A*'] });
         client.send(MessageType.UNSUBSCRIBE_PATTERNS, { correlation_id: 'u', patterns: [] }); // allowed: the one token
         const frames = await client.nextFrames(6);
         expect(frames.slice(0, 5).every((f) => f.body.error === 'ACCESS_DENIED: no subscribe-patterns')).toBe(true);
@@ -178,7 +248,8 @@ describe('authorization per operation (docs/protocol.md §11.2 table)', () => {
     };
     return withApp(asyncPolicy, async (t) => {
       const client = await t.connect();
-      for (let n = 1; n <= 5; n++) client.request({ correlation_id: `r${n}`, target: 'recorder', message_type: 'Record', payload: { n } });
+      for (let n = 1; n <= 5; n++)
+        client.request({ correlation_id: `r${n}`, target: 'recorder', message_type: 'Record', payload: { n } });
       await client.nextFrames(5);
       for (let i = 0; i < 100 && t.app.get(RecorderActor).records.length < 5; i++) await sleep(10);
       expect(t.app.get(RecorderActor).records).toEqual([1, 2, 3, 4, 5]);
@@ -214,7 +285,13 @@ describe('revocation (docs/protocol.md §11.2)', () => {
       const id = (await victim.next()).body.payload.peer.connectionId as string;
       victim.send(MessageType.SUBSCRIBE, { correlation_id: 's', message_types: ['PriceUpdate'] });
       await victim.next();
-      victim.request({ correlation_id: 'st', target: 'streamer', message_type: 'Count', payload: { count: 100, delayMs: 20 }, expects_stream: true });
+      victim.request({
+        correlation_id: 'st',
+        target: 'streamer',
+        message_type: 'Count',
+        payload: { count: 100, delayMs: 20 },
+        expects_stream: true,
+      });
       expect((await victim.next()).body).toMatchObject({ correlation_id: 'st', sequence: 0 });
       expect(t.app.listener!.stats()).toMatchObject({ inFlightRequests: 1, activeSubscriptions: 1 });
       const receivedBefore = victim.bytes.length;
@@ -231,12 +308,13 @@ describe('revocation (docs/protocol.md §11.2)', () => {
       expect((await other.next()).body.success).toBe(true);
     }));
 
-  it('skips the messages the connection queued that have not started; another connection\'s still run', () =>
+  it("skips the messages the connection queued that have not started; another connection's still run", () =>
     withApp(undefined, async (t) => {
       const victim = await t.connect();
       const other = await t.connect();
       victim.request({ correlation_id: 'h', target: 'recorder', message_type: 'Hold', payload: { ms: 300 } });
-      for (let n = 1; n <= 3; n++) victim.request({ correlation_id: `v${n}`, target: 'recorder', message_type: 'Record', payload: { n } });
+      for (let n = 1; n <= 3; n++)
+        victim.request({ correlation_id: `v${n}`, target: 'recorder', message_type: 'Record', payload: { n } });
       await victim.nextFrames(4); // all four acknowledged "delivered"
       other.request({ correlation_id: 'o', target: 'recorder', message_type: 'Record', payload: { n: 99 } });
       await other.next();
@@ -253,7 +331,10 @@ describe('revocation (docs/protocol.md §11.2)', () => {
 describe('stopping while an admission is undecided (docs/protocol.md §11.2, §5.5)', () => {
   it('closes the waiting socket and stops without waiting for the policy', async () => {
     const restore = isolateIpcEnvironment();
-    const t = await startIpcTestApp(ACTORS, { security: { admit: () => new Promise<never>(() => undefined) }, timeouts: { readTimeoutMs: 0 } });
+    const t = await startIpcTestApp(ACTORS, {
+      security: { admit: () => new Promise<never>(() => undefined) },
+      timeouts: { readTimeoutMs: 0 },
+    });
     try {
       const waiting = await t.connect();
       await sleep(50);

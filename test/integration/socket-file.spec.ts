@@ -15,7 +15,7 @@ const ask = (id: string, target: string) => ({
   expects_reply: true,
 });
 
-describe('the socket file (PROTOCOL.md §5.6)', () => {
+describe('the socket file (docs/protocol.md §5.6)', () => {
   let restore: () => void;
   beforeEach(() => {
     restore = isolateIpcEnvironment();

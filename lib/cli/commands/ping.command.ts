@@ -28,7 +28,9 @@ export function registerPingCommand(program: Command, io: CliIo): void {
         }
         if (times.length > 1) {
           const average = times.reduce((sum, time) => sum + time, 0) / times.length;
-          io.out(`${times.length} heartbeats, round trip min/avg/max = ${Math.min(...times).toFixed(3)}/${average.toFixed(3)}/${Math.max(...times).toFixed(3)} ms`);
+          io.out(
+            `${times.length} heartbeats, round trip min/avg/max = ${Math.min(...times).toFixed(3)}/${average.toFixed(3)}/${Math.max(...times).toFixed(3)} ms`,
+          );
         }
         if (options.ready) await reportReadiness(client, io);
       });
@@ -38,7 +40,8 @@ export function registerPingCommand(program: Command, io: CliIo): void {
 /** `--ready`: prints each readiness check; not ready is exit 1 naming the failed checks. */
 async function reportReadiness(client: ActonClient, io: CliIo): Promise<void> {
   const readiness = (await client.request(SYSTEM_ACTOR, 'ReadyRequest', {})) as Readiness;
-  for (const check of readiness.checks) io.out(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}${check.detail ? `: ${check.detail}` : ''}`);
+  for (const check of readiness.checks)
+    io.out(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}${check.detail ? `: ${check.detail}` : ''}`);
   if (!readiness.ready) {
     const failed = readiness.checks.filter((check) => !check.ok).map((check) => check.name);
     throw new CliFailure(ExitCode.REQUEST_ERROR, `not ready: ${failed.join(', ')}`);

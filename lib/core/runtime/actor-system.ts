@@ -46,12 +46,24 @@ export class ActorSystem {
     const { name } = plan.options;
     const holder = this.byName.get(name);
     if (holder) {
-      throw new Error(`Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`);
+      throw new Error(
+        `Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`,
+      );
     }
     const { instance, timers } = this.construct(plan, injector);
     const { handlers, options } = plan;
     const { logger, supervisor, instrumentation } = this;
-    const ref = new LocalActorRef(plan.type, instance, timers, handlers, options, logger, supervisor, parent, instrumentation);
+    const ref = new LocalActorRef(
+      plan.type,
+      instance,
+      timers,
+      handlers,
+      options,
+      logger,
+      supervisor,
+      parent,
+      instrumentation,
+    );
     this.byName.set(name, ref);
     this.incarnations.set(ref, { plan, injector });
     parent?.childRefs.push(ref);

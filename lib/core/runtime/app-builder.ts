@@ -78,7 +78,9 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   for (const plan of plans) for (const handler of plan.handlers) registry.register(handler.definition);
   for (const event of SUPERVISION_EVENTS) registry.register(messageDefinitionOf(event)!);
   for (const skipped of registry.adoptDecorated()) {
-    logger.debug(`@Message class ${skipped.type.name} left out of the registry: wire name '${skipped.name}' belongs to ${registry.byName(skipped.name)?.type.name}`);
+    logger.debug(
+      `@Message class ${skipped.type.name} left out of the registry: wire name '${skipped.name}' belongs to ${registry.byName(skipped.name)?.type.name}`,
+    );
   }
   const hub = new BroadcastHub(registry, logger);
   const broker = new Broker(hub, registry);
@@ -92,7 +94,11 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   // eslint-disable-next-line prefer-const -- read by the closures below, which run only once it is set
   let app!: ActonApp;
   const supervisor = new Supervisor({
-    lifecycle, broker, clock, logger, rootEscalation,
+    lifecycle,
+    broker,
+    clock,
+    logger,
+    rootEscalation,
     spawn: (type, name, spawnOptions) => app.spawn(type, name, spawnOptions),
     forget: (ref) => app.forgetActor(ref),
     close: () => void app.close(),
@@ -110,7 +116,16 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   const injector = TsyringeInjector.createRoot((instance, token) => lifecycle.add(instance, label(token)));
   const validateInProcess = options.validation?.inProcess ?? true;
   app = new ActonApp({
-    injector, system, registry, broker, logger, lifecycle, supervisor, clock, timers, validateInProcess,
+    injector,
+    system,
+    registry,
+    broker,
+    logger,
+    lifecycle,
+    supervisor,
+    clock,
+    timers,
+    validateInProcess,
   });
 
   injector.provideValue(ActonApp, app);
@@ -121,7 +136,8 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   for (const provider of modules.providers) injector.register(provider);
   for (const plan of plans) injector.provideFactory(plan.type, () => system.create(plan, injector).instance);
   for (const provider of options.overrides ?? []) injector.register(provider);
-  for (const provider of modules.providers) if (!('useValue' in Object(provider))) injector.resolve(providerToken(provider));
+  for (const provider of modules.providers)
+    if (!('useValue' in Object(provider))) injector.resolve(providerToken(provider));
   for (const plan of plans) injector.resolve(plan.type);
 
   const extensions = options.extensions === false ? [] : modules.extensions.map((factory) => factory());
@@ -159,7 +175,9 @@ function assertUniqueNames(plans: readonly ActorPlan[]): void {
   for (const plan of plans) {
     const holder = byName.get(plan.options.name);
     if (holder) {
-      throw new Error(`Actor name '${plan.options.name}' is used by both ${holder.type.name} and ${plan.type.name}; give one of them another name in @Actor('...')`);
+      throw new Error(
+        `Actor name '${plan.options.name}' is used by both ${holder.type.name} and ${plan.type.name}; give one of them another name in @Actor('...')`,
+      );
     }
     byName.set(plan.options.name, plan);
   }

@@ -11,7 +11,7 @@ import { BroadcastListener } from './broadcast-listener';
  * `broadcast(msg)` reaches the in-process `@OnMessage({ subscribe: true })` handlers of the
  * message's type, `messages(Type)` observers, and IPC clients subscribed to its wire name.
  * Each actor is injected its own `Broker`, bound to its name, so its broadcasts carry
- * `source_actor` to IPC subscribers (PROTOCOL.md §0 D5).
+ * `source_actor` to IPC subscribers (docs/protocol.md §0 D5).
  */
 export class Broker {
   /** @internal built by the app; inject `Broker` instead of constructing one */
@@ -45,15 +45,22 @@ export class Broker {
     if (typeof type === 'string') return this.messagesNamed(type) as Observable<T>;
     const definition = this.registry.byType(type);
     if (!definition) {
-      throw new ActorError(ErrorCode.UNKNOWN_MESSAGE_TYPE, `Cannot observe broadcasts: ${this.registry.unregisteredReason(type)}`);
+      throw new ActorError(
+        ErrorCode.UNKNOWN_MESSAGE_TYPE,
+        `Cannot observe broadcasts: ${this.registry.unregisteredReason(type)}`,
+      );
     }
-    return new Observable<T>((subscriber) => this.hub.observe(definition.name, (message) => subscriber.next(message as T)));
+    return new Observable<T>((subscriber) =>
+      this.hub.observe(definition.name, (message) => subscriber.next(message as T)),
+    );
   }
 
   private messagesNamed(name: string): Observable<object> {
     const star = name.indexOf('*');
     if (star >= 0 && star !== name.length - 1) {
-      throw new TypeError(`messages('${name}'): a pattern is a prefix followed by exactly one terminal '*', e.g. 'Order*'`);
+      throw new TypeError(
+        `messages('${name}'): a pattern is a prefix followed by exactly one terminal '*', e.g. 'Order*'`,
+      );
     }
     return new Observable<object>((subscriber) => {
       const next = (message: object): void => subscriber.next(message);

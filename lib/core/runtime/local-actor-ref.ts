@@ -237,7 +237,10 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   reportUnhandled(err: unknown, delivery: Delivery): void {
     const method = this.byWireName.get(delivery.wireName)?.info.method ?? '?';
     const text = err instanceof Error ? err.message : String(err);
-    this.logger.error(`${this.actorClass.name}.${method}() of actor '${this.name}' failed on ${delivery.wireName} (no caller to tell): ${text}`, err);
+    this.logger.error(
+      `${this.actorClass.name}.${method}() of actor '${this.name}' failed on ${delivery.wireName} (no caller to tell): ${text}`,
+      err,
+    );
   }
 
   /** @internal DispatchHost */

@@ -30,7 +30,7 @@ export interface MessageContext<R = unknown> {
   readonly caller?: unknown;
   /**
    * Sends one reply now (explicit-reply style). For a request-response only the first reply
-   * counts (PROTOCOL.md §3.3); for a stream request each call is one data frame. Ignored once
+   * counts (docs/protocol.md §3.3); for a stream request each call is one data frame. Ignored once
    * the handler (and its stream) has finished. Never throws.
    */
   reply(value: R): void;

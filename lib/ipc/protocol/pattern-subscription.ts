@@ -36,7 +36,10 @@ const PATTERN_FIELDS: FieldTable = { correlation_id: 'string', patterns: 'string
  * required; extra fields ignored. A failure is answered `Parse error: …` (docs/protocol.md §11.1).
  * @param struct the reference's struct name, used in the detail of a non-map body
  */
-export function parsePatternSubscriptionRequest(body: unknown, struct = 'IpcSubscribePatternsRequest'): Parsed<PatternSubscriptionRequest> {
+export function parsePatternSubscriptionRequest(
+  body: unknown,
+  struct = 'IpcSubscribePatternsRequest',
+): Parsed<PatternSubscriptionRequest> {
   return parseStruct<PatternSubscriptionRequest>(body, struct, PATTERN_FIELDS);
 }
 
@@ -71,7 +74,10 @@ export function patternPrefix(pattern: string): string {
   return pattern.slice(0, -1);
 }
 
-/** True when `name` is meant as a pattern (it holds a `*`); clients send it as a pattern frame, where the server checks its form. */
+/**
+ * True when `name` is meant as a pattern (it holds a `*`); clients send it as a pattern frame,
+ * where the server checks its form.
+ */
 export function isPattern(name: string): boolean {
   return name.includes('*');
 }

@@ -22,8 +22,13 @@ export class ConnectionGuard {
   ) {
     if (!policy) return;
     const { connectionId, uid, gid, pid, caller } = peer;
-    const credentials = uid === undefined || gid === undefined ? undefined : pid === undefined ? { uid, gid } : { uid, gid, pid };
-    this.context = Object.freeze({ connectionId, ...(credentials ? { peer: credentials } : undefined), identity: caller });
+    const credentials =
+      uid === undefined || gid === undefined ? undefined : pid === undefined ? { uid, gid } : { uid, gid, pid };
+    this.context = Object.freeze({
+      connectionId,
+      ...(credentials ? { peer: credentials } : undefined),
+      identity: caller,
+    });
   }
 
   /** True once the connection was revoked. */

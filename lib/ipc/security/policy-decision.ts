@@ -9,7 +9,8 @@ export type Decision =
   | { readonly outcome: 'fail'; readonly error: unknown };
 
 /** What admission decided; on `allow` the identity handlers see as `ctx.caller`. */
-export type Admission = { readonly outcome: 'allow'; readonly identity: unknown } | Exclude<Decision, { outcome: 'allow' }>;
+export type Admission =
+  { readonly outcome: 'allow'; readonly identity: unknown } | Exclude<Decision, { outcome: 'allow' }>;
 
 /** Denial text of a verdict of plain `false`. */
 export const GENERIC_DENIAL = 'Operation not permitted by the security policy';
@@ -25,7 +26,11 @@ const ALLOW: Decision = Object.freeze({ outcome: 'allow' });
  * `ActorError` with code `ACCESS_DENIED` (returned or thrown) denies with its message; expiry
  * denies with "Connection admission timed out"; anything else thrown is a policy failure.
  */
-export async function admitConnection(policy: SecurityPolicy, info: ConnectionInfo, timeoutMs: number): Promise<Admission> {
+export async function admitConnection(
+  policy: SecurityPolicy,
+  info: ConnectionInfo,
+  timeoutMs: number,
+): Promise<Admission> {
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<Admission>((resolve) => {
     if (timeoutMs > 0) timer = setTimeout(() => resolve({ outcome: 'deny', reason: ADMISSION_TIMED_OUT }), timeoutMs);
@@ -51,7 +56,11 @@ export async function admitConnection(policy: SecurityPolicy, info: ConnectionIn
  * Runs `policy.authorize` for one operation. Synchronous when the policy answers synchronously
  * (the common case, kept off the microtask queue for pushes); a Promise otherwise.
  */
-export function authorizeOperation(policy: SecurityPolicy, context: SecurityContext, operation: IpcOperation): Decision | Promise<Decision> {
+export function authorizeOperation(
+  policy: SecurityPolicy,
+  context: SecurityContext,
+  operation: IpcOperation,
+): Decision | Promise<Decision> {
   if (!policy.authorize) return ALLOW;
   let verdict: Verdict | Promise<Verdict>;
   try {

@@ -16,7 +16,8 @@ export function sameUidPolicy(uid: number = process.getuid?.() ?? -1): SecurityP
   return {
     admit(connection: ConnectionInfo) {
       const peer = requirePeer(connection);
-      if (peer.uid !== uid) throw new ActorError(ErrorCode.ACCESS_DENIED, `peer uid ${peer.uid} is not the server's uid ${uid}`);
+      if (peer.uid !== uid)
+        throw new ActorError(ErrorCode.ACCESS_DENIED, `peer uid ${peer.uid} is not the server's uid ${uid}`);
       return peer;
     },
   };
@@ -40,7 +41,10 @@ export function allowListPolicy(allow: AllowList): SecurityPolicy<PeerCredential
     admit(connection: ConnectionInfo) {
       const peer = requirePeer(connection);
       if (uids.has(peer.uid) || gids.has(peer.gid)) return peer;
-      throw new ActorError(ErrorCode.ACCESS_DENIED, `peer uid ${peer.uid} / gid ${peer.gid} is not on the allow-list (${listed})`);
+      throw new ActorError(
+        ErrorCode.ACCESS_DENIED,
+        `peer uid ${peer.uid} / gid ${peer.gid} is not on the allow-list (${listed})`,
+      );
     },
   };
 }

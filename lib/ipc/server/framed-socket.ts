@@ -105,7 +105,10 @@ export class FramedSocket implements FrameTransport {
   start(receiver: FrameReceiver): void {
     this.receiver = receiver;
     const { uid, gid, pid } = this.peer;
-    const who = uid === undefined ? 'peer credentials unavailable' : `peer uid ${uid}, gid ${gid}${pid === undefined ? '' : `, pid ${pid}`}`;
+    const who =
+      uid === undefined
+        ? 'peer credentials unavailable'
+        : `peer uid ${uid}, gid ${gid}${pid === undefined ? '' : `, pid ${pid}`}`;
     this.logger.debug(`IPC connection ${this.id} accepted (${who})`);
     this.socket.on('data', this.onData);
     this.socket.on('end', this.onEnd);

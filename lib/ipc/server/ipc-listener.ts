@@ -119,12 +119,15 @@ export class IpcListener implements AppExtension {
     const logger = this.options.logger ?? app.logger;
     const { logger: _ignored, security, ...rest } = this.options;
     const fromCode = isSecurityPolicy(security) ? security : undefined;
-    const overrides: IpcConfigOverrides = fromCode ? rest : { ...rest, security: security as IpcConfigOverrides['security'] };
+    const overrides: IpcConfigOverrides = fromCode
+      ? rest
+      : { ...rest, security: security as IpcConfigOverrides['security'] };
     const config = resolveIpcConfig(overrides, process.env, { logger });
     this.resolved = config;
     this.credentials = peerCredentialsReader();
     // §5.8: missing credentials are not an error; say once why they are missing.
-    if (this.credentials.unavailableReason) logger.info(`IPC peer credentials (uid/gid/pid) unavailable: ${this.credentials.unavailableReason}`);
+    if (this.credentials.unavailableReason)
+      logger.info(`IPC peer credentials (uid/gid/pid) unavailable: ${this.credentials.unavailableReason}`);
     const policy = effectivePolicy(fromCode, config.security);
     const services = this.buildServices(config, app.registry, logger, policy);
     this.services = services;
@@ -238,7 +241,12 @@ export class IpcListener implements AppExtension {
     return this.stopping;
   }
 
-  private buildServices(config: IpcConfig, registry: MessageRegistry, logger: Logger, policy?: SecurityPolicy): PipelineServices {
+  private buildServices(
+    config: IpcConfig,
+    registry: MessageRegistry,
+    logger: Logger,
+    policy?: SecurityPolicy,
+  ): PipelineServices {
     return {
       policy,
       config,
@@ -294,7 +302,10 @@ export class IpcListener implements AppExtension {
       } else {
         this.admissionErrors++;
         const text = admission.error instanceof Error ? admission.error.message : String(admission.error);
-        logger.error(`IPC connection ${peer.connectionId}: the security policy's admit() threw (${text}); closed it without a frame`, admission.error);
+        logger.error(
+          `IPC connection ${peer.connectionId}: the security policy's admit() threw (${text}); closed it without a frame`,
+          admission.error,
+        );
         socket.destroy();
       }
     });

@@ -43,9 +43,12 @@ function buildReader(platform: NodeJS.Platform): PeerCredentialsReader {
   }
   let koffi: typeof import('koffi');
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peer dependency, loaded only here
     koffi = require('koffi') as typeof import('koffi');
   } catch (err) {
-    return unavailable(`the optional package koffi could not be loaded (${errorText(err)}); run \`npm install koffi\` to get uid/gid/pid of IPC peers`);
+    return unavailable(
+      `the optional package koffi could not be loaded (${errorText(err)}); run \`npm install koffi\` to get uid/gid/pid of IPC peers`,
+    );
   }
   try {
     const getter = platform === 'linux' ? linuxGetter(koffi) : darwinGetter(koffi);
@@ -70,7 +73,13 @@ function linuxGetter(koffi: typeof import('koffi')): Getter {
   // An anonymous struct: koffi's type names are process-wide, so a named one would clash when this
   // module is evaluated twice in one process (two copies of acton-ts, or jest's per-file registries).
   const ucred = koffi.struct({ pid: 'int32', uid: 'uint32', gid: 'uint32' });
-  const getsockopt = libc.func('getsockopt', 'int', ['int', 'int', 'int', koffi.out(koffi.pointer(ucred)), koffi.inout(koffi.pointer('uint32_t'))]);
+  const getsockopt = libc.func('getsockopt', 'int', [
+    'int',
+    'int',
+    'int',
+    koffi.out(koffi.pointer(ucred)),
+    koffi.inout(koffi.pointer('uint32_t')),
+  ]);
   return (fd) => {
     const out: { pid?: number; uid?: number; gid?: number } = {};
     const length = [koffi.sizeof(ucred)];

@@ -64,7 +64,7 @@ import { InFlightRequests } from './in-flight-requests';
 import { RequestCounters } from './listener-stats';
 import { AnswerSink, PendingCall, PendingRequest, PendingStream } from './pending-calls';
 import { RateLimiter } from './rate-limiter';
-import { deliveredFrame, ErrorFields, errorFrame, streamErrorFrame } from './reply-frames';
+import { deliveredFrame, errorFrame, streamErrorFrame } from './reply-frames';
 import { RequestRouter, RouteFailure, serializationFailure, SHUTTING_DOWN } from './request-router';
 import { PushTarget, SubscriptionManager } from './subscription-manager';
 
@@ -326,7 +326,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
   // ---- requests (§3.1) ----
 
   private request(frame: Frame): void {
-    const { counters, inFlight, router } = this.services;
+    const { counters, inFlight } = this.services;
     counters.messagesReceived++;
     const codec = codecFor(frame.format);
     if (inFlight.draining) {
@@ -374,7 +374,10 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
   private authorizeRequest(envelope: RequestEnvelope, codec: PayloadCodec, stream: boolean): void {
     const id = envelope.correlation_id;
     const denied = (reason: string): void =>
-      this.refuse(id, codec, stream, { failure: { code: ErrorCode.ACCESS_DENIED, message: reason }, counter: 'accessDenied' });
+      this.refuse(id, codec, stream, {
+        failure: { code: ErrorCode.ACCESS_DENIED, message: reason },
+        counter: 'accessDenied',
+      });
     const decision = this.guard.decide({ kind: 'request', envelope });
     if (!isThenable(decision)) {
       if (decision.outcome === 'allow') return this.route(envelope, codec, stream);
@@ -419,7 +422,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
     this.services.counters.errors++;
     this.services.logger.error(
       `IPC connection ${this.peer.connectionId}: the security policy threw (${err instanceof Error ? err.message : String(err)}); ` +
-        'closed the connection without a frame. A policy denies by returning or throwing ActorError(\'ACCESS_DENIED\', why)',
+        "closed the connection without a frame. A policy denies by returning or throwing ActorError('ACCESS_DENIED', why)",
       err,
     );
     this.closing = true;
@@ -539,11 +542,18 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       () => {
         const types = subscribe ? subscriptions.subscribe(this, names) : subscriptions.unsubscribe(this, names);
         this.applyReadTimeout();
-        this.transport.send(codec.encodeFrame(MessageType.RESPONSE, { correlation_id: id, success: true, subscribed_types: types }));
+        this.transport.send(
+          codec.encodeFrame(MessageType.RESPONSE, { correlation_id: id, success: true, subscribed_types: types }),
+        );
       },
       // §11.2: 0x03, the reason in the text, no error_code.
       (reason) => {
-        const body = { correlation_id: id, success: false, error: `${ACCESS_DENIED_PREFIX}${reason}`, subscribed_types: [] };
+        const body = {
+          correlation_id: id,
+          success: false,
+          error: `${ACCESS_DENIED_PREFIX}${reason}`,
+          subscribed_types: [],
+        };
         this.transport.send(codec.encodeFrame(MessageType.ERROR, body));
       },
     );
@@ -578,7 +588,9 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
           counters.rateLimited++;
           return answer(id, [], PatternErrors.RATE_LIMITED);
         }
-        const change = subscribe ? subscriptions.subscribePatterns(this, patterns) : subscriptions.unsubscribePatterns(this, patterns);
+        const change = subscribe
+          ? subscriptions.subscribePatterns(this, patterns)
+          : subscriptions.unsubscribePatterns(this, patterns);
         if ('error' in change) return answer(id, [], change.error);
         this.applyReadTimeout();
         answer(id, change.patterns);
@@ -602,7 +614,11 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       () => this.transport.send(codec.encodeFrame(MessageType.RESPONSE, this.services.discovery.respond(parsed.value))),
       // §11.2: 0x03, the reason in the text, no error_code.
       (reason) => {
-        const body = { correlation_id: parsed.value.correlation_id, success: false, error: `${ACCESS_DENIED_PREFIX}${reason}` };
+        const body = {
+          correlation_id: parsed.value.correlation_id,
+          success: false,
+          error: `${ACCESS_DENIED_PREFIX}${reason}`,
+        };
         this.transport.send(codec.encodeFrame(MessageType.ERROR, body));
       },
     );

@@ -65,7 +65,12 @@ export class SubscriptionIndex<T> {
   /** Removes exact names (unknown ones ignored); returns how many were removed. */
   removeTypes(target: T, names: readonly string[]): number {
     const held = this.held.get(target);
-    return held ? this.finish(target, this.remove(held.types, this.exact, target, names, (name) => name)) : 0;
+    return held
+      ? this.finish(
+          target,
+          this.remove(held.types, this.exact, target, names, (name) => name),
+        )
+      : 0;
   }
 
   /** Adds validated patterns (idempotent); returns how many were new. */
@@ -113,7 +118,13 @@ export class SubscriptionIndex<T> {
     return removed;
   }
 
-  private add(own: Set<string>, index: Map<string, Set<T>>, target: T, items: readonly string[], key: (item: string) => string): number {
+  private add(
+    own: Set<string>,
+    index: Map<string, Set<T>>,
+    target: T,
+    items: readonly string[],
+    key: (item: string) => string,
+  ): number {
     let added = 0;
     for (const item of items) {
       if (own.has(item)) continue;
@@ -128,7 +139,13 @@ export class SubscriptionIndex<T> {
     return added;
   }
 
-  private remove(own: Set<string>, index: Map<string, Set<T>>, target: T, items: readonly string[], key: (item: string) => string): number {
+  private remove(
+    own: Set<string>,
+    index: Map<string, Set<T>>,
+    target: T,
+    items: readonly string[],
+    key: (item: string) => string,
+  ): number {
     let removed = 0;
     for (const item of items) {
       if (!own.delete(item)) continue;

@@ -76,17 +76,24 @@ export class SubscriptionManager {
     const problem = patternListProblem(patterns);
     if (problem) return { error: problem };
     const held = this.index.patternsOf(target).length;
-    if (held + this.index.newPatternCount(target, patterns) > MAX_PATTERNS_PER_CONNECTION) return { error: PatternErrors.LIMIT_EXCEEDED };
+    if (held + this.index.newPatternCount(target, patterns) > MAX_PATTERNS_PER_CONNECTION)
+      return { error: PatternErrors.LIMIT_EXCEEDED };
     this.activePatterns += this.index.addPatterns(target, patterns);
     return { patterns: this.index.patternsOf(target) };
   }
 
-  /** Removes patterns, validated like a subscribe; an empty list removes every pattern and keeps exact subscriptions (§11.1). */
+  /**
+   * Removes patterns, validated like a subscribe; an empty list removes every pattern and keeps
+   * exact subscriptions (§11.1).
+   */
   unsubscribePatterns(target: PushTarget, patterns: readonly string[]): PatternChange {
     this.processed++;
     const problem = patternListProblem(patterns);
     if (problem) return { error: problem };
-    this.activePatterns -= this.index.removePatterns(target, patterns.length === 0 ? this.index.patternsOf(target) : patterns);
+    this.activePatterns -= this.index.removePatterns(
+      target,
+      patterns.length === 0 ? this.index.patternsOf(target) : patterns,
+    );
     return { patterns: this.index.patternsOf(target) };
   }
 

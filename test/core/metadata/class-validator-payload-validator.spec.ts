@@ -94,7 +94,9 @@ describe('ClassValidatorPayloadValidator', () => {
   it('says a missing field is required, with the constraints it must meet', () => {
     const err = serializationError(() => validator.decode(def(Pair), { b: 'x' }));
     expect(err.message).toBe('a: a is required (isInt)');
-    const nested = serializationError(() => validator.decode(def(Basket), { lines: [{ name: 'ok' }], main: { name: 'm', qty: 1 } }));
+    const nested = serializationError(() =>
+      validator.decode(def(Basket), { lines: [{ name: 'ok' }], main: { name: 'm', qty: 1 } }),
+    );
     expect(nested.message).toBe('lines.0.qty: qty is required (min, isInt)');
   });
 

@@ -39,12 +39,18 @@ describe('pattern subscription rules (docs/protocol.md §11.1)', () => {
       ok: true,
       value: { correlation_id: 'p1', patterns: ['A*'], extra: 1 },
     });
-    expect(parsePatternSubscriptionRequest({ correlation_id: 'p1' })).toEqual({ ok: false, detail: 'missing field `patterns`' });
+    expect(parsePatternSubscriptionRequest({ correlation_id: 'p1' })).toEqual({
+      ok: false,
+      detail: 'missing field `patterns`',
+    });
     expect(parsePatternSubscriptionRequest({ correlation_id: 'p1', patterns: [1] })).toEqual({
       ok: false,
       detail: 'invalid type: integer `1`, expected a string',
     });
-    expect(parsePatternSubscriptionRequest([])).toEqual({ ok: false, detail: 'invalid type: sequence, expected struct IpcSubscribePatternsRequest' });
+    expect(parsePatternSubscriptionRequest([])).toEqual({
+      ok: false,
+      detail: 'invalid type: sequence, expected struct IpcSubscribePatternsRequest',
+    });
   });
 
   it('decides pattern vs exact by the star', () => {

@@ -21,7 +21,10 @@ describe('peer credentials of a real child process (docs/protocol.md §5.8)', ()
       });
       server.listen(socketPath);
     });
-    const child = spawn(process.execPath, ['-e', `require('net').connect(${JSON.stringify(socketPath)}).on('close', () => process.exit(0))`]);
+    const child = spawn(process.execPath, [
+      '-e',
+      `require('net').connect(${JSON.stringify(socketPath)}).on('close', () => process.exit(0))`,
+    ]);
     try {
       const socket = await accepted;
       const peer = reader.read(socket);
@@ -34,7 +37,8 @@ describe('peer credentials of a real child process (docs/protocol.md §5.8)', ()
 
   it('still works when the module is evaluated a second time in the same process (two copies of acton-ts)', () => {
     jest.isolateModules(() => {
-      const again = require('../../../lib/ipc/server/peer-credentials') as typeof import('../../../lib/ipc/server/peer-credentials');
+      const again =
+        require('../../../lib/ipc/server/peer-credentials') as typeof import('../../../lib/ipc/server/peer-credentials');
       expect(again.peerCredentialsReader().unavailableReason).toBeUndefined();
     });
   });

@@ -65,7 +65,11 @@ describe('SubscriptionIndex: who gets a push for a wire name (docs/protocol.md Â
 
   it('does not look at non-matching patterns: 100,000 held patterns, one lookup per prefix length', () => {
     const index = new SubscriptionIndex<Conn>();
-    for (let i = 0; i < 1000; i++) index.addPatterns(conn(`s${i}`), Array.from({ length: 100 }, (_, j) => `Other${i}_${j}*`));
+    for (let i = 0; i < 1000; i++)
+      index.addPatterns(
+        conn(`s${i}`),
+        Array.from({ length: 100 }, (_, j) => `Other${i}_${j}*`),
+      );
     const match = conn('match');
     index.addPatterns(match, ['Price*']);
     const lookups = countMapLookups(index);
