@@ -15,4 +15,4 @@ export type { MessageClass, MessageInstance, MessageProps, ReplyOf, RepliesWith 
 export type { Transport, TransportEvents, TransportFactory } from './transport';
 export { connectUnixSocket } from './unix-socket-transport';
 export type { ActorInfo, ActorMessageType, DiscoveryResponse, MessageKind, PushNotification } from '../ipc/protocol';
-export { resolveSocketPath } from './resolve-socket-path';
+export { resolveSocketPath } from './client-options';

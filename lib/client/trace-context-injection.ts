@@ -1,4 +1,4 @@
-import { TraceContext } from '../core/runtime/trace-context';
+import { TraceContext } from '../core/runtime/instrumentation';
 import { formatTraceparent } from '../ipc/protocol/trace-context-field';
 
 type OtelApi = typeof import('@opentelemetry/api');

@@ -2,8 +2,7 @@ import { isActorError } from '../errors/actor-error';
 import type { ChildSpawnOptions } from './acton-app';
 import type { ActorRef } from './actor-ref';
 import { Delivery } from './delivery';
-import { LOCAL_PEER, MessageContext, NEVER_ABORTED } from './message-context';
-import { PeerInfo } from './peer-info';
+import { LOCAL_PEER, MessageContext, NEVER_ABORTED, PeerInfo } from './message-context';
 import type { Type } from './provider';
 import type { Timers } from './timers';
 
