@@ -10,4 +10,8 @@ type Microservices = typeof import('@nestjs/microservices');
 const INSTALL = 'npm install @nestjs/common @nestjs/core @nestjs/microservices rxjs';
 
 /** `@nestjs/microservices`, loaded on first use of `acton-ts/nestjs`. */
-export const nestMicroservices: Microservices = requireOptional<Microservices>('@nestjs/microservices', 'acton-ts/nestjs', INSTALL);
+export const nestMicroservices: Microservices = requireOptional<Microservices>(
+  '@nestjs/microservices',
+  'acton-ts/nestjs',
+  INSTALL,
+);
