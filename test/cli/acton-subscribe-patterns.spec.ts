@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ActorError } from 'acton-ts';
-import { PriceUpdate, PricedTrade } from '../support/test-messages';
+import { PriceUpdate, TradeExecuted } from '../support/test-messages';
 import { startTestServer, TestServer } from '../client/fixtures/test-server';
 import { waitFor } from '../client/support/wait-for';
 import { runActon, startActon } from './support/run-acton';
@@ -25,7 +25,7 @@ describe("acton subscribe 'Price*' (docs/protocol.md §11.1, §11.2)", () => {
   it('prints every push whose type matches the pattern, once each', async () => {
     const subscriber = startActon(['--socket', server.socketPath, 'subscribe', 'Price*', 'PriceUpdate', '--count', '2']);
     await waitFor(() => subscriber.stderr().includes('subscribed to Price*, PriceUpdate'), 'the CLI to subscribe', 20_000);
-    server.app.broker.broadcast(Object.assign(new PricedTrade(), { symbol: 'NOPE', price: 0 }));
+    server.app.broker.broadcast(Object.assign(new TradeExecuted(), { symbol: 'NOPE', price: 0 }));
     for (const price of [1, 2]) server.app.broker.broadcast(Object.assign(new PriceUpdate(), { symbol: 'ACME', price }));
     const result = await subscriber.exited;
     expect(result.code).toBe(0);

@@ -6,8 +6,8 @@ import { Message } from 'acton-ts';
  * observability). The client/CLI fixtures (test/client/fixtures/test-actors.ts) and the
  * integration fixtures (test/integration/fixtures/test-actors.ts) use some wire names with
  * different fields; those get distinct class names here (`BoundedSleep` / `Sleep`,
- * `FailWith` / `Fail`, `CountTo` / `Count`, `PricedTrade` / `TradeExecuted`). One app only ever
- * registers one class per wire name.
+ * `FailWith` / `Fail`, `CountTo` / `Count`); each app registers only one of them, through its
+ * handlers, before it adopts the other decorated classes whose wire names are still free.
  */
 
 /** The sum of an `AddRequest` or an `Add`. */
@@ -75,10 +75,15 @@ export class PriceUpdate {
   @IsNumber() price!: number;
 }
 
-/** A trade, by symbol only (integration fixtures; `PricedTrade` carries the price too). */
+/**
+ * A trade, broadcast-only. Shared by both fixtures: an app adopts every decorated `@Message` class
+ * whose wire name is free, so two broadcast-only classes under one wire name would clash. The
+ * client fixtures' `announcer` sets `price`; the integration actors send the symbol only.
+ */
 @Message('TradeExecuted')
 export class TradeExecuted {
   @IsString() symbol!: string;
+  @IsOptional() @IsNumber() price?: number;
 }
 
 /** Handler broadcasts `count` PriceUpdates (from the actor: `source_actor` is set). */
@@ -151,13 +156,6 @@ export class Remember {
 /** Answers every remembered value, in order. */
 @Message('Recall')
 export class Recall {}
-
-/** Broadcast by the `announcer` actor when asked for a trade. */
-@Message('TradeExecuted')
-export class PricedTrade {
-  @IsString() symbol!: string;
-  @IsNumber() price!: number;
-}
 
 /** Makes the `announcer` broadcast one `PriceUpdate` (or a `TradeExecuted` when `trade`). */
 @Message('Announce')
