@@ -82,6 +82,16 @@ const LISTENER_SERIES: Readonly<Record<string, { name: string; type: MetricType;
     type: 'gauge',
     help: 'Active (connection, message type) subscriptions',
   },
+  activePatternSubscriptions: {
+    name: 'ipc_pattern_subscriptions_active',
+    type: 'gauge',
+    help: 'Active (connection, pattern) pattern subscriptions',
+  },
+  accessDenied: {
+    name: 'ipc_access_denied_total',
+    type: 'counter',
+    help: 'Admissions and operations a security policy denied',
+  },
   pushNotificationsSent: {
     name: 'ipc_push_notifications_sent_total',
     type: 'counter',
