@@ -56,7 +56,7 @@ export type { OnStart, OnStop } from './core/runtime/lifecycle';
 export { ConsoleLogger, defaultLogger } from './core/runtime/logger';
 export type { Logger, LogLevel } from './core/runtime/logger';
 export type { MessageContext } from './core/runtime/message-context';
-export type { PeerInfo } from './core/runtime/peer-info';
+export type { PeerInfo } from './core/runtime/message-context';
 export type {
   ClassProvider,
   FactoryProvider,

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { resolveSocketPath } from '../client/resolve-socket-path';
+import { resolveSocketPath } from '../client/client-options';
 import { CliFailure } from './cli-failure';
 import { ExitCode } from './exit-code';
 

@@ -3,7 +3,7 @@ import { IpcRequestError } from '../client/ipc-request-error';
 import { ErrorCode } from '../core/errors/error-code';
 import { CliFailure } from './cli-failure';
 import { ExitCode } from './exit-code';
-import { jsonLine } from './json-line';
+import { jsonLine } from './commands/command-output';
 
 /** The call that failed, for hints. */
 export interface CallContext {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { packageRoot } from '../../schematics/utils/package-root';
+import { missingOptional } from '../core/runtime/optional-dependency';
 import { CliFailure } from './cli-failure';
 import { ExitCode } from './exit-code';
 import type * as SchematicsRunner from './schematics-runner';
@@ -21,15 +22,7 @@ const PROVISIONED_ENV = 'ACTON_SCHEMATICS_PROVISIONED';
 
 /** The peers that `require` cannot find from acton-ts's own folder (nor `$NODE_PATH`). */
 export function missingSchematicsPeers(): string[] {
-  const from = packageRoot(__dirname);
-  return SCHEMATICS_PEERS.filter((name) => {
-    try {
-      require.resolve(`${name}/package.json`, { paths: [from] });
-      return false;
-    } catch {
-      return true;
-    }
-  });
+  return missingOptional(SCHEMATICS_PEERS, packageRoot(__dirname));
 }
 
 /**

@@ -13,14 +13,19 @@ import {
   ResponseBody,
 } from '../ipc/protocol';
 import { ActorHandle } from './actor-handle';
-import { backoffDelay } from './backoff';
+import { backoffDelay } from '../core/runtime/restart-backoff';
 import { CallOptions, DiscoverOptions, NO_STREAM_DEADLINE_MS, StreamCallOptions } from './call-options';
-import { startTimer } from './clamped-timer';
+import { startTimer } from '../core/runtime/in-flight-call';
 import { ClientConnection, ConnectionSettings } from './client-connection';
-import { ClientOptions, ConnectTarget, ResolvedClientOptions, resolveClientOptions } from './client-options';
+import {
+  ClientOptions,
+  ConnectTarget,
+  ResolvedClientOptions,
+  resolveClientOptions,
+  resolveSocketPath,
+} from './client-options';
 import { IpcRequestError } from './ipc-request-error';
 import { PushSubscriptions } from './push-subscriptions';
-import { resolveSocketPath } from './resolve-socket-path';
 import { openStream } from './stream-call';
 import { activeTraceContext } from './trace-context-injection';
 import {

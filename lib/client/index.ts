@@ -21,4 +21,4 @@ export type {
 export type { Transport, TransportEvents, TransportFactory } from './transport';
 export { connectUnixSocket } from './unix-socket-transport';
 export type { ActorInfo, ActorMessageType, DiscoveryResponse, MessageKind, PushNotification } from '../ipc/protocol';
-export { resolveSocketPath } from './resolve-socket-path';
+export { resolveSocketPath } from './client-options';

@@ -1,6 +1,6 @@
 import { Subscriber, TeardownLogic } from 'rxjs';
 import { MessageType, newCorrelationId, RequestEnvelope, StreamFrameBody } from '../ipc/protocol';
-import { startTimer } from './clamped-timer';
+import { startTimer } from '../core/runtime/in-flight-call';
 import { ClientConnection, ConnectionSettings } from './client-connection';
 import { IpcRequestError } from './ipc-request-error';
 import { errorFromResponse, errorFromStreamFrame, streamIdleError, streamTimeoutError } from './wire-errors';

@@ -1,4 +1,5 @@
-import { TraceContext } from '../core/runtime/trace-context';
+import { TraceContext } from '../core/runtime/instrumentation';
+import { requireOptional } from '../core/runtime/optional-dependency';
 import { formatTraceparent } from '../ipc/protocol/trace-context-field';
 
 type OtelApi = typeof import('@opentelemetry/api');
@@ -10,8 +11,7 @@ function loadApi(): OtelApi | null {
   if (api !== undefined) return api;
   try {
     // Optional peer: propagate only when the app uses OpenTelemetry; never required.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    api = require('@opentelemetry/api') as OtelApi;
+    api = requireOptional<OtelApi>('@opentelemetry/api', 'Trace context propagation');
   } catch {
     api = null;
   }

@@ -5,7 +5,7 @@ import { BroadcastEvent } from '../core/runtime/broadcast-listener';
 import { ActorFigures, ActorLabelling } from './actor-figures';
 import { AppStats, collectAppStats } from './app-stats';
 import { MetricsHttpServer } from './metrics-http-server';
-import { requireOptionalPeer } from './optional-peer';
+import { requireOptional } from '../core/runtime/optional-dependency';
 import { registerAppSeries } from './prometheus-exposition';
 import { checkReadiness, Readiness } from './readiness';
 
@@ -75,7 +75,7 @@ export class MetricsExtension implements AppExtension {
   /** AppExtension: starts recording and serving. */
   async start(app: ActonApp): Promise<void> {
     this.app = app;
-    const promClient = requireOptionalPeer<typeof import('prom-client')>('prom-client', 'MetricsModule');
+    const promClient = requireOptional<typeof import('prom-client')>('prom-client', 'MetricsModule');
     const registry = this.options.registry ?? new promClient.Registry();
     registerAppSeries(registry, this.options.prefix ?? 'acton_', () => this.stats());
     this.promRegistry = registry;

@@ -86,12 +86,12 @@ const LISTENER_SERIES: Readonly<Record<keyof IpcListenerStats, { name: string; t
   activePatternSubscriptions: {
     name: 'ipc_pattern_subscriptions_active',
     type: 'gauge',
-    help: 'Active (connection, pattern) pattern subscriptions (docs/protocol.md §11.1)',
+    help: 'Active (connection, pattern) pattern subscriptions',
   },
   accessDenied: {
     name: 'ipc_access_denied_total',
     type: 'counter',
-    help: 'Admissions and operations a security policy denied (docs/protocol.md §11.2)',
+    help: 'Admissions and operations a security policy denied',
   },
   pushNotificationsSent: {
     name: 'ipc_push_notifications_sent_total',

@@ -3,7 +3,7 @@ import { Module } from '../core/decorators/injector.decorators';
 import { DynamicModule } from '../core/metadata/module-metadata';
 import type { ActonApp } from '../core/runtime/acton-app';
 import { AppExtension } from '../core/runtime/app-extension';
-import { requireOptionalPeer } from './optional-peer';
+import { requireOptional } from '../core/runtime/optional-dependency';
 import { TracingProbe } from './tracing-probe';
 
 /** Options of `TracingModule.forRoot()`. */
@@ -28,7 +28,7 @@ export class TracingExtension implements AppExtension {
 
   /** AppExtension: installs the probe. */
   async start(app: ActonApp): Promise<void> {
-    const api = requireOptionalPeer<typeof import('@opentelemetry/api')>('@opentelemetry/api', 'TracingModule');
+    const api = requireOptional<typeof import('@opentelemetry/api')>('@opentelemetry/api', 'TracingModule');
     const tracer = this.options.tracer ?? api.trace.getTracer(this.options.tracerName ?? 'acton-ts');
     let socketPath: string | undefined;
     const serverAddress = (): string | undefined => {

@@ -80,7 +80,7 @@ describe('acton CLI: streams, calls and subscriptions that know what they are ta
     const subscriber = startActon([...socket, 'subscribe', 'PriceUpdate', '--count', '1']);
     await waitFor(() => subscriber.stderr().includes('subscribed to PriceUpdate'), 'the CLI to subscribe', 20_000);
     // The check runs before the first push is awaited, so by the exit after one push it has spoken.
-    const { Announce } = await import('../client/fixtures/test-messages');
+    const { Announce } = await import('../support/test-messages');
     server.app.tell('announcer', Object.assign(new Announce(), { symbol: 'ACME', price: 1 }));
     const result = await subscriber.exited;
     expect(result.code).toBe(0);

@@ -202,7 +202,7 @@ describe('acton CLI errors: exit codes and hints', () => {
 
 /** Makes the announcer broadcast one PriceUpdate through the in-process API. */
 async function broadcast(server: TestServer, price: number): Promise<void> {
-  const { Announce } = await import('../client/fixtures/test-messages');
+  const { Announce } = await import('../support/test-messages');
   await server.app.tell('announcer', Object.assign(new Announce(), { symbol: 'ACME', price }));
 }
 

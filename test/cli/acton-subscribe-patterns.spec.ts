@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ActorError } from 'acton-ts';
-import { PriceUpdate, TradeExecuted } from '../client/fixtures/test-messages';
+import { PriceUpdate, TradeExecuted } from '../support/test-messages';
 import { startTestServer, TestServer } from '../client/fixtures/test-server';
 import { waitFor } from '../client/support/wait-for';
 import { runActon, startActon } from './support/run-acton';

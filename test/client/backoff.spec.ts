@@ -1,4 +1,4 @@
-import { backoffDelay } from '../../lib/client/backoff';
+import { backoffDelay } from '../../lib/core/runtime/restart-backoff';
 
 describe('reconnect backoff', () => {
   it('doubles its ceiling per attempt from the initial delay up to the cap', () => {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { ActonClient, connectUnixSocket, IpcRequestError, Push, TransportFactory } from 'acton-ts/client';
-import { AddRequest, Count, Recall, Remember } from './fixtures/test-messages';
+import { AddRequest, CountTo, Recall, Remember } from '../support/test-messages';
 import { startTestServer, TestServer } from './fixtures/test-server';
 import { rejectionOf } from './support/wait-for';
 
@@ -60,7 +60,7 @@ describe('ActonClient against a real listener', () => {
     const ticks = await firstValueFrom(
       client
         .actor('worker')
-        .stream(Object.assign(new Count(), { to: 2, delay_ms: 0 }))
+        .stream(Object.assign(new CountTo(), { to: 2, delay_ms: 0 }))
         .pipe(toArray()),
     );
     expect(ticks.map((tick) => tick.value)).toEqual([1, 2]);

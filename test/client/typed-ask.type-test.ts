@@ -7,7 +7,7 @@
 import type { Observable } from 'rxjs';
 import type { ActonApp, MessageProps } from 'acton-ts';
 import type { ActonClient, ReplyOf, RepliesWith } from 'acton-ts/client';
-import { AddRequest, AddResult, Count, Recall, Tick } from './fixtures/test-messages';
+import { AddRequest, AddResult, CountTo, Recall, Tick } from '../support/test-messages';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;
@@ -15,7 +15,7 @@ type Expect<T extends true> = T;
 // ReplyOf reads the class's declared reply; a class without one gives unknown (never any).
 export type ReplyOfTests = [
   Expect<Equal<ReplyOf<AddRequest>, AddResult>>,
-  Expect<Equal<ReplyOf<Count>, Tick>>,
+  Expect<Equal<ReplyOf<CountTo>, Tick>>,
   Expect<Equal<ReplyOf<Recall>, unknown>>,
   Expect<Equal<ReplyOf<RepliesWith<string[]>>, string[]>>,
   Expect<Equal<ReplyOf<{ a: number }>, unknown>>,
@@ -26,7 +26,7 @@ export async function typedCalls(client: ActonClient): Promise<void> {
   const sum = calculator.ask(new AddRequest());
   const summed: Expect<Equal<typeof sum, Promise<AddResult>>> = true;
 
-  const ticks = client.actor('worker').stream(new Count());
+  const ticks = client.actor('worker').stream(new CountTo());
   const streamed: Expect<Equal<typeof ticks, Observable<Tick>>> = true;
 
   const recalled = await client.actor('notebook').ask(new Recall());
@@ -64,13 +64,13 @@ export async function typedPayloads(client: ActonClient, app: ActonApp): Promise
   // @ts-expect-error an empty props object is not taken for call options
   void calculator.ask(AddRequest, {});
   // @ts-expect-error nor in the stream form
-  void client.actor('worker').stream(Count, {});
+  void client.actor('worker').stream(CountTo, {});
   // @ts-expect-error AddRequest has no `c`
   void calculator.ask(AddRequest, { a: 1, b: 2, c: 3 });
 
-  const ticks = client.actor('worker').stream(Count, { to: 3, delay_ms: 0 }, { timeoutMs: 0, idleTimeoutMs: 5000 });
+  const ticks = client.actor('worker').stream(CountTo, { to: 3, delay_ms: 0 }, { timeoutMs: 0, idleTimeoutMs: 5000 });
   const streamed: Expect<Equal<typeof ticks, Observable<Tick>>> = true;
-  const told = client.actor('worker').tell(Count, { to: 1, delay_ms: 0 });
+  const told = client.actor('worker').tell(CountTo, { to: 1, delay_ms: 0 });
   const delivered: Expect<Equal<typeof told, Promise<void>>> = true;
 
   const local = app.ask('calculator', AddRequest, { a: 1, b: 2 }, { timeoutMs: 100 });

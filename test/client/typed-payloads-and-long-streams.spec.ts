@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { lastValueFrom, toArray } from 'rxjs';
 import { ActonClient } from 'acton-ts/client';
-import { AddRequest, Count } from './fixtures/test-messages';
+import { AddRequest, CountTo } from '../support/test-messages';
 import { startTestServer, TestServer } from './fixtures/test-server';
 import { rejectionOf } from './support/wait-for';
 
@@ -39,14 +39,14 @@ describe('typed payloads and streams without a deadline', () => {
   });
 
   it('a stream with the default deadline (lowered to 300 ms) times out', async () => {
-    const error = await rejectionOf(lastValueFrom(client.actor('worker').stream(Count, { to: 3, delay_ms: 250 })));
+    const error = await rejectionOf(lastValueFrom(client.actor('worker').stream(CountTo, { to: 3, delay_ms: 250 })));
     expect(error).toMatchObject({ code: 'TIMEOUT' });
     expect(error.message).toContain('Stream timed out after 300 ms');
   });
 
   it('a stream opened with timeoutMs 0 has no deadline: it outlives the default and completes', async () => {
     const ticks = await lastValueFrom(
-      client.actor('worker').stream(Count, { to: 3, delay_ms: 250 }, { timeoutMs: 0 }).pipe(toArray()),
+      client.actor('worker').stream(CountTo, { to: 3, delay_ms: 250 }, { timeoutMs: 0 }).pipe(toArray()),
     );
     expect(ticks.map((tick) => tick.value)).toEqual([1, 2, 3]);
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
 import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
-import { PriceUpdate } from './fixtures/test-messages';
+import { PriceUpdate } from '../support/test-messages';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 const add = {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
 import { isolateIpcEnvironment, startIpcTestApp } from '../support/ipc-test-app';
-import { PriceUpdate } from './fixtures/test-messages';
+import { PriceUpdate } from '../support/test-messages';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 describe('listener statistics (docs/protocol.md §7)', () => {

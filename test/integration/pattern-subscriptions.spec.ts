@@ -3,7 +3,7 @@ import { encodeJsonFrame } from '../../lib/ipc/protocol/frame-encoder';
 import { Format, MessageType } from '../../lib/ipc/protocol/wire-types';
 import { IpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
-import { PriceUpdate, TradeExecuted } from './fixtures/test-messages';
+import { PriceUpdate, TradeExecuted } from '../support/test-messages';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 const psub = (client: RawFrameClient, id: string, patterns: unknown, format: Format = Format.JSON) =>

@@ -5,7 +5,7 @@ import { MessageType } from '../../lib/ipc/protocol/wire-types';
 import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
 import { RecorderActor, SECURITY_ACTORS } from './fixtures/security-actors';
-import { PriceUpdate, TradeExecuted } from './fixtures/test-messages';
+import { PriceUpdate, TradeExecuted } from '../support/test-messages';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 const ACTORS = [...TEST_ACTORS, ...SECURITY_ACTORS];

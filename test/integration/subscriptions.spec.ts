@@ -3,7 +3,7 @@ import { typeIdTimestamp } from '../../lib/ipc/protocol/correlation-id';
 import { Format, MessageType } from '../../lib/ipc/protocol/wire-types';
 import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
-import { PriceUpdate } from './fixtures/test-messages';
+import { PriceUpdate } from '../support/test-messages';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 const subscribe = (client: RawFrameClient, id: string, types: string[], format: Format = Format.JSON) =>

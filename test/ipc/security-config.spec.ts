@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActorError } from '../../lib/core/errors/actor-error';
 import { resolveIpcConfig } from '../../lib/ipc/config/resolve-ipc-config';
-import { effectivePolicy } from '../../lib/ipc/security/configured-policy';
 import { admitConnection, authorizeOperation } from '../../lib/ipc/security/policy-decision';
-import { allowListPolicy, sameUidPolicy } from '../../lib/ipc/security/ready-policies';
+import { allowListPolicy, effectivePolicy, sameUidPolicy } from '../../lib/ipc/security/ready-policies';
 
 const quiet = { logger: { warn: () => undefined } };
 

@@ -1,4 +1,4 @@
-import { PeerInfo } from '../../lib/core/runtime/peer-info';
+import { PeerInfo } from '../../lib/core/runtime/message-context';
 import { codecFor } from '../../lib/ipc/protocol';
 import { FrameDecoder } from '../../lib/ipc/protocol/frame-decoder';
 import { Format, MAX_FRAME_SIZE, MessageType } from '../../lib/ipc/protocol/wire-types';

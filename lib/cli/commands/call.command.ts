@@ -3,7 +3,7 @@ import { withClient } from '../client-session';
 import { refuseStreamHandler } from '../discovery-checks';
 import { CliIo } from '../cli-io';
 import { parseJsonArgument } from '../json-argument';
-import { jsonLine } from '../json-line';
+import { jsonLine } from './command-output';
 
 /**
  * `acton call <target> <type> [json]`: request-response; prints the reply as one JSON line.

@@ -1,10 +1,9 @@
 import { Command } from 'commander';
 import { CliFailure } from '../cli-failure';
 import { ExitCode } from '../exit-code';
-import { describeSchematics, findSchematic, listSchematics } from '../schematic-collection';
+import { describeSchematics, findSchematic, listSchematics, SchematicCommandSettings } from '../schematic-collection';
 import { loadSchematicsRunner } from '../schematics-devkit';
 import { outputOf } from './command-output';
-import { SchematicCommandSettings } from './schematic-command-settings';
 
 /** Options of `acton generate` that are passed to the schematic when given on the command line. */
 const SCHEMATIC_OPTIONS = [

@@ -7,7 +7,7 @@ import { ExitCode } from '../exit-code';
 import { packageVersion } from '../package-version';
 import { loadSchematicsRunner, rerunWithProvisionedPeers, runInherited } from '../schematics-devkit';
 import { outputOf } from './command-output';
-import { SchematicCommandSettings } from './schematic-command-settings';
+import { SchematicCommandSettings } from '../schematic-collection';
 
 /** How long `acton new` waits for the registry to say whether acton-ts is published, ms. */
 const REGISTRY_CHECK_TIMEOUT_MS = 20_000;

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { withClient } from '../client-session';
 import { CliIo } from '../cli-io';
-import { jsonLine } from '../json-line';
+import { jsonLine } from './command-output';
 
 /** The system actor's name and message types (acton-ts/observability; wire names only). */
 export const SYSTEM_ACTOR = '$acton';

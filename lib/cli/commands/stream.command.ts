@@ -4,7 +4,7 @@ import { withClient } from '../client-session';
 import { CliIo } from '../cli-io';
 import { parseMilliseconds } from '../global-options';
 import { parseJsonArgument } from '../json-argument';
-import { jsonLine } from '../json-line';
+import { jsonLine } from './command-output';
 
 /**
  * `acton stream <target> <type> [json] [--idle-timeout ms]`: request-stream; prints each item's

@@ -1,6 +1,6 @@
-import { PeerInfo } from './peer-info';
+import { PeerInfo } from './message-context';
 import { ReplySink } from './reply-sink';
-import { TraceContext } from './trace-context';
+import { TraceContext } from './instrumentation';
 
 /**
  * One message handed to an actor's mailbox, with everything its handler's

@@ -1,4 +1,4 @@
-import { Dispatch } from './handler-dispatch';
+import { HandlerContext } from './handler-context';
 import { drainAsyncIterable, drainObservable, isAsyncIterableResult, isObservableResult } from './stream-drain';
 
 /**
@@ -13,7 +13,7 @@ export function invokeHandler(
   fn: Function,
   instance: object,
   message: object,
-  dispatch: Dispatch,
+  dispatch: HandlerContext,
 ): PromiseLike<void> | void {
   let result: unknown;
   try {
@@ -31,7 +31,7 @@ export function invokeHandler(
   settle(result, dispatch);
 }
 
-function settle(value: unknown, dispatch: Dispatch): void {
+function settle(value: unknown, dispatch: HandlerContext): void {
   if (value === undefined) dispatch.complete();
   else if (isObservableResult(value)) drainObservable(value, dispatch);
   else if (isAsyncIterableResult(value)) drainAsyncIterable(value, dispatch);

@@ -1,6 +1,6 @@
 import { Delivery } from './delivery';
-import { TraceContext } from './trace-context';
-import { PeerInfo } from './peer-info';
+import { TraceContext } from './instrumentation';
+import { PeerInfo } from './message-context';
 import { ReplySink } from './reply-sink';
 
 /**
@@ -140,4 +140,16 @@ class CallDelivery implements Delivery {
   get traceContext(): TraceContext | undefined {
     return this.sink.traceContext;
   }
+}
+
+/**
+ * `setTimeout(fn, ms)` with `ms` clamped to [0, 2^31−1] (`clampTimerDelay`: Node fires at once
+ * beyond it, docs/protocol.md §9). The timer is unref'd: a pending deadline alone does not keep
+ * the process alive (the open socket does).
+ * @returns a function that cancels the timer (idempotent)
+ */
+export function startTimer(ms: number, fn: () => void): () => void {
+  const timer = setTimeout(fn, clampTimerDelay(ms));
+  timer.unref();
+  return () => clearTimeout(timer);
 }

@@ -6,7 +6,7 @@ import { ResolvedSupervision } from '../metadata/supervision-options';
 import type { ChildSpawnOptions } from './acton-app';
 import { ActorRef, HandlerInfo } from './actor-ref';
 import { Delivery } from './delivery';
-import { Dispatch, DispatchHost, StreamCanceller } from './handler-dispatch';
+import { HandlerContext, HandlerContextHost, StreamCanceller } from './handler-context';
 import { invokeHandler } from './handler-invocation';
 import { Instrumentation, MessageTracker } from './instrumentation';
 import { Logger } from './logger';
@@ -37,7 +37,7 @@ export interface LocalActorOptions {
 
 /** What an actor reports to, and asks of, its supervisor (implemented by the app's `Supervisor`). */
 export interface ActorSupervisor {
-  /** The actor failed (see `DispatchHost.reportFailure`); called synchronously, before its lock is released. */
+  /** The actor failed (see `HandlerContextHost.reportFailure`); called synchronously, before its lock is released. */
   failed(ref: LocalActorRef, err: unknown): void;
   /** `ctx.spawn`: starts a child of `parent`. */
   spawnChild(parent: LocalActorRef, type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
@@ -51,7 +51,7 @@ let nextInstance = 1;
  * mailbox outlive restarts: a restart swaps the instance (`incarnate`) while queued messages wait
  * (`suspend` / `resume`). Created by the actor system; the IPC layer only uses the `ActorRef` members.
  */
-export class LocalActorRef implements ActorRef, DispatchHost {
+export class LocalActorRef implements ActorRef, HandlerContextHost {
   readonly name: string;
   readonly id: string;
   /** Served by the IPC listener (`@Actor({ expose })`, default true; children default false). */
@@ -218,22 +218,22 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     this.currentTimers = timers;
   }
 
-  /** @internal DispatchHost */
+  /** @internal HandlerContextHost */
   reportFailure(err: unknown): void {
     this.supervisor.failed(this, err);
   }
 
-  /** @internal DispatchHost */
+  /** @internal HandlerContextHost */
   spawnChild(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef> {
     return this.supervisor.spawnChild(this, type, name, options);
   }
 
-  /** @internal DispatchHost */
+  /** @internal HandlerContextHost */
   children(): readonly ActorRef[] {
     return [...this.childRefs];
   }
 
-  /** @internal DispatchHost */
+  /** @internal HandlerContextHost */
   reportUnhandled(err: unknown, delivery: Delivery): void {
     const method = this.byWireName.get(delivery.wireName)?.info.method ?? '?';
     const text = err instanceof Error ? err.message : String(err);
@@ -243,12 +243,12 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     );
   }
 
-  /** @internal DispatchHost */
+  /** @internal HandlerContextHost */
   addStream(cancel: StreamCanceller): void {
     this.streams.add(cancel);
   }
 
-  /** @internal DispatchHost */
+  /** @internal HandlerContextHost */
   removeStream(cancel: StreamCanceller): void {
     if (!this.streams.delete(cancel) || this.streams.size > 0) return;
     const waiters = this.streamWaiters;
@@ -271,9 +271,9 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     if (job.delivery.withdrawn?.aborted) return;
     const { fn } = this.byWireName.get(job.delivery.wireName)!; // rebound by each restart
     const { tracker } = job;
-    if (!tracker) return invokeHandler(fn, this.current, job.delivery.message, new Dispatch(job.delivery, this));
+    if (!tracker) return invokeHandler(fn, this.current, job.delivery.message, new HandlerContext(job.delivery, this));
     tracker.started();
-    const dispatch = new Dispatch(job.delivery, this, tracker);
+    const dispatch = new HandlerContext(job.delivery, this, tracker);
     return tracker.run(() => invokeHandler(fn, this.current, job.delivery.message, dispatch));
   };
 }

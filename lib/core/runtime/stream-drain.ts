@@ -1,5 +1,5 @@
 import { isObservable, Observable, Subscription } from 'rxjs';
-import { Dispatch, StreamCanceller } from './handler-dispatch';
+import { HandlerContext, StreamCanceller } from './handler-context';
 
 /** True for an rxjs Observable (or a look-alike with `subscribe` and `lift`). */
 export function isObservableResult(value: unknown): value is Observable<unknown> {
@@ -26,7 +26,7 @@ class DrainRun {
   private readonly unwatch: () => void;
 
   constructor(
-    private readonly dispatch: Dispatch,
+    private readonly dispatch: HandlerContext,
     private readonly stopProducer: () => void,
   ) {
     this.unwatch = dispatch.watchCancellation(this.cancel);
@@ -62,7 +62,7 @@ class DrainRun {
  * `return()`, so a generator's `finally` runs — when the delivery's signal aborts or the actor
  * shuts down. Runs outside the actor's lock.
  */
-export function drainAsyncIterable(iterable: AsyncIterable<unknown>, dispatch: Dispatch): void {
+export function drainAsyncIterable(iterable: AsyncIterable<unknown>, dispatch: HandlerContext): void {
   const iterator = iterable[Symbol.asyncIterator]();
   const run = new DrainRun(dispatch, () => closeIterator(iterator));
   if (run.stopped) return;
@@ -88,7 +88,7 @@ export function drainAsyncIterable(iterable: AsyncIterable<unknown>, dispatch: D
  * Unsubscribes (running the Observable's teardown) when the delivery's signal aborts or the
  * actor shuts down. Runs outside the actor's lock.
  */
-export function drainObservable(observable: Observable<unknown>, dispatch: Dispatch): void {
+export function drainObservable(observable: Observable<unknown>, dispatch: HandlerContext): void {
   const active: { subscription?: Subscription } = {}; // set once subscribed
   const run = new DrainRun(dispatch, () => active.subscription?.unsubscribe());
   if (run.stopped) return;

@@ -1,4 +1,4 @@
-import { TraceContext } from '../../core/runtime/trace-context';
+import { TraceContext } from '../../core/runtime/instrumentation';
 import { RequestEnvelope } from './wire-types';
 
 /** W3C `traceparent`: version 2 hex, trace id 32 hex, parent id 16 hex, flags 2 hex. */

@@ -1,4 +1,4 @@
-import type { PeerInfo } from '../../core/runtime/peer-info';
+import type { PeerInfo } from '../../core/runtime/message-context';
 import { authorizeOperation, CONNECTION_REVOKED, Decision } from './policy-decision';
 import type { IpcOperation, SecurityContext, SecurityPolicy } from './security-policy';
 

@@ -2,6 +2,7 @@ import { ActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import type { PeerCredentials } from '../server/peer-credentials';
 import type { ConnectionInfo, SecurityPolicy } from './security-policy';
+import type { SecurityConfig } from '../config/ipc-config';
 
 /** Denial text when the platform gave no peer credentials to decide on. */
 export const NO_CREDENTIALS = 'peer credentials are unavailable, so the peer cannot be checked';
@@ -52,4 +53,23 @@ export function allowListPolicy(allow: AllowList): SecurityPolicy<PeerCredential
 function requirePeer(connection: ConnectionInfo): PeerCredentials {
   if (!connection.peer) throw new ActorError(ErrorCode.ACCESS_DENIED, NO_CREDENTIALS);
   return connection.peer;
+}
+
+/**
+ * The listener's policy: the one given in code (`IpcModule.forRoot({ security: policy })`) wins;
+ * else the ready-made one the `[security]` section selects; `undefined` for `policy = "none"`.
+ */
+export function effectivePolicy(
+  fromCode: SecurityPolicy | undefined,
+  config: SecurityConfig,
+): SecurityPolicy | undefined {
+  if (fromCode) return fromCode;
+  switch (config.policy) {
+    case 'same_uid':
+      return sameUidPolicy();
+    case 'allow_list':
+      return allowListPolicy({ uids: config.allowedUids, gids: config.allowedGids });
+    default:
+      return undefined;
+  }
 }

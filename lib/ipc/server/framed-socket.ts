@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { Logger } from '../../core/runtime/logger';
-import { PeerInfo } from '../../core/runtime/peer-info';
+import { PeerInfo } from '../../core/runtime/message-context';
 import { FrameDecoder } from '../protocol/frame-decoder';
 import { FramingError } from '../protocol/framing-error';
 import { Frame } from '../protocol/wire-types';

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { requireOptional } from '../../core/runtime/optional-dependency';
 
 /** The connecting process as the kernel reports it (docs/protocol.md §5.8, §11.2). */
 export interface PeerCredentials {
@@ -43,12 +44,9 @@ function buildReader(platform: NodeJS.Platform): PeerCredentialsReader {
   }
   let koffi: typeof import('koffi');
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional peer dependency, loaded only here
-    koffi = require('koffi') as typeof import('koffi');
+    koffi = requireOptional<typeof import('koffi')>('koffi', 'Reading the uid/gid/pid of IPC peers');
   } catch (err) {
-    return unavailable(
-      `the optional package koffi could not be loaded (${errorText(err)}); run \`npm install koffi\` to get uid/gid/pid of IPC peers`,
-    );
+    return unavailable(errorText(err));
   }
   try {
     const getter = platform === 'linux' ? linuxGetter(koffi) : darwinGetter(koffi);

@@ -2,7 +2,7 @@ import { thrownName, toActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { ErrorMessages } from '../../core/errors/error-messages';
 import { InFlightCall, MAX_TIMER_DELAY_MS } from '../../core/runtime/in-flight-call';
-import { PeerInfo } from '../../core/runtime/peer-info';
+import { PeerInfo } from '../../core/runtime/message-context';
 import { PayloadCodec } from '../protocol/payload-codec';
 import { ErrorDetails } from '../protocol/wire-types';
 import {

@@ -28,7 +28,7 @@ import { ErrorCode } from '../../core/errors/error-code';
 import { ActorRef } from '../../core/runtime/actor-ref';
 import { isThenable } from '../../core/runtime/handler-invocation';
 import { Logger } from '../../core/runtime/logger';
-import { PeerInfo } from '../../core/runtime/peer-info';
+import { PeerInfo } from '../../core/runtime/message-context';
 import { IpcConfig } from '../config/ipc-config';
 // The protocol's public index, so that this file does not depend on how lib/ipc/protocol splits its files.
 import {

@@ -2,16 +2,15 @@ import { isActorError } from '../errors/actor-error';
 import type { ChildSpawnOptions } from './acton-app';
 import type { ActorRef } from './actor-ref';
 import { Delivery } from './delivery';
-import { LOCAL_PEER, MessageContext, NEVER_ABORTED } from './message-context';
-import { PeerInfo } from './peer-info';
+import { LOCAL_PEER, MessageContext, NEVER_ABORTED, PeerInfo } from './message-context';
 import type { Type } from './provider';
 import type { Timers } from './timers';
 
 /** Stops a running stream; with a `reason` the sink gets `error(reason)`, else `complete()`. */
 export type StreamCanceller = (reason?: unknown) => void;
 
-/** What a dispatch needs from its actor. */
-export interface DispatchHost {
+/** What a `HandlerContext` needs from the actor whose handler it serves (`LocalActorRef`). */
+export interface HandlerContextHost {
   /** Reports a failure nobody is waiting for (a fire-and-forget handler threw). */
   reportUnhandled(err: unknown, delivery: Delivery): void;
   /** Registers a stream drained outside the lock, so shutdown can wait for or cancel it. */
@@ -32,12 +31,12 @@ export interface DispatchHost {
  * reports to the delivery's `ReplySink` in order and ends it exactly once (`complete` or
  * `error`), whatever the handler does.
  */
-export class Dispatch implements MessageContext {
+export class HandlerContext implements MessageContext {
   private finished = false;
 
   constructor(
     private readonly delivery: Delivery,
-    private readonly host: DispatchHost,
+    private readonly host: HandlerContextHost,
     /** Told once when the dispatch ends (instrumentation; absent when none is installed). */
     private readonly tracker?: { finished(error?: unknown): void },
   ) {}
