@@ -10,6 +10,7 @@ import { WorkloadOutcome } from './client/outcome';
 import { FanOutResult } from './client/fan-out.workload';
 import { SequentialResult } from './client/sequential.workload';
 import { StreamResult } from './client/stream.workload';
+import { ActorPopulationParams, ActorPopulationResult } from './in-process/actor-population';
 import { InProcessResult } from './in-process/in-process-bench';
 import { ServerResults } from './report/figures';
 import { ProgressLine } from './report/progress-line';
@@ -63,6 +64,25 @@ export class BenchRunner {
       await this.stopAll();
       const inProcess = await this.runInProcess();
       return { acton, baseline, inProcess };
+    } finally {
+      await this.stopAll();
+      rmSync(this.dir, { recursive: true, force: true });
+      removeBenchJs(this.jsRoot);
+    }
+  }
+
+  /**
+   * Runs only the actor-population workload (`--actors N`) in a child with `--expose-gc` and a
+   * heap large enough for the population.
+   */
+  async runActors(params: ActorPopulationParams): Promise<ActorPopulationResult> {
+    try {
+      this.progress.begin('transpiling lib/, sample/ and bench/ for the child processes');
+      this.jsRoot = buildBenchJs(REPO_ROOT);
+      this.progress.begin(`${params.actors.toLocaleString('en-US')} actors`);
+      const child = this.spawn('actor-population bench', 'bench/in-process/actor-population.ts', ['--expose-gc', '--max-old-space-size=8192']);
+      await child.ready();
+      return await child.run<ActorPopulationResult>('actors', params, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
     } finally {
       await this.stopAll();
       rmSync(this.dir, { recursive: true, force: true });
@@ -131,8 +151,8 @@ export class BenchRunner {
     return child.run<InProcessResult>('in-process', this.plan.inProcess, WORKLOAD_TIMEOUT_MS);
   }
 
-  private spawn(label: string, script: string): BenchChild {
-    const child = new BenchChild(label, this.jsRoot, script);
+  private spawn(label: string, script: string, nodeOptions: readonly string[] = []): BenchChild {
+    const child = new BenchChild(label, this.jsRoot, script, {}, nodeOptions);
     this.children.push(child);
     return child;
   }

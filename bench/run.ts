@@ -6,6 +6,8 @@
  *   npm run bench                  full run (a few minutes)
  *   npm run bench -- --quick       30-second smoke run: small counts, same checks
  *   npm run bench -- --out <file>  write the JSON somewhere else
+ *   npm run bench -- --actors <N>  only the core's cost per actor: N spawns, heap per idle actor,
+ *                                  asks spread over all of them (JSON: bench/actors-results.json)
  *
  * Exits 1 when any workload failed, answered wrongly or lost a push; speed never fails the run.
  */
@@ -14,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchPlan } from './bench-plan';
 import { BenchRunner, RunResults } from './bench-runner';
-import { buildFigures, Figure } from './report/figures';
+import { buildActorFigures, buildFigures, Figure } from './report/figures';
 import { markdownTable } from './report/markdown-table';
 import { ProgressLine } from './report/progress-line';
 
@@ -29,17 +31,29 @@ const CONDITIONS = [
 interface CliOptions {
   readonly quick: boolean;
   readonly out: string;
+  /** `--actors N`: run only the actor-population workload with N actors. */
+  readonly actors?: number;
 }
 
 function parseArgs(argv: readonly string[]): CliOptions {
   let quick = false;
-  let out = resolve(__dirname, 'results.json');
+  let out: string | undefined;
+  let actors: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') quick = true;
     else if (argv[i] === '--out' && argv[i + 1]) out = resolve(argv[++i]);
-    else throw new Error(`unknown bench option '${argv[i]}' (use --quick and/or --out <file>)`);
+    else if (argv[i] === '--actors' && argv[i + 1]) actors = actorCount(argv[++i]);
+    else throw new Error(`unknown bench option '${argv[i]}' (use --quick, --out <file> and/or --actors <N>)`);
   }
-  return { quick, out };
+  return { quick, out: out ?? resolve(__dirname, actors === undefined ? 'results.json' : 'actors-results.json'), actors };
+}
+
+function actorCount(text: string): number {
+  const count = Number(text.replace(/_/g, ''));
+  if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
+    throw new Error(`invalid --actors '${text}': use a whole number of actors from 1 to 10000000, e.g. --actors 1000000`);
+  }
+  return count;
 }
 
 /** Wrong answers and lost pushes across the run; empty when everything checked out. */
@@ -60,6 +74,19 @@ function writeResults(out: string, quick: boolean, results: RunResults, figures:
   writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
 }
 
+/** `--actors N`: the core's cost per actor, against issue 19's absolute targets. */
+async function runActors(runner: BenchRunner, progress: ProgressLine, actors: number, out: string): Promise<number> {
+  const result = await runner.runActors({ actors, askMs: 10_000 });
+  progress.clear();
+  const figures = buildActorFigures(result);
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: `${process.platform}-${process.arch}` };
+  writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), machine, figures, raw: result }, null, 2)}\n`);
+  console.log(`\n## acton-ts actor population (${actors.toLocaleString('en-US')} actors)\n`);
+  console.log(markdownTable(figures));
+  console.log(`\nresults written to ${out}`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const progress = new ProgressLine();
@@ -67,6 +94,7 @@ async function main(): Promise<number> {
   const interrupt = (): void => void runner.stopAll().finally(() => process.exit(130));
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
+  if (options.actors !== undefined) return runActors(runner, progress, options.actors, options.out);
   const results = await runner.run();
   progress.clear();
   const figures = buildFigures(results.acton, results.baseline, results.inProcess);
