@@ -1,3 +1,4 @@
+import { constructorTokensOf } from '../metadata/injection-metadata';
 import { ActorPlan } from './actor-plan';
 import { BroadcastHub } from './broadcast-hub';
 import { Broker } from './broker';
@@ -32,11 +33,9 @@ export class ActorSystem {
     if (holder) {
       throw new Error(`Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`);
     }
-    const scope = injector.createChild();
-    scope.provideValue(Broker, this.broker.forActor(name));
     let instance: object;
     try {
-      instance = scope.construct(plan.type) as object;
+      instance = this.scopeFor(plan, injector).construct(plan.type) as object;
     } catch (err) {
       throw new Error(`Cannot create actor '${name}' (${plan.type.name}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
@@ -44,8 +43,20 @@ export class ActorSystem {
     this.byName.set(name, ref);
     if (!this.byClass.has(plan.type)) this.byClass.set(plan.type, ref);
     const subscriptions = plan.handlers.filter((h) => h.info.subscribe).map((h) => this.hub.subscribe(h.info.wireName, ref));
-    this.unsubscribes.set(ref, subscriptions);
+    if (subscriptions.length > 0) this.unsubscribes.set(ref, subscriptions);
     return ref;
+  }
+
+  /**
+   * The injector that builds the actor: a child whose `Broker` is bound to the actor's name when
+   * its constructor takes a `Broker` (docs/protocol.md §0 D5), else the app's own (a child
+   * injector per actor would cost every spawned actor hundreds of bytes for nothing).
+   */
+  private scopeFor(plan: ActorPlan, injector: Injector): Injector {
+    if (!constructorTokensOf(plan.type).includes(Broker)) return injector;
+    const scope = injector.createChild();
+    scope.provideValue(Broker, this.broker.forActor(plan.options.name));
+    return scope;
   }
 
   /** Forgets an actor (a spawned one whose start failed). */

@@ -6,13 +6,9 @@ import { ActorRef, HandlerInfo } from './actor-ref';
 import { Delivery } from './delivery';
 import { Dispatch, DispatchHost, StreamCanceller } from './handler-dispatch';
 import { invokeHandler } from './handler-invocation';
+import { BoundHandler, HandlerTable } from './handler-table';
 import { Logger } from './logger';
 import { Mailbox, MailboxJob } from './mailbox';
-
-interface BoundHandler {
-  readonly info: HandlerInfo;
-  readonly fn: Function;
-}
 
 interface Job extends MailboxJob {
   readonly handler: BoundHandler;
@@ -32,16 +28,22 @@ let nextInstance = 1;
  * An in-process actor instance behind the `ActorRef` seam: its handlers, its bounded mailbox
  * and the streams it is draining. Created by the actor system; the IPC layer only uses the
  * `ActorRef` members.
+ *
+ * An idle actor is kept small (a million of them must fit in well under 1 GB): the handler
+ * table is its class's, and the mailbox and stream bookkeeping are created on first use.
  */
 export class LocalActorRef implements ActorRef, DispatchHost {
   readonly name: string;
-  readonly id: string;
   /** Served by the IPC listener (`@Actor({ expose })`, default true). */
   readonly expose: boolean;
-  private readonly mailbox: Mailbox<Job>;
-  private readonly byWireName = new Map<string, BoundHandler>();
-  private readonly streams = new Set<StreamCanceller>();
-  private streamWaiters: (() => void)[] = [];
+  private readonly instanceNumber = nextInstance++;
+  private readonly mailboxCapacity: number;
+  private readonly table: HandlerTable;
+  /** Created by the first delivery (or by `drain` / `stop`). */
+  private box?: Mailbox<Job>;
+  /** Streams being drained; created by the first one. */
+  private streams?: Set<StreamCanceller>;
+  private streamWaiters?: (() => void)[];
 
   /**
    * @param actorClass the instance's class
@@ -57,21 +59,21 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   ) {
     this.name = options.name;
     this.expose = options.expose;
-    this.id = `acton-ts:${options.name}:${nextInstance++}`;
-    this.mailbox = new Mailbox<Job>(options.mailboxCapacity, this.run, (err, job) => this.reportUnhandled(err, job.delivery));
-    for (const { info } of handlers) {
-      const fn = (instance as Record<string, unknown>)[info.method];
-      if (typeof fn !== 'function') throw new Error(`${actorClass.name}.${info.method} is declared as a handler but is not a method`);
-      this.byWireName.set(info.wireName, { info, fn });
-    }
+    this.mailboxCapacity = options.mailboxCapacity;
+    this.table = HandlerTable.of(actorClass, instance, handlers);
+  }
+
+  /** Opaque, unique id of this instance, `acton-ts:<name>:<n>` (built when asked: discovery reads it). */
+  get id(): string {
+    return `acton-ts:${this.name}:${this.instanceNumber}`;
   }
 
   handlerFor(wireName: string): HandlerInfo | undefined {
-    return this.byWireName.get(wireName)?.info;
+    return this.table.get(wireName)?.info;
   }
 
   handlers(): readonly HandlerInfo[] {
-    return [...this.byWireName.values()].map((handler) => handler.info);
+    return [...this.table.infos];
   }
 
   /**
@@ -81,7 +83,7 @@ export class LocalActorRef implements ActorRef, DispatchHost {
    *   `IO_ERROR` ("I/O error: Recipient channel is closed") once the actor stopped
    */
   deliver(delivery: Delivery): void {
-    const handler = this.byWireName.get(delivery.wireName);
+    const handler = this.table.get(delivery.wireName);
     if (!handler) {
       throw new ActorError(
         ErrorCode.UNKNOWN_MESSAGE_TYPE,
@@ -93,7 +95,7 @@ export class LocalActorRef implements ActorRef, DispatchHost {
 
   /** Messages waiting to start. */
   get queued(): number {
-    return this.mailbox.queued;
+    return this.box ? this.box.queued : 0;
   }
 
   /** Stops accepting messages (`SHUTTING_DOWN`); queued and running ones continue. */
@@ -104,9 +106,9 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   /** Resolves when no handler runs, nothing is queued and no stream is being drained. */
   async whenIdle(): Promise<void> {
     for (;;) {
-      await this.mailbox.whenIdle();
-      if (this.streams.size > 0) await new Promise<void>((resolve) => this.streamWaiters.push(resolve));
-      else if (this.mailbox.idle) return;
+      if (this.box) await this.box.whenIdle();
+      if (this.streams && this.streams.size > 0) await new Promise<void>((resolve) => (this.streamWaiters ??= []).push(resolve));
+      else if (!this.box || this.box.idle) return;
     }
   }
 
@@ -116,7 +118,7 @@ export class LocalActorRef implements ActorRef, DispatchHost {
    * Handlers already running are not interrupted.
    */
   stop(reason: unknown): void {
-    for (const cancel of [...this.streams]) cancel(reason);
+    if (this.streams) for (const cancel of [...this.streams]) cancel(reason);
     for (const job of this.mailbox.close()) {
       if (job.delivery.sink) job.delivery.sink.error(reason);
     }
@@ -124,24 +126,30 @@ export class LocalActorRef implements ActorRef, DispatchHost {
 
   /** @internal DispatchHost */
   reportUnhandled(err: unknown, delivery: Delivery): void {
-    const method = this.byWireName.get(delivery.wireName)?.info.method ?? '?';
+    const method = this.table.get(delivery.wireName)?.info.method ?? '?';
     const text = err instanceof Error ? err.message : String(err);
     this.logger.error(`${this.actorClass.name}.${method}() of actor '${this.name}' failed on ${delivery.wireName} (no caller to tell): ${text}`, err);
   }
 
   /** @internal DispatchHost */
   addStream(cancel: StreamCanceller): void {
-    this.streams.add(cancel);
+    (this.streams ??= new Set()).add(cancel);
   }
 
   /** @internal DispatchHost */
   removeStream(cancel: StreamCanceller): void {
-    if (!this.streams.delete(cancel) || this.streams.size > 0) return;
+    if (!this.streams?.delete(cancel) || this.streams.size > 0) return;
     const waiters = this.streamWaiters;
-    this.streamWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.streamWaiters = undefined;
+    if (waiters) for (const resolve of waiters) resolve();
   }
 
-  private readonly run = (job: Job): PromiseLike<void> | void =>
-    invokeHandler(job.handler.fn, this.instance, job.delivery.message, new Dispatch(job.delivery, this));
+  /** The mailbox, created on first use (most spawned actors of a large population sit idle). */
+  private get mailbox(): Mailbox<Job> {
+    return (this.box ??= new Mailbox<Job>(
+      this.mailboxCapacity,
+      (job) => invokeHandler(job.handler.fn, this.instance, job.delivery.message, new Dispatch(job.delivery, this)),
+      (err, job) => this.reportUnhandled(err, job.delivery),
+    ));
+  }
 }
