@@ -144,12 +144,21 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     if (waiters) for (const resolve of waiters) resolve();
   }
 
-  /** The mailbox, created on first use (most spawned actors of a large population sit idle). */
+  /**
+   * The mailbox, created on first use and dropped again whenever it is open and idle: most actors
+   * of a large population sit idle, and a mailbox that lives only while it has work is young
+   * garbage, which costs the GC far less than a million long-lived ones.
+   */
   private get mailbox(): Mailbox<Job> {
-    return (this.box ??= new Mailbox<Job>(
+    if (this.box) return this.box;
+    const box: Mailbox<Job> = new Mailbox<Job>(
       this.mailboxCapacity,
       (job) => invokeHandler(job.handler.fn, this.instance, job.delivery.message, new Dispatch(job.delivery, this)),
       (err, job) => this.reportUnhandled(err, job.delivery),
-    ));
+      () => {
+        if (this.box === box && box.state === 'open') this.box = undefined;
+      },
+    );
+    return (this.box = box);
   }
 }
