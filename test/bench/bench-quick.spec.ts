@@ -65,6 +65,16 @@ describe('npm run bench -- --quick', () => {
     }
   });
 
+  it('writes results.svg next to it: one bar per workload and server, and the 1.0 line', () => {
+    const svg = readFileSync(join(dir, 'results.svg'), 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    for (const workload of ['W1 p50 latency', 'W2 1×64 calls/s', 'W2 8×16 calls/s', 'W3 stream items/s', 'W4 fan-out events/s']) {
+      expect(svg).toContain(`<title>${workload}, acton-ts: `);
+      expect(svg).toContain(`<title>${workload}, baseline: 1.00×</title>`);
+    }
+    expect(svg).toContain('1.0 = baseline');
+  });
+
   it('reports a positive figure for each workload, and a baseline beside every over-the-socket one', () => {
     const results = JSON.parse(readFileSync(out, 'utf8')) as BenchJson;
     const ids = results.figures.map((f) => f.id);
