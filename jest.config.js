@@ -11,6 +11,7 @@ module.exports = {
     '^acton-ts$': '<rootDir>/lib/index.ts',
     '^acton-ts/client$': '<rootDir>/lib/client/index.ts',
     '^acton-ts/testing$': '<rootDir>/lib/testing/index.ts',
+    '^acton-ts/nestjs$': '<rootDir>/lib/nestjs/index.ts',
   },
   testTimeout: 20000,
 };

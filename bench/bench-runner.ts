@@ -12,6 +12,7 @@ import { SequentialResult } from './client/sequential.workload';
 import { StreamResult } from './client/stream.workload';
 import { ActorPopulationParams, ActorPopulationResult } from './in-process/actor-population';
 import { InProcessResult } from './in-process/in-process-bench';
+import { NestComparisonRow, runNestComparison } from './nestjs/nest-comparison';
 import { ServerResults } from './report/figures';
 import { ProgressLine } from './report/progress-line';
 
@@ -31,6 +32,8 @@ export interface RunResults {
   readonly acton: ServerResults;
   readonly baseline: ServerResults;
   readonly inProcess: InProcessResult;
+  /** W2 through ActonTransport vs Nest's TCP transport, same Nest handler. */
+  readonly nest: readonly NestComparisonRow[];
 }
 
 /** Parameters of the regression check (`--check`). */
@@ -82,7 +85,8 @@ export class BenchRunner {
       const [acton, baseline] = await Promise.all(contenders.map(async (c, i) => this.withRss(c, perServer.get(c.name)!, startRss[i])));
       await this.stopAll();
       const inProcess = await this.runInProcess();
-      return { acton, baseline, inProcess };
+      const nest = await runNestComparison(this.plan.nest, this.jsRoot, this.dir, this.progress);
+      return { acton, baseline, inProcess, nest };
     } finally {
       await this.stopAll();
       rmSync(this.dir, { recursive: true, force: true });

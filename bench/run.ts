@@ -22,12 +22,14 @@ import { buildActorFigures, buildFigures, Figure } from './report/figures';
 import { markdownTable } from './report/markdown-table';
 import { ratioChartSvg } from './report/ratio-chart';
 import { ProgressLine } from './report/progress-line';
+import { nestComparisonTable } from './nestjs/nest-comparison';
 
 /** Said in the output and in results.json, because it changes what the numbers mean. */
 const CONDITIONS = [
   'acton-ts server: the sample actors behind IpcModule; rate limiter DISABLED (the bench measures throughput), payload validation ON, push buffer 32768',
   'baseline server: plain node:net, same framing and JSON shapes, no framework, no validation beyond Number.isInteger',
   'one load client process per server, identical code (lib/ipc/protocol encoder/decoder), Unix sockets',
+  'Nest: the same @MessagePattern handler on ActonTransport (Unix socket, rate limiter off) and on Nest TCP (127.0.0.1), each driven by a raw client of its own wire',
   'full run: each workload 3 rounds per server, alternating who goes first; the median round is reported',
 ];
 
@@ -70,6 +72,9 @@ function correctnessProblems(results: RunResults): string[] {
     const checks = [['W1', r.sequential], ...r.concurrent.map((c) => [`W2 ${c.connections}×${c.inFlight}`, c] as const), ['W3', r.stream], ['W4', r.fanOut]] as const;
     for (const [label, result] of checks) if (result.errors > 0) problems.push(`${name} ${label}: ${result.errors} wrong answer(s), first: ${result.firstError}`);
     if (r.fanOut.lost > 0) problems.push(`${name} W4: ${r.fanOut.lost} push(es) lost`);
+  }
+  for (const r of results.nest.flatMap((row) => [row.actonTransport, row.nestTcp])) {
+    if (r.errors > 0) problems.push(`Nest W2: ${r.errors} wrong answer(s), first: ${r.firstError}`);
   }
   if (results.inProcess.lostBroadcasts > 0) problems.push(`in-process broadcast: ${results.inProcess.lostBroadcasts} lost`);
   return problems;
@@ -134,6 +139,7 @@ async function main(): Promise<number> {
   for (const line of CONDITIONS) console.log(`- ${line}`);
   console.log(`- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
   console.log(markdownTable(figures));
+  console.log(`\n${nestComparisonTable(results.nest)}`);
   console.log(`\nresults written to ${options.out}, chart to ${chart}`);
   for (const problem of problems) console.error(`PROBLEM: ${problem}`);
   return problems.length === 0 ? 0 : 1;

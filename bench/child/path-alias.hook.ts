@@ -11,6 +11,7 @@ const ALIASES: Record<string, string> = {
   'acton-ts': join(OUT_ROOT, 'lib', 'index.js'),
   'acton-ts/client': join(OUT_ROOT, 'lib', 'client', 'index.js'),
   'acton-ts/testing': join(OUT_ROOT, 'lib', 'testing', 'index.js'),
+  'acton-ts/nestjs': join(OUT_ROOT, 'lib', 'nestjs', 'index.js'),
 };
 
 type Resolve = (request: string, ...rest: unknown[]) => string;

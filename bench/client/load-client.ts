@@ -8,6 +8,7 @@ import { runConcurrent } from './concurrent.workload';
 import { runFanOut } from './fan-out.workload';
 import { runSequential } from './sequential.workload';
 import { runStream } from './stream.workload';
+import { runNestTcpConcurrent } from '../nestjs/nest-tcp.workload';
 
 /** What `run` asks of the load client: a workload, the server's socket, and its parameters. */
 export interface LoadTask<P> {
@@ -20,6 +21,7 @@ const WORKLOADS: Record<string, (socketPath: string, params: any, progress: (tex
   concurrent: runConcurrent,
   stream: runStream,
   'fan-out': runFanOut,
+  'nest-tcp-concurrent': runNestTcpConcurrent, // socketPath is the Nest TCP server's host:port
 };
 
 serveParent((task, params, progress) => {

@@ -3,3 +3,4 @@ import 'reflect-metadata';
 
 export { createTestingApp, tempSocketPath } from './testing-app';
 export type { TestingAppOptions } from './testing-app';
+export { ManualClock } from './manual-clock';

@@ -49,6 +49,7 @@ describe('npm run bench -- --quick', () => {
     expect({ code: run.code, stderr: run.stderr.slice(-2_000) }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(run.stdout).toContain('| Figure | acton-ts | baseline | ratio | target |');
     expect(run.stdout).toContain('rate limiter DISABLED');
+    expect(run.stdout).toContain('| Nest W2 (same handler) | ActonTransport | Nest TCP | ratio | target |');
   });
 
   it('writes results.json where every workload completed without a wrong answer or a lost push', () => {

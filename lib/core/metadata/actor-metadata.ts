@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { MetadataKeys, ownMetadata } from './metadata-keys';
+import { ResolvedSupervision, resolveSupervision, SupervisionOptions } from './supervision-options';
 
 /** Default bound of an actor's queued (not yet running) messages. */
 export const DEFAULT_MAILBOX_CAPACITY = 1024;
@@ -12,6 +13,8 @@ export interface ActorOptions {
   readonly expose?: boolean;
   /** Queued messages before deliveries fail with `TARGET_BUSY`; positive integer, default 1024. */
   readonly mailboxCapacity?: number;
+  /** Restart after a failure (see `SupervisionOptions`); absent: the actor resumes (keeps its state). */
+  readonly supervision?: SupervisionOptions;
 }
 
 /** `ActorOptions` with every default applied. */
@@ -19,11 +22,14 @@ export interface ResolvedActorOptions {
   readonly name: string;
   readonly expose: boolean;
   readonly mailboxCapacity: number;
+  /** Absent: resume after a failure. */
+  readonly supervision?: ResolvedSupervision;
 }
 
 /**
  * Validates and completes `@Actor` options for `target`.
- * @throws Error naming the class when `name` is empty or `mailboxCapacity` is not a positive integer
+ * @throws Error naming the class when `name` is empty, `mailboxCapacity` is not a positive integer
+ *   or a `supervision` value is invalid
  */
 export function resolveActorOptions(target: Function, options: ActorOptions): ResolvedActorOptions {
   const name = options.name ?? defaultActorName(target.name);
@@ -36,7 +42,8 @@ export function resolveActorOptions(target: Function, options: ActorOptions): Re
       `@Actor on ${target.name}: mailboxCapacity must be a positive integer (got ${String(mailboxCapacity)})`,
     );
   }
-  return { name, expose: options.expose ?? true, mailboxCapacity };
+  const supervision = options.supervision && resolveSupervision(target.name, options.supervision);
+  return { name, expose: options.expose ?? true, mailboxCapacity, ...(supervision && { supervision }) };
 }
 
 /** Stores the resolved `@Actor` options on the class. */

@@ -2,6 +2,8 @@ import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
 import { ResolvedHandler } from '../metadata/handler-metadata';
+import { ResolvedSupervision } from '../metadata/supervision-options';
+import type { ChildSpawnOptions } from './acton-app';
 import { ActorRef, HandlerInfo } from './actor-ref';
 import { Delivery } from './delivery';
 import { Dispatch, DispatchHost, StreamCanceller } from './handler-dispatch';
@@ -9,6 +11,8 @@ import { invokeHandler } from './handler-invocation';
 import { BoundHandler, HandlerTable } from './handler-table';
 import { Logger } from './logger';
 import { Mailbox, MailboxJob } from './mailbox';
+import type { Type } from './provider';
+import type { Timers } from './timers';
 
 interface Job extends MailboxJob {
   readonly handler: BoundHandler;
@@ -20,52 +24,106 @@ export interface LocalActorOptions {
   readonly name: string;
   readonly expose: boolean;
   readonly mailboxCapacity: number;
+  /** Absent: the actor resumes after a failure. */
+  readonly supervision?: ResolvedSupervision;
+}
+
+/** What an actor reports to, and asks of, its supervisor (implemented by the app's `Supervisor`). */
+export interface ActorSupervisor {
+  /** The actor failed (see `DispatchHost.reportFailure`); called synchronously, before its lock is released. */
+  failed(ref: LocalActorRef, err: unknown): void;
+  /** `ctx.spawn`: starts a child of `parent`. */
+  spawnChild(parent: LocalActorRef, type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
 }
 
 let nextInstance = 1;
 
 /**
- * An in-process actor instance behind the `ActorRef` seam: its handlers, its bounded mailbox
- * and the streams it is draining. Created by the actor system; the IPC layer only uses the
- * `ActorRef` members.
+ * One named actor behind the `ActorRef` seam: its current instance, its handlers, its bounded
+ * mailbox, the streams it is draining, its timers and its children. The name, the ref and the
+ * mailbox outlive restarts: a restart swaps the instance (`incarnate`) while queued messages wait
+ * (`suspend` / `resume`). Created by the actor system; the IPC layer only uses the `ActorRef` members.
  *
  * An idle actor is kept small (a million of them must fit in well under 1 GB): the handler
- * table is its class's, and the mailbox and stream bookkeeping are created on first use.
+ * table is its class's, and the mailbox and stream bookkeeping exist only while in use.
  */
 export class LocalActorRef implements ActorRef, DispatchHost {
   readonly name: string;
-  /** Served by the IPC listener (`@Actor({ expose })`, default true). */
+  /** Served by the IPC listener (`@Actor({ expose })`, default true; children default false). */
   readonly expose: boolean;
+  /** Restart policy; absent: resume after a failure. */
+  readonly supervision?: ResolvedSupervision;
+  /** Running children, in start order (owned here; the supervisor adds and removes them). */
+  readonly childRefs: LocalActorRef[] = [];
   private readonly instanceNumber = nextInstance++;
   private readonly mailboxCapacity: number;
-  private readonly table: HandlerTable;
-  /** Created by the first delivery (or by `drain` / `stop`). */
+  /** The current instance's handlers (rebound by each restart). */
+  private table: HandlerTable;
+  /** Created by the first delivery, dropped whenever open, idle and not suspended (see `mailbox`). */
   private box?: Mailbox<Job>;
   /** Streams being drained; created by the first one. */
   private streams?: Set<StreamCanceller>;
   private streamWaiters?: (() => void)[];
+  private current: object;
+  /** Made on first use unless the constructor took its own. */
+  private currentTimers: Timers | undefined;
+  private stopped = false;
 
   /**
    * @param actorClass the instance's class
    * @param instance the constructed actor
+   * @param timers the instance's own `Timers`, if its constructor took them (else made on first use)
    * @param handlers its resolved `@OnMessage` handlers
+   * @param parentRef the supervising actor, for a child
    */
   constructor(
     readonly actorClass: Function,
-    readonly instance: object,
-    handlers: readonly ResolvedHandler[],
+    instance: object,
+    timers: Timers | undefined,
+    private readonly handlerList: readonly ResolvedHandler[],
     options: LocalActorOptions,
     private readonly logger: Logger,
+    private readonly supervisor: ActorSupervisor,
+    private readonly timersFor: (owner: string) => Timers,
+    readonly parentRef?: LocalActorRef,
   ) {
     this.name = options.name;
     this.expose = options.expose;
+    if (options.supervision) this.supervision = options.supervision;
     this.mailboxCapacity = options.mailboxCapacity;
-    this.table = HandlerTable.of(actorClass, instance, handlers);
+    this.table = HandlerTable.of(actorClass, instance, handlerList);
+    this.current = instance;
+    this.currentTimers = timers;
   }
 
   /** Opaque, unique id of this instance, `acton-ts:<name>:<n>` (built when asked: discovery reads it). */
   get id(): string {
     return `acton-ts:${this.name}:${this.instanceNumber}`;
+  }
+
+  /** The running instance (a new one after each restart). */
+  get instance(): object {
+    return this.current;
+  }
+
+  /** ActorRef: the parent's full name, for a child. */
+  get parent(): string | undefined {
+    return this.parentRef?.name;
+  }
+
+  /** The running instance's timers. */
+  get timers(): Timers {
+    return (this.currentTimers ??= this.timersFor(`actor '${this.name}'`));
+  }
+
+  /** Cancels the running instance's timers, if it has any. */
+  cancelTimers(): void {
+    this.currentTimers?.cancelAll();
+  }
+
+  /** True once the actor stopped for good (`stop`). */
+  get isStopped(): boolean {
+    return this.stopped;
   }
 
   handlerFor(wireName: string): HandlerInfo | undefined {
@@ -118,10 +176,56 @@ export class LocalActorRef implements ActorRef, DispatchHost {
    * Handlers already running are not interrupted.
    */
   stop(reason: unknown): void {
-    if (this.streams) for (const cancel of [...this.streams]) cancel(reason);
+    this.stopped = true;
+    this.cancelStreams(reason);
     for (const job of this.mailbox.close()) {
       if (job.delivery.sink) job.delivery.sink.error(reason);
     }
+  }
+
+  /** Ends every stream still being drained with `reason` (the instance is being replaced). */
+  cancelStreams(reason: unknown): void {
+    if (this.streams) for (const cancel of [...this.streams]) cancel(reason);
+  }
+
+  /** Queued messages wait (still accepted, in order) until `resume()`: the actor is restarting. */
+  suspend(): void {
+    this.mailbox.suspend();
+  }
+
+  /** Queued messages start again, on the current instance. */
+  resume(): void {
+    this.mailbox.resume();
+  }
+
+  /** Resolves when no handler is running (queued ones may wait). */
+  whenQuiet(): Promise<void> {
+    return this.box ? this.box.whenQuiet() : Promise.resolve();
+  }
+
+  /**
+   * Replaces the instance (a restart): later messages go to `instance`, with its own `timers`.
+   * @throws Error when a declared handler is not a method of the new instance
+   */
+  incarnate(instance: object, timers: Timers | undefined): void {
+    this.table = HandlerTable.of(this.actorClass, instance, this.handlerList);
+    this.current = instance;
+    this.currentTimers = timers;
+  }
+
+  /** @internal DispatchHost */
+  reportFailure(err: unknown): void {
+    this.supervisor.failed(this, err);
+  }
+
+  /** @internal DispatchHost */
+  spawnChild(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef> {
+    return this.supervisor.spawnChild(this, type, name, options);
+  }
+
+  /** @internal DispatchHost */
+  children(): readonly ActorRef[] {
+    return [...this.childRefs];
   }
 
   /** @internal DispatchHost */
@@ -145,18 +249,21 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   }
 
   /**
-   * The mailbox, created on first use and dropped again whenever it is open and idle: most actors
-   * of a large population sit idle, and a mailbox that lives only while it has work is young
-   * garbage, which costs the GC far less than a million long-lived ones.
+   * The mailbox, created on first use and dropped again whenever it is open, idle and not
+   * suspended: most actors of a large population sit idle, and a mailbox that lives only while
+   * it has work is young garbage, which costs the GC far less than a million long-lived ones.
    */
   private get mailbox(): Mailbox<Job> {
     if (this.box) return this.box;
     const box: Mailbox<Job> = new Mailbox<Job>(
       this.mailboxCapacity,
-      (job) => invokeHandler(job.handler.fn, this.instance, job.delivery.message, new Dispatch(job.delivery, this)),
+      (job) => {
+        const { fn } = this.table.get(job.delivery.wireName)!; // rebound by each restart
+        return invokeHandler(fn, this.current, job.delivery.message, new Dispatch(job.delivery, this));
+      },
       (err, job) => this.reportUnhandled(err, job.delivery),
       () => {
-        if (this.box === box && box.state === 'open') this.box = undefined;
+        if (this.box === box) this.box = undefined;
       },
     );
     return (this.box = box);

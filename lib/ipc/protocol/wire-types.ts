@@ -211,6 +211,8 @@ export interface ActorInfo {
   /** Opaque instance id. */
   readonly ern: string;
   readonly message_types?: readonly ActorMessageType[];
+  /** Ours: the supervising parent's name, for a child actor (optional; reference clients ignore it). */
+  readonly parent?: string;
 }
 
 /** Discovery response (§2.7); `schemas` is ours (§0 D7). */

@@ -27,7 +27,9 @@ export class Discovery {
       success: true,
       protocol_version: PROTOCOL_VERSION_INFO,
       ...(request.include_actors === false ? undefined : { actors: this.actorInfos() }),
-      ...(request.include_message_types === false ? undefined : { message_types: this.registry.names(), schemas: this.schemas() }),
+      ...(request.include_message_types === false
+        ? undefined
+        : { message_types: this.registry.names(), schemas: this.schemas() }),
     };
   }
 
@@ -38,7 +40,8 @@ export class Discovery {
         .handlers()
         .filter((handler) => handler.ipc)
         .map((handler) => ({ name: handler.wireName, kind: handler.kind }));
-      infos.push({ name, ern: ref.id, message_types: messageTypes });
+      const parent = ref.parent !== undefined ? { parent: ref.parent } : undefined; // ours, optional (issue 15)
+      infos.push({ name, ern: ref.id, message_types: messageTypes, ...parent });
     }
     return infos;
   }

@@ -1,6 +1,6 @@
 import { createServer, Server, Socket } from 'node:net';
 import { MessageRegistry } from '../../core/metadata/message-registry';
-import type { ActonApp } from '../../core/runtime/acton-app';
+import type { ActonApp, ActorEntry } from '../../core/runtime/acton-app';
 import { ActorRef } from '../../core/runtime/actor-ref';
 import { AppExtension } from '../../core/runtime/app-extension';
 import { clampTimerDelay } from '../../core/runtime/in-flight-call';
@@ -129,6 +129,16 @@ export class IpcListener implements AppExtension {
    */
   expose(name: string, actor: ActorRef): void {
     this.exposed.expose(name, actor);
+  }
+
+  /** AppExtension: a child spawned with `{ expose: true }` (before the start, `start` exposes it). */
+  actorExposed(entry: ActorEntry): void {
+    if (this.server) this.exposed.expose(entry.name, entry.ref);
+  }
+
+  /** AppExtension: an actor stopped for good; stop serving it under its own name. */
+  actorRemoved(entry: ActorEntry): void {
+    if (this.exposed.get(entry.name) === entry.ref) this.exposed.hide(entry.name);
   }
 
   /** Stops serving `name` (requests already enqueued finish); returns whether it was exposed. */
