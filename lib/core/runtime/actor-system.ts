@@ -5,15 +5,11 @@ import { Broker } from './broker';
 import { Injector } from './injector';
 import { ActorSupervisor, LocalActorRef } from './local-actor-ref';
 import { Logger } from './logger';
+import { Type } from './provider';
 import { Timers } from './timers';
 
 /** Builds the `Timers` of one actor instance, labelled with its name. */
 export type TimersFactory = (owner: string) => Timers;
-
-interface Incarnation {
-  readonly plan: ActorPlan;
-  readonly injector: Injector;
-}
 
 /**
  * The running actors of one app: builds instances (each in its own child injector whose
@@ -25,7 +21,11 @@ export class ActorSystem {
   private readonly byName = new Map<string, LocalActorRef>();
   private readonly byClass = new Map<Function, LocalActorRef>();
   private readonly unsubscribes = new Map<LocalActorRef, (() => void)[]>();
-  private readonly incarnations = new Map<LocalActorRef, Incarnation>();
+  /**
+   * The injector each actor is rebuilt from on a restart (its class and name are the ref's). Only
+   * the injector is kept: keeping each spawn's plan would hold a copy of its options per actor.
+   */
+  private readonly incarnations = new Map<LocalActorRef, Injector>();
 
   constructor(
     private readonly hub: BroadcastHub,
@@ -46,11 +46,11 @@ export class ActorSystem {
     if (holder) {
       throw new Error(`Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`);
     }
-    const { instance, timers } = this.construct(plan, injector);
+    const { instance, timers } = this.construct(plan.type, name, injector);
     const { handlers, options } = plan;
     const ref = new LocalActorRef(plan.type, instance, timers, handlers, options, this.logger, this.supervisor, this.timersFor, parent);
     this.byName.set(name, ref);
-    this.incarnations.set(ref, { plan, injector });
+    this.incarnations.set(ref, injector);
     parent?.childRefs.push(ref);
     if (!this.byClass.has(plan.type)) this.byClass.set(plan.type, ref);
     const subscribing = plan.handlers.filter((h) => h.info.subscribe);
@@ -65,9 +65,9 @@ export class ActorSystem {
    * @throws Error "Cannot create actor ..." when construction fails (`ref` keeps the old instance)
    */
   rebuild(ref: LocalActorRef): object {
-    const incarnation = this.incarnations.get(ref);
-    if (!incarnation) throw new Error(`Cannot restart actor '${ref.name}': it is no longer part of the app`);
-    const { instance, timers } = this.construct(incarnation.plan, incarnation.injector);
+    const injector = this.incarnations.get(ref);
+    if (!injector) throw new Error(`Cannot restart actor '${ref.name}': it is no longer part of the app`);
+    const { instance, timers } = this.construct(ref.actorClass as Type, ref.name, injector);
     ref.incarnate(instance, timers);
     return instance;
   }
@@ -128,20 +128,19 @@ export class ActorSystem {
    * made on first use (a child injector and a `Timers` per actor would cost every one of a
    * million spawned actors hundreds of bytes for nothing).
    */
-  private construct(plan: ActorPlan, injector: Injector): { instance: object; timers: Timers | undefined } {
-    const { name } = plan.options;
+  private construct(type: Type, name: string, injector: Injector): { instance: object; timers: Timers | undefined } {
     try {
-      const tokens = constructorTokensOf(plan.type);
+      const tokens = constructorTokensOf(type);
       const takesBroker = tokens.includes(Broker);
       const timers = tokens.includes(Timers) ? this.timersFor(`actor '${name}'`) : undefined;
-      if (!takesBroker && !timers) return { instance: injector.construct(plan.type) as object, timers };
+      if (!takesBroker && !timers) return { instance: injector.construct(type) as object, timers };
       const scope = injector.createChild();
       if (takesBroker) scope.provideValue(Broker, this.broker.forActor(name));
       if (timers) scope.provideValue(Timers, timers);
-      return { instance: scope.construct(plan.type) as object, timers };
+      return { instance: scope.construct(type) as object, timers };
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
-      throw new Error(`Cannot create actor '${name}' (${plan.type.name}): ${text}`, { cause: err });
+      throw new Error(`Cannot create actor '${name}' (${type.name}): ${text}`, { cause: err });
     }
   }
 }
