@@ -71,7 +71,12 @@ async function spawnAll(app: ActonApp, count: number, progress: (text: string) =
   return refs;
 }
 
-async function askAll(app: ActonApp, refs: readonly ActorRef[], durationMs: number): Promise<{ asks: number; rate: number }> {
+interface AskFigures {
+  readonly asks: number;
+  readonly rate: number;
+}
+
+async function askAll(app: ActonApp, refs: readonly ActorRef[], durationMs: number): Promise<AskFigures> {
   const bump = new PopulationBump();
   const wanted = Math.max(refs.length, 1_000_000);
   let next = 0;

@@ -48,13 +48,25 @@ export class ActorSystem {
     }
     const { instance, timers } = this.construct(plan.type, name, injector);
     const { handlers, options } = plan;
-    const ref = new LocalActorRef(plan.type, instance, timers, handlers, options, this.logger, this.supervisor, this.timersFor, parent);
+    const ref = new LocalActorRef(
+      plan.type,
+      instance,
+      timers,
+      handlers,
+      options,
+      this.logger,
+      this.supervisor,
+      this.timersFor,
+      parent,
+    );
     this.byName.set(name, ref);
     this.incarnations.set(ref, injector);
     parent?.childRefs.push(ref);
     if (!this.byClass.has(plan.type)) this.byClass.set(plan.type, ref);
     const subscribing = plan.handlers.filter((h) => h.info.subscribe);
-    if (subscribing.length > 0) this.unsubscribes.set(ref, subscribing.map((h) => this.hub.subscribe(h.info.wireName, ref)));
+    if (subscribing.length > 0) {
+      this.unsubscribes.set(ref, subscribing.map((h) => this.hub.subscribe(h.info.wireName, ref)));
+    }
     return ref;
   }
 

@@ -165,7 +165,9 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   async whenIdle(): Promise<void> {
     for (;;) {
       if (this.box) await this.box.whenIdle();
-      if (this.streams && this.streams.size > 0) await new Promise<void>((resolve) => (this.streamWaiters ??= []).push(resolve));
+      if (this.streams && this.streams.size > 0) {
+        await new Promise<void>((resolve) => (this.streamWaiters ??= []).push(resolve));
+      }
       else if (!this.box || this.box.idle) return;
     }
   }

@@ -1,4 +1,4 @@
-import { isObservable, Observable, Subscription } from 'rxjs';
+import { isObservable, Observable, Subscription } from './rxjs-subset';
 import { Dispatch, StreamCanceller } from './handler-dispatch';
 
 /** True for an rxjs Observable (or a look-alike with `subscribe` and `lift`). */
