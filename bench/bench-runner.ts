@@ -13,6 +13,7 @@ import { StreamResult } from './client/stream.workload';
 import { ActorPopulationParams, ActorPopulationResult } from './in-process/actor-population';
 import { InProcessResult } from './in-process/in-process-bench';
 import { NestComparisonRow, runNestComparison } from './nestjs/nest-comparison';
+import { ObservabilityResults, observabilityPlan, runObservabilityOverhead } from './observability-overhead';
 import { ServerResults } from './report/figures';
 import { ProgressLine } from './report/progress-line';
 
@@ -34,6 +35,8 @@ export interface RunResults {
   readonly inProcess: InProcessResult;
   /** W2 through ActonTransport vs Nest's TCP transport, same Nest handler. */
   readonly nest: readonly NestComparisonRow[];
+  /** Metrics and tracing overhead on W2 (issue 17), same-run ratios. */
+  readonly observability: ObservabilityResults;
 }
 
 /** Parameters of the regression check (`--check`). */
@@ -86,7 +89,8 @@ export class BenchRunner {
       await this.stopAll();
       const inProcess = await this.runInProcess();
       const nest = await runNestComparison(this.plan.nest, this.jsRoot, this.dir, this.progress);
-      return { acton, baseline, inProcess, nest };
+      const observability = await runObservabilityOverhead(this.jsRoot, this.dir, observabilityPlan(this.plan.quick), this.plan.stream.items, this.progress);
+      return { acton, baseline, inProcess, nest, observability };
     } finally {
       await this.stopAll();
       rmSync(this.dir, { recursive: true, force: true });
@@ -196,7 +200,33 @@ export class BenchRunner {
     }
     await measure<StreamResult>(`W3 stream of ${stream.items}`, 'stream', stream, (r) => r.itemsPerSecond, (into, r) => (into.stream = r));
     await measure<FanOutResult>(`W4 ${fanOut.broadcasts} broadcasts → ${fanOut.subscribers} subscribers`, 'fan-out', fanOut, (r) => r.eventsPerSecondTotal, (into, r) => (into.fanOut = r));
+    const acton = contenders.find((c) => c.name === 'acton-ts')!;
+    results.get(acton.name)!.patternFanOut = await this.measurePatternFanOut(acton);
     return results;
+  }
+
+  /**
+   * W5 (docs/protocol.md §11.1), acton-ts only (the baseline has no patterns): the same fan-out
+   * with exact subscriptions and with `noisePatterns` non-matching patterns plus one match per
+   * subscriber, alternating which goes first; the median round of each.
+   */
+  private async measurePatternFanOut(acton: Contender): Promise<{ exact: FanOutResult; patterns: FanOutResult }> {
+    const { patternFanOut } = this.plan;
+    const variants = { exact: { ...patternFanOut, noisePatterns: undefined }, patterns: patternFanOut };
+    const runs: Record<keyof typeof variants, FanOutResult[]> = { exact: [], patterns: [] };
+    for (let round = 0; round < this.plan.rounds; round++) {
+      const order: (keyof typeof variants)[] = round % 2 === 0 ? ['exact', 'patterns'] : ['patterns', 'exact'];
+      for (const variant of order) {
+        this.progress.begin(`W5 ${patternFanOut.broadcasts} broadcasts → ${patternFanOut.subscribers} subscribers · ${variant}`);
+        const cpuBefore = await acton.server.cpuMicroseconds();
+        const params = { socketPath: acton.socketPath, params: variants[variant] };
+        const result = await acton.client.run<FanOutResult>('fan-out', params, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
+        const serverCpuUs = (await acton.server.cpuMicroseconds()) - cpuBefore;
+        runs[variant].push({ ...result, serverCpuUsPerOp: serverCpuUs / Math.max(1, result.operations) });
+      }
+    }
+    const rate = (r: FanOutResult): number => r.eventsPerSecondTotal;
+    return { exact: medianBy(runs.exact, rate), patterns: medianBy(runs.patterns, rate) };
   }
 
   private async withRss(contender: Contender, results: Record<string, unknown>, serverStartRssKb: number): Promise<ServerResults> {

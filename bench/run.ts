@@ -10,6 +10,7 @@
  *                                  fewer than 0.5× the baseline's W2 calls/s in every round
  *   npm run bench -- --actors <N>  only the core's cost per actor: N spawns, heap per idle actor,
  *                                  asks spread over all of them (JSON: bench/actors-results.json)
+ *   npm run bench -- --cluster     only the cross-node workloads through nats-server (bench/cluster)
  *
  * Exits 1 when any workload failed, answered wrongly or lost a push; speed never fails the run.
  */
@@ -19,10 +20,12 @@ import { resolve } from 'node:path';
 import { benchPlan } from './bench-plan';
 import { BenchRunner, RunResults } from './bench-runner';
 import { buildActorFigures, buildFigures, Figure } from './report/figures';
+import { observabilityTable } from './observability-overhead';
 import { markdownTable } from './report/markdown-table';
 import { ratioChartSvg } from './report/ratio-chart';
 import { ProgressLine } from './report/progress-line';
 import { nestComparisonTable } from './nestjs/nest-comparison';
+import { clusterTable, runClusterBench } from './cluster/cluster-bench';
 
 /** Said in the output and in results.json, because it changes what the numbers mean. */
 const CONDITIONS = [
@@ -35,6 +38,7 @@ const CONDITIONS = [
 
 interface CliOptions {
   readonly quick: boolean;
+  readonly cluster: boolean;
   readonly out: string;
   /** `--actors N`: run only the actor-population workload with N actors. */
   readonly actors?: number;
@@ -44,17 +48,20 @@ interface CliOptions {
 
 function parseArgs(argv: readonly string[]): CliOptions {
   let quick = false;
+  let cluster = false;
   let out: string | undefined;
   let actors: number | undefined;
   let check = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') quick = true;
+    else if (argv[i] === '--cluster') cluster = true;
     else if (argv[i] === '--check') check = true;
     else if (argv[i] === '--out' && argv[i + 1]) out = resolve(argv[++i]);
     else if (argv[i] === '--actors' && argv[i + 1]) actors = actorCount(argv[++i]);
-    else throw new Error(`unknown bench option '${argv[i]}' (use --quick, --check, --out <file> and/or --actors <N>)`);
+    else throw new Error(`unknown bench option '${argv[i]}' (use --quick, --cluster, --check, --out <file> and/or --actors <N>)`);
   }
-  return { quick, check, out: out ?? resolve(__dirname, actors === undefined ? 'results.json' : 'actors-results.json'), actors };
+  const defaultOut = resolve(__dirname, actors === undefined ? 'results.json' : 'actors-results.json');
+  return { quick, cluster, check, out: out ?? defaultOut, actors };
 }
 
 function actorCount(text: string): number {
@@ -72,11 +79,16 @@ function correctnessProblems(results: RunResults): string[] {
     const checks = [['W1', r.sequential], ...r.concurrent.map((c) => [`W2 ${c.connections}×${c.inFlight}`, c] as const), ['W3', r.stream], ['W4', r.fanOut]] as const;
     for (const [label, result] of checks) if (result.errors > 0) problems.push(`${name} ${label}: ${result.errors} wrong answer(s), first: ${result.firstError}`);
     if (r.fanOut.lost > 0) problems.push(`${name} W4: ${r.fanOut.lost} push(es) lost`);
+    for (const [variant, w5] of Object.entries(r.patternFanOut ?? {})) {
+      if (w5.errors > 0) problems.push(`${name} W5 ${variant}: ${w5.errors} wrong answer(s), first: ${w5.firstError}`);
+      if (w5.lost > 0) problems.push(`${name} W5 ${variant}: ${w5.lost} push(es) lost`);
+    }
   }
   for (const r of results.nest.flatMap((row) => [row.actonTransport, row.nestTcp])) {
     if (r.errors > 0) problems.push(`Nest W2: ${r.errors} wrong answer(s), first: ${r.firstError}`);
   }
   if (results.inProcess.lostBroadcasts > 0) problems.push(`in-process broadcast: ${results.inProcess.lostBroadcasts} lost`);
+  for (const v of results.observability.variants) if (v.errors > 0) problems.push(`observability overhead (${v.variant}): ${v.errors} wrong answer(s)`);
   return problems;
 }
 
@@ -121,8 +133,16 @@ async function runCheck(runner: BenchRunner, progress: ProgressLine): Promise<nu
   return result.passed ? 0 : 1;
 }
 
+/** `--cluster`: the cross-node workloads against the nats.js baseline (bench/cluster). */
+async function runClusterOnly(quick: boolean): Promise<number> {
+  console.log(`## acton-ts cluster bench${quick ? ' (--quick)' : ''}: two nodes through a local nats-server vs plain nats.js\n`);
+  console.log(clusterTable(await runClusterBench(quick)));
+  return 0;
+}
+
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
+  if (options.cluster) return runClusterOnly(options.quick);
   const progress = new ProgressLine();
   const runner = new BenchRunner(benchPlan(options.quick), progress);
   const interrupt = (): void => void runner.stopAll().finally(() => process.exit(130));
@@ -140,6 +160,7 @@ async function main(): Promise<number> {
   console.log(`- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
   console.log(markdownTable(figures));
   console.log(`\n${nestComparisonTable(results.nest)}`);
+  console.log(`\n### Observability overhead\n\n${observabilityTable(results.observability)}`);
   console.log(`\nresults written to ${options.out}, chart to ${chart}`);
   for (const problem of problems) console.error(`PROBLEM: ${problem}`);
   return problems.length === 0 ? 0 : 1;

@@ -22,6 +22,7 @@ export { jsonSchemaOf } from './core/metadata/json-schema';
 export type { JsonSchema } from './core/metadata/json-schema';
 export type { MessageDefinition } from './core/metadata/message-metadata';
 export { MessageRegistry } from './core/metadata/message-registry';
+export type { MessageClass, MessageInstance, MessageProps, ReplyOf, RepliesWith } from './core/metadata/message-typing';
 export type { DynamicModule, ModuleImport, ModuleMetadata } from './core/metadata/module-metadata';
 export type { PayloadValidator, ValidationOptions } from './core/metadata/payload-validator';
 
@@ -64,3 +65,9 @@ export { IpcListener } from './ipc/server/ipc-listener';
 export type { DrainResult, IpcModuleOptions } from './ipc/server/ipc-listener';
 export type { IpcListenerStats } from './ipc/server/listener-stats';
 export type { IpcConfig, IpcConfigOverrides } from './ipc/config/ipc-config';
+// Security (acton-reactive 9.4, docs/protocol.md §11.2)
+export { sameUidPolicy, allowListPolicy } from './ipc/security/ready-policies';
+export type { AllowList } from './ipc/security/ready-policies';
+export type { ConnectionInfo, IpcOperation, SecurityContext, SecurityPolicy, Verdict } from './ipc/security/security-policy';
+export type { SecurityConfig, SecurityPolicyName } from './ipc/config/ipc-config';
+export type { PeerCredentials } from './ipc/server/peer-credentials';

@@ -12,6 +12,7 @@ const ALIASES: Record<string, string> = {
   'acton-ts/client': join(OUT_ROOT, 'lib', 'client', 'index.js'),
   'acton-ts/testing': join(OUT_ROOT, 'lib', 'testing', 'index.js'),
   'acton-ts/nestjs': join(OUT_ROOT, 'lib', 'nestjs', 'index.js'),
+  'acton-ts/observability': join(OUT_ROOT, 'lib', 'observability', 'index.js'),
 };
 
 type Resolve = (request: string, ...rest: unknown[]) => string;

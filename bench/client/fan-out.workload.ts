@@ -3,17 +3,24 @@ import { Caller } from './caller';
 import { nowNs } from './latency-recorder';
 import { Outcome, WorkloadOutcome } from './outcome';
 
-/** Parameters of W4. */
+/** Parameters of W4 (and W5, with `noisePatterns`). */
 export interface FanOutParams {
   readonly subscribers: number;
   readonly broadcasts: number;
   readonly warmupBroadcasts: number;
+  /**
+   * W5 (acton-ts only, docs/protocol.md §11.1): each subscriber holds this many patterns that
+   * never match plus `PriceUpdate*` instead of the exact subscription. Absent: exact (W4).
+   */
+  readonly noisePatterns?: number;
 }
 
 /** Figures of W4. */
 export interface FanOutResult extends WorkloadOutcome {
   readonly subscribers: number;
   readonly broadcasts: number;
+  /** W5: non-matching patterns per subscriber (absent for exact subscriptions). */
+  readonly noisePatterns?: number;
   /** Mean over subscribers of (pushes received / time from the trigger to its last push). */
   readonly eventsPerSecondPerSubscriber: number;
   /** All pushes received / time from the trigger to the very last push. */
@@ -28,15 +35,23 @@ const QUIET_MS = 2_000;
 /**
  * W4: `subscribers` connections subscribe to `PriceUpdate`; another connection asks the server
  * to broadcast `broadcasts` of them as fast as it can; every subscriber counts what it receives.
+ * W5: the same with `noisePatterns` non-matching patterns plus one matching pattern each.
  */
 export async function runFanOut(socketPath: string, params: FanOutParams, progress: (text: string) => void): Promise<FanOutResult> {
-  const subscribers = await Promise.all(Array.from({ length: params.subscribers }, (_, i) => Caller.open(socketPath, `p${i}_`)));
+  const subscribers = await openInBatches(socketPath, params.subscribers);
   const trigger = await Caller.open(socketPath, 't');
   try {
     const outcome = new Outcome();
-    for (const subscriber of subscribers) {
-      const types = await subscriber.subscribe([BenchWire.PRICE_UPDATE]);
-      if (!types.includes(BenchWire.PRICE_UPDATE)) outcome.fail(`subscribe answered ${JSON.stringify(types)}`);
+    for (const [i, subscriber] of subscribers.entries()) {
+      if (params.noisePatterns === undefined) {
+        const types = await subscriber.subscribe([BenchWire.PRICE_UPDATE]);
+        if (!types.includes(BenchWire.PRICE_UPDATE)) outcome.fail(`subscribe answered ${JSON.stringify(types)}`);
+      } else {
+        // Distinct non-matching prefixes per subscriber, so the server holds subscribers × noisePatterns of them.
+        const noise = Array.from({ length: params.noisePatterns }, (_, j) => `Noise${i}_${j}*`);
+        const held = await subscriber.subscribePatterns([...noise, `${BenchWire.PRICE_UPDATE}*`]);
+        if (held.length !== params.noisePatterns + 1) outcome.fail(`pattern subscribe answered ${held.length} patterns`);
+      }
       subscriber.onPush = checkFirstPush(outcome);
     }
     if (params.warmupBroadcasts > 0) await broadcastAndCount(subscribers, trigger, params.warmupBroadcasts, outcome, () => {});
@@ -46,6 +61,7 @@ export async function runFanOut(socketPath: string, params: FanOutParams, progre
     return {
       subscribers: params.subscribers,
       broadcasts: params.broadcasts,
+      ...(params.noisePatterns === undefined ? undefined : { noisePatterns: params.noisePatterns }),
       eventsPerSecondPerSubscriber: perSubscriber.reduce((sum, rate) => sum + rate, 0) / perSubscriber.length,
       eventsPerSecondTotal: (total / (Math.max(...run.lastPushAt) - run.sentAt)) * 1e9,
       lost: params.broadcasts * params.subscribers - total,
@@ -103,4 +119,16 @@ function checkFirstPush(outcome: Outcome): (frame: { payload: Buffer }) => void 
     const ok = push.message_type === BenchWire.PRICE_UPDATE && push.payload?.symbol === BENCH_SYMBOL && typeof push.notification_id === 'string' && Number.isInteger(push.timestamp_ms);
     if (!ok) outcome.fail(`unexpected push ${JSON.stringify(push).slice(0, 300)}`);
   };
+}
+
+/** Connections opened at once: a Unix socket's listen backlog refuses (EAGAIN) a burst of 1,000 connects. */
+const CONNECT_BATCH = 64;
+
+async function openInBatches(socketPath: string, count: number): Promise<Caller[]> {
+  const callers: Caller[] = [];
+  while (callers.length < count) {
+    const batch = Math.min(CONNECT_BATCH, count - callers.length);
+    callers.push(...(await Promise.all(Array.from({ length: batch }, (_, i) => Caller.open(socketPath, `p${callers.length + i}_`)))));
+  }
+  return callers;
 }

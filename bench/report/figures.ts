@@ -11,6 +11,8 @@ export interface ServerResults {
   readonly concurrent: readonly ConcurrentResult[];
   readonly stream: StreamResult;
   readonly fanOut: FanOutResult;
+  /** W5 (acton-ts only): the same fan-out with exact subscriptions, and with patterns (§11.1). */
+  readonly patternFanOut?: { readonly exact: FanOutResult; readonly patterns: FanOutResult };
   /** RSS of the server process once started, before any workload, kB. */
   readonly serverStartRssKb: number;
   /** Peak RSS of the server process, kB. */
@@ -45,6 +47,7 @@ export interface Figure {
 
 const AT_LEAST_70: Target = { text: '≥ 0.70', test: (ratio) => ratio >= 0.7 };
 const AT_MOST_125: Target = { text: '≤ 1.25', test: (ratio) => ratio <= 1.25 };
+const AT_LEAST_90: Target = { text: '≥ 0.90', test: (ratio) => ratio >= 0.9 };
 
 /** The report's rows, in table order, with ratios and whether each target is met. */
 export function buildFigures(acton: ServerResults, baseline: ServerResults, inProcess: InProcessResult): Figure[] {
@@ -72,6 +75,13 @@ export function buildFigures(acton: ServerResults, baseline: ServerResults, inPr
   add('w4.total', 'W4 fan-out: events/s total', 'events/s', 'higher', (r) => r.fanOut.eventsPerSecondTotal, AT_LEAST_70);
   add('w4.lost', 'W4 fan-out: lost events', 'events', 'lower', (r) => r.fanOut.lost);
   add('w4.cpu', 'W4 fan-out: server CPU per event delivered', 'µs', 'lower', (r) => r.fanOut.serverCpuUsPerOp ?? 0);
+  const w5 = acton.patternFanOut;
+  if (w5) {
+    const { subscribers, noisePatterns } = w5.patterns;
+    const label = `W5 ${subscribers} subscribers × (${noisePatterns} non-matching + 1 pattern): events/s total (baseline column: acton-ts, exact subscriptions)`;
+    rows.push(compare('w5.total', label, 'events/s', 'higher', w5.patterns.eventsPerSecondTotal, w5.exact.eventsPerSecondTotal, AT_LEAST_90));
+    rows.push(compare('w5.cpu', 'W5: server CPU per event delivered (baseline column: exact)', 'µs', 'lower', w5.patterns.serverCpuUsPerOp ?? 0, w5.exact.serverCpuUsPerOp ?? 0));
+  }
   add('rss.start', 'RSS: server once started', 'MB', 'lower', (r) => r.serverStartRssKb / 1024);
   add('rss.server', 'Peak RSS: server', 'MB', 'lower', (r) => r.serverRssKb / 1024);
   add('rss.client', 'Peak RSS: load client', 'MB', 'lower', (r) => r.clientRssKb / 1024);

@@ -47,7 +47,7 @@ const EMPTY = Buffer.alloc(0);
  * (incrementally, both header layouts) and routes it by correlation id to `CallRoute`s.
  *
  * Opening includes an admission probe: the server answers a refused connection with one
- * `CONNECTION_LIMIT_REACHED` frame before reading anything (PROTOCOL.md §5.2) and answers every
+ * `CONNECTION_LIMIT_REACHED` frame before reading anything (docs/protocol.md §5.2) and answers every
  * heartbeat (§2.4), so a heartbeat reply proves the connection was admitted.
  */
 export class ClientConnection {

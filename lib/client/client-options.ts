@@ -2,7 +2,7 @@ import { DEFAULT_RESPONSE_TIMEOUT_MS } from '../ipc/protocol';
 import { TransportFactory } from './transport';
 import { connectUnixSocket } from './unix-socket-transport';
 
-/** Where to connect: an explicit socket path, or a server's app name (PROTOCOL.md §5.6). */
+/** Where to connect: an explicit socket path, or a server's app name (docs/protocol.md §5.6). */
 export type ConnectTarget = { readonly socketPath: string } | { readonly appName: string };
 
 /** Reconnection after the connection drops; exponential backoff with full jitter. */

@@ -3,7 +3,7 @@ import { ConnectTarget } from './client-options';
 
 /**
  * The socket path of a `ConnectTarget`: `socketPath` as given, or the server's default path for
- * `appName` (`$XDG_RUNTIME_DIR/acton/<appName>/ipc.sock`, else under `/tmp`, PROTOCOL.md §5.6).
+ * `appName` (`$XDG_RUNTIME_DIR/acton/<appName>/ipc.sock`, else under `/tmp`, docs/protocol.md §5.6).
  * @throws TypeError when neither a non-empty `socketPath` nor `appName` is given
  */
 export function resolveSocketPath(target: ConnectTarget, env: Readonly<Record<string, string | undefined>> = process.env): string {

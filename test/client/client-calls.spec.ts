@@ -59,7 +59,7 @@ describe('ActonClient against a real listener', () => {
 
   it('actor().ask rejects an object that is not a @Message instance, saying what to do', async () => {
     const error = await rejectionOf(client.actor('calculator').ask({ a: 1, b: 2 }));
-    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ name: 'IpcRequestError', code: 'UNKNOWN_MESSAGE_TYPE' });
     expect(error.message).toMatch(/@Message/);
     expect(error.message).toMatch(/client\.request/);
   });

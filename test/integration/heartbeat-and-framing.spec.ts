@@ -71,7 +71,7 @@ describe('heartbeats and frame validation (PROTOCOL.md §1, §2.4)', () => {
     expect(t.app.listener!.stats().errors).toBe(errorsBefore + 1);
   });
 
-  it.each(['0a', '00'])('§10.6 a v2 frame with type 0x%s gets one PROTOCOL_ERROR frame, then the connection closes', async (type) => {
+  it.each(['0c', '00'])('§10.6 (0x0a/0x0b are pattern frames since 9.3, §11.1) a v2 frame with type 0x%s gets one PROTOCOL_ERROR frame, then the connection closes', async (type) => {
     const client = await t.connect();
     client.write(`00 00 00 00 02 ${type} 01`);
     const frame = await client.next();
@@ -80,7 +80,7 @@ describe('heartbeats and frame validation (PROTOCOL.md §1, §2.4)', () => {
     await client.waitForEof();
   });
 
-  it.each(['05', '06', '07', '08', '09'])('§10.7 a v1 frame with type 0x%s gets one PROTOCOL_ERROR frame, then the connection closes', async (type) => {
+  it.each(['05', '06', '07', '08', '09', '0a', '0b'])('§10.7 a v1 frame with type 0x%s gets one PROTOCOL_ERROR frame, then the connection closes', async (type) => {
     const client = await t.connect();
     client.write(`00 00 00 02 01 ${type} 7b 7d`);
     const frame = await client.next();

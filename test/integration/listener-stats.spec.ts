@@ -40,6 +40,8 @@ describe('listener statistics (PROTOCOL.md §7)', () => {
         inFlightRequests: 0,
         subscriptionsProcessed: 1,
         activeSubscriptions: 2,
+        activePatternSubscriptions: 0,
+        accessDenied: 0,
         pushNotificationsSent: 1,
         pushNotificationsDropped: 0,
       });

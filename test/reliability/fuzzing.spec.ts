@@ -27,7 +27,7 @@ function referenceDecode(bytes: Buffer, limit: number): Decoded {
     const version = bytes[at + 4];
     if (version !== 1 && version !== 2) return { frames, error: unsupportedVersion(version) };
     const type = bytes[at + 5];
-    if (type < 1 || type > (version === 1 ? 4 : 9)) return { frames, error: invalidMessageType(type, version) };
+    if (type < 1 || type > (version === 1 ? 4 : 0x0b)) return { frames, error: invalidMessageType(type, version) };
     let format = 1;
     if (version === 2) {
       if (bytes.length - at < 7) return { frames };
@@ -59,7 +59,7 @@ function incrementalDecode(parts: Buffer[], limit: number): Decoded & { maxBuffe
 
 const frameSpec = fc.record({
   version: fc.constantFrom(1, 2),
-  type: fc.integer({ min: 1, max: 9 }),
+  type: fc.integer({ min: 1, max: 0x0b }),
   format: fc.constantFrom(1, 2),
   payload: fc.uint8Array({ maxLength: 80 }),
 });

@@ -9,7 +9,7 @@ from collections import deque
 from typing import Any, AsyncIterator, Deque, Dict, Iterable, List, Optional, Union
 
 from .answers import response_body, stream_step, successful_body
-from .bodies import discover_body, request_envelope, response_dict, subscription_body, timeout_to_ms
+from .bodies import discover_body, request_envelope, response_dict, subscription_request, timeout_to_ms
 from .call_options import check_timeout, describe_call, server_deadline
 from .call_errors import client_closed_error, closed_error, connect_error, timeout_error
 from .deadline import Deadline
@@ -19,6 +19,7 @@ from .frame_reader import FrameReader
 from .frame_router import Answer, FrameRouter
 from .ids import new_correlation_id
 from .payload_codec import encode_body, resolve_format
+from .reconnect import Reconnect, WantedSubscriptions, gave_up_error, is_drop, resolve_reconnect
 from .salvage import salvage_unread_frames
 from .socket_path import resolve_socket_path
 from .wire import Format, MessageType
@@ -38,7 +39,8 @@ class AsyncActonClient:
     calls may be in flight at once (the server answers them as they are ready, §0 D2).
     ``stream()`` and ``notifications()`` are async iterators (``async for``).
     Use the client from one event loop. After the connection drops, every call raises
-    ``CONNECTION_CLOSED`` (create a new client to reconnect).
+    ``CONNECTION_CLOSED`` (create a new client to reconnect), unless ``reconnect`` is on: then the
+    next call reconnects and subscribes again (see :class:`Reconnect`).
     """
 
     def __init__(
@@ -47,6 +49,7 @@ class AsyncActonClient:
         app_name: Optional[str] = None,
         timeout: Optional[float] = 30.0,
         format: str = "json",
+        reconnect: Union[bool, Reconnect, None] = None,
     ) -> None:
         """Arguments and errors as for :class:`ActonClient`."""
         self._resolved = resolve_socket_path(socket_path, app_name)
@@ -62,6 +65,9 @@ class AsyncActonClient:
         self._router = FrameRouter()
         self._sent: Deque[str] = deque()
         self._heartbeats_sent = 0
+        self._reconnect = resolve_reconnect(reconnect)
+        self._wanted = WantedSubscriptions()
+        self._closed = False
 
     @property
     def socket_path(self) -> str:
@@ -77,14 +83,61 @@ class AsyncActonClient:
             ActonError: ``CONNECTION_FAILED`` naming the path tried and how to change it;
                 ``CONNECTION_CLOSED`` after ``close()`` or a dropped connection.
         """
+        reconnected = False
         async with self._connect_lock:
+            if self._dropped():
+                await self._reconnect_now()
+                reconnected = True
             self._raise_if_failed()
             if self._writer is None:
-                sock = await self._open_socket()
-                reader, writer = await asyncio.open_unix_connection(sock=sock)
-                self._sock, self._writer = sock, writer
-                self._reader_task = asyncio.create_task(self._read_loop(reader), name=f"acton-client-reader {self.socket_path}")
+                await self._start_connection()
+        if reconnected:
+            await self._subscribe_again()
         return self
+
+    async def _start_connection(self) -> None:
+        sock = await self._open_socket()
+        reader, writer = await asyncio.open_unix_connection(sock=sock)
+        self._sock, self._writer = sock, writer
+        self._reader_task = asyncio.create_task(self._read_loop(reader), name=f"acton-client-reader {self.socket_path}")
+
+    def _dropped(self) -> bool:
+        """The connection dropped and ``reconnect`` is on (not a refusal, not ``close()``)."""
+        failure = self._router.failure
+        return self._reconnect is not None and not self._closed and failure is not None and is_drop(failure)
+
+    async def _reconnect_now(self) -> None:
+        """Replace the dropped connection, with backoff (callers waiting on it were already told)."""
+        assert self._reconnect is not None
+        task, self._reader_task = self._reader_task, None
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+        if self._writer is not None:
+            self._writer.close()
+        self._writer, self._sock = None, None
+        self._sent.clear()
+        last: Optional[ActonError] = None
+        for delay in self._reconnect.delays():
+            await asyncio.sleep(delay)
+            try:
+                self._frames = FrameReader()
+                self._router.restart()
+                await self._start_connection()
+                return
+            except ActonError as exc:
+                self._router.fail(exc)
+                if not is_drop(exc):
+                    raise
+                last = exc
+        self._router.restart()
+        self._router.fail(gave_up_error(self.socket_path, self._reconnect.max_attempts, last))
+
+    async def _subscribe_again(self) -> None:
+        wanted = self._wanted
+        if wanted.types:
+            await self._subscription(MessageType.SUBSCRIBE, "sub", list(wanted.types), None)
+        if wanted.patterns:
+            await self._subscription(MessageType.SUBSCRIBE_PATTERNS, "psub", list(wanted.patterns), None)
 
     async def _open_socket(self) -> socket.socket:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -98,6 +151,7 @@ class AsyncActonClient:
 
     async def close(self) -> None:
         """Close the connection; pending calls raise ``CONNECTION_CLOSED``. Idempotent."""
+        self._closed = True
         self._router.fail(client_closed_error())
         self._wake()
         task, self._reader_task = self._reader_task, None
@@ -210,13 +264,23 @@ class AsyncActonClient:
         """Unsubscribe ``types`` (empty: all); returns the remaining ``subscribed_types``."""
         return await self._subscription(MessageType.UNSUBSCRIBE, "unsub", types, timeout)
 
-    async def _subscription(self, message_type: MessageType, prefix: str, types: Any, timeout: Optional[float]) -> List[str]:
+    async def subscribe_patterns(self, patterns: Union[str, Iterable[str]], timeout: Optional[float] = None) -> List[str]:
+        """Subscribe to ``Prefix*`` patterns; returns every pattern held, sorted. See :meth:`ActonClient.subscribe_patterns`."""
+        return await self._subscription(MessageType.SUBSCRIBE_PATTERNS, "psub", patterns, timeout)
+
+    async def unsubscribe_patterns(self, patterns: Union[str, Iterable[str]] = (), timeout: Optional[float] = None) -> List[str]:
+        """Remove patterns (empty: all patterns, exact subscriptions kept); returns the patterns left."""
+        return await self._subscription(MessageType.UNSUBSCRIBE_PATTERNS, "punsub", patterns, timeout)
+
+    async def _subscription(self, message_type: MessageType, prefix: str, names: Any, timeout: Optional[float]) -> List[str]:
         seconds = self._seconds(timeout)
         correlation_id = new_correlation_id(prefix)
-        body = subscription_body(correlation_id, types)
+        body, result_key = subscription_request(message_type, correlation_id, names)
         what = f"the {message_type.name.lower()} response"
         answer = await self._call(message_type, body, what, seconds, Deadline(seconds))
-        return list(successful_body(answer, what, correlation_id).get("subscribed_types") or [])
+        held = list(successful_body(answer, what, correlation_id).get(result_key) or [])
+        self._wanted.record(message_type, body.get("message_types", ()), held)
+        return held
 
     async def notifications(self, timeout: Optional[float] = None) -> AsyncIterator[Dict[str, Any]]:
         """Async iterator over push notifications (``async for``), oldest first; ends when
@@ -229,6 +293,9 @@ class AsyncActonClient:
             deadline = Deadline(timeout)
             push = self._router.take_push()
             while push is None:
+                if self._dropped():
+                    await self.connect()  # reconnects and subscribes again (pushes meanwhile are lost)
+                    continue
                 self._raise_if_failed()
                 if not await self._changed(deadline):
                     return

@@ -8,7 +8,7 @@ from collections import deque
 from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Union
 
 from .answers import response_body, stream_step, successful_body
-from .bodies import discover_body, request_envelope, response_dict, subscription_body, timeout_to_ms
+from .bodies import discover_body, request_envelope, response_dict, subscription_request, timeout_to_ms
 from .call_options import check_timeout, describe_call, server_deadline
 from .call_errors import client_closed_error, closed_error, connect_error, timeout_error
 from .deadline import Deadline
@@ -18,6 +18,7 @@ from .frame_reader import FrameReader
 from .frame_router import Answer, FrameRouter
 from .ids import new_correlation_id
 from .payload_codec import encode_body, resolve_format
+from .reconnect import Reconnect, WantedSubscriptions, gave_up_error, is_drop, resolve_reconnect
 from .salvage import salvage_unread_frames
 from .socket_path import resolve_socket_path
 from .wire import Format, MessageType
@@ -39,7 +40,8 @@ class ActonClient:
 
     Not thread-safe: use one client per thread, or :class:`AsyncActonClient`.
     The connection is opened on first use (or by ``connect()`` / ``with``); after it drops,
-    every call raises ``CONNECTION_CLOSED`` (create a new client to reconnect).
+    every call raises ``CONNECTION_CLOSED`` (create a new client to reconnect), unless
+    ``reconnect`` is on: then the next call reconnects and subscribes again (see :class:`Reconnect`).
     """
 
     def __init__(
@@ -48,6 +50,7 @@ class ActonClient:
         app_name: Optional[str] = None,
         timeout: Optional[float] = 30.0,
         format: str = "json",
+        reconnect: Union[bool, Reconnect, None] = None,
     ) -> None:
         """
         Args:
@@ -57,6 +60,8 @@ class ActonClient:
             timeout: default seconds per call (``None``: wait forever). Also sent to the server
                 as ``response_timeout_ms`` for requests and streams.
             format: ``"json"`` (default) or ``"msgpack"`` (needs the ``msgpack`` package).
+            reconnect: opt-in automatic reconnection after a drop, with backoff and
+                re-subscription: ``True`` (defaults) or a :class:`Reconnect`; off by default.
 
         Raises:
             ValueError: unknown ``format`` or a negative ``timeout``.
@@ -70,6 +75,10 @@ class ActonClient:
         self._router = FrameRouter()
         self._sent: Deque[str] = deque()
         self._heartbeats_sent = 0
+        self._reconnect = resolve_reconnect(reconnect)
+        self._wanted = WantedSubscriptions()
+        self._dropped = False
+        self._closed = False
 
     @property
     def socket_path(self) -> str:
@@ -87,19 +96,53 @@ class ActonClient:
         """
         if self._router.failure is not None:
             raise self._router.failure.clone()
-        if self._sock is None:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                sock.settimeout(self.timeout)
-                sock.connect(self._resolved.path)
-            except OSError as exc:
-                sock.close()
-                raise connect_error(self._resolved, exc) from exc
-            self._sock = sock
+        if self._sock is None and self._dropped:
+            self._reconnect_now()
+        elif self._sock is None:
+            self._sock = self._open_socket()
         return self
+
+    def _open_socket(self) -> socket.socket:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(self.timeout)
+            sock.connect(self._resolved.path)
+        except OSError as exc:
+            sock.close()
+            raise connect_error(self._resolved, exc) from exc
+        return sock
+
+    def _reconnect_now(self) -> None:
+        """Reconnect with backoff, then subscribe again to what the connection held."""
+        assert self._reconnect is not None
+        last: Optional[ActonError] = None
+        for delay in self._reconnect.delays():
+            time.sleep(delay)
+            try:
+                self._sock = self._open_socket()
+                self._frames = FrameReader()
+                self._router.restart()
+                self._dropped = False
+                self._subscribe_again()
+                return
+            except ActonError as exc:
+                if not is_drop(exc) or self._router.failure is not None:
+                    raise
+                last = exc
+        error = gave_up_error(self.socket_path, self._reconnect.max_attempts, last)
+        self._dropped = False
+        raise self._fail(error)
+
+    def _subscribe_again(self) -> None:
+        wanted = self._wanted
+        if wanted.types:
+            self._subscription(MessageType.SUBSCRIBE, "sub", list(wanted.types), None)
+        if wanted.patterns:
+            self._subscription(MessageType.SUBSCRIBE_PATTERNS, "psub", list(wanted.patterns), None)
 
     def close(self) -> None:
         """Close the connection. Idempotent; later calls raise ``CONNECTION_CLOSED``."""
+        self._closed = True
         self._router.fail(client_closed_error())
         if self._sock is not None:
             self._sock.close()
@@ -248,13 +291,35 @@ class ActonClient:
         (§2.5). Returns the remaining ``subscribed_types``. Raises like :meth:`subscribe`."""
         return self._subscription(MessageType.UNSUBSCRIBE, "unsub", types, timeout)
 
-    def _subscription(self, message_type: MessageType, prefix: str, types: Any, timeout: Optional[float]) -> List[str]:
+    def subscribe_patterns(self, patterns: Union[str, Iterable[str]], timeout: Optional[float] = None) -> List[str]:
+        """Subscribe to every broadcast whose type starts with a prefix (docs/protocol.md §11.1):
+        ``"Order*"`` matches ``OrderPlaced``, ``"*"`` every type. A push arrives once however
+        many exact and pattern subscriptions match it.
+
+        Returns every pattern the connection now holds, sorted.
+
+        Raises:
+            ActonError: ``REQUEST_FAILED`` with the server's text for a bad pattern (e.g.
+                ``pattern must contain exactly one terminal '*'``), more than 128 patterns or the
+                pattern rate limit; ``ACCESS_DENIED`` when a security policy refuses (§11.2);
+                ``TIMEOUT``, ``CONNECTION_CLOSED``.
+        """
+        return self._subscription(MessageType.SUBSCRIBE_PATTERNS, "psub", patterns, timeout)
+
+    def unsubscribe_patterns(self, patterns: Union[str, Iterable[str]] = (), timeout: Optional[float] = None) -> List[str]:
+        """Remove ``patterns`` (an empty list removes every pattern, keeping exact subscriptions);
+        returns the patterns left, sorted. Raises like :meth:`subscribe_patterns`."""
+        return self._subscription(MessageType.UNSUBSCRIBE_PATTERNS, "punsub", patterns, timeout)
+
+    def _subscription(self, message_type: MessageType, prefix: str, names: Any, timeout: Optional[float]) -> List[str]:
         seconds = self._seconds(timeout)
         correlation_id = new_correlation_id(prefix)
-        body = subscription_body(correlation_id, types)
+        body, result_key = subscription_request(message_type, correlation_id, names)
         what = f"the {message_type.name.lower()} response"
         answer = self._call(message_type, body, what, seconds, Deadline(seconds))
-        return list(successful_body(answer, what, correlation_id).get("subscribed_types") or [])
+        held = list(successful_body(answer, what, correlation_id).get(result_key) or [])
+        self._wanted.record(message_type, body.get("message_types", ()), held)
+        return held
 
     def notifications(self, timeout: Optional[float] = None) -> Iterator[Dict[str, Any]]:
         """Iterate over push notifications, oldest first, including those that arrived while
@@ -278,8 +343,14 @@ class ActonClient:
             deadline = Deadline(timeout)
             push = self._router.take_push()
             while push is None:
-                if not self._pump(deadline):
-                    return
+                try:
+                    if not self._pump(deadline):
+                        return
+                except ActonError as exc:
+                    if not self._dropped:
+                        raise
+                    # Reconnecting: the next read reconnects and subscribes again (pushes meanwhile are lost).
+                    del exc
                 push = self._router.take_push()
             yield push
 
@@ -386,11 +457,19 @@ class ActonClient:
         return self._sock
 
     def _fail(self, error: ActonError) -> ActonError:
-        """Record ``error`` (the first one wins), drop the socket, return what to raise."""
-        self._router.fail(error)
+        """Record ``error`` (the first one wins), drop the socket, return what to raise.
+
+        With ``reconnect`` on, a dropped connection (not a refusal or ``close()``) is not recorded:
+        the error is raised to the waiting call and the next call reconnects.
+        """
         if self._sock is not None:
             self._sock.close()
             self._sock = None
+        if self._reconnect is not None and not self._closed and self._router.failure is None and is_drop(error):
+            self._dropped = True
+            self._sent.clear()
+            return error.clone()
+        self._router.fail(error)
         assert self._router.failure is not None
         return self._router.failure.clone()
 

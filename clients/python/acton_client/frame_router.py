@@ -66,6 +66,12 @@ class FrameRouter:
         """The oldest unread push notification, or ``None``."""
         return self._pushes.popleft() if self._pushes else None
 
+    def restart(self) -> None:
+        """A new connection replaces a dropped one: the failure and every open call are
+        forgotten (their callers were told); pushes already received are kept."""
+        self.failure = None
+        self._inboxes.clear()
+
     def fail(self, error: ActonError) -> None:
         """Mark the connection unusable; keeps the first error."""
         if self.failure is None:

@@ -17,6 +17,9 @@ class MessageType(IntEnum):
     UNSUBSCRIBE = 0x07
     DISCOVER = 0x08
     STREAM = 0x09
+    #: Pattern subscriptions (acton-reactive 9.3, docs/protocol.md §11.1).
+    SUBSCRIBE_PATTERNS = 0x0A
+    UNSUBSCRIBE_PATTERNS = 0x0B
 
 
 class Format(IntEnum):
@@ -31,7 +34,7 @@ V1_HEADER_SIZE = 6
 #: Header size of a v2 frame: u32 length, version, type, format (bytes).
 V2_HEADER_SIZE = 7
 #: Highest frame type each version may carry (PROTOCOL.md §1.5).
-MAX_TYPE_BY_VERSION = {1: 0x04, 2: 0x09}
+MAX_TYPE_BY_VERSION = {1: 0x04, 2: 0x0B}
 #: Inbound payload limit of the reference clients: 16 MiB (PROTOCOL.md §1.3).
 MAX_FRAME_PAYLOAD = 16 * 1024 * 1024
 

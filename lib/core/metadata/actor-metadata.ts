@@ -15,7 +15,12 @@ export interface ActorOptions {
   readonly mailboxCapacity?: number;
   /** Restart after a failure (see `SupervisionOptions`); absent: the actor resumes (keeps its state). */
   readonly supervision?: SupervisionOptions;
+  /** Placement when the app joins a cluster (`acton-ts/cluster`); default `singleton`. */
+  readonly cluster?: ClusterPlacement;
 }
+
+/** Where a cluster runs an actor: one owner, one per node behind a queue group, or nowhere else. */
+export type ClusterPlacement = 'singleton' | 'replicated' | 'local';
 
 /** `ActorOptions` with every default applied. */
 export interface ResolvedActorOptions {
@@ -24,6 +29,7 @@ export interface ResolvedActorOptions {
   readonly mailboxCapacity: number;
   /** Absent: resume after a failure. */
   readonly supervision?: ResolvedSupervision;
+  readonly cluster?: ClusterPlacement;
 }
 
 /**
@@ -43,7 +49,19 @@ export function resolveActorOptions(target: Function, options: ActorOptions): Re
     );
   }
   const supervision = options.supervision && resolveSupervision(target.name, options.supervision);
-  return { name, expose: options.expose ?? true, mailboxCapacity, ...(supervision && { supervision }) };
+  const { cluster } = options;
+  if (cluster !== undefined && !['singleton', 'replicated', 'local'].includes(cluster)) {
+    throw new Error(
+      `@Actor on ${target.name}: cluster must be 'singleton', 'replicated' or 'local' (got ${JSON.stringify(cluster)})`,
+    );
+  }
+  return {
+    name,
+    expose: options.expose ?? true,
+    mailboxCapacity,
+    ...(supervision && { supervision }),
+    ...(cluster === undefined ? {} : { cluster }),
+  };
 }
 
 /** Stores the resolved `@Actor` options on the class. */

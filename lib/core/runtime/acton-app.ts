@@ -4,7 +4,9 @@ import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
 import type { MessageDefinition } from '../metadata/message-metadata';
 import { MessageRegistry } from '../metadata/message-registry';
+import { MessageClass, messageFrom, MessageInstance, MessageProps, ReplyOf } from '../metadata/message-typing';
 import { ActorPlan, planActor } from './actor-plan';
+import { ActorNameResolver } from './actor-name-resolver';
 import { ActorRef } from './actor-ref';
 import { ActorSystem } from './actor-system';
 import { AppExtension } from './app-extension';
@@ -13,6 +15,7 @@ import { AskRequest } from './ask-request';
 import { Broker } from './broker';
 import { Clock } from './clock';
 import { Injector } from './injector';
+import { Instrumentation } from './instrumentation';
 import { Lifecycle, withinTime } from './lifecycle';
 import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
@@ -109,6 +112,7 @@ export class ActonApp implements TimerDelivery {
   private closing?: Promise<void>;
   private appState: AppState = 'running';
   private readonly closeHooks: (() => void)[] = [];
+  private nameResolver?: ActorNameResolver;
 
   /** @internal use `bootstrap()` or `createTestingApp()` */
   constructor(private readonly internals: AppInternals) {}
@@ -128,6 +132,14 @@ export class ActonApp implements TimerDelivery {
     return this.internals.logger;
   }
 
+  /**
+   * The app's instrumentation port: metrics and tracing modules install probes here to follow
+   * every message its actors handle (nothing is installed by default).
+   */
+  get instrumentation(): Instrumentation {
+    return this.internals.system.instrumentation;
+  }
+
   /** Lifecycle state. */
   get state(): AppState {
     return this.appState;
@@ -136,6 +148,11 @@ export class ActonApp implements TimerDelivery {
   /** The IPC listener when `IpcModule` is imported (typed by `lib/ipc`), else `undefined`. */
   get listener(): AppExtensions extends { ipc: infer L } ? L | undefined : unknown {
     return this.extension('ipc') as never;
+  }
+
+  /** The cluster node when `ClusterModule` (`acton-ts/cluster`) is imported, else `undefined`. */
+  get cluster(): AppExtensions extends { cluster: infer C } ? C | undefined : unknown {
+    return this.extension('cluster') as never;
   }
 
   /**
@@ -157,9 +174,18 @@ export class ActonApp implements TimerDelivery {
    * a response") when the handler finished without replying. A handler's own error rejects the
    * Promise as it was thrown.
    *
-   * @typeParam R the reply type (not checked at run time)
+   * Two forms: `ask(target, Reserve, { sku, qty })` builds the message from its class, checks
+   * the fields at compile time (`MessageProps`) and infers the reply from the class's declared
+   * `__reply` (`ReplyOf`); `ask(target, message)` sends an instance as it is.
+   *
+   * @typeParam R the reply type of the instance form (not checked at run time)
    */
-  ask<R = any>(target: ActorTarget, message: object, options: AskOptions = {}): Promise<R> {
+  ask<M extends object>(target: ActorTarget, type: MessageClass<M>, props: MessageProps<M>, options?: AskOptions): Promise<ReplyOf<M>>;
+  ask<R = any, M extends MessageInstance = MessageInstance>(target: ActorTarget, message: M, options?: AskOptions): Promise<R>;
+  ask<R>(target: ActorTarget, messageOrType: object, propsOrOptions?: object, classOptions?: AskOptions): Promise<R> {
+    const typed = typeof messageOrType === 'function';
+    const message = typed ? messageFrom(messageOrType as MessageClass, (propsOrOptions ?? {}) as MessageProps<object>) : messageOrType;
+    const options: AskOptions = (typed ? classOptions : propsOrOptions) ?? {};
     try {
       const timeoutMs = checkedTimeout(options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, 'ask');
       const { ref, definition } = this.route(target, message);
@@ -350,6 +376,11 @@ export class ActonApp implements TimerDelivery {
     return this.extensionList;
   }
 
+  /** @internal lets an extension (the cluster) route names first; `undefined` removes it */
+  resolveNamesWith(resolver: ActorNameResolver | undefined): void {
+    this.nameResolver = resolver;
+  }
+
   /** @internal called once when `close()` starts (e.g. to remove signal handlers) */
   onClose(hook: () => void): void {
     this.closeHooks.push(hook);
@@ -420,7 +451,7 @@ export class ActonApp implements TimerDelivery {
 
   private resolveTarget(target: ActorTarget): ActorRef {
     if (typeof target === 'string') {
-      const ref = this.internals.system.byNameOf(target);
+      const ref = this.nameResolver?.(target) ?? this.internals.system.byNameOf(target);
       if (!ref) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, ErrorMessages.actorNotFound(target));
       return ref;
     }

@@ -3,6 +3,7 @@ import { ActorPlan } from './actor-plan';
 import { BroadcastHub } from './broadcast-hub';
 import { Broker } from './broker';
 import { Injector } from './injector';
+import { Instrumentation } from './instrumentation';
 import { ActorSupervisor, LocalActorRef } from './local-actor-ref';
 import { Logger } from './logger';
 import { Type } from './provider';
@@ -26,6 +27,8 @@ export class ActorSystem {
    * the injector is kept: keeping each spawn's plan would hold a copy of its options per actor.
    */
   private readonly incarnations = new Map<LocalActorRef, Injector>();
+  /** Where every actor of this system reports its messages (metrics, tracing); empty by default. */
+  readonly instrumentation = new Instrumentation();
 
   constructor(
     private readonly hub: BroadcastHub,
@@ -58,6 +61,7 @@ export class ActorSystem {
       this.supervisor,
       this.timersFor,
       parent,
+      this.instrumentation,
     );
     this.byName.set(name, ref);
     this.incarnations.set(ref, injector);

@@ -17,6 +17,7 @@ import { LOCAL_PEER } from './message-context';
 export class BroadcastHub {
   private readonly subscribers = new Map<string, ActorRef[]>();
   private readonly observers = new Map<string, ((message: object) => void)[]>();
+  private prefixObservers: { readonly prefix: string; readonly observer: (message: object) => void }[] = [];
   private listeners: BroadcastListener[] = [];
   private sequence = 0;
 
@@ -33,6 +34,15 @@ export class BroadcastHub {
   /** Calls `observer` with each broadcast of `wireName`. Returns the undo. */
   observe(wireName: string, observer: (message: object) => void): () => void {
     return addTo(this.observers, wireName, observer);
+  }
+
+  /** Calls `observer` with each broadcast whose wire name starts with `prefix`. Returns the undo. */
+  observePrefix(prefix: string, observer: (message: object) => void): () => void {
+    const entry = { prefix, observer };
+    this.prefixObservers = [...this.prefixObservers, entry];
+    return () => {
+      this.prefixObservers = this.prefixObservers.filter((e) => e !== entry);
+    };
   }
 
   /** Adds an outbound listener, called after in-process receivers. Returns the undo. */
@@ -57,6 +67,9 @@ export class BroadcastHub {
     const wireName = definition.name;
     this.toSubscribers(wireName, message);
     for (const observer of this.observers.get(wireName) ?? []) this.safely(() => observer(message), `a messages(${wireName}) observer`);
+    for (const { prefix, observer } of this.prefixObservers) {
+      if (wireName.startsWith(prefix)) this.safely(() => observer(message), `a messages('${prefix}*') observer`);
+    }
     if (this.listeners.length === 0) return;
     const event: BroadcastEvent = sourceActor === undefined ? { wireName, message } : { wireName, message, sourceActor };
     for (const listener of this.listeners) this.safely(() => listener(event), 'a broadcast listener');

@@ -1,5 +1,6 @@
 import { DeadlineEntry, DeadlineList, deadlineTimers } from './deadline-timers';
 import { Delivery } from './delivery';
+import { TraceContext } from './trace-context';
 import { PeerInfo } from './peer-info';
 import { ReplySink } from './reply-sink';
 
@@ -53,9 +54,12 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
   dueBefore: DeadlineEntry | undefined = undefined;
   /** @internal DeadlineEntry */
   dueAfter: DeadlineEntry | undefined = undefined;
+  /** The caller's W3C trace context; set before the enqueue, read by tracing instrumentation. */
+  traceContext?: TraceContext;
 
   /**
    * @param timeoutMs how long the caller waits, from `startDeadline()`; no deadline when undefined
+   * @param withdrawn aborted when the sender is revoked: the message is skipped if not started yet
    */
   constructor(
     message: object,
@@ -63,9 +67,10 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
     readonly correlationId: string,
     peer: PeerInfo,
     protected readonly timeoutMs: number | undefined,
+    withdrawn?: AbortSignal,
   ) {
     if (timeoutMs !== undefined) this.deadline = Date.now() + timeoutMs;
-    this.delivery = new CallDelivery(message, wireName, correlationId, peer, this.deadline, this);
+    this.delivery = new CallDelivery(message, wireName, correlationId, peer, this.deadline, this, withdrawn);
   }
 
   /** Aborted when the call expires or is cancelled; becomes the handler's `ctx.signal`. */
@@ -139,9 +144,14 @@ class CallDelivery implements Delivery {
     readonly peer: PeerInfo,
     readonly deadline: number | undefined,
     readonly sink: InFlightCall,
+    readonly withdrawn: AbortSignal | undefined,
   ) {}
 
   get signal(): AbortSignal {
     return this.sink.signal;
+  }
+
+  get traceContext(): TraceContext | undefined {
+    return this.sink.traceContext;
   }
 }

@@ -9,6 +9,7 @@ import { Delivery } from './delivery';
 import { Dispatch, DispatchHost, StreamCanceller } from './handler-dispatch';
 import { invokeHandler } from './handler-invocation';
 import { BoundHandler, HandlerTable } from './handler-table';
+import { Instrumentation, MessageTracker } from './instrumentation';
 import { Logger } from './logger';
 import { Mailbox, MailboxJob } from './mailbox';
 import type { Type } from './provider';
@@ -17,6 +18,8 @@ import type { Timers } from './timers';
 interface Job extends MailboxJob {
   readonly handler: BoundHandler;
   readonly delivery: Delivery;
+  /** Set only while an instrumentation probe is installed. */
+  readonly tracker?: MessageTracker;
 }
 
 /** How an actor instance is run. */
@@ -86,6 +89,8 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     private readonly supervisor: ActorSupervisor,
     private readonly timersFor: (owner: string) => Timers,
     readonly parentRef?: LocalActorRef,
+    /** Where its messages are reported (metrics, tracing); the app's, empty by default. */
+    private readonly instrumentation?: Instrumentation,
   ) {
     this.name = options.name;
     this.expose = options.expose;
@@ -148,7 +153,19 @@ export class LocalActorRef implements ActorRef, DispatchHost {
         `${ErrorMessages.unknownMessageType(delivery.wireName)} (actor '${this.name}' has no handler for it)`,
       );
     }
-    this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery });
+    const tracker = this.instrumentation?.probe?.track(this, delivery);
+    if (!tracker) return this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery });
+    try {
+      this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery, tracker });
+    } catch (err) {
+      tracker.finished(err);
+      throw err;
+    }
+  }
+
+  /** Streams returned by handlers that are still being drained (outside the actor's lock). */
+  get activeStreams(): number {
+    return this.streams ? this.streams.size : 0;
   }
 
   /** Messages waiting to start. */
@@ -181,6 +198,7 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     this.stopped = true;
     this.cancelStreams(reason);
     for (const job of this.mailbox.close()) {
+      job.tracker?.finished(reason);
       if (job.delivery.sink) job.delivery.sink.error(reason);
     }
   }
@@ -259,15 +277,23 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     if (this.box) return this.box;
     const box: Mailbox<Job> = new Mailbox<Job>(
       this.mailboxCapacity,
-      (job) => {
-        const { fn } = this.table.get(job.delivery.wireName)!; // rebound by each restart
-        return invokeHandler(fn, this.current, job.delivery.message, new Dispatch(job.delivery, this));
-      },
+      (job) => this.run(job),
       (err, job) => this.reportUnhandled(err, job.delivery),
       () => {
         if (this.box === box) this.box = undefined;
       },
     );
     return (this.box = box);
+  }
+
+  private run(job: Job): PromiseLike<void> | void {
+    // A revoked IPC connection's messages that have not started are skipped (docs/protocol.md §11.2).
+    if (job.delivery.withdrawn?.aborted) return;
+    const { fn } = this.table.get(job.delivery.wireName)!; // rebound by each restart
+    const { tracker } = job;
+    if (!tracker) return invokeHandler(fn, this.current, job.delivery.message, new Dispatch(job.delivery, this));
+    tracker.started();
+    const dispatch = new Dispatch(job.delivery, this, tracker);
+    return tracker.run(() => invokeHandler(fn, this.current, job.delivery.message, dispatch));
   }
 }

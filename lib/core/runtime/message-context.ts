@@ -23,6 +23,12 @@ export interface MessageContext<R = unknown> {
   /** The sender: `{ connectionId: 'local' }` in-process; see `PeerInfo`. */
   readonly peer: PeerInfo;
   /**
+   * The caller's identity as admitted by the IPC listener's security policy
+   * (`IpcModule.forRoot({ security })`, docs/protocol.md §11.2); `undefined` in-process and
+   * without a policy.
+   */
+  readonly caller?: unknown;
+  /**
    * Sends one reply now (explicit-reply style). For a request-response only the first reply
    * counts (PROTOCOL.md §3.3); for a stream request each call is one data frame. Ignored once
    * the handler (and its stream) has finished. Never throws.

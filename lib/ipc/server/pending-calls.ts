@@ -62,8 +62,9 @@ export abstract class PendingCall extends InFlightCall {
     timeoutMs: number,
     protected readonly codec: PayloadCodec,
     protected readonly answers: AnswerSink,
+    withdrawn?: AbortSignal,
   ) {
-    super(message, wireName, correlationId, peer, timeoutMs);
+    super(message, wireName, correlationId, peer, timeoutMs, withdrawn);
   }
 
   /** Starts the deadline; call right after a successful enqueue. */

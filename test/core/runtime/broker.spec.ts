@@ -100,6 +100,22 @@ describe('Broker', () => {
     await expect(received).resolves.toEqual([tick(1), tick(2)]);
   });
 
+  it("feeds messages('Price*') pattern observers once per broadcast, and messages('PriceTick') by wire name", async () => {
+    const byPattern = firstValueFrom(app.broker.messages('Price*').pipe(take(2), toArray()));
+    const all = firstValueFrom(app.broker.messages('*').pipe(take(2), toArray()));
+    const byName = firstValueFrom(app.broker.messages('PriceTick').pipe(take(1), toArray()));
+    const other: object[] = [];
+    const none = app.broker.messages('Pub*').subscribe((message) => other.push(message));
+    app.broker.broadcast(tick(1));
+    app.broker.broadcast(tick(2));
+    await expect(byPattern).resolves.toEqual([tick(1), tick(2)]);
+    await expect(all).resolves.toEqual([tick(1), tick(2)]);
+    await expect(byName).resolves.toEqual([tick(1)]);
+    none.unsubscribe();
+    expect(other).toEqual([]);
+    expect(() => app.broker.messages('Pri*ce')).toThrow("messages('Pri*ce'): a pattern is a prefix followed by exactly one terminal '*'");
+  });
+
   it('drops (and logs) a broadcast for a subscriber whose mailbox is full, without failing the broadcaster', async () => {
     const events: BroadcastEvent[] = [];
     app.broker.addBroadcastListener((event) => events.push(event));

@@ -165,4 +165,18 @@ describe('dependency injection', () => {
     class NeedsDecorator {}
     await expect(createTestingApp(NeedsDecorator)).rejects.toThrow(/Cannot inject the constructor parameters of Undecorated: .*Add @Injectable\(\)/);
   });
+
+  it('names emitDecoratorMetadata when a decorated actor has no emitted parameter types', async () => {
+    @Actor({ name: 'inventory' })
+    class InventoryActor {
+      constructor(readonly counter: Counter) {}
+    }
+    // What the compiler emits with "emitDecoratorMetadata": false: no design:paramtypes.
+    Reflect.deleteMetadata('design:paramtypes', InventoryActor);
+    @Module({ providers: [Counter], actors: [InventoryActor] })
+    class NoMetadata {}
+    const failure = createTestingApp(NoMetadata);
+    await expect(failure).rejects.toThrow(/InventoryActor: the compiler emitted no parameter types .* "emitDecoratorMetadata" is off/);
+    await expect(failure).rejects.not.toThrow(/Add @Injectable/);
+  });
 });

@@ -1,0 +1,286 @@
+/**
+ * `npm run bench -- --cluster`: cross-node workloads through a local nats-server, acton-ts
+ * (caller app on this process, `BenchCalcActor` in a child process) against a framework-free
+ * nats.js baseline in the same run. Short by design (under a minute).
+ *
+ * - W1: sequential asks, p50 latency; W2: concurrent asks, 1 connection × 64 in flight and
+ *   8 connections × 16; W3: one stream, items/s; W4: one node broadcasts, 10 subscribers on the
+ *   other, deliveries/s.
+ * - Two rounds per side, alternating order; the mean is reported, with its ratio to the baseline
+ *   (higher is better, except W1 where lower is better).
+ */
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ActonApp, bootstrap, Module } from 'acton-ts';
+import { ClusterModule } from 'acton-ts/cluster';
+import { startNatsServer } from '../../test/cluster/support/nats-server';
+import { BenchAdd, BenchBroadcast, BenchStream, BenchTick } from './cluster-bench-actors';
+
+/** One workload's figure for both sides. */
+export interface ClusterFigure {
+  readonly workload: string;
+  readonly unit: string;
+  readonly acton: number;
+  readonly baseline: number;
+  /** acton / baseline. */
+  readonly ratio: number;
+  readonly target: string;
+}
+
+/** The calls one side answers; both sides implement it, so the workloads are the same code. */
+interface Side {
+  add(caller: number, a: number, b: number): Promise<number>;
+  stream(n: number): Promise<number>;
+  /** Triggers `n` broadcasts on the serving node; resolves when all 10 subscribers got all of them. */
+  fanOut(n: number): Promise<void>;
+  /** Opens callers 1–7 (W2 8×16 only: each is a cluster node / a NATS connection of its own). */
+  openExtraCallers(): Promise<void>;
+  /** Closes them again, so W3 and W4 measure one receiving node / connection. */
+  closeExtraCallers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const ROOT = join(__dirname, '..', '..');
+const SUBSCRIBERS = 10;
+
+async function startServer(mode: 'acton' | 'baseline', url: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(__dirname, 'cluster-bench-node.ts'),
+      mode,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ACTON_NATS_URL: url, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
+    child.once('exit', (code) => reject(new Error(`bench ${mode} node exited with ${code}`)));
+  });
+  return child;
+}
+
+async function actonSide(url: string): Promise<Side> {
+  const apps: ActonApp[] = [];
+  let started = 0;
+  const open = async (): Promise<ActonApp> => {
+    @Module({ imports: [ClusterModule.forRoot({ servers: url, cluster: 'bench', nodeId: `caller${started++}` })] })
+    class CallerModule {}
+    const app = await bootstrap(CallerModule, {
+      logger: { debug() {}, info() {}, warn: console.warn, error: console.error },
+    });
+    while (!app.cluster!.nodes().some((node) => node.nodeId === 'server'))
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    apps.push(app);
+    return app;
+  };
+  const first = await open();
+  return {
+    add: async (caller, a, b) =>
+      (await apps[caller]!.ask<{ sum: number }>('bench_calc', Object.assign(new BenchAdd(), { a, b }))).sum,
+    stream: async (n) => {
+      let count = 0;
+      const request = Object.assign(new BenchStream(), { n });
+      await new Promise<void>((resolve, reject) =>
+        first.stream('bench_calc', request).subscribe({ next: () => count++, complete: resolve, error: reject }),
+      );
+      if (count !== n) throw new Error(`W3: ${count} of ${n} items`);
+      return count;
+    },
+    fanOut: async (n) => {
+      let received = 0;
+      const done = new Promise<void>((resolve) => {
+        const subscriptions = Array.from({ length: SUBSCRIBERS }, () =>
+          first.broker.messages(BenchTick).subscribe(() => {
+            if (++received === n * SUBSCRIBERS) {
+              for (const subscription of subscriptions) subscription.unsubscribe();
+              resolve();
+            }
+          }),
+        );
+      });
+      await first.ask('bench_calc', Object.assign(new BenchBroadcast(), { n }));
+      await done;
+    },
+    openExtraCallers: async () => {
+      while (apps.length < 8) await open();
+    },
+    closeExtraCallers: async () => {
+      await Promise.all(apps.splice(1).map((app) => app.close()));
+    },
+    close: async () => {
+      await Promise.all(apps.map((app) => app.close()));
+    },
+  };
+}
+
+async function baselineSide(url: string): Promise<Side> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { connect } = require('@nats-io/transport-node');
+  const connections = [await connect({ servers: url })];
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const first = connections[0];
+  return {
+    add: async (caller, a, b) => {
+      const reply = await connections[caller].request('base.add', encoder.encode(JSON.stringify({ a, b })), {
+        timeout: 30_000,
+      });
+      return (JSON.parse(decoder.decode(reply.data)) as { sum: number }).sum;
+    },
+    stream: async (n) => {
+      const inbox = `_INBOX.stream.${Math.random().toString(36).slice(2)}`;
+      let count = 0;
+      const done = new Promise<void>((resolve) => {
+        const subscription = first.subscribe(inbox, {
+          callback: (_err: unknown, msg: { data: Uint8Array }) => {
+            if (msg.data.length === 0) {
+              subscription.unsubscribe();
+              return resolve();
+            }
+            JSON.parse(decoder.decode(msg.data));
+            count++;
+          },
+        });
+      });
+      first.publish('base.stream', encoder.encode(JSON.stringify({ n })), { reply: inbox });
+      await done;
+      return count;
+    },
+    fanOut: async (n) => {
+      let received = 0;
+      const done = new Promise<void>((resolve) => {
+        const subscriptions: { unsubscribe(): void }[] = [];
+        for (let i = 0; i < SUBSCRIBERS; i++) {
+          subscriptions.push(
+            first.subscribe('base.tick', {
+              callback: (_err: unknown, msg: { data: Uint8Array }) => {
+                JSON.parse(decoder.decode(msg.data));
+                if (++received === n * SUBSCRIBERS) {
+                  for (const subscription of subscriptions) subscription.unsubscribe();
+                  resolve();
+                }
+              },
+            }),
+          );
+        }
+      });
+      await first.flush();
+      await first.request('base.broadcast', encoder.encode(JSON.stringify({ n })), { timeout: 30_000 });
+      await done;
+    },
+    openExtraCallers: async () => {
+      while (connections.length < 8) connections.push(await connect({ servers: url }));
+    },
+    closeExtraCallers: async () => {
+      await Promise.all(connections.splice(1).map((connection: { close(): Promise<void> }) => connection.close()));
+    },
+    close: async () => {
+      await Promise.all(connections.map((connection: { close(): Promise<void> }) => connection.close()));
+    },
+  };
+}
+
+async function sequentialP50(side: Side, count: number): Promise<number> {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = process.hrtime.bigint();
+    if ((await side.add(0, i, 1)) !== i + 1) throw new Error('W1: wrong sum');
+    latencies.push(Number(process.hrtime.bigint() - started) / 1000);
+  }
+  latencies.sort((x, y) => x - y);
+  return latencies[Math.floor(latencies.length / 2)]!;
+}
+
+async function concurrentRate(side: Side, callers: number, inFlight: number, total: number): Promise<number> {
+  const started = Date.now();
+  const perLane = Math.ceil(total / (callers * inFlight));
+  const lanes = Array.from({ length: callers * inFlight }, async (_, lane) => {
+    for (let i = 0; i < perLane; i++)
+      if ((await side.add(lane % callers, lane, i)) !== lane + i) throw new Error('W2: wrong sum');
+  });
+  await Promise.all(lanes);
+  return (perLane * callers * inFlight) / ((Date.now() - started) / 1000);
+}
+
+async function timedRate(work: () => Promise<unknown>, items: number): Promise<number> {
+  const started = Date.now();
+  await work();
+  return items / ((Date.now() - started) / 1000);
+}
+
+async function measure(side: Side, quick: boolean): Promise<number[]> {
+  const scale = quick ? 0.2 : 0.6;
+  await sequentialP50(side, 200); // warm-up
+  const w1 = await sequentialP50(side, Math.round(2000 * scale));
+  const w2a = await concurrentRate(side, 1, 64, Math.round(20_000 * scale));
+  await side.openExtraCallers();
+  const w2b = await concurrentRate(side, 8, 16, Math.round(20_000 * scale));
+  await side.closeExtraCallers();
+  const items = Math.round(40_000 * scale);
+  const w3 = await timedRate(() => side.stream(items), items);
+  const events = Math.round(5_000 * scale);
+  const w4 = await timedRate(() => side.fanOut(events), events * SUBSCRIBERS);
+  return [w1, w2a, w2b, w3, w4];
+}
+
+/** Runs both sides (baseline first, then acton-ts) and returns the figures. */
+export async function runClusterBench(quick: boolean): Promise<ClusterFigure[]> {
+  const nats = await startNatsServer();
+  const children: ChildProcess[] = [];
+  try {
+    children.push(await startServer('baseline', nats.url), await startServer('acton', nats.url));
+    const baseline = await baselineSide(nats.url);
+    const acton = await actonSide(nats.url);
+    // Two rounds each, alternating who goes first; the mean of the two is reported (the machine is noisy).
+    const rounds = { base: [] as number[][], ours: [] as number[][] };
+    for (let round = 0; round < 2; round++) {
+      if (round === 0) rounds.base.push(await measure(baseline, quick));
+      rounds.ours.push(await measure(acton, quick));
+      if (round === 1) rounds.base.push(await measure(baseline, quick));
+    }
+    await baseline.close();
+    await acton.close();
+    const mean = (sets: number[][]): number[] =>
+      sets[0]!.map((_, i) => sets.reduce((sum, set) => sum + set[i]!, 0) / sets.length);
+    const base = mean(rounds.base);
+    const ours = mean(rounds.ours);
+    const rows: [string, string, string][] = [
+      ['W1 sequential ask p50', 'µs', '≤ 1.25×'],
+      ['W2 concurrent asks 1×64', 'calls/s', '≥ 1.10×'],
+      ['W2 concurrent asks 8×16', 'calls/s', '≥ 1.10×'],
+      ['W3 stream', 'items/s', '≥ 0.70×'],
+      ['W4 broadcast fan-out to 10', 'deliveries/s', '≥ 0.70×'],
+    ];
+    return rows.map(([workload, unit, target], i) => ({
+      workload,
+      unit,
+      target,
+      acton: ours[i]!,
+      baseline: base[i]!,
+      ratio: ours[i]! / base[i]!,
+    }));
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await nats.stop();
+  }
+}
+
+/** The figures as a markdown table. */
+export function clusterTable(figures: readonly ClusterFigure[]): string {
+  const lines = ['| workload | acton-ts | nats.js baseline | ratio | target |', '|---|---:|---:|---:|---|'];
+  for (const f of figures)
+    lines.push(
+      `| ${f.workload} (${f.unit}) | ${f.acton.toFixed(0)} | ${f.baseline.toFixed(0)} | ` +
+        `${f.ratio.toFixed(2)}× | ${f.target} |`,
+    );
+  return lines.join('\n');
+}

@@ -1,0 +1,47 @@
+import { ActorRef, HandlerInfo } from '../core/runtime/actor-ref';
+import { Delivery } from '../core/runtime/delivery';
+
+/** Stands for an actor that runs on another node (discovery reports this class). */
+export class RemoteActor {}
+
+/** How a `ClusterActorRef` finds its handlers and sends its deliveries. */
+export interface ClusterRouting {
+  /** The handlers of `name`: the local instance's, else as another node announced them. */
+  handlersOf(name: string): readonly HandlerInfo[];
+  /** The class of the local instance, if this node has one. */
+  localClassOf(name: string): Function | undefined;
+  /** Delivers to whichever instance serves `name` now (local owner, or over NATS). */
+  deliver(name: string, delivery: Delivery): void;
+}
+
+/**
+ * The cluster-wide address of one actor name: what `app.ask(name)` resolves to and what the IPC
+ * listener exposes for cluster actors, whether the instance serving it runs here or elsewhere.
+ * It holds no state of its own; every delivery is routed at the moment it is made.
+ */
+export class ClusterActorRef implements ActorRef {
+  readonly id: string;
+
+  constructor(
+    readonly name: string,
+    private readonly routing: ClusterRouting,
+  ) {
+    this.id = `cluster:${name}`;
+  }
+
+  get actorClass(): Function {
+    return this.routing.localClassOf(this.name) ?? RemoteActor;
+  }
+
+  handlerFor(wireName: string): HandlerInfo | undefined {
+    return this.handlers().find((handler) => handler.wireName === wireName);
+  }
+
+  handlers(): readonly HandlerInfo[] {
+    return this.routing.handlersOf(this.name);
+  }
+
+  deliver(delivery: Delivery): void {
+    this.routing.deliver(this.name, delivery);
+  }
+}

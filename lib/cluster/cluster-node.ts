@@ -1,0 +1,391 @@
+import { Observable } from 'rxjs';
+import { actorOptionsOf, ClusterPlacement } from '../core/metadata/actor-metadata';
+import type { ActonApp } from '../core/runtime/acton-app';
+import { ActorRef, HandlerInfo } from '../core/runtime/actor-ref';
+import { AppExtension } from '../core/runtime/app-extension';
+import { Delivery } from '../core/runtime/delivery';
+import { Logger } from '../core/runtime/logger';
+import { BroadcastBridge } from './broadcast-bridge';
+import { ClusterActorRef, ClusterRouting } from './cluster-actor-ref';
+import { ClusterConfig, ClusterModuleOptions, resolveClusterOptions } from './cluster-options';
+import { ClusterCounters, ClusterStatsSnapshot } from './cluster-stats';
+import { BodyCodec, ClusterSubjects, decodeJson, encodeJson } from './cluster-wire';
+import { connectNats, openBucket } from './nats-loader';
+import { NatsConnectionLike, NatsSubscription } from './nats-port';
+import { AnnouncedActor, ClusterNodeInfo, MembershipEvent, NodeAnnouncement, NodeDirectory } from './node-directory';
+import { RemoteCalls } from './remote-calls';
+import { ServedCalls } from './served-calls';
+import { SingletonLeases } from './singleton-leases';
+
+declare module '../core/runtime/app-extensions' {
+  interface AppExtensions {
+    /** The cluster node, when `ClusterModule.forRoot()` is imported (`app.cluster`). */
+    cluster: ClusterNode;
+  }
+}
+
+/** An actor of this app that takes part in the cluster. */
+interface LocalClusterActor {
+  readonly ref: ActorRef;
+  readonly placement: Exclude<ClusterPlacement, 'local'>;
+  /** Undo of the NATS subscription while this node serves it. */
+  unserve?: () => void;
+}
+
+/** The IPC listener's public API, as far as the cluster uses it. */
+interface ExposingListener {
+  expose(name: string, ref: ActorRef): void;
+  hide(name: string): boolean;
+}
+
+/**
+ * One node of an acton-ts cluster (`app.cluster`): the `AppExtension` that `ClusterModule`
+ * contributes. On start it connects to NATS, takes part in membership (heartbeats every
+ * `heartbeatMs`; a peer is gone after `nodeTimeoutMs` of silence or at once on its goodbye),
+ * serves its `replicated` actors through a queue group, competes for the leases of its
+ * `singleton` actors (serving those it wins, standing by for the rest), routes `app.ask / tell /
+ * stream(name)` and the IPC listener's calls to wherever each cluster actor is served, and
+ * bridges broadcasts. On `app.close()` it stops taking calls and releases its leases (drain),
+ * lets the calls already running here finish with the actors, then says goodbye and closes the
+ * connection (stop).
+ */
+export class ClusterNode implements AppExtension, ClusterRouting {
+  readonly kind = 'cluster';
+  private config?: ClusterConfig;
+  private link?: NatsConnectionLike;
+  private directory?: NodeDirectory;
+  private calls?: RemoteCalls;
+  private served?: ServedCalls;
+  private leases?: SingletonLeases;
+  private bridge?: BroadcastBridge;
+  private listener?: ExposingListener;
+  private logger?: Logger;
+  private readonly counters = new ClusterCounters();
+  private readonly locals = new Map<string, LocalClusterActor>();
+  private readonly refs = new Map<string, ClusterActorRef>();
+  private readonly remoteExposed = new Set<string>();
+  private readonly subscriptions: NatsSubscription[] = [];
+  private timer?: NodeJS.Timeout;
+  private ticking = false;
+  private leaving = false;
+  private saidGoodbye = false;
+
+  /** @param options `ClusterModule.forRoot()` options (validated at start, with the environment) */
+  constructor(private readonly options: ClusterModuleOptions = {}) {}
+
+  /**
+   * This node's id.
+   * @throws Error before the node started
+   */
+  get nodeId(): string {
+    return this.started().config.nodeId;
+  }
+
+  /** The effective configuration. @throws Error before the node started */
+  get settings(): ClusterConfig {
+    return this.started().config;
+  }
+
+  /** Every live node, this one first, with the cluster actors each hosts. */
+  nodes(): ClusterNodeInfo[] {
+    const { config, directory } = this.started();
+    return [
+      { nodeId: config.nodeId, self: true, lastSeen: Date.now(), actors: this.announcedActors() },
+      ...directory.peerList(),
+    ];
+  }
+
+  /** Joins and losses of other nodes, as they happen (hot: subscribe before you need them). */
+  get membership(): Observable<MembershipEvent> {
+    return this.started().directory.events;
+  }
+
+  /** Whether this node serves `name` now (owns the singleton, or runs the replicated actor). */
+  serves(name: string): boolean {
+    const local = this.locals.get(name);
+    return local !== undefined && local.unserve !== undefined;
+  }
+
+  /** Counters of remote calls, bytes and membership (see `ClusterStatsSnapshot`). */
+  stats(): ClusterStatsSnapshot {
+    const { counters } = this;
+    return {
+      remoteCallsSent: counters.remoteCallsSent,
+      remoteCallsReceived: counters.remoteCallsReceived,
+      remoteCallsFailed: { ...counters.remoteCallsFailed },
+      bytesSent: counters.bytesSent,
+      bytesReceived: counters.bytesReceived,
+      inFlight: this.calls?.inFlight ?? 0,
+      membershipChanges: this.directory?.membershipChanges ?? 0,
+      peers: this.directory?.peerList().length ?? 0,
+      singletonsOwned: this.leases?.owned().length ?? 0,
+    };
+  }
+
+  /** AppExtension: connect, join, serve, route. */
+  async start(app: ActonApp): Promise<void> {
+    if (this.link)
+      throw new Error(
+        'This cluster node is already started; each app gets its own (ClusterModule.forRoot() builds one per app)',
+      );
+    const config = resolveClusterOptions(this.options, process.env);
+    this.assertAfterIpc(app);
+    const logger = app.logger;
+    const link = await connectNats(config);
+    try {
+      const subjects = new ClusterSubjects(config.cluster);
+      const codec = new BodyCodec(config.format);
+      const bucket = await openBucket(link, subjects.leaseBucket);
+      this.config = config;
+      this.logger = logger;
+      this.link = link;
+      this.directory = new NodeDirectory(config.nodeId, config.nodeTimeoutMs);
+      this.calls = new RemoteCalls(link, subjects, codec, this.counters, logger, config.nodeTimeoutMs, config.nodeId);
+      this.served = new ServedCalls(link, subjects, codec, app.registry, this.counters, logger, config.nodeId);
+      this.leases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
+      this.bridge = new BroadcastBridge(
+        link,
+        subjects,
+        codec,
+        app.broker,
+        app.registry,
+        this.counters,
+        logger,
+        config.nodeId,
+      );
+      this.calls.start();
+      this.served.start();
+      this.bridge.start();
+      this.joinMembership(subjects);
+      this.adoptLocalActors(app);
+      for (const [name, local] of this.locals)
+        if (local.placement === 'replicated') this.serve(name, local, subjects.queue(name));
+      await this.tick();
+      app.resolveNamesWith((name) => this.refFor(name));
+      this.watchConnection();
+      this.timer = setInterval(() => void this.tick(), config.heartbeatMs);
+      this.timer.unref();
+      logger.info(
+        `Cluster node '${config.nodeId}' joined cluster '${config.cluster}' via ${config.servers.join(', ')}`,
+      );
+    } catch (err) {
+      await link.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * AppExtension: stop taking new calls here and hand singletons over at once (the leases are
+   * released). Calls already running here finish while the actors drain; heartbeats go on.
+   */
+  async drain(): Promise<void> {
+    if (!this.link || this.leaving) return;
+    this.leaving = true;
+    for (const local of this.locals.values()) this.unserve(local);
+    this.announce();
+    if (!this.calls!.connected) return; // nothing to hand over through: standbys take over after nodeTimeoutMs
+    const released = this.leases!.releaseAll();
+    const bound = new Promise<void>((resolve) => setTimeout(resolve, this.config!.nodeTimeoutMs).unref());
+    await Promise.race([released, bound]);
+  }
+
+  /** AppExtension: say goodbye (peers forget this node at once) and close the connection. */
+  async stop(): Promise<void> {
+    if (!this.link) return;
+    await this.drain();
+    if (this.timer) clearInterval(this.timer);
+    this.saidGoodbye = true;
+    if (!this.link.isClosed() && this.calls!.connected) {
+      this.link.publish(new ClusterSubjects(this.config!.cluster).bye, encodeJson({ node: this.config!.nodeId }));
+      const bound = new Promise<void>((resolve) => setTimeout(resolve, this.config!.nodeTimeoutMs).unref());
+      await Promise.race([this.link.flush().catch(() => undefined), bound]);
+    }
+    this.calls!.stop();
+    this.served!.stop();
+    this.bridge!.stop();
+    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+    this.directory!.close();
+    await this.link.close().catch(() => undefined);
+  }
+
+  handlersOf(name: string): readonly HandlerInfo[] {
+    return this.locals.get(name)?.ref.handlers() ?? this.directory?.describe(name)?.handlers ?? [];
+  }
+
+  localClassOf(name: string): Function | undefined {
+    return this.locals.get(name)?.ref.actorClass;
+  }
+
+  deliver(name: string, delivery: Delivery): void {
+    const local = this.locals.get(name);
+    if (local?.placement === 'singleton' && local.unserve) return local.ref.deliver(delivery);
+    const owner = local?.placement === 'replicated' ? undefined : this.directory!.servingNode(name);
+    this.calls!.send(name, delivery, owner);
+  }
+
+  private started(): { config: ClusterConfig; directory: NodeDirectory } {
+    if (!this.config || !this.directory)
+      throw new Error('The cluster node has not started yet: read it after bootstrap() resolved');
+    return { config: this.config, directory: this.directory };
+  }
+
+  private assertAfterIpc(app: ActonApp): void {
+    const kinds = app.extensions.map((extension) => extension.kind);
+    if (kinds.includes('ipc') && kinds.indexOf('ipc') > kinds.indexOf('cluster')) {
+      throw new Error(
+        'ClusterModule.forRoot() must be imported after IpcModule.forRoot() (the cluster routes the names ' +
+          'the IPC listener exposes); reorder the imports',
+      );
+    }
+    this.listener = app.extension<ExposingListener>('ipc');
+  }
+
+  /** Takes over the names of this app's cluster actors (all but `cluster: 'local'`). */
+  private adoptLocalActors(app: ActonApp): void {
+    for (const entry of app.actors()) {
+      const placement = actorOptionsOf(entry.ref.actorClass)?.cluster ?? 'singleton';
+      if (placement === 'local') continue;
+      this.locals.set(entry.name, { ref: entry.ref, placement });
+      if (!entry.expose || !this.listener) continue;
+      this.listener.hide(entry.name);
+      this.listener.expose(entry.name, this.refFor(entry.name)!);
+    }
+  }
+
+  private refFor(name: string): ClusterActorRef | undefined {
+    if (!this.locals.has(name) && !this.directory!.describe(name)) return undefined;
+    let ref = this.refs.get(name);
+    if (!ref) {
+      ref = new ClusterActorRef(name, this);
+      this.refs.set(name, ref);
+    }
+    return ref;
+  }
+
+  private joinMembership(subjects: ClusterSubjects): void {
+    const link = this.link!;
+    const directory = this.directory!;
+    this.subscriptions.push(
+      link.subscribe(subjects.heartbeat, {
+        callback: (err, msg) => {
+          if (err) return;
+          const announcement = decodeJson(msg.data) as NodeAnnouncement;
+          // A newcomer learns about us at once instead of after one heartbeat interval.
+          if (directory.heard(announcement, Date.now())) this.announce();
+          this.exposeRemoteNames();
+        },
+      }),
+      link.subscribe(subjects.bye, {
+        callback: (err, msg) => {
+          if (err) return;
+          const { node } = decodeJson(msg.data) as { node: string };
+          if (node === this.config!.nodeId) return;
+          directory.left(node);
+          this.nodeGone(node, 'it left');
+          void this.tick();
+        },
+      }),
+    );
+  }
+
+  private announce(): void {
+    const link = this.link;
+    if (!link || link.isClosed() || this.saidGoodbye) return;
+    const announcement: NodeAnnouncement = { node: this.config!.nodeId, actors: this.announcedActors() };
+    link.publish(new ClusterSubjects(this.config!.cluster).heartbeat, encodeJson(announcement));
+  }
+
+  private announcedActors(): AnnouncedActor[] {
+    return [...this.locals.entries()].map(([name, local]) => ({
+      name,
+      placement: local.placement,
+      serving: local.unserve !== undefined,
+      handlers: local.ref.handlers(),
+    }));
+  }
+
+  /** One heartbeat: give up stale leases, announce, sweep silent peers, renew / take leases. */
+  private async tick(): Promise<void> {
+    const now = Date.now();
+    for (const name of this.leases!.expire(now)) this.unserve(this.locals.get(name)!, 'its lease could not be renewed');
+    this.announce();
+    for (const node of this.directory!.sweep(now))
+      this.nodeGone(node, `no heartbeat for ${this.config!.nodeTimeoutMs} ms`);
+    if (this.ticking || this.leaving) return;
+    this.ticking = true;
+    try {
+      const singletons = [...this.locals.entries()]
+        .filter(([, local]) => local.placement === 'singleton')
+        .map(([name]) => name);
+      const { gained, lost } = await this.leases!.tick(singletons);
+      if (this.leaving) return;
+      for (const name of lost) this.unserve(this.locals.get(name)!, 'its lease went to another node');
+      for (const name of gained) this.serve(name, this.locals.get(name)!);
+      if (gained.length > 0 || lost.length > 0) this.announce();
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private serve(name: string, local: LocalClusterActor, queue?: string): void {
+    if (local.unserve) return;
+    local.unserve = this.served!.serve(name, local.ref, queue);
+    this.logger!.info(`Cluster node '${this.config!.nodeId}' serves '${name}' (${local.placement})`);
+  }
+
+  private unserve(local: LocalClusterActor, why?: string): void {
+    if (!local.unserve) return;
+    local.unserve();
+    local.unserve = undefined;
+    if (why) this.logger!.warn(`Cluster node '${this.config!.nodeId}' stopped serving '${local.ref.name}': ${why}`);
+  }
+
+  private nodeGone(node: string, reason: string): void {
+    this.calls!.nodeGone(node, reason);
+    this.served!.callerGone(node);
+    this.exposeRemoteNames();
+  }
+
+  /** Keeps the IPC listener's names in step with the actors other nodes announce. */
+  private exposeRemoteNames(): void {
+    if (!this.listener) return;
+    const names = this.directory!.names();
+    for (const name of names) {
+      if (this.locals.has(name) || this.remoteExposed.has(name)) continue;
+      try {
+        this.listener.expose(name, this.refFor(name)!);
+        this.remoteExposed.add(name);
+      } catch (err) {
+        this.logger!.warn(
+          `Actor '${name}' of another node is not exposed here: ${err instanceof Error ? err.message : String(err)}`,
+        );
+        this.remoteExposed.add(name);
+      }
+    }
+    for (const name of [...this.remoteExposed]) {
+      if (names.has(name)) continue;
+      this.listener.hide(name);
+      this.remoteExposed.delete(name);
+    }
+  }
+
+  private watchConnection(): void {
+    const link = this.link!;
+    void (async () => {
+      for await (const status of link.status()) {
+        if (status.type === 'disconnect') {
+          this.calls!.connected = false;
+          this.calls!.connectionLost();
+          this.logger!.warn(
+            `Cluster node '${this.config!.nodeId}': connection to NATS lost; local actors keep serving, ` +
+              `remote calls fail CONNECTION_CLOSED until it is back`,
+          );
+        } else if (status.type === 'reconnect') {
+          this.calls!.connected = true;
+          this.logger!.info(`Cluster node '${this.config!.nodeId}': reconnected to NATS`);
+          this.announce();
+        }
+      }
+    })().catch(() => undefined);
+  }
+}

@@ -1,0 +1,153 @@
+import { decode as decodeMsgpack, encode as encodeMsgpack } from '@msgpack/msgpack';
+import { ClusterFormat } from './cluster-options';
+
+/**
+ * The cluster's own wire on NATS: subject names, header names and body encoding. Every subject
+ * starts with the cluster namespace, so several clusters can share one nats-server.
+ *
+ * - `<c>.hb` heartbeats (JSON `NodeAnnouncement`), `<c>.bye` a clean leave;
+ * - `<c>.actor.<name>` calls to an actor (queue group `<c>.q.<name>` for replicated ones);
+ * - `<c>.reply.<node>.<call>` frames back to the calling node;
+ * - `<c>.ctl.<node>` stream credit and cancels to the serving node, `<c>.cancel` a cancel whose
+ *   serving node the caller does not know yet;
+ * - `<c>.bcast` broadcasts, one subject so that every node sees them in one order.
+ */
+export class ClusterSubjects {
+  readonly heartbeat: string;
+  readonly bye: string;
+  readonly broadcast: string;
+  readonly cancel: string;
+
+  constructor(readonly cluster: string) {
+    this.heartbeat = `${cluster}.hb`;
+    this.bye = `${cluster}.bye`;
+    this.broadcast = `${cluster}.bcast`;
+    this.cancel = `${cluster}.cancel`;
+  }
+
+  /** Where calls to actor `name` go. */
+  actor(name: string): string {
+    return `${this.cluster}.actor.${subjectToken(name)}`;
+  }
+
+  /** The queue group sharing calls to replicated actor `name`. */
+  queue(name: string): string {
+    return `${this.cluster}.q.${subjectToken(name)}`;
+  }
+
+  /** Prefix of the reply subjects of `node` (subscribe to `<prefix>.>`). */
+  replies(node: string): string {
+    return `${this.cluster}.reply.${node}`;
+  }
+
+  /** Control subject (credit, cancel) of the node serving a call. */
+  control(node: string): string {
+    return `${this.cluster}.ctl.${node}`;
+  }
+
+  /** The lease bucket of this cluster. */
+  get leaseBucket(): string {
+    return `acton_${this.cluster}_leases`;
+  }
+}
+
+/** Actor names may hold any character; subjects may not hold '.', '*', '>' or spaces. */
+export function subjectToken(name: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(name) ? name : `x${Buffer.from(name, 'utf8').toString('hex')}`;
+}
+
+/**
+ * Every cluster message carries its metadata as one text line before the body:
+ * `field|field|...\n<body>` (cheaper than NATS headers, which cost an encode and a parse each
+ * way). Fields are URI-encoded when they hold '|', '\n' or '%'.
+ *
+ * - call: `mode|wireName|deadline|credit`
+ * - reply frame: `kind|servingNode`
+ * - control: `credit|replySubject|frames` or `cancel|replySubject`
+ * - broadcast: `wireName|originNode|sourceActor`
+ */
+export function withMeta(fields: readonly (string | number | undefined)[], body: Uint8Array): Uint8Array {
+  const line = encoder.encode(metaLine(fields));
+  const out = new Uint8Array(line.length + body.length);
+  out.set(line, 0);
+  out.set(body, line.length);
+  return out;
+}
+
+/** Splits a message into its metadata fields and its body (see `withMeta`). */
+export function splitMeta(data: Uint8Array): { readonly fields: string[]; readonly body: Uint8Array } {
+  const end = data.indexOf(NEWLINE);
+  if (end < 0) return { fields: [], body: data };
+  const fields = decoder
+    .decode(data.subarray(0, end))
+    .split('|')
+    .map((field) => (field.includes('%') ? decodeURIComponent(field) : field));
+  return { fields, body: data.subarray(end + 1) };
+}
+
+function metaLine(fields: readonly (string | number | undefined)[]): string {
+  return `${fields.map(metaField).join('|')}\n`;
+}
+
+function metaField(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  const text = String(value);
+  return /[|\n%]/.test(text) ? encodeURIComponent(text) : text;
+}
+
+const NEWLINE = 10;
+
+/** Reply frame kinds. */
+/**
+ * Reply frame kinds: `d` one reply, `c` the end (with the last reply, if it was not sent yet),
+ * `e` an error, `a` a fire-and-forget's delivery ack, `s` "started here" (sent when a call is
+ * still running after one event-loop turn, so the caller knows which node to blame if it leaves).
+ */
+export const Frame = { DATA: 'd', COMPLETE: 'c', ERROR: 'e', ACK: 'a', STARTED: 's' } as const;
+
+/** Call modes. */
+export const Mode = { REQUEST: 'r', TELL: 't', STREAM: 's' } as const;
+
+/** The error body of an `e` frame. */
+export interface ErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly data?: unknown;
+}
+
+const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Encodes and decodes bodies in the configured format; `undefined` is the empty body. */
+export class BodyCodec {
+  constructor(readonly format: ClusterFormat) {}
+
+  encode(value: unknown): Uint8Array {
+    if (value === undefined) return EMPTY;
+    if (this.format === 'msgpack') return encodeMsgpack(value, { ignoreUndefined: true });
+    return encoder.encode(JSON.stringify(value));
+  }
+
+  /** `withMeta(fields, encode(value))`, in one pass for JSON. */
+  encodeWithMeta(fields: readonly (string | number | undefined)[], value: unknown): Uint8Array {
+    if (this.format === 'msgpack') return withMeta(fields, this.encode(value));
+    return encoder.encode(value === undefined ? metaLine(fields) : metaLine(fields) + JSON.stringify(value));
+  }
+
+  decode(data: Uint8Array): unknown {
+    if (data.length === 0) return undefined;
+    if (this.format === 'msgpack') return decodeMsgpack(data);
+    return JSON.parse(decoder.decode(data));
+  }
+}
+
+/** JSON bodies of membership messages, whatever the payload format. */
+export function encodeJson(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+/** @see encodeJson */
+export function decodeJson(data: Uint8Array): unknown {
+  return JSON.parse(decoder.decode(data));
+}

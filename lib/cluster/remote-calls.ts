@@ -1,0 +1,227 @@
+import { ActorError } from '../core/errors/actor-error';
+import { ErrorCode } from '../core/errors/error-code';
+import { Delivery } from '../core/runtime/delivery';
+import { Logger } from '../core/runtime/logger';
+import { BodyCodec, ClusterSubjects, ErrorBody, Frame, Mode, splitMeta, withMeta } from './cluster-wire';
+import { ClusterCounters } from './cluster-stats';
+import { NatsConnectionLike, NatsMessage, NatsSubscription } from './nats-port';
+
+/** Data frames a caller accepts before it grants more credit. */
+export const STREAM_WINDOW = 256;
+
+const EMPTY = new Uint8Array(0);
+
+interface InFlightCall {
+  readonly id: string;
+  readonly name: string;
+  readonly sink?: Delivery['sink'];
+  /** Node serving the call: known up front for an owned singleton, else from its first frame. */
+  owner?: string;
+  /** Data frames consumed since the last credit grant. */
+  consumed: number;
+  readonly unwatch: () => void;
+  readonly timer?: NodeJS.Timeout;
+}
+
+/**
+ * The calling side of remote calls: publishes each call once to the actor's subject, with a
+ * reply subject under this node's inbox, and turns the frames that come back into `ReplySink`
+ * calls. Owns the calls in flight: fails them typed when the serving node is gone
+ * (`NODE_UNAVAILABLE`), the connection drops (`CONNECTION_CLOSED`) or nobody serves the name
+ * (`ACTOR_NOT_FOUND`, from NATS "no responders"), and grants stream credit as the caller's sink
+ * consumes (backpressure end to end: at most `STREAM_WINDOW` frames buffered per stream).
+ */
+export class RemoteCalls {
+  private readonly calls = new Map<string, InFlightCall>();
+  private readonly inbox: string;
+  private subscription?: NatsSubscription;
+  private nextId = 1;
+  /** False while NATS is unreachable: new calls fail at once. */
+  connected = true;
+
+  constructor(
+    private readonly link: NatsConnectionLike,
+    private readonly subjects: ClusterSubjects,
+    private readonly codec: BodyCodec,
+    private readonly counters: ClusterCounters,
+    private readonly logger: Logger,
+    /** How long a fire-and-forget waits for its delivery ack before it is forgotten (ms). */
+    private readonly ackTimeoutMs: number,
+    selfId: string,
+  ) {
+    this.inbox = subjects.replies(selfId);
+  }
+
+  /** Calls sent and not finished. */
+  get inFlight(): number {
+    return this.calls.size;
+  }
+
+  /** Starts receiving reply frames. */
+  start(): void {
+    this.subscription = this.link.subscribe(`${this.inbox}.>`, { callback: (err, msg) => err || this.onFrame(msg) });
+  }
+
+  /**
+   * Sends `delivery` to actor `name` on NATS. Replies go to `delivery.sink`; without a sink it
+   * is a fire-and-forget whose failure is logged.
+   * @param owner the node known to serve it (a singleton's owner), for `NODE_UNAVAILABLE`
+   * @throws ActorError `CONNECTION_CLOSED` while NATS is down, `SERIALIZATION_ERROR` naming both
+   *   sizes when the body exceeds the server's max_payload
+   */
+  send(name: string, delivery: Delivery, owner: string | undefined): void {
+    if (!this.connected || this.link.isClosed()) {
+      throw new ActorError(
+        ErrorCode.CONNECTION_CLOSED,
+        `Cannot call actor '${name}' on another node: the connection to NATS is down (reconnecting; retry later)`,
+      );
+    }
+    const mode = delivery.sink ? Mode.STREAM : Mode.TELL;
+    const body = this.codec.encodeWithMeta(
+      [mode, delivery.wireName, delivery.deadline, delivery.sink ? STREAM_WINDOW : undefined],
+      delivery.message,
+    );
+    const limit = this.link.info?.max_payload;
+    if (limit !== undefined && body.length > limit) {
+      throw new ActorError(
+        ErrorCode.SERIALIZATION_ERROR,
+        `Message ${delivery.wireName} to actor '${name}' is ${body.length} bytes, more than the NATS ` +
+          `server's max_payload of ${limit} bytes; send less or raise max_payload in nats-server's configuration`,
+      );
+    }
+    const id = String(this.nextId++);
+    const signal = delivery.signal;
+    const onAbort = (): void => this.cancel(id);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = delivery.sink ? undefined : setTimeout(() => this.forget(id, 'no delivery ack'), this.ackTimeoutMs);
+    timer?.unref();
+    const call: InFlightCall = {
+      id,
+      name,
+      sink: delivery.sink,
+      owner,
+      consumed: 0,
+      unwatch: () => signal?.removeEventListener('abort', onAbort),
+      timer,
+    };
+    this.calls.set(id, call);
+    this.link.publish(this.subjects.actor(name), body, { reply: `${this.inbox}.${id}` });
+    this.counters.remoteCallsSent++;
+    this.counters.bytesSent += body.length;
+  }
+
+  /** Fails the calls served by `nodeId` with `NODE_UNAVAILABLE`: it left the cluster. */
+  nodeGone(nodeId: string, reason: string): void {
+    for (const call of [...this.calls.values()]) {
+      if (call.owner !== nodeId) continue;
+      this.fail(
+        call,
+        new ActorError(
+          ErrorCode.NODE_UNAVAILABLE,
+          `Node '${nodeId}' serving actor '${call.name}' left the cluster (${reason}) with the call in ` +
+            `flight; its outcome is unknown`,
+        ),
+      );
+    }
+  }
+
+  /** Fails every call in flight with `CONNECTION_CLOSED`: the connection to NATS dropped. */
+  connectionLost(): void {
+    for (const call of [...this.calls.values()]) {
+      this.fail(
+        call,
+        new ActorError(
+          ErrorCode.CONNECTION_CLOSED,
+          `The connection to NATS dropped while calling actor '${call.name}' on another node; its outcome is unknown`,
+        ),
+      );
+    }
+  }
+
+  /** Stops receiving; calls still in flight fail `CONNECTION_CLOSED`. */
+  stop(): void {
+    this.connectionLost();
+    this.subscription?.unsubscribe();
+  }
+
+  private onFrame(msg: NatsMessage): void {
+    const id = msg.subject.slice(this.inbox.length + 1);
+    const call = this.calls.get(id);
+    if (!call) return;
+    const headers = msg.headers;
+    if (headers?.hasError) {
+      // NATS "no responders" (503): nobody subscribes to the actor's subject right now.
+      const text =
+        headers.code === 503
+          ? `no node serves actor '${call.name}' (NATS: no responders)`
+          : `NATS status ${headers.code} for a call to actor '${call.name}'`;
+      return this.fail(call, new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: ${text}`));
+    }
+    this.counters.bytesReceived += msg.data.length;
+    const { fields, body } = splitMeta(msg.data);
+    call.owner ??= fields[1] || undefined;
+    switch (fields[0]) {
+      case Frame.DATA:
+        return this.data(call, this.codec.decode(body));
+      case Frame.COMPLETE:
+        if (body.length > 0) call.sink?.next(this.codec.decode(body));
+        this.finish(call);
+        return call.sink?.complete();
+      case Frame.ACK:
+        return this.finish(call);
+      case Frame.STARTED:
+        return; // only its node id mattered (recorded above)
+      case Frame.ERROR: {
+        const failure = this.codec.decode(body) as ErrorBody;
+        return this.fail(call, new ActorError(failure.code, failure.message, failure.data as never));
+      }
+      default:
+        return;
+    }
+  }
+
+  private data(call: InFlightCall, value: unknown): void {
+    const consumed = (): void => {
+      if (!this.calls.has(call.id) || ++call.consumed < STREAM_WINDOW / 2 || !call.owner) return;
+      this.link.publish(
+        this.subjects.control(call.owner),
+        withMeta(['credit', `${this.inbox}.${call.id}`, call.consumed], EMPTY),
+      );
+      call.consumed = 0;
+    };
+    const pending = call.sink?.next(value);
+    if (pending) pending.then(consumed, consumed);
+    else consumed();
+  }
+
+  private cancel(id: string): void {
+    const call = this.calls.get(id);
+    if (!call) return;
+    this.finish(call);
+    if (this.link.isClosed()) return;
+    this.link.publish(
+      call.owner ? this.subjects.control(call.owner) : this.subjects.cancel,
+      withMeta(['cancel', `${this.inbox}.${id}`], EMPTY),
+    );
+  }
+
+  private fail(call: InFlightCall, err: ActorError): void {
+    this.finish(call);
+    this.counters.failed(String(err.code));
+    if (call.sink) call.sink.error(err);
+    else this.logger.warn(`Fire-and-forget to actor '${call.name}' failed: ${err.code}: ${err.message}`);
+  }
+
+  private forget(id: string, why: string): void {
+    const call = this.calls.get(id);
+    if (!call) return;
+    this.finish(call);
+    this.logger.debug(`Fire-and-forget ${id} to actor '${call.name}': ${why}`);
+  }
+
+  private finish(call: InFlightCall): void {
+    this.calls.delete(call.id);
+    call.unwatch();
+    if (call.timer) clearTimeout(call.timer);
+  }
+}

@@ -1,0 +1,161 @@
+import { toActorError } from '../core/errors/actor-error';
+import { ReplySink } from '../core/runtime/reply-sink';
+import { BodyCodec, ErrorBody, Frame } from './cluster-wire';
+import { ClusterCounters } from './cluster-stats';
+import { NatsConnectionLike } from './nats-port';
+
+type Outgoing =
+  | { readonly kind: 'data'; readonly value: unknown }
+  | { readonly kind: 'error'; readonly body: ErrorBody }
+  | { readonly kind: 'complete' };
+
+/**
+ * Sends one served call's replies back to the caller's reply subject, in order, never more data
+ * frames than the caller granted credit for: beyond that, `next()` returns a Promise that settles
+ * when credit comes back, so an AsyncIterable source pauses (an Observable source, which cannot
+ * pause, is queued as it would be locally). A single reply followed at once by completion travels
+ * as one `c` frame carrying the value (request-response costs one message each way). Data frames
+ * go out in bursts, once per event-loop turn.
+ */
+export class RemoteReplySink implements ReplySink {
+  private readonly queue: Outgoing[] = [];
+  private readonly controller = new AbortController();
+  private readonly waiters: (() => void)[] = [];
+  private finishedHooks: (() => void)[] = [];
+  private scheduled = false;
+  private sentAny = false;
+  private ended = false;
+  private deadlineTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly link: NatsConnectionLike,
+    private readonly replyTo: string,
+    private readonly codec: BodyCodec,
+    private readonly counters: ClusterCounters,
+    private readonly selfId: string,
+    private credit: number,
+  ) {}
+
+  /** Aborted when the caller cancels, its node leaves, or the deadline passes. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  next(value: unknown): void | Promise<void> {
+    if (this.ended) return;
+    this.queue.push({ kind: 'data', value });
+    this.schedule();
+    if (this.queue.length <= this.credit) return;
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  complete(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.queue.push({ kind: 'complete' });
+    this.pump();
+  }
+
+  error(err: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    const failure = toActorError(err);
+    const body: ErrorBody =
+      failure.data === undefined
+        ? { code: String(failure.code), message: failure.message }
+        : { code: String(failure.code), message: failure.message, data: failure.data };
+    this.queue.push({ kind: 'error', body });
+    this.pump();
+  }
+
+  /** A fire-and-forget was enqueued: tell the caller (its delivery ack). */
+  ack(): void {
+    this.ended = true;
+    this.send(Frame.ACK, undefined);
+    this.finish();
+  }
+
+  /**
+   * Tells the caller which node runs the call if it is still running after this event-loop turn
+   * and nothing was sent yet (a replicated actor's caller cannot know it otherwise).
+   */
+  announceIfSlow(): void {
+    setImmediate(() => {
+      if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
+    });
+  }
+
+  /** The caller accepts `frames` more data frames. */
+  grant(frames: number): void {
+    this.credit += frames;
+    this.pump();
+  }
+
+  /** The caller went away: abort the handler's signal, send nothing more. */
+  cancel(): void {
+    this.ended = true;
+    this.queue.length = 0;
+    this.controller.abort();
+    this.finish();
+  }
+
+  /** Aborts the signal at `deadline` (epoch ms) unless finished before. */
+  abortAt(deadline: number): void {
+    this.deadlineTimer = setTimeout(() => this.controller.abort(), Math.max(0, deadline - Date.now()));
+    this.deadlineTimer.unref();
+  }
+
+  /** Runs `hook` once everything was sent or the call was cancelled. */
+  onFinished(hook: () => void): void {
+    this.finishedHooks.push(hook);
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // After the producer's current burst (not a microtask): the NATS client flushes its buffer in
+    // a microtask, so pumping per item would cost one socket write per stream item.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const head = this.queue[0]!;
+      if (head.kind === 'data') {
+        const last = this.queue[1];
+        if (last?.kind === 'complete') {
+          this.queue.splice(0, 2);
+          this.send(Frame.COMPLETE, head.value);
+          continue;
+        }
+        if (this.credit <= 0) break;
+        this.credit--;
+        this.queue.shift();
+        this.send(Frame.DATA, head.value);
+        continue;
+      }
+      this.queue.shift();
+      if (head.kind === 'complete') this.send(Frame.COMPLETE, undefined);
+      else this.send(Frame.ERROR, head.body);
+    }
+    while (this.waiters.length > 0 && this.queue.length <= this.credit) this.waiters.shift()!();
+    if (this.ended && this.queue.length === 0) this.finish();
+  }
+
+  private send(frame: string, value: unknown): void {
+    if (this.link.isClosed()) return;
+    this.sentAny = true;
+    const body = this.codec.encodeWithMeta([frame, this.selfId], value);
+    this.counters.bytesSent += body.length;
+    this.link.publish(this.replyTo, body);
+  }
+
+  private finish(): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    for (const hook of this.finishedHooks.splice(0)) hook();
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+}

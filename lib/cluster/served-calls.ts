@@ -1,0 +1,152 @@
+import { ActorError } from '../core/errors/actor-error';
+import { ErrorCode } from '../core/errors/error-code';
+import { ErrorMessages } from '../core/errors/error-messages';
+import { MessageRegistry } from '../core/metadata/message-registry';
+import { ActorRef } from '../core/runtime/actor-ref';
+import { Logger } from '../core/runtime/logger';
+import { BodyCodec, ClusterSubjects, Mode, splitMeta } from './cluster-wire';
+import { ClusterCounters } from './cluster-stats';
+import { NatsConnectionLike, NatsMessage, NatsSubscription } from './nats-port';
+import { RemoteReplySink } from './remote-reply-sink';
+
+/**
+ * The serving side of remote calls: subscribes to the subjects of the actors this node serves,
+ * decodes and validates each payload once (here, at the owner), delivers it to the local actor
+ * with a `RemoteReplySink` that sends the replies back, and owns the calls being served: it
+ * aborts their `ctx.signal` when the caller cancels, the caller's node is gone, or the deadline
+ * that travelled with the call passes. Calls on one subject are delivered in arrival order.
+ */
+export class ServedCalls {
+  private readonly running = new Map<string, { sink: RemoteReplySink; caller: string }>();
+  private readonly subscriptions: NatsSubscription[] = [];
+
+  constructor(
+    private readonly link: NatsConnectionLike,
+    private readonly subjects: ClusterSubjects,
+    private readonly codec: BodyCodec,
+    private readonly registry: MessageRegistry,
+    private readonly counters: ClusterCounters,
+    private readonly logger: Logger,
+    private readonly selfId: string,
+  ) {}
+
+  /** Starts receiving credit and cancels for calls served here. */
+  start(): void {
+    const control = (err: Error | null, msg: NatsMessage): void => {
+      if (err) return;
+      const [op, key, frames] = splitMeta(msg.data).fields;
+      const served = this.running.get(key ?? '');
+      if (!served) return;
+      if (op === 'credit') served.sink.grant(Number(frames) || 0);
+      else served.sink.cancel();
+    };
+    this.subscriptions.push(this.link.subscribe(this.subjects.control(this.selfId), { callback: control }));
+    this.subscriptions.push(this.link.subscribe(this.subjects.cancel, { callback: control }));
+  }
+
+  /**
+   * Serves `ref` under its name: every call published to the actor's subject (through the
+   * queue group `queue`, for replicated actors) is delivered to it. Returns the undo.
+   */
+  serve(name: string, ref: ActorRef, queue?: string): () => void {
+    let order: Promise<void> = Promise.resolve();
+    let waiting = 0;
+    const subscription = this.link.subscribe(this.subjects.actor(name), {
+      ...(queue ? { queue } : {}),
+      callback: (err, msg) => {
+        if (err || !msg.reply) return;
+        this.counters.remoteCallsReceived++;
+        this.counters.bytesReceived += msg.data.length;
+        const call = parseCall(msg);
+        const decoded = this.decode(call, ref);
+        if (waiting === 0 && !(decoded instanceof Promise)) return this.dispatch(call, ref, decoded);
+        // An asynchronous validation holds later calls back, so they reach the actor in order.
+        waiting++;
+        order = order
+          .then(() => decoded)
+          .then(
+            (message) => this.dispatch(call, ref, message),
+            (failure: unknown) =>
+              this.dispatch(call, ref, failure instanceof Error ? failure : new Error(String(failure))),
+          )
+          .finally(() => waiting--);
+      },
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  /** Aborts the calls a node made: it left the cluster. */
+  callerGone(nodeId: string): void {
+    const prefix = `${this.subjects.replies(nodeId)}.`;
+    for (const [key, served] of this.running) if (key.startsWith(prefix)) served.sink.cancel();
+  }
+
+  /** Stops receiving calls, credit and cancels. */
+  stop(): void {
+    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+    for (const served of this.running.values()) served.sink.cancel();
+  }
+
+  private decode(call: IncomingCall, ref: ActorRef): object | Promise<object> | Error {
+    const { wireName } = call;
+    if (!ref.handlerFor(wireName)) {
+      return Object.assign(
+        new Error(`${ErrorMessages.unknownMessageType(wireName)} (actor '${ref.name}' has no handler for it)`),
+        { code: ErrorCode.UNKNOWN_MESSAGE_TYPE },
+      );
+    }
+    try {
+      return this.registry.decode(wireName, this.codec.decode(call.body));
+    } catch (err) {
+      return Object.assign(new Error(err instanceof Error ? err.message : String(err)), {
+        code: ErrorCode.SERIALIZATION_ERROR,
+      });
+    }
+  }
+
+  private dispatch(call: IncomingCall, ref: ActorRef, decoded: object | Error): void {
+    const { replyTo, mode, wireName, deadline } = call;
+    const sink = new RemoteReplySink(this.link, replyTo, this.codec, this.counters, this.selfId, call.credit);
+    if (decoded instanceof Error) {
+      const code = (decoded as Error & { code?: string }).code ?? ErrorCode.SERIALIZATION_ERROR;
+      return sink.error(new ActorError(code, decoded.message));
+    }
+    try {
+      if (mode === Mode.TELL) {
+        ref.deliver({ message: decoded, wireName, correlationId: replyTo });
+        return sink.ack();
+      }
+      const caller = replyTo.split('.').slice(-2, -1)[0] ?? '';
+      this.running.set(replyTo, { sink, caller });
+      sink.onFinished(() => this.running.delete(replyTo));
+      if (deadline !== undefined) sink.abortAt(deadline);
+      sink.announceIfSlow();
+      ref.deliver({ message: decoded, wireName, correlationId: replyTo, sink, signal: sink.signal, deadline });
+    } catch (err) {
+      sink.error(err);
+    }
+  }
+}
+
+/** One call as it arrived on an actor's subject. */
+interface IncomingCall {
+  readonly replyTo: string;
+  readonly mode: string;
+  readonly wireName: string;
+  readonly deadline?: number;
+  readonly credit: number;
+  readonly body: Uint8Array;
+}
+
+function parseCall(msg: NatsMessage): IncomingCall {
+  const { fields, body } = splitMeta(msg.data);
+  const [mode = Mode.TELL, wireName = '', deadline, credit] = fields;
+  return {
+    replyTo: msg.reply!,
+    mode,
+    wireName,
+    deadline: Number(deadline) || undefined,
+    credit: Number(credit) || 0,
+    body,
+  };
+}

@@ -1,0 +1,226 @@
+import { firstValueFrom, toArray, filter, take } from 'rxjs';
+import { ActonApp, ActorError, bootstrap, IpcModule, Module } from 'acton-ts';
+import { ClusterModule, ClusterModuleOptions, MembershipEvent, resolveClusterOptions } from 'acton-ts/cluster';
+import { recordingLogger } from '../support/ipc-test-app';
+import {
+  CounterActor,
+  CountTo,
+  EchoActor,
+  Increment,
+  Note,
+  Received,
+  Slow,
+  SlowCalls,
+  WhoAmI,
+} from './fixtures/cluster-actors';
+import { INSTALL_NATS, requireNatsServer } from './support/nats-server';
+import { NatsServerProcess, startNatsServer } from './support/nats-server';
+import { pollUntil } from './support/poll';
+
+jest.setTimeout(120_000);
+
+/** Apps in this process joined to one cluster: app.ask / tell / stream by name, membership, leases, limits. */
+describe('cluster: apps in one process on a real nats-server', () => {
+  let nats: NatsServerProcess;
+  const apps: ActonApp[] = [];
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await nats?.stop();
+  });
+
+  async function node(cluster: string, nodeId: string, extra: ClusterModuleOptions = {}): Promise<ActonApp> {
+    @Module({
+      imports: [
+        ClusterModule.forRoot({ servers: nats.url, cluster, nodeId, heartbeatMs: 200, nodeTimeoutMs: 1500, ...extra }),
+      ],
+      actors: [CounterActor, EchoActor],
+    })
+    class NodeModule {}
+    const app = await bootstrap(NodeModule, { logger: recordingLogger([]) });
+    apps.push(app);
+    return app;
+  }
+
+  it('reaches a singleton on another node with app.ask, app.tell and app.stream by name', async () => {
+    const owner = await node('transparent', 'owner');
+    const caller = await node('transparent', 'caller');
+    expect(owner.cluster!.serves('counter')).toBe(true);
+    expect(caller.cluster!.serves('counter')).toBe(false);
+    await pollUntil('caller sees owner', async () =>
+      caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined,
+    );
+    const reply = await caller.ask<{ total: number }>('counter', Object.assign(new Increment(), { by: 5 }));
+    expect(reply.total).toBe(5);
+    caller.tell('counter', Object.assign(new Note(), { text: 'told' }));
+    const notes = await pollUntil('tell arrived', async () => {
+      const seen = await owner.ask<{ notes: string[] }>('counter', new Received());
+      return seen.notes.includes('told') ? seen.notes : undefined;
+    });
+    expect(notes).toEqual(['told']);
+    const items = await firstValueFrom(
+      caller.stream<number>('counter', Object.assign(new CountTo(), { n: 300 })).pipe(toArray()),
+    );
+    expect(items).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    const stats = caller.cluster!.stats();
+    expect(stats.remoteCallsSent).toBeGreaterThanOrEqual(3);
+    expect(stats.bytesSent).toBeGreaterThan(0);
+    expect(stats.inFlight).toBe(0);
+    expect(owner.cluster!.stats().remoteCallsReceived).toBeGreaterThanOrEqual(3);
+    expect(owner.cluster!.stats().singletonsOwned).toBe(1);
+  });
+
+  it("carries the caller's deadline to the owner, whose ctx.signal aborts when it passes", async () => {
+    const owner = await node('deadline', 'owner');
+    const caller = await node('deadline', 'caller');
+    await pollUntil('caller sees owner', async () =>
+      caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined,
+    );
+    const before = Date.now();
+    const slow = caller.ask('counter', Object.assign(new Slow(), { ms: 1500 }), { timeoutMs: 300 });
+    await expect(slow).rejects.toMatchObject({ code: 'TIMEOUT' });
+    const seen = await pollUntil('owner aborted', async () => {
+      const calls = await owner.ask<{ deadlines: number[]; aborts: number }>('counter', new SlowCalls());
+      return calls.aborts === 1 ? calls : undefined;
+    });
+    expect(seen.deadlines).toHaveLength(1);
+    expect(seen.deadlines[0]).toBeGreaterThanOrEqual(before + 300);
+    expect(seen.deadlines[0]).toBeLessThan(before + 300 + 5000);
+  });
+
+  it('speaks MessagePack on NATS with format: msgpack', async () => {
+    await node('packed', 'owner', { format: 'msgpack' });
+    const caller = await node('packed', 'caller', { format: 'msgpack' });
+    await pollUntil('caller sees owner', async () =>
+      caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined,
+    );
+    expect((await caller.ask<{ total: number }>('counter', Object.assign(new Increment(), { by: 7 }))).total).toBe(7);
+    const items = await firstValueFrom(
+      caller.stream<number>('counter', Object.assign(new CountTo(), { n: 50 })).pipe(toArray()),
+    );
+    expect(items).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('fails an unknown name ACTOR_NOT_FOUND at once, and a body over max_payload naming both sizes', async () => {
+    const app = await node('limits', 'only');
+    await expect(app.ask('nobody', new WhoAmI())).rejects.toMatchObject({ code: 'ACTOR_NOT_FOUND' });
+    const huge = Object.assign(new Note(), { text: 'x'.repeat(1_200_000) });
+    const echo = app.ask('echo', huge);
+    await expect(echo).rejects.toBeInstanceOf(ActorError);
+    await expect(echo).rejects.toThrow(/1200\d{3} bytes, more than the NATS server's max_payload of 1048576 bytes/);
+  });
+
+  it('reports joins and a clean leave at once in the membership Observable and nodes()', async () => {
+    const watcher = await node('membership', 'watcher');
+    const events: MembershipEvent[] = [];
+    const subscription = watcher.cluster!.membership.subscribe((event) => events.push(event));
+    const leaving = await node('membership', 'leaver');
+    await pollUntil('join seen', async () =>
+      events.some((e) => e.type === 'join' && e.nodeId === 'leaver') ? true : undefined,
+    );
+    expect(watcher.cluster!.nodes().map((n) => n.nodeId)).toEqual(['watcher', 'leaver']);
+    const left = firstValueFrom(
+      watcher.cluster!.membership.pipe(
+        filter((e) => e.type === 'leave'),
+        take(1),
+      ),
+    );
+    await leaving.close();
+    expect(await left).toEqual({ type: 'leave', nodeId: 'leaver', reason: 'shutdown' });
+    expect(watcher.cluster!.nodes().map((n) => n.nodeId)).toEqual(['watcher']);
+    expect(watcher.cluster!.stats().membershipChanges).toBe(2);
+    subscription.unsubscribe();
+  });
+
+  it('hands a singleton over at once when its owner closes cleanly', async () => {
+    const first = await node('handover', 'first');
+    const second = await node('handover', 'second');
+    expect(first.cluster!.serves('counter')).toBe(true);
+    await first.close();
+    await pollUntil('second owns counter', async () => (second.cluster!.serves('counter') ? true : undefined), 5000);
+    expect((await second.ask<{ total: number }>('counter', Object.assign(new Increment(), { by: 1 }))).total).toBe(1);
+  });
+
+  it('never gives a singleton two owners when nodes race for it (20 rounds)', async () => {
+    for (let round = 0; round < 20; round++) {
+      const racers = await Promise.all([
+        node(`race${round}`, 'left'),
+        node(`race${round}`, 'right'),
+        node(`race${round}`, 'middle'),
+      ]);
+      const owners = racers.filter((app) => app.cluster!.serves('counter'));
+      expect(owners).toHaveLength(1);
+      await Promise.all(racers.map((app) => app.close()));
+    }
+  });
+});
+
+describe('cluster: configuration', () => {
+  it.each([
+    [{ heartbeatMs: 0 }, /cluster option heartbeatMs: 0/],
+    [{ nodeTimeoutMs: 1500 }, /nodeTimeoutMs: 1500 must be more than twice heartbeatMs \(1000\)/],
+    [{ cluster: 'a.b' }, /cluster option cluster: "a.b"; use letters, digits/],
+    [{ nodeId: 'has space' }, /cluster option nodeId/],
+    [{ servers: 'http://x' }, /cluster option servers: "http:\/\/x" is not a NATS URL/],
+    [{ format: 'xml' as never }, /cluster option format: "xml"; use 'json' or 'msgpack'/],
+    [{ user: 'u' }, /user\/pass: give both or neither/],
+  ])('rejects %j at startup, naming the option', async (options, expected) => {
+    @Module({ imports: [ClusterModule.forRoot(options)] })
+    class Bad {}
+    const started = bootstrap(Bad, { logger: recordingLogger([]) });
+    await expect(started).rejects.toThrow(/^Extension 'cluster' failed to start: Invalid cluster option/);
+    await expect(started).rejects.toThrow(expected);
+  });
+
+  it('makes the cluster suites fail, never skip, with the install command when nats-server is missing', () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(() => requireNatsServer()).toThrow(`Install it with: ${INSTALL_NATS}`);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it('names the servers and how to start one when NATS is unreachable', async () => {
+    @Module({ imports: [ClusterModule.forRoot({ servers: 'nats://127.0.0.1:1' })] })
+    class Unreachable {}
+    await expect(bootstrap(Unreachable, { logger: recordingLogger([]) })).rejects.toThrow(
+      /Cannot reach NATS at nats:\/\/127.0.0.1:1: .*nats-server -js/,
+    );
+  });
+
+  it('asks for ClusterModule after IpcModule', async () => {
+    @Module({ imports: [ClusterModule.forRoot({ servers: 'nats://127.0.0.1:1' }), IpcModule.forRoot()] })
+    class WrongOrder {}
+    await expect(bootstrap(WrongOrder, { logger: recordingLogger([]) })).rejects.toThrow(
+      /must be imported after IpcModule.forRoot\(\)/,
+    );
+  });
+
+  it('reads ACTON_NATS_URL, ACTON_CLUSTER and ACTON_NODE_ID, which code options beat', () => {
+    const env = {
+      ACTON_NATS_URL: 'nats://10.0.0.1:4222, nats://10.0.0.2:4222',
+      ACTON_CLUSTER: 'prod',
+      ACTON_NODE_ID: 'n1',
+    };
+    const fromEnv = resolveClusterOptions({}, env);
+    expect(fromEnv).toMatchObject({
+      servers: ['nats://10.0.0.1:4222', 'nats://10.0.0.2:4222'],
+      cluster: 'prod',
+      nodeId: 'n1',
+      heartbeatMs: 1000,
+      nodeTimeoutMs: 3000,
+      format: 'json',
+    });
+    expect(resolveClusterOptions({ cluster: 'code', nodeId: 'n2', servers: 'nats://h:1' }, env)).toMatchObject({
+      servers: ['nats://h:1'],
+      cluster: 'code',
+      nodeId: 'n2',
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const FIXTURE = join(__dirname, '..', 'fixtures', 'cluster-node.ts');
+
+/** One node of the test cluster, a separate OS process running `fixtures/cluster-node.ts`. */
+export interface ClusterNodeProcess {
+  readonly nodeId: string;
+  readonly socket: string;
+  readonly pid: number;
+  /** Whether it owned the `counter` singleton when it became ready. */
+  readonly ownedCounterAtStart: boolean;
+  /** Everything it printed so far. */
+  output(): string;
+  /** kill -9, by pid. */
+  kill(): Promise<void>;
+  /** SIGTERM (clean close), by pid; resolves once it exited. */
+  stop(): Promise<void>;
+}
+
+/** Environment of a node: NATS URL, cluster namespace, node id, socket, timing. */
+export interface NodeSettings {
+  readonly natsUrl: string;
+  readonly cluster: string;
+  readonly nodeId: string;
+  readonly socket: string;
+  readonly heartbeatMs?: number;
+  readonly nodeTimeoutMs?: number;
+}
+
+/** Starts a node and waits (up to 60 s: ts-node on a loaded machine) until it printed READY. */
+export async function startClusterNode(settings: NodeSettings): Promise<ClusterNodeProcess> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', FIXTURE],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+        ACTON_NATS_URL: settings.natsUrl,
+        ACTON_CLUSTER: settings.cluster,
+        ACTON_NODE_ID: settings.nodeId,
+        ACTON_IPC_SOCKET: settings.socket,
+        CLUSTER_HEARTBEAT_MS: String(settings.heartbeatMs ?? 200),
+        CLUSTER_NODE_TIMEOUT_MS: String(settings.nodeTimeoutMs ?? 1000),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<{ nodeId: string; socket: string; counter: boolean }>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`node ${settings.nodeId} not ready within 60 s:\n${output}`)),
+      60_000,
+    );
+    const check = (): void => {
+      const line = /^READY (.*)$/m.exec(output);
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line[1]!));
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`node ${settings.nodeId} exited with ${code} before READY:\n${output}`));
+    });
+  });
+  const signal = async (name: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, name);
+    await exited;
+  };
+  return {
+    nodeId: ready.nodeId,
+    socket: ready.socket,
+    pid: child.pid!,
+    ownedCounterAtStart: ready.counter,
+    output: () => output,
+    kill: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
+  };
+}
