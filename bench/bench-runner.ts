@@ -78,9 +78,7 @@ export class BenchRunner {
 
   /** Runs everything; rejects with the failing child's output when a workload fails. */
   async run(): Promise<RunResults> {
-    try {
-      this.progress.begin('transpiling lib/, sample/ and bench/ for the child processes');
-      this.jsRoot = buildBenchJs(REPO_ROOT);
+    return this.withChildren(async () => {
       this.progress.begin('starting servers and load clients');
       const contenders = await this.startContenders();
       const startRss = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
@@ -91,11 +89,7 @@ export class BenchRunner {
       const nest = await runNestComparison(this.plan.nest, this.jsRoot, this.dir, this.progress);
       const observability = await runObservabilityOverhead(this.jsRoot, this.dir, observabilityPlan(this.plan.quick), this.plan.stream.items, this.progress);
       return { acton, baseline, inProcess, nest, observability };
-    } finally {
-      await this.stopAll();
-      rmSync(this.dir, { recursive: true, force: true });
-      removeBenchJs(this.jsRoot);
-    }
+    });
   }
 
   /**
@@ -103,18 +97,12 @@ export class BenchRunner {
    * heap large enough for the population.
    */
   async runActors(params: ActorPopulationParams): Promise<ActorPopulationResult> {
-    try {
-      this.progress.begin('transpiling lib/, sample/ and bench/ for the child processes');
-      this.jsRoot = buildBenchJs(REPO_ROOT);
+    return this.withChildren(async () => {
       this.progress.begin(`${params.actors.toLocaleString('en-US')} actors`);
       const child = this.spawn('actor-population bench', 'bench/in-process/actor-population.ts', ['--expose-gc', '--max-old-space-size=8192']);
       await child.ready();
-      return await child.run<ActorPopulationResult>('actors', params, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
-    } finally {
-      await this.stopAll();
-      rmSync(this.dir, { recursive: true, force: true });
-      removeBenchJs(this.jsRoot);
-    }
+      return child.run<ActorPopulationResult>('actors', params, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
+    });
   }
 
   /**
@@ -124,9 +112,7 @@ export class BenchRunner {
    * fail it while a real slowdown by several times fails them all.
    */
   async runCheck(params: RegressionCheckParams): Promise<RegressionCheckResult> {
-    try {
-      this.progress.begin('transpiling lib/, sample/ and bench/ for the child processes');
-      this.jsRoot = buildBenchJs(REPO_ROOT);
+    return this.withChildren(async () => {
       this.progress.begin('starting servers and load clients');
       const contenders = await this.startContenders();
       const ratios: number[] = [];
@@ -147,6 +133,18 @@ export class BenchRunner {
       }
       const passed = errors === 0 && ratios.some((ratio) => ratio >= params.minRatio);
       return firstError === undefined ? { passed, minRatio: params.minRatio, ratios, errors } : { passed, minRatio: params.minRatio, ratios, errors, firstError };
+    });
+  }
+
+  /**
+   * Transpiles the children's JavaScript, runs `work`, and whatever happens stops every child
+   * (by pid) and deletes the temporary folder and the JavaScript.
+   */
+  private async withChildren<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      this.progress.begin('transpiling lib/, sample/ and bench/ for the child processes');
+      this.jsRoot = buildBenchJs(REPO_ROOT);
+      return await work();
     } finally {
       await this.stopAll();
       rmSync(this.dir, { recursive: true, force: true });
