@@ -122,7 +122,7 @@ const CHECK_MIN_RATIO = 0.5;
 
 /** `--check`: short W2 rounds; exit 1 only when every round is below `CHECK_MIN_RATIO` (or a call failed). */
 async function runCheck(runner: BenchRunner, progress: ProgressLine): Promise<number> {
-  const shape = { connections: 1, inFlight: 64, durationMs: 1_000, warmupMs: 250 };
+  const shape = { connections: 1, inFlight: 64, durationMs: 1_000, warmupMs: 1_000 };
   const result = await runner.runCheck({ shape, minRatio: CHECK_MIN_RATIO, rounds: 5 });
   progress.clear();
   const ratios = result.ratios.map((ratio) => ratio.toFixed(2)).join(', ');
