@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import type { IpcListenerStats } from '../ipc/server/listener-stats';
 import { AppStats } from './app-stats';
 import { HistogramSnapshot, LATENCY_BUCKETS_SECONDS } from './latency-histogram';
 
@@ -14,9 +15,9 @@ interface Sample {
 
 /**
  * The listener's §7 counters (docs/protocol.md §7) as Prometheus series: gauges keep their
- * name, counters get `_total`. Every field of `IpcListener.stats()` is listed.
+ * name, counters get `_total`. Every field of `IpcListener.stats()` is listed (the type checks it).
  */
-const LISTENER_SERIES: Readonly<Record<string, { name: string; type: MetricType; help: string }>> = {
+const LISTENER_SERIES: Readonly<Record<keyof IpcListenerStats, { name: string; type: MetricType; help: string }>> = {
   connectionsAccepted: {
     name: 'ipc_connections_accepted_total',
     type: 'counter',
@@ -81,6 +82,16 @@ const LISTENER_SERIES: Readonly<Record<string, { name: string; type: MetricType;
     name: 'ipc_subscriptions_active',
     type: 'gauge',
     help: 'Active (connection, message type) subscriptions',
+  },
+  activePatternSubscriptions: {
+    name: 'ipc_pattern_subscriptions_active',
+    type: 'gauge',
+    help: 'Active (connection, pattern) pattern subscriptions (docs/protocol.md §11.1)',
+  },
+  accessDenied: {
+    name: 'ipc_access_denied_total',
+    type: 'counter',
+    help: 'Admissions and operations a security policy denied (docs/protocol.md §11.2)',
   },
   pushNotificationsSent: {
     name: 'ipc_push_notifications_sent_total',

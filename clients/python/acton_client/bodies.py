@@ -1,4 +1,4 @@
-"""The bodies the client sends, and the seed-shaped view of a response (PROTOCOL.md §2)."""
+"""The bodies the client sends, and the seed-shaped view of a response (docs/protocol.md §2)."""
 
 from __future__ import annotations
 
@@ -123,14 +123,21 @@ def response_dict(body: Dict[str, Any]) -> Dict[str, Any]:
     return result
 
 
-def timeout_to_ms(seconds: Optional[float]) -> Optional[int]:
+#: The ``response_timeout_ms`` that asks for no deadline: 2^53−1 ms (the largest exact JSON integer).
+#: acton-ts servers start no timer above 2^31−1 ms; acton-reactive (tokio) never reaches it; ``0``
+#: would mean "time out at once" to both (docs/protocol.md §2.2).
+NO_DEADLINE_MS = 2**53 - 1
+
+
+def timeout_to_ms(seconds: Optional[float]) -> int:
     """Seconds → whole milliseconds for ``response_timeout_ms`` (an integer field, §1.4).
 
-    ``None`` stays ``None`` (the server's default of 30 000 ms applies).
+    ``None`` (no deadline) → :data:`NO_DEADLINE_MS`, so the server does not apply its default
+    of 30 000 ms to a call the client waits for without limit.
     """
     if seconds is None:
-        return None
-    return max(0, math.ceil(seconds * 1000))
+        return NO_DEADLINE_MS
+    return min(NO_DEADLINE_MS, max(0, math.ceil(seconds * 1000)))
 
 
 def _check_name(field: str, value: Any) -> None:

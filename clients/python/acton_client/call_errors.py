@@ -75,6 +75,16 @@ def timeout_error(what: str, seconds: Optional[float], correlation_id: Optional[
     )
 
 
+def idle_timeout_error(what: str, idle_seconds: float, correlation_id: str) -> ActonError:
+    """No item of a stream arrived within ``idle_timeout`` seconds (a client-side limit, §3.4)."""
+    return ActonError(
+        TIMEOUT,
+        f"Stream idle for {idle_seconds:g} s: no item of {what} arrived within idle_timeout "
+        f"(correlation_id {correlation_id}); pass a larger idle_timeout= or check that the producer still runs",
+        correlation_id=correlation_id,
+    )
+
+
 def closed_error(socket_path: str, cause: Optional[BaseException] = None) -> ActonError:
     """The server closed the connection, or the socket failed."""
     reason = f" ({cause})" if cause else ""

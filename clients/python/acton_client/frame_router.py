@@ -1,4 +1,4 @@
-"""Sorting inbound frames to the calls waiting for them (PROTOCOL.md §3.5).
+"""Sorting inbound frames to the calls waiting for them (docs/protocol.md §3.5).
 
 Shared by the blocking and the asyncio client: they differ only in how they wait.
 Routing is by ``correlation_id`` only, never by arrival order: ``0x02``/``0x03`` and ``0x09``

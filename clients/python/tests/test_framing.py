@@ -1,4 +1,4 @@
-"""Framing without a server: golden bytes from PROTOCOL.md §1.7, limits from §1.3, checks from §1.6."""
+"""Framing without a server: golden bytes from docs/protocol.md §1.7, limits from §1.3, checks from §1.6."""
 
 from __future__ import annotations
 
