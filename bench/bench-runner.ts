@@ -5,11 +5,12 @@ import { BenchPlan } from './bench-plan';
 import { BenchChild, REPO_ROOT } from './child/bench-child';
 import { buildBenchJs, removeBenchJs } from './child/bench-build';
 import { launchServer } from './child/server-launch';
-import { ConcurrentResult } from './client/concurrent.workload';
+import { ConcurrentParams, ConcurrentResult } from './client/concurrent.workload';
 import { WorkloadOutcome } from './client/outcome';
 import { FanOutResult } from './client/fan-out.workload';
 import { SequentialResult } from './client/sequential.workload';
 import { StreamResult } from './client/stream.workload';
+import { ActorPopulationParams, ActorPopulationResult } from './in-process/actor-population';
 import { InProcessResult } from './in-process/in-process-bench';
 import { NestComparisonRow, runNestComparison } from './nestjs/nest-comparison';
 import { ObservabilityResults, observabilityPlan, runObservabilityOverhead } from './observability-overhead';
@@ -38,6 +39,25 @@ export interface RunResults {
   readonly observability: ObservabilityResults;
 }
 
+/** Parameters of the regression check (`--check`). */
+export interface RegressionCheckParams {
+  /** The W2 shape measured, kept short. */
+  readonly shape: ConcurrentParams;
+  /** The check passes at the first round whose acton-ts / baseline calls/s ratio reaches this. */
+  readonly minRatio: number;
+  /** Rounds at most (alternating who goes first). */
+  readonly rounds: number;
+}
+
+/** What the regression check measured: one ratio per round run. */
+export interface RegressionCheckResult {
+  readonly passed: boolean;
+  readonly minRatio: number;
+  readonly ratios: readonly number[];
+  readonly errors: number;
+  readonly firstError?: string;
+}
+
 /**
  * Drives one bench run: starts both servers and a load client for each as child processes,
  * runs every workload `plan.rounds` times against each server, alternating which goes first
@@ -58,9 +78,7 @@ export class BenchRunner {
 
   /** Runs everything; rejects with the failing child's output when a workload fails. */
   async run(): Promise<RunResults> {
-    try {
-      this.progress.begin('transpiling lib/, sample/ and bench/ for the child processes');
-      this.jsRoot = buildBenchJs(REPO_ROOT);
+    return this.withChildren(async () => {
       this.progress.begin('starting servers and load clients');
       const contenders = await this.startContenders();
       const startRss = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
@@ -79,6 +97,62 @@ export class BenchRunner {
         this.progress,
       );
       return { acton, baseline, inProcess, nest, observability };
+    });
+  }
+
+  /**
+   * Runs only the actor-population workload (`--actors N`) in a child with `--expose-gc` and a
+   * heap large enough for the population.
+   */
+  async runActors(params: ActorPopulationParams): Promise<ActorPopulationResult> {
+    return this.withChildren(async () => {
+      this.progress.begin(`${params.actors.toLocaleString('en-US')} actors`);
+      const child = this.spawn('actor-population bench', 'bench/in-process/actor-population.ts', ['--expose-gc', '--max-old-space-size=8192']);
+      await child.ready();
+      return child.run<ActorPopulationResult>('actors', params, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
+    });
+  }
+
+  /**
+   * The regression check CI can afford: short W2 rounds against both servers, alternating who
+   * goes first; it passes at the first round whose ratio reaches `minRatio`, and fails only when
+   * every round stays below it, so a slow spell on a loaded machine has to hit every round to
+   * fail it while a real slowdown by several times fails them all.
+   */
+  async runCheck(params: RegressionCheckParams): Promise<RegressionCheckResult> {
+    return this.withChildren(async () => {
+      this.progress.begin('starting servers and load clients');
+      const contenders = await this.startContenders();
+      const ratios: number[] = [];
+      let errors = 0;
+      let firstError: string | undefined;
+      for (let round = 0; round < params.rounds; round++) {
+        const order = round % 2 === 0 ? contenders : [...contenders].reverse();
+        const rates = new Map<string, number>();
+        for (const contender of order) {
+          this.progress.begin(`regression check · W2 ${params.shape.connections}×${params.shape.inFlight} · ${contender.name} · round ${round + 1}`);
+          const result = await contender.client.run<ConcurrentResult>('concurrent', { socketPath: contender.socketPath, params: params.shape }, WORKLOAD_TIMEOUT_MS);
+          errors += result.errors;
+          firstError ??= result.firstError;
+          rates.set(contender.name, result.callsPerSecond);
+        }
+        ratios.push(rates.get('acton-ts')! / Math.max(1, rates.get('baseline')!));
+        if (ratios[ratios.length - 1] >= params.minRatio) break;
+      }
+      const passed = errors === 0 && ratios.some((ratio) => ratio >= params.minRatio);
+      return firstError === undefined ? { passed, minRatio: params.minRatio, ratios, errors } : { passed, minRatio: params.minRatio, ratios, errors, firstError };
+    });
+  }
+
+  /**
+   * Transpiles the children's JavaScript, runs `work`, and whatever happens stops every child
+   * (by pid) and deletes the temporary folder and the JavaScript.
+   */
+  private async withChildren<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      this.progress.begin('transpiling lib/, sample/ and bench/ for the child processes');
+      this.jsRoot = buildBenchJs(REPO_ROOT);
+      return await work();
     } finally {
       await this.stopAll();
       rmSync(this.dir, { recursive: true, force: true });
@@ -226,8 +300,8 @@ export class BenchRunner {
     return child.run<InProcessResult>('in-process', this.plan.inProcess, WORKLOAD_TIMEOUT_MS);
   }
 
-  private spawn(label: string, script: string): BenchChild {
-    const child = new BenchChild(label, this.jsRoot, script);
+  private spawn(label: string, script: string, nodeOptions: readonly string[] = []): BenchChild {
+    const child = new BenchChild(label, this.jsRoot, script, {}, nodeOptions);
     this.children.push(child);
     return child;
   }

@@ -6,6 +6,10 @@
  *   npm run bench                  full run (a few minutes)
  *   npm run bench -- --quick       30-second smoke run: small counts, same checks
  *   npm run bench -- --out <file>  write the JSON somewhere else
+ *   npm run bench -- --check       regression check (seconds): fails only when acton-ts makes
+ *                                  fewer than 0.5× the baseline's W2 calls/s in every round
+ *   npm run bench -- --actors <N>  only the core's cost per actor: N spawns, heap per idle actor,
+ *                                  asks spread over all of them (JSON: bench/actors-results.json)
  *   npm run bench -- --cluster     only the cross-node workloads through nats-server (bench/cluster)
  *
  * Exits 1 when any workload failed, answered wrongly or lost a push; speed never fails the run.
@@ -15,9 +19,10 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchPlan } from './bench-plan';
 import { BenchRunner, RunResults } from './bench-runner';
-import { buildFigures, Figure } from './report/figures';
+import { buildActorFigures, buildFigures, Figure } from './report/figures';
 import { observabilityTable } from './observability-overhead';
 import { markdownTable } from './report/markdown-table';
+import { ratioChartSvg } from './report/ratio-chart';
 import { ProgressLine } from './report/progress-line';
 import { nestComparisonTable } from './nestjs/nest-comparison';
 import { clusterTable, runClusterBench } from './cluster/cluster-bench';
@@ -35,19 +40,36 @@ interface CliOptions {
   readonly quick: boolean;
   readonly cluster: boolean;
   readonly out: string;
+  /** `--actors N`: run only the actor-population workload with N actors. */
+  readonly actors?: number;
+  /** `--check`: run only the regression check. */
+  readonly check: boolean;
 }
 
 function parseArgs(argv: readonly string[]): CliOptions {
   let quick = false;
   let cluster = false;
-  let out = resolve(__dirname, 'results.json');
+  let out: string | undefined;
+  let actors: number | undefined;
+  let check = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') quick = true;
     else if (argv[i] === '--cluster') cluster = true;
+    else if (argv[i] === '--check') check = true;
     else if (argv[i] === '--out' && argv[i + 1]) out = resolve(argv[++i]);
-    else throw new Error(`unknown bench option '${argv[i]}' (use --quick, --cluster and/or --out <file>)`);
+    else if (argv[i] === '--actors' && argv[i + 1]) actors = actorCount(argv[++i]);
+    else throw new Error(`unknown bench option '${argv[i]}' (use --quick, --cluster, --check, --out <file> and/or --actors <N>)`);
   }
-  return { quick, cluster, out };
+  const defaultOut = resolve(__dirname, actors === undefined ? 'results.json' : 'actors-results.json');
+  return { quick, cluster, check, out: out ?? defaultOut, actors };
+}
+
+function actorCount(text: string): number {
+  const count = Number(text.replace(/_/g, ''));
+  if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
+    throw new Error(`invalid --actors '${text}': use a whole number of actors from 1 to 10000000, e.g. --actors 1000000`);
+  }
+  return count;
 }
 
 /** Wrong answers and lost pushes across the run; empty when everything checked out. */
@@ -82,29 +104,45 @@ function correctnessProblems(results: RunResults): string[] {
   return problems;
 }
 
-function writeResults(
-  out: string,
-  quick: boolean,
-  results: RunResults,
-  figures: readonly Figure[],
-  problems: readonly string[],
-): void {
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-  };
-  const json = {
-    generatedAt: new Date().toISOString(),
-    quick,
-    machine,
-    conditions: CONDITIONS,
-    figures,
-    problems,
-    raw: results,
-  };
+/** Writes the JSON results to `out` and the ratio chart next to it (`x.json` → `x.svg`); returns the chart's path. */
+function writeResults(out: string, quick: boolean, results: RunResults, figures: readonly Figure[], problems: readonly string[]): string {
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: `${process.platform}-${process.arch}` };
+  const generatedAt = new Date().toISOString();
+  const json = { generatedAt, quick, machine, conditions: CONDITIONS, figures, problems, raw: results };
   writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+  const chart = `${out.replace(/\.json$/, '')}.svg`;
+  const title = `acton-ts vs baseline, ${quick ? '--quick smoke run' : 'median of 3 alternating rounds'}, ${generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
+  writeFileSync(chart, ratioChartSvg(figures, title));
+  return chart;
+}
+
+/** `--actors N`: the core's cost per actor, against issue 19's absolute targets. */
+async function runActors(runner: BenchRunner, progress: ProgressLine, actors: number, out: string): Promise<number> {
+  const result = await runner.runActors({ actors, askMs: 10_000 });
+  progress.clear();
+  const figures = buildActorFigures(result);
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: `${process.platform}-${process.arch}` };
+  writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), machine, figures, raw: result }, null, 2)}\n`);
+  console.log(`\n## acton-ts actor population (${actors.toLocaleString('en-US')} actors)\n`);
+  console.log(markdownTable(figures));
+  console.log(`\nresults written to ${out}`);
+  return 0;
+}
+
+/** Smallest acton-ts / baseline W2 ratio the regression check accepts (a gross regression only). */
+const CHECK_MIN_RATIO = 0.5;
+
+/** `--check`: short W2 rounds; exit 1 only when every round is below `CHECK_MIN_RATIO` (or a call failed). */
+async function runCheck(runner: BenchRunner, progress: ProgressLine): Promise<number> {
+  const shape = { connections: 1, inFlight: 64, durationMs: 1_000, warmupMs: 1_000 };
+  const result = await runner.runCheck({ shape, minRatio: CHECK_MIN_RATIO, rounds: 5 });
+  progress.clear();
+  const ratios = result.ratios.map((ratio) => ratio.toFixed(2)).join(', ');
+  console.log(`bench regression check: W2 1×64 acton-ts / baseline calls/s per round: ${ratios} (needs ≥ ${CHECK_MIN_RATIO} in one round)`);
+  if (result.errors > 0) console.error(`FAILED: ${result.errors} wrong answer(s), first: ${result.firstError}`);
+  else if (!result.passed) console.error(`FAILED: acton-ts stayed below ${CHECK_MIN_RATIO}× the baseline in every round: a gross slowdown of the request path`);
+  else console.log('passed');
+  return result.passed ? 0 : 1;
 }
 
 /** `--cluster`: the cross-node workloads against the nats.js baseline (bench/cluster). */
@@ -124,18 +162,20 @@ async function main(): Promise<number> {
   const interrupt = (): void => void runner.stopAll().finally(() => process.exit(130));
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
+  if (options.actors !== undefined) return runActors(runner, progress, options.actors, options.out);
+  if (options.check) return runCheck(runner, progress);
   const results = await runner.run();
   progress.clear();
   const figures = buildFigures(results.acton, results.baseline, results.inProcess);
   const problems = correctnessProblems(results);
-  writeResults(options.out, options.quick, results, figures, problems);
+  const chart = writeResults(options.out, options.quick, results, figures, problems);
   console.log(`\n## acton-ts bench${options.quick ? ' (--quick: smoke run, figures not meaningful)' : ''}\n`);
   for (const line of CONDITIONS) console.log(`- ${line}`);
   console.log(`- machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n`);
   console.log(markdownTable(figures));
   console.log(`\n${nestComparisonTable(results.nest)}`);
   console.log(`\n### Observability overhead\n\n${observabilityTable(results.observability)}`);
-  console.log(`\nresults written to ${options.out}`);
+  console.log(`\nresults written to ${options.out}, chart to ${chart}`);
   for (const problem of problems) console.error(`PROBLEM: ${problem}`);
   return problems.length === 0 ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable } from './rxjs-subset';
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';

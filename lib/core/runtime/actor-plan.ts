@@ -22,5 +22,17 @@ export function planActor(type: Type, name?: string): ActorPlan {
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
     throw new Error(`Invalid actor name ${JSON.stringify(name)} for ${type.name}: use a non-empty string`);
   }
-  return { type, options: name === undefined ? options : { ...options, name }, handlers: resolveHandlers(type) };
+  return { type, options: name === undefined ? options : { ...options, name }, handlers: handlersOf(type) };
+}
+
+/** Resolved handlers per class: resolved once, then shared by every plan (and so every spawn) of the class. */
+const resolvedHandlers = new WeakMap<Type, readonly ResolvedHandler[]>();
+
+function handlersOf(type: Type): readonly ResolvedHandler[] {
+  let handlers = resolvedHandlers.get(type);
+  if (!handlers) {
+    handlers = resolveHandlers(type);
+    resolvedHandlers.set(type, handlers);
+  }
+  return handlers;
 }

@@ -1,3 +1,4 @@
+import { constructorTokensOf } from '../metadata/injection-metadata';
 import { ActorPlan } from './actor-plan';
 import { BroadcastHub } from './broadcast-hub';
 import { Broker } from './broker';
@@ -5,15 +6,11 @@ import { Injector } from './injector';
 import { Instrumentation } from './instrumentation';
 import { ActorSupervisor, LocalActorRef } from './local-actor-ref';
 import { Logger } from './logger';
+import { Type } from './provider';
 import { Timers } from './timers';
 
 /** Builds the `Timers` of one actor instance, labelled with its name. */
 export type TimersFactory = (owner: string) => Timers;
-
-interface Incarnation {
-  readonly plan: ActorPlan;
-  readonly injector: Injector;
-}
 
 /**
  * The running actors of one app: builds instances (each in its own child injector whose
@@ -25,7 +22,11 @@ export class ActorSystem {
   private readonly byName = new Map<string, LocalActorRef>();
   private readonly byClass = new Map<Function, LocalActorRef>();
   private readonly unsubscribes = new Map<LocalActorRef, (() => void)[]>();
-  private readonly incarnations = new Map<LocalActorRef, Incarnation>();
+  /**
+   * The injector each actor is rebuilt from on a restart (its class and name are the ref's). Only
+   * the injector is kept: keeping each spawn's plan would hold a copy of its options per actor.
+   */
+  private readonly incarnations = new Map<LocalActorRef, Injector>();
   /** Where every actor of this system reports its messages (metrics, tracing); empty by default. */
   readonly instrumentation = new Instrumentation();
 
@@ -50,27 +51,28 @@ export class ActorSystem {
         `Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`,
       );
     }
-    const { instance, timers } = this.construct(plan, injector);
+    const { instance, timers } = this.construct(plan.type, name, injector);
     const { handlers, options } = plan;
-    const { logger, supervisor, instrumentation } = this;
     const ref = new LocalActorRef(
       plan.type,
       instance,
       timers,
       handlers,
       options,
-      logger,
-      supervisor,
+      this.logger,
+      this.supervisor,
+      this.timersFor,
       parent,
-      instrumentation,
+      this.instrumentation,
     );
     this.byName.set(name, ref);
-    this.incarnations.set(ref, { plan, injector });
+    this.incarnations.set(ref, injector);
     parent?.childRefs.push(ref);
     if (!this.byClass.has(plan.type)) this.byClass.set(plan.type, ref);
     const subscribing = plan.handlers.filter((h) => h.info.subscribe);
-    const subscriptions = subscribing.map((h) => this.hub.subscribe(h.info.wireName, ref));
-    this.unsubscribes.set(ref, subscriptions);
+    if (subscribing.length > 0) {
+      this.unsubscribes.set(ref, subscribing.map((h) => this.hub.subscribe(h.info.wireName, ref)));
+    }
     return ref;
   }
 
@@ -81,9 +83,9 @@ export class ActorSystem {
    * @throws Error "Cannot create actor ..." when construction fails (`ref` keeps the old instance)
    */
   rebuild(ref: LocalActorRef): object {
-    const incarnation = this.incarnations.get(ref);
-    if (!incarnation) throw new Error(`Cannot restart actor '${ref.name}': it is no longer part of the app`);
-    const { instance, timers } = this.construct(incarnation.plan, incarnation.injector);
+    const injector = this.incarnations.get(ref);
+    if (!injector) throw new Error(`Cannot restart actor '${ref.name}': it is no longer part of the app`);
+    const { instance, timers } = this.construct(ref.actorClass as Type, ref.name, injector);
     ref.incarnate(instance, timers);
     return instance;
   }
@@ -135,20 +137,28 @@ export class ActorSystem {
 
   /** Cancels every actor's timers (the app is closing). */
   cancelTimers(): void {
-    for (const ref of this.byName.values()) ref.timers.cancelAll();
+    for (const ref of this.byName.values()) ref.cancelTimers();
   }
 
-  private construct(plan: ActorPlan, injector: Injector): { instance: object; timers: Timers } {
-    const { name } = plan.options;
-    const scope = injector.createChild();
-    const timers = this.timersFor(`actor '${name}'`);
-    scope.provideValue(Broker, this.broker.forActor(name));
-    scope.provideValue(Timers, timers);
+  /**
+   * Builds an instance. Its own `Broker` and `Timers` are bound in a child injector only when its
+   * constructor takes them; otherwise it is built from the app's injector and its `Timers` are
+   * made on first use (a child injector and a `Timers` per actor would cost every one of a
+   * million spawned actors hundreds of bytes for nothing).
+   */
+  private construct(type: Type, name: string, injector: Injector): { instance: object; timers: Timers | undefined } {
     try {
-      return { instance: scope.construct(plan.type) as object, timers };
+      const tokens = constructorTokensOf(type);
+      const takesBroker = tokens.includes(Broker);
+      const timers = tokens.includes(Timers) ? this.timersFor(`actor '${name}'`) : undefined;
+      if (!takesBroker && !timers) return { instance: injector.construct(type) as object, timers };
+      const scope = injector.createChild();
+      if (takesBroker) scope.provideValue(Broker, this.broker.forActor(name));
+      if (timers) scope.provideValue(Timers, timers);
+      return { instance: scope.construct(type) as object, timers };
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
-      throw new Error(`Cannot create actor '${name}' (${plan.type.name}): ${text}`, { cause: err });
+      throw new Error(`Cannot create actor '${name}' (${type.name}): ${text}`, { cause: err });
     }
   }
 }

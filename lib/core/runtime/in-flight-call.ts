@@ -1,3 +1,4 @@
+import { DeadlineEntry, DeadlineList, deadlineTimers } from './deadline-timers';
 import { Delivery } from './delivery';
 import { TraceContext } from './instrumentation';
 import { PeerInfo } from './message-context';
@@ -27,7 +28,8 @@ export function nextLocalCorrelationId(): string {
  * the `Delivery` the actor receives. What every call shares lives here:
  *
  * - the deadline, measured from `startDeadline()` (right after the enqueue, docs/protocol.md
- *   §3.3, §3.4), clamped to what `setTimeout` can wait;
+ *   §3.3, §3.4), clamped to what `setTimeout` can wait, kept in the process's `deadlineTimers`
+ *   (one timer per distinct delay, not one per call);
  * - the handler's `ctx.signal`, whose AbortController is created only if someone reads it
  *   (most handlers never do) and which aborts when the call expires or is cancelled;
  * - settling exactly once: `settle()` returns true for the first outcome only, stops the timer,
@@ -35,7 +37,7 @@ export function nextLocalCorrelationId(): string {
  *
  * Subclasses say what a reply, the completion, an error and the expiry mean for their caller.
  */
-export abstract class InFlightCall implements ReplySink {
+export abstract class InFlightCall implements ReplySink, DeadlineEntry {
   /** The message as handed to the actor's mailbox; its `sink` is this call. */
   readonly delivery: Delivery;
   /** Absolute deadline, epoch ms; undefined when the call has none. */
@@ -43,8 +45,15 @@ export abstract class InFlightCall implements ReplySink {
   private controller?: AbortController;
   private abortReason?: unknown;
   private aborted = false;
-  private timer?: NodeJS.Timeout;
   private isSettled = false;
+  /** @internal DeadlineEntry: owned by `deadlineTimers` */
+  dueAt = 0;
+  /** @internal DeadlineEntry */
+  dueList: DeadlineList | undefined = undefined;
+  /** @internal DeadlineEntry */
+  dueBefore: DeadlineEntry | undefined = undefined;
+  /** @internal DeadlineEntry */
+  dueAfter: DeadlineEntry | undefined = undefined;
   /** The caller's W3C trace context; set before the enqueue, read by tracing instrumentation. */
   traceContext?: TraceContext;
 
@@ -85,7 +94,12 @@ export abstract class InFlightCall implements ReplySink {
   /** Starts the deadline timer, if the call has one; call right after a successful enqueue. */
   startDeadline(): void {
     if (this.isSettled || this.timeoutMs === undefined) return;
-    this.timer = setTimeout(this.expireNow, clampTimerDelay(this.timeoutMs));
+    deadlineTimers.add(this, clampTimerDelay(this.timeoutMs));
+  }
+
+  /** @internal DeadlineEntry: the deadline passed. */
+  expireDue(): void {
+    this.expireNow();
   }
 
   /**
@@ -98,7 +112,7 @@ export abstract class InFlightCall implements ReplySink {
   protected settle(): boolean {
     if (this.isSettled) return false;
     this.isSettled = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.dueList) this.dueList.remove(this);
     return true;
   }
 

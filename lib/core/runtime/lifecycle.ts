@@ -33,10 +33,13 @@ export class Lifecycle {
 
   /** Adds an instance (ignored when seen before or when it has neither hook); returns its handle. */
   add(instance: unknown, label: string): Member | undefined {
-    if (instance === null || typeof instance !== 'object' || this.known.has(instance)) return undefined;
-    this.known.add(instance);
+    if (instance === null || typeof instance !== 'object') return undefined;
     const hooks = instance as Partial<OnStart & OnStop>;
+    // Checked before `known` grows: an instance without hooks is never a member, and a million
+    // hook-less spawned actors need no entry here.
     if (typeof hooks.onStart !== 'function' && typeof hooks.onStop !== 'function') return undefined;
+    if (this.known.has(instance)) return undefined;
+    this.known.add(instance);
     const member: Member = { instance: hooks, label, started: false };
     this.members.push(member);
     return member;

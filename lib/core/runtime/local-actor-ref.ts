@@ -8,16 +8,12 @@ import { ActorRef, HandlerInfo } from './actor-ref';
 import { Delivery } from './delivery';
 import { HandlerContext, HandlerContextHost, StreamCanceller } from './handler-context';
 import { invokeHandler } from './handler-invocation';
+import { BoundHandler, HandlerTable } from './handler-table';
 import { Instrumentation, MessageTracker } from './instrumentation';
 import { Logger } from './logger';
 import { Mailbox, MailboxJob } from './mailbox';
 import type { Type } from './provider';
 import type { Timers } from './timers';
-
-interface BoundHandler {
-  readonly info: HandlerInfo;
-  readonly fn: Function;
-}
 
 interface Job extends MailboxJob {
   readonly handler: BoundHandler;
@@ -50,39 +46,48 @@ let nextInstance = 1;
  * mailbox, the streams it is draining, its timers and its children. The name, the ref and the
  * mailbox outlive restarts: a restart swaps the instance (`incarnate`) while queued messages wait
  * (`suspend` / `resume`). Created by the actor system; the IPC layer only uses the `ActorRef` members.
+ *
+ * An idle actor is kept small (a million of them must fit in well under 1 GB): the handler
+ * table is its class's, and the mailbox and stream bookkeeping exist only while in use.
  */
 export class LocalActorRef implements ActorRef, HandlerContextHost {
   readonly name: string;
-  readonly id: string;
   /** Served by the IPC listener (`@Actor({ expose })`, default true; children default false). */
   readonly expose: boolean;
   /** Restart policy; absent: resume after a failure. */
   readonly supervision?: ResolvedSupervision;
   /** Running children, in start order (owned here; the supervisor adds and removes them). */
   readonly childRefs: LocalActorRef[] = [];
-  private readonly mailbox: Mailbox<Job>;
-  private readonly byWireName = new Map<string, BoundHandler>();
-  private readonly streams = new Set<StreamCanceller>();
-  private streamWaiters: (() => void)[] = [];
+  private readonly instanceNumber = nextInstance++;
+  private readonly mailboxCapacity: number;
+  /** The current instance's handlers (rebound by each restart). */
+  private table: HandlerTable;
+  /** Created by the first delivery, dropped whenever open, idle and not suspended (see `mailbox`). */
+  private box?: Mailbox<Job>;
+  /** Streams being drained; created by the first one. */
+  private streams?: Set<StreamCanceller>;
+  private streamWaiters?: (() => void)[];
   private current: object;
-  private currentTimers: Timers;
+  /** Made on first use unless the constructor took its own. */
+  private currentTimers: Timers | undefined;
   private stopped = false;
 
   /**
    * @param actorClass the instance's class
    * @param instance the constructed actor
-   * @param timers the instance's own `Timers`
+   * @param timers the instance's own `Timers`, if its constructor took them (else made on first use)
    * @param handlers its resolved `@OnMessage` handlers
    * @param parentRef the supervising actor, for a child
    */
   constructor(
     readonly actorClass: Function,
     instance: object,
-    timers: Timers,
+    timers: Timers | undefined,
     private readonly handlerList: readonly ResolvedHandler[],
     options: LocalActorOptions,
     private readonly logger: Logger,
     private readonly supervisor: ActorSupervisor,
+    private readonly timersFor: (owner: string) => Timers,
     readonly parentRef?: LocalActorRef,
     /** Where its messages are reported (metrics, tracing); the app's, empty by default. */
     private readonly instrumentation?: Instrumentation,
@@ -90,12 +95,15 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
     this.name = options.name;
     this.expose = options.expose;
     if (options.supervision) this.supervision = options.supervision;
-    this.id = `acton-ts:${options.name}:${nextInstance++}`;
-    const onRunnerError = (err: unknown, job: Job): void => this.reportUnhandled(err, job.delivery);
-    this.mailbox = new Mailbox<Job>(options.mailboxCapacity, this.run, onRunnerError);
+    this.mailboxCapacity = options.mailboxCapacity;
+    this.table = HandlerTable.of(actorClass, instance, handlerList);
     this.current = instance;
     this.currentTimers = timers;
-    this.bind(instance);
+  }
+
+  /** Opaque, unique id of this instance, `acton-ts:<name>:<n>` (built when asked: discovery reads it). */
+  get id(): string {
+    return `acton-ts:${this.name}:${this.instanceNumber}`;
   }
 
   /** The running instance (a new one after each restart). */
@@ -110,7 +118,12 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
 
   /** The running instance's timers. */
   get timers(): Timers {
-    return this.currentTimers;
+    return (this.currentTimers ??= this.timersFor(`actor '${this.name}'`));
+  }
+
+  /** Cancels the running instance's timers, if it has any. */
+  cancelTimers(): void {
+    this.currentTimers?.cancelAll();
   }
 
   /** True once the actor stopped for good (`stop`). */
@@ -119,11 +132,11 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
   }
 
   handlerFor(wireName: string): HandlerInfo | undefined {
-    return this.byWireName.get(wireName)?.info;
+    return this.table.get(wireName)?.info;
   }
 
   handlers(): readonly HandlerInfo[] {
-    return [...this.byWireName.values()].map((handler) => handler.info);
+    return [...this.table.infos];
   }
 
   /**
@@ -133,7 +146,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
    *   `IO_ERROR` ("I/O error: Recipient channel is closed") once the actor stopped
    */
   deliver(delivery: Delivery): void {
-    const handler = this.byWireName.get(delivery.wireName);
+    const handler = this.table.get(delivery.wireName);
     if (!handler) {
       throw new ActorError(
         ErrorCode.UNKNOWN_MESSAGE_TYPE,
@@ -152,12 +165,12 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
 
   /** Streams returned by handlers that are still being drained (outside the actor's lock). */
   get activeStreams(): number {
-    return this.streams.size;
+    return this.streams ? this.streams.size : 0;
   }
 
   /** Messages waiting to start. */
   get queued(): number {
-    return this.mailbox.queued;
+    return this.box ? this.box.queued : 0;
   }
 
   /** Stops accepting messages (`SHUTTING_DOWN`); queued and running ones continue. */
@@ -168,9 +181,11 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
   /** Resolves when no handler runs, nothing is queued and no stream is being drained. */
   async whenIdle(): Promise<void> {
     for (;;) {
-      await this.mailbox.whenIdle();
-      if (this.streams.size > 0) await new Promise<void>((resolve) => this.streamWaiters.push(resolve));
-      else if (this.mailbox.idle) return;
+      if (this.box) await this.box.whenIdle();
+      if (this.streams && this.streams.size > 0) {
+        await new Promise<void>((resolve) => (this.streamWaiters ??= []).push(resolve));
+      }
+      else if (!this.box || this.box.idle) return;
     }
   }
 
@@ -190,7 +205,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
 
   /** Ends every stream still being drained with `reason` (the instance is being replaced). */
   cancelStreams(reason: unknown): void {
-    for (const cancel of [...this.streams]) cancel(reason);
+    if (this.streams) for (const cancel of [...this.streams]) cancel(reason);
   }
 
   /** Queued messages wait (still accepted, in order) until `resume()`: the actor is restarting. */
@@ -205,15 +220,15 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
 
   /** Resolves when no handler is running (queued ones may wait). */
   whenQuiet(): Promise<void> {
-    return this.mailbox.whenQuiet();
+    return this.box ? this.box.whenQuiet() : Promise.resolve();
   }
 
   /**
    * Replaces the instance (a restart): later messages go to `instance`, with its own `timers`.
    * @throws Error when a declared handler is not a method of the new instance
    */
-  incarnate(instance: object, timers: Timers): void {
-    this.bind(instance);
+  incarnate(instance: object, timers: Timers | undefined): void {
+    this.table = HandlerTable.of(this.actorClass, instance, this.handlerList);
     this.current = instance;
     this.currentTimers = timers;
   }
@@ -235,7 +250,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
 
   /** @internal HandlerContextHost */
   reportUnhandled(err: unknown, delivery: Delivery): void {
-    const method = this.byWireName.get(delivery.wireName)?.info.method ?? '?';
+    const method = this.table.get(delivery.wireName)?.info.method ?? '?';
     const text = err instanceof Error ? err.message : String(err);
     this.logger.error(
       `${this.actorClass.name}.${method}() of actor '${this.name}' failed on ${delivery.wireName} (no caller to tell): ${text}`,
@@ -245,35 +260,43 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
 
   /** @internal HandlerContextHost */
   addStream(cancel: StreamCanceller): void {
-    this.streams.add(cancel);
+    (this.streams ??= new Set()).add(cancel);
   }
 
   /** @internal HandlerContextHost */
   removeStream(cancel: StreamCanceller): void {
-    if (!this.streams.delete(cancel) || this.streams.size > 0) return;
+    if (!this.streams?.delete(cancel) || this.streams.size > 0) return;
     const waiters = this.streamWaiters;
-    this.streamWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.streamWaiters = undefined;
+    if (waiters) for (const resolve of waiters) resolve();
   }
 
-  private bind(instance: object): void {
-    for (const { info } of this.handlerList) {
-      const fn = (instance as Record<string, unknown>)[info.method];
-      if (typeof fn !== 'function') {
-        throw new Error(`${this.actorClass.name}.${info.method} is declared as a handler but is not a method`);
-      }
-      this.byWireName.set(info.wireName, { info, fn });
-    }
+  /**
+   * The mailbox, created on first use and dropped again whenever it is open, idle and not
+   * suspended: most actors of a large population sit idle, and a mailbox that lives only while
+   * it has work is young garbage, which costs the GC far less than a million long-lived ones.
+   */
+  private get mailbox(): Mailbox<Job> {
+    if (this.box) return this.box;
+    const box: Mailbox<Job> = new Mailbox<Job>(
+      this.mailboxCapacity,
+      (job) => this.run(job),
+      (err, job) => this.reportUnhandled(err, job.delivery),
+      () => {
+        if (this.box === box) this.box = undefined;
+      },
+    );
+    return (this.box = box);
   }
 
-  private readonly run = (job: Job): PromiseLike<void> | void => {
+  private run(job: Job): PromiseLike<void> | void {
     // A revoked IPC connection's messages that have not started are skipped (docs/protocol.md §11.2).
     if (job.delivery.withdrawn?.aborted) return;
-    const { fn } = this.byWireName.get(job.delivery.wireName)!; // rebound by each restart
+    const { fn } = this.table.get(job.delivery.wireName)!; // rebound by each restart
     const { tracker } = job;
     if (!tracker) return invokeHandler(fn, this.current, job.delivery.message, new HandlerContext(job.delivery, this));
     tracker.started();
     const dispatch = new HandlerContext(job.delivery, this, tracker);
     return tracker.run(() => invokeHandler(fn, this.current, job.delivery.message, dispatch));
-  };
+  }
 }

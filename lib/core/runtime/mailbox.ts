@@ -47,11 +47,14 @@ export class Mailbox<J extends MailboxJob> {
    * @param capacity queued (not yet running) jobs before `enqueue` throws `TARGET_BUSY`
    * @param runner runs one job
    * @param onRunnerError called if `runner` throws (it should not)
+   * @param onIdle called each time the mailbox becomes idle after running work while it is open
+   *   and not suspended (its owner may then drop it and build a new one on the next message)
    */
   constructor(
     readonly capacity: number,
     private readonly runner: MailboxRunner<J>,
     private readonly onRunnerError: (err: unknown, job: J) => void,
+    private readonly onIdle?: () => void,
   ) {}
 
   /** Current state. */
@@ -197,9 +200,12 @@ export class Mailbox<J extends MailboxJob> {
   }
 
   private notifyIfIdle(): void {
-    if (!this.idle || this.idleWaiters.length === 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    if (!this.idle) return;
+    if (this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (this.onIdle && this.mailboxState === 'open' && !this.suspended) this.onIdle();
   }
 }

@@ -1,4 +1,4 @@
-import { Decoder, Encoder } from '@msgpack/msgpack';
+import type { Decoder, Encoder } from '@msgpack/msgpack';
 import { ActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { encodeFrame } from './frame-encoder';
@@ -24,18 +24,12 @@ const NO_JSON_EQUIVALENT = 'expected any valid JSON value';
  */
 export class MsgpackCodec implements PayloadCodec {
   readonly format = Format.MSGPACK;
-  private readonly decoder = new Decoder({
-    maxBinLength: -1,
-    maxExtLength: -1,
-    useBigInt64: true,
-    mapKeyConverter: stringKeyOnly,
-  });
-  private readonly encoder = new Encoder({ ignoreUndefined: true, forceFloat32: false });
+  private coder?: { readonly decoder: Decoder; readonly encoder: Encoder };
 
   decode(bytes: Uint8Array): unknown {
     let value: unknown;
     try {
-      value = this.decoder.decode(bytes);
+      value = this.coders.decoder.decode(bytes);
     } catch (err) {
       throw new ActorError(ErrorCode.SERIALIZATION_ERROR, describeDecodeError(err));
     }
@@ -45,7 +39,28 @@ export class MsgpackCodec implements PayloadCodec {
   }
 
   encodeFrame(type: MessageType, body: object): Buffer {
-    return encodeFrame(type, Format.MSGPACK, this.encoder.encodeSharedRef(toJsonValue(body)));
+    return encodeFrame(type, Format.MSGPACK, this.coders.encoder.encodeSharedRef(toJsonValue(body)));
+  }
+
+  /**
+   * The encoder and decoder, built on first use: @msgpack/msgpack is loaded only by a process
+   * that meets a MessagePack frame (most talk JSON; it saves its ~16 modules at start-up).
+   */
+  private get coders(): { readonly decoder: Decoder; readonly encoder: Encoder } {
+    if (!this.coder) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const msgpack = require('@msgpack/msgpack') as typeof import('@msgpack/msgpack');
+      this.coder = {
+        decoder: new msgpack.Decoder({
+          maxBinLength: -1,
+          maxExtLength: -1,
+          useBigInt64: true,
+          mapKeyConverter: stringKeyOnly,
+        }),
+        encoder: new msgpack.Encoder({ ignoreUndefined: true, forceFloat32: false }),
+      };
+    }
+    return this.coder;
   }
 }
 
