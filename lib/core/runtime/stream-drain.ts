@@ -1,5 +1,5 @@
 import { isObservable, Observable, Subscription } from './rxjs-subset';
-import { Dispatch, StreamCanceller } from './handler-dispatch';
+import { HandlerContext, StreamCanceller } from './handler-context';
 
 /** True for an rxjs Observable (or a look-alike with `subscribe` and `lift`). */
 export function isObservableResult(value: unknown): value is Observable<unknown> {
