@@ -5,20 +5,22 @@ import 'reflect-metadata';
 
 // Decorators
 export { Actor } from './core/decorators/actor.decorator';
-export { Inject } from './core/decorators/inject.decorator';
-export { Injectable } from './core/decorators/injectable.decorator';
 export { Message } from './core/decorators/message.decorator';
 export type { MessageOptions } from './core/decorators/message.decorator';
-export { Module } from './core/decorators/module.decorator';
+export { Inject, Injectable, Module } from './core/decorators/injector.decorators';
 export { OnMessage } from './core/decorators/on-message.decorator';
 
 // Metadata
 export type { ActorOptions } from './core/metadata/actor-metadata';
+export { DEFAULT_SUPERVISION } from './core/metadata/supervision-options';
+export type {
+  BackoffOptions, ResolvedSupervision, RestartPolicy, SupervisionOptions, SupervisionStrategy,
+} from './core/metadata/supervision-options';
 export { ClassValidatorPayloadValidator } from './core/metadata/class-validator-payload-validator';
 export type { OnMessageOptions } from './core/metadata/handler-metadata';
 export { jsonSchemaOf } from './core/metadata/json-schema';
 export type { JsonSchema } from './core/metadata/json-schema';
-export type { MessageDefinition } from './core/metadata/message-definition';
+export type { MessageDefinition } from './core/metadata/message-metadata';
 export { MessageRegistry } from './core/metadata/message-registry';
 export type { DynamicModule, ModuleImport, ModuleMetadata } from './core/metadata/module-metadata';
 export type { PayloadValidator, ValidationOptions } from './core/metadata/payload-validator';
@@ -34,6 +36,8 @@ export { bootstrap } from './core/runtime/bootstrap';
 export type { BootstrapOptions } from './core/runtime/bootstrap';
 export type { BroadcastEvent, BroadcastListener } from './core/runtime/broadcast-listener';
 export { Broker } from './core/runtime/broker';
+export { Clock, SystemClock } from './core/runtime/clock';
+export type { ClockTimer } from './core/runtime/clock';
 export type { Delivery } from './core/runtime/delivery';
 export type { OnStart, OnStop } from './core/runtime/lifecycle';
 export { ConsoleLogger, defaultLogger } from './core/runtime/logger';
@@ -42,6 +46,11 @@ export type { MessageContext } from './core/runtime/message-context';
 export type { PeerInfo } from './core/runtime/peer-info';
 export type { ClassProvider, FactoryProvider, InjectionToken, Provider, Type, ValueProvider } from './core/runtime/provider';
 export type { ReplySink } from './core/runtime/reply-sink';
+export { restartDelay } from './core/runtime/restart-backoff';
+export { ActorRestarted, ActorStopped, RestartLimitExceeded } from './core/runtime/supervision-events';
+export type { RootEscalation } from './core/runtime/supervisor';
+export { Timers } from './core/runtime/timers';
+export type { SendEveryOptions, TimerHandle, TimerMode } from './core/runtime/timers';
 
 // Errors
 export { ActorError, toActorError } from './core/errors/actor-error';

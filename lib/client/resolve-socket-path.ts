@@ -1,4 +1,4 @@
-import { defaultSocketPath } from '../ipc/config/socket-path';
+import { defaultSocketPath } from '../ipc/config/socket-location';
 import { ConnectTarget } from './client-options';
 
 /**

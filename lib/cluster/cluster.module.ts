@@ -1,4 +1,4 @@
-import { Module } from '../core/decorators/module.decorator';
+import { Module } from '../core/decorators/injector.decorators';
 import { DynamicModule } from '../core/metadata/module-metadata';
 import { ClusterNode } from './cluster-node';
 import { ClusterModuleOptions } from './cluster-options';

@@ -1,4 +1,4 @@
-import { Module } from '../core/decorators/module.decorator';
+import { Module } from '../core/decorators/injector.decorators';
 import { DynamicModule } from '../core/metadata/module-metadata';
 import { IpcListener, IpcModuleOptions } from './server/ipc-listener';
 

@@ -1,6 +1,6 @@
 /** acton-ts/testing: helpers for testing acton-ts apps. */
 import 'reflect-metadata';
 
-export { createTestingApp } from './create-testing-app';
-export type { TestingAppOptions } from './create-testing-app';
-export { tempSocketPath } from './temp-socket-path';
+export { createTestingApp, tempSocketPath } from './testing-app';
+export type { TestingAppOptions } from './testing-app';
+export { ManualClock } from './manual-clock';

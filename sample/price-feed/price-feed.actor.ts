@@ -1,5 +1,5 @@
-import { Actor, Broker, OnStart, OnStop } from 'acton-ts';
-import { PriceUpdate, TradeExecuted } from './price-feed.messages';
+import { Actor, Broker, OnMessage, OnStart, Timers } from 'acton-ts';
+import { PriceTick, PriceUpdate, TradeExecuted } from './price-feed.messages';
 
 const SYMBOLS = ['ACME', 'GLOBEX', 'INITECH'];
 /** One tick in this many also executes a trade. */
@@ -15,24 +15,29 @@ function intervalFromEnv(): number {
  * Push notifications: broadcasts `PriceUpdate` (and sometimes `TradeExecuted`) through the
  * `Broker`. In-process `subscribe: true` handlers and every IPC connection subscribed to the
  * type receive them; the pushes carry `source_actor: "price_feed"`.
+ *
+ * The actor's own `Timers` send it a `PriceTick` every interval (fixed rate; ticks missed while
+ * the process was busy are merged, never sent in a burst). They stop with the actor, so there is
+ * no `onStop` to write; if a tick ever failed, supervision would restart the feed with fresh
+ * prices and a new timer.
  */
-@Actor('price_feed')
-export class PriceFeedActor implements OnStart, OnStop {
+@Actor({ name: 'price_feed', supervision: { restart: 'permanent' } })
+export class PriceFeedActor implements OnStart {
   private readonly prices = new Map(SYMBOLS.map((symbol, i) => [symbol, 100 + i * 50]));
-  private timer?: NodeJS.Timeout;
   private ticks = 0;
 
-  constructor(private readonly broker: Broker) {}
+  constructor(
+    private readonly broker: Broker,
+    private readonly timers: Timers,
+  ) {}
 
   onStart(): void {
-    this.timer = setInterval(() => this.tick(), intervalFromEnv());
+    this.timers.sendEvery('price_feed', new PriceTick(), intervalFromEnv(), { mode: 'fixed-rate' });
   }
 
-  onStop(): void {
-    clearInterval(this.timer);
-  }
-
-  private tick(): void {
+  /** In-process only (no `ipc: true`): the timer's message. */
+  @OnMessage()
+  tick(_tick: PriceTick): void {
     this.ticks++;
     for (const [symbol, price] of this.prices) {
       const next = Math.max(1, Math.round((price + (Math.random() - 0.5) * 2) * 100) / 100);

@@ -15,3 +15,7 @@ export class TradeExecuted {
   @IsInt() @Min(1) quantity!: number;
   @IsNumber() price!: number;
 }
+
+/** Sent by the price feed's own timer to itself every `PRICE_INTERVAL_MS` (in-process only). */
+@Message('PriceTick')
+export class PriceTick {}

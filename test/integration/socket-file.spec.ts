@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrap, IpcModule, Module } from 'acton-ts';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
-import { isolateIpcEnvironment, recordingLogger, startIpcTestApp } from '../support/ipc-test-app';
+import { isolateIpcEnvironment, startIpcTestApp } from '../support/ipc-test-app';
 import { CalculatorActor, TEST_ACTORS } from './fixtures/test-actors';
 
 const freshPath = (): string => join(mkdtempSync(join(tmpdir(), 'acton-sock-')), 'nested', 'dir', 'ipc.sock');
@@ -71,30 +70,25 @@ describe('the socket file (PROTOCOL.md §5.6)', () => {
   it('§10.69 without socket.path the socket is $XDG_RUNTIME_DIR/acton/<app_name>/ipc.sock', async () => {
     const runtime = mkdtempSync(join(tmpdir(), 'acton-xdg-run-'));
     process.env.XDG_RUNTIME_DIR = runtime;
-    const logs: string[] = [];
-    @Module({ imports: [IpcModule.forRoot({ socket: { appName: 'pricing' }, logger: recordingLogger(logs) })], actors: [CalculatorActor] })
-    class AppModule {}
-    const app = await bootstrap(AppModule);
+    const t = await startIpcTestApp([CalculatorActor], { socket: { appName: 'pricing' } }, { derivePathFromAppName: true });
     try {
-      expect(app.listener!.socketPath).toBe(join(runtime, 'acton', 'pricing', 'ipc.sock'));
-      expect(statSync(app.listener!.socketPath).isSocket()).toBe(true);
-      expect(logs.some((line) => line.startsWith('info IPC listener started: socket ' + app.listener!.socketPath))).toBe(true);
+      expect(t.socketPath).toBe(join(runtime, 'acton', 'pricing', 'ipc.sock'));
+      expect(statSync(t.socketPath).isSocket()).toBe(true);
+      expect(t.logs.some((line) => line.startsWith('info IPC listener started: socket ' + t.socketPath))).toBe(true);
     } finally {
-      await app.close();
+      await t.close();
     }
   });
 
   it('§10.69 with XDG_RUNTIME_DIR unset the socket is /tmp/acton/<app_name>/ipc.sock', async () => {
     delete process.env.XDG_RUNTIME_DIR;
     const appName = `acton-ts-test-${process.pid}-${Date.now()}`;
-    @Module({ imports: [IpcModule.forRoot({ socket: { appName }, logger: recordingLogger([]) })], actors: [CalculatorActor] })
-    class AppModule {}
-    const app = await bootstrap(AppModule);
+    const t = await startIpcTestApp([CalculatorActor], { socket: { appName } }, { derivePathFromAppName: true });
     try {
-      expect(app.listener!.socketPath).toBe(`/tmp/acton/${appName}/ipc.sock`);
-      expect(statSync(app.listener!.socketPath).isSocket()).toBe(true);
+      expect(t.socketPath).toBe(`/tmp/acton/${appName}/ipc.sock`);
+      expect(statSync(t.socketPath).isSocket()).toBe(true);
     } finally {
-      await app.close();
+      await t.close();
       rmSync(`/tmp/acton/${appName}`, { recursive: true, force: true });
     }
   });

@@ -37,23 +37,39 @@ export function isolateIpcEnvironment(): () => void {
   };
 }
 
+/** How `startIpcTestApp` places the socket. */
+export interface IpcTestAppPlacement {
+  /**
+   * Leave `socket.path` unset, so the listener derives it from the app name (docs/protocol.md
+   * §5.6); `socketPath` is then the derived one. Default: a fresh path in a new temp dir.
+   */
+  readonly derivePathFromAppName?: boolean;
+}
+
 /**
  * Bootstraps `actors` with `IpcModule.forRoot(options)` on a fresh socket in a new temp dir
- * (unless `options.socket.path` is given). Rate limiting is off unless configured, so tests
- * can send bursts.
+ * (unless `options.socket.path` is given, or `placement` asks for the derived path). Rate
+ * limiting is off unless configured, so tests can send bursts.
  */
-export async function startIpcTestApp(actors: readonly Type[], options: IpcModuleOptions = {}): Promise<IpcTestApp> {
+export async function startIpcTestApp(
+  actors: readonly Type[],
+  options: IpcModuleOptions = {},
+  placement: IpcTestAppPlacement = {},
+): Promise<IpcTestApp> {
   const logs: string[] = [];
-  const socketPath = options.socket?.path ?? join(mkdtempSync(join(tmpdir(), 'acton-ipc-')), 'ipc.sock');
+  const explicitPath = placement.derivePathFromAppName
+    ? undefined
+    : (options.socket?.path ?? join(mkdtempSync(join(tmpdir(), 'acton-ipc-')), 'ipc.sock'));
   const forRoot: IpcModuleOptions = {
     logger: recordingLogger(logs),
     ...options,
-    socket: { appName: 'ipc-test', ...options.socket, path: socketPath },
+    socket: { appName: 'ipc-test', ...options.socket, ...(explicitPath === undefined ? {} : { path: explicitPath }) },
     rateLimit: { enabled: false, ...options.rateLimit },
   };
   @Module({ imports: [IpcModule.forRoot(forRoot)], actors: [...actors] })
   class TestModule {}
   const app = await bootstrap(TestModule);
+  const socketPath = explicitPath ?? app.listener!.socketPath;
   const clients: RawFrameClient[] = [];
   return {
     app,

@@ -1,5 +1,5 @@
 import { connect, Socket } from 'node:net';
-import { codecFor } from '../../lib/ipc/protocol/codec-for';
+import { codecFor } from '../../lib/ipc/protocol/payload-codec';
 import { encodeFrame } from '../../lib/ipc/protocol/frame-encoder';
 import { FrameDecoder } from '../../lib/ipc/protocol/frame-decoder';
 import { Format, Frame, MAX_FRAME_SIZE, MessageType } from '../../lib/ipc/protocol/wire-types';

@@ -1,5 +1,4 @@
-import { MessageDefinition } from '../metadata/message-definition';
-import { defineMessage } from '../metadata/message-metadata';
+import { defineMessage, type MessageDefinition } from '../metadata/message-metadata';
 
 /** Options of `@Message`. */
 export interface MessageOptions {
@@ -21,15 +20,24 @@ export interface MessageOptions {
 export function Message(name?: string, options?: MessageOptions): ClassDecorator;
 /** `@Message({ reply })`: wire name = class name. */
 export function Message(options: MessageOptions & { readonly name?: string }): ClassDecorator;
-export function Message(nameOrOptions?: string | (MessageOptions & { readonly name?: string }), options: MessageOptions = {}): ClassDecorator {
+export function Message(
+  nameOrOptions?: string | (MessageOptions & { readonly name?: string }),
+  options: MessageOptions = {},
+): ClassDecorator {
   return (target) => {
-    const opts: MessageOptions & { readonly name?: string } = typeof nameOrOptions === 'object' ? nameOrOptions : options;
+    const opts: MessageOptions & { readonly name?: string } =
+      typeof nameOrOptions === 'object' ? nameOrOptions : options;
     const name = typeof nameOrOptions === 'string' ? nameOrOptions : (opts.name ?? target.name);
     if (typeof name !== 'string' || name.length === 0) {
-      throw new Error(`@Message on ${target.name}: the wire name must be a non-empty string (got ${JSON.stringify(name)})`);
+      throw new Error(
+        `@Message on ${target.name}: the wire name must be a non-empty string (got ${JSON.stringify(name)})`,
+      );
     }
     if (opts.reply !== undefined && typeof opts.reply !== 'function') {
-      throw new Error(`@Message('${name}') on ${target.name}: reply must be a class (got ${String(opts.reply)}); if it is declared later in the file, move it above`);
+      throw new Error(
+        `@Message('${name}') on ${target.name}: reply must be a class (got ${String(opts.reply)}); ` +
+          'if it is declared later in the file, move it above',
+      );
     }
     const definition: MessageDefinition = {
       name,

@@ -17,7 +17,9 @@ import { declareHandler, OnMessageOptions } from '../metadata/handler-metadata';
 export function OnMessage(options: OnMessageOptions = {}): MethodDecorator {
   return (target, propertyKey) => {
     if (typeof propertyKey !== 'string') {
-      throw new Error(`@OnMessage on ${target.constructor.name}: handler methods must have string names (got ${String(propertyKey)})`);
+      throw new Error(
+        `@OnMessage on ${target.constructor.name}: handler methods must have string names (got ${String(propertyKey)})`,
+      );
     }
     declareHandler(target, { method: propertyKey, options: { ...options } });
   };

@@ -2,7 +2,7 @@ import { ErrorCode } from './error-code';
 
 /** Options of an `ActorError` beyond code, message and data. */
 export interface ActorErrorOptions {
-  /** The underlying error, kept for logs and for `error_details.name` (PROTOCOL.md §0 D1). */
+  /** The underlying error, kept for logs and for `error_details.name` (docs/protocol.md §0 D1). */
   readonly cause?: unknown;
 }
 
@@ -12,7 +12,7 @@ export interface ActorErrorOptions {
  * (e.g. `'PRODUCT_NOT_FOUND'`), and a human-readable `message`.
  *
  * A handler that throws an `ActorError` reaches IPC callers with exactly this `code`, `message`
- * and `data` (PROTOCOL.md §0 D1); any other thrown error becomes `HANDLER_ERROR` (see
+ * and `data` (docs/protocol.md §0 D1); any other thrown error becomes `HANDLER_ERROR` (see
  * `toActorError`).
  *
  * @example throw new ActorError('OUT_OF_STOCK', 'Out of stock: gizmo', { available: 0 });
@@ -49,7 +49,7 @@ export function isActorError(err: unknown): err is ActorError {
 /**
  * Maps anything a handler threw to an `ActorError`: an `ActorError` is returned as it is;
  * any other value becomes `HANDLER_ERROR` with the thrown message (no prefix) and the original
- * as `cause` (PROTOCOL.md §0 D1: `error` = exactly the thrown message). Never throws.
+ * as `cause` (docs/protocol.md §0 D1: `error` = exactly the thrown message). Never throws.
  */
 export function toActorError(err: unknown): ActorError {
   if (isActorError(err)) return err;
@@ -57,9 +57,12 @@ export function toActorError(err: unknown): ActorError {
   return new ActorError(ErrorCode.HANDLER_ERROR, message, undefined, { cause: err });
 }
 
-/** Class name of whatever was thrown, for `error_details.name` (PROTOCOL.md §0 D1). */
+/**
+ * Class name of whatever was thrown, for `error_details.name` (docs/protocol.md §0 D1): the
+ * constructor's name first, then the error's `name`.
+ */
 export function thrownName(err: unknown): string {
-  if (err instanceof Error) return err.name || err.constructor.name || 'Error';
+  if (err instanceof Error) return err.constructor?.name || err.name || 'Error';
   if (err === null) return 'null';
   return typeof err === 'object' ? (err.constructor?.name ?? 'Object') : typeof err;
 }

@@ -1,7 +1,9 @@
 /**
  * Every `error_code` acton-ts puts on the wire or raises in-process.
  *
- * The protocol codes are acton-reactive's (PROTOCOL.md §4); `HANDLER_ERROR` is ours (§0 D1).
+ * The protocol codes are acton-reactive's (docs/protocol.md §4); `ACCESS_DENIED` arrived with its
+ * 9.4 admission and authorization (§11.2); `HANDLER_ERROR` (§0 D1) and `NODE_UNAVAILABLE` (a
+ * cluster actor's owning node is gone) are ours.
  * Applications may raise their own codes (e.g. `PRODUCT_NOT_FOUND`) through `ActorError`;
  * those travel as plain strings, which is why `ActorError.code` is typed `ErrorCode | string`.
  */
@@ -20,6 +22,7 @@ export const ErrorCode = {
   UNSUPPORTED_PROTOCOL_VERSION: 'UNSUPPORTED_PROTOCOL_VERSION',
   CONNECTION_CLOSED: 'CONNECTION_CLOSED',
   HANDLER_ERROR: 'HANDLER_ERROR',
+  ACCESS_DENIED: 'ACCESS_DENIED',
   /** The node hosting the called actor left the cluster with the call in flight (docs/protocol.md §4). */
   NODE_UNAVAILABLE: 'NODE_UNAVAILABLE',
 } as const;

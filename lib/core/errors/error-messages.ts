@@ -1,5 +1,5 @@
 /**
- * The exact `error` texts the protocol prescribes (PROTOCOL.md §4). Kept in one place so the
+ * The exact `error` texts the protocol prescribes (docs/protocol.md §4). Kept in one place so the
  * in-process API and the IPC layer answer with the same words; reference clients match some of
  * them by substring (e.g. `RemoteActorRef` looks for "Response channel closed without
  * receiving a response", §3.3), so they must not be reworded.

@@ -3,10 +3,9 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, validateSync, ValidationError, ValidatorOptions } from 'class-validator';
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
-import { MessageDefinition } from './message-definition';
-import { nestedTypeOf } from './nested-type';
+import { nestedTypeOf } from './class-transformer-metadata';
+import type { MessageDefinition } from './message-metadata';
 import { PayloadValidator, ValidationOptions } from './payload-validator';
-import { formatValidationErrors } from './validation-error-format';
 
 /** What is known about validating one class, computed once. */
 interface ValidationPlan {
@@ -98,7 +97,10 @@ function hasAsyncConstraints(type: Function, seen: Set<Function>): boolean {
       const nested = nestedTypeOf(type, metadata.propertyName);
       return nested !== undefined && hasAsyncConstraints(nested, seen);
     }
-    return metadata.constraintCls !== undefined && storage.getTargetValidatorConstraints(metadata.constraintCls).some((c) => c.async);
+    return (
+      metadata.constraintCls !== undefined &&
+      storage.getTargetValidatorConstraints(metadata.constraintCls).some((c) => c.async)
+    );
   });
 }
 
@@ -107,6 +109,35 @@ function invalid(errors: readonly ValidationError[]): ActorError {
 }
 
 function notAnObject(definition: MessageDefinition, payload: unknown): ActorError {
-  const got = payload === null ? 'null' : Array.isArray(payload) ? 'an array' : payload === undefined ? 'no payload' : `a ${typeof payload}`;
-  return new ActorError(ErrorCode.SERIALIZATION_ERROR, `payload of ${definition.name} must be a JSON object, got ${got}`);
+  const got =
+    payload === null
+      ? 'null'
+      : Array.isArray(payload)
+        ? 'an array'
+        : payload === undefined
+          ? 'no payload'
+          : `a ${typeof payload}`;
+  return new ActorError(
+    ErrorCode.SERIALIZATION_ERROR,
+    `payload of ${definition.name} must be a JSON object, got ${got}`,
+  );
+}
+
+/**
+ * One line per failing constraint, `path: message (constraint)`, joined with `; `.
+ * Nested properties use dotted paths (`items.0.name: name must be a string (isString)`).
+ * @example `a: a must be an integer number (isInt); b: b should not be empty (isNotEmpty)`
+ */
+function formatValidationErrors(errors: readonly ValidationError[]): string {
+  const lines: string[] = [];
+  for (const error of errors) collect(error, '', lines);
+  return lines.join('; ');
+}
+
+function collect(error: ValidationError, parent: string, lines: string[]): void {
+  const path = parent ? `${parent}.${error.property}` : error.property;
+  for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
+    lines.push(`${path}: ${message} (${constraint})`);
+  }
+  for (const child of error.children ?? []) collect(child, path, lines);
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { hasTransformMetadata } from './class-transformer-metadata';
-import { MessageDefinition } from './message-definition';
+import type { MessageDefinition } from './message-metadata';
 import { PayloadValidator } from './payload-validator';
 
 /** One `@IsX()`-style constraint, bound to its validator function. */
@@ -69,7 +69,14 @@ export class CompiledPayloadValidator implements PayloadValidator {
   check<T>(definition: MessageDefinition<T>, message: T): void | Promise<void> {
     const plan = this.planOf(definition.type);
     const instance = message as unknown as Record<string, unknown>;
-    if (plan && instance !== null && typeof instance === 'object' && onlyDeclaredPrimitives(instance, plan.declared) && passes(plan, instance)) return;
+    if (
+      plan &&
+      instance !== null &&
+      typeof instance === 'object' &&
+      onlyDeclaredPrimitives(instance, plan.declared) &&
+      passes(plan, instance)
+    )
+      return;
     return this.fallback.check(definition, message);
   }
 
@@ -89,15 +96,30 @@ function passes(plan: CompiledClass, instance: Record<string, unknown>): boolean
     let checked = true;
     for (const condition of property.conditions) if (!condition(instance, value)) checked = false;
     if (!checked) continue;
-    if (!allPass(plan.targetName, property.defined, instance, value) || !allPass(plan.targetName, property.constraints, instance, value)) return false;
+    if (
+      !allPass(plan.targetName, property.defined, instance, value) ||
+      !allPass(plan.targetName, property.constraints, instance, value)
+    )
+      return false;
   }
   return true;
 }
 
-function allPass(targetName: string, constraints: readonly CompiledConstraint[], object: Record<string, unknown>, value: unknown): boolean {
+function allPass(
+  targetName: string,
+  constraints: readonly CompiledConstraint[],
+  object: Record<string, unknown>,
+  value: unknown,
+): boolean {
   for (const { metadata, validate } of constraints) {
     if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
-    const args: ValidationArguments = { targetName, property: metadata.propertyName, object, value, constraints: metadata.constraints };
+    const args: ValidationArguments = {
+      targetName,
+      property: metadata.propertyName,
+      object,
+      value,
+      constraints: metadata.constraints,
+    };
     if (validate(value, args) !== true) return false; // a Promise or any falsy/odd answer: let the fallback decide
   }
   return true;

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { HandlerInfo, HandlerKind } from '../runtime/actor-ref';
-import { MessageDefinition } from './message-definition';
-import { messageDefinitionOf } from './message-metadata';
-import { MetadataKeys } from './metadata-keys';
+import { type MessageDefinition, messageDefinitionOf } from './message-metadata';
+import { designMetadata, MetadataKeys, ownMetadata } from './metadata-keys';
 
 /** A message class, or a thunk returning one (for classes declared later in the file). */
 export type MessageTypeRef = (new (...args: any[]) => unknown) | (() => new (...args: any[]) => unknown);
@@ -33,15 +32,15 @@ export interface ResolvedHandler {
 
 /** Appends a handler declaration to `prototype`'s class. */
 export function declareHandler(prototype: object, declaration: HandlerDeclaration): void {
-  const own = (Reflect.getOwnMetadata(MetadataKeys.HANDLERS, prototype) as HandlerDeclaration[] | undefined) ?? [];
+  const own = ownMetadata<HandlerDeclaration[]>(MetadataKeys.HANDLERS, prototype) ?? [];
   Reflect.defineMetadata(MetadataKeys.HANDLERS, [...own, declaration], prototype);
 }
 
 /** Handler declarations of a class and its base classes; a subclass's declaration of a method wins. */
-export function handlerDeclarationsOf(actorClass: Function): HandlerDeclaration[] {
+function handlerDeclarationsOf(actorClass: Function): HandlerDeclaration[] {
   const byMethod = new Map<string, HandlerDeclaration>();
   for (let proto = actorClass.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const own = (Reflect.getOwnMetadata(MetadataKeys.HANDLERS, proto) as HandlerDeclaration[] | undefined) ?? [];
+    const own = ownMetadata<HandlerDeclaration[]>(MetadataKeys.HANDLERS, proto) ?? [];
     for (const declaration of own) if (!byMethod.has(declaration.method)) byMethod.set(declaration.method, declaration);
   }
   return [...byMethod.values()];
@@ -99,15 +98,19 @@ function messageClassOf(actorClass: Function, declaration: HandlerDeclaration, w
     }
     return type;
   }
-  const params = Reflect.getMetadata(MetadataKeys.PARAM_TYPES, actorClass.prototype, declaration.method) as Function[] | undefined;
+  const params = designMetadata<Function[]>(MetadataKeys.PARAM_TYPES, actorClass.prototype, declaration.method);
   const first = params?.[0];
   if (params && params.length === 0) {
-    throw new Error(`Cannot resolve the message class of ${where}: the method has no parameter; give it one typed with a @Message class, or use @OnMessage({ type: SomeMessage })`);
+    throw new Error(
+      `Cannot resolve the message class of ${where}: the method has no parameter; ` +
+        'give it one typed with a @Message class, or use @OnMessage({ type: SomeMessage })',
+    );
   }
   if (typeof first !== 'function' || first === Object) {
     throw new Error(
       `Cannot resolve the message class of ${where}: its first parameter's type is not known at run time ` +
-        `(an interface, a type alias, a class imported with 'import type', a circular import, or emitDecoratorMetadata off). ` +
+        "(an interface, a type alias, a class imported with 'import type', a circular import, " +
+        'or emitDecoratorMetadata off). ' +
         `Type the parameter with a @Message class or name it with @OnMessage({ type: SomeMessage })`,
     );
   }
@@ -122,7 +125,7 @@ function isThunk(ref: MessageTypeRef): boolean {
 function guessKind(actorClass: Function, method: string, definition: MessageDefinition): HandlerKind {
   const fn = (actorClass.prototype as Record<string, unknown>)[method];
   if (typeof fn === 'function' && fn.constructor?.name === 'AsyncGeneratorFunction') return 'stream';
-  const returnType = Reflect.getMetadata(MetadataKeys.RETURN_TYPE, actorClass.prototype, method) as Function | undefined;
+  const returnType = designMetadata<Function>(MetadataKeys.RETURN_TYPE, actorClass.prototype, method);
   if (typeof returnType === 'function' && returnType.name === 'Observable') return 'stream';
   const declaresReturnType = Reflect.hasMetadata(MetadataKeys.RETURN_TYPE, actorClass.prototype, method);
   if (declaresReturnType && returnType === undefined && definition.reply === undefined) return 'fire-and-forget';

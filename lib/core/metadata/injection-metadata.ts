@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { InjectionToken, tokenName } from '../runtime/provider';
-import { MetadataKeys } from './metadata-keys';
+import { designMetadata, MetadataKeys, ownMetadata } from './metadata-keys';
 
 /** Records `@Inject(token)` for constructor parameter `index` of `target`. */
 export function defineInjectToken(target: Function, index: number, token: InjectionToken): void {
@@ -10,7 +10,7 @@ export function defineInjectToken(target: Function, index: number, token: Inject
 }
 
 function injectTokensOf(target: Function): Map<number, InjectionToken> {
-  return (Reflect.getOwnMetadata(MetadataKeys.INJECT_TOKENS, target) as Map<number, InjectionToken> | undefined) ?? new Map();
+  return ownMetadata<Map<number, InjectionToken>>(MetadataKeys.INJECT_TOKENS, target) ?? new Map();
 }
 
 /** Marks a class as constructed by the injector (see `@Injectable`). */
@@ -26,11 +26,13 @@ export function markInjectable(target: Function): void {
  */
 export function constructorTokensOf(target: Function): InjectionToken[] {
   const explicit = injectTokensOf(target);
-  const types = Reflect.getMetadata(MetadataKeys.PARAM_TYPES, target) as unknown[] | undefined;
+  const types = designMetadata<unknown[]>(MetadataKeys.PARAM_TYPES, target);
   if (!types) {
-    if (target.length === 0 || explicit.size >= target.length) return Array.from({ length: target.length }, (_, i) => explicit.get(i)!);
+    if (target.length === 0 || explicit.size >= target.length)
+      return Array.from({ length: target.length }, (_, i) => explicit.get(i)!);
     throw new Error(
-      `Cannot inject the constructor parameters of ${target.name}: their types are unknown because the class has no decorator. ` +
+      `Cannot inject the constructor parameters of ${target.name}: ` +
+        'their types are unknown because the class has no decorator. ' +
         `Add @Injectable() (or @Actor() for an actor) to ${target.name}, and keep emitDecoratorMetadata on`,
     );
   }
@@ -39,7 +41,8 @@ export function constructorTokensOf(target: Function): InjectionToken[] {
 
 function checkedType(target: Function, index: number, type: unknown): InjectionToken {
   if (typeof type === 'function' && type !== Object) return type as InjectionToken;
-  const why = type === undefined ? 'undefined (a circular import?)' : `${tokenName(type)} (an interface or union type?)`;
+  const why =
+    type === undefined ? 'undefined (a circular import?)' : `${tokenName(type)} (an interface or union type?)`;
   throw new Error(
     `Cannot inject parameter #${index} of ${target.name}: its type is ${why}. ` +
       `Use a class type, or name a provider token with @Inject(token)`,

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
-import { MessageDefinition } from './message-definition';
-import { designTypeOf, nestedTypeOf } from './nested-type';
+import { designTypeOf, nestedTypeOf } from './class-transformer-metadata';
+import type { MessageDefinition } from './message-metadata';
 
 /** A JSON Schema (draft 2020-12) document or sub-schema. */
 export interface JsonSchema {
@@ -31,7 +31,7 @@ const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 
 /**
  * A JSON Schema for a message class, derived from its class-validator decorators, for IPC
- * discovery's `schemas` (PROTOCOL.md §0 D7). Only decorated properties are listed.
+ * discovery's `schemas` (docs/protocol.md §0 D7). Only decorated properties are listed.
  *
  * Mapping: IsInt→integer, IsNumber→number, IsString→string, IsBoolean→boolean, IsArray→array,
  * IsObject→object, Min/Max→minimum/maximum, IsPositive/IsNegative→exclusiveMinimum/Maximum 0,
@@ -69,7 +69,12 @@ function isRequired(metadatas: readonly ValidationMetadata[]): boolean {
   return metadatas.some((m) => m.type !== 'whitelistValidation');
 }
 
-function propertySchema(owner: Function, property: string, metadatas: readonly ValidationMetadata[], inside: ReadonlySet<Function>): JsonSchema {
+function propertySchema(
+  owner: Function,
+  property: string,
+  metadatas: readonly ValidationMetadata[],
+  inside: ReadonlySet<Function>,
+): JsonSchema {
   const schema: JsonSchema = {};
   const items: JsonSchema = {};
   let eachUsed = false;
@@ -92,7 +97,14 @@ function propertySchema(owner: Function, property: string, metadatas: readonly V
 }
 
 /** Returns true when the nested schema went into `items` (an array of nested objects). */
-function applyNested(owner: Function, property: string, metadata: ValidationMetadata, schema: JsonSchema, items: JsonSchema, inside: ReadonlySet<Function>): boolean {
+function applyNested(
+  owner: Function,
+  property: string,
+  metadata: ValidationMetadata,
+  schema: JsonSchema,
+  items: JsonSchema,
+  inside: ReadonlySet<Function>,
+): boolean {
   const nested = nestedTypeOf(owner, property);
   const nestedSchema = nested ? objectSchema(nested, inside) : { type: 'object' as const };
   if (metadata.each || designTypeOf(owner, property) === Array) {
@@ -104,36 +116,78 @@ function applyNested(owner: Function, property: string, metadata: ValidationMeta
 }
 
 /** Keyword mapping of one class-validator constraint; `parent` is the property schema (for array sizes). */
+/** Constraints that fix the value's JSON type, and for strings possibly its `format`. */
+const TYPE_CONSTRAINTS: Readonly<Record<string, Pick<JsonSchema, 'type' | 'format'>>> = {
+  isInt: { type: 'integer' },
+  isString: { type: 'string' },
+  isBoolean: { type: 'boolean' },
+  isArray: { type: 'array' },
+  isObject: { type: 'object' },
+  isEmail: { type: 'string', format: 'email' },
+  isUuid: { type: 'string', format: 'uuid' },
+  isUrl: { type: 'string', format: 'uri' },
+  isDateString: { type: 'string', format: 'date-time' },
+  isISO8601: { type: 'string', format: 'date-time' },
+};
+
+/** Constraints whose first argument is a numeric keyword of the property (or, for arrays, of its parent). */
+const NUMERIC_KEYWORDS: Readonly<Record<string, { keyword: string; onParent?: boolean }>> = {
+  min: { keyword: 'minimum' },
+  max: { keyword: 'maximum' },
+  minLength: { keyword: 'minLength' },
+  maxLength: { keyword: 'maxLength' },
+  arrayMinSize: { keyword: 'minItems', onParent: true },
+  arrayMaxSize: { keyword: 'maxItems', onParent: true },
+};
+
 function applyConstraint(name: string, constraints: readonly unknown[], target: JsonSchema, parent: JsonSchema): void {
   const [first, second] = constraints;
+  const typed = TYPE_CONSTRAINTS[name];
+  if (typed !== undefined) {
+    Object.assign(target, typed);
+    return;
+  }
+  const numeric = NUMERIC_KEYWORDS[name];
+  if (numeric !== undefined) {
+    const schema = numeric.onParent ? parent : target;
+    schema[numeric.keyword] = first as number;
+    if (numeric.onParent) parent.type = 'array';
+    return;
+  }
   switch (name) {
-    case 'isInt': target.type = 'integer'; break;
-    case 'isNumber': if (target.type !== 'integer') target.type = 'number'; break;
-    case 'isString': target.type = 'string'; break;
-    case 'isBoolean': target.type = 'boolean'; break;
-    case 'isArray': target.type = 'array'; break;
-    case 'isObject': target.type = 'object'; break;
-    case 'min': target.minimum = first as number; break;
-    case 'max': target.maximum = first as number; break;
-    case 'isPositive': target.exclusiveMinimum = 0; break;
-    case 'isNegative': target.exclusiveMaximum = 0; break;
-    case 'isIn': target.enum = [...(first as unknown[])]; break;
-    case 'isEnum': target.enum = Array.isArray(second) ? [...second] : enumValues(first); break;
-    case 'equals': target.const = first; break;
-    case 'isLength': lengthBounds(target, first, second); break;
-    case 'minLength': target.minLength = first as number; break;
-    case 'maxLength': target.maxLength = first as number; break;
-    case 'arrayMinSize': parent.minItems = first as number; parent.type = 'array'; break;
-    case 'arrayMaxSize': parent.maxItems = first as number; parent.type = 'array'; break;
-    case 'arrayNotEmpty': parent.minItems = Math.max(1, parent.minItems ?? 0); parent.type = 'array'; break;
-    case 'isNotEmpty': target['x-notEmpty'] = true; break;
-    case 'matches': target.pattern = first instanceof RegExp ? first.source : String(first); break;
-    case 'isEmail': target.type = 'string'; target.format = 'email'; break;
-    case 'isUuid': target.type = 'string'; target.format = 'uuid'; break;
-    case 'isUrl': target.type = 'string'; target.format = 'uri'; break;
-    case 'isDateString':
-    case 'isISO8601': target.type = 'string'; target.format = 'date-time'; break;
-    default: break;
+    case 'isNumber':
+      if (target.type !== 'integer') target.type = 'number';
+      break;
+    case 'isPositive':
+      target.exclusiveMinimum = 0;
+      break;
+    case 'isNegative':
+      target.exclusiveMaximum = 0;
+      break;
+    case 'isIn':
+      target.enum = [...(first as unknown[])];
+      break;
+    case 'isEnum':
+      target.enum = Array.isArray(second) ? [...second] : enumValues(first);
+      break;
+    case 'equals':
+      target.const = first;
+      break;
+    case 'isLength':
+      lengthBounds(target, first, second);
+      break;
+    case 'arrayNotEmpty':
+      parent.minItems = Math.max(1, parent.minItems ?? 0);
+      parent.type = 'array';
+      break;
+    case 'isNotEmpty':
+      target['x-notEmpty'] = true;
+      break;
+    case 'matches':
+      target.pattern = first instanceof RegExp ? first.source : String(first);
+      break;
+    default:
+      break;
   }
 }
 
@@ -153,7 +207,9 @@ function enumValues(entity: unknown): unknown[] {
   if (!entity || typeof entity !== 'object') return [];
   const record = entity as Record<string, unknown>;
   // Numeric TypeScript enums also map value → key; keep only the values.
-  return Object.keys(record).filter((key) => typeof record[record[key] as string] !== 'number').map((key) => record[key]);
+  return Object.keys(record)
+    .filter((key) => typeof record[record[key] as string] !== 'number')
+    .map((key) => record[key]);
 }
 
 function fallbackType(designType: Function | undefined): JsonSchema['type'] {

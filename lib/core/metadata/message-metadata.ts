@@ -1,6 +1,15 @@
 import 'reflect-metadata';
-import { MessageDefinition } from './message-definition';
-import { MetadataKeys } from './metadata-keys';
+import { MetadataKeys, ownMetadata } from './metadata-keys';
+
+/** A message class as registered by `@Message`. */
+export interface MessageDefinition<T = unknown> {
+  /** Wire name (`message_type` on the wire). */
+  readonly name: string;
+  /** The decorated class. */
+  readonly type: new (...args: any[]) => T;
+  /** The reply class given as `@Message(name, { reply })`, when there is one. */
+  readonly reply?: new (...args: any[]) => unknown;
+}
 
 /** Every class decorated with `@Message` in this process, in decoration order. */
 const catalogue: MessageDefinition[] = [];
@@ -16,7 +25,7 @@ export function defineMessage(definition: MessageDefinition): void {
  * its own `@Message` is not the parent's wire type), or `undefined`.
  */
 export function messageDefinitionOf(type: Function): MessageDefinition | undefined {
-  return Reflect.getOwnMetadata(MetadataKeys.MESSAGE, type) as MessageDefinition | undefined;
+  return ownMetadata<MessageDefinition>(MetadataKeys.MESSAGE, type);
 }
 
 /** Snapshot of all `@Message` classes decorated so far in this process. */

@@ -1,8 +1,7 @@
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
-import { MessageDefinition } from './message-definition';
-import { decoratedMessages, messageDefinitionOf } from './message-metadata';
+import { decoratedMessages, type MessageDefinition, messageDefinitionOf } from './message-metadata';
 import { PayloadValidator } from './payload-validator';
 
 /**
@@ -64,7 +63,7 @@ export class MessageRegistry {
     return [...this.named.values()];
   }
 
-  /** All registered wire names (discovery's `message_types`, PROTOCOL.md §2.7). */
+  /** All registered wire names (discovery's `message_types`, docs/protocol.md §2.7). */
   names(): string[] {
     return [...this.named.keys()];
   }
@@ -89,11 +88,13 @@ export class MessageRegistry {
   /** Why `type` has no definition here, phrased for an error message ("X is not a @Message class ..."). */
   unregisteredReason(type: Function): string {
     const name = type?.name || 'an anonymous class';
-    if (type === Object) return 'it is a plain object; pass an instance of a @Message class, e.g. Object.assign(new MyMessage(), { ... })';
+    if (type === Object)
+      return 'it is a plain object; pass an instance of a @Message class, e.g. Object.assign(new MyMessage(), { ... })';
     const declared = typeof type === 'function' ? messageDefinitionOf(type) : undefined;
     if (!declared) return `${name} is not a @Message class; decorate it with @Message()`;
     const holder = this.named.get(declared.name);
-    return `${name}'s wire name '${declared.name}' is already registered for another class, ${holder?.type.name}; rename one of them`;
+    const taken = `${name}'s wire name '${declared.name}' is already registered for another class`;
+    return `${taken}, ${holder?.type.name}; rename one of them`;
   }
 
   private adopt(definition: MessageDefinition): boolean {
@@ -124,5 +125,7 @@ function replyDefinition(definition: MessageDefinition): MessageDefinition {
 function duplicate(existing: MessageDefinition, added: MessageDefinition): Error {
   const [a, b] = [existing.type.name, added.type.name];
   const classes = a === b ? `two different classes both named ${a}` : `${a} and ${b}`;
-  return new Error(`Duplicate message wire name '${added.name}': used by ${classes}; give one of them another name in @Message('...')`);
+  return new Error(
+    `Duplicate message wire name '${added.name}': used by ${classes}; give one of them another name in @Message('...')`,
+  );
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AppExtensionFactory } from '../runtime/app-extension';
 import { Provider, Type } from '../runtime/provider';
-import { MetadataKeys } from './metadata-keys';
+import { MetadataKeys, ownMetadata } from './metadata-keys';
 
 /** What `@Module({...})` declares. */
 export interface ModuleMetadata {
@@ -33,5 +33,5 @@ export function defineModule(target: Function, metadata: ModuleMetadata): void {
 
 /** The `@Module` metadata of exactly this class, or `undefined`. */
 export function moduleMetadataOf(target: Function): ModuleMetadata | undefined {
-  return Reflect.getOwnMetadata(MetadataKeys.MODULE, target) as ModuleMetadata | undefined;
+  return ownMetadata<ModuleMetadata>(MetadataKeys.MODULE, target);
 }

@@ -1,4 +1,4 @@
-import { MessageDefinition } from './message-definition';
+import type { MessageDefinition } from './message-metadata';
 
 /**
  * Turns payloads into validated message instances. The default implementation uses
@@ -14,7 +14,7 @@ export interface PayloadValidator {
    * Builds an instance of `definition.type` from a decoded wire payload and validates it.
    * @throws ActorError `SERIALIZATION_ERROR` whose message lists each failing property path and
    *   constraint, e.g. `a: a must be an integer number (isInt)`; the IPC layer prefixes it with
-   *   `Serialization error: ` (PROTOCOL.md §4). A returned Promise rejects the same way.
+   *   `Serialization error: ` (docs/protocol.md §4). A returned Promise rejects the same way.
    */
   decode<T>(definition: MessageDefinition<T>, payload: unknown): T | Promise<T>;
   /**

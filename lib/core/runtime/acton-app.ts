@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
-import { MessageDefinition } from '../metadata/message-definition';
+import type { MessageDefinition } from '../metadata/message-metadata';
 import { MessageRegistry } from '../metadata/message-registry';
 import { ActorPlan, planActor } from './actor-plan';
 import { ActorNameResolver } from './actor-name-resolver';
@@ -12,13 +12,18 @@ import { AppExtension } from './app-extension';
 import { AppExtensions } from './app-extensions';
 import { AskRequest } from './ask-request';
 import { Broker } from './broker';
+import { Clock } from './clock';
 import { Injector } from './injector';
 import { Lifecycle, withinTime } from './lifecycle';
-import { nextLocalCorrelationId } from './local-correlation-id';
+import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
+import { LocalActorRef } from './local-actor-ref';
 import { LOCAL_PEER } from './message-context';
 import { InjectionToken, Type } from './provider';
+import { ReplySink } from './reply-sink';
 import { StreamRequest } from './stream-request';
+import { Supervisor } from './supervisor';
+import { TimerDelivery, Timers } from './timers';
 
 /** Default `ask` timeout: the protocol's default `response_timeout_ms` (PROTOCOL.md §2.2). */
 export const DEFAULT_ASK_TIMEOUT_MS = 30_000;
@@ -42,22 +47,39 @@ export interface StreamOptions {
 
 /** Options of `app.close`. */
 export interface CloseOptions {
-  /** Bound, in milliseconds, for each shutdown phase (extension drain, in-flight handlers, each onStop); default 5000. */
+  /**
+   * Bound, in milliseconds, for each shutdown phase (extension drain, in-flight handlers, each
+   * onStop); default 5000.
+   */
   readonly timeoutMs?: number;
 }
 
 /** Options of `app.spawn`. */
 export interface SpawnOptions {
-  /** Override the class's `@Actor({ expose })` for this instance. */
+  /**
+   * Override the class's `@Actor({ expose })` for this instance. A child is not exposed unless
+   * this is `true`; then the IPC listener serves it under its full name at once.
+   */
   readonly expose?: boolean;
+  /**
+   * Start it as a child of this actor: named `<parent>/<name>`, supervised by the parent (its
+   * `strategy`; past its restart limit the failure escalates to the parent), stopped before
+   * the parent (reverse start order) and whenever the parent restarts.
+   */
+  readonly parent?: ActorTarget;
 }
+
+/** Options of `ctx.spawn` (the parent is the calling actor). */
+export type ChildSpawnOptions = Omit<SpawnOptions, 'parent'>;
 
 /** One actor of the app, as listed by `app.actors()`. */
 export interface ActorEntry {
   readonly name: string;
   readonly ref: ActorRef;
-  /** Served by the IPC listener (`@Actor({ expose })`, default true). */
+  /** Served by the IPC listener (`@Actor({ expose })`, default true; children: `spawn`'s `expose`). */
   readonly expose: boolean;
+  /** Full name of the parent, for a child actor. */
+  readonly parent?: string;
 }
 
 /** `running` → `closing` (during `close()`) → `closed`. */
@@ -71,6 +93,10 @@ export interface AppInternals {
   readonly broker: Broker;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;
+  readonly supervisor: Supervisor;
+  readonly clock: Clock;
+  /** The app's own `Timers` (injected into providers); cancelled when the app closes. */
+  readonly timers: Timers;
   /** Validate messages passed to ask/tell/stream with the registry's validator. */
   readonly validateInProcess: boolean;
 }
@@ -79,7 +105,7 @@ export interface AppInternals {
  * A running acton-ts application (what `bootstrap()` resolves to; injectable into actors and
  * providers). Sends messages to actors in-process, spawns actors, and closes gracefully.
  */
-export class ActonApp {
+export class ActonApp implements TimerDelivery {
   private extensionList: AppExtension[] = [];
   private closing?: Promise<void>;
   private appState: AppState = 'running';
@@ -146,8 +172,8 @@ export class ActonApp {
       const { ref, definition } = this.route(target, message);
       const send = (): Promise<R> => {
         const request = new AskRequest(message, definition.name, timeoutMs);
-        ref.deliver(request);
-        request.startTimer();
+        ref.deliver(request.delivery);
+        request.startDeadline();
         return request.promise as Promise<R>;
       };
       const checked = this.check(definition, message);
@@ -185,8 +211,8 @@ export class ActonApp {
       const start = (ref: ActorRef, wireName: string): void => {
         if (unsubscribed) return;
         request = new StreamRequest(message, wireName, subscriber, options.timeoutMs);
-        ref.deliver(request);
-        request.startTimer();
+        ref.deliver(request.delivery);
+        request.startDeadline();
       };
       try {
         if (options.timeoutMs !== undefined) checkedTimeout(options.timeoutMs, 'stream');
@@ -206,20 +232,35 @@ export class ActonApp {
 
   /**
    * Starts another instance of an actor class under `name`: its own state and mailbox, built by
-   * the injector (with a `Broker` bound to `name`), `onStart` called. It is listed by `actors()`;
-   * an IPC listener that is already running serves it once `listener.expose(name, ref)` is called.
-   * @throws (rejects) Error when the name is taken, the class is not an `@Actor`, a message
-   *   name clashes, or its `onStart` fails (then it is removed again)
+   * the injector (with a `Broker` bound to `name`), `onStart` called. It is listed by `actors()`.
+   * A top-level one is served by an IPC listener that is already running once
+   * `listener.expose(name, ref)` is called; a child (`{ parent }`, named `<parent>/<name>`) is
+   * served under its full name only with `{ expose: true }`, at once.
+   * @throws (rejects) Error when the name is taken or (for a child) contains '/', the parent is
+   *   unknown, the class is not an `@Actor`, a message name clashes, or its `onStart` fails (then
+   *   it is removed again)
    */
   async spawn(type: Type, name: string, options: SpawnOptions = {}): Promise<ActorRef> {
     this.assertRunning();
-    const declared = planActor(type, name);
-    const plan: ActorPlan = options.expose === undefined ? declared : { ...declared, options: { ...declared.options, expose: options.expose } };
-    const holder = this.internals.system.byNameOf(name);
-    if (holder) throw new Error(`Cannot spawn ${type.name} as '${name}': the name is taken by ${holder.actorClass.name}; choose another name`);
+    const parent = options.parent === undefined ? undefined : this.localRef(options.parent, 'parent');
+    if (parent && (typeof name !== 'string' || name.includes('/'))) {
+      throw new Error(
+        `Invalid child name ${JSON.stringify(name)} for ${type.name}: give the child's own name without '/'; ` +
+          `it is registered as '${parent.name}/<name>'`,
+      );
+    }
+    const fullName = parent ? `${parent.name}/${name}` : name;
+    const declared = planActor(type, fullName);
+    const expose = options.expose ?? (parent ? false : declared.options.expose);
+    const plan: ActorPlan = { ...declared, options: { ...declared.options, expose } };
+    const holder = this.internals.system.byNameOf(fullName);
+    if (holder) {
+      const taken = `the name is taken by ${holder.actorClass.name}; choose another name`;
+      throw new Error(`Cannot spawn ${type.name} as '${fullName}': ${taken}`);
+    }
     for (const handler of plan.handlers) this.registry.register(handler.definition);
-    const ref = this.internals.system.create(plan, this.internals.injector);
-    const member = this.internals.lifecycle.add(ref.instance, `actor '${name}' (${type.name})`);
+    const ref = this.internals.system.create(plan, this.internals.injector, parent);
+    const member = this.internals.lifecycle.add(ref.instance, `actor '${fullName}' (${type.name})`);
     try {
       await this.internals.lifecycle.start(member);
     } catch (err) {
@@ -227,12 +268,40 @@ export class ActonApp {
       ref.stop(new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
       throw err;
     }
+    if (parent && expose) for (const extension of this.extensionList) extension.actorExposed?.(this.entryOf(ref));
     return ref;
   }
 
   /** Every actor (module singletons and spawned ones) with its exposure flag. */
   actors(): readonly ActorEntry[] {
-    return this.internals.system.all().map((ref) => ({ name: ref.name, ref, expose: ref.expose }));
+    return this.internals.system.all().map((ref) => this.entryOf(ref));
+  }
+
+  /**
+   * The app's `Timers` (the ones injected into providers; an actor's own are `ctx.timers`).
+   * Cancelled when the app closes.
+   */
+  get timers(): Timers {
+    return this.internals.timers;
+  }
+
+  /** The clock the runtime's timers and restart backoff use (`{ clock }` of `bootstrap`). */
+  get clock(): Clock {
+    return this.internals.clock;
+  }
+
+  /** @internal TimerDelivery: a timer's message, routed like `tell` (not validated: in-process code built it) */
+  deliverTimed(target: ActorTarget, message: object, sink: ReplySink): void {
+    const { ref, definition } = this.route(target, message);
+    const correlationId = nextLocalCorrelationId();
+    ref.deliver({ message, wireName: definition.name, sink, correlationId, peer: LOCAL_PEER });
+  }
+
+  /** @internal an actor stopped for good (supervision): forget it and stop serving it */
+  forgetActor(ref: LocalActorRef): void {
+    const entry = this.entryOf(ref);
+    this.internals.system.remove(ref);
+    for (const extension of this.extensionList) extension.actorRemoved?.(entry);
   }
 
   /** The actor registered under `name`, if any. */
@@ -268,6 +337,7 @@ export class ActonApp {
       this.appState = 'closing';
       const { system, lifecycle, logger } = this.internals;
       for (const hook of this.closeHooks.splice(0)) this.safely(hook, 'a close hook');
+      this.stopSupervision();
       system.drainAll();
       system.stopAll(new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN));
       await lifecycle.stopAll(logger, timeoutMs);
@@ -301,6 +371,7 @@ export class ActonApp {
     this.appState = 'closing';
     const { system, lifecycle, logger } = this.internals;
     for (const hook of this.closeHooks.splice(0)) this.safely(hook, 'a close hook');
+    this.stopSupervision();
     for (const extension of this.extensionList) await this.bounded(() => extension.drain(timeoutMs), `draining extension '${extension.kind}'`, timeoutMs);
     system.drainAll();
     const drained = await withinTime(system.whenIdle(), timeoutMs);
@@ -309,6 +380,23 @@ export class ActonApp {
     await lifecycle.stopAll(logger, timeoutMs);
     for (const extension of [...this.extensionList].reverse()) await this.bounded(() => extension.stop(), `stopping extension '${extension.kind}'`, timeoutMs);
     this.appState = 'closed';
+  }
+
+  /** Closing: timers stop, and actors waiting to restart stop with `SHUTTING_DOWN`. */
+  private stopSupervision(): void {
+    this.internals.timers.cancelAll();
+    this.internals.system.cancelTimers();
+    this.internals.supervisor.abortRestarts(new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN));
+  }
+
+  private entryOf(ref: LocalActorRef): ActorEntry {
+    return { name: ref.name, ref, expose: ref.expose, ...(ref.parent !== undefined && { parent: ref.parent }) };
+  }
+
+  private localRef(target: ActorTarget, role: string): LocalActorRef {
+    const ref = this.resolveTarget(target);
+    if (!(ref instanceof LocalActorRef)) throw new Error(`Invalid ${role} '${ref.name}': use an actor of this app`);
+    return ref;
   }
 
   private async bounded(work: () => Promise<void>, what: string, timeoutMs: number): Promise<void> {

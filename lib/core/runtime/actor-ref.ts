@@ -32,6 +32,8 @@ export interface ActorRef {
   readonly id: string;
   /** The actor's class. */
   readonly actorClass: Function;
+  /** Full name of the supervising parent, for a child actor (discovery's optional `parent`). */
+  readonly parent?: string;
   /** Handlers by wire name. */
   handlerFor(wireName: string): HandlerInfo | undefined;
   /** All handlers of the actor. */

@@ -2,23 +2,36 @@ import { ActorPlan } from './actor-plan';
 import { BroadcastHub } from './broadcast-hub';
 import { Broker } from './broker';
 import { Injector } from './injector';
-import { LocalActorRef } from './local-actor-ref';
+import { ActorSupervisor, LocalActorRef } from './local-actor-ref';
 import { Logger } from './logger';
+import { Timers } from './timers';
+
+/** Builds the `Timers` of one actor instance, labelled with its name. */
+export type TimersFactory = (owner: string) => Timers;
+
+interface Incarnation {
+  readonly plan: ActorPlan;
+  readonly injector: Injector;
+}
 
 /**
  * The running actors of one app: builds instances (each in its own child injector whose
- * `Broker` is bound to the actor's name, PROTOCOL.md §0 D5), finds them by name or class, and
- * drives them through shutdown.
+ * `Broker` is bound to the actor's name, docs/protocol.md §0 D5, and whose `Timers` are the
+ * instance's own), rebuilds them for restarts, finds them by name or class, and drives them
+ * through shutdown.
  */
 export class ActorSystem {
   private readonly byName = new Map<string, LocalActorRef>();
   private readonly byClass = new Map<Function, LocalActorRef>();
   private readonly unsubscribes = new Map<LocalActorRef, (() => void)[]>();
+  private readonly incarnations = new Map<LocalActorRef, Incarnation>();
 
   constructor(
     private readonly hub: BroadcastHub,
     private readonly broker: Broker,
     private readonly logger: Logger,
+    private readonly timersFor: TimersFactory,
+    private readonly supervisor: ActorSupervisor,
   ) {}
 
   /**
@@ -26,30 +39,44 @@ export class ActorSystem {
    * @throws Error when the name is taken, or "Cannot create actor '<name>' (<Class>): <why>"
    *   when its construction (or a dependency's) fails
    */
-  create(plan: ActorPlan, injector: Injector): LocalActorRef {
+  create(plan: ActorPlan, injector: Injector, parent?: LocalActorRef): LocalActorRef {
     const { name } = plan.options;
     const holder = this.byName.get(name);
     if (holder) {
       throw new Error(`Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`);
     }
-    const scope = injector.createChild();
-    scope.provideValue(Broker, this.broker.forActor(name));
-    let instance: object;
-    try {
-      instance = scope.construct(plan.type) as object;
-    } catch (err) {
-      throw new Error(`Cannot create actor '${name}' (${plan.type.name}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-    const ref = new LocalActorRef(plan.type, instance, plan.handlers, plan.options, this.logger);
+    const { instance, timers } = this.construct(plan, injector);
+    const { handlers, options } = plan;
+    const ref = new LocalActorRef(plan.type, instance, timers, handlers, options, this.logger, this.supervisor, parent);
     this.byName.set(name, ref);
+    this.incarnations.set(ref, { plan, injector });
+    parent?.childRefs.push(ref);
     if (!this.byClass.has(plan.type)) this.byClass.set(plan.type, ref);
-    const subscriptions = plan.handlers.filter((h) => h.info.subscribe).map((h) => this.hub.subscribe(h.info.wireName, ref));
+    const subscribing = plan.handlers.filter((h) => h.info.subscribe);
+    const subscriptions = subscribing.map((h) => this.hub.subscribe(h.info.wireName, ref));
     this.unsubscribes.set(ref, subscriptions);
     return ref;
   }
 
-  /** Forgets an actor (a spawned one whose start failed). */
+  /**
+   * A restart: builds a fresh instance of `ref`'s class from the injector (new `Timers`, same
+   * name) and makes it the one `ref` runs. The old instance's timers must be cancelled first.
+   * @returns the new instance
+   * @throws Error "Cannot create actor ..." when construction fails (`ref` keeps the old instance)
+   */
+  rebuild(ref: LocalActorRef): object {
+    const incarnation = this.incarnations.get(ref);
+    if (!incarnation) throw new Error(`Cannot restart actor '${ref.name}': it is no longer part of the app`);
+    const { instance, timers } = this.construct(incarnation.plan, incarnation.injector);
+    ref.incarnate(instance, timers);
+    return instance;
+  }
+
+  /** Forgets an actor (a spawned one whose start failed, or one that stopped for good). */
   remove(ref: LocalActorRef): void {
+    this.incarnations.delete(ref);
+    const siblings = ref.parentRef?.childRefs;
+    if (siblings?.includes(ref)) siblings.splice(siblings.indexOf(ref), 1);
     if (this.byName.get(ref.name) === ref) this.byName.delete(ref.name);
     if (this.byClass.get(ref.actorClass) === ref) {
       this.byClass.delete(ref.actorClass);
@@ -88,5 +115,24 @@ export class ActorSystem {
   /** Closes every mailbox; leftover streams and queued messages end with `reason`. */
   stopAll(reason: unknown): void {
     for (const ref of this.byName.values()) ref.stop(reason);
+  }
+
+  /** Cancels every actor's timers (the app is closing). */
+  cancelTimers(): void {
+    for (const ref of this.byName.values()) ref.timers.cancelAll();
+  }
+
+  private construct(plan: ActorPlan, injector: Injector): { instance: object; timers: Timers } {
+    const { name } = plan.options;
+    const scope = injector.createChild();
+    const timers = this.timersFor(`actor '${name}'`);
+    scope.provideValue(Broker, this.broker.forActor(name));
+    scope.provideValue(Timers, timers);
+    try {
+      return { instance: scope.construct(plan.type) as object, timers };
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      throw new Error(`Cannot create actor '${name}' (${plan.type.name}): ${text}`, { cause: err });
+    }
   }
 }

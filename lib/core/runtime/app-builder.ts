@@ -1,18 +1,24 @@
 import { ClassValidatorPayloadValidator } from '../metadata/class-validator-payload-validator';
 import { CompiledPayloadValidator } from '../metadata/compiled-payload-validator';
+import { messageDefinitionOf } from '../metadata/message-metadata';
 import { MessageRegistry } from '../metadata/message-registry';
 import { ModuleImport } from '../metadata/module-metadata';
 import { PayloadValidator, ValidationOptions } from '../metadata/payload-validator';
-import { ActonApp } from './acton-app';
+import { ActonApp, ActorTarget } from './acton-app';
 import { ActorPlan, planActor } from './actor-plan';
 import { ActorSystem } from './actor-system';
 import { AppExtension } from './app-extension';
 import { BroadcastHub } from './broadcast-hub';
 import { Broker } from './broker';
+import { Clock, SystemClock } from './clock';
 import { Lifecycle } from './lifecycle';
 import { defaultLogger, Logger } from './logger';
 import { collectModules } from './module-collector';
 import { InjectionToken, Provider, providerToken, tokenName } from './provider';
+import { ReplySink } from './reply-sink';
+import { SUPERVISION_EVENTS } from './supervision-events';
+import { RootEscalation, Supervisor } from './supervisor';
+import { TimerDelivery, Timers } from './timers';
 import { TsyringeInjector } from './tsyringe-injector';
 
 /** Bound, in ms, for each `onStop` / extension `stop()` when a failed start is rolled back. */
@@ -30,6 +36,17 @@ export interface AppOptions {
   readonly validation?: ValidationOptions & { readonly inProcess?: boolean };
   /** Replaces the default validator (compiled checks in front of class-transformer + class-validator). */
   readonly validator?: PayloadValidator;
+  /**
+   * The time source of `Timers` and restart backoff (injectable as `Clock`); default the system
+   * clock. Tests pass `new ManualClock()` from `acton-ts/testing`.
+   */
+  readonly clock?: Clock;
+  /**
+   * When a failure escalates past a top-level actor (it exceeded its restart limit): `'log'`
+   * (default: logged, `RestartLimitExceeded` broadcast, the app keeps serving) or `'close'`
+   * (also `app.close()`).
+   */
+  readonly rootEscalation?: RootEscalation;
 }
 
 /** @internal what the builder needs beyond `AppOptions` */
@@ -55,24 +72,51 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   assertUniqueNames(plans);
   // The compiled validator answers valid payloads without class-validator's generic machinery
   // and hands everything else (every failure included) to class-validator (issue 7).
-  const registry = new MessageRegistry(options.validator ?? new CompiledPayloadValidator(new ClassValidatorPayloadValidator(options.validation)));
+  const validator =
+    options.validator ?? new CompiledPayloadValidator(new ClassValidatorPayloadValidator(options.validation));
+  const registry = new MessageRegistry(validator);
   for (const plan of plans) for (const handler of plan.handlers) registry.register(handler.definition);
+  for (const event of SUPERVISION_EVENTS) registry.register(messageDefinitionOf(event)!);
   for (const skipped of registry.adoptDecorated()) {
     logger.debug(`@Message class ${skipped.type.name} left out of the registry: wire name '${skipped.name}' belongs to ${registry.byName(skipped.name)?.type.name}`);
   }
   const hub = new BroadcastHub(registry, logger);
   const broker = new Broker(hub, registry);
   const lifecycle = new Lifecycle();
-  const system = new ActorSystem(hub, broker, logger);
+  const clock = options.clock ?? new SystemClock();
+  const rootEscalation = options.rootEscalation ?? 'log';
+  if (rootEscalation !== 'log' && rootEscalation !== 'close') {
+    throw new Error(`Invalid rootEscalation ${JSON.stringify(rootEscalation)}: use 'log' or 'close'`);
+  }
+  // The app is built after the actor system; these closures only run once it exists.
+  // eslint-disable-next-line prefer-const -- read by the closures below, which run only once it is set
+  let app!: ActonApp;
+  const supervisor = new Supervisor({
+    lifecycle, broker, clock, logger, rootEscalation,
+    spawn: (type, name, spawnOptions) => app.spawn(type, name, spawnOptions),
+    forget: (ref) => app.forgetActor(ref),
+    close: () => void app.close(),
+  });
+  const delivery: TimerDelivery = {
+    deliverTimed: (target: ActorTarget, message: object, sink: ReplySink) => app.deliverTimed(target, message, sink),
+  };
+  const timersOf = (owner: string): Timers => new Timers(clock, delivery, logger, owner);
+  const system = new ActorSystem(hub, broker, logger, timersOf, supervisor);
+  supervisor.attach(system);
+  const timers = new Timers(clock, delivery, logger, 'the app');
   const actorNames = new Map<unknown, string>(plans.map((plan) => [plan.type, plan.options.name]));
   const label = (token: InjectionToken): string =>
     actorNames.has(token) ? `actor '${actorNames.get(token)}' (${tokenName(token)})` : `provider ${tokenName(token)}`;
   const injector = TsyringeInjector.createRoot((instance, token) => lifecycle.add(instance, label(token)));
   const validateInProcess = options.validation?.inProcess ?? true;
-  const app = new ActonApp({ injector, system, registry, broker, logger, lifecycle, validateInProcess });
+  app = new ActonApp({
+    injector, system, registry, broker, logger, lifecycle, supervisor, clock, timers, validateInProcess,
+  });
 
   injector.provideValue(ActonApp, app);
   injector.provideValue(Broker, broker);
+  injector.provideValue(Clock, clock);
+  injector.provideValue(Timers, timers);
   injector.provideValue(MessageRegistry, registry);
   for (const provider of modules.providers) injector.register(provider);
   for (const plan of plans) injector.provideFactory(plan.type, () => system.create(plan, injector).instance);
@@ -86,7 +130,12 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   return app;
 }
 
-async function start(app: ActonApp, lifecycle: Lifecycle, extensions: readonly AppExtension[], logger: Logger): Promise<void> {
+async function start(
+  app: ActonApp,
+  lifecycle: Lifecycle,
+  extensions: readonly AppExtension[],
+  logger: Logger,
+): Promise<void> {
   try {
     await lifecycle.startAll();
   } catch (err) {

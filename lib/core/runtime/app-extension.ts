@@ -1,4 +1,4 @@
-import type { ActonApp } from './acton-app';
+import type { ActonApp, ActorEntry } from './acton-app';
 
 /**
  * A plug-in that a dynamic module (e.g. `IpcModule.forRoot()`) contributes to the app.
@@ -14,6 +14,10 @@ export interface AppExtension {
   start(app: ActonApp): Promise<void>;
   drain(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
+  /** Optional: a child actor spawned with `{ expose: true }` after the start; serve it under `entry.name`. */
+  actorExposed?(entry: ActorEntry): void;
+  /** Optional: an actor stopped for good (supervision); stop serving it. */
+  actorRemoved?(entry: ActorEntry): void;
 }
 
 /** A factory, evaluated once per app, so one module object can serve many apps (tests). */

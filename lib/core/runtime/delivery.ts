@@ -3,7 +3,8 @@ import { ReplySink } from './reply-sink';
 
 /**
  * One message handed to an actor's mailbox, with everything its handler's
- * `MessageContext` is built from. Built by `ActonApp` (in-process) and by the IPC router.
+ * `MessageContext` is built from. Built by an `InFlightCall` (`app.ask` / `app.stream`, IPC
+ * requests and streams), or directly for fire-and-forget messages (`app.tell`, IPC tell).
  */
 export interface Delivery {
   /** The decoded, validated message instance. */

@@ -1,6 +1,11 @@
+import { isActorError } from '../errors/actor-error';
+import type { ChildSpawnOptions } from './acton-app';
+import type { ActorRef } from './actor-ref';
 import { Delivery } from './delivery';
 import { LOCAL_PEER, MessageContext, NEVER_ABORTED } from './message-context';
 import { PeerInfo } from './peer-info';
+import type { Type } from './provider';
+import type { Timers } from './timers';
 
 /** Stops a running stream; with a `reason` the sink gets `error(reason)`, else `complete()`. */
 export type StreamCanceller = (reason?: unknown) => void;
@@ -12,6 +17,14 @@ export interface DispatchHost {
   /** Registers a stream drained outside the lock, so shutdown can wait for or cancel it. */
   addStream(cancel: StreamCanceller): void;
   removeStream(cancel: StreamCanceller): void;
+  /** A failure that counts for supervision: the handler (or its stream) failed with a non-`ActorError`. */
+  reportFailure(err: unknown): void;
+  /** The running instance's timers (`ctx.timers`). */
+  readonly timers: Timers;
+  /** `ctx.spawn`: starts a child of this actor. */
+  spawnChild(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
+  /** `ctx.children()`. */
+  children(): readonly ActorRef[];
 }
 
 /**
@@ -43,6 +56,18 @@ export class Dispatch implements MessageContext {
     return this.delivery.peer ?? LOCAL_PEER;
   }
 
+  get timers(): Timers {
+    return this.host.timers;
+  }
+
+  spawn(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef> {
+    return this.host.spawnChild(type, name, options);
+  }
+
+  children(): readonly ActorRef[] {
+    return this.host.children();
+  }
+
   /** True once `complete` or `fail` ran. */
   get isFinished(): boolean {
     return this.finished;
@@ -68,13 +93,20 @@ export class Dispatch implements MessageContext {
     this.delivery.sink?.complete();
   }
 
-  /** Ends the reply sequence with an error; without a sink, reports it (no-op when already ended). */
+  /**
+   * Ends the reply sequence with an error; without a sink, reports it (no-op when already
+   * ended). The caller hears first; then a non-`ActorError` (an `ActorError` is an expected
+   * answer) counts as the actor's failure for supervision, unless the caller had gone away.
+   */
   fail(err: unknown): void {
     if (this.finished) return;
     this.finished = true;
+    // Read before the sink hears: an in-process stream unsubscribes (aborting) on its error.
+    const isFailure = !isActorError(err) && !this.delivery.signal?.aborted;
     const sink = this.delivery.sink;
     if (sink) sink.error(err);
     else this.host.reportUnhandled(err, this.delivery);
+    if (isFailure) this.host.reportFailure(err);
   }
 
   /**

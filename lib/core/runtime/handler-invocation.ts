@@ -2,14 +2,19 @@ import { Dispatch } from './handler-dispatch';
 import { drainAsyncIterable, drainObservable, isAsyncIterableResult, isObservableResult } from './stream-drain';
 
 /**
- * Calls a handler and turns what it returns into replies (DESIGN §1):
+ * Calls a handler and turns what it returns into replies:
  * a value → one reply; a Promise → its value, holding the actor until it settles; an Observable
  * or AsyncIterable → a stream drained outside the lock; `undefined` → no reply. A throw or
  * rejection ends the dispatch with that error. No Promise is created for a synchronous handler.
  *
  * @returns a thenable when the actor must stay locked until it settles, else nothing
  */
-export function invokeHandler(fn: Function, instance: object, message: object, dispatch: Dispatch): PromiseLike<void> | void {
+export function invokeHandler(
+  fn: Function,
+  instance: object,
+  message: object,
+  dispatch: Dispatch,
+): PromiseLike<void> | void {
   let result: unknown;
   try {
     result = fn.call(instance, message, dispatch);
@@ -36,6 +41,7 @@ function settle(value: unknown, dispatch: Dispatch): void {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** True for a Promise or any object with a `then` method (the one thenable check of the runtime). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
 }

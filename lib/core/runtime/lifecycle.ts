@@ -1,5 +1,5 @@
 import { Logger } from './logger';
-import { clampTimerDelay } from './timer-delay';
+import { clampTimerDelay } from './in-flight-call';
 
 /** Implemented by actors and providers that must do work once the app is wired (may be async). */
 export interface OnStart {
@@ -14,7 +14,8 @@ export interface OnStop {
 }
 
 interface Member {
-  readonly instance: Partial<OnStart & OnStop>;
+  /** Replaced in place when the actor restarts, so the stop order stays the start order reversed. */
+  instance: Partial<OnStart & OnStop>;
   /** E.g. `actor 'price_feed' (PriceFeedActor)`, for logs and errors. */
   readonly label: string;
   started: boolean;
@@ -27,7 +28,8 @@ interface Member {
  */
 export class Lifecycle {
   private readonly members: Member[] = [];
-  private readonly known = new Set<unknown>();
+  /** Weak: instances replaced by restarts must not be kept alive by this bookkeeping. */
+  private readonly known = new WeakSet<object>();
 
   /** Adds an instance (ignored when seen before or when it has neither hook); returns its handle. */
   add(instance: unknown, label: string): Member | undefined {
@@ -62,20 +64,55 @@ export class Lifecycle {
   }
 
   /**
+   * A restarted actor: `next` takes `previous`'s place in the start order (not started yet;
+   * start it with `start`). Returns its handle (`undefined` when the class has no hooks).
+   */
+  replace(previous: unknown, next: object, label: string): Member | undefined {
+    const member = this.members.find((candidate) => candidate.instance === previous);
+    if (!member) return this.add(next, label);
+    this.known.add(next);
+    member.instance = next as Partial<OnStart & OnStop>;
+    member.started = false;
+    return member;
+  }
+
+  /** The handle of `instance`, when it has hooks. */
+  memberOf(instance: unknown): Member | undefined {
+    return this.members.find((member) => member.instance === instance);
+  }
+
+  /**
+   * Calls `onStop` of one started instance (an actor that restarts or stops before the app),
+   * bounded by `timeoutMs`; a failure or overrun is logged. Never throws.
+   */
+  async stopOne(instance: unknown, logger: Logger, timeoutMs: number): Promise<void> {
+    const member = this.memberOf(instance);
+    if (member) await this.stopMember(member, logger, timeoutMs);
+  }
+
+  /** Forgets an instance that stopped for good (after `stopOne`). */
+  remove(instance: unknown): void {
+    const index = this.members.findIndex((member) => member.instance === instance);
+    if (index >= 0) this.members.splice(index, 1);
+  }
+
+  /**
    * Calls `onStop` of every started member in reverse order. A failing or hanging (longer than
    * `timeoutMs`) `onStop` is logged and the next one runs. Never throws.
    */
   async stopAll(logger: Logger, timeoutMs: number): Promise<void> {
-    for (const member of [...this.members].reverse()) {
-      if (!member.started) continue;
-      member.started = false;
-      if (typeof member.instance.onStop !== 'function') continue;
-      try {
-        const finished = await withinTime(Promise.resolve(member.instance.onStop()), timeoutMs);
-        if (!finished) logger.warn(`onStop of ${member.label} did not finish within ${timeoutMs} ms; continuing shutdown without it`);
-      } catch (err) {
-        logger.error(`onStop of ${member.label} failed: ${err instanceof Error ? err.message : String(err)}`, err);
-      }
+    for (const member of [...this.members].reverse()) await this.stopMember(member, logger, timeoutMs);
+  }
+
+  private async stopMember(member: Member, logger: Logger, timeoutMs: number): Promise<void> {
+    if (!member.started) return;
+    member.started = false;
+    if (typeof member.instance.onStop !== 'function') return;
+    try {
+      const finished = await withinTime(Promise.resolve().then(() => member.instance.onStop!()), timeoutMs);
+      if (!finished) logger.warn(`onStop of ${member.label} did not finish within ${timeoutMs} ms; continuing`);
+    } catch (err) {
+      logger.error(`onStop of ${member.label} failed: ${err instanceof Error ? err.message : String(err)}`, err);
     }
   }
 }

@@ -23,7 +23,7 @@ const PUMP_BUDGET = 512;
 
 /**
  * A bounded actor mailbox with acton's scheduling (`mutate_on` / `act_on`):
- * - `enqueue` never waits: a full queue throws `TARGET_BUSY` at once (PROTOCOL.md §3.1 step 8);
+ * - `enqueue` never waits: a full queue throws `TARGET_BUSY` at once (docs/protocol.md §3.1 step 8);
  * - mutating jobs run one at a time, in arrival order;
  * - readonly jobs run concurrently with each other but never during a mutating one; FIFO is kept:
  *   a mutating job waits for the readonly ones before it, and readonly jobs queued behind a
@@ -38,7 +38,10 @@ export class Mailbox<J extends MailboxJob> {
   private scheduled = false;
   private pumping = false;
   private mailboxState: MailboxState = 'open';
+  /** Set while the actor restarts: queued jobs wait (in order) instead of starting. */
+  private suspended = false;
   private idleWaiters: (() => void)[] = [];
+  private quietWaiters: (() => void)[] = [];
 
   /**
    * @param capacity queued (not yet running) jobs before `enqueue` throws `TARGET_BUSY`
@@ -76,6 +79,36 @@ export class Mailbox<J extends MailboxJob> {
     if (this.mailboxState !== 'open') throw this.refusal();
     if (this.queue.size >= this.capacity) throw new ActorError(ErrorCode.TARGET_BUSY, ErrorMessages.INBOX_FULL);
     this.queue.push(job);
+    if (!this.scheduled && !this.pumping) {
+      this.scheduled = true;
+      queueMicrotask(this.pump);
+    }
+  }
+
+  /** Jobs running now (readonly ones plus the mutating one). */
+  get running(): number {
+    return this.readers + (this.writer ? 1 : 0);
+  }
+
+  /**
+   * For supervision: while an actor restarts its queued messages stay queued, in order, and
+   * enqueueing still works (bounded by `capacity`); `resume()` starts them on the new instance.
+   * Running jobs are not interrupted (see `whenQuiet`).
+   */
+  suspend(): void {
+    this.suspended = true;
+  }
+
+  /** Resolves when no job is running (queued ones may remain); at once if none runs. */
+  whenQuiet(): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.quietWaiters.push(resolve));
+  }
+
+  /** Ends `suspend()`: queued jobs start again. */
+  resume(): void {
+    if (!this.suspended) return;
+    this.suspended = false;
     if (!this.scheduled && !this.pumping) {
       this.scheduled = true;
       queueMicrotask(this.pump);
@@ -121,7 +154,7 @@ export class Mailbox<J extends MailboxJob> {
 
   private startRunnable(): void {
     let budget = PUMP_BUDGET;
-    while (this.queue.size > 0 && !this.writer) {
+    while (this.queue.size > 0 && !this.writer && !this.suspended) {
       const head = this.queue.peek()!;
       if (!head.readonly && this.readers > 0) return;
       if (budget-- === 0) {
@@ -157,6 +190,10 @@ export class Mailbox<J extends MailboxJob> {
   private release(readonly: boolean): void {
     if (readonly) this.readers--;
     else this.writer = false;
+    if (this.running > 0 || this.quietWaiters.length === 0) return;
+    const waiters = this.quietWaiters;
+    this.quietWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   private notifyIfIdle(): void {

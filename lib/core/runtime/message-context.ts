@@ -1,4 +1,8 @@
+import type { ChildSpawnOptions } from './acton-app';
+import type { ActorRef } from './actor-ref';
 import { PeerInfo } from './peer-info';
+import type { Type } from './provider';
+import type { Timers } from './timers';
 
 /**
  * The second parameter of a handler: who asked, until when, and how to answer explicitly.
@@ -24,6 +28,18 @@ export interface MessageContext<R = unknown> {
    * the handler (and its stream) has finished. Never throws.
    */
   reply(value: R): void;
+  /** This actor's timers (the injectable `Timers` of this instance): cancelled when it stops or restarts. */
+  readonly timers: Timers;
+  /**
+   * Starts a child actor named `<this actor's name>/<name>`, supervised by this actor (its
+   * `strategy` applies among its children; a child past its restart limit escalates to it).
+   * Children stop before their parent, in reverse start order, and when the parent restarts.
+   * Not exposed over IPC unless `{ expose: true }` (then under the full name).
+   * @throws (rejects) Error when the name is invalid or taken, or the child's `onStart` fails
+   */
+  spawn(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
+  /** This actor's running children, in start order. */
+  children(): readonly ActorRef[];
 }
 
 /** The peer of in-process messages. */

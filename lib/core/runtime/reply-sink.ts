@@ -1,9 +1,9 @@
 /**
  * Where the replies to one delivered message go.
  *
- * This is the seam between the actor runtime and whoever sent the message: `ActonApp.ask` /
- * `ActonApp.stream` implement it in-process, the IPC request router implements it per wire
- * request. The runtime does not know whether the caller wanted one reply or a stream: it
+ * This is the seam between the actor runtime and whoever sent the message: every `InFlightCall`
+ * implements it — `AskRequest` / `StreamRequest` in-process, `PendingRequest` / `PendingStream`
+ * per IPC request. The runtime does not know whether the caller wanted one reply or a stream: it
  * reports every reply in order (a `ctx.reply()` call, a returned value, each item of a returned
  * Observable / AsyncIterable) and then exactly one of `complete()` or `error()`. The sink
  * decides what that means: a request-response keeps the first reply (acton: "the first reply

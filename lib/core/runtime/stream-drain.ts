@@ -8,45 +8,77 @@ export function isObservableResult(value: unknown): value is Observable<unknown>
 
 /** True for anything with `Symbol.asyncIterator` (async generators, readable streams, ...). */
 export function isAsyncIterableResult(value: unknown): value is AsyncIterable<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+/**
+ * One running drain: ends the delivery exactly once — by the producer finishing or failing, by
+ * the delivery's signal aborting (`complete()`), or by the actor shutting down (`fail(reason)`)
+ * — and then stops the producer if it was cancelled.
+ */
+class DrainRun {
+  /** True once the delivery was ended; the producer's later values are dropped. */
+  stopped = false;
+  private readonly unwatch: () => void;
+
+  constructor(
+    private readonly dispatch: Dispatch,
+    private readonly stopProducer: () => void,
+  ) {
+    this.unwatch = dispatch.watchCancellation(this.cancel);
+    if (dispatch.signal.aborted) this.cancel();
+  }
+
+  /** The producer finished; false when the drain had already ended. */
+  complete(): boolean {
+    return this.end(() => this.dispatch.complete());
+  }
+
+  /** The producer failed; false when the drain had already ended. */
+  fail(err: unknown): boolean {
+    return this.end(() => this.dispatch.fail(err));
+  }
+
+  private readonly cancel: StreamCanceller = (reason) => {
+    if (reason === undefined ? this.complete() : this.fail(reason)) this.stopProducer();
+  };
+
+  private end(outcome: () => void): boolean {
+    if (this.stopped) return false;
+    this.stopped = true;
+    this.unwatch();
+    outcome();
+    return true;
+  }
 }
 
 /**
  * Sends each item of an AsyncIterable as one reply, pulling the next only after the sink's
- * `next()` Promise settles (backpressure, DESIGN §1). Stops — calling the iterator's
+ * `next()` Promise settles (backpressure, docs/protocol.md §3.4). Stops — calling the iterator's
  * `return()`, so a generator's `finally` runs — when the delivery's signal aborts or the actor
  * shuts down. Runs outside the actor's lock.
  */
 export function drainAsyncIterable(iterable: AsyncIterable<unknown>, dispatch: Dispatch): void {
   const iterator = iterable[Symbol.asyncIterator]();
-  let stopped = false;
-  let unwatch = (): void => undefined;
-  const finish = (outcome: () => void): boolean => {
-    if (stopped) return false;
-    stopped = true;
-    unwatch();
-    outcome();
-    return true;
-  };
-  const cancel: StreamCanceller = (reason) => {
-    if (finish(() => (reason === undefined ? dispatch.complete() : dispatch.fail(reason)))) closeIterator(iterator);
-  };
-  unwatch = dispatch.watchCancellation(cancel);
-  if (dispatch.signal.aborted) cancel();
-  if (stopped) return;
+  const run = new DrainRun(dispatch, () => closeIterator(iterator));
+  if (run.stopped) return;
   void (async () => {
     try {
       for (;;) {
         const step = await iterator.next();
-        if (stopped) return;
+        if (run.stopped) return;
         if (step.done) break;
         const pending = dispatch.emit(step.value);
         if (pending) await pending;
-        if (stopped) return;
+        if (run.stopped) return;
       }
-      finish(() => dispatch.complete());
+      run.complete();
     } catch (err) {
-      finish(() => dispatch.fail(err));
+      run.fail(err);
     }
   })();
 }
@@ -57,30 +89,17 @@ export function drainAsyncIterable(iterable: AsyncIterable<unknown>, dispatch: D
  * actor shuts down. Runs outside the actor's lock.
  */
 export function drainObservable(observable: Observable<unknown>, dispatch: Dispatch): void {
-  let stopped = false;
   let subscription: Subscription | undefined;
-  let unwatch = (): void => undefined;
-  const finish = (outcome: () => void): boolean => {
-    if (stopped) return false;
-    stopped = true;
-    unwatch();
-    outcome();
-    return true;
-  };
-  const cancel: StreamCanceller = (reason) => {
-    if (finish(() => (reason === undefined ? dispatch.complete() : dispatch.fail(reason)))) subscription?.unsubscribe();
-  };
-  unwatch = dispatch.watchCancellation(cancel);
-  if (dispatch.signal.aborted) cancel();
-  if (stopped) return;
+  const run = new DrainRun(dispatch, () => subscription?.unsubscribe());
+  if (run.stopped) return;
   subscription = observable.subscribe({
     next: (value) => {
-      if (!stopped) dispatch.reply(value); // Observables push: no backpressure
+      if (!run.stopped) dispatch.reply(value); // Observables push: no backpressure
     },
-    error: (err: unknown) => finish(() => dispatch.fail(err)),
-    complete: () => finish(() => dispatch.complete()),
+    error: (err: unknown) => run.fail(err),
+    complete: () => run.complete(),
   });
-  if (stopped) subscription.unsubscribe();
+  if (run.stopped) subscription.unsubscribe();
 }
 
 function closeIterator(iterator: AsyncIterator<unknown>): void {

@@ -1,6 +1,14 @@
 /**
+ * The IPC listener's configuration as one object: its shape (`IpcConfig`), the built-in
+ * defaults, the name of every setting in code and in `ipc.toml`, and a setting as a user wrote
+ * it. Loading lives in `ipc-config-sources.ts`, checking in `ipc-config-validation.ts`, the
+ * layering in `resolve-ipc-config.ts`. A new section (e.g. `[security]`) is added here: a field
+ * of `IpcConfig`, its defaults, its `TOML_KEYS` lines; then one rule per key in the validation.
+ */
+
+/**
  * The listener's resolved configuration: acton-reactive's `ipc.toml` sections and keys
- * (PROTOCOL.md §5.7) in camelCase, plus our `compat` switches (§0).
+ * (docs/protocol.md §5.7) in camelCase, plus our `compat` switches (§0).
  *
  * Resolution order, later wins: built-in defaults < `ipc.toml` < environment
  * (`ACTON_IPC_SOCKET`, `ACTON_APP_NAME`) < `IpcModule.forRoot({...})`.
@@ -59,3 +67,108 @@ export type IpcConfigOverrides = DeepPartial<IpcConfig> & {
   /** Explicit `ipc.toml` path; beats `ACTON_IPC_CONFIG` and the XDG search. */
   readonly configFile?: string;
 };
+
+/**
+ * The protocol's hard payload limit: 16 MiB = 16 777 216 bytes (docs/protocol.md §1.3). A
+ * configured `limits.max_message_size` above it is clamped to it, because the effective inbound
+ * limit is min(configured, hard).
+ */
+export const MAX_MESSAGE_SIZE_HARD_LIMIT = 16 * 1024 * 1024;
+
+/** Every setting that has a fixed default: all of `IpcConfig` except the computed socket path and app name. */
+export type IpcDefaults = Omit<IpcConfig, 'socket'> & { readonly socket: Pick<IpcConfig['socket'], 'mode'> };
+
+/**
+ * Built-in defaults, the lowest configuration layer. Values are acton-reactive's
+ * (docs/protocol.md §5.7 table); `compat` is ours (§0 D1, D2: report handler errors, dispatch concurrently).
+ * `socket.path` and `socket.app_name` have no fixed default: they are computed (§5.6, see
+ * `resolveAppName` and `defaultSocketPath`).
+ */
+export const IPC_DEFAULTS: IpcDefaults = Object.freeze({
+  socket: Object.freeze({ mode: 0o660 }),
+  limits: Object.freeze({ maxConnections: 1024, maxMessageSize: 1_048_576, pushBufferSize: 100 }),
+  rateLimit: Object.freeze({ enabled: true, requestsPerSecond: 100, burstSize: 50 }),
+  timeouts: Object.freeze({
+    requestTimeoutMs: 30_000,
+    readTimeoutMs: 60_000,
+    writeTimeoutMs: 30_000,
+    subscriptionReadTimeoutMs: 0,
+  }),
+  shutdown: Object.freeze({ drainTimeoutMs: 5_000 }),
+  compat: Object.freeze({ serial: false, handlerErrors: 'reported' as const }),
+});
+
+/** One setting, named `<section>.<field>` in the camelCase of `IpcConfig`, e.g. `limits.maxMessageSize`. */
+export type IpcConfigKey = {
+  [S in keyof IpcConfig]: `${S}.${keyof IpcConfig[S] & string}`;
+}[keyof IpcConfig];
+
+/**
+ * The `ipc.toml` name of every setting: acton-reactive's sections and snake_case keys
+ * (docs/protocol.md §5.7), plus our `compat` section (docs/protocol.md §0 D1, D2).
+ */
+export const TOML_KEYS: Readonly<Record<IpcConfigKey, string>> = Object.freeze({
+  'socket.path': 'socket.path',
+  'socket.mode': 'socket.mode',
+  'socket.appName': 'socket.app_name',
+  'limits.maxConnections': 'limits.max_connections',
+  'limits.maxMessageSize': 'limits.max_message_size',
+  'limits.pushBufferSize': 'limits.push_buffer_size',
+  'rateLimit.enabled': 'rate_limit.enabled',
+  'rateLimit.requestsPerSecond': 'rate_limit.requests_per_second',
+  'rateLimit.burstSize': 'rate_limit.burst_size',
+  'timeouts.requestTimeoutMs': 'timeouts.request_timeout_ms',
+  'timeouts.readTimeoutMs': 'timeouts.read_timeout_ms',
+  'timeouts.writeTimeoutMs': 'timeouts.write_timeout_ms',
+  'timeouts.subscriptionReadTimeoutMs': 'timeouts.subscription_read_timeout_ms',
+  'shutdown.drainTimeoutMs': 'shutdown.drain_timeout_ms',
+  'compat.serial': 'compat.serial',
+  'compat.handlerErrors': 'compat.handler_errors',
+});
+
+/** Every setting key, in documentation order. */
+export const IPC_CONFIG_KEYS: readonly IpcConfigKey[] = Object.freeze(Object.keys(TOML_KEYS) as IpcConfigKey[]);
+
+const BY_TOML_NAME: ReadonlyMap<string, IpcConfigKey> = new Map(IPC_CONFIG_KEYS.map((key) => [TOML_KEYS[key], key]));
+
+/** The setting a dotted `ipc.toml` name (`limits.max_connections`) stands for, or `undefined`. */
+export function keyFromTomlName(tomlName: string): IpcConfigKey | undefined {
+  return BY_TOML_NAME.get(tomlName);
+}
+
+/** The setting a dotted camelCase name (`limits.maxConnections`) stands for, or `undefined`. */
+export function keyFromCodeName(codeName: string): IpcConfigKey | undefined {
+  return (IPC_CONFIG_KEYS as readonly string[]).includes(codeName) ? (codeName as IpcConfigKey) : undefined;
+}
+
+/** Splits `limits.maxConnections` into `['limits', 'maxConnections']`. */
+export function splitKey(key: IpcConfigKey): [keyof IpcConfig, string] {
+  const dot = key.indexOf('.');
+  return [key.slice(0, dot) as keyof IpcConfig, key.slice(dot + 1)];
+}
+
+/**
+ * One configuration value as the user wrote it, before validation, with enough provenance for
+ * an error message that names it in the user's own terms.
+ */
+export interface ConfigSetting {
+  /** Which setting this is. */
+  readonly key: IpcConfigKey;
+  /** The name the user wrote: the TOML key (`limits.max_message_size`), the forRoot key
+   * (`limits.maxMessageSize`) or the environment variable (`ACTON_IPC_SOCKET`). */
+  readonly label: string;
+  /** Where it was written, e.g. `/home/me/.config/acton/ipc.toml`, `the environment`, `IpcModule.forRoot()`. */
+  readonly origin: string;
+  /** The raw value (any type; the validator checks it). */
+  readonly value: unknown;
+}
+
+/**
+ * Receives what configuration resolution wants a human to see but is not fatal: unknown keys
+ * (usually a typo) and clamped values as warnings, the config file used as info. The framework
+ * `Logger` fits this shape.
+ */
+export interface ConfigLogger {
+  warn(message: string): void;
+  info?(message: string): void;
+}

@@ -1,15 +1,27 @@
-import { resolveAppName } from './app-name';
-import type { ConfigLogger, ConfigSetting } from './config-setting';
-import type { IpcConfig, IpcConfigOverrides } from './ipc-config';
-import { type IpcConfigKey, splitKey } from './ipc-config-keys';
-import { checkIpcConfig, validateSetting, type ValidationContext } from './ipc-config-validator';
-import { IPC_DEFAULTS } from './ipc-defaults';
-import { envSettings, type IpcEnv } from './ipc-env';
-import { OVERRIDES_ORIGIN, overrideSettings } from './ipc-overrides';
-import { locateIpcToml } from './ipc-toml-locator';
-import { loadIpcToml } from './ipc-toml-loader';
-import { describeValue } from './describe-value';
-import { defaultSocketPath } from './socket-path';
+import {
+  type ConfigLogger,
+  type ConfigSetting,
+  IPC_DEFAULTS,
+  type IpcConfig,
+  type IpcConfigKey,
+  type IpcConfigOverrides,
+  splitKey,
+} from './ipc-config';
+import {
+  envSettings,
+  type IpcEnv,
+  loadIpcToml,
+  locateIpcToml,
+  OVERRIDES_ORIGIN,
+  overrideSettings,
+} from './ipc-config-sources';
+import { checkIpcConfig, describeValue, validateSetting, type ValidationContext } from './ipc-config-validation';
+import { defaultSocketPath, resolveAppName } from './socket-location';
+
+/**
+ * Resolution: the layers of docs/protocol.md §5.7 merged into one frozen `IpcConfig`, and the
+ * one-line description the listener logs at start.
+ */
 
 /** Options of `resolveIpcConfig` that are not configuration values. */
 export interface ResolveIpcConfigOptions {
@@ -25,9 +37,9 @@ export interface ResolveIpcConfigOptions {
 const CONSOLE_LOGGER: ConfigLogger = { warn: (message) => console.warn(`[acton] warn ${message}`) };
 
 /**
- * The listener's effective configuration, later layers winning (DESIGN.md "Configuration"):
- * built-in defaults (PROTOCOL.md §5.7) < `ipc.toml` < environment (`ACTON_IPC_SOCKET`,
- * `ACTON_APP_NAME`) < `overrides` (`IpcModule.forRoot`). The file is `overrides.configFile`,
+ * The listener's effective configuration, later layers winning (docs/architecture.md
+ * "Configuration"): built-in defaults (docs/protocol.md §5.7) < `ipc.toml` < environment
+ * (`ACTON_IPC_SOCKET`, `ACTON_APP_NAME`) < `overrides` (`IpcModule.forRoot`). The file is `overrides.configFile`,
  * else `$ACTON_IPC_CONFIG`, else the first found by the §5.7 XDG search, whose per-app directory
  * is named after the app name given in `overrides` or `ACTON_APP_NAME`, else the derived one
  * (`resolveAppName`; the file's own `socket.app_name` cannot choose the file it is in).
@@ -61,7 +73,12 @@ export function resolveIpcConfig(
   return deepFreeze({ ...merged, socket: { ...merged.socket, path: socketPath, appName } });
 }
 
-function fileSettings(overrides: IpcConfigOverrides, env: IpcEnv, appName: string, ctx: ValidationContext): ConfigSetting[] {
+function fileSettings(
+  overrides: IpcConfigOverrides,
+  env: IpcEnv,
+  appName: string,
+  ctx: ValidationContext,
+): ConfigSetting[] {
   const configFile = overrides.configFile;
   if (configFile !== undefined && (typeof configFile !== 'string' || configFile === '')) {
     throw new Error(
@@ -97,4 +114,30 @@ function mergeOverDefaults(settings: readonly ConfigSetting[]): MergedConfig {
 function deepFreeze<T extends object>(config: T): T {
   for (const section of Object.values(config)) Object.freeze(section);
   return Object.freeze(config);
+}
+
+/**
+ * One line for the listener's start log: socket path, mode and app name, the limits, rate
+ * limit, timeouts and compat switches, e.g.
+ * `socket /run/user/1000/acton/pricing/ipc.sock (mode 0o660, app pricing); limits: 1024 connections, ...`.
+ * Keys are shown in `ipc.toml` terms so they can be looked up in the configuration docs.
+ */
+export function describeIpcConfig(config: IpcConfig): string {
+  const { socket, limits, rateLimit, timeouts, shutdown, compat } = config;
+  const rate = rateLimit.enabled
+    ? `${rateLimit.requestsPerSecond}/s per connection, burst ${rateLimit.burstSize}`
+    : 'off';
+  return [
+    `socket ${socket.path} (mode 0o${socket.mode.toString(8).padStart(3, '0')}, app ${socket.appName})`,
+    `limits: max_connections=${limits.maxConnections}, max_message_size=${limits.maxMessageSize} bytes, ` +
+      `push_buffer_size=${limits.pushBufferSize}`,
+    `rate limit: ${rate}`,
+    `timeouts: read=${ms(timeouts.readTimeoutMs)}, subscription_read=${ms(timeouts.subscriptionReadTimeoutMs)}, ` +
+      `write=${ms(timeouts.writeTimeoutMs)}, drain=${shutdown.drainTimeoutMs} ms`,
+    `compat: serial=${compat.serial}, handler_errors=${compat.handlerErrors}`,
+  ].join('; ');
+}
+
+function ms(value: number): string {
+  return value === 0 ? 'none' : `${value} ms`;
 }

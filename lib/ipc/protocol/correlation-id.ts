@@ -6,7 +6,7 @@ const SUFFIX = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;
 /** Random bytes are drawn in batches; 10 per id. */
 const POOL_IDS = 256;
 
-/** The prefixes the reference uses (PROTOCOL.md §2.2). */
+/** The prefixes the reference uses (docs/protocol.md §2.2). */
 export type CorrelationIdPrefix = 'req' | 'str' | 'sub' | 'unsub' | 'disc' | 'push';
 
 let pool = Buffer.alloc(0);

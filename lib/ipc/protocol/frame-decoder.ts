@@ -33,7 +33,7 @@ const NOTHING: DecodeResult = Object.freeze({ frames: [] as Frame[] });
 const COMPACT_AFTER = 32;
 
 /**
- * Incremental decoder of v1/v2 frames from a byte stream (PROTOCOL.md §1.2, §1.6).
+ * Incremental decoder of v1/v2 frames from a byte stream (docs/protocol.md §1.2, §1.6).
  *
  * - Bytes are kept as a list of the pushed chunks plus an offset, never re-concatenated; a
  *   payload lying within one chunk is returned as a view of it (no copy), one spanning chunks is
@@ -92,7 +92,12 @@ export class FrameDecoder {
       if (this.failure) return { frames, error: this.failure };
       if (!header || this.buffered < header.length) return frames.length === 0 ? NOTHING : { frames };
       this.header = undefined;
-      frames.push({ version: header.version, type: header.type, format: header.format, payload: this.take(header.length) });
+      frames.push({
+        version: header.version,
+        type: header.type,
+        format: header.format,
+        payload: this.take(header.length),
+      });
     }
   }
 

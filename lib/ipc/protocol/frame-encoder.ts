@@ -2,7 +2,7 @@ import { Format, HEADER_V2_LENGTH, MAX_PROTOCOL_VERSION, MessageType } from './w
 
 /**
  * One frame as a single Buffer: a v2 (7-byte) header then the payload.
- * Everything the server writes carries a v2 header, even replies to v1 frames (PROTOCOL.md §1.5).
+ * Everything the server writes carries a v2 header, even replies to v1 frames (docs/protocol.md §1.5).
  * Does not check the size: callers keep payloads ≤ 16 MiB (§1.3).
  * @param payload bytes of the payload (copied once into the frame)
  */

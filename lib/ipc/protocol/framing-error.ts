@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../core/errors/error-code';
 
 /**
- * A header that breaks the framing rules (PROTOCOL.md §1.6 steps 2–5). The connection cannot be
+ * A header that breaks the framing rules (docs/protocol.md §1.6 steps 2–5). The connection cannot be
  * resynchronised after one, so the server sends one error frame built from this (ours, §0 D3) and
  * closes. Reported by `FrameDecoder` as a value, never thrown.
  */
@@ -29,7 +29,9 @@ export function unsupportedVersion(version: number): FramingError {
 export function invalidMessageType(type: number, version: number): FramingError {
   const allowed = version === 1 ? '0x01-0x04' : '0x01-0x09';
   const hint = version === 1 && type >= 0x05 && type <= 0x09 ? '; send it with a v2 (7-byte) header' : '';
-  return protocolError(`Invalid message type ${hexByte(type)} for protocol version ${hexByte(version)} (allowed: ${allowed})${hint}`);
+  return protocolError(
+    `Invalid message type ${hexByte(type)} for protocol version ${hexByte(version)} (allowed: ${allowed})${hint}`,
+  );
 }
 
 /** Step 4: format byte neither JSON (0x01) nor MessagePack (0x02). */

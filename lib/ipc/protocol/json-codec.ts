@@ -3,11 +3,11 @@ import { ActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { encodeJsonFrame } from './frame-encoder';
 import { assertNestingWithin, mayNestDeeperThan } from './nesting-limit';
-import { PayloadCodec } from './payload-codec';
+import type { PayloadCodec } from './payload-codec';
 import { Format, MessageType } from './wire-types';
 
 /**
- * JSON (format 0x01, PROTOCOL.md §1.4): UTF-8, one value per frame, any JSON whitespace accepted.
+ * JSON (format 0x01, docs/protocol.md §1.4): UTF-8, one value per frame, any JSON whitespace accepted.
  * Encoding is one `JSON.stringify` of the whole body written straight into the frame buffer.
  * Non-finite numbers encode as `null` (JSON has no NaN). Integers above 2^53 lose precision on
  * decode (`JSON.parse`), unlike the reference's serde. Decoding rejects nesting deeper than
@@ -26,7 +26,8 @@ export class JsonCodec implements PayloadCodec {
     } catch (err) {
       throw new ActorError(ErrorCode.SERIALIZATION_ERROR, err instanceof Error ? err.message : String(err));
     }
-    if (mayNestDeeperThan(buffer.length, 2)) assertNestingWithin(value); // before anything recursive sees it (see MAX_NESTING_DEPTH)
+    // Before anything recursive sees it (see MAX_NESTING_DEPTH).
+    if (mayNestDeeperThan(buffer.length, 2)) assertNestingWithin(value);
     return value;
   }
 

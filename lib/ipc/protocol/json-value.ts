@@ -3,7 +3,7 @@
  * strings), `undefined` / functions / symbols dropped from objects and turned into `null` in
  * arrays, non-finite numbers → `null`, Maps/Sets/typed arrays as JSON renders them (`{}`).
  * Used before MessagePack encoding so both formats carry the same payload (the reference
- * carries every payload as a JSON value, PROTOCOL.md §1.4).
+ * carries every payload as a JSON value, docs/protocol.md §1.4).
  * @returns `undefined` when JSON would write nothing (a top-level function, symbol or undefined)
  * @throws TypeError for a circular structure or a BigInt, as `JSON.stringify` does
  */
@@ -33,7 +33,8 @@ function convert(input: unknown, key: string, ancestors: Set<object>): unknown {
 
 function container(value: object, ancestors: Set<object>): unknown {
   if (ancestors.has(value)) throw new TypeError('Converting circular structure to JSON');
-  if (value instanceof Number || value instanceof String || value instanceof Boolean) return convert(value.valueOf(), '', ancestors);
+  if (value instanceof Number || value instanceof String || value instanceof Boolean)
+    return convert(value.valueOf(), '', ancestors);
   ancestors.add(value);
   try {
     if (Array.isArray(value)) return value.map((item, index) => convert(item, String(index), ancestors) ?? null);

@@ -4,13 +4,13 @@ import { ErrorCode } from '../../core/errors/error-code';
 import { encodeFrame } from './frame-encoder';
 import { toJsonValue } from './json-value';
 import { assertNestingWithin, mayNestDeeperThan } from './nesting-limit';
-import { PayloadCodec } from './payload-codec';
+import type { PayloadCodec } from './payload-codec';
 import { Format, MessageType } from './wire-types';
 
 const NO_JSON_EQUIVALENT = 'expected any valid JSON value';
 
 /**
- * MessagePack (format 0x02, PROTOCOL.md §1.4), with @msgpack/msgpack behind our interface.
+ * MessagePack (format 0x02, docs/protocol.md §1.4), with @msgpack/msgpack behind our interface.
  *
  * Encoding: every body is a map keyed by the JSON field names; absent optionals are omitted
  * (never nil); integers use the smallest int encoding, non-integral numbers float64 (`0xcb`).
@@ -24,7 +24,12 @@ const NO_JSON_EQUIVALENT = 'expected any valid JSON value';
  */
 export class MsgpackCodec implements PayloadCodec {
   readonly format = Format.MSGPACK;
-  private readonly decoder = new Decoder({ maxBinLength: -1, maxExtLength: -1, useBigInt64: true, mapKeyConverter: stringKeyOnly });
+  private readonly decoder = new Decoder({
+    maxBinLength: -1,
+    maxExtLength: -1,
+    useBigInt64: true,
+    mapKeyConverter: stringKeyOnly,
+  });
   private readonly encoder = new Encoder({ ignoreUndefined: true, forceFloat32: false });
 
   decode(bytes: Uint8Array): unknown {
@@ -34,7 +39,8 @@ export class MsgpackCodec implements PayloadCodec {
     } catch (err) {
       throw new ActorError(ErrorCode.SERIALIZATION_ERROR, describeDecodeError(err));
     }
-    if (mayNestDeeperThan(bytes.length, 1)) assertNestingWithin(value); // before the recursive normalize (see MAX_NESTING_DEPTH)
+    // Before the recursive normalize (see MAX_NESTING_DEPTH).
+    if (mayNestDeeperThan(bytes.length, 1)) assertNestingWithin(value);
     return normalize(value);
   }
 
@@ -48,7 +54,9 @@ export const MSGPACK_CODEC = new MsgpackCodec();
 
 function stringKeyOnly(key: unknown): string {
   if (typeof key === 'string') return key;
-  throw new TypeError(`invalid type: map key ${typeof key === 'number' ? `integer \`${key}\`` : String(key)}, expected a string key`);
+  throw new TypeError(
+    `invalid type: map key ${typeof key === 'number' ? `integer \`${key}\`` : String(key)}, expected a string key`,
+  );
 }
 
 function describeDecodeError(err: unknown): string {
@@ -64,7 +72,9 @@ function normalize(value: unknown): unknown {
     case 'number':
       return Number.isFinite(value) ? value : null;
     case 'bigint':
-      return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+      return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(value)
+        : value;
     case 'object':
       if (value === null) return null;
       if (Array.isArray(value)) {

@@ -18,7 +18,11 @@ export const MAX_NESTING_DEPTH = 128;
  * costs at least two bytes (`[` and `]`, `{` and `}`) and every MessagePack level at least one
  * (its array/map header), so short bodies — nearly every request — skip the walk (issue 7).
  */
-export function mayNestDeeperThan(byteLength: number, bytesPerLevel: 1 | 2, limit: number = MAX_NESTING_DEPTH): boolean {
+export function mayNestDeeperThan(
+  byteLength: number,
+  bytesPerLevel: 1 | 2,
+  limit: number = MAX_NESTING_DEPTH,
+): boolean {
   return byteLength > limit * bytesPerLevel;
 }
 
@@ -38,7 +42,8 @@ export function assertNestingWithin(value: unknown, limit: number = MAX_NESTING_
     if (depth > limit) {
       throw new ActorError(
         ErrorCode.SERIALIZATION_ERROR,
-        `recursion limit exceeded: arrays/objects nested deeper than ${limit} levels; send a flatter payload (the limit is serde_json's, so acton-reactive rejects it too)`,
+        `recursion limit exceeded: arrays/objects nested deeper than ${limit} levels; send a flatter payload ` +
+          "(the limit is serde_json's, so acton-reactive rejects it too)",
       );
     }
     const children = Array.isArray(current) ? current : Object.values(current);

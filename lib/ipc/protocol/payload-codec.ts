@@ -1,8 +1,10 @@
-import { Format, MessageType } from './wire-types';
+import { JSON_CODEC } from './json-codec';
+import { MSGPACK_CODEC } from './msgpack-codec';
+import { Format, type MessageType } from './wire-types';
 
 /**
  * Turns payload bytes into values and protocol bodies into whole frames, for one format byte
- * (PROTOCOL.md §1.4). The JSON and MessagePack implementations sit behind this interface so
+ * (docs/protocol.md §1.4). The JSON and MessagePack implementations sit behind this interface so
  * the MessagePack library can be replaced without touching the rest.
  */
 export interface PayloadCodec {
@@ -22,4 +24,12 @@ export interface PayloadCodec {
    *   decides the fallback (§3.3)
    */
   encodeFrame(type: MessageType, body: object): Buffer;
+}
+
+/**
+ * The codec for a frame's format byte. Answers go out in the format of the frame they answer
+ * (docs/protocol.md §1.4); a v1 frame's format is JSON.
+ */
+export function codecFor(format: Format): PayloadCodec {
+  return format === Format.MSGPACK ? MSGPACK_CODEC : JSON_CODEC;
 }

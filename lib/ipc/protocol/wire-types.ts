@@ -1,5 +1,5 @@
 /**
- * The whole acton-reactive IPC wire as types and constants, in one file (PROTOCOL.md §1–§2).
+ * The whole acton-reactive IPC wire as types and constants, in one file (docs/protocol.md §1–§2).
  *
  * Field names are the wire's snake_case names on purpose: these objects are encoded as they are
  * (JSON objects / MessagePack maps keyed by these strings, §1.4). Optional fields are absent,
@@ -211,6 +211,8 @@ export interface ActorInfo {
   /** Opaque instance id. */
   readonly ern: string;
   readonly message_types?: readonly ActorMessageType[];
+  /** Ours: the supervising parent's name, for a child actor (optional; reference clients ignore it). */
+  readonly parent?: string;
 }
 
 /** Discovery response (§2.7); `schemas` is ours (§0 D7). */

@@ -3,7 +3,7 @@ import { ErrorCode } from '../../core/errors/error-code';
 import { JSON_CODEC } from '../protocol/json-codec';
 import { ConnectionRejectedPayload, MessageType, ReservedCorrelationId, ResponseBody } from '../protocol/wire-types';
 
-/** The reference spends at most this long writing the rejection frame (PROTOCOL.md §5.2). */
+/** The reference spends at most this long writing the rejection frame (docs/protocol.md §5.2). */
 export const REJECTION_WRITE_BUDGET_MS = 250;
 
 /**

@@ -4,7 +4,7 @@ import { ActorInfo, DiscoverRequest, DiscoveryResponse, PROTOCOL_VERSION_INFO } 
 import { ExposedActors } from './exposed-actors';
 
 /**
- * Builds discovery answers (PROTOCOL.md §2.7 and our §0 D7 additions). JSON Schemas are derived
+ * Builds discovery answers (docs/protocol.md §2.7 and our §0 D7 additions). JSON Schemas are derived
  * from the message classes once per set of registered names (cached until a type is added).
  */
 export class Discovery {
@@ -38,7 +38,8 @@ export class Discovery {
         .handlers()
         .filter((handler) => handler.ipc)
         .map((handler) => ({ name: handler.wireName, kind: handler.kind }));
-      infos.push({ name, ern: ref.id, message_types: messageTypes });
+      const parent = ref.parent !== undefined ? { parent: ref.parent } : undefined; // ours, optional (issue 15)
+      infos.push({ name, ern: ref.id, message_types: messageTypes, ...parent });
     }
     return infos;
   }

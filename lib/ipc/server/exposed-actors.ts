@@ -1,7 +1,7 @@
 import { ActorRef } from '../../core/runtime/actor-ref';
 
 /**
- * The names IPC clients can address (PROTOCOL.md §2.2: `target` is matched exactly against
+ * The names IPC clients can address (docs/protocol.md §2.2: `target` is matched exactly against
  * exposed names only). One actor may be exposed under several names.
  */
 export class ExposedActors {

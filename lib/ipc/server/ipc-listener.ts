@@ -1,18 +1,19 @@
 import { createServer, Server, Socket } from 'node:net';
 import { MessageRegistry } from '../../core/metadata/message-registry';
-import type { ActonApp } from '../../core/runtime/acton-app';
+import type { ActonApp, ActorEntry } from '../../core/runtime/acton-app';
 import { ActorRef } from '../../core/runtime/actor-ref';
 import { AppExtension } from '../../core/runtime/app-extension';
+import { clampTimerDelay } from '../../core/runtime/in-flight-call';
 import { Logger } from '../../core/runtime/logger';
-import { describeIpcConfig } from '../config/describe-ipc-config';
 import { IpcConfig, IpcConfigOverrides } from '../config/ipc-config';
-import { resolveIpcConfig } from '../config/resolve-ipc-config';
+import { describeIpcConfig, resolveIpcConfig } from '../config/resolve-ipc-config';
 import { rejectConnection } from './connection-rejection';
 import { Discovery } from './discovery';
 import { ExposedActors } from './exposed-actors';
-import { IpcConnection } from './ipc-connection';
-import { ListenerContext } from './listener-context';
-import { IpcListenerStats, ListenerStats } from './listener-stats';
+import { FramedSocket } from './framed-socket';
+import { InFlightRequests } from './in-flight-requests';
+import { IpcListenerStats, RequestCounters } from './listener-stats';
+import { PipelineServices, RequestPipeline } from './request-pipeline';
 import { RequestRouter } from './request-router';
 import { BoundSocket, bindUnixSocket, removeBoundSocket } from './socket-binder';
 import { SubscriptionManager } from './subscription-manager';
@@ -30,7 +31,7 @@ export type IpcModuleOptions = IpcConfigOverrides & {
   readonly logger?: Logger;
 };
 
-/** What `shutdownGracefully()` reports (PROTOCOL.md §5.5). */
+/** What `shutdownGracefully()` reports (docs/protocol.md §5.5). */
 export interface DrainResult {
   /** `in_flight_requests` when the drain started. */
   readonly inFlightAtStart: number;
@@ -40,11 +41,8 @@ export interface DrainResult {
   readonly forcedClosed: number;
 }
 
-/** How often the drain checks `in_flight_requests` (ms). */
-const DRAIN_POLL_MS = 10;
-
 /**
- * The acton-reactive IPC listener (PROTOCOL.md): a Unix-socket server that lets other processes
+ * The acton-reactive IPC listener (docs/protocol.md): a Unix-socket server that lets other processes
  * call the app's exposed actors. Added to an app by `IpcModule.forRoot()`; reach it as
  * `app.listener`.
  *
@@ -56,9 +54,14 @@ const DRAIN_POLL_MS = 10;
 export class IpcListener implements AppExtension {
   readonly kind = 'ipc';
   private readonly exposed = new ExposedActors();
-  private readonly connections = new Set<IpcConnection>();
+  private readonly connections = new Set<RequestPipeline>();
+  private readonly counters = new RequestCounters();
+  private readonly inFlight = new InFlightRequests();
+  /** Refused connections and accept failures (the request path counts its own errors). */
+  private admissionErrors = 0;
+  private connectionsAccepted = 0;
   private resolved?: IpcConfig;
-  private context?: ListenerContext & { draining: boolean };
+  private services?: PipelineServices;
   private server?: Server;
   private bound?: BoundSocket;
   private unlisten?: () => void;
@@ -83,22 +86,31 @@ export class IpcListener implements AppExtension {
    * @throws Error before the listener started
    */
   get config(): IpcConfig {
-    if (!this.resolved) throw new Error('The IPC listener has not started yet: its configuration is resolved by bootstrap(); read it after bootstrap() resolved');
+    if (!this.resolved)
+      throw new Error(
+        'The IPC listener has not started yet: its configuration is resolved by bootstrap(); ' +
+          'read it after bootstrap() resolved',
+      );
     return this.resolved;
   }
 
   /** AppExtension: resolves the configuration, exposes actors, binds the socket. */
   async start(app: ActonApp): Promise<void> {
-    if (this.server) throw new Error('This IPC listener is already started; each app gets its own (IpcModule.forRoot() builds one per app)');
+    if (this.server)
+      throw new Error(
+        'This IPC listener is already started; each app gets its own (IpcModule.forRoot() builds one per app)',
+      );
     const logger = this.options.logger ?? app.logger;
     const { logger: _ignored, ...overrides } = this.options;
     const config = resolveIpcConfig(overrides, process.env, { logger });
     this.resolved = config;
-    this.context = this.buildContext(config, app.registry, logger);
+    const services = this.buildServices(config, app.registry, logger);
+    this.services = services;
     for (const entry of app.actors()) if (entry.expose) this.exposed.expose(entry.name, entry.ref);
-    this.unlisten = app.broker.addBroadcastListener(this.context.subscriptions.onBroadcast);
-    const router = new RequestRouter(this.context);
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.admit(socket, router));
+    this.unlisten = app.broker.addBroadcastListener(services.subscriptions.onBroadcast);
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) =>
+      this.admit(socket, services),
+    );
     server.on('error', (err) => this.onServerError(err));
     this.server = server;
     try {
@@ -119,6 +131,16 @@ export class IpcListener implements AppExtension {
     this.exposed.expose(name, actor);
   }
 
+  /** AppExtension: a child spawned with `{ expose: true }` (before the start, `start` exposes it). */
+  actorExposed(entry: ActorEntry): void {
+    if (this.server) this.exposed.expose(entry.name, entry.ref);
+  }
+
+  /** AppExtension: an actor stopped for good; stop serving it under its own name. */
+  actorRemoved(entry: ActorEntry): void {
+    if (this.exposed.get(entry.name) === entry.ref) this.exposed.hide(entry.name);
+  }
+
   /** Stops serving `name` (requests already enqueued finish); returns whether it was exposed. */
   hide(name: string): boolean {
     return this.exposed.hide(name);
@@ -126,11 +148,31 @@ export class IpcListener implements AppExtension {
 
   /** A snapshot of the §7 counters (all zero before start). */
   stats(): IpcListenerStats {
-    return (this.context?.stats ?? new ListenerStats(0)).snapshot();
+    const maxConnections = this.resolved?.limits.maxConnections ?? 0;
+    const activeConnections = this.connections.size;
+    const requests = this.counters;
+    const subscriptions = this.services?.subscriptions.counts();
+    return {
+      connectionsAccepted: this.connectionsAccepted,
+      activeConnections,
+      maxConnections,
+      connectionsAvailable: Math.max(0, maxConnections - activeConnections),
+      messagesReceived: requests.messagesReceived,
+      messagesProcessed: requests.messagesProcessed,
+      errors: this.admissionErrors + requests.errors,
+      rateLimited: requests.rateLimited,
+      backpressureRejections: requests.backpressureRejections,
+      shutdownRejections: requests.shutdownRejections,
+      inFlightRequests: this.inFlight.count,
+      subscriptionsProcessed: subscriptions?.subscriptionsProcessed ?? 0,
+      activeSubscriptions: subscriptions?.activeSubscriptions ?? 0,
+      pushNotificationsSent: subscriptions?.pushNotificationsSent ?? 0,
+      pushNotificationsDropped: subscriptions?.pushNotificationsDropped ?? 0,
+    };
   }
 
   /**
-   * Graceful shutdown (PROTOCOL.md §5.5): new requests are answered `SHUTTING_DOWN` while
+   * Graceful shutdown (docs/protocol.md §5.5): new requests are answered `SHUTTING_DOWN` while
    * heartbeats, subscriptions and discovery are still served and connections still admitted;
    * waits until no request is in flight or `timeoutMs` passed; then stops accepting, closes
    * every connection after writing what is queued, and removes the socket file. Idempotent.
@@ -153,55 +195,71 @@ export class IpcListener implements AppExtension {
     return this.stopping;
   }
 
-  private buildContext(config: IpcConfig, registry: MessageRegistry, logger: Logger): ListenerContext & { draining: boolean } {
-    const stats = new ListenerStats(config.limits.maxConnections);
-    const subscriptions = new SubscriptionManager(stats, logger);
-    const discovery = new Discovery(this.exposed, registry);
-    return { config, stats, registry, logger, actors: this.exposed, subscriptions, discovery, draining: false };
+  private buildServices(config: IpcConfig, registry: MessageRegistry, logger: Logger): PipelineServices {
+    return {
+      config,
+      logger,
+      router: new RequestRouter(this.exposed, registry),
+      subscriptions: new SubscriptionManager(logger),
+      discovery: new Discovery(this.exposed, registry),
+      counters: this.counters,
+      inFlight: this.inFlight,
+    };
   }
 
-  private admit(socket: Socket, router: RequestRouter): void {
-    const ctx = this.context!;
-    const { stats } = ctx;
+  /**
+   * A new socket: refused over `limits.max_connections` (§5.2), else a framed socket feeding a
+   * request pipeline. The place for accept-time admission checks, before any frame is read.
+   */
+  private admit(socket: Socket, services: PipelineServices): void {
+    const { config, logger } = services;
     if (this.stopping) {
       socket.destroy();
       return;
     }
-    if (stats.activeConnections >= ctx.config.limits.maxConnections) {
+    if (this.connections.size >= config.limits.maxConnections) {
       // §5.2: refused connections count as errors, not as accepted/active.
-      stats.errors++;
-      ctx.logger.warn(`IPC connection refused: the limit of ${ctx.config.limits.maxConnections} concurrent connections (limits.max_connections) is reached`);
-      rejectConnection(socket, ctx.config.limits.maxConnections);
+      this.admissionErrors++;
+      logger.warn(
+        `IPC connection refused: the limit of ${config.limits.maxConnections} concurrent connections ` +
+          '(limits.max_connections) is reached',
+      );
+      rejectConnection(socket, config.limits.maxConnections);
       return;
     }
-    stats.connectionsAccepted++;
-    stats.activeConnections++;
-    const connection = new IpcConnection(socket, `ipc-${this.nextConnection++}`, ctx, router, (closed) => {
-      this.connections.delete(closed);
-      stats.activeConnections--;
+    this.connectionsAccepted++;
+    const { maxMessageSize, pushBufferSize } = config.limits;
+    const options = { maxMessageSize, pushBufferSize, writeTimeoutMs: config.timeouts.writeTimeoutMs };
+    const transport = new FramedSocket(socket, `ipc-${this.nextConnection++}`, options, logger);
+    const pipeline = new RequestPipeline(transport, services);
+    this.connections.add(pipeline);
+    void pipeline.closed.then(() => {
+      this.connections.delete(pipeline);
       if (this.connections.size === 0) this.notifyAllClosed?.();
     });
-    this.connections.add(connection);
-    connection.start();
+    transport.start(pipeline);
   }
 
   private onServerError(err: Error): void {
-    if (!this.context) return;
-    this.context.stats.errors++;
-    this.context.logger.error(`IPC listener on ${this.resolved?.socket.path}: accept failed: ${err.message}`, err);
+    if (!this.services) return;
+    this.admissionErrors++;
+    this.services.logger.error(`IPC listener on ${this.resolved?.socket.path}: accept failed: ${err.message}`, err);
   }
 
   private async drainAndStop(timeoutMs: number): Promise<DrainResult> {
-    const ctx = this.context;
-    if (!ctx) return { inFlightAtStart: 0, drainedGracefully: true, forcedClosed: 0 };
-    ctx.draining = true;
-    const inFlightAtStart = ctx.stats.inFlightRequests;
-    const deadline = Date.now() + Math.max(0, timeoutMs);
-    while (ctx.stats.inFlightRequests > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_POLL_MS, Math.max(1, deadline - Date.now()))));
-    }
-    const forcedClosed = ctx.stats.inFlightRequests;
-    if (forcedClosed > 0) ctx.logger.warn(`IPC drain: ${forcedClosed} request(s) still in flight after ${timeoutMs} ms; closing their connections`);
+    const { services, inFlight } = this;
+    if (!services) return { inFlightAtStart: 0, drainedGracefully: true, forcedClosed: 0 };
+    inFlight.startDraining();
+    const inFlightAtStart = inFlight.count;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, clampTimerDelay(timeoutMs))));
+    await Promise.race([inFlight.drained(), timedOut]);
+    clearTimeout(timer);
+    const forcedClosed = inFlight.count;
+    if (forcedClosed > 0)
+      services.logger.warn(
+        `IPC drain: ${forcedClosed} request(s) still in flight after ${timeoutMs} ms; closing their connections`,
+      );
     await this.stop();
     return { inFlightAtStart, drainedGracefully: forcedClosed === 0, forcedClosed };
   }
@@ -210,11 +268,14 @@ export class IpcListener implements AppExtension {
     this.unlisten?.();
     const server = this.server;
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-    const allClosed = this.connections.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (this.notifyAllClosed = resolve));
+    const allClosed =
+      this.connections.size === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => (this.notifyAllClosed = resolve));
     for (const connection of [...this.connections]) connection.close(); // flush queued frames, then FIN
     if (this.bound) removeBoundSocket(this.bound);
     // Both resolve once every connection is released (bounded by each connection's close grace).
     await Promise.all([closed, allClosed]);
-    this.context?.logger.debug(`IPC listener on ${this.resolved?.socket.path} stopped`);
+    this.services?.logger.debug(`IPC listener on ${this.resolved?.socket.path} stopped`);
   }
 }

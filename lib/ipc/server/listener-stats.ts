@@ -1,5 +1,5 @@
 /**
- * A snapshot of the listener's counters (PROTOCOL.md §7, camelCase as DESIGN.md names them).
+ * A snapshot of the listener's counters (docs/protocol.md §7, in camelCase).
  * Counters only grow; gauges (`activeConnections`, `inFlightRequests`, `activeSubscriptions`,
  * `connectionsAvailable`) go up and down.
  */
@@ -41,43 +41,23 @@ export interface IpcListenerStats {
   readonly pushNotificationsDropped: number;
 }
 
-/** The listener's mutable counters; `snapshot()` is what `IpcListener.stats()` returns. */
-export class ListenerStats {
-  connectionsAccepted = 0;
-  activeConnections = 0;
+/**
+ * The request counters of one listener (§7), shared by the request pipelines of its connections
+ * and written only by them; the listener reads them to assemble `IpcListenerStats`. The other
+ * counters live with their owners: connections with the listener, `inFlightRequests` with
+ * `InFlightRequests`, subscriptions and pushes with the `SubscriptionManager`.
+ */
+export class RequestCounters {
+  /** Request (0x01) frames. */
   messagesReceived = 0;
+  /** Successful enqueues to an actor. */
   messagesProcessed = 0;
+  /** Request-path errors (see `IpcListenerStats.errors`); the listener adds its own refusals. */
   errors = 0;
+  /** `RATE_LIMITED` answers. */
   rateLimited = 0;
+  /** `TARGET_BUSY` answers. */
   backpressureRejections = 0;
+  /** `SHUTTING_DOWN` answers. */
   shutdownRejections = 0;
-  inFlightRequests = 0;
-  subscriptionsProcessed = 0;
-  activeSubscriptions = 0;
-  pushNotificationsSent = 0;
-  pushNotificationsDropped = 0;
-
-  /** @param maxConnections configured `limits.max_connections` */
-  constructor(readonly maxConnections: number) {}
-
-  /** A plain-object copy of every counter. */
-  snapshot(): IpcListenerStats {
-    return {
-      connectionsAccepted: this.connectionsAccepted,
-      activeConnections: this.activeConnections,
-      maxConnections: this.maxConnections,
-      connectionsAvailable: Math.max(0, this.maxConnections - this.activeConnections),
-      messagesReceived: this.messagesReceived,
-      messagesProcessed: this.messagesProcessed,
-      errors: this.errors,
-      rateLimited: this.rateLimited,
-      backpressureRejections: this.backpressureRejections,
-      shutdownRejections: this.shutdownRejections,
-      inFlightRequests: this.inFlightRequests,
-      subscriptionsProcessed: this.subscriptionsProcessed,
-      activeSubscriptions: this.activeSubscriptions,
-      pushNotificationsSent: this.pushNotificationsSent,
-      pushNotificationsDropped: this.pushNotificationsDropped,
-    };
-  }
 }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 
-/** Rate-limit settings (`[rate_limit]` of ipc.toml, PROTOCOL.md §5.1). */
+/** Rate-limit settings (`[rate_limit]` of ipc.toml, docs/protocol.md §5.1). */
 export interface RateLimitSettings {
   readonly enabled: boolean;
   /** Refill rate, tokens per second (> 0 when enabled). */
@@ -10,7 +10,7 @@ export interface RateLimitSettings {
 }
 
 /**
- * One connection's token bucket (PROTOCOL.md §5.1): starts full (`burstSize` tokens), refills
+ * One connection's token bucket (docs/protocol.md §5.1): starts full (`burstSize` tokens), refills
  * continuously at `requestsPerSecond` (fractional tokens), capped at `burstSize`. Each Request
  * frame takes one token; a rejected request takes none.
  */

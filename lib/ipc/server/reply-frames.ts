@@ -1,7 +1,16 @@
+import { inspect } from 'node:util';
 import { encodeJsonFrame } from '../protocol/frame-encoder';
-import { ErrorDetails, Format, MessageType, ResponseBody, StreamFrameBody } from '../protocol/wire-types';
+import {
+  DELIVERED_PAYLOAD,
+  ErrorDetails,
+  FallbackPayload,
+  Format,
+  MAX_FRAME_SIZE,
+  MessageType,
+  ResponseBody,
+  StreamFrameBody,
+} from '../protocol/wire-types';
 import { PayloadCodec } from '../protocol/payload-codec';
-import { fallbackPayload, isOversizeFrame, isUnencodableValue } from './reply-fallback';
 
 /** An error answer's fields (`error`, `error_code`, optional D1 `error_details`). */
 export interface ErrorFields {
@@ -16,18 +25,48 @@ export interface ErrorFields {
  */
 export function responseFrame(codec: PayloadCodec, correlationId: string, payload: unknown): Buffer {
   if (codec.format === Format.JSON) {
-    const frame = jsonFrameAround(MessageType.RESPONSE, `{"correlation_id":${JSON.stringify(correlationId)},"success":true,"payload":`, payload);
+    const frame = jsonFrameAround(
+      MessageType.RESPONSE,
+      `{"correlation_id":${JSON.stringify(correlationId)},"success":true,"payload":`,
+      payload,
+    );
     if (frame) return frame;
   }
-  const body: { correlation_id: string; success: true; payload: unknown } = { correlation_id: correlationId, success: true, payload: payload ?? null };
+  const body: { correlation_id: string; success: true; payload: unknown } = {
+    correlation_id: correlationId,
+    success: true,
+    payload: payload ?? null,
+  };
   return encodeWithFallback(codec, MessageType.RESPONSE, body, payload);
+}
+
+const DELIVERED_SUFFIX = ',"success":true,"payload":{"status":"delivered"}}';
+
+/** §3.2's fire-and-forget acknowledgement; JSON is written without building an object. */
+export function deliveredFrame(codec: PayloadCodec, correlationId: string): Buffer {
+  if (codec.format === Format.JSON) {
+    return encodeJsonFrame(
+      MessageType.RESPONSE,
+      `{"correlation_id":${JSON.stringify(correlationId)}${DELIVERED_SUFFIX}`,
+    );
+  }
+  return codec.encodeFrame(MessageType.RESPONSE, {
+    correlation_id: correlationId,
+    success: true,
+    payload: DELIVERED_PAYLOAD,
+  });
 }
 
 /**
  * `0x03` error response (§2.3); key order as in the spec's examples. `extra` adds our fields
  * (`retry_after_ms`, D4) or the rejection's `payload` (§5.2).
  */
-export function errorFrame(codec: PayloadCodec, correlationId: string, error: ErrorFields, extra?: Partial<ResponseBody>): Buffer {
+export function errorFrame(
+  codec: PayloadCodec,
+  correlationId: string,
+  error: ErrorFields,
+  extra?: Partial<ResponseBody>,
+): Buffer {
   const body: ResponseBody = {
     correlation_id: correlationId,
     success: false,
@@ -40,9 +79,15 @@ export function errorFrame(codec: PayloadCodec, correlationId: string, error: Er
 }
 
 /** `0x09` data frame (§2.8): `is_final:false` and the payload (fallback as for responses). */
-export function streamDataFrame(codec: PayloadCodec, correlationId: string, sequence: number, payload: unknown): Buffer {
+export function streamDataFrame(
+  codec: PayloadCodec,
+  correlationId: string,
+  sequence: number,
+  payload: unknown,
+): Buffer {
   if (codec.format === Format.JSON) {
-    const head = `{"correlation_id":${JSON.stringify(correlationId)},"sequence":${sequence},"is_final":false,"payload":`;
+    const id = JSON.stringify(correlationId);
+    const head = `{"correlation_id":${id},"sequence":${sequence},"is_final":false,"payload":`;
     const frame = jsonFrameAround(MessageType.STREAM, head, payload);
     if (frame) return frame;
   }
@@ -61,7 +106,12 @@ export function streamEndFrame(codec: PayloadCodec, correlationId: string, seque
 }
 
 /** `0x09` error frame (§2.8): `is_final:true` with `error` / `error_code` (and D1 details). */
-export function streamErrorFrame(codec: PayloadCodec, correlationId: string, sequence: number, error: ErrorFields): Buffer {
+export function streamErrorFrame(
+  codec: PayloadCodec,
+  correlationId: string,
+  sequence: number,
+  error: ErrorFields,
+): Buffer {
   const body: StreamFrameBody = {
     correlation_id: correlationId,
     sequence,
@@ -80,7 +130,8 @@ export function streamErrorFrame(codec: PayloadCodec, correlationId: string, seq
  * path: unencodable or throwing values, a `toJSON` (it may depend on its key), oversize frames.
  */
 function jsonFrameAround(type: MessageType, head: string, payload: unknown): Buffer | undefined {
-  if (isUnencodableValue(payload) || typeof (payload as { toJSON?: unknown } | null)?.toJSON === 'function') return undefined;
+  if (isUnencodableValue(payload) || typeof (payload as { toJSON?: unknown } | null)?.toJSON === 'function')
+    return undefined;
   let json: string | undefined;
   try {
     json = JSON.stringify(payload ?? null);
@@ -92,7 +143,12 @@ function jsonFrameAround(type: MessageType, head: string, payload: unknown): Buf
   return isOversizeFrame(frame) ? undefined : frame;
 }
 
-function encodeWithFallback(codec: PayloadCodec, type: MessageType, body: { payload: unknown }, value: unknown): Buffer {
+function encodeWithFallback(
+  codec: PayloadCodec,
+  type: MessageType,
+  body: { payload: unknown },
+  value: unknown,
+): Buffer {
   if (isUnencodableValue(value)) {
     body.payload = fallbackPayload(value);
     return codec.encodeFrame(type, body);
@@ -108,11 +164,74 @@ function encodeWithFallback(codec: PayloadCodec, type: MessageType, body: { payl
 }
 
 /** An `ActorError`'s `data` that cannot be encoded is left out rather than losing the whole error. */
-function encodeDetails(codec: PayloadCodec, type: MessageType, body: ResponseBody | StreamFrameBody, details?: ErrorDetails): Buffer {
+function encodeDetails(
+  codec: PayloadCodec,
+  type: MessageType,
+  body: ResponseBody | StreamFrameBody,
+  details?: ErrorDetails,
+): Buffer {
   if (!details || details.data === undefined) return codec.encodeFrame(type, body);
   try {
     return codec.encodeFrame(type, body);
   } catch {
     return codec.encodeFrame(type, { ...body, error_details: { name: details.name } });
   }
+}
+
+// ---- the §3.3 fallback for replies that cannot be encoded ----
+
+/** Longest `debug` text of a fallback payload, in characters. */
+const MAX_DEBUG_LENGTH = 2000;
+
+/**
+ * True for values JSON cannot carry at the top level (JSON would write nothing, or throw):
+ * functions, symbols, BigInts. Deeper problems (cycles, nested BigInts) show up as a TypeError
+ * from the codec.
+ */
+function isUnencodableValue(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'function' || type === 'symbol' || type === 'bigint';
+}
+
+/**
+ * The payload sent instead of a reply that cannot be encoded (docs/protocol.md §3.3): still a
+ * success, `{"_ipc_fallback":true,"type":"<type name>","debug":"<debug text>"}`.
+ * @param reason why it could not be encoded, appended to `debug` (e.g. the codec's message)
+ */
+function fallbackPayload(value: unknown, reason?: string): FallbackPayload {
+  const rendered = safely(
+    () => inspect(value, { depth: 3, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200 }),
+    '<value that cannot be inspected>',
+  );
+  const debug = reason ? `${rendered} (not encodable: ${reason})` : rendered;
+  const type = safely(() => typeNameOf(value), 'unknown');
+  return {
+    _ipc_fallback: true,
+    type,
+    debug: debug.length > MAX_DEBUG_LENGTH ? `${debug.slice(0, MAX_DEBUG_LENGTH)}…` : debug,
+  };
+}
+
+/** Whatever the reply is (a hostile Proxy included), the fallback itself must not throw. */
+function safely(render: () => string, otherwise: string): string {
+  try {
+    return render();
+  } catch {
+    return otherwise;
+  }
+}
+
+/** A reply encoded larger than the 16 MiB limit is replaced by a fallback (§1.3: we never emit bigger frames). */
+function isOversizeFrame(frame: Buffer): boolean {
+  return frame.length - 7 > MAX_FRAME_SIZE;
+}
+
+function typeNameOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object' || typeof value === 'function') {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name;
+    if (typeof value === 'function') return 'Function';
+    return name || 'Object';
+  }
+  return typeof value;
 }

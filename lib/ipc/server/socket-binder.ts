@@ -13,7 +13,7 @@ export interface BoundSocket {
 }
 
 /**
- * Binds `server` to the Unix socket `path` the way PROTOCOL.md §5.6 prescribes:
+ * Binds `server` to the Unix socket `path` the way docs/protocol.md §5.6 prescribes:
  * 1. create missing parent directories (default permissions);
  * 2. if a socket file exists, connect to it: a live listener → refuse to start
  *    ("Another IPC listener is already running at <path>"); a stale one → delete it;

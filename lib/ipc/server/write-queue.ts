@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 
 /** Settings of a connection's write queue. */
 export interface WriteQueueOptions {
@@ -22,7 +22,7 @@ const EARLY_FLUSH_FRAMES = 16;
 const CONCAT_LIMIT = 64 * 1024;
 
 /**
- * One connection's ordered outbound queue (PROTOCOL.md §3.5): frames are written whole and in
+ * One connection's ordered outbound queue (docs/protocol.md §3.5): frames are written whole and in
  * enqueue order, never interleaved. Frames enqueued during one turn of the event loop are
  * written together on `process.nextTick` — after the microtasks that produced them, before the
  * event loop moves on — as one `write` of one concatenated buffer (or a corked run
@@ -30,7 +30,8 @@ const CONCAT_LIMIT = 64 * 1024;
  *
  * Also tracks what the connection needs for §5.4 and §0 D6: how many pushes are not yet handed
  * to the kernel (the push buffer), whether writes make progress (write timeout), and whether
- * producers should pause (stream backpressure).
+ * producers should pause (stream backpressure). It writes to any `Writable`: the connection's
+ * socket in the server, a plain stream in unit tests.
  */
 export class WriteQueue {
   private batch: Buffer[] = [];
@@ -47,7 +48,7 @@ export class WriteQueue {
   private closed = false;
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: Writable,
     private readonly options: WriteQueueOptions,
   ) {
     socket.on('drain', this.onDrain);
@@ -194,7 +195,7 @@ export class WriteQueue {
 }
 
 /** Bytes libuv still has to write for this socket (`-1` when the handle does not say). */
-function handleQueueSize(socket: Socket): number {
+function handleQueueSize(socket: Writable): number {
   const size = (socket as unknown as { _handle?: { writeQueueSize?: unknown } })._handle?.writeQueueSize;
   return typeof size === 'number' ? size : -1;
 }

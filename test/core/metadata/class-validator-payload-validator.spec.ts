@@ -1,11 +1,20 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { Allow, IsArray, IsInt, IsNotEmpty, IsString, Min, registerDecorator, ValidateNested, ValidationArguments } from 'class-validator';
+import {
+  Allow,
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Min,
+  registerDecorator,
+  ValidateNested,
+  ValidationArguments,
+} from 'class-validator';
 import { ActorError } from '../../../lib/core/errors/actor-error';
 import { ClassValidatorPayloadValidator } from '../../../lib/core/metadata/class-validator-payload-validator';
 import { Message } from '../../../lib/core/decorators/message.decorator';
-import { messageDefinitionOf } from '../../../lib/core/metadata/message-metadata';
-import { MessageDefinition } from '../../../lib/core/metadata/message-definition';
+import { type MessageDefinition, messageDefinitionOf } from '../../../lib/core/metadata/message-metadata';
 
 @Message('Pair')
 class Pair {
@@ -84,7 +93,13 @@ describe('ClassValidatorPayloadValidator', () => {
 
   it('uses dotted paths for nested and array members', () => {
     const err = serializationError(() =>
-      validator.decode(def(Basket), { lines: [{ name: 'ok', qty: 1 }, { name: 5, qty: 0 }], main: { name: 'm', qty: 'x' } }),
+      validator.decode(def(Basket), {
+        lines: [
+          { name: 'ok', qty: 1 },
+          { name: 5, qty: 0 },
+        ],
+        main: { name: 'm', qty: 'x' },
+      }),
     );
     expect(err.message).toContain('lines.1.name: name must be a string (isString)');
     expect(err.message).toContain('lines.1.qty: qty must not be less than 1 (min)');
@@ -92,7 +107,10 @@ describe('ClassValidatorPayloadValidator', () => {
   });
 
   it('turns nested payload objects into instances of their @Type class', () => {
-    const basket = validator.decode(def(Basket), { lines: [{ name: 'a', qty: 2 }], main: { name: 'b', qty: 3 } }) as Basket;
+    const basket = validator.decode(def(Basket), {
+      lines: [{ name: 'a', qty: 2 }],
+      main: { name: 'b', qty: 3 },
+    }) as Basket;
     expect(basket.lines[0]).toBeInstanceOf(Line);
     expect(basket.main).toBeInstanceOf(Line);
   });

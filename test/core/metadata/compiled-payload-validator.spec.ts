@@ -1,12 +1,26 @@
 import 'reflect-metadata';
 import fc from 'fast-check';
 import { Expose, Type } from 'class-transformer';
-import { Allow, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, registerDecorator, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  Allow,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { Message } from '../../../lib/core/decorators/message.decorator';
 import { ClassValidatorPayloadValidator } from '../../../lib/core/metadata/class-validator-payload-validator';
 import { CompiledPayloadValidator } from '../../../lib/core/metadata/compiled-payload-validator';
-import { MessageDefinition } from '../../../lib/core/metadata/message-definition';
-import { messageDefinitionOf } from '../../../lib/core/metadata/message-metadata';
+import { type MessageDefinition, messageDefinitionOf } from '../../../lib/core/metadata/message-metadata';
 import { PayloadValidator } from '../../../lib/core/metadata/payload-validator';
 
 @Message('CvAdd')
@@ -27,7 +41,12 @@ class Order {
 
 function IsEven() {
   return (object: object, propertyName: string) =>
-    registerDecorator({ name: 'isEven', target: object.constructor, propertyName, validator: { validate: (value: unknown) => typeof value === 'number' && value % 2 === 0 } });
+    registerDecorator({
+      name: 'isEven',
+      target: object.constructor,
+      propertyName,
+      validator: { validate: (value: unknown) => typeof value === 'number' && value % 2 === 0 },
+    });
 }
 
 @Message('CvEven')
@@ -63,8 +82,19 @@ function outcome(run: () => unknown): { instance?: { type: string; props: Record
   }
 }
 
-const primitive = fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 10 }), fc.boolean(), fc.constant(null), fc.constantFrom('buy', 'sell'));
-const anyValue = fc.oneof(primitive, fc.array(primitive, { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 3 }), primitive, { maxKeys: 2 }));
+const primitive = fc.oneof(
+  fc.integer({ min: -5, max: 2000 }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.string({ maxLength: 10 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('buy', 'sell'),
+);
+const anyValue = fc.oneof(
+  primitive,
+  fc.array(primitive, { maxLength: 2 }),
+  fc.dictionary(fc.string({ maxLength: 3 }), primitive, { maxKeys: 2 }),
+);
 const keys = ['a', 'b', 'n', 'x', 'symbol', 'quantity', 'limit', 'side', 'short', 'note', 'add', 'hidden', 'other'];
 const payload = fc.oneof(fc.dictionary(fc.constantFrom(...keys), anyValue, { maxKeys: 7 }), anyValue);
 
@@ -106,7 +136,9 @@ describe('CompiledPayloadValidator: the same answers as class-validator, faster'
     );
     fc.assert(
       fc.property(validOrder, (body) => {
-        expect(outcome(() => compiled.decode(definition(Order), { ...body }))).toEqual(outcome(() => reference.decode(definition(Order), { ...body })));
+        expect(outcome(() => compiled.decode(definition(Order), { ...body }))).toEqual(
+          outcome(() => reference.decode(definition(Order), { ...body })),
+        );
       }),
       { numRuns: 500 },
     );
@@ -120,9 +152,11 @@ describe('CompiledPayloadValidator: the same answers as class-validator, faster'
     expect(add).toEqual(Object.assign(new Add(), { a: 5, b: 3 }));
   });
 
-  it('reports a failing payload with class-validator\'s own text', () => {
+  it("reports a failing payload with class-validator's own text", () => {
     const compiled = new CompiledPayloadValidator(new ClassValidatorPayloadValidator());
-    expect(() => compiled.decode(definition(Add), { a: 'five', b: 3 })).toThrow(/a: a must be an integer number \(isInt\)/);
+    expect(() => compiled.decode(definition(Add), { a: 'five', b: 3 })).toThrow(
+      /a: a must be an integer number \(isInt\)/,
+    );
     expect(() => compiled.decode(definition(Even), { n: 3 })).toThrow(/isEven/);
   });
 

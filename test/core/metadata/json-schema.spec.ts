@@ -1,15 +1,37 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
-  Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString,
-  Length, Max, MaxLength, Min, MinLength, ValidateNested,
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
 } from 'class-validator';
 import { Message } from '../../../lib/core/decorators/message.decorator';
 import { jsonSchemaOf } from '../../../lib/core/metadata/json-schema';
 import { messageDefinitionOf } from '../../../lib/core/metadata/message-metadata';
 
-enum Side { Buy = 'buy', Sell = 'sell' }
-enum Level { Low, High }
+enum Side {
+  Buy = 'buy',
+  Sell = 'sell',
+}
+enum Level {
+  Low,
+  High,
+}
 
 class OrderLine {
   @IsString() @IsNotEmpty() sku!: string;
@@ -26,7 +48,12 @@ class PlaceBasket {
   @IsIn(['eu', 'us']) region!: string;
   @IsEnum(Side) side!: Side;
   @IsEnum(Level) level!: Level;
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5) @ValidateNested({ each: true }) @Type(() => OrderLine) lines!: OrderLine[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLine)
+  lines!: OrderLine[];
   @ValidateNested() @Type(() => OrderLine) featured!: OrderLine;
   @IsString({ each: true }) tags!: string[];
   @Allow() meta?: unknown;

@@ -67,7 +67,9 @@ describe('MessageRegistry', () => {
   });
 
   it('refuses a reply class that is not a @Message class', () => {
-    expect(() => newRegistry().register(messageDefinitionOf(BadReply)!)).toThrow(/names NoReplyDecorator as its reply.*decorate NoReplyDecorator with @Message\(\)/);
+    expect(() => newRegistry().register(messageDefinitionOf(BadReply)!)).toThrow(
+      /names NoReplyDecorator as its reply.*decorate NoReplyDecorator with @Message\(\)/,
+    );
   });
 
   it('adopts other decorated classes whose names are free and reports the ones left out', () => {
@@ -77,15 +79,23 @@ describe('MessageRegistry', () => {
     expect(leftOut.map((d) => d.type)).toEqual([OtherSum]);
     expect(registry.byName('DefaultNamed')?.type).toBe(DefaultNamed);
     expect(registry.byType(OtherSum)).toBeUndefined();
-    expect(registry.unregisteredReason(OtherSum)).toBe("OtherSum's wire name 'Sum' is already registered for another class, Sum; rename one of them");
-    expect(registry.unregisteredReason(NotAMessage)).toBe('NotAMessage is not a @Message class; decorate it with @Message()');
+    expect(registry.unregisteredReason(OtherSum)).toBe(
+      "OtherSum's wire name 'Sum' is already registered for another class, Sum; rename one of them",
+    );
+    expect(registry.unregisteredReason(NotAMessage)).toBe(
+      'NotAMessage is not a @Message class; decorate it with @Message()',
+    );
   });
 
   it('decodes a payload by wire name, and rejects unknown names with UNKNOWN_MESSAGE_TYPE', () => {
     const registry = newRegistry();
     registry.register(messageDefinitionOf(Sum)!);
     expect(registry.decode('Sum', { a: 3 })).toEqual(Object.assign(new Sum(), { a: 3 }));
-    expect(() => registry.decode('Nope', {})).toThrow(expect.objectContaining({ code: 'UNKNOWN_MESSAGE_TYPE', message: 'Unknown message type: Nope' }));
-    expect(() => registry.decode('Sum', { a: 'x' })).toThrow(expect.objectContaining({ code: 'SERIALIZATION_ERROR', message: 'a: a must be an integer number (isInt)' }));
+    expect(() => registry.decode('Nope', {})).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_MESSAGE_TYPE', message: 'Unknown message type: Nope' }),
+    );
+    expect(() => registry.decode('Sum', { a: 'x' })).toThrow(
+      expect.objectContaining({ code: 'SERIALIZATION_ERROR', message: 'a: a must be an integer number (isInt)' }),
+    );
   });
 });

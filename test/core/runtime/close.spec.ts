@@ -113,7 +113,7 @@ describe('shutdownSignals', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await waitFor(() => output.includes('ready'), 15_000);
+      await waitFor(() => output.includes('ready'), 45_000); // ts-node start-up is slow on a loaded machine
       child.kill(signal);
       await expect(exited).resolves.toBe(0);
       expect(output).toContain('handler finished');
@@ -122,7 +122,7 @@ describe('shutdownSignals', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

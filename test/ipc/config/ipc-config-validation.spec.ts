@@ -1,6 +1,6 @@
 import { ConfigSandbox } from './config-sandbox';
 
-describe('validating IPC configuration values (PROTOCOL.md §0 D8)', () => {
+describe('validating IPC configuration values (docs/protocol.md §0 D8)', () => {
   let box: ConfigSandbox;
   let file: string;
   beforeEach(() => {
@@ -19,8 +19,18 @@ describe('validating IPC configuration values (PROTOCOL.md §0 D8)', () => {
   it.each([
     ['socket.path', '""', '""', 'a non-empty file path (absolute, or relative to the working directory)'],
     ['socket.path', '5', '5', 'a non-empty file path (absolute, or relative to the working directory)'],
-    ['socket.app_name', '"a/b"', '"a/b"', 'a non-empty name without "/" (it becomes a directory of the socket path, §5.6)'],
-    ['socket.app_name', '".."', '".."', 'a non-empty name without "/" (it becomes a directory of the socket path, §5.6)'],
+    [
+      'socket.app_name',
+      '"a/b"',
+      '"a/b"',
+      'a non-empty name without "/" (it becomes a directory of the socket path, §5.6)',
+    ],
+    [
+      'socket.app_name',
+      '".."',
+      '".."',
+      'a non-empty name without "/" (it becomes a directory of the socket path, §5.6)',
+    ],
     ['limits.max_connections', '0', '0', 'an integer ≥ 1 (concurrent connections)'],
     ['limits.max_connections', '2.5', '2.5', 'an integer ≥ 1 (concurrent connections)'],
     ['limits.max_connections', '-3', '-3', 'an integer ≥ 1 (concurrent connections)'],
@@ -33,13 +43,30 @@ describe('validating IPC configuration values (PROTOCOL.md §0 D8)', () => {
     ['rate_limit.burst_size', '0', '0', 'an integer ≥ 1 (tokens)'],
     ['timeouts.request_timeout_ms', '-1', '-1', 'an integer from 0 to 2147483647 (milliseconds; 0 = none)'],
     ['timeouts.read_timeout_ms', '1.5', '1.5', 'an integer from 0 to 2147483647 (milliseconds; 0 = none)'],
-    ['timeouts.write_timeout_ms', '2147483648', '2147483648', 'an integer from 0 to 2147483647 (milliseconds; 0 = none)'],
-    ['timeouts.subscription_read_timeout_ms', 'inf', 'Infinity', 'an integer from 0 to 2147483647 (milliseconds; 0 = none)'],
+    [
+      'timeouts.write_timeout_ms',
+      '2147483648',
+      '2147483648',
+      'an integer from 0 to 2147483647 (milliseconds; 0 = none)',
+    ],
+    [
+      'timeouts.subscription_read_timeout_ms',
+      'inf',
+      'Infinity',
+      'an integer from 0 to 2147483647 (milliseconds; 0 = none)',
+    ],
     ['shutdown.drain_timeout_ms', '-5', '-5', 'an integer from 0 to 2147483647 (milliseconds; 0 = do not wait)'],
     ['compat.serial', '"yes"', '"yes"', 'true or false'],
-    ['compat.handler_errors', '"silent"', '"silent"', `"reported" (errors reach the caller, PROTOCOL.md §0 D1) or "hidden" (the reference's no-reply IO_ERROR)`],
+    [
+      'compat.handler_errors',
+      '"silent"',
+      '"silent"',
+      `"reported" (errors reach the caller, docs/protocol.md §0 D1) or "hidden" (the reference's no-reply IO_ERROR)`,
+    ],
   ])('rejects %s = %s in ipc.toml, naming key, file, value and range', (key, tomlValue, shown, expectation) => {
-    expect(fileError(key, tomlValue)).toBe(`Invalid IPC configuration: ${key} (set in ${file}) is ${shown}, but it must be ${expectation}.`);
+    expect(fileError(key, tomlValue)).toBe(
+      `Invalid IPC configuration: ${key} (set in ${file}) is ${shown}, but it must be ${expectation}.`,
+    );
   });
 
   it('names forRoot keys in camelCase and credits IpcModule.forRoot()', () => {
@@ -71,7 +98,9 @@ describe('validating IPC configuration values (PROTOCOL.md §0 D8)', () => {
 
   it('rejects a bad value even when a later layer overrides it', () => {
     box.write('config-home/acton/ipc.toml', '[limits]\nmax_connections = 0\n');
-    expect(box.resolveError({ limits: { maxConnections: 5 } })).toContain(`limits.max_connections (set in ${file}) is 0`);
+    expect(box.resolveError({ limits: { maxConnections: 5 } })).toContain(
+      `limits.max_connections (set in ${file}) is 0`,
+    );
   });
 
   it('reads socket.mode as a TOML octal literal', () => {
@@ -90,7 +119,9 @@ describe('validating IPC configuration values (PROTOCOL.md §0 D8)', () => {
       `Invalid IPC configuration: socket.mode (set in ${file}) is "0660", but it must be an integer from 0 to 0o777 (511), ` +
         'a file mode such as 0o660. Write the octal literal 0o660 without quotes.',
     );
-    expect(fileError('socket.mode', '0o1777')).toContain('is 1023 (0o1777), but it must be an integer from 0 to 0o777 (511), a file mode such as 0o660.');
+    expect(fileError('socket.mode', '0o1777')).toContain(
+      'is 1023 (0o1777), but it must be an integer from 0 to 0o777 (511), a file mode such as 0o660.',
+    );
   });
 
   it('suggests dropping the quotes from a quoted boolean', () => {
@@ -99,12 +130,12 @@ describe('validating IPC configuration values (PROTOCOL.md §0 D8)', () => {
     );
   });
 
-  it('clamps max_message_size above 16 MiB to 16 MiB with a warning (PROTOCOL.md §1.3)', () => {
+  it('clamps max_message_size above 16 MiB to 16 MiB with a warning (docs/protocol.md §1.3)', () => {
     box.write('config-home/acton/ipc.toml', '[limits]\nmax_message_size = 33554432\n');
     expect(box.resolve().limits.maxMessageSize).toBe(16_777_216);
     expect(box.warnings).toEqual([
       `limits.max_message_size (set in ${file}) is 33554432, above the protocol's hard limit of 16777216 bytes ` +
-        '(16 MiB, PROTOCOL.md §1.3); using 16777216.',
+        '(16 MiB, docs/protocol.md §1.3); using 16777216.',
     ]);
     expect(box.resolve({ limits: { maxMessageSize: 16_777_216 } }).limits.maxMessageSize).toBe(16_777_216);
   });
@@ -116,8 +147,14 @@ describe('validating IPC configuration values (PROTOCOL.md §0 D8)', () => {
         'while rate limiting is enabled (rate limiting is on by default). ' +
         'Set it to at least 1, or disable rate limiting (rate_limit.enabled = false).',
     );
-    expect(box.resolveError({ rateLimit: { enabled: true } })).toContain('(rateLimit.enabled is true in IpcModule.forRoot())');
-    expect(box.resolve({ rateLimit: { enabled: false } }).rateLimit).toEqual({ enabled: false, requestsPerSecond: 0, burstSize: 50 });
+    expect(box.resolveError({ rateLimit: { enabled: true } })).toContain(
+      '(rateLimit.enabled is true in IpcModule.forRoot())',
+    );
+    expect(box.resolve({ rateLimit: { enabled: false } }).rateLimit).toEqual({
+      enabled: false,
+      requestsPerSecond: 0,
+      burstSize: 50,
+    });
   });
 
   it('accepts the boundary values', () => {

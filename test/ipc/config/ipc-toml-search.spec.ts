@@ -4,7 +4,7 @@ import { ipcTomlSearchPaths } from '../../../lib/ipc/config';
 import { ConfigSandbox } from './config-sandbox';
 
 /** Each candidate file sets a distinct max_connections, so the winner is visible in the result. */
-describe('finding ipc.toml (PROTOCOL.md §5.7)', () => {
+describe('finding ipc.toml (docs/protocol.md §5.7)', () => {
   let box: ConfigSandbox;
   beforeEach(() => (box = new ConfigSandbox()));
   afterEach(() => box.cleanup());
@@ -65,7 +65,12 @@ describe('finding ipc.toml (PROTOCOL.md §5.7)', () => {
 
   it('ignores relative XDG directories, as the XDG spec requires', () => {
     const paths = ipcTomlSearchPaths('a', { HOME: '/h', XDG_CONFIG_HOME: 'rel', XDG_CONFIG_DIRS: 'rel2::/abs' });
-    expect(paths).toEqual(['/h/.config/acton/a/ipc.toml', '/abs/acton/a/ipc.toml', '/h/.config/acton/ipc.toml', '/abs/acton/ipc.toml']);
+    expect(paths).toEqual([
+      '/h/.config/acton/a/ipc.toml',
+      '/abs/acton/a/ipc.toml',
+      '/h/.config/acton/ipc.toml',
+      '/abs/acton/ipc.toml',
+    ]);
   });
 
   it('reads $ACTON_IPC_CONFIG instead of searching, and an explicit configFile over both', () => {
@@ -75,7 +80,9 @@ describe('finding ipc.toml (PROTOCOL.md §5.7)', () => {
     expect(box.resolve({}, { ACTON_IPC_CONFIG: fromEnv }).limits.maxConnections).toBe(2);
     expect(box.resolve({ configFile: fromCode }, { ACTON_IPC_CONFIG: fromEnv }).limits.maxConnections).toBe(3);
     expect(box.resolve({ configFile: '../elsewhere/code.toml' }).limits.maxConnections).toBe(3);
-    expect(box.infos).toContain(`Reading IPC configuration from ${fromCode} (chosen by configFile in IpcModule.forRoot())`);
+    expect(box.infos).toContain(
+      `Reading IPC configuration from ${fromCode} (chosen by configFile in IpcModule.forRoot())`,
+    );
   });
 
   it('fails naming the path when ACTON_IPC_CONFIG or configFile points at nothing', () => {
@@ -84,8 +91,12 @@ describe('finding ipc.toml (PROTOCOL.md §5.7)', () => {
       `IPC config file ${missing} (from the environment variable ACTON_IPC_CONFIG) does not exist. ` +
         'Create it, correct the path, or remove the setting to use the XDG search.',
     );
-    expect(box.resolveError({ configFile: missing })).toContain(`IPC config file ${missing} (from configFile in IpcModule.forRoot()) does not exist.`);
-    expect(box.resolveError({ configFile: box.root })).toContain(`IPC config file ${box.root} (from configFile in IpcModule.forRoot()) is not a regular file.`);
+    expect(box.resolveError({ configFile: missing })).toContain(
+      `IPC config file ${missing} (from configFile in IpcModule.forRoot()) does not exist.`,
+    );
+    expect(box.resolveError({ configFile: box.root })).toContain(
+      `IPC config file ${box.root} (from configFile in IpcModule.forRoot()) is not a regular file.`,
+    );
   });
 
   it('fails startup with the path, line, column and parser message when the file does not parse (§0 D8)', () => {

@@ -7,13 +7,18 @@ describe('resolveIpcConfig', () => {
   beforeEach(() => (box = new ConfigSandbox()));
   afterEach(() => box.cleanup());
 
-  it('without any configuration yields the PROTOCOL.md §5.7 defaults and compat defaults', () => {
+  it('without any configuration yields the docs/protocol.md §5.7 defaults and compat defaults', () => {
     const config = box.resolve();
     expect(config).toEqual({
       socket: { path: path.join(box.runtimeDir, 'acton', 'pricing', 'ipc.sock'), mode: 0o660, appName: 'pricing' },
       limits: { maxConnections: 1024, maxMessageSize: 1_048_576, pushBufferSize: 100 },
       rateLimit: { enabled: true, requestsPerSecond: 100, burstSize: 50 },
-      timeouts: { requestTimeoutMs: 30_000, readTimeoutMs: 60_000, writeTimeoutMs: 30_000, subscriptionReadTimeoutMs: 0 },
+      timeouts: {
+        requestTimeoutMs: 30_000,
+        readTimeoutMs: 60_000,
+        writeTimeoutMs: 30_000,
+        subscriptionReadTimeoutMs: 0,
+      },
       shutdown: { drainTimeoutMs: 5_000 },
       compat: { serial: false, handlerErrors: 'reported' },
     });
@@ -71,7 +76,10 @@ handler_errors = "hidden"
     const withEnv = box.resolve({}, env);
     expect(withEnv.socket).toMatchObject({ path: '/from/env.sock', appName: 'env-app' });
 
-    const withCode = box.resolve({ socket: { path: '/from/code.sock', appName: 'code-app' }, limits: { pushBufferSize: 30 } }, env);
+    const withCode = box.resolve(
+      { socket: { path: '/from/code.sock', appName: 'code-app' }, limits: { pushBufferSize: 30 } },
+      env,
+    );
     expect(withCode.socket).toEqual({ path: '/from/code.sock', mode: 0o660, appName: 'code-app' });
     expect(withCode.limits).toEqual({ maxConnections: 10, maxMessageSize: 1_048_576, pushBufferSize: 30 });
   });
@@ -95,7 +103,9 @@ handler_errors = "hidden"
   });
 
   it('resolves a relative socket path against the working directory', () => {
-    expect(box.resolve({ socket: { path: 'run/app.sock' } }).socket.path).toBe(path.join(box.appDir, 'run', 'app.sock'));
+    expect(box.resolve({ socket: { path: 'run/app.sock' } }).socket.path).toBe(
+      path.join(box.appDir, 'run', 'app.sock'),
+    );
     expect(box.resolve({}, { ACTON_IPC_SOCKET: './env.sock' }).socket.path).toBe(path.join(box.appDir, 'env.sock'));
   });
 
@@ -130,7 +140,9 @@ describe('describeIpcConfig', () => {
   it('renders the socket, limits, rate limit, timeouts and compat switches on one line', () => {
     const box = new ConfigSandbox();
     try {
-      const line = describeIpcConfig(box.resolve({ socket: { path: '/srv/a.sock', mode: 0o600 }, rateLimit: { enabled: false } }));
+      const line = describeIpcConfig(
+        box.resolve({ socket: { path: '/srv/a.sock', mode: 0o600 }, rateLimit: { enabled: false } }),
+      );
       expect(line).toBe(
         'socket /srv/a.sock (mode 0o600, app pricing); ' +
           'limits: max_connections=1024, max_message_size=1048576 bytes, push_buffer_size=100; ' +

@@ -11,9 +11,12 @@ const simple = (frames: readonly Frame[]) => frames.map((f) => ({ ...f, payload:
 
 describe('frame decoder', () => {
   it('decodes a v1 fire-and-forget request (§1.7) as JSON', () => {
-    const body = '{"correlation_id":"req_1","target":"logger","message_type":"LogEvent","payload":{"level":"info","message":"hi"}}';
+    const body =
+      '{"correlation_id":"req_1","target":"logger","message_type":"LogEvent","payload":{"level":"info","message":"hi"}}';
     expect(Buffer.byteLength(body)).toBe(112);
-    const { frames, error } = new FrameDecoder().push(Buffer.concat([Buffer.from('00000070' + '0101', 'hex'), Buffer.from(body)]));
+    const { frames, error } = new FrameDecoder().push(
+      Buffer.concat([Buffer.from('00000070' + '0101', 'hex'), Buffer.from(body)]),
+    );
     expect(error).toBeUndefined();
     expect(frames).toHaveLength(1);
     expect(frames[0]).toMatchObject({ version: 1, type: MessageType.REQUEST, format: Format.JSON });
@@ -66,8 +69,13 @@ describe('frame decoder', () => {
 
   it('rejects LEN = limit + 1 on the header alone, naming both sizes, and accepts LEN = limit', () => {
     const decoder = new FrameDecoder(1_048_576);
-    expect(decoder.push(header(2_000_000, 2, 1, 1)).error).toEqual({ code: 'PROTOCOL_ERROR', message: 'Protocol error: Frame too large: 2000000 > 1048576 bytes' });
-    expect(new FrameDecoder(1000).push(header(1001, 2, 1, 1)).error?.message).toBe('Protocol error: Frame too large: 1001 > 1000 bytes');
+    expect(decoder.push(header(2_000_000, 2, 1, 1)).error).toEqual({
+      code: 'PROTOCOL_ERROR',
+      message: 'Protocol error: Frame too large: 2000000 > 1048576 bytes',
+    });
+    expect(new FrameDecoder(1000).push(header(1001, 2, 1, 1)).error?.message).toBe(
+      'Protocol error: Frame too large: 1001 > 1000 bytes',
+    );
     const accepting = new FrameDecoder(1000);
     expect(accepting.push(header(1000, 2, 1, 1)).error).toBeUndefined();
     const { frames } = accepting.push(Buffer.alloc(1000, 0x20));
@@ -78,7 +86,9 @@ describe('frame decoder', () => {
   it('caps a configured limit above 16 MiB at 16 MiB', () => {
     const decoder = new FrameDecoder(64 * 1024 * 1024);
     expect(decoder.maxPayload).toBe(16_777_216);
-    expect(decoder.push(header(16_777_217, 2, 1, 1)).error?.message).toBe('Protocol error: Frame too large: 16777217 > 16777216 bytes');
+    expect(decoder.push(header(16_777_217, 2, 1, 1)).error?.message).toBe(
+      'Protocol error: Frame too large: 16777217 > 16777216 bytes',
+    );
   });
 
   it('waits for all header bytes before judging, and ignores everything after an error', () => {
@@ -146,7 +156,12 @@ describe('frame decoder properties', () => {
         expect(simple(frames)).toEqual(
           specs.map((s) => {
             const v1 = s.v1 && s.type <= 4;
-            return { version: v1 ? 1 : 2, type: s.type, format: v1 ? Format.JSON : s.format, payload: Buffer.from(s.payload).toString('hex') };
+            return {
+              version: v1 ? 1 : 2,
+              type: s.type,
+              format: v1 ? Format.JSON : s.format,
+              payload: Buffer.from(s.payload).toString('hex'),
+            };
           }),
         );
       }),

@@ -1,8 +1,16 @@
-import { encodeFrame, encodeJsonFrame, Format, HEARTBEAT_FRAME, MessageType, MSGPACK_CODEC, JSON_CODEC } from '../../../lib/ipc/protocol';
+import {
+  encodeFrame,
+  encodeJsonFrame,
+  Format,
+  HEARTBEAT_FRAME,
+  MessageType,
+  MSGPACK_CODEC,
+  JSON_CODEC,
+} from '../../../lib/ipc/protocol';
 
 const hex = (buffer: Buffer): string => buffer.toString('hex').replace(/(..)/g, '$1 ').trim();
 
-describe('frame encoder: the PROTOCOL.md §1.7 example frames, byte for byte', () => {
+describe('frame encoder: the docs/protocol.md §1.7 example frames, byte for byte', () => {
   it('writes the v2 heartbeat 00 00 00 00 02 04 01', () => {
     expect(hex(HEARTBEAT_FRAME)).toBe('00 00 00 00 02 04 01');
     expect(hex(encodeFrame(MessageType.HEARTBEAT, Format.JSON, Buffer.alloc(0)))).toBe('00 00 00 00 02 04 01');
@@ -33,11 +41,16 @@ describe('frame encoder: the PROTOCOL.md §1.7 example frames, byte for byte', (
       payload: { sum: 8 },
     });
     expect(hex(frame.subarray(0, 7))).toBe('00 00 00 56 02 02 01');
-    expect(frame.subarray(7).toString()).toBe('{"correlation_id":"req_01h9xz7n2e5p6q8r3t1u2v3w4x","success":true,"payload":{"sum":8}}');
+    expect(frame.subarray(7).toString()).toBe(
+      '{"correlation_id":"req_01h9xz7n2e5p6q8r3t1u2v3w4x","success":true,"payload":{"sum":8}}',
+    );
   });
 
   it('writes the 49-byte MessagePack subscribe as a map keyed by field names', () => {
-    const frame = MSGPACK_CODEC.encodeFrame(MessageType.SUBSCRIBE, { correlation_id: 'sub_1', message_types: ['PriceUpdate'] });
+    const frame = MSGPACK_CODEC.encodeFrame(MessageType.SUBSCRIBE, {
+      correlation_id: 'sub_1',
+      message_types: ['PriceUpdate'],
+    });
     const expected = Buffer.concat([
       Buffer.from([0x00, 0x00, 0x00, 0x31, 0x02, 0x06, 0x02, 0x82, 0xae]),
       Buffer.from('correlation_id'),

@@ -9,20 +9,32 @@ describe('JSON codec', () => {
   });
 
   it('fails invalid JSON and invalid UTF-8 with SERIALIZATION_ERROR and a detail', () => {
-    expect(() => JSON_CODEC.decode(Buffer.from('{"a":'))).toThrow(expect.objectContaining({ code: 'SERIALIZATION_ERROR' }));
+    expect(() => JSON_CODEC.decode(Buffer.from('{"a":'))).toThrow(
+      expect.objectContaining({ code: 'SERIALIZATION_ERROR' }),
+    );
     expect(() => JSON_CODEC.decode(Buffer.from([0x22, 0xff, 0x22]))).toThrow('invalid UTF-8');
     expect(() => JSON_CODEC.decode(Buffer.alloc(0))).toThrow(expect.objectContaining({ code: 'SERIALIZATION_ERROR' }));
   });
 
   it('omits undefined optionals and writes NaN as null', () => {
-    const frame = JSON_CODEC.encodeFrame(MessageType.RESPONSE, { correlation_id: 'x', success: true, error: undefined, payload: { v: NaN } });
+    const frame = JSON_CODEC.encodeFrame(MessageType.RESPONSE, {
+      correlation_id: 'x',
+      success: true,
+      error: undefined,
+      payload: { v: NaN },
+    });
     expect(frame.subarray(7).toString()).toBe('{"correlation_id":"x","success":true,"payload":{"v":null}}');
   });
 });
 
 describe('MessagePack codec', () => {
   it('encodes bodies as maps keyed by field names, omitting absent optionals (never nil)', () => {
-    const frame = MSGPACK_CODEC.encodeFrame(MessageType.RESPONSE, { correlation_id: 'a', success: true, error: undefined, payload: 1 });
+    const frame = MSGPACK_CODEC.encodeFrame(MessageType.RESPONSE, {
+      correlation_id: 'a',
+      success: true,
+      error: undefined,
+      payload: 1,
+    });
     expect(frame[6]).toBe(0x02);
     const body = msgpackBody(frame);
     expect(body[0]).toBe(0x83); // fixmap of 3: the undefined `error` is not there
@@ -42,7 +54,9 @@ describe('MessagePack codec', () => {
 
   it('renders payload values as JSON would (Dates as strings, NaN as null)', () => {
     const when = new Date('2024-01-02T03:04:05.000Z');
-    const body = msgpackBody(MSGPACK_CODEC.encodeFrame(MessageType.RESPONSE, { payload: { when, n: NaN, skip: undefined, f: () => 1 } }));
+    const body = msgpackBody(
+      MSGPACK_CODEC.encodeFrame(MessageType.RESPONSE, { payload: { when, n: NaN, skip: undefined, f: () => 1 } }),
+    );
     expect(MSGPACK_CODEC.decode(body)).toEqual({ payload: { when: '2024-01-02T03:04:05.000Z', n: null } });
   });
 
@@ -73,7 +87,11 @@ describe('MessagePack codec', () => {
   });
 
   it('fails truncated data and trailing bytes', () => {
-    expect(() => MSGPACK_CODEC.decode(Buffer.from([0x82, 0xa1]))).toThrow(expect.objectContaining({ code: 'SERIALIZATION_ERROR' }));
-    expect(() => MSGPACK_CODEC.decode(Buffer.from([0x01, 0x02]))).toThrow(expect.objectContaining({ code: 'SERIALIZATION_ERROR' }));
+    expect(() => MSGPACK_CODEC.decode(Buffer.from([0x82, 0xa1]))).toThrow(
+      expect.objectContaining({ code: 'SERIALIZATION_ERROR' }),
+    );
+    expect(() => MSGPACK_CODEC.decode(Buffer.from([0x01, 0x02]))).toThrow(
+      expect.objectContaining({ code: 'SERIALIZATION_ERROR' }),
+    );
   });
 });

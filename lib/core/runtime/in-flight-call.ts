@@ -1,0 +1,133 @@
+import { Delivery } from './delivery';
+import { PeerInfo } from './peer-info';
+import { ReplySink } from './reply-sink';
+
+/**
+ * Largest delay `setTimeout` honours; beyond it Node fires at once (docs/protocol.md §9), so
+ * longer deadlines are capped there (≈ 24.8 days). The one definition of this limit.
+ */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** `ms` clamped to what `setTimeout` can wait (0 … 2^31−1 ms). */
+export function clampTimerDelay(ms: number): number {
+  return Math.max(0, Math.min(ms, MAX_TIMER_DELAY_MS));
+}
+
+let lastLocalCorrelation = 0;
+
+/** A fresh correlation id for an in-process message, `local-<n>` (unique within the process). */
+export function nextLocalCorrelationId(): string {
+  return `local-${++lastLocalCorrelation}`;
+}
+
+/**
+ * One call waiting for its answer, in process (`app.ask` / `app.stream`) or over IPC (a request
+ * or a stream of one connection). It is the `ReplySink` the actor answers into, and it builds
+ * the `Delivery` the actor receives. What every call shares lives here:
+ *
+ * - the deadline, measured from `startDeadline()` (right after the enqueue, docs/protocol.md
+ *   §3.3, §3.4), clamped to what `setTimeout` can wait;
+ * - the handler's `ctx.signal`, whose AbortController is created only if someone reads it
+ *   (most handlers never do) and which aborts when the call expires or is cancelled;
+ * - settling exactly once: `settle()` returns true for the first outcome only, stops the timer,
+ *   and later replies, completions and errors are the subclass's to ignore.
+ *
+ * Subclasses say what a reply, the completion, an error and the expiry mean for their caller.
+ */
+export abstract class InFlightCall implements ReplySink {
+  /** The message as handed to the actor's mailbox; its `sink` is this call. */
+  readonly delivery: Delivery;
+  /** Absolute deadline, epoch ms; undefined when the call has none. */
+  readonly deadline?: number;
+  private controller?: AbortController;
+  private abortReason?: unknown;
+  private aborted = false;
+  private timer?: NodeJS.Timeout;
+  private isSettled = false;
+
+  /**
+   * @param timeoutMs how long the caller waits, from `startDeadline()`; no deadline when undefined
+   */
+  constructor(
+    message: object,
+    wireName: string,
+    readonly correlationId: string,
+    peer: PeerInfo,
+    protected readonly timeoutMs: number | undefined,
+  ) {
+    if (timeoutMs !== undefined) this.deadline = Date.now() + timeoutMs;
+    this.delivery = new CallDelivery(message, wireName, correlationId, peer, this.deadline, this);
+  }
+
+  /** Aborted when the call expires or is cancelled; becomes the handler's `ctx.signal`. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** True once an outcome was taken (reply, completion, error, expiry or cancellation). */
+  get settled(): boolean {
+    return this.isSettled;
+  }
+
+  abstract next(value: unknown): void | Promise<void>;
+  abstract complete(): void;
+  abstract error(err: unknown): void;
+
+  /** Starts the deadline timer, if the call has one; call right after a successful enqueue. */
+  startDeadline(): void {
+    if (this.isSettled || this.timeoutMs === undefined) return;
+    this.timer = setTimeout(this.expireNow, clampTimerDelay(this.timeoutMs));
+  }
+
+  /**
+   * The deadline passed (the call is already settled): answer the caller accordingly.
+   * @returns the reason the handler's signal is aborted with, right after
+   */
+  protected abstract expire(): unknown;
+
+  /** Takes the outcome: true the first time only (and stops the deadline timer). */
+  protected settle(): boolean {
+    if (this.isSettled) return false;
+    this.isSettled = true;
+    if (this.timer) clearTimeout(this.timer);
+    return true;
+  }
+
+  /** Aborts the handler's signal (created now if nobody read it yet, so a later read sees it aborted). */
+  protected abort(reason?: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+
+  /** Expires the call now (also used for a deadline of 0, which IPC treats as immediate). */
+  protected readonly expireNow = (): void => {
+    if (!this.settle()) return;
+    this.abort(this.expire());
+  };
+}
+
+/**
+ * The `Delivery` of an in-flight call: its `sink` is the call, and `signal` is read from the call
+ * only when the handler asks for it (a class with a prototype getter: one hidden class for
+ * every delivery, unlike an object literal with an accessor, which V8 handles far more slowly).
+ */
+class CallDelivery implements Delivery {
+  constructor(
+    readonly message: object,
+    readonly wireName: string,
+    readonly correlationId: string,
+    readonly peer: PeerInfo,
+    readonly deadline: number | undefined,
+    readonly sink: InFlightCall,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.sink.signal;
+  }
+}

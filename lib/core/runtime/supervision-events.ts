@@ -1,0 +1,32 @@
+import { Message } from '../decorators/message.decorator';
+
+/**
+ * Broadcast on the app's `Broker` after an actor was restarted (a fresh instance took over
+ * its name and mailbox). IPC clients receive it by subscribing to `ActorRestarted`.
+ */
+@Message('ActorRestarted')
+export class ActorRestarted {
+  /** Full name of the actor (`parent/child` for a child). */
+  name!: string;
+  /** Consecutive restart number since the backoff last reset (1, 2, …). */
+  attempt!: number;
+  /** Message of the failure that caused it (a sibling's, under one-for-all / rest-for-one). */
+  cause!: string;
+}
+
+/** Broadcast when an actor stopped because of supervision (not when the app closes). */
+@Message('ActorStopped')
+export class ActorStopped {
+  name!: string;
+  /** Why: e.g. `failed: <message>` (temporary), `restart limit exceeded`, `parent 'x' stopped`. */
+  reason!: string;
+}
+
+/** Broadcast when an actor failed more than `maxRestarts` times within `withinMs`; it stops and escalates. */
+@Message('RestartLimitExceeded')
+export class RestartLimitExceeded {
+  name!: string;
+}
+
+/** The supervision event classes, registered in every app's message registry. */
+export const SUPERVISION_EVENTS = [ActorRestarted, ActorStopped, RestartLimitExceeded] as const;

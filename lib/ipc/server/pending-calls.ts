@@ -1,0 +1,165 @@
+import { thrownName, toActorError } from '../../core/errors/actor-error';
+import { ErrorCode } from '../../core/errors/error-code';
+import { ErrorMessages } from '../../core/errors/error-messages';
+import { InFlightCall } from '../../core/runtime/in-flight-call';
+import { PeerInfo } from '../../core/runtime/peer-info';
+import { PayloadCodec } from '../protocol/payload-codec';
+import { ErrorDetails } from '../protocol/wire-types';
+import {
+  ErrorFields,
+  errorFrame,
+  responseFrame,
+  streamDataFrame,
+  streamEndFrame,
+  streamErrorFrame,
+} from './reply-frames';
+
+/** The no-reply answer, kept byte-exact (reference clients match it, docs/protocol.md §3.3). */
+export const NO_REPLY: ErrorFields = Object.freeze({ code: ErrorCode.IO_ERROR, message: ErrorMessages.NO_REPLY });
+
+/**
+ * The one way answers of IPC calls go back: the request pipeline of the call's connection,
+ * which writes them to the connection in order and does the in-flight bookkeeping.
+ */
+export interface AnswerSink {
+  /** `compat.handler_errors = "hidden"`: handler errors look like the reference's no-reply (§0 D1). */
+  readonly hideHandlerErrors: boolean;
+  /** A stream's data frame; returns a Promise while the write backlog is high (backpressure). */
+  sendPart(frame: Buffer): Promise<void> | undefined;
+  /**
+   * The call's last frame: the call is no longer in flight.
+   * @param failed the answer counts in the §7 `errors` counter
+   */
+  sendFinal(call: PendingCall, frame: Buffer, failed: boolean): void;
+  /** Logs a handler error the caller does not see (`handler_errors = "hidden"`, §3.6). */
+  reportHiddenError(err: unknown, correlationId: string): void;
+}
+
+/**
+ * What a caller sees when a handler failed (docs/protocol.md §0 D1): the thrown `ActorError`'s
+ * code, or `HANDLER_ERROR`; `error` exactly the thrown message; `error_details` with the error's
+ * class name and the `ActorError`'s `data`, if any.
+ */
+function handlerFailure(err: unknown): ErrorFields {
+  const actorError = toActorError(err);
+  const name = thrownName(err);
+  const details: ErrorDetails = actorError.data === undefined ? { name } : { name, data: actorError.data };
+  return { code: actorError.code, message: actorError.message, details };
+}
+
+/**
+ * A request or stream of one IPC connection, from the enqueue to its last frame: an
+ * `InFlightCall` (deadline from the enqueue, lazy `ctx.signal`, settle once, docs/protocol.md
+ * §3.3, §3.4) whose answers are frames in the request's format, sent through an `AnswerSink`.
+ * A deadline of 0 is an immediate timeout, although the message was already delivered.
+ */
+export abstract class PendingCall extends InFlightCall {
+  constructor(
+    message: object,
+    wireName: string,
+    correlationId: string,
+    peer: PeerInfo,
+    timeoutMs: number,
+    protected readonly codec: PayloadCodec,
+    protected readonly answers: AnswerSink,
+  ) {
+    super(message, wireName, correlationId, peer, timeoutMs);
+  }
+
+  /** Starts the deadline; call right after a successful enqueue. */
+  start(): void {
+    if (this.timeoutMs === 0) this.expireNow();
+    else this.startDeadline();
+  }
+
+  /** The connection went away: no answer is written, the handler's signal aborts. */
+  cancel(): void {
+    if (this.settle()) this.abort();
+  }
+
+  error(err: unknown): void {
+    if (!this.settle()) return;
+    if (this.answers.hideHandlerErrors) {
+      this.answers.reportHiddenError(err, this.correlationId);
+      this.answers.sendFinal(this, this.endFrame(), true);
+    } else {
+      this.answers.sendFinal(this, this.failureFrame(handlerFailure(err)), true);
+    }
+  }
+
+  protected expire(): undefined {
+    this.answers.sendFinal(this, this.failureFrame(this.timeoutFailure()), true);
+    return undefined;
+  }
+
+  /** The `TIMEOUT` answer's fields (§4). */
+  protected abstract timeoutFailure(): ErrorFields;
+  /** The final frame carrying `failure`. */
+  protected abstract failureFrame(failure: ErrorFields): Buffer;
+  /**
+   * The frame that ends the call without a result: for a request the no-reply `IO_ERROR`, for a
+   * stream the normal final frame. A hidden handler error answers it too, as the reference.
+   */
+  protected abstract endFrame(): Buffer;
+}
+
+/**
+ * One request-response in flight (docs/protocol.md §3.3): the first reply becomes the `0x02`
+ * response, later ones are dropped; finishing without a reply answers the exact no-reply
+ * `IO_ERROR`; a handler error is reported (§0 D1) unless hidden; the deadline answers `TIMEOUT`.
+ */
+export class PendingRequest extends PendingCall {
+  next(value: unknown): void {
+    if (this.settle()) this.answers.sendFinal(this, responseFrame(this.codec, this.correlationId, value), false);
+  }
+
+  complete(): void {
+    if (this.settle()) this.answers.sendFinal(this, this.endFrame(), true);
+  }
+
+  protected timeoutFailure(): ErrorFields {
+    return { code: ErrorCode.TIMEOUT, message: ErrorMessages.requestTimedOut(this.timeoutMs!) };
+  }
+
+  protected failureFrame(failure: ErrorFields): Buffer {
+    return errorFrame(this.codec, this.correlationId, failure);
+  }
+
+  protected endFrame(): Buffer {
+    return this.failureFrame(NO_REPLY);
+  }
+}
+
+/**
+ * One request-stream in flight (docs/protocol.md §3.4, §2.8): each reply is a `0x09` data frame
+ * (`sequence` 0, 1, 2, …, `is_final:false`); the end is a separate final frame whose `sequence`
+ * is the number of data frames; a handler error is an error frame (§0 D1; with
+ * `handler_errors = "hidden"`, a normal final frame, as the reference). `response_timeout_ms`
+ * bounds the whole stream: then a `TIMEOUT` error frame and `ctx.signal` aborts, which stops the
+ * producer. `next()` returns a Promise while the connection's write backlog is high, so
+ * AsyncIterable producers are pulled only as fast as the socket drains.
+ */
+export class PendingStream extends PendingCall {
+  private sequence = 0;
+
+  next(value: unknown): void | Promise<void> {
+    if (this.settled) return;
+    return this.answers.sendPart(streamDataFrame(this.codec, this.correlationId, this.sequence++, value));
+  }
+
+  complete(): void {
+    if (this.settle()) this.answers.sendFinal(this, this.endFrame(), false);
+  }
+
+  protected timeoutFailure(): ErrorFields {
+    return { code: ErrorCode.TIMEOUT, message: ErrorMessages.streamTimedOut(this.timeoutMs!) };
+  }
+
+  protected failureFrame(failure: ErrorFields): Buffer {
+    return streamErrorFrame(this.codec, this.correlationId, this.sequence, failure);
+  }
+
+  protected endFrame(): Buffer {
+    return streamEndFrame(this.codec, this.correlationId, this.sequence);
+  }
+}

@@ -1,0 +1,153 @@
+import { Writable } from 'node:stream';
+import { WriteQueue } from '../../../lib/ipc/server/write-queue';
+
+/**
+ * A real Node Writable standing in for the socket: it records each `write` call's chunk and
+ * completes a write only when the test says so (`release`), like a peer that reads slowly.
+ */
+class SlowWritable extends Writable {
+  readonly writes: Buffer[] = [];
+  private readonly held: (() => void)[] = [];
+
+  constructor(
+    highWaterMark = 16 * 1024,
+    private readonly autoRelease = false,
+  ) {
+    super({ highWaterMark });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.writes.push(chunk);
+    if (this.autoRelease) done();
+    else this.held.push(() => done());
+  }
+
+  /** Completes every write the "kernel" is holding. */
+  release(): void {
+    while (this.held.length > 0) this.held.shift()!();
+  }
+}
+
+const frame = (byte: number, size = 10): Buffer => Buffer.alloc(size, byte);
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const options = (overrides: Partial<ConstructorParameters<typeof WriteQueue>[1]> = {}) => ({
+  writeTimeoutMs: 0,
+  highWaterMark: 1024,
+  onStalled: () => undefined,
+  ...overrides,
+});
+
+describe('WriteQueue: one ordered outbound queue per connection (docs/protocol.md §3.5)', () => {
+  it('writes the frames of one event-loop turn as one concatenated buffer, in enqueue order', async () => {
+    const sink = new SlowWritable(16 * 1024, true);
+    const queue = new WriteQueue(sink, options());
+    queue.enqueue(frame(1));
+    queue.enqueue(frame(2));
+    queue.enqueue(frame(3));
+    expect(sink.writes).toHaveLength(0); // nothing before the end of the turn
+    await tick();
+    expect(sink.writes).toHaveLength(1);
+    expect(sink.writes[0]).toEqual(Buffer.concat([frame(1), frame(2), frame(3)]));
+  });
+
+  it('flushes early every 16 frames of a burst, without waiting for the end of the turn', async () => {
+    const sink = new SlowWritable(1024 * 1024, true);
+    const queue = new WriteQueue(sink, options());
+    for (let i = 0; i < 40; i++) queue.enqueue(frame(i % 256));
+    expect(sink.writes.map((chunk) => chunk.length)).toEqual([160, 160]); // two early batches of 16
+    await tick();
+    expect(sink.writes.map((chunk) => chunk.length)).toEqual([160, 160, 80]);
+    const bytes = Buffer.concat(sink.writes);
+    expect([...Array(40).keys()].every((i) => bytes[i * 10] === i)).toBe(true);
+  });
+
+  it('writes a batch above 64 KiB frame by frame instead of concatenating it', async () => {
+    const sink = new SlowWritable(1024 * 1024, true);
+    const queue = new WriteQueue(sink, options({ highWaterMark: 1024 * 1024 }));
+    queue.enqueue(frame(1, 40_000));
+    queue.enqueue(frame(2, 40_000));
+    await tick();
+    expect(sink.writes.map((chunk) => chunk.length)).toEqual([40_000, 40_000]);
+  });
+
+  it('asks stream producers to wait above the high-water mark and lets them go once the socket drained', async () => {
+    const sink = new SlowWritable(100);
+    const queue = new WriteQueue(sink, options({ highWaterMark: 500 }));
+    queue.enqueue(frame(1, 400));
+    expect(queue.whenWritable()).toBeUndefined(); // 400 ≤ 500
+    queue.enqueue(frame(2, 400));
+    const waiting = queue.whenWritable();
+    expect(waiting).toBeInstanceOf(Promise);
+    let released = false;
+    void waiting!.then(() => (released = true));
+    await tick();
+    expect(released).toBe(false); // the "kernel" has not taken the bytes yet
+    sink.release();
+    await tick();
+    expect(released).toBe(true);
+    expect(queue.whenWritable()).toBeUndefined();
+  });
+
+  it('counts pushes until they are written (the push buffer of docs/protocol.md §5.4)', async () => {
+    const sink = new SlowWritable();
+    const queue = new WriteQueue(sink, options());
+    queue.enqueue(frame(1), true);
+    queue.enqueue(frame(2));
+    queue.enqueue(frame(3), true);
+    expect(queue.pushBacklog).toBe(2);
+    await tick();
+    expect(queue.pushBacklog).toBe(2); // handed to the stream, not yet taken
+    sink.release();
+    await tick();
+    expect(queue.pushBacklog).toBe(0);
+  });
+
+  it('reports a stall when queued writes make no progress for write_timeout_ms (§0 D6), not before', async () => {
+    const sink = new SlowWritable();
+    let stalls = 0;
+    const queue = new WriteQueue(sink, options({ writeTimeoutMs: 150, onStalled: () => stalls++ }));
+    queue.enqueue(frame(1));
+    await tick();
+    expect(stalls).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(stalls).toBe(1);
+    queue.dispose();
+  });
+
+  it('does not report a stall for a peer that takes every write', async () => {
+    const sink = new SlowWritable(16 * 1024, true);
+    let stalls = 0;
+    const queue = new WriteQueue(sink, options({ writeTimeoutMs: 100, onStalled: () => stalls++ }));
+    for (let i = 0; i < 5; i++) {
+      queue.enqueue(frame(i));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(stalls).toBe(0);
+    queue.dispose();
+  });
+
+  it('end() writes what is queued, then ends the stream; later frames are dropped', async () => {
+    const sink = new SlowWritable(16 * 1024, true);
+    const queue = new WriteQueue(sink, options());
+    queue.enqueue(frame(7));
+    queue.end();
+    expect(queue.enqueue(frame(8))).toBe(false);
+    await tick();
+    expect(sink.writes).toEqual([frame(7)]);
+    expect(sink.writableEnded).toBe(true);
+  });
+
+  it('dispose() drops the batch and releases waiting producers', async () => {
+    const sink = new SlowWritable(10);
+    const queue = new WriteQueue(sink, options({ highWaterMark: 5 }));
+    queue.enqueue(frame(1));
+    const waiting = queue.whenWritable();
+    expect(waiting).toBeDefined();
+    queue.dispose();
+    await expect(waiting).resolves.toBeUndefined();
+    await tick();
+    expect(sink.writes).toHaveLength(0);
+    expect(queue.enqueue(frame(2))).toBe(false);
+  });
+});
