@@ -214,7 +214,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   private adoptLocalActors(app: ActonApp): void {
     for (const entry of app.actors()) {
       const placement = actorOptionsOf(entry.ref.actorClass)?.cluster ?? 'singleton';
-      if (placement === 'local') continue;
+      if (placement === 'local' || placement === 'keyed') continue; // keyed: see KeyedPlacement
       this.locals.set(entry.name, { ref: entry.ref, placement });
       if (!entry.expose || !this.listener) continue;
       this.listener.hide(entry.name);

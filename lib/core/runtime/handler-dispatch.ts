@@ -25,6 +25,8 @@ export interface DispatchHost {
   spawnChild(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
   /** `ctx.children()`. */
   children(): readonly ActorRef[];
+  /** `ctx.key`: the key of a keyed actor's activation. */
+  readonly actorKey?: string;
 }
 
 /**
@@ -54,6 +56,10 @@ export class Dispatch implements MessageContext {
 
   get peer(): PeerInfo {
     return this.delivery.peer ?? LOCAL_PEER;
+  }
+
+  get key(): string | undefined {
+    return this.host.actorKey;
   }
 
   get timers(): Timers {

@@ -22,6 +22,8 @@ export interface MessageContext<R = unknown> {
   readonly deadline?: number;
   /** The sender: `{ connectionId: 'local' }` in-process; see `PeerInfo`. */
   readonly peer: PeerInfo;
+  /** The key of a keyed actor's activation (`u-42` for `cart/u-42`); `undefined` for other actors. */
+  readonly key?: string;
   /**
    * Sends one reply now (explicit-reply style). For a request-response only the first reply
    * counts (PROTOCOL.md §3.3); for a stream request each call is one data frame. Ignored once
