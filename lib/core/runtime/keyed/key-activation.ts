@@ -49,10 +49,10 @@ export class KeyActivation implements DispatchHost {
     return this.ownTimers;
   }
 
-  /** Cancels the activation's timers and ends its streams with `reason`. */
-  release(reason: unknown): void {
+  /** Cancels the activation's timers and ends its streams with `reason()` (built only when needed). */
+  release(reason: () => unknown): void {
     this.ownTimers?.cancelAll();
-    for (const cancel of [...(this.streams ?? [])]) cancel(reason);
+    if (this.streams?.size) for (const cancel of [...this.streams]) cancel(reason());
   }
 
   reportUnhandled(err: unknown, delivery: Delivery): void {

@@ -275,7 +275,7 @@ export class KeyedActorType implements ActorRef {
     const text = err instanceof Error ? err.message : String(err);
     const reason = err instanceof ActorError ? err : new Error(`Activation of '${this.name}/${activation.key}' failed: ${text}`, { cause: err });
     for (const job of activation.mailbox.close()) job.delivery.sink?.error(reason);
-    activation.release(reason);
+    activation.release(() => reason);
     this.gate?.release(this.name, activation.key);
     if (!(err instanceof ActorError)) this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
   }
@@ -297,7 +297,7 @@ export class KeyedActorType implements ActorRef {
     } catch (err) {
       this.context.logger.error(`onStop of ${label} failed: ${String(err)}`, err);
     }
-    activation.release(new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
+    activation.release(() => new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
     if (this.activations.get(activation.key) === activation) this.activations.delete(activation.key);
     this.passivated++;
     this.gate?.release(this.name, activation.key);
