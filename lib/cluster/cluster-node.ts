@@ -177,7 +177,8 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     if (this.timer) clearInterval(this.timer);
     for (const local of this.locals.values()) this.unserve(local);
     if (!this.calls!.connected) return; // nothing to hand over through: standbys take over after nodeTimeoutMs
-    const released = this.leases!.releaseAll();
+    const handedOver = this.keyed!.handOver(new ActorError(ErrorCode.SHUTTING_DOWN, 'Server is shutting down'));
+    const released = Promise.all([this.leases!.releaseAll(), handedOver]);
     const bound = new Promise<void>((resolve) => setTimeout(resolve, this.config!.nodeTimeoutMs).unref());
     await Promise.race([released, bound]);
     if (!this.link.isClosed()) {

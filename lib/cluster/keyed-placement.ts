@@ -5,6 +5,7 @@ import { Delivery } from '../core/runtime/delivery';
 import { KeyedActorType, KeyGate } from '../core/runtime/keyed/keyed-actor-type';
 import { Logger } from '../core/runtime/logger';
 import { ClusterSubjects } from './cluster-wire';
+import { KeyedCallRetry } from './keyed-call-retry';
 import { NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
 import { ServedCalls } from './served-calls';
@@ -91,7 +92,11 @@ export class KeyedPlacement implements KeyGate {
     const node = this.placeOf(actor, key);
     if (node === undefined) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: no live node hosts keyed actor '${actor}'`);
     if (node === this.selfId) return this.types.get(actor)!.deliverTo(key, delivery);
-    this.calls.send(`${actor}/${key}`, delivery, node, this.subjects.keyed(actor, node, key));
+    // A call refused by a node the key is leaving is routed again (see KeyedCallRetry).
+    const routed = delivery.sink && !(delivery.sink instanceof KeyedCallRetry)
+      ? new KeyedCallRetry(delivery, (again) => this.route(actor, key, again), this.retryMs).routed
+      : delivery;
+    this.calls.send(`${actor}/${key}`, routed, node, this.subjects.keyed(actor, node, key));
   }
 
   /** KeyGate: claims the key's lease, retrying until it is won or `claimTimeoutMs` passed. */
@@ -138,6 +143,19 @@ export class KeyedPlacement implements KeyGate {
     const actors: Record<string, { active: number; activations: number; passivations: number }> = {};
     for (const type of this.types.values()) actors[type.name] = { ...type.stats() };
     return { actors, moves: this.moved, leasesHeld: this.leases.owned().length };
+  }
+
+  /**
+   * A clean leave: stops taking keyed calls here, lets the calls already delivered finish, then
+   * passivates every activation (state saved, leases deleted) so other nodes take the keys over at
+   * once. Callers whose calls were refused meanwhile re-send them to the keys' new nodes.
+   */
+  async handOver(reason: unknown): Promise<void> {
+    this.stop();
+    await Promise.all([...this.types.values()].map(async (type) => {
+      await type.whenIdle();
+      await type.passivateAll(reason);
+    }));
   }
 
   /** Stops serving keys (activations passivate when the app closes). */
