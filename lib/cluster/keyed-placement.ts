@@ -91,11 +91,11 @@ export class KeyedPlacement implements KeyGate {
   route(actor: string, key: string, delivery: Delivery): void {
     const node = this.placeOf(actor, key);
     if (node === undefined) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: no live node hosts keyed actor '${actor}'`);
-    if (node === this.selfId) return this.types.get(actor)!.deliverTo(key, delivery);
     // A call refused by a node the key is leaving is routed again (see KeyedCallRetry).
     const routed = delivery.sink && !(delivery.sink instanceof KeyedCallRetry)
       ? new KeyedCallRetry(delivery, (again) => this.route(actor, key, again), this.retryMs).routed
       : delivery;
+    if (node === this.selfId) return this.types.get(actor)!.deliverTo(key, routed);
     this.calls.send(`${actor}/${key}`, routed, node, this.subjects.keyed(actor, node, key));
   }
 
@@ -109,6 +109,11 @@ export class KeyedPlacement implements KeyGate {
       if (Date.now() >= giveUpAt) return false;
       await sleep(this.retryMs);
     }
+  }
+
+  /** KeyGate: the key's lease is held and fresh. */
+  holds(actor: string, key: string): boolean {
+    return this.leases.holdsFresh(leaseName(actor, key), Date.now());
   }
 
   /** KeyGate: deletes the key's lease (the activation is gone). */

@@ -85,6 +85,16 @@ export class SingletonLeases {
     return { gained, lost };
   }
 
+  /**
+   * Whether this node holds `name` and renewed it less than `nodeTimeoutMs / 2` ago: checked
+   * before each keyed message runs, so a node whose event loop stalled past that point does not
+   * act on a lease another node may be taking over.
+   */
+  holdsFresh(name: string, now: number): boolean {
+    const state = this.states.get(name);
+    return state?.revision !== undefined && now - state.renewedAt <= this.nodeTimeoutMs / 2;
+  }
+
   /** The revision of the lease this node holds on `name`, if it holds it. */
   revisionOf(name: string): number | undefined {
     return this.states.get(name)?.revision;

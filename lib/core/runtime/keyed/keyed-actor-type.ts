@@ -51,6 +51,8 @@ export interface KeyedActorStats {
 export interface KeyGate {
   claim(actor: string, key: string): Promise<boolean> | boolean;
   release(actor: string, key: string): void;
+  /** Whether this node may still run messages of `actor/key` now (its lease is fresh). */
+  holds(actor: string, key: string): boolean;
 }
 
 type Hooks = Partial<OnActivate & OnPassivate & { onStart(): unknown; onStop(): unknown }>;
@@ -189,8 +191,16 @@ export class KeyedActorType implements ActorRef {
   }
 
   /** @internal the mailbox runner shared by every activation */
-  readonly run = (job: KeyedJob): PromiseLike<void> | void =>
-    invokeHandler(job.fn, job.activation.instance, job.delivery.message, new Dispatch(job.delivery, job.activation));
+  readonly run = (job: KeyedJob): PromiseLike<void> | void => {
+    const { activation } = job;
+    if (this.gate && !this.gate.holds(this.name, activation.key)) {
+      // The key's lease lapsed (e.g. this event loop stalled): the handler must not run here.
+      job.delivery.sink?.error(new ActorError(ErrorCode.SHUTTING_DOWN, `Keyed actor '${this.name}/${activation.key}' is moving (its lease lapsed on this node); retry`));
+      if (activation.phase === 'active') void this.passivateActivation(activation, 'its lease lapsed');
+      return;
+    }
+    return invokeHandler(job.fn, activation.instance, job.delivery.message, new Dispatch(job.delivery, activation));
+  };
 
   /** @internal */
   readonly reportRunnerError = (err: unknown, job: KeyedJob): void => this.reportUnhandled(job.activation, err, job.delivery);
