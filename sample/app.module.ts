@@ -1,6 +1,7 @@
 import { IpcModule, Module } from 'acton-ts';
 import { ClusterModule } from 'acton-ts/cluster';
 import { CalculatorActor } from './calculator/calculator.actor';
+import { CartActor } from './cart/cart.actor';
 import { CountdownActor } from './countdown/countdown.actor';
 import { KvStoreActor } from './kv-store/kv-store.actor';
 import { ListServiceActor } from './list-service/list-service.actor';
@@ -16,6 +17,6 @@ import { PriceFeedActor } from './price-feed/price-feed.actor';
  */
 @Module({
   imports: [IpcModule.forRoot({ socket: { appName: 'acton-sample' } }), ...(process.env.ACTON_NATS_URL ? [ClusterModule.forRoot()] : [])],
-  actors: [CalculatorActor, KvStoreActor, ListServiceActor, CountdownActor, PriceFeedActor, OrdersActor],
+  actors: [CalculatorActor, KvStoreActor, ListServiceActor, CountdownActor, PriceFeedActor, OrdersActor, CartActor],
 })
 export class AppModule {}
