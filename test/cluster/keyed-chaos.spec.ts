@@ -10,9 +10,10 @@ import { pollUntil } from './support/poll';
 const CI = process.env.CI === 'true';
 /** Keys under load: 1,000 here (the issue asks 10,000 locally; this 2-core shared machine runs 1,000), 200 under CI. */
 const KEYS = Number(process.env.CHAOS_KEYS ?? (CI ? 200 : 1_000));
-/** How long the load runs, and how often a node is killed -9 and restarted. */
-const LOAD_MS = CI ? 20_000 : 40_000;
+/** Kills -9 (each followed by a restart of that node), one every KILL_EVERY_MS; the load runs until the last restart + 2 s. */
+const KILLS = CI ? 2 : 4;
 const KILL_EVERY_MS = CI ? 4_000 : 8_000;
+const LOAD_MS = KILLS * KILL_EVERY_MS;
 const CALL_TIMEOUT_MS = 15_000;
 
 jest.setTimeout(LOAD_MS + 240_000);
@@ -79,16 +80,16 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
       }
       if (unknown) unresolved.push(index);
     };
-    stopAt = Date.now() + LOAD_MS;
     const load = Promise.all(Array.from({ length: KEYS }, (_, i) => loop(i)));
     const victims = ['n1', 'n2', 'n3'];
     let kills = 0;
-    while (Date.now() + KILL_EVERY_MS < stopAt) {
+    while (kills < KILLS) {
       await sleep(KILL_EVERY_MS);
       const victim = victims[kills++ % victims.length]!;
       await nodes.get(victim)!.kill();
       await startNode(victim);
     }
+    await sleep(2_000);
     // Stop starting new increments; unanswered ones keep retrying until acknowledged.
     stopAt = Date.now();
     await load;
@@ -103,7 +104,7 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
       const activations = answeredBy[i]!;
       expect({ key: i, activations }).toEqual({ key: i, activations: [...new Set(activations)] });
     }
-    expect(kills).toBeGreaterThanOrEqual(2);
+    expect(kills).toBe(KILLS);
     expect(total).toBeGreaterThan(KEYS);
     console.log(`chaos: ${KEYS} keys, ${total} acknowledged increments, ${kills} kills, failures retried: ${JSON.stringify(Object.fromEntries(failures))}`);
   });
