@@ -211,9 +211,7 @@ class DeviceModule {}
 
 describe('keyed actors at scale', () => {
   it('100,000 keys activated then idle: all passivate and the heap returns within 8 MB of where it started', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('node:v8').setFlagsFromString('--expose_gc');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const gc = require('node:vm').runInNewContext('gc') as () => void;
     const heap = (): number => {
       gc();

@@ -203,7 +203,8 @@ export class KeyedActorType implements ActorRef {
   };
 
   /** @internal */
-  readonly reportRunnerError = (err: unknown, job: KeyedJob): void => this.reportUnhandled(job.activation, err, job.delivery);
+  readonly reportRunnerError = (err: unknown, job: KeyedJob): void =>
+    this.reportUnhandled(job.activation, err, job.delivery);
 
   /** @internal */
   reportUnhandled(activation: KeyActivation, err: unknown, delivery: Delivery): void {
