@@ -148,7 +148,9 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       this.leases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
       const keyLeases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
       const retryMs = Math.max(20, Math.floor(config.heartbeatMs / 4));
-      this.keyed = new KeyedPlacement(config.nodeId, subjects, this.directory, this.calls, this.served, keyLeases, retryMs, KEY_CLAIM_TIMEOUT_MS, logger);
+      this.keyed = new KeyedPlacement(
+        config.nodeId, subjects, this.directory, this.calls, this.served, keyLeases, retryMs, KEY_CLAIM_TIMEOUT_MS, logger,
+      );
       await this.openStateStore(app, link, subjects);
       this.bridge = new BroadcastBridge(link, subjects, codec, app.broker, app.registry, this.counters, logger, config.nodeId);
       this.calls.start();
@@ -157,7 +159,9 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       this.joinMembership(subjects);
       this.adoptLocalActors(app);
       for (const [name, local] of this.locals) if (local.placement === 'replicated') this.serve(name, local, subjects.queue(name));
-      for (const [name, local] of this.locals) if (local.placement === 'keyed') local.unserve = this.keyed.adopt(app.keyedActor(name)!);
+      for (const [name, local] of this.locals) {
+        if (local.placement === 'keyed') local.unserve = this.keyed.adopt(app.keyedActor(name)!);
+      }
       await this.tick();
       app.resolveNamesWith((name) => this.refFor(name));
       this.watchConnection();
@@ -217,7 +221,9 @@ export class ClusterNode implements AppExtension, ClusterRouting {
 
   deliver(name: string, delivery: Delivery): void {
     const keyedName = this.keyed!.isKeyed(name) ? undefined : splitKeyedName(name);
-    if (keyedName && this.keyed!.isKeyed(keyedName.actor)) return this.keyed!.route(keyedName.actor, keyedName.key, delivery);
+    if (keyedName && this.keyed!.isKeyed(keyedName.actor)) {
+      return this.keyed!.route(keyedName.actor, keyedName.key, delivery);
+    }
     const local = this.locals.get(name);
     if (local?.placement === 'singleton' && local.unserve) return local.ref.deliver(delivery);
     const owner = local?.placement === 'replicated' ? undefined : this.directory!.servingNode(name);
@@ -263,7 +269,8 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   private refFor(name: string): ClusterActorRef | undefined {
     if (!this.locals.has(name) && !this.directory!.describe(name)) {
       const keyedName = splitKeyedName(name);
-      return keyedName && this.keyed!.isKeyed(keyedName.actor) ? (this.keyRef(keyedName.actor, keyedName.key) as ClusterActorRef) : undefined;
+      if (!keyedName || !this.keyed!.isKeyed(keyedName.actor)) return undefined;
+      return this.keyRef(keyedName.actor, keyedName.key) as ClusterActorRef;
     }
     let ref = this.refs.get(name);
     if (!ref) {

@@ -278,7 +278,9 @@ export class ActonApp implements TimerDelivery {
 
   /** Every actor (module singletons and spawned ones) with its exposure flag. */
   actors(): readonly ActorEntry[] {
-    const keyed = this.internals.keyed.all().map((type) => ({ name: type.name, ref: type as ActorRef, expose: type.expose }));
+    const keyed = this.internals.keyed
+      .all()
+      .map((type): ActorEntry => ({ name: type.name, ref: type, expose: type.expose }));
     return [...this.internals.system.all().map((ref) => this.entryOf(ref)), ...keyed];
   }
 
@@ -446,7 +448,8 @@ export class ActonApp implements TimerDelivery {
 
   private resolveTarget(target: ActorTarget): ActorRef {
     if (typeof target === 'string') {
-      const ref = this.nameResolver?.(target) ?? this.internals.system.byNameOf(target) ?? this.internals.keyed.resolve(target);
+      const ref =
+        this.nameResolver?.(target) ?? this.internals.system.byNameOf(target) ?? this.internals.keyed.resolve(target);
       if (!ref) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, ErrorMessages.actorNotFound(target));
       return ref;
     }

@@ -49,7 +49,8 @@ export class RequestRouter {
       ref = this.actors.get(envelope.target);
     } catch (err) {
       // A keyed actor's key broke its limits (e.g. too long): say which.
-      return routeError(stream ? ErrorCode.STREAM_ERROR : ErrorCode.ACTOR_NOT_FOUND, err instanceof Error ? err.message : String(err));
+      const text = err instanceof Error ? err.message : String(err);
+      return routeError(stream ? ErrorCode.STREAM_ERROR : ErrorCode.ACTOR_NOT_FOUND, text);
     }
     if (!ref) {
       return routeError(
