@@ -1,12 +1,13 @@
 /**
  * `npm run bench -- --cluster`: cross-node workloads through a local nats-server, acton-ts
  * (caller app on this process, `BenchCalcActor` in a child process) against a framework-free
- * nats.js baseline in the same run. Short by design (well under a minute).
+ * nats.js baseline in the same run. Short by design (under a minute).
  *
  * - W1: sequential asks, p50 latency; W2: concurrent asks, 1 connection × 64 in flight and
  *   8 connections × 16; W3: one stream, items/s; W4: one node broadcasts, 10 subscribers on the
- *   other, deliveries/s. Two rounds per side, alternating order; the mean is reported. Each figure is also given as a ratio to the baseline (higher is better,
- *   except W1 where lower is better).
+ *   other, deliveries/s.
+ * - Two rounds per side, alternating order; the mean is reported, with its ratio to the baseline
+ *   (higher is better, except W1 where lower is better).
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -44,11 +45,22 @@ const ROOT = join(__dirname, '..', '..');
 const SUBSCRIBERS = 10;
 
 async function startServer(mode: 'acton' | 'baseline', url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'cluster-bench-node.ts'), mode], {
-    cwd: ROOT,
-    env: { ...process.env, ACTON_NATS_URL: url, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(__dirname, 'cluster-bench-node.ts'),
+      mode,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ACTON_NATS_URL: url, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
     child.once('exit', (code) => reject(new Error(`bench ${mode} node exited with ${code}`)));
@@ -62,18 +74,24 @@ async function actonSide(url: string): Promise<Side> {
   const open = async (): Promise<ActonApp> => {
     @Module({ imports: [ClusterModule.forRoot({ servers: url, cluster: 'bench', nodeId: `caller${started++}` })] })
     class CallerModule {}
-    const app = await bootstrap(CallerModule, { logger: { debug() {}, info() {}, warn: console.warn, error: console.error } });
-    while (!app.cluster!.nodes().some((node) => node.nodeId === 'server')) await new Promise((resolve) => setTimeout(resolve, 20));
+    const app = await bootstrap(CallerModule, {
+      logger: { debug() {}, info() {}, warn: console.warn, error: console.error },
+    });
+    while (!app.cluster!.nodes().some((node) => node.nodeId === 'server'))
+      await new Promise((resolve) => setTimeout(resolve, 20));
     apps.push(app);
     return app;
   };
   const first = await open();
   return {
-    add: async (caller, a, b) => (await apps[caller]!.ask<{ sum: number }>('bench_calc', Object.assign(new BenchAdd(), { a, b }))).sum,
+    add: async (caller, a, b) =>
+      (await apps[caller]!.ask<{ sum: number }>('bench_calc', Object.assign(new BenchAdd(), { a, b }))).sum,
     stream: async (n) => {
       let count = 0;
       const request = Object.assign(new BenchStream(), { n });
-      await new Promise<void>((resolve, reject) => first.stream('bench_calc', request).subscribe({ next: () => count++, complete: resolve, error: reject }));
+      await new Promise<void>((resolve, reject) =>
+        first.stream('bench_calc', request).subscribe({ next: () => count++, complete: resolve, error: reject }),
+      );
       if (count !== n) throw new Error(`W3: ${count} of ${n} items`);
       return count;
     },
@@ -113,7 +131,9 @@ async function baselineSide(url: string): Promise<Side> {
   const first = connections[0];
   return {
     add: async (caller, a, b) => {
-      const reply = await connections[caller].request('base.add', encoder.encode(JSON.stringify({ a, b })), { timeout: 30_000 });
+      const reply = await connections[caller].request('base.add', encoder.encode(JSON.stringify({ a, b })), {
+        timeout: 30_000,
+      });
       return (JSON.parse(decoder.decode(reply.data)) as { sum: number }).sum;
     },
     stream: async (n) => {
@@ -184,7 +204,8 @@ async function concurrentRate(side: Side, callers: number, inFlight: number, tot
   const started = Date.now();
   const perLane = Math.ceil(total / (callers * inFlight));
   const lanes = Array.from({ length: callers * inFlight }, async (_, lane) => {
-    for (let i = 0; i < perLane; i++) if ((await side.add(lane % callers, lane, i)) !== lane + i) throw new Error('W2: wrong sum');
+    for (let i = 0; i < perLane; i++)
+      if ((await side.add(lane % callers, lane, i)) !== lane + i) throw new Error('W2: wrong sum');
   });
   await Promise.all(lanes);
   return (perLane * callers * inFlight) / ((Date.now() - started) / 1000);
@@ -228,7 +249,8 @@ export async function runClusterBench(quick: boolean): Promise<ClusterFigure[]> 
     }
     await baseline.close();
     await acton.close();
-    const mean = (sets: number[][]): number[] => sets[0]!.map((_, i) => sets.reduce((sum, set) => sum + set[i]!, 0) / sets.length);
+    const mean = (sets: number[][]): number[] =>
+      sets[0]!.map((_, i) => sets.reduce((sum, set) => sum + set[i]!, 0) / sets.length);
     const base = mean(rounds.base);
     const ours = mean(rounds.ours);
     const rows: [string, string, string][] = [
@@ -238,7 +260,14 @@ export async function runClusterBench(quick: boolean): Promise<ClusterFigure[]> 
       ['W3 stream', 'items/s', '≥ 0.70×'],
       ['W4 broadcast fan-out to 10', 'deliveries/s', '≥ 0.70×'],
     ];
-    return rows.map(([workload, unit, target], i) => ({ workload, unit, target, acton: ours[i]!, baseline: base[i]!, ratio: ours[i]! / base[i]! }));
+    return rows.map(([workload, unit, target], i) => ({
+      workload,
+      unit,
+      target,
+      acton: ours[i]!,
+      baseline: base[i]!,
+      ratio: ours[i]! / base[i]!,
+    }));
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await nats.stop();
@@ -248,6 +277,10 @@ export async function runClusterBench(quick: boolean): Promise<ClusterFigure[]> 
 /** The figures as a markdown table. */
 export function clusterTable(figures: readonly ClusterFigure[]): string {
   const lines = ['| workload | acton-ts | nats.js baseline | ratio | target |', '|---|---:|---:|---:|---|'];
-  for (const f of figures) lines.push(`| ${f.workload} (${f.unit}) | ${f.acton.toFixed(0)} | ${f.baseline.toFixed(0)} | ${f.ratio.toFixed(2)}× | ${f.target} |`);
+  for (const f of figures)
+    lines.push(
+      `| ${f.workload} (${f.unit}) | ${f.acton.toFixed(0)} | ${f.baseline.toFixed(0)} | ` +
+        `${f.ratio.toFixed(2)}× | ${f.target} |`,
+    );
   return lines.join('\n');
 }

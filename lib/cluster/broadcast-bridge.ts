@@ -34,7 +34,9 @@ export class BroadcastBridge {
   /** Starts bridging in both directions. */
   start(): void {
     this.undoListener = this.broker.addBroadcastListener((event) => this.outbound(event));
-    this.subscription = this.link.subscribe(this.subjects.broadcast, { callback: (err, msg) => err || this.inbound(msg) });
+    this.subscription = this.link.subscribe(this.subjects.broadcast, {
+      callback: (err, msg) => err || this.inbound(msg),
+    });
   }
 
   /** Stops bridging. */
@@ -60,7 +62,9 @@ export class BroadcastBridge {
     try {
       decoded = this.registry.decode(wireName, this.codec.decode(body));
     } catch (err) {
-      return this.logger.warn(`Broadcast ${wireName} from node '${origin}' dropped: ${err instanceof Error ? err.message : String(err)}`);
+      return this.logger.warn(
+        `Broadcast ${wireName} from node '${origin}' dropped: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     if (this.waiting === 0 && !(decoded instanceof Promise)) return this.republish(decoded, source);
     this.waiting++;
@@ -68,7 +72,8 @@ export class BroadcastBridge {
       .then(() => decoded)
       .then(
         (message) => this.republish(message, source),
-        (err: unknown) => this.logger.warn(`Broadcast ${wireName} dropped: ${err instanceof Error ? err.message : String(err)}`),
+        (err: unknown) =>
+          this.logger.warn(`Broadcast ${wireName} dropped: ${err instanceof Error ? err.message : String(err)}`),
       )
       .finally(() => this.waiting--);
   }
@@ -78,7 +83,9 @@ export class BroadcastBridge {
     try {
       (source === undefined ? this.broker : this.broker.forActor(source)).broadcast(message);
     } catch (err) {
-      this.logger.warn(`Broadcast from another node could not be delivered here: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.warn(
+        `Broadcast from another node could not be delivered here: ${err instanceof Error ? err.message : String(err)}`,
+      );
     } finally {
       this.relaying = false;
     }

@@ -54,8 +54,9 @@ interface ExposingListener {
  * serves its `replicated` actors through a queue group, competes for the leases of its
  * `singleton` actors (serving those it wins, standing by for the rest), routes `app.ask / tell /
  * stream(name)` and the IPC listener's calls to wherever each cluster actor is served, and
- * bridges broadcasts. On `app.close()` it stops serving, releases its leases and says goodbye
- * (drain), then closes the connection (stop).
+ * bridges broadcasts. On `app.close()` it stops taking calls and releases its leases (drain),
+ * lets the calls already running here finish with the actors, then says goodbye and closes the
+ * connection (stop).
  */
 export class ClusterNode implements AppExtension, ClusterRouting {
   readonly kind = 'cluster';
@@ -77,6 +78,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   private timer?: NodeJS.Timeout;
   private ticking = false;
   private leaving = false;
+  private saidGoodbye = false;
 
   /** @param options `ClusterModule.forRoot()` options (validated at start, with the environment) */
   constructor(private readonly options: ClusterModuleOptions = {}) {}
@@ -97,7 +99,10 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   /** Every live node, this one first, with the cluster actors each hosts. */
   nodes(): ClusterNodeInfo[] {
     const { config, directory } = this.started();
-    return [{ nodeId: config.nodeId, self: true, lastSeen: Date.now(), actors: this.announcedActors() }, ...directory.peerList()];
+    return [
+      { nodeId: config.nodeId, self: true, lastSeen: Date.now(), actors: this.announcedActors() },
+      ...directory.peerList(),
+    ];
   }
 
   /** Joins and losses of other nodes, as they happen (hot: subscribe before you need them). */
@@ -130,7 +135,10 @@ export class ClusterNode implements AppExtension, ClusterRouting {
 
   /** AppExtension: connect, join, serve, route. */
   async start(app: ActonApp): Promise<void> {
-    if (this.link) throw new Error('This cluster node is already started; each app gets its own (ClusterModule.forRoot() builds one per app)');
+    if (this.link)
+      throw new Error(
+        'This cluster node is already started; each app gets its own (ClusterModule.forRoot() builds one per app)',
+      );
     const config = resolveClusterOptions(this.options, process.env);
     this.assertAfterIpc(app);
     const logger = app.logger;
@@ -152,13 +160,23 @@ export class ClusterNode implements AppExtension, ClusterRouting {
         config.nodeId, subjects, this.directory, this.calls, this.served, keyLeases, retryMs, KEY_CLAIM_TIMEOUT_MS, logger,
       );
       await this.openStateStore(app, link, subjects);
-      this.bridge = new BroadcastBridge(link, subjects, codec, app.broker, app.registry, this.counters, logger, config.nodeId);
+      this.bridge = new BroadcastBridge(
+        link,
+        subjects,
+        codec,
+        app.broker,
+        app.registry,
+        this.counters,
+        logger,
+        config.nodeId,
+      );
       this.calls.start();
       this.served.start();
       this.bridge.start();
       this.joinMembership(subjects);
       this.adoptLocalActors(app);
-      for (const [name, local] of this.locals) if (local.placement === 'replicated') this.serve(name, local, subjects.queue(name));
+      for (const [name, local] of this.locals)
+        if (local.placement === 'replicated') this.serve(name, local, subjects.queue(name));
       for (const [name, local] of this.locals) {
         if (local.placement === 'keyed') local.unserve = this.keyed.adopt(app.keyedActor(name)!);
       }
@@ -167,34 +185,42 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       this.watchConnection();
       this.timer = setInterval(() => void this.tick(), config.heartbeatMs);
       this.timer.unref();
-      logger.info(`Cluster node '${config.nodeId}' joined cluster '${config.cluster}' via ${config.servers.join(', ')}`);
+      logger.info(
+        `Cluster node '${config.nodeId}' joined cluster '${config.cluster}' via ${config.servers.join(', ')}`,
+      );
     } catch (err) {
       await link.close().catch(() => undefined);
       throw err;
     }
   }
 
-  /** AppExtension: stop serving here, hand singletons over at once, say goodbye. */
+  /**
+   * AppExtension: stop taking new calls here and hand singletons over at once (the leases are
+   * released). Calls already running here finish while the actors drain; heartbeats go on.
+   */
   async drain(): Promise<void> {
     if (!this.link || this.leaving) return;
     this.leaving = true;
-    if (this.timer) clearInterval(this.timer);
     for (const local of this.locals.values()) this.unserve(local);
+    this.announce();
     if (!this.calls!.connected) return; // nothing to hand over through: standbys take over after nodeTimeoutMs
     const handedOver = this.keyed!.handOver(new ActorError(ErrorCode.SHUTTING_DOWN, 'Server is shutting down'));
     const released = Promise.all([this.leases!.releaseAll(), handedOver]);
     const bound = new Promise<void>((resolve) => setTimeout(resolve, this.config!.nodeTimeoutMs).unref());
     await Promise.race([released, bound]);
-    if (!this.link.isClosed()) {
-      this.link.publish(new ClusterSubjects(this.config!.cluster).bye, encodeJson({ node: this.config!.nodeId }));
-      await this.link.flush().catch(() => undefined);
-    }
   }
 
-  /** AppExtension: close the connection (calls still in flight fail `CONNECTION_CLOSED`). */
+  /** AppExtension: say goodbye (peers forget this node at once) and close the connection. */
   async stop(): Promise<void> {
     if (!this.link) return;
     await this.drain();
+    if (this.timer) clearInterval(this.timer);
+    this.saidGoodbye = true;
+    if (!this.link.isClosed() && this.calls!.connected) {
+      this.link.publish(new ClusterSubjects(this.config!.cluster).bye, encodeJson({ node: this.config!.nodeId }));
+      const bound = new Promise<void>((resolve) => setTimeout(resolve, this.config!.nodeTimeoutMs).unref());
+      await Promise.race([this.link.flush().catch(() => undefined), bound]);
+    }
     this.calls!.stop();
     this.served!.stop();
     this.bridge!.stop();
@@ -242,14 +268,18 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   }
 
   private started(): { config: ClusterConfig; directory: NodeDirectory } {
-    if (!this.config || !this.directory) throw new Error('The cluster node has not started yet: read it after bootstrap() resolved');
+    if (!this.config || !this.directory)
+      throw new Error('The cluster node has not started yet: read it after bootstrap() resolved');
     return { config: this.config, directory: this.directory };
   }
 
   private assertAfterIpc(app: ActonApp): void {
     const kinds = app.extensions.map((extension) => extension.kind);
     if (kinds.includes('ipc') && kinds.indexOf('ipc') > kinds.indexOf('cluster')) {
-      throw new Error('ClusterModule.forRoot() must be imported after IpcModule.forRoot() (the cluster routes the names the IPC listener exposes); reorder the imports');
+      throw new Error(
+        'ClusterModule.forRoot() must be imported after IpcModule.forRoot() (the cluster routes the names ' +
+          'the IPC listener exposes); reorder the imports',
+      );
     }
     this.listener = app.extension<ExposingListener>('ipc');
   }
@@ -297,6 +327,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
         callback: (err, msg) => {
           if (err) return;
           const { node } = decodeJson(msg.data) as { node: string };
+          if (node === this.config!.nodeId) return;
           directory.left(node);
           this.nodeGone(node, 'it left');
           void this.tick();
@@ -307,13 +338,18 @@ export class ClusterNode implements AppExtension, ClusterRouting {
 
   private announce(): void {
     const link = this.link;
-    if (!link || link.isClosed() || this.leaving) return;
+    if (!link || link.isClosed() || this.saidGoodbye) return;
     const announcement: NodeAnnouncement = { node: this.config!.nodeId, actors: this.announcedActors() };
     link.publish(new ClusterSubjects(this.config!.cluster).heartbeat, encodeJson(announcement));
   }
 
   private announcedActors(): AnnouncedActor[] {
-    return [...this.locals.entries()].map(([name, local]) => ({ name, placement: local.placement, serving: local.unserve !== undefined, handlers: local.ref.handlers() }));
+    return [...this.locals.entries()].map(([name, local]) => ({
+      name,
+      placement: local.placement,
+      serving: local.unserve !== undefined,
+      handlers: local.ref.handlers(),
+    }));
   }
 
   /** One heartbeat: give up stale leases, announce, sweep silent peers, renew / take leases. */
@@ -321,11 +357,14 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     const now = Date.now();
     for (const name of this.leases!.expire(now)) this.unserve(this.locals.get(name)!, 'its lease could not be renewed');
     this.announce();
-    for (const node of this.directory!.sweep(now)) this.nodeGone(node, `no heartbeat for ${this.config!.nodeTimeoutMs} ms`);
+    for (const node of this.directory!.sweep(now))
+      this.nodeGone(node, `no heartbeat for ${this.config!.nodeTimeoutMs} ms`);
     if (this.ticking || this.leaving) return;
     this.ticking = true;
     try {
-      const singletons = [...this.locals.entries()].filter(([, local]) => local.placement === 'singleton').map(([name]) => name);
+      const singletons = [...this.locals.entries()]
+        .filter(([, local]) => local.placement === 'singleton')
+        .map(([name]) => name);
       const keyed = this.keyed!.tick(now);
       const { gained, lost } = await this.leases!.tick(singletons);
       await keyed;
@@ -367,7 +406,9 @@ export class ClusterNode implements AppExtension, ClusterRouting {
         this.listener.expose(name, this.refFor(name)!);
         this.remoteExposed.add(name);
       } catch (err) {
-        this.logger!.warn(`Actor '${name}' of another node is not exposed here: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger!.warn(
+          `Actor '${name}' of another node is not exposed here: ${err instanceof Error ? err.message : String(err)}`,
+        );
         this.remoteExposed.add(name);
       }
     }
@@ -385,7 +426,10 @@ export class ClusterNode implements AppExtension, ClusterRouting {
         if (status.type === 'disconnect') {
           this.calls!.connected = false;
           this.calls!.connectionLost();
-          this.logger!.warn(`Cluster node '${this.config!.nodeId}': connection to NATS lost; local actors keep serving, remote calls fail CONNECTION_CLOSED until it is back`);
+          this.logger!.warn(
+            `Cluster node '${this.config!.nodeId}': connection to NATS lost; local actors keep serving, ` +
+              `remote calls fail CONNECTION_CLOSED until it is back`,
+          );
         } else if (status.type === 'reconnect') {
           this.calls!.connected = true;
           this.logger!.info(`Cluster node '${this.config!.nodeId}': reconnected to NATS`);

@@ -59,11 +59,15 @@ const SUBJECT_TOKEN = /^[A-Za-z0-9_-]+$/;
  * @throws Error naming the option, the bad value and what to use instead
  */
 export function resolveClusterOptions(options: ClusterModuleOptions, env: NodeJS.ProcessEnv): ClusterConfig {
-  const fromEnv = env.ACTON_NATS_URL?.split(',').map((url) => url.trim()).filter((url) => url !== '');
+  const fromEnv = env.ACTON_NATS_URL?.split(',')
+    .map((url) => url.trim())
+    .filter((url) => url !== '');
   const servers = toList(options.servers) ?? (fromEnv && fromEnv.length > 0 ? fromEnv : DEFAULT_SERVERS);
   for (const server of servers) {
     if (typeof server !== 'string' || !/^(nats|tls|ws|wss):\/\/[^\s]+$|^[^\s:/]+:\d+$/.test(server)) {
-      throw new Error(`Invalid cluster option servers: ${JSON.stringify(server)} is not a NATS URL; use e.g. nats://127.0.0.1:4222`);
+      throw new Error(
+        `Invalid cluster option servers: ${JSON.stringify(server)} is not a NATS URL; use e.g. nats://127.0.0.1:4222`,
+      );
     }
   }
   const cluster = options.cluster ?? env.ACTON_CLUSTER ?? 'acton';
@@ -73,7 +77,10 @@ export function resolveClusterOptions(options: ClusterModuleOptions, env: NodeJS
   const heartbeatMs = checkMs('heartbeatMs', options.heartbeatMs ?? 1000);
   const nodeTimeoutMs = checkMs('nodeTimeoutMs', options.nodeTimeoutMs ?? 3000);
   if (nodeTimeoutMs <= 2 * heartbeatMs) {
-    throw new Error(`Invalid cluster option nodeTimeoutMs: ${nodeTimeoutMs} must be more than twice heartbeatMs (${heartbeatMs}), or one late heartbeat declares a live node gone`);
+    throw new Error(
+      `Invalid cluster option nodeTimeoutMs: ${nodeTimeoutMs} must be more than twice heartbeatMs ` +
+        `(${heartbeatMs}), or one late heartbeat declares a live node gone`,
+    );
   }
   const format = options.format ?? 'json';
   if (format !== 'json' && format !== 'msgpack') {
@@ -83,27 +90,43 @@ export function resolveClusterOptions(options: ClusterModuleOptions, env: NodeJS
     throw new Error('Invalid cluster options user/pass: give both or neither');
   }
   const { user, pass, token, credsFile, nkeySeed } = options;
-  return { servers, cluster, nodeId, heartbeatMs, nodeTimeoutMs, format, auth: { user, pass, token, credsFile, nkeySeed }, tls: options.tls };
+  return {
+    servers,
+    cluster,
+    nodeId,
+    heartbeatMs,
+    nodeTimeoutMs,
+    format,
+    auth: { user, pass, token, credsFile, nkeySeed },
+    tls: options.tls,
+  };
 }
 
 function toList(servers: string | readonly string[] | undefined): readonly string[] | undefined {
   if (servers === undefined) return undefined;
   const list = typeof servers === 'string' ? [servers] : servers;
   if (!Array.isArray(list) || list.length === 0) {
-    throw new Error(`Invalid cluster option servers: ${JSON.stringify(servers)}; give a NATS URL or a non-empty list of them`);
+    throw new Error(
+      `Invalid cluster option servers: ${JSON.stringify(servers)}; give a NATS URL or a non-empty list of them`,
+    );
   }
   return list;
 }
 
 function checkToken(option: string, value: unknown): void {
   if (typeof value !== 'string' || !SUBJECT_TOKEN.test(value)) {
-    throw new Error(`Invalid cluster option ${option}: ${JSON.stringify(value)}; use letters, digits, '_' and '-' only (it becomes part of NATS subjects)`);
+    throw new Error(
+      `Invalid cluster option ${option}: ${JSON.stringify(value)}; use letters, digits, '_' and '-' only ` +
+        `(it becomes part of NATS subjects)`,
+    );
   }
 }
 
 function checkMs(option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 10) {
-    throw new Error(`Invalid cluster option ${option}: ${JSON.stringify(value)}; use a whole number of milliseconds >= 10`);
+    throw new Error(
+      `Invalid cluster option ${option}: ${JSON.stringify(value)}; use a whole number of milliseconds >= 10`,
+    );
   }
   return value;
 }

@@ -103,7 +103,10 @@ export function withMeta(fields: readonly (string | number | undefined)[], body:
 export function splitMeta(data: Uint8Array): { readonly fields: string[]; readonly body: Uint8Array } {
   const end = data.indexOf(NEWLINE);
   if (end < 0) return { fields: [], body: data };
-  const fields = decoder.decode(data.subarray(0, end)).split('|').map((field) => (field.includes('%') ? decodeURIComponent(field) : field));
+  const fields = decoder
+    .decode(data.subarray(0, end))
+    .split('|')
+    .map((field) => (field.includes('%') ? decodeURIComponent(field) : field));
   return { fields, body: data.subarray(end + 1) };
 }
 
@@ -120,7 +123,12 @@ function metaField(value: string | number | undefined): string {
 const NEWLINE = 10;
 
 /** Reply frame kinds. */
-export const Frame = { DATA: 'd', COMPLETE: 'c', ERROR: 'e', ACK: 'a' } as const;
+/**
+ * Reply frame kinds: `d` one reply, `c` the end (with the last reply, if it was not sent yet),
+ * `e` an error, `a` a fire-and-forget's delivery ack, `s` "started here" (sent when a call is
+ * still running after one event-loop turn, so the caller knows which node to blame if it leaves).
+ */
+export const Frame = { DATA: 'd', COMPLETE: 'c', ERROR: 'e', ACK: 'a', STARTED: 's' } as const;
 
 /** Call modes. */
 export const Mode = { REQUEST: 'r', TELL: 't', STREAM: 's' } as const;

@@ -9,7 +9,10 @@ import { ClusterModuleOptions } from './cluster-options';
  * `IpcModule.forRoot()`; the node is available as `app.cluster`.
  *
  * @example
- * @Module({ imports: [IpcModule.forRoot(), ClusterModule.forRoot({ servers: 'nats://127.0.0.1:4222' })], actors: [Counter] })
+ * @Module({
+ *   imports: [IpcModule.forRoot(), ClusterModule.forRoot({ servers: 'nats://127.0.0.1:4222' })],
+ *   actors: [Counter],
+ * })
  * export class AppModule {}
  */
 @Module({})

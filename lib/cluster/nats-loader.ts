@@ -15,7 +15,9 @@ function load(name: string): any {
     return require(name);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
-      throw new Error(`acton-ts/cluster needs the optional package ${name}, which is not installed; run: ${INSTALL}`, { cause: err });
+      throw new Error(`acton-ts/cluster needs the optional package ${name}, which is not installed; run: ${INSTALL}`, {
+        cause: err,
+      });
     }
     throw err;
   }
@@ -45,7 +47,11 @@ export async function connectNats(config: ClusterConfig): Promise<NatsConnection
     return await nats.connect(options);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`Cannot reach NATS at ${config.servers.join(', ')}: ${why}. Start one with 'nats-server -js' or set ACTON_NATS_URL`, { cause: err });
+    throw new Error(
+      `Cannot reach NATS at ${config.servers.join(', ')}: ${why}. Start one with 'nats-server -js' or set ` +
+        `ACTON_NATS_URL`,
+      { cause: err },
+    );
   }
 }
 
@@ -61,6 +67,10 @@ export async function openKvBucket(connection: NatsConnectionLike, name: string,
     return (await new kv.Kvm(connection).create(name, { history: 1 })) as KvBucketLike;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`Cannot open the ${what} bucket '${name}' in JetStream: ${why}. Start nats-server with JetStream on ('nats-server -js')`, { cause: err });
+    throw new Error(
+      `Cannot open the ${what} bucket '${name}' in JetStream: ${why}. Start nats-server with JetStream on ` +
+        `('nats-server -js')`,
+      { cause: err },
+    );
   }
 }

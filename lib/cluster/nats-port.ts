@@ -35,7 +35,10 @@ export interface NatsStatus {
 export interface NatsConnectionLike {
   readonly info?: { readonly max_payload: number };
   publish(subject: string, data?: Uint8Array, options?: { reply?: string }): void;
-  subscribe(subject: string, options: { queue?: string; callback: (err: Error | null, msg: NatsMessage) => void }): NatsSubscription;
+  subscribe(
+    subject: string,
+    options: { queue?: string; callback: (err: Error | null, msg: NatsMessage) => void },
+  ): NatsSubscription;
   status(): AsyncIterable<NatsStatus>;
   flush(): Promise<void>;
   drain(): Promise<void>;

@@ -90,7 +90,12 @@ export class NodeDirectory {
 
   /** The other nodes. */
   peerList(): ClusterNodeInfo[] {
-    return [...this.peers.entries()].map(([nodeId, peer]) => ({ nodeId, self: false, lastSeen: peer.lastSeen, actors: peer.announcement.actors }));
+    return [...this.peers.entries()].map(([nodeId, peer]) => ({
+      nodeId,
+      self: false,
+      lastSeen: peer.lastSeen,
+      actors: peer.announcement.actors,
+    }));
   }
 
   /** The node announcing that it serves `name`, if any (the singleton's owner). */

@@ -72,15 +72,22 @@ export class RemoteCalls {
    */
   send(name: string, delivery: Delivery, owner: string | undefined, subject = this.subjects.actor(name)): void {
     if (!this.connected || this.link.isClosed()) {
-      throw new ActorError(ErrorCode.CONNECTION_CLOSED, `Cannot call actor '${name}' on another node: the connection to NATS is down (reconnecting; retry later)`);
+      throw new ActorError(
+        ErrorCode.CONNECTION_CLOSED,
+        `Cannot call actor '${name}' on another node: the connection to NATS is down (reconnecting; retry later)`,
+      );
     }
     const mode = delivery.sink ? Mode.STREAM : Mode.TELL;
-    const body = this.codec.encodeWithMeta([mode, delivery.wireName, delivery.deadline, delivery.sink ? STREAM_WINDOW : undefined], delivery.message);
+    const body = this.codec.encodeWithMeta(
+      [mode, delivery.wireName, delivery.deadline, delivery.sink ? STREAM_WINDOW : undefined],
+      delivery.message,
+    );
     const limit = this.link.info?.max_payload;
     if (limit !== undefined && body.length > limit) {
       throw new ActorError(
         ErrorCode.SERIALIZATION_ERROR,
-        `Message ${delivery.wireName} to actor '${name}' is ${body.length} bytes, more than the NATS server's max_payload of ${limit} bytes; send less or raise max_payload in nats-server's configuration`,
+        `Message ${delivery.wireName} to actor '${name}' is ${body.length} bytes, more than the NATS ` +
+          `server's max_payload of ${limit} bytes; send less or raise max_payload in nats-server's configuration`,
       );
     }
     const id = String(this.nextId++);
@@ -89,7 +96,15 @@ export class RemoteCalls {
     signal?.addEventListener('abort', onAbort, { once: true });
     const timer = delivery.sink ? undefined : setTimeout(() => this.forget(id, 'no delivery ack'), this.ackTimeoutMs);
     timer?.unref();
-    const call: InFlightCall = { id, name, sink: delivery.sink, owner, consumed: 0, unwatch: () => signal?.removeEventListener('abort', onAbort), timer };
+    const call: InFlightCall = {
+      id,
+      name,
+      sink: delivery.sink,
+      owner,
+      consumed: 0,
+      unwatch: () => signal?.removeEventListener('abort', onAbort),
+      timer,
+    };
     this.calls.set(id, call);
     this.link.publish(subject, body, { reply: `${this.inbox}.${id}` });
     this.counters.remoteCallsSent++;
@@ -100,14 +115,27 @@ export class RemoteCalls {
   nodeGone(nodeId: string, reason: string): void {
     for (const call of [...this.calls.values()]) {
       if (call.owner !== nodeId) continue;
-      this.fail(call, new ActorError(ErrorCode.NODE_UNAVAILABLE, `Node '${nodeId}' serving actor '${call.name}' left the cluster (${reason}) with the call in flight; its outcome is unknown`));
+      this.fail(
+        call,
+        new ActorError(
+          ErrorCode.NODE_UNAVAILABLE,
+          `Node '${nodeId}' serving actor '${call.name}' left the cluster (${reason}) with the call in ` +
+            `flight; its outcome is unknown`,
+        ),
+      );
     }
   }
 
   /** Fails every call in flight with `CONNECTION_CLOSED`: the connection to NATS dropped. */
   connectionLost(): void {
     for (const call of [...this.calls.values()]) {
-      this.fail(call, new ActorError(ErrorCode.CONNECTION_CLOSED, `The connection to NATS dropped while calling actor '${call.name}' on another node; its outcome is unknown`));
+      this.fail(
+        call,
+        new ActorError(
+          ErrorCode.CONNECTION_CLOSED,
+          `The connection to NATS dropped while calling actor '${call.name}' on another node; its outcome is unknown`,
+        ),
+      );
     }
   }
 
@@ -124,7 +152,10 @@ export class RemoteCalls {
     const headers = msg.headers;
     if (headers?.hasError) {
       // NATS "no responders" (503): nobody subscribes to the actor's subject right now.
-      const text = headers.code === 503 ? `no node serves actor '${call.name}' (NATS: no responders)` : `NATS status ${headers.code} for a call to actor '${call.name}'`;
+      const text =
+        headers.code === 503
+          ? `no node serves actor '${call.name}' (NATS: no responders)`
+          : `NATS status ${headers.code} for a call to actor '${call.name}'`;
       return this.fail(call, new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: ${text}`));
     }
     this.counters.bytesReceived += msg.data.length;
@@ -139,6 +170,8 @@ export class RemoteCalls {
         return call.sink?.complete();
       case Frame.ACK:
         return this.finish(call);
+      case Frame.STARTED:
+        return; // only its node id mattered (recorded above)
       case Frame.ERROR: {
         const failure = this.codec.decode(body) as ErrorBody;
         return this.fail(call, new ActorError(failure.code, failure.message, failure.data as never));
@@ -151,7 +184,10 @@ export class RemoteCalls {
   private data(call: InFlightCall, value: unknown): void {
     const consumed = (): void => {
       if (!this.calls.has(call.id) || ++call.consumed < STREAM_WINDOW / 2 || !call.owner) return;
-      this.link.publish(this.subjects.control(call.owner), withMeta(['credit', `${this.inbox}.${call.id}`, call.consumed], EMPTY));
+      this.link.publish(
+        this.subjects.control(call.owner),
+        withMeta(['credit', `${this.inbox}.${call.id}`, call.consumed], EMPTY),
+      );
       call.consumed = 0;
     };
     const pending = call.sink?.next(value);
@@ -164,7 +200,10 @@ export class RemoteCalls {
     if (!call) return;
     this.finish(call);
     if (this.link.isClosed()) return;
-    this.link.publish(call.owner ? this.subjects.control(call.owner) : this.subjects.cancel, withMeta(['cancel', `${this.inbox}.${id}`], EMPTY));
+    this.link.publish(
+      call.owner ? this.subjects.control(call.owner) : this.subjects.cancel,
+      withMeta(['cancel', `${this.inbox}.${id}`], EMPTY),
+    );
   }
 
   private fail(call: InFlightCall, err: ActorError): void {

@@ -4,7 +4,10 @@ import { BodyCodec, ErrorBody, Frame } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike } from './nats-port';
 
-type Outgoing = { readonly kind: 'data'; readonly value: unknown } | { readonly kind: 'error'; readonly body: ErrorBody } | { readonly kind: 'complete' };
+type Outgoing =
+  | { readonly kind: 'data'; readonly value: unknown }
+  | { readonly kind: 'error'; readonly body: ErrorBody }
+  | { readonly kind: 'complete' };
 
 /**
  * Sends one served call's replies back to the caller's reply subject, in order, never more data
@@ -20,6 +23,7 @@ export class RemoteReplySink implements ReplySink {
   private readonly waiters: (() => void)[] = [];
   private finishedHooks: (() => void)[] = [];
   private scheduled = false;
+  private sentAny = false;
   private ended = false;
   private deadlineTimer?: NodeJS.Timeout;
 
@@ -56,7 +60,10 @@ export class RemoteReplySink implements ReplySink {
     if (this.ended) return;
     this.ended = true;
     const failure = toActorError(err);
-    const body: ErrorBody = failure.data === undefined ? { code: String(failure.code), message: failure.message } : { code: String(failure.code), message: failure.message, data: failure.data };
+    const body: ErrorBody =
+      failure.data === undefined
+        ? { code: String(failure.code), message: failure.message }
+        : { code: String(failure.code), message: failure.message, data: failure.data };
     this.queue.push({ kind: 'error', body });
     this.pump();
   }
@@ -66,6 +73,16 @@ export class RemoteReplySink implements ReplySink {
     this.ended = true;
     this.send(Frame.ACK, undefined);
     this.finish();
+  }
+
+  /**
+   * Tells the caller which node runs the call if it is still running after this event-loop turn
+   * and nothing was sent yet (a replicated actor's caller cannot know it otherwise).
+   */
+  announceIfSlow(): void {
+    setImmediate(() => {
+      if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
+    });
   }
 
   /** The caller accepts `frames` more data frames. */
@@ -130,6 +147,7 @@ export class RemoteReplySink implements ReplySink {
 
   private send(frame: string, value: unknown): void {
     if (this.link.isClosed()) return;
+    this.sentAny = true;
     const body = this.codec.encodeWithMeta([frame, this.selfId], value);
     this.counters.bytesSent += body.length;
     this.link.publish(this.replyTo, body);

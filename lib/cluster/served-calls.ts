@@ -84,7 +84,8 @@ export class ServedCalls {
           .then(() => decoded)
           .then(
             (message) => this.dispatch(call, ref, message),
-            (failure: unknown) => this.dispatch(call, ref, failure instanceof Error ? failure : new Error(String(failure))),
+            (failure: unknown) =>
+              this.dispatch(call, ref, failure instanceof Error ? failure : new Error(String(failure))),
           )
           .finally(() => waiting--);
       },
@@ -107,12 +108,17 @@ export class ServedCalls {
   private decode(call: IncomingCall, ref: ActorRef): object | Promise<object> | Error {
     const { wireName } = call;
     if (!ref.handlerFor(wireName)) {
-      return Object.assign(new Error(`${ErrorMessages.unknownMessageType(wireName)} (actor '${ref.name}' has no handler for it)`), { code: ErrorCode.UNKNOWN_MESSAGE_TYPE });
+      return Object.assign(
+        new Error(`${ErrorMessages.unknownMessageType(wireName)} (actor '${ref.name}' has no handler for it)`),
+        { code: ErrorCode.UNKNOWN_MESSAGE_TYPE },
+      );
     }
     try {
       return this.registry.decode(wireName, this.codec.decode(call.body));
     } catch (err) {
-      return Object.assign(new Error(err instanceof Error ? err.message : String(err)), { code: ErrorCode.SERIALIZATION_ERROR });
+      return Object.assign(new Error(err instanceof Error ? err.message : String(err)), {
+        code: ErrorCode.SERIALIZATION_ERROR,
+      });
     }
   }
 
@@ -132,6 +138,7 @@ export class ServedCalls {
       this.running.set(replyTo, { sink, caller });
       sink.onFinished(() => this.running.delete(replyTo));
       if (deadline !== undefined) sink.abortAt(deadline);
+      sink.announceIfSlow();
       ref!.deliver({ message: decoded, wireName, correlationId: replyTo, sink, signal: sink.signal, deadline });
     } catch (err) {
       sink.error(err);
@@ -152,5 +159,12 @@ interface IncomingCall {
 function parseCall(msg: NatsMessage): IncomingCall {
   const { fields, body } = splitMeta(msg.data);
   const [mode = Mode.TELL, wireName = '', deadline, credit] = fields;
-  return { replyTo: msg.reply!, mode, wireName, deadline: Number(deadline) || undefined, credit: Number(credit) || 0, body };
+  return {
+    replyTo: msg.reply!,
+    mode,
+    wireName,
+    deadline: Number(deadline) || undefined,
+    credit: Number(credit) || 0,
+    body,
+  };
 }

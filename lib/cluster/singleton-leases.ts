@@ -119,7 +119,9 @@ export class SingletonLeases {
         const state = this.states.get(name)!;
         const revision = state.revision!;
         state.revision = undefined;
-        await this.bucket.delete(keyOf(name), { previousSeq: revision }).catch((err: unknown) => this.logger.debug(`lease ${name}: release failed: ${String(err)}`));
+        await this.bucket
+          .delete(keyOf(name), { previousSeq: revision })
+          .catch((err: unknown) => this.logger.debug(`lease ${name}: release failed: ${String(err)}`));
       }),
     );
   }
@@ -148,9 +150,11 @@ export class SingletonLeases {
     try {
       const entry = await this.bucket.get(keyOf(name));
       const now = Date.now();
-      if (!entry || entry.operation !== 'PUT') return this.won(name, state, await this.bucket.create(keyOf(name), this.value), now);
+      if (!entry || entry.operation !== 'PUT')
+        return this.won(name, state, await this.bucket.create(keyOf(name), this.value), now);
       const holder = (decodeJson(entry.value) as { node?: string }).node;
-      if (holder === this.selfId) return this.won(name, state, await this.bucket.update(keyOf(name), this.value, entry.revision), now);
+      if (holder === this.selfId)
+        return this.won(name, state, await this.bucket.update(keyOf(name), this.value, entry.revision), now);
       if (entry.revision !== state.seenRevision) {
         state.seenRevision = entry.revision;
         state.seenSince = now;
@@ -160,7 +164,10 @@ export class SingletonLeases {
       this.logger.info(`Singleton '${name}': owner '${holder}' stopped renewing its lease; taking over`);
       return this.won(name, state, await this.bucket.update(keyOf(name), this.value, entry.revision), now);
     } catch (err) {
-      if (!isConflict(err)) this.logger.debug(`Singleton '${name}': lease check failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!isConflict(err))
+        this.logger.debug(
+          `Singleton '${name}': lease check failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
       return false;
     }
   }

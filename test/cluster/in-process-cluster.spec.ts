@@ -2,7 +2,17 @@ import { firstValueFrom, toArray, filter, take } from 'rxjs';
 import { ActonApp, ActorError, bootstrap, IpcModule, Module } from 'acton-ts';
 import { ClusterModule, ClusterModuleOptions, MembershipEvent, resolveClusterOptions } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
-import { CounterActor, CountTo, EchoActor, Increment, Note, Received, Slow, SlowCalls, WhoAmI } from './fixtures/cluster-actors';
+import {
+  CounterActor,
+  CountTo,
+  EchoActor,
+  Increment,
+  Note,
+  Received,
+  Slow,
+  SlowCalls,
+  WhoAmI,
+} from './fixtures/cluster-actors';
 import { INSTALL_NATS, requireNatsServer } from './support/nats-server';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
@@ -25,7 +35,9 @@ describe('cluster: apps in one process on a real nats-server', () => {
 
   async function node(cluster: string, nodeId: string, extra: ClusterModuleOptions = {}): Promise<ActonApp> {
     @Module({
-      imports: [ClusterModule.forRoot({ servers: nats.url, cluster, nodeId, heartbeatMs: 100, nodeTimeoutMs: 500, ...extra })],
+      imports: [
+        ClusterModule.forRoot({ servers: nats.url, cluster, nodeId, heartbeatMs: 200, nodeTimeoutMs: 1500, ...extra }),
+      ],
       actors: [CounterActor, EchoActor],
     })
     class NodeModule {}
@@ -39,7 +51,9 @@ describe('cluster: apps in one process on a real nats-server', () => {
     const caller = await node('transparent', 'caller');
     expect(owner.cluster!.serves('counter')).toBe(true);
     expect(caller.cluster!.serves('counter')).toBe(false);
-    await pollUntil('caller sees owner', async () => (caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined));
+    await pollUntil('caller sees owner', async () =>
+      caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined,
+    );
     const reply = await caller.ask<{ total: number }>('counter', Object.assign(new Increment(), { by: 5 }));
     expect(reply.total).toBe(5);
     caller.tell('counter', Object.assign(new Note(), { text: 'told' }));
@@ -48,7 +62,9 @@ describe('cluster: apps in one process on a real nats-server', () => {
       return seen.notes.includes('told') ? seen.notes : undefined;
     });
     expect(notes).toEqual(['told']);
-    const items = await firstValueFrom(caller.stream<number>('counter', Object.assign(new CountTo(), { n: 300 })).pipe(toArray()));
+    const items = await firstValueFrom(
+      caller.stream<number>('counter', Object.assign(new CountTo(), { n: 300 })).pipe(toArray()),
+    );
     expect(items).toEqual(Array.from({ length: 300 }, (_, i) => i));
     const stats = caller.cluster!.stats();
     expect(stats.remoteCallsSent).toBeGreaterThanOrEqual(3);
@@ -61,7 +77,9 @@ describe('cluster: apps in one process on a real nats-server', () => {
   it("carries the caller's deadline to the owner, whose ctx.signal aborts when it passes", async () => {
     const owner = await node('deadline', 'owner');
     const caller = await node('deadline', 'caller');
-    await pollUntil('caller sees owner', async () => (caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined));
+    await pollUntil('caller sees owner', async () =>
+      caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined,
+    );
     const before = Date.now();
     const slow = caller.ask('counter', Object.assign(new Slow(), { ms: 1500 }), { timeoutMs: 300 });
     await expect(slow).rejects.toMatchObject({ code: 'TIMEOUT' });
@@ -77,9 +95,13 @@ describe('cluster: apps in one process on a real nats-server', () => {
   it('speaks MessagePack on NATS with format: msgpack', async () => {
     await node('packed', 'owner', { format: 'msgpack' });
     const caller = await node('packed', 'caller', { format: 'msgpack' });
-    await pollUntil('caller sees owner', async () => (caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined));
+    await pollUntil('caller sees owner', async () =>
+      caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined,
+    );
     expect((await caller.ask<{ total: number }>('counter', Object.assign(new Increment(), { by: 7 }))).total).toBe(7);
-    const items = await firstValueFrom(caller.stream<number>('counter', Object.assign(new CountTo(), { n: 50 })).pipe(toArray()));
+    const items = await firstValueFrom(
+      caller.stream<number>('counter', Object.assign(new CountTo(), { n: 50 })).pipe(toArray()),
+    );
     expect(items).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 
@@ -97,9 +119,16 @@ describe('cluster: apps in one process on a real nats-server', () => {
     const events: MembershipEvent[] = [];
     const subscription = watcher.cluster!.membership.subscribe((event) => events.push(event));
     const leaving = await node('membership', 'leaver');
-    await pollUntil('join seen', async () => (events.some((e) => e.type === 'join' && e.nodeId === 'leaver') ? true : undefined));
+    await pollUntil('join seen', async () =>
+      events.some((e) => e.type === 'join' && e.nodeId === 'leaver') ? true : undefined,
+    );
     expect(watcher.cluster!.nodes().map((n) => n.nodeId)).toEqual(['watcher', 'leaver']);
-    const left = firstValueFrom(watcher.cluster!.membership.pipe(filter((e) => e.type === 'leave'), take(1)));
+    const left = firstValueFrom(
+      watcher.cluster!.membership.pipe(
+        filter((e) => e.type === 'leave'),
+        take(1),
+      ),
+    );
     await leaving.close();
     expect(await left).toEqual({ type: 'leave', nodeId: 'leaver', reason: 'shutdown' });
     expect(watcher.cluster!.nodes().map((n) => n.nodeId)).toEqual(['watcher']);
@@ -118,12 +147,17 @@ describe('cluster: apps in one process on a real nats-server', () => {
 
   it('never gives a singleton two owners when nodes race for it (20 rounds)', async () => {
     for (let round = 0; round < 20; round++) {
-      const racers = await Promise.all([node(`race${round}`, 'left'), node(`race${round}`, 'right'), node(`race${round}`, 'middle')]);
+      const racers = await Promise.all([
+        node(`race${round}`, 'left'),
+        node(`race${round}`, 'right'),
+        node(`race${round}`, 'middle'),
+      ]);
       const owners = racers.filter((app) => app.cluster!.serves('counter'));
       expect(owners).toHaveLength(1);
       await Promise.all(racers.map((app) => app.close()));
     }
-  });});
+  });
+});
 
 describe('cluster: configuration', () => {
   it.each([
@@ -155,19 +189,38 @@ describe('cluster: configuration', () => {
   it('names the servers and how to start one when NATS is unreachable', async () => {
     @Module({ imports: [ClusterModule.forRoot({ servers: 'nats://127.0.0.1:1' })] })
     class Unreachable {}
-    await expect(bootstrap(Unreachable, { logger: recordingLogger([]) })).rejects.toThrow(/Cannot reach NATS at nats:\/\/127.0.0.1:1: .*nats-server -js/);
+    await expect(bootstrap(Unreachable, { logger: recordingLogger([]) })).rejects.toThrow(
+      /Cannot reach NATS at nats:\/\/127.0.0.1:1: .*nats-server -js/,
+    );
   });
 
   it('asks for ClusterModule after IpcModule', async () => {
     @Module({ imports: [ClusterModule.forRoot({ servers: 'nats://127.0.0.1:1' }), IpcModule.forRoot()] })
     class WrongOrder {}
-    await expect(bootstrap(WrongOrder, { logger: recordingLogger([]) })).rejects.toThrow(/must be imported after IpcModule.forRoot\(\)/);
+    await expect(bootstrap(WrongOrder, { logger: recordingLogger([]) })).rejects.toThrow(
+      /must be imported after IpcModule.forRoot\(\)/,
+    );
   });
 
   it('reads ACTON_NATS_URL, ACTON_CLUSTER and ACTON_NODE_ID, which code options beat', () => {
-    const env = { ACTON_NATS_URL: 'nats://10.0.0.1:4222, nats://10.0.0.2:4222', ACTON_CLUSTER: 'prod', ACTON_NODE_ID: 'n1' };
+    const env = {
+      ACTON_NATS_URL: 'nats://10.0.0.1:4222, nats://10.0.0.2:4222',
+      ACTON_CLUSTER: 'prod',
+      ACTON_NODE_ID: 'n1',
+    };
     const fromEnv = resolveClusterOptions({}, env);
-    expect(fromEnv).toMatchObject({ servers: ['nats://10.0.0.1:4222', 'nats://10.0.0.2:4222'], cluster: 'prod', nodeId: 'n1', heartbeatMs: 1000, nodeTimeoutMs: 3000, format: 'json' });
-    expect(resolveClusterOptions({ cluster: 'code', nodeId: 'n2', servers: 'nats://h:1' }, env)).toMatchObject({ servers: ['nats://h:1'], cluster: 'code', nodeId: 'n2' });
+    expect(fromEnv).toMatchObject({
+      servers: ['nats://10.0.0.1:4222', 'nats://10.0.0.2:4222'],
+      cluster: 'prod',
+      nodeId: 'n1',
+      heartbeatMs: 1000,
+      nodeTimeoutMs: 3000,
+      format: 'json',
+    });
+    expect(resolveClusterOptions({ cluster: 'code', nodeId: 'n2', servers: 'nats://h:1' }, env)).toMatchObject({
+      servers: ['nats://h:1'],
+      cluster: 'code',
+      nodeId: 'n2',
+    });
   });
 });

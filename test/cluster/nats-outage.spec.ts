@@ -5,7 +5,7 @@ import { ActonApp, bootstrap, Module } from 'acton-ts';
 import { ActonClient, IpcRequestError } from 'acton-ts/client';
 import { ClusterModule } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
-import { CounterActor, EchoActor } from './fixtures/cluster-actors';
+import { CounterActor, EchoActor, Slow } from './fixtures/cluster-actors';
 import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-process';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
@@ -28,14 +28,16 @@ describe('cluster: NATS outages', () => {
     await nats?.stop();
   });
 
-  it('recovers by itself when nats-server restarts under traffic: local actors keep serving, failures are typed, nothing is answered twice', async () => {
+  it('recovers from a nats-server restart under traffic: typed failures, none answered twice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'acton-outage-'));
     const common = { natsUrl: nats.url, cluster: 'restart', nodeTimeoutMs: 1000 };
     nodes.push(await startClusterNode({ ...common, nodeId: 'node-a', socket: join(dir, 'a.sock') }));
     nodes.push(await startClusterNode({ ...common, nodeId: 'node-b', socket: join(dir, 'b.sock') }));
     const client = await ActonClient.connect({ socketPath: join(dir, 'b.sock') });
     try {
-      await pollUntil('B reaches counter', async () => ((await client.request<{ node: string }>('counter', 'WhoAmI', {})).node === 'node-a' ? true : undefined));
+      await pollUntil('B reaches counter', async () =>
+        (await client.request<{ node: string }>('counter', 'WhoAmI', {})).node === 'node-a' ? true : undefined,
+      );
       const answers: string[] = [];
       const codes = new Set<string>();
       let restarted = false;
@@ -45,13 +47,20 @@ describe('cluster: NATS outages', () => {
         const until = Date.now() + 60_000;
         while (Date.now() < until && okAfterRestart < 20) {
           try {
-            const reply = await client.request<{ node: string; total: number }>('counter', 'Increment', { by: 1 }, { timeoutMs: 5000 });
+            const reply = await client.request<{ node: string; total: number }>(
+              'counter',
+              'Increment',
+              { by: 1 },
+              { timeoutMs: 5000 },
+            );
             answers.push(`${reply.node}/${reply.total}`);
             if (restarted) okAfterRestart++;
           } catch (err) {
             codes.add((err as IpcRequestError).code);
             if (!restarted) {
-              localDuringOutage ??= (await client.request<{ node: string }>('private_local', 'WhoAmI', {}).catch(() => ({ node: 'failed' }))).node;
+              localDuringOutage ??= (
+                await client.request<{ node: string }>('private_local', 'WhoAmI', {}).catch(() => ({ node: 'failed' }))
+              ).node;
             }
             await new Promise((resolve) => setTimeout(resolve, 20));
           }
@@ -64,7 +73,10 @@ describe('cluster: NATS outages', () => {
       restarted = true;
       const restartedAt = Date.now();
       await traffic;
-      console.log(`nats restart: ${Date.now() - restartedAt} ms until 20 answers after restart; codes meanwhile: ${[...codes].join(", ")}`);
+      console.log(
+        `nats restart: ${Date.now() - restartedAt} ms until 20 answers after restart; codes meanwhile: ` +
+          `${[...codes].join(', ')}`,
+      );
       expect(okAfterRestart).toBe(20);
       expect(new Set(answers).size).toBe(answers.length);
       expect(localDuringOutage).toBe('node-b');
@@ -83,12 +95,18 @@ describe('cluster: NATS outages', () => {
       const base = recordingLogger(lines);
       const note = (message: string): void => {
         if (/stopped serving 'counter'/.test(message)) events.push({ at: Date.now(), what: `${who} gave up` });
-        if (/taking over/.test(message) || /serves 'counter'/.test(message)) events.push({ at: Date.now(), what: `${who} serves` });
+        if (/taking over/.test(message) || /serves 'counter'/.test(message))
+          events.push({ at: Date.now(), what: `${who} serves` });
       };
       return { ...base, info: note, warn: note };
     };
     const start = async (who: string, servers: string): Promise<ActonApp> => {
-      @Module({ imports: [ClusterModule.forRoot({ servers, cluster: 'cutoff', nodeId: who, heartbeatMs: 100, nodeTimeoutMs: 600 })], actors: [CounterActor, EchoActor] })
+      @Module({
+        imports: [
+          ClusterModule.forRoot({ servers, cluster: 'cutoff', nodeId: who, heartbeatMs: 100, nodeTimeoutMs: 600 }),
+        ],
+        actors: [CounterActor, EchoActor],
+      })
       class NodeModule {}
       const app = await bootstrap(NodeModule, { logger: logger(who) });
       apps.push(app);
@@ -106,6 +124,49 @@ describe('cluster: NATS outages', () => {
     expect(tookOver).toBeDefined();
     expect(gaveUp!.at).toBeLessThan(tookOver!.at);
     proxy.heal();
+    await proxy.close();
+  });
+
+  it('fails a call in flight on a replicated actor NODE_UNAVAILABLE when the node running it drops out', async () => {
+    const proxy = await startProxy(nats.port);
+    @Module({
+      imports: [
+        ClusterModule.forRoot({
+          servers: proxy.url,
+          cluster: 'replicated-loss',
+          nodeId: 'worker',
+          heartbeatMs: 100,
+          nodeTimeoutMs: 600,
+        }),
+      ],
+      actors: [EchoActor],
+    })
+    class WorkerModule {}
+    @Module({
+      imports: [
+        ClusterModule.forRoot({
+          servers: nats.url,
+          cluster: 'replicated-loss',
+          nodeId: 'client',
+          heartbeatMs: 100,
+          nodeTimeoutMs: 600,
+        }),
+      ],
+    })
+    class ClientModule {}
+    apps.push(await bootstrap(WorkerModule, { logger: recordingLogger([]) }));
+    const client = await bootstrap(ClientModule, { logger: recordingLogger([]) });
+    apps.push(client);
+    await pollUntil('client sees worker', async () =>
+      client.cluster!.nodes().some((n) => n.nodeId === 'worker') ? true : undefined,
+    );
+    const call = client.ask('echo', Object.assign(new Slow(), { ms: 4000 }), { timeoutMs: 20_000 });
+    call.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const cutAt = Date.now();
+    proxy.cut();
+    await expect(call).rejects.toMatchObject({ code: 'NODE_UNAVAILABLE' });
+    expect(Date.now() - cutAt).toBeLessThan(600 + 2000);
     await proxy.close();
   });
 });

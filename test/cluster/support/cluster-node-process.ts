@@ -33,26 +33,39 @@ export interface NodeSettings {
 
 /** Starts a node and waits (up to 60 s: ts-node on a loaded machine) until it printed READY. */
 export async function startClusterNode(settings: NodeSettings): Promise<ClusterNodeProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', settings.fixture ? join(__dirname, '..', 'fixtures', settings.fixture) : FIXTURE], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
-      ACTON_NATS_URL: settings.natsUrl,
-      ACTON_CLUSTER: settings.cluster,
-      ACTON_NODE_ID: settings.nodeId,
-      ACTON_IPC_SOCKET: settings.socket,
-      CLUSTER_HEARTBEAT_MS: String(settings.heartbeatMs ?? 200),
-      CLUSTER_NODE_TIMEOUT_MS: String(settings.nodeTimeoutMs ?? 1000),
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      settings.fixture ? join(__dirname, '..', 'fixtures', settings.fixture) : FIXTURE,
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+        ACTON_NATS_URL: settings.natsUrl,
+        ACTON_CLUSTER: settings.cluster,
+        ACTON_NODE_ID: settings.nodeId,
+        ACTON_IPC_SOCKET: settings.socket,
+        CLUSTER_HEARTBEAT_MS: String(settings.heartbeatMs ?? 200),
+        CLUSTER_NODE_TIMEOUT_MS: String(settings.nodeTimeoutMs ?? 1000),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<{ nodeId: string; socket: string; counter: boolean }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node ${settings.nodeId} not ready within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`node ${settings.nodeId} not ready within 60 s:\n${output}`)),
+      60_000,
+    );
     const check = (): void => {
       const line = /^READY (.*)$/m.exec(output);
       if (line) {

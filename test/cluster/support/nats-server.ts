@@ -28,7 +28,10 @@ export function requireNatsServer(): string {
     .map((dir) => join(dir, 'nats-server'))
     .find((candidate) => existsSync(candidate));
   if (!path) {
-    throw new Error(`The cluster tests need nats-server, which is not installed. Install it with: ${INSTALL_NATS} (as root; on macOS: brew install nats-server)`);
+    throw new Error(
+      `The cluster tests need nats-server, which is not installed. Install it with: ${INSTALL_NATS} (as ` +
+        `root; on macOS: brew install nats-server)`,
+    );
   }
   return path;
 }
@@ -71,7 +74,9 @@ export async function startNatsServer(): Promise<NatsServerProcess> {
   let output = '';
   const launch = async (): Promise<void> => {
     output = '';
-    child = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', store], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', store], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitForPort(port, child, () => output);

@@ -1,5 +1,10 @@
 /** Calls `probe` every `everyMs` until it returns a value other than `undefined`, or throws after `withinMs`. */
-export async function pollUntil<T>(what: string, probe: () => Promise<T | undefined>, withinMs = 20_000, everyMs = 50): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  withinMs = 20_000,
+  everyMs = 50,
+): Promise<T> {
   const until = Date.now() + withinMs;
   let last: unknown;
   while (Date.now() < until) {
