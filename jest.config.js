@@ -11,7 +11,9 @@ module.exports = {
     '^acton-ts$': '<rootDir>/lib/index.ts',
     '^acton-ts/client$': '<rootDir>/lib/client/index.ts',
     '^acton-ts/testing$': '<rootDir>/lib/testing/index.ts',
+    '^acton-ts/nestjs$': '<rootDir>/lib/nestjs/index.ts',
     '^acton-ts/cluster$': '<rootDir>/lib/cluster/index.ts',
+    '^acton-ts/observability$': '<rootDir>/lib/observability/index.ts',
   },
   testTimeout: 20000,
 };

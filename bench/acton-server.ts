@@ -2,15 +2,16 @@
  * The acton-ts bench server: `BenchServerModule` (the sample's actors + W4's broadcaster) with
  * IpcModule on `ACTON_IPC_SOCKET`. Started by `bench/run.ts` (it needs the fork IPC channel);
  * the parent sets `LIST_ITEM_COUNT` (W3) and a `PRICE_INTERVAL_MS` long enough that the
- * sample's price feed never ticks during the run.
+ * sample's price feed never ticks during the run, and `BENCH_OBSERVE` for the observability
+ * overhead runs (see `observed-bench-server.module.ts`).
  */
 import 'reflect-metadata';
 import { bootstrap, ConsoleLogger } from 'acton-ts';
-import { BenchServerModule } from './acton/bench-server.module';
+import { observedBenchModule } from './acton/observed-bench-server.module';
 import { serveParent, tellParent } from './child/child-messages';
 
 async function main(): Promise<void> {
-  const app = await bootstrap(BenchServerModule, { logger: new ConsoleLogger('warn') });
+  const app = await bootstrap(observedBenchModule(process.env.BENCH_OBSERVE), { logger: new ConsoleLogger('warn') });
   serveParent();
   process.once('SIGTERM', () => {
     app.close().finally(() => process.exit(0));
@@ -19,6 +20,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  tellParent({ kind: 'failed', error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  tellParent({ kind: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   process.exit(1);
 });

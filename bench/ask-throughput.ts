@@ -60,7 +60,9 @@ async function measure(scenario: string, send: () => Promise<unknown>): Promise<
 
 /** Runs both scenarios and returns their figures. */
 export async function runAskThroughput(): Promise<AskThroughput[]> {
-  const app = await bootstrap(BenchModule, { logger: { debug() {}, info() {}, warn: console.warn, error: console.error } });
+  const app = await bootstrap(BenchModule, {
+    logger: { debug() {}, info() {}, warn: console.warn, error: console.error },
+  });
   try {
     const ping = new BenchPing();
     const order = Object.assign(new BenchOrder(), { symbol: 'ACME', quantity: 5 });
@@ -76,7 +78,10 @@ export async function runAskThroughput(): Promise<AskThroughput[]> {
 if (require.main === module) {
   runAskThroughput().then(
     (results) => {
-      for (const r of results) console.log(`${r.scenario.padEnd(52)} ${String(r.asksPerSecond).padStart(9)} asks/s  (${r.asks} asks in ${r.seconds.toFixed(2)} s)`);
+      for (const r of results)
+        console.log(
+          `${r.scenario.padEnd(52)} ${String(r.asksPerSecond).padStart(9)} asks/s  (${r.asks} asks in ${r.seconds.toFixed(2)} s)`,
+        );
     },
     (err: unknown) => {
       console.error(err);

@@ -1,6 +1,6 @@
 /**
  * The bench's baseline: a minimal Node server over a Unix socket speaking the same framing
- * and JSON shapes as acton-ts (PROTOCOL.md §1–§2) with no framework at all — parse the frame,
+ * and JSON shapes as acton-ts (docs/protocol.md §1–§2) with no framework at all — parse the frame,
  * `JSON.parse`, compute, `JSON.stringify`, write. It serves exactly what the load client asks
  * for: `AddRequest` (request-response), `ListRequest` (request-stream), subscribe and
  * `BroadcastPrices` (push fan-out), heartbeats. Socket path: `BENCH_SOCKET`; list size:
@@ -14,10 +14,22 @@ import { BENCH_SYMBOL, BenchWire } from './bench-wire';
 import { serveParent, tellParent } from './child/child-messages';
 
 const SOCKET_PATH = requiredEnv('BENCH_SOCKET');
-const ITEMS = Array.from({ length: Number(process.env.LIST_ITEM_COUNT ?? 25) }, (_, i) => ({ id: i + 1, name: `Item ${i + 1}` }));
+const ITEMS = Array.from({ length: Number(process.env.LIST_ITEM_COUNT ?? 25) }, (_, i) => ({
+  id: i + 1,
+  name: `Item ${i + 1}`,
+}));
 const subscribers = new Set<Socket>();
 
-const TYPE = { REQUEST: 1, RESPONSE: 2, ERROR: 3, HEARTBEAT: 4, PUSH: 5, SUBSCRIBE: 6, UNSUBSCRIBE: 7, STREAM: 9 } as const;
+const TYPE = {
+  REQUEST: 1,
+  RESPONSE: 2,
+  ERROR: 3,
+  HEARTBEAT: 4,
+  PUSH: 5,
+  SUBSCRIBE: 6,
+  UNSUBSCRIBE: 7,
+  STREAM: 9,
+} as const;
 
 /** One frame with a v2 header (§1.2) around `json`. */
 function frame(type: number, json: string): Buffer {
@@ -41,18 +53,35 @@ function onRequest(socket: Socket, payload: Buffer): void {
   const key = `${envelope.target}/${envelope.message_type}`;
   if (key === `${BenchWire.CALCULATOR}/${BenchWire.ADD_REQUEST}`) {
     const { a, b } = envelope.payload;
-    if (!Number.isInteger(a) || !Number.isInteger(b)) return respond(socket, { correlation_id: id, success: false, error: 'Serialization error: a and b must be integers', error_code: 'SERIALIZATION_ERROR' });
+    if (!Number.isInteger(a) || !Number.isInteger(b))
+      return respond(socket, {
+        correlation_id: id,
+        success: false,
+        error: 'Serialization error: a and b must be integers',
+        error_code: 'SERIALIZATION_ERROR',
+      });
     return respond(socket, { correlation_id: id, success: true, payload: { sum: a + b } });
   }
   if (key === `${BenchWire.LIST_SERVICE}/${BenchWire.LIST_REQUEST}`) return void streamItems(socket, id);
-  if (key === `${BenchWire.BROADCASTER}/${BenchWire.BROADCAST_PRICES}`) return void broadcastPrices(socket, id, envelope.payload.count, envelope.payload.batch);
-  respond(socket, { correlation_id: id, success: false, error: `Actor not found: ${envelope.target}`, error_code: 'ACTOR_NOT_FOUND' });
+  if (key === `${BenchWire.BROADCASTER}/${BenchWire.BROADCAST_PRICES}`)
+    return void broadcastPrices(socket, id, envelope.payload.count, envelope.payload.batch);
+  respond(socket, {
+    correlation_id: id,
+    success: false,
+    error: `Actor not found: ${envelope.target}`,
+    error_code: 'ACTOR_NOT_FOUND',
+  });
 }
 
-/** Request-stream (§3.4): one data frame per item, waiting for `drain` when the socket is full, then the final frame. */
+/**
+ * Request-stream (§3.4): one data frame per item, waiting for `drain` when the socket is full,
+ * then the final frame.
+ */
 async function streamItems(socket: Socket, id: string): Promise<void> {
   for (let sequence = 0; sequence < ITEMS.length; sequence++) {
-    const ok = socket.write(frame(TYPE.STREAM, JSON.stringify({ correlation_id: id, sequence, is_final: false, payload: ITEMS[sequence] })));
+    const ok = socket.write(
+      frame(TYPE.STREAM, JSON.stringify({ correlation_id: id, sequence, is_final: false, payload: ITEMS[sequence] })),
+    );
     if (!ok) await once(socket, 'drain');
     if (socket.destroyed) return;
   }
@@ -63,13 +92,16 @@ async function streamItems(socket: Socket, id: string): Promise<void> {
 async function broadcastPrices(socket: Socket, id: string, count: number, batch: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     if (i > 0 && i % batch === 0) await nextTurn();
-    const push = frame(TYPE.PUSH, JSON.stringify({
-      notification_id: newCorrelationId('push'),
-      message_type: BenchWire.PRICE_UPDATE,
-      source_actor: BenchWire.BROADCASTER,
-      payload: { symbol: BENCH_SYMBOL, price: 100 + (i % 100) / 100 },
-      timestamp_ms: Date.now(),
-    }));
+    const push = frame(
+      TYPE.PUSH,
+      JSON.stringify({
+        notification_id: newCorrelationId('push'),
+        message_type: BenchWire.PRICE_UPDATE,
+        source_actor: BenchWire.BROADCASTER,
+        payload: { symbol: BENCH_SYMBOL, price: 100 + (i % 100) / 100 },
+        timestamp_ms: Date.now(),
+      }),
+    );
     for (const subscriber of subscribers) subscriber.write(push);
   }
   respond(socket, { correlation_id: id, success: true, payload: { sent: count } });
@@ -97,7 +129,7 @@ function onFrame(socket: Socket, type: number, payload: Buffer): void {
 function serve(socket: Socket): void {
   let pending: Buffer | undefined;
   socket.on('data', (chunk: Buffer) => {
-    let buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
+    const buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
     let at = 0;
     for (;;) {
       if (buffer.length - at < 6) break;

@@ -3,6 +3,7 @@ import { FanOutParams } from './client/fan-out.workload';
 import { SequentialParams } from './client/sequential.workload';
 import { StreamParams } from './client/stream.workload';
 import { InProcessParams } from './in-process/in-process-bench';
+import { NestComparisonParams } from './nestjs/nest-comparison';
 
 /** Every count and duration of one bench run (all bounded). */
 export interface BenchPlan {
@@ -17,7 +18,11 @@ export interface BenchPlan {
   readonly stream: StreamParams;
   /** W4. */
   readonly fanOut: FanOutParams;
+  /** W5 (acton-ts only): many subscribers holding many non-matching patterns, vs the same exact-only. */
+  readonly patternFanOut: FanOutParams;
   readonly inProcess: InProcessParams;
+  /** W2 through the same Nest handler on ActonTransport and on Nest's TCP transport. */
+  readonly nest: NestComparisonParams;
 }
 
 /** The full run (issue 7's figures) or, with `quick`, a smoke run of about 30 s. */
@@ -34,6 +39,13 @@ export function benchPlan(quick: boolean): BenchPlan {
     ],
     stream: { items: quick ? 10_000 : 100_000, pageSize: 1_000, warmupStreams: 1 },
     fanOut: { subscribers: 10, broadcasts: quick ? 2_000 : 20_000, warmupBroadcasts: quick ? 500 : 2_000 },
+    patternFanOut: {
+      subscribers: 1_000,
+      broadcasts: quick ? 100 : 1_000,
+      warmupBroadcasts: quick ? 20 : 100,
+      noisePatterns: 50,
+    },
     inProcess: { askMs: quick ? 500 : 2_500, broadcasts: quick ? 10_000 : 100_000 },
+    nest: { rounds: quick ? 1 : 3, shapes: [{ connections: 8, inFlight: 16, durationMs: w2Ms, warmupMs: w2WarmupMs }] },
   };
 }

@@ -11,6 +11,8 @@ import { FanOutResult } from './client/fan-out.workload';
 import { SequentialResult } from './client/sequential.workload';
 import { StreamResult } from './client/stream.workload';
 import { InProcessResult } from './in-process/in-process-bench';
+import { NestComparisonRow, runNestComparison } from './nestjs/nest-comparison';
+import { ObservabilityResults, observabilityPlan, runObservabilityOverhead } from './observability-overhead';
 import { ServerResults } from './report/figures';
 import { ProgressLine } from './report/progress-line';
 
@@ -30,6 +32,10 @@ export interface RunResults {
   readonly acton: ServerResults;
   readonly baseline: ServerResults;
   readonly inProcess: InProcessResult;
+  /** W2 through ActonTransport vs Nest's TCP transport, same Nest handler. */
+  readonly nest: readonly NestComparisonRow[];
+  /** Metrics and tracing overhead on W2 (issue 17), same-run ratios. */
+  readonly observability: ObservabilityResults;
 }
 
 /**
@@ -59,10 +65,20 @@ export class BenchRunner {
       const contenders = await this.startContenders();
       const startRss = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
       const perServer = await this.runWorkloads(contenders);
-      const [acton, baseline] = await Promise.all(contenders.map(async (c, i) => this.withRss(c, perServer.get(c.name)!, startRss[i])));
+      const [acton, baseline] = await Promise.all(
+        contenders.map(async (c, i) => this.withRss(c, perServer.get(c.name)!, startRss[i])),
+      );
       await this.stopAll();
       const inProcess = await this.runInProcess();
-      return { acton, baseline, inProcess };
+      const nest = await runNestComparison(this.plan.nest, this.jsRoot, this.dir, this.progress);
+      const observability = await runObservabilityOverhead(
+        this.jsRoot,
+        this.dir,
+        observabilityPlan(this.plan.quick),
+        this.plan.stream.items,
+        this.progress,
+      );
+      return { acton, baseline, inProcess, nest, observability };
     } finally {
       await this.stopAll();
       rmSync(this.dir, { recursive: true, force: true });
@@ -86,16 +102,31 @@ export class BenchRunner {
   }
 
   private async runWorkloads(contenders: readonly Contender[]): Promise<Map<string, Record<string, unknown>>> {
-    const results = new Map(contenders.map((c) => [c.name as string, { concurrent: [], rounds: {} } as Record<string, unknown>]));
-    const measure = async <R extends WorkloadOutcome>(label: string, task: string, params: unknown, primary: (result: R) => number, keep: (into: Record<string, unknown>, result: R) => void): Promise<void> => {
+    const results = new Map(
+      contenders.map((c) => [c.name as string, { concurrent: [], rounds: {} } as Record<string, unknown>]),
+    );
+    const measure = async <R extends WorkloadOutcome>(
+      label: string,
+      task: string,
+      params: unknown,
+      primary: (result: R) => number,
+      keep: (into: Record<string, unknown>, result: R) => void,
+    ): Promise<void> => {
       const runs = new Map<string, R[]>(contenders.map((c) => [c.name, []]));
       for (let round = 0; round < this.plan.rounds; round++) {
         // Alternate who goes first, so that a slow spell elsewhere on the machine hits both alike.
         const order = round % 2 === 0 ? contenders : [...contenders].reverse();
         for (const contender of order) {
-          this.progress.begin(`${label} · ${contender.name}${this.plan.rounds > 1 ? ` · round ${round + 1}/${this.plan.rounds}` : ''}`);
+          this.progress.begin(
+            `${label} · ${contender.name}${this.plan.rounds > 1 ? ` · round ${round + 1}/${this.plan.rounds}` : ''}`,
+          );
           const cpuBefore = await contender.server.cpuMicroseconds();
-          const result = await contender.client.run<R>(task, { socketPath: contender.socketPath, params }, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
+          const result = await contender.client.run<R>(
+            task,
+            { socketPath: contender.socketPath, params },
+            WORKLOAD_TIMEOUT_MS,
+            (text) => this.progress.update(text),
+          );
           const serverCpuUs = (await contender.server.cpuMicroseconds()) - cpuBefore;
           runs.get(contender.name)!.push({ ...result, serverCpuUsPerOp: serverCpuUs / Math.max(1, result.operations) });
         }
@@ -108,20 +139,84 @@ export class BenchRunner {
       }
     };
     const { sequential, concurrent, stream, fanOut } = this.plan;
-    await measure<SequentialResult>(`W1 sequential ×${sequential.calls}`, 'sequential', sequential, (r) => r.callsPerSecond, (into, r) => (into.sequential = r));
+    await measure<SequentialResult>(
+      `W1 sequential ×${sequential.calls}`,
+      'sequential',
+      sequential,
+      (r) => r.callsPerSecond,
+      (into, r) => (into.sequential = r),
+    );
     for (const shape of concurrent) {
-      await measure<ConcurrentResult>(`W2 ${shape.connections}×${shape.inFlight} for ${shape.durationMs / 1000} s`, 'concurrent', shape, (r) => r.callsPerSecond, (into, r) =>
-        (into.concurrent as ConcurrentResult[]).push(r),
+      await measure<ConcurrentResult>(
+        `W2 ${shape.connections}×${shape.inFlight} for ${shape.durationMs / 1000} s`,
+        'concurrent',
+        shape,
+        (r) => r.callsPerSecond,
+        (into, r) => (into.concurrent as ConcurrentResult[]).push(r),
       );
     }
-    await measure<StreamResult>(`W3 stream of ${stream.items}`, 'stream', stream, (r) => r.itemsPerSecond, (into, r) => (into.stream = r));
-    await measure<FanOutResult>(`W4 ${fanOut.broadcasts} broadcasts → ${fanOut.subscribers} subscribers`, 'fan-out', fanOut, (r) => r.eventsPerSecondTotal, (into, r) => (into.fanOut = r));
+    await measure<StreamResult>(
+      `W3 stream of ${stream.items}`,
+      'stream',
+      stream,
+      (r) => r.itemsPerSecond,
+      (into, r) => (into.stream = r),
+    );
+    await measure<FanOutResult>(
+      `W4 ${fanOut.broadcasts} broadcasts → ${fanOut.subscribers} subscribers`,
+      'fan-out',
+      fanOut,
+      (r) => r.eventsPerSecondTotal,
+      (into, r) => (into.fanOut = r),
+    );
+    const acton = contenders.find((c) => c.name === 'acton-ts')!;
+    results.get(acton.name)!.patternFanOut = await this.measurePatternFanOut(acton);
     return results;
   }
 
-  private async withRss(contender: Contender, results: Record<string, unknown>, serverStartRssKb: number): Promise<ServerResults> {
-    const [serverRssKb, clientRssKb] = await Promise.all([contender.server.peakRssKilobytes(), contender.client.peakRssKilobytes()]);
-    return { ...(results as unknown as Omit<ServerResults, 'serverRssKb' | 'clientRssKb' | 'serverStartRssKb'>), serverStartRssKb, serverRssKb, clientRssKb };
+  /**
+   * W5 (docs/protocol.md §11.1), acton-ts only (the baseline has no patterns): the same fan-out
+   * with exact subscriptions and with `noisePatterns` non-matching patterns plus one match per
+   * subscriber, alternating which goes first; the median round of each.
+   */
+  private async measurePatternFanOut(acton: Contender): Promise<{ exact: FanOutResult; patterns: FanOutResult }> {
+    const { patternFanOut } = this.plan;
+    const variants = { exact: { ...patternFanOut, noisePatterns: undefined }, patterns: patternFanOut };
+    const runs: Record<keyof typeof variants, FanOutResult[]> = { exact: [], patterns: [] };
+    for (let round = 0; round < this.plan.rounds; round++) {
+      const order: (keyof typeof variants)[] = round % 2 === 0 ? ['exact', 'patterns'] : ['patterns', 'exact'];
+      for (const variant of order) {
+        this.progress.begin(
+          `W5 ${patternFanOut.broadcasts} broadcasts → ${patternFanOut.subscribers} subscribers · ${variant}`,
+        );
+        const cpuBefore = await acton.server.cpuMicroseconds();
+        const params = { socketPath: acton.socketPath, params: variants[variant] };
+        const result = await acton.client.run<FanOutResult>('fan-out', params, WORKLOAD_TIMEOUT_MS, (text) =>
+          this.progress.update(text),
+        );
+        const serverCpuUs = (await acton.server.cpuMicroseconds()) - cpuBefore;
+        runs[variant].push({ ...result, serverCpuUsPerOp: serverCpuUs / Math.max(1, result.operations) });
+      }
+    }
+    const rate = (r: FanOutResult): number => r.eventsPerSecondTotal;
+    return { exact: medianBy(runs.exact, rate), patterns: medianBy(runs.patterns, rate) };
+  }
+
+  private async withRss(
+    contender: Contender,
+    results: Record<string, unknown>,
+    serverStartRssKb: number,
+  ): Promise<ServerResults> {
+    const [serverRssKb, clientRssKb] = await Promise.all([
+      contender.server.peakRssKilobytes(),
+      contender.client.peakRssKilobytes(),
+    ]);
+    return {
+      ...(results as unknown as Omit<ServerResults, 'serverRssKb' | 'clientRssKb' | 'serverStartRssKb'>),
+      serverStartRssKb,
+      serverRssKb,
+      clientRssKb,
+    };
   }
 
   private async runInProcess(): Promise<InProcessResult> {

@@ -27,7 +27,7 @@ export const BENCH_SYMBOL = 'BENCH';
 export const BROADCAST_BATCH = 50;
 
 /**
- * `limits.push_buffer_size` of the acton-ts bench server (PROTOCOL.md §5.4; default 100).
+ * `limits.push_buffer_size` of the acton-ts bench server (docs/protocol.md §5.4; default 100).
  * The broker never waits for subscribers, so at full speed the pushes outrun one client
  * process reading ten sockets for a moment; a buffer larger than a whole W4 run lets a
  * subscriber that keeps up on average lose nothing (the baseline buffers without bound).

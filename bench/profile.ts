@@ -2,7 +2,8 @@
  * Profiles one server under one workload: `node --cpu-prof` on the server child, the same
  * load client as `npm run bench`, then the top self-time functions.
  *
- *   npx ts-node -r tsconfig-paths/register --transpile-only bench/profile.ts <workload> [--server baseline] [--quick] [--no-profile]
+ *   npx ts-node -r tsconfig-paths/register --transpile-only bench/profile.ts <workload> \
+ *     [--server baseline] [--quick] [--no-profile]
  *
  * Workloads: sequential (W1), concurrent (W2 1×64), concurrent-8 (W2 8×16), stream (W3), fan-out (W4).
  * The `.cpuprofile` is kept in `bench/profiles/` (open it in Chrome DevTools); git ignores it.
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
   if (written.length === 0) throw new Error(`the ${kind} server wrote no profile into ${PROFILE_DIR}`);
   console.log(`\nprofile: ${join(PROFILE_DIR, written[0])}\n\n  self ms  share  function`);
   for (const hot of hotFunctions(join(PROFILE_DIR, written[0]), jsRoot)) {
-    console.log(`${hot.selfMs.toFixed(1).padStart(9)}  ${(hot.share * 100).toFixed(1).padStart(4)}%  ${hot.name} ${hot.where}`);
+    console.log(
+      `${hot.selfMs.toFixed(1).padStart(9)}  ${(hot.share * 100).toFixed(1).padStart(4)}%  ${hot.name} ${hot.where}`,
+    );
   }
 }
 

@@ -14,7 +14,11 @@ export { OnMessage } from './core/decorators/on-message.decorator';
 export type { ActorOptions } from './core/metadata/actor-metadata';
 export { DEFAULT_SUPERVISION } from './core/metadata/supervision-options';
 export type {
-  BackoffOptions, ResolvedSupervision, RestartPolicy, SupervisionOptions, SupervisionStrategy,
+  BackoffOptions,
+  ResolvedSupervision,
+  RestartPolicy,
+  SupervisionOptions,
+  SupervisionStrategy,
 } from './core/metadata/supervision-options';
 export { ClassValidatorPayloadValidator } from './core/metadata/class-validator-payload-validator';
 export type { OnMessageOptions } from './core/metadata/handler-metadata';
@@ -22,12 +26,21 @@ export { jsonSchemaOf } from './core/metadata/json-schema';
 export type { JsonSchema } from './core/metadata/json-schema';
 export type { MessageDefinition } from './core/metadata/message-metadata';
 export { MessageRegistry } from './core/metadata/message-registry';
+export type { MessageClass, MessageInstance, MessageProps, ReplyOf, RepliesWith } from './core/metadata/message-typing';
 export type { DynamicModule, ModuleImport, ModuleMetadata } from './core/metadata/module-metadata';
 export type { PayloadValidator, ValidationOptions } from './core/metadata/payload-validator';
 
 // Runtime
 export { ActonApp } from './core/runtime/acton-app';
-export type { ActorEntry, ActorTarget, AppState, AskOptions, CloseOptions, SpawnOptions, StreamOptions } from './core/runtime/acton-app';
+export type {
+  ActorEntry,
+  ActorTarget,
+  AppState,
+  AskOptions,
+  CloseOptions,
+  SpawnOptions,
+  StreamOptions,
+} from './core/runtime/acton-app';
 export type { ActorRef, HandlerInfo, HandlerKind } from './core/runtime/actor-ref';
 export type { AppExtension, AppExtensionFactory } from './core/runtime/app-extension';
 export type { AppExtensions } from './core/runtime/app-extensions';
@@ -48,7 +61,14 @@ export { ConsoleLogger, defaultLogger } from './core/runtime/logger';
 export type { Logger, LogLevel } from './core/runtime/logger';
 export type { MessageContext } from './core/runtime/message-context';
 export type { PeerInfo } from './core/runtime/peer-info';
-export type { ClassProvider, FactoryProvider, InjectionToken, Provider, Type, ValueProvider } from './core/runtime/provider';
+export type {
+  ClassProvider,
+  FactoryProvider,
+  InjectionToken,
+  Provider,
+  Type,
+  ValueProvider,
+} from './core/runtime/provider';
 export type { ReplySink } from './core/runtime/reply-sink';
 export { restartDelay } from './core/runtime/restart-backoff';
 export { ActorRestarted, ActorStopped, RestartLimitExceeded } from './core/runtime/supervision-events';
@@ -68,3 +88,15 @@ export { IpcListener } from './ipc/server/ipc-listener';
 export type { DrainResult, IpcModuleOptions } from './ipc/server/ipc-listener';
 export type { IpcListenerStats } from './ipc/server/listener-stats';
 export type { IpcConfig, IpcConfigOverrides } from './ipc/config/ipc-config';
+// Security (acton-reactive 9.4, docs/protocol.md §11.2)
+export { sameUidPolicy, allowListPolicy } from './ipc/security/ready-policies';
+export type { AllowList } from './ipc/security/ready-policies';
+export type {
+  ConnectionInfo,
+  IpcOperation,
+  SecurityContext,
+  SecurityPolicy,
+  Verdict,
+} from './ipc/security/security-policy';
+export type { SecurityConfig, SecurityPolicyName } from './ipc/config/ipc-config';
+export type { PeerCredentials } from './ipc/server/peer-credentials';

@@ -15,10 +15,24 @@ async function main(): Promise<void> {
   console.log('Services: calculator, kv_store, list_service, countdown, price_feed, orders');
   console.log('Try the clients (in another terminal):');
   console.log(`  ACTON_IPC_SOCKET=${socket} python3 sample/clients/demo.py`);
-  console.log(`  ACTON_IPC_SOCKET=${socket} npx ts-node -r tsconfig-paths/register --transpile-only sample/clients/demo.ts`);
+  console.log(
+    `  ACTON_IPC_SOCKET=${socket} npx ts-node -r tsconfig-paths/register --transpile-only sample/clients/demo.ts`,
+  );
   console.log(`  npx acton --socket ${socket} call calculator AddRequest '{"a":5,"b":3}'`);
   const cluster = app.cluster;
-  if (cluster) console.log(`Cluster node ${cluster.nodeId} in cluster '${cluster.settings.cluster}'; serving here: ${cluster.nodes()[0]!.actors.filter((a) => a.serving).map((a) => a.name).join(', ') || 'none (standby)'}`);
+  if (cluster)
+    console.log(
+      `Cluster node ${cluster.nodeId} in cluster '${cluster.settings.cluster}'; serving here: ${
+        cluster
+          .nodes()[0]!
+          .actors.filter((a) => a.serving)
+          .map((a) => a.name)
+          .join(', ') || 'none (standby)'
+      }`,
+    );
+  console.log(`  npx acton --socket ${socket} top`);
+  const metricsUrl = app.extension('metrics')?.url;
+  if (metricsUrl) console.log(`Prometheus metrics: ${metricsUrl}/metrics`);
   console.log('Press Ctrl-C to drain and stop.');
 
   const printStats = (): void => {

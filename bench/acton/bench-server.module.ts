@@ -21,6 +21,14 @@ import { BenchBroadcasterActor } from './bench-broadcaster.actor';
       limits: { pushBufferSize: BENCH_PUSH_BUFFER_SIZE },
     }),
   ],
-  actors: [CalculatorActor, KvStoreActor, ListServiceActor, CountdownActor, PriceFeedActor, OrdersActor, BenchBroadcasterActor],
+  actors: [
+    CalculatorActor,
+    KvStoreActor,
+    ListServiceActor,
+    CountdownActor,
+    PriceFeedActor,
+    OrdersActor,
+    BenchBroadcasterActor,
+  ],
 })
 export class BenchServerModule {}

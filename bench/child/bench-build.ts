@@ -8,7 +8,8 @@ const SOURCE_DIRS = ['lib', 'sample', 'bench'];
 /**
  * Transpiles `lib/`, `sample/` and `bench/` to JavaScript under
  * `node_modules/.cache/acton-bench/<pid>/` (inside the repository, so `node_modules` still
- * resolves; one folder per run, so concurrent runs do not clash; `removeBenchJs` deletes it), with the repository's compiler options (decorators and their metadata included).
+ * resolves; one folder per run, so concurrent runs do not clash; `removeBenchJs` deletes it), with
+ * the repository's compiler options (decorators and their metadata included).
  *
  * Why: the bench's children must not run under ts-node, whose in-process TypeScript compiler
  * would add ~100 MB to every peak RSS and cost start-up time. Transpile-only, like
@@ -22,9 +23,16 @@ export function buildBenchJs(repoRoot: string): string {
   const options = compilerOptions(repoRoot);
   for (const dir of SOURCE_DIRS) {
     for (const file of typeScriptFiles(join(repoRoot, dir))) {
-      const output = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file, reportDiagnostics: true });
+      const output = ts.transpileModule(readFileSync(file, 'utf8'), {
+        compilerOptions: options,
+        fileName: file,
+        reportDiagnostics: true,
+      });
       const errors = (output.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
-      if (errors.length > 0) throw new Error(`cannot transpile ${relative(repoRoot, file)}: ${ts.flattenDiagnosticMessageText(errors[0].messageText, ' ')}`);
+      if (errors.length > 0)
+        throw new Error(
+          `cannot transpile ${relative(repoRoot, file)}: ${ts.flattenDiagnosticMessageText(errors[0].messageText, ' ')}`,
+        );
       const target = join(outRoot, relative(repoRoot, file)).replace(/\.ts$/, '.js');
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, output.outputText);
@@ -41,9 +49,17 @@ export function removeBenchJs(outRoot: string): void {
 function compilerOptions(repoRoot: string): ts.CompilerOptions {
   const configPath = join(repoRoot, 'tsconfig.json');
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
-  if (config.error) throw new Error(`cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(config.error.messageText, ' ')}`);
+  if (config.error)
+    throw new Error(`cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(config.error.messageText, ' ')}`);
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, repoRoot);
-  return { ...parsed.options, sourceMap: false, inlineSourceMap: false, declaration: false, noEmit: false, isolatedModules: true };
+  return {
+    ...parsed.options,
+    sourceMap: false,
+    inlineSourceMap: false,
+    declaration: false,
+    noEmit: false,
+    isolatedModules: true,
+  };
 }
 
 function typeScriptFiles(dir: string): string[] {

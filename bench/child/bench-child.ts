@@ -56,7 +56,12 @@ export class BenchChild {
   /** Resolves with the `ready` detail; rejects (with the child's output) if it exits or times out first. */
   ready(): Promise<string | undefined> {
     return this.awaitMessage(
-      (m) => (m.kind === 'ready' ? { value: m.detail } : m.kind === 'failed' ? { error: `${this.label} failed to start: ${m.error}` } : undefined),
+      (m) =>
+        m.kind === 'ready'
+          ? { value: m.detail }
+          : m.kind === 'failed'
+            ? { error: `${this.label} failed to start: ${m.error}` }
+            : undefined,
       READY_TIMEOUT_MS,
       'to start',
     );
@@ -73,7 +78,8 @@ export class BenchChild {
       (m) => {
         if (m.kind === 'progress' && m.id === id) onProgress(m.text);
         if (m.kind === 'result' && m.id === id) return { value: m.result as T };
-        if (m.kind === 'failed' && (m.id === id || m.id === undefined)) return { error: `${this.label} failed ${task}: ${m.error}` };
+        if (m.kind === 'failed' && (m.id === id || m.id === undefined))
+          return { error: `${this.label} failed ${task}: ${m.error}` };
         return undefined;
       },
       timeoutMs,
@@ -85,14 +91,22 @@ export class BenchChild {
 
   /** The child's peak resident set size so far, in kilobytes. */
   peakRssKilobytes(): Promise<number> {
-    const answer = this.awaitMessage((m) => (m.kind === 'peak-rss' ? { value: m.kilobytes } : undefined), RSS_TIMEOUT_MS, 'to report its peak RSS');
+    const answer = this.awaitMessage(
+      (m) => (m.kind === 'peak-rss' ? { value: m.kilobytes } : undefined),
+      RSS_TIMEOUT_MS,
+      'to report its peak RSS',
+    );
     this.send({ kind: 'peak-rss' });
     return answer;
   }
 
   /** CPU time (user + system) the child has used so far, in microseconds. */
   cpuMicroseconds(): Promise<number> {
-    const answer = this.awaitMessage((m) => (m.kind === 'cpu-usage' ? { value: m.microseconds } : undefined), RSS_TIMEOUT_MS, 'to report its CPU time');
+    const answer = this.awaitMessage(
+      (m) => (m.kind === 'cpu-usage' ? { value: m.microseconds } : undefined),
+      RSS_TIMEOUT_MS,
+      'to report its CPU time',
+    );
     this.send({ kind: 'cpu-usage' });
     return answer;
   }

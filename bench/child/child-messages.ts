@@ -21,7 +21,8 @@ export type ChildMessage =
 
 /** Sends `message` to the parent; a child started without an IPC channel throws at once. */
 export function tellParent(message: ChildMessage): void {
-  if (!process.send) throw new Error('This bench process must be started by bench/run.ts (it needs the fork IPC channel)');
+  if (!process.send)
+    throw new Error('This bench process must be started by bench/run.ts (it needs the fork IPC channel)');
   process.send(message);
 }
 
@@ -40,16 +41,28 @@ export function cpuMicroseconds(): number {
  * Serves the parent's requests in a child: answers `peak-rss`, hands `run` to `runTask`
  * (its result or error goes back with the same id), and exits when the parent goes away.
  */
-export function serveParent(runTask?: (task: string, params: unknown, progress: (text: string) => void) => Promise<unknown>): void {
+export function serveParent(
+  runTask?: (task: string, params: unknown, progress: (text: string) => void) => Promise<unknown>,
+): void {
   process.on('message', (message: ParentMessage) => {
     if (message.kind === 'peak-rss') return tellParent({ kind: 'peak-rss', kilobytes: peakRssKilobytes() });
     if (message.kind === 'cpu-usage') return tellParent({ kind: 'cpu-usage', microseconds: cpuMicroseconds() });
     if (message.kind !== 'run') return;
-    if (!runTask) return tellParent({ kind: 'failed', id: message.id, error: `this process runs no tasks (asked for ${message.task})` });
+    if (!runTask)
+      return tellParent({
+        kind: 'failed',
+        id: message.id,
+        error: `this process runs no tasks (asked for ${message.task})`,
+      });
     const progress = (text: string): void => tellParent({ kind: 'progress', id: message.id, text });
     runTask(message.task, message.params, progress).then(
       (result) => tellParent({ kind: 'result', id: message.id, result }),
-      (err: unknown) => tellParent({ kind: 'failed', id: message.id, error: err instanceof Error ? err.stack ?? err.message : String(err) }),
+      (err: unknown) =>
+        tellParent({
+          kind: 'failed',
+          id: message.id,
+          error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        }),
     );
   });
   process.on('disconnect', () => process.exit(0)); // the parent died or finished: never linger

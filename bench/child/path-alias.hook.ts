@@ -4,6 +4,7 @@
  * for ts-node. Nothing else is changed.
  */
 import { join, resolve } from 'node:path';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- patches Module._resolveFilename
 import Module = require('node:module');
 
 const OUT_ROOT = resolve(__dirname, '..', '..');
@@ -11,6 +12,8 @@ const ALIASES: Record<string, string> = {
   'acton-ts': join(OUT_ROOT, 'lib', 'index.js'),
   'acton-ts/client': join(OUT_ROOT, 'lib', 'client', 'index.js'),
   'acton-ts/testing': join(OUT_ROOT, 'lib', 'testing', 'index.js'),
+  'acton-ts/nestjs': join(OUT_ROOT, 'lib', 'nestjs', 'index.js'),
+  'acton-ts/observability': join(OUT_ROOT, 'lib', 'observability', 'index.js'),
 };
 
 type Resolve = (request: string, ...rest: unknown[]) => string;

@@ -12,9 +12,17 @@ const PRICE_FEED_SILENT_MS = 2_000_000_000;
  * result before using it).
  * @param listItems how many items the list service streams (W3)
  * @param nodeOptions extra node flags, e.g. `--cpu-prof`
+ * @param variant another configuration of the same server (its own socket name and extra environment)
  */
-export function launchServer(kind: ServerKind, jsRoot: string, dir: string, listItems: number, nodeOptions: readonly string[] = []): { server: BenchChild; socketPath: string } {
-  const socketPath = join(dir, `${kind}.sock`);
+export function launchServer(
+  kind: ServerKind,
+  jsRoot: string,
+  dir: string,
+  listItems: number,
+  nodeOptions: readonly string[] = [],
+  variant?: { readonly name: string; readonly env: NodeJS.ProcessEnv },
+): { server: BenchChild; socketPath: string } {
+  const socketPath = join(dir, `${variant ? `${kind}-${variant.name}` : kind}.sock`);
   const env: NodeJS.ProcessEnv =
     kind === 'acton-ts'
       ? {
@@ -25,5 +33,6 @@ export function launchServer(kind: ServerKind, jsRoot: string, dir: string, list
         }
       : { BENCH_SOCKET: socketPath, LIST_ITEM_COUNT: String(listItems) };
   const script = kind === 'acton-ts' ? 'bench/acton-server.ts' : 'bench/baseline-server.ts';
-  return { server: new BenchChild(`${kind} server`, jsRoot, script, env, nodeOptions), socketPath };
+  const label = `${kind} server${variant ? ` (${variant.name})` : ''}`;
+  return { server: new BenchChild(label, jsRoot, script, { ...env, ...variant?.env }, nodeOptions), socketPath };
 }

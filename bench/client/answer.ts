@@ -55,7 +55,11 @@ export class Answer {
 
   /** True when the bytes after the id are exactly `tail`; false means "look at `body()`". */
   tailIs(tail: string): boolean {
-    return this.afterId >= 0 && this.payload.length - this.afterId === tail.length && startsWith(this.payload, this.afterId, tail);
+    return (
+      this.afterId >= 0 &&
+      this.payload.length - this.afterId === tail.length &&
+      startsWith(this.payload, this.afterId, tail)
+    );
   }
 
   /** True when the bytes after the id start with `head`; false means "look at `body()`". */

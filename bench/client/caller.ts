@@ -14,7 +14,7 @@ const RESPONSE_TIMEOUT_MS = 120_000;
 
 /**
  * Sends request envelopes on one raw connection and routes answers back by `correlation_id`
- * (PROTOCOL.md §3.5: clients must not rely on answer order). Ids are short opaque strings;
+ * (docs/protocol.md §3.5: clients must not rely on answer order). Ids are short opaque strings;
  * the servers echo them byte for byte (§2.2).
  */
 export class Caller {
@@ -48,7 +48,13 @@ export class Caller {
    * Sends one request whose payload is the JSON text `payloadJson`.
    * @param mode `reply` (expects_reply) or `stream` (expects_stream)
    */
-  request(target: string, messageType: string, payloadJson: string, mode: 'reply' | 'stream', onAnswer: AnswerHandler): void {
+  request(
+    target: string,
+    messageType: string,
+    payloadJson: string,
+    mode: 'reply' | 'stream',
+    onAnswer: AnswerHandler,
+  ): void {
     const id = `${this.prefix}${this.nextId++}`;
     this.pending.set(id, onAnswer);
     const expects = mode === 'stream' ? '"expects_stream":true' : '"expects_reply":true';
@@ -60,16 +66,30 @@ export class Caller {
 
   /** Sends a subscribe frame and resolves with the server's `subscribed_types`. */
   subscribe(messageTypes: readonly string[]): Promise<readonly string[]> {
+    return this.subscription(MessageType.SUBSCRIBE, 'message_types', messageTypes, 'subscribed_types');
+  }
+
+  /** Sends a SubscribePatterns frame (docs/protocol.md §11.1) and resolves with `subscribed_patterns`. */
+  subscribePatterns(patterns: readonly string[]): Promise<readonly string[]> {
+    return this.subscription(MessageType.SUBSCRIBE_PATTERNS, 'patterns', patterns, 'subscribed_patterns');
+  }
+
+  private subscription(
+    type: MessageType,
+    field: string,
+    names: readonly string[],
+    answerField: string,
+  ): Promise<readonly string[]> {
     const id = `${this.prefix}sub${this.nextId++}`;
     return new Promise((resolve, reject) => {
       this.pending.set(id, (answer) => {
         const body = answer.body();
-        const types = (body as { subscribed_types?: string[] }).subscribed_types;
-        if (body.success && types) resolve(types);
-        else reject(new Error(`subscribe to ${messageTypes.join(', ')} failed: ${JSON.stringify(body)}`));
+        const held = (body as unknown as Record<string, unknown>)[answerField] as string[] | undefined;
+        if (body.success && held) resolve(held);
+        else reject(new Error(`subscribe to ${names.length} name(s) failed: ${JSON.stringify(body).slice(0, 300)}`));
         return false;
       });
-      this.connection!.sendJson(MessageType.SUBSCRIBE, JSON.stringify({ correlation_id: id, message_types: messageTypes }));
+      this.connection!.sendJson(type, JSON.stringify({ correlation_id: id, [field]: names }));
     });
   }
 

@@ -32,8 +32,14 @@ const SETTLE_TIMEOUT_MS = 30_000;
  * sent as each answer arrives). Answers received during `durationMs` after a `warmupMs`
  * warm-up are counted and their latencies recorded; then every outstanding answer is awaited.
  */
-export async function runConcurrent(socketPath: string, params: ConcurrentParams, progress: (text: string) => void): Promise<ConcurrentResult> {
-  const callers = await Promise.all(Array.from({ length: params.connections }, (_, i) => Caller.open(socketPath, `k${i}_`)));
+export async function runConcurrent(
+  socketPath: string,
+  params: ConcurrentParams,
+  progress: (text: string) => void,
+): Promise<ConcurrentResult> {
+  const callers = await Promise.all(
+    Array.from({ length: params.connections }, (_, i) => Caller.open(socketPath, `k${i}_`)),
+  );
   try {
     const outcome = new Outcome();
     const latencies = new LatencyRecorder();
@@ -61,7 +67,17 @@ export async function runConcurrent(socketPath: string, params: ConcurrentParams
     clearInterval(ticker);
     const seconds = params.durationMs / 1_000;
     const { p50Us, p99Us } = latencies.summary();
-    return { connections: params.connections, inFlight: params.inFlight, calls, seconds, callsPerSecond: calls / seconds, p50Us, p99Us, ...outcome.report(...callers), operations: answered };
+    return {
+      connections: params.connections,
+      inFlight: params.inFlight,
+      calls,
+      seconds,
+      callsPerSecond: calls / seconds,
+      p50Us,
+      p99Us,
+      ...outcome.report(...callers),
+      operations: answered,
+    };
   } finally {
     await Promise.all(callers.map((caller) => caller.close()));
   }
@@ -73,7 +89,10 @@ async function settle(callers: readonly Caller[], timeoutMs: number): Promise<vo
   while (callers.some((caller) => caller.inFlight > 0)) {
     const broken = callers.find((caller) => caller.error);
     if (broken) throw broken.error;
-    if (Date.now() > deadline) throw new Error(`requests still unanswered ${timeoutMs} ms after sending: ${callers.map((c) => c.inFlight).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `requests still unanswered ${timeoutMs} ms after sending: ${callers.map((c) => c.inFlight).join(', ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -28,13 +28,19 @@ export class Outcome {
     if (answer.type === MessageType.RESPONSE && answer.tailIs(`,"success":true,"payload":{"sum":${sum}}}`)) return;
     const body = answer.body();
     const payload = body.payload as { sum?: unknown } | undefined;
-    const ok = answer.type === MessageType.RESPONSE && body.success === true && payload?.sum === sum && Object.keys(payload).length === 1;
+    const ok =
+      answer.type === MessageType.RESPONSE &&
+      body.success === true &&
+      payload?.sum === sum &&
+      Object.keys(payload).length === 1;
     if (!ok) this.fail(`expected AddResult {sum: ${sum}}, got type ${answer.type}: ${answer.text().slice(0, 300)}`);
   }
 
   /** `errors` and `firstError`, counting a connection error of any of `callers` as one more. */
   report(...callers: Caller[]): { errors: number; firstError?: string } {
     for (const caller of callers) if (caller.error) this.fail(`connection error: ${caller.error.message}`);
-    return this.firstError === undefined ? { errors: this.errors } : { errors: this.errors, firstError: this.firstError };
+    return this.firstError === undefined
+      ? { errors: this.errors }
+      : { errors: this.errors, firstError: this.firstError };
   }
 }

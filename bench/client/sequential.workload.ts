@@ -20,7 +20,11 @@ export interface SequentialResult extends WorkloadOutcome {
 }
 
 /** W1: one connection, one `AddRequest` in flight at a time; latency per call. */
-export async function runSequential(socketPath: string, params: SequentialParams, progress: (text: string) => void): Promise<SequentialResult> {
+export async function runSequential(
+  socketPath: string,
+  params: SequentialParams,
+  progress: (text: string) => void,
+): Promise<SequentialResult> {
   const caller = await Caller.open(socketPath, 's');
   try {
     const outcome = new Outcome();
@@ -29,14 +33,27 @@ export async function runSequential(socketPath: string, params: SequentialParams
     const started = nowNs();
     await callInTurn(caller, params.calls, outcome, latencies, (done) => progress(`${done}/${params.calls} calls`));
     const seconds = (nowNs() - started) / 1e9;
-    return { calls: params.calls, seconds, callsPerSecond: params.calls / seconds, ...latencies.summary(), ...outcome.report(caller), operations: params.calls + params.warmupCalls };
+    return {
+      calls: params.calls,
+      seconds,
+      callsPerSecond: params.calls / seconds,
+      ...latencies.summary(),
+      ...outcome.report(caller),
+      operations: params.calls + params.warmupCalls,
+    };
   } finally {
     await caller.close();
   }
 }
 
 /** Sends `count` AddRequests one after the other, each when the previous one was answered. */
-function callInTurn(caller: Caller, count: number, outcome: Outcome, latencies: LatencyRecorder | undefined, tick: (done: number) => void): Promise<void> {
+function callInTurn(
+  caller: Caller,
+  count: number,
+  outcome: Outcome,
+  latencies: LatencyRecorder | undefined,
+  tick: (done: number) => void,
+): Promise<void> {
   return new Promise((resolve) => {
     let done = 0;
     const next = (): void => {

@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Actor, ActonApp, bootstrap, Broker, ConsoleLogger, Message, Module, OnMessage } from '../../lib/index';
 import { serveParent, tellParent } from '../child/child-messages';
+import { askRate } from './ask-rate';
 
 /** Asks kept in flight (one `Promise.all` batch at a time). */
 const ASK_BATCH = 256;
@@ -58,18 +59,8 @@ export interface InProcessResult {
   readonly lostBroadcasts: number;
 }
 
-async function asksPerSecond(app: ActonApp, durationMs: number): Promise<number> {
-  const ping = new InProcessPing();
-  const send = (): Promise<unknown> => app.ask('in_process_target', ping);
-  for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: ASK_BATCH }, send)); // warm-up
-  let asks = 0;
-  const started = process.hrtime.bigint();
-  const until = Date.now() + durationMs;
-  while (Date.now() < until) {
-    await Promise.all(Array.from({ length: ASK_BATCH }, send));
-    asks += ASK_BATCH;
-  }
-  return asks / (Number(process.hrtime.bigint() - started) / 1e9);
+function asksPerSecond(app: ActonApp, durationMs: number): Promise<number> {
+  return askRate(app, 'in_process_target', new InProcessPing(), { durationMs, batch: ASK_BATCH, warmupBatches: 20 });
 }
 
 async function broadcastsPerSecond(app: ActonApp, count: number): Promise<{ rate: number; lost: number }> {

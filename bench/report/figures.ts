@@ -10,6 +10,8 @@ export interface ServerResults {
   readonly concurrent: readonly ConcurrentResult[];
   readonly stream: StreamResult;
   readonly fanOut: FanOutResult;
+  /** W5 (acton-ts only): the same fan-out with exact subscriptions, and with patterns (§11.1). */
+  readonly patternFanOut?: { readonly exact: FanOutResult; readonly patterns: FanOutResult };
   /** RSS of the server process once started, before any workload, kB. */
   readonly serverStartRssKb: number;
   /** Peak RSS of the server process, kB. */
@@ -44,11 +46,19 @@ export interface Figure {
 
 const AT_LEAST_70: Target = { text: '≥ 0.70', test: (ratio) => ratio >= 0.7 };
 const AT_MOST_125: Target = { text: '≤ 1.25', test: (ratio) => ratio <= 1.25 };
+const AT_LEAST_90: Target = { text: '≥ 0.90', test: (ratio) => ratio >= 0.9 };
 
 /** The report's rows, in table order, with ratios and whether each target is met. */
 export function buildFigures(acton: ServerResults, baseline: ServerResults, inProcess: InProcessResult): Figure[] {
   const rows: Figure[] = [];
-  const add = (id: string, label: string, unit: string, better: Figure['better'], pick: (r: ServerResults) => number, target?: Target): void => {
+  const add = (
+    id: string,
+    label: string,
+    unit: string,
+    better: Figure['better'],
+    pick: (r: ServerResults) => number,
+    target?: Target,
+  ): void => {
     rows.push(compare(id, label, unit, better, pick(acton), pick(baseline), target));
   };
   add('w1.mean', 'W1 sequential: mean latency', 'µs', 'lower', (r) => r.sequential.meanUs);
@@ -67,19 +77,79 @@ export function buildFigures(acton: ServerResults, baseline: ServerResults, inPr
   add('w3.rate', 'W3 stream: items/s', 'items/s', 'higher', (r) => r.stream.itemsPerSecond, AT_LEAST_70);
   add('w3.last', 'W3 stream: time to last item', 'ms', 'lower', (r) => r.stream.msToLastItem);
   add('w3.cpu', 'W3 stream: server CPU per item', 'µs', 'lower', (r) => r.stream.serverCpuUsPerOp ?? 0);
-  add('w4.per', 'W4 fan-out: events/s per subscriber', 'events/s', 'higher', (r) => r.fanOut.eventsPerSecondPerSubscriber, AT_LEAST_70);
-  add('w4.total', 'W4 fan-out: events/s total', 'events/s', 'higher', (r) => r.fanOut.eventsPerSecondTotal, AT_LEAST_70);
+  add(
+    'w4.per',
+    'W4 fan-out: events/s per subscriber',
+    'events/s',
+    'higher',
+    (r) => r.fanOut.eventsPerSecondPerSubscriber,
+    AT_LEAST_70,
+  );
+  add(
+    'w4.total',
+    'W4 fan-out: events/s total',
+    'events/s',
+    'higher',
+    (r) => r.fanOut.eventsPerSecondTotal,
+    AT_LEAST_70,
+  );
   add('w4.lost', 'W4 fan-out: lost events', 'events', 'lower', (r) => r.fanOut.lost);
   add('w4.cpu', 'W4 fan-out: server CPU per event delivered', 'µs', 'lower', (r) => r.fanOut.serverCpuUsPerOp ?? 0);
+  const w5 = acton.patternFanOut;
+  if (w5) {
+    const { subscribers, noisePatterns } = w5.patterns;
+    const label = `W5 ${subscribers} subscribers × (${noisePatterns} non-matching + 1 pattern): events/s total (baseline column: acton-ts, exact subscriptions)`;
+    rows.push(
+      compare(
+        'w5.total',
+        label,
+        'events/s',
+        'higher',
+        w5.patterns.eventsPerSecondTotal,
+        w5.exact.eventsPerSecondTotal,
+        AT_LEAST_90,
+      ),
+    );
+    rows.push(
+      compare(
+        'w5.cpu',
+        'W5: server CPU per event delivered (baseline column: exact)',
+        'µs',
+        'lower',
+        w5.patterns.serverCpuUsPerOp ?? 0,
+        w5.exact.serverCpuUsPerOp ?? 0,
+      ),
+    );
+  }
   add('rss.start', 'RSS: server once started', 'MB', 'lower', (r) => r.serverStartRssKb / 1024);
   add('rss.server', 'Peak RSS: server', 'MB', 'lower', (r) => r.serverRssKb / 1024);
   add('rss.client', 'Peak RSS: load client', 'MB', 'lower', (r) => r.clientRssKb / 1024);
-  rows.push({ id: 'inproc.ask', label: 'In-process app.ask(), trivial handler', unit: 'calls/s', better: 'higher', acton: inProcess.asksPerSecond });
-  rows.push({ id: 'inproc.broadcast', label: 'In-process Broker.broadcast → 1 subscriber', unit: 'events/s', better: 'higher', acton: inProcess.broadcastsPerSecond });
+  rows.push({
+    id: 'inproc.ask',
+    label: 'In-process app.ask(), trivial handler',
+    unit: 'calls/s',
+    better: 'higher',
+    acton: inProcess.asksPerSecond,
+  });
+  rows.push({
+    id: 'inproc.broadcast',
+    label: 'In-process Broker.broadcast → 1 subscriber',
+    unit: 'events/s',
+    better: 'higher',
+    acton: inProcess.broadcastsPerSecond,
+  });
   return rows;
 }
 
-function compare(id: string, label: string, unit: string, better: Figure['better'], acton: number, baseline: number, target?: Target): Figure {
+function compare(
+  id: string,
+  label: string,
+  unit: string,
+  better: Figure['better'],
+  acton: number,
+  baseline: number,
+  target?: Target,
+): Figure {
   const ratio = baseline > 0 ? acton / baseline : undefined;
   const figure: Figure = { id, label, unit, better, acton, baseline, ratio };
   if (!target) return figure;

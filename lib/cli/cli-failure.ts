@@ -20,3 +20,16 @@ export class CliFailure extends Error {
     super(message);
   }
 }
+
+/**
+ * Ends an `acton` command with `exitCode` and nothing more to print: what happened was already
+ * shown (e.g. the output of a child `acton` run it delegated to).
+ */
+export class CliExit extends Error {
+  override readonly name = 'CliExit';
+
+  /** @param exitCode the process exit status */
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}

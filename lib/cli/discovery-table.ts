@@ -18,7 +18,9 @@ export function formatDiscoveryTable(discovery: DiscoveryResponse): string[] {
   const lines: string[] = [];
   const version = discovery.protocol_version;
   if (version) {
-    const capabilities = Object.entries(version.capabilities ?? {}).filter(([, on]) => on).map(([name]) => name);
+    const capabilities = Object.entries(version.capabilities ?? {})
+      .filter(([, on]) => on)
+      .map(([name]) => name);
     lines.push(`protocol ${version.description} (capabilities: ${capabilities.join(', ') || 'none'})`, '');
   }
   const schemas = (discovery.schemas ?? {}) as Record<string, JsonSchemaLike>;
@@ -36,7 +38,11 @@ export function formatDiscoveryTable(discovery: DiscoveryResponse): string[] {
   const others = [...(discovery.message_types ?? [])].filter((name) => !handled.has(name)).sort();
   if (others.length > 0) {
     lines.push('', 'Other registered message types (replies, broadcasts):');
-    lines.push(...alignColumns([['MESSAGE TYPE', 'FIELDS'], ...others.map((name) => [name, fieldsOf(schemas[name])])]).map((line) => `  ${line}`));
+    lines.push(
+      ...alignColumns([['MESSAGE TYPE', 'FIELDS'], ...others.map((name) => [name, fieldsOf(schemas[name])])]).map(
+        (line) => `  ${line}`,
+      ),
+    );
   }
   return lines;
 }
@@ -59,5 +65,10 @@ function typeOf(schema: JsonSchemaLike): string {
 
 function alignColumns(rows: readonly string[][]): string[] {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd(),
+  );
 }

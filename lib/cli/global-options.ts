@@ -7,7 +7,7 @@ import { ExitCode } from './exit-code';
 export interface GlobalOptions {
   /** `--socket <path>`: the server's Unix socket. */
   readonly socket?: string;
-  /** `--app <name>`: the server's app name (default socket path, PROTOCOL.md §5.6). */
+  /** `--app <name>`: the server's app name (default socket path, docs/protocol.md §5.6). */
   readonly app?: string;
   /** `--timeout <ms>`: deadline of each call. */
   readonly timeout?: number;
@@ -22,7 +22,10 @@ export const SOCKET_ENV = 'ACTON_IPC_SOCKET';
  * The socket to use: `--socket`, else the default path of `--app`, else `$ACTON_IPC_SOCKET`.
  * @throws CliFailure (usage, exit 2) when none is given, saying how to point at a server
  */
-export function serverSocketPath(options: GlobalOptions, env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function serverSocketPath(
+  options: GlobalOptions,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   if (options.socket) return options.socket;
   if (options.app) return resolveSocketPath({ appName: options.app }, env);
   const fromEnv = env[SOCKET_ENV];
@@ -38,7 +41,8 @@ export function serverSocketPath(options: GlobalOptions, env: Readonly<Record<st
  */
 export function parseMilliseconds(value: string): number {
   const ms = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms)) throw new InvalidArgumentError(`expected a whole number of milliseconds ≥ 0, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms))
+    throw new InvalidArgumentError(`expected a whole number of milliseconds ≥ 0, got ${JSON.stringify(value)}`);
   return ms;
 }
 
@@ -48,6 +52,7 @@ export function parseMilliseconds(value: string): number {
  */
 export function parseCount(value: string): number {
   const count = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(count) || count < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(count) || count < 1)
+    throw new InvalidArgumentError(`expected a whole number ≥ 1, got ${JSON.stringify(value)}`);
   return count;
 }

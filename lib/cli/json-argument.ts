@@ -15,9 +15,11 @@ export async function parseJsonArgument(argument: string | undefined, io: CliIo)
     return JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new CliFailure(ExitCode.USAGE, `the ${fromStdin ? 'JSON read from stdin' : `JSON argument ${JSON.stringify(shorten(text))}`} is not valid JSON: ${detail}`, [
-      `quote the payload for the shell, e.g. acton call calculator AddRequest '{"a":5,"b":3}'`,
-    ]);
+    throw new CliFailure(
+      ExitCode.USAGE,
+      `the ${fromStdin ? 'JSON read from stdin' : `JSON argument ${JSON.stringify(shorten(text))}`} is not valid JSON: ${detail}`,
+      [`quote the payload for the shell, e.g. acton call calculator AddRequest '{"a":5,"b":3}'`],
+    );
   }
 }
 

@@ -6,6 +6,8 @@ const BIGINT_PATTERN = new RegExp(`"${BIGINT_MARKER}(-?\\d+)"`, 'g');
  * may carry as `bigint`) are written as plain JSON numbers, digits intact.
  */
 export function jsonLine(value: unknown): string {
-  const text = JSON.stringify(value === undefined ? null : value, (_key, item: unknown) => (typeof item === 'bigint' ? `${BIGINT_MARKER}${item.toString()}` : item));
+  const text = JSON.stringify(value === undefined ? null : value, (_key, item: unknown) =>
+    typeof item === 'bigint' ? `${BIGINT_MARKER}${item.toString()}` : item,
+  );
   return text.replace(BIGINT_PATTERN, '$1');
 }

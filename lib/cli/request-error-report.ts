@@ -19,7 +19,8 @@ const HINT_DISCOVER_TIMEOUT_MS = 2_000;
 /** Exit status for an error code: 4 timeout, 3 connection failures, 1 anything the server answered. */
 export function exitCodeFor(error: IpcRequestError): ExitCode {
   if (error.code === ErrorCode.TIMEOUT) return ExitCode.TIMEOUT;
-  if (error.code === ErrorCode.CONNECTION_CLOSED || error.code === ErrorCode.CONNECTION_LIMIT_REACHED) return ExitCode.CANNOT_CONNECT;
+  if (error.code === ErrorCode.CONNECTION_CLOSED || error.code === ErrorCode.CONNECTION_LIMIT_REACHED)
+    return ExitCode.CANNOT_CONNECT;
   return ExitCode.REQUEST_ERROR;
 }
 
@@ -29,7 +30,11 @@ export function exitCodeFor(error: IpcRequestError): ExitCode {
  * what exists: the exposed actors for `ACTOR_NOT_FOUND`, the actor's message types for
  * `UNKNOWN_MESSAGE_TYPE`, the type's JSON Schema for `SERIALIZATION_ERROR`. Never throws.
  */
-export async function describeRequestError(error: IpcRequestError, client: ActonClient | undefined, context: CallContext): Promise<CliFailure> {
+export async function describeRequestError(
+  error: IpcRequestError,
+  client: ActonClient | undefined,
+  context: CallContext,
+): Promise<CliFailure> {
   let hints: string[];
   try {
     hints = await hintsFor(error, client, context);
@@ -39,7 +44,11 @@ export async function describeRequestError(error: IpcRequestError, client: Acton
   return new CliFailure(exitCodeFor(error), `${error.code}: ${error.message}`, hints);
 }
 
-async function hintsFor(error: IpcRequestError, client: ActonClient | undefined, context: CallContext): Promise<string[]> {
+async function hintsFor(
+  error: IpcRequestError,
+  client: ActonClient | undefined,
+  context: CallContext,
+): Promise<string[]> {
   switch (error.code) {
     case ErrorCode.ACTOR_NOT_FOUND:
       return actorHints(client);
@@ -48,9 +57,11 @@ async function hintsFor(error: IpcRequestError, client: ActonClient | undefined,
     case ErrorCode.UNKNOWN_MESSAGE_TYPE:
       return messageTypeHints(client, context);
     case ErrorCode.SERIALIZATION_ERROR:
-      return /^Unknown message type/.test(error.message) ? messageTypeHints(client, context) : schemaHints(client, context);
+      return /^Unknown message type/.test(error.message)
+        ? messageTypeHints(client, context)
+        : schemaHints(client, context);
     case ErrorCode.TIMEOUT:
-      return [`no answer within ${context.timeoutMs ?? '?'} ms; if the handler is just slow, raise --timeout <ms>`];
+      return timeoutHints(error, context);
     case ErrorCode.RATE_LIMITED:
       return [`the server limits requests per connection (rate_limit); retry after ${error.retryAfterMs ?? '?'} ms`];
     case ErrorCode.TARGET_BUSY:
@@ -58,14 +69,29 @@ async function hintsFor(error: IpcRequestError, client: ActonClient | undefined,
     case ErrorCode.SHUTTING_DOWN:
       return ['the server is shutting down; retry once it is back'];
     case ErrorCode.IO_ERROR:
-      return error.isNoReply ? ['the handler finished without replying; for fire-and-forget messages use `acton send`'] : [];
+      return error.isNoReply
+        ? ['the handler finished without replying; for fire-and-forget messages use `acton send`']
+        : [];
     case ErrorCode.CONNECTION_LIMIT_REACHED:
-      return [`the server accepts at most ${(error.details as { limit?: number } | undefined)?.limit ?? '?'} connections (limits.max_connections); retry when one closes`];
+      return [
+        `the server accepts at most ${(error.details as { limit?: number } | undefined)?.limit ?? '?'} connections (limits.max_connections); retry when one closes`,
+      ];
     case ErrorCode.CONNECTION_CLOSED:
       return ['the connection to the server was lost: it may have stopped or restarted'];
     default:
       return error.details === undefined ? [] : [`details: ${jsonLine(error.details)}`];
   }
+}
+
+function timeoutHints(error: IpcRequestError, context: CallContext): string[] {
+  if (error.message.startsWith('Stream idle'))
+    return ['no item came within --idle-timeout; raise it if the producer is just slow'];
+  if (error.message.startsWith('Stream timed out')) {
+    return [
+      `the whole stream has a deadline (${context.timeoutMs ?? '?'} ms); for a stream that may run for ever use --timeout 0 (no deadline)`,
+    ];
+  }
+  return [`no answer within ${context.timeoutMs ?? '?'} ms; if the handler is just slow, raise --timeout <ms>`];
 }
 
 async function actorHints(client: ActonClient | undefined): Promise<string[]> {

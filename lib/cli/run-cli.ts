@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { CliFailure } from './cli-failure';
+import { CliExit, CliFailure } from './cli-failure';
 import { CliIo, PROCESS_IO } from './cli-io';
 import { ExitCode } from './exit-code';
 import { createProgram } from './program';
@@ -17,6 +17,7 @@ export async function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): P
     return ExitCode.OK;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    if (error instanceof CliExit) return error.exitCode as ExitCode;
     if (error instanceof CliFailure) {
       io.err(`error: ${error.message}`);
       for (const hint of error.hints) io.err(`hint: ${hint.replace(/\n/g, '\n      ')}`);

@@ -1,19 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { logging, schema } from '@angular-devkit/core';
 import { MergeConflictException, UnsuccessfulWorkflowExecution } from '@angular-devkit/schematics';
 import { NodeWorkflow } from '@angular-devkit/schematics/tools';
 import { lastValueFrom } from 'rxjs';
-import { packageRoot } from '../../schematics/utils/package-root';
-
-/** One schematic of a collection, as `acton g --help` lists it. */
-export interface SchematicInfo {
-  readonly name: string;
-  readonly aliases: readonly string[];
-  readonly description: string;
-  /** The option names its schema.json declares (camelCase). */
-  readonly options: readonly string[];
-}
+import { actonCollectionPath, findSchematic } from './schematic-collection';
 
 /** A file the schematic created, changed, deleted or renamed. */
 export interface FileChange {
@@ -48,42 +37,6 @@ export interface SchematicResult {
   readonly dryRun: boolean;
 }
 
-/** The path of acton-ts's own collection.json. */
-export function actonCollectionPath(): string {
-  return join(packageRoot(__dirname), 'schematics', 'collection.json');
-}
-
-/**
- * The schematics of a collection (names, aliases, descriptions, option names), in the
- * collection's order.
- * @throws Error when the collection.json or a schema.json cannot be read
- */
-export function listSchematics(collection: string = actonCollectionPath()): SchematicInfo[] {
-  const json = readJson(collection) as { schematics: Record<string, { description?: string; aliases?: string[]; schema?: string }> };
-  return Object.entries(json.schematics).map(([name, entry]) => ({
-    name,
-    aliases: entry.aliases ?? [],
-    description: entry.description ?? '',
-    options: entry.schema ? Object.keys((readJson(resolve(dirname(collection), entry.schema)) as { properties?: object }).properties ?? {}) : [],
-  }));
-}
-
-/**
- * The schematic a name or alias designates.
- * @throws Error listing the available schematics when there is none
- */
-export function findSchematic(nameOrAlias: string, collection: string = actonCollectionPath()): SchematicInfo {
-  const all = listSchematics(collection);
-  const found = all.find((s) => s.name === nameOrAlias || s.aliases.includes(nameOrAlias));
-  if (found) return found;
-  throw new Error(`Unknown schematic '${nameOrAlias}'. Available schematics: ${describeSchematics(all)}`);
-}
-
-/** `actor (a), application (app, new), message (m, msg)`. */
-export function describeSchematics(all: readonly SchematicInfo[]): string {
-  return all.map((s) => (s.aliases.length ? `${s.name} (${s.aliases.join(', ')})` : s.name)).join(', ');
-}
-
 /**
  * Runs one schematic against the files under `root`, the way `nest g` does: the changes are
  * checked in memory first, then written (unless `dryRun`), and one line per change is printed —
@@ -107,8 +60,10 @@ export async function runSchematic(run: SchematicRun): Promise<SchematicResult> 
   const conflicts: string[] = [];
   workflow.reporter.subscribe((event) => {
     const path = event.path.replace(/^\//, '');
-    if (event.kind === 'error') conflicts.push(event.description === 'alreadyExist' ? `${path} already exists` : `${path} does not exist`);
-    else if (event.kind === 'create' || event.kind === 'update') changes.push({ kind: event.kind === 'create' ? 'CREATE' : 'UPDATE', path, bytes: event.content.byteLength });
+    if (event.kind === 'error')
+      conflicts.push(event.description === 'alreadyExist' ? `${path} already exists` : `${path} does not exist`);
+    else if (event.kind === 'create' || event.kind === 'update')
+      changes.push({ kind: event.kind === 'create' ? 'CREATE' : 'UPDATE', path, bytes: event.content.byteLength });
     else if (event.kind === 'delete') changes.push({ kind: 'DELETE', path });
     else changes.push({ kind: 'RENAME', path: `${path} => ${event.to.replace(/^\//, '')}` });
   });
@@ -118,12 +73,20 @@ export async function runSchematic(run: SchematicRun): Promise<SchematicResult> 
   workflow.lifeCycle.subscribe((event) => {
     if (printed || conflicts.length > 0 || (event.kind !== 'workflow-end' && event.kind !== 'post-tasks-start')) return;
     printed = true;
-    for (const change of changes) write(`${change.kind} ${change.path}${change.bytes === undefined ? '' : ` (${change.bytes} bytes)`}\n`);
+    for (const change of changes)
+      write(`${change.kind} ${change.path}${change.bytes === undefined ? '' : ` (${change.bytes} bytes)`}\n`);
   });
 
   try {
     await lastValueFrom(
-      workflow.execute({ collection, schematic, options: { ...run.options }, allowPrivate: false, debug: false, logger: warningsTo(run.writeErr) }),
+      workflow.execute({
+        collection,
+        schematic,
+        options: { ...run.options },
+        allowPrivate: false,
+        debug: false,
+        logger: warningsTo(run.writeErr),
+      }),
       { defaultValue: undefined },
     );
   } catch (err) {
@@ -135,14 +98,22 @@ export async function runSchematic(run: SchematicRun): Promise<SchematicResult> 
 
 function runError(err: unknown, schematic: string, conflicts: readonly string[]): Error {
   if (err instanceof UnsuccessfulWorkflowExecution && conflicts.length > 0) {
-    return new Error(`The ${schematic} schematic wrote nothing: ${conflicts.join('; ')} (delete or rename the file(s), or choose another name)`);
+    return new Error(
+      `The ${schematic} schematic wrote nothing: ${conflicts.join('; ')} (delete or rename the file(s), or choose another name)`,
+    );
   }
   if (err instanceof MergeConflictException) {
     const path = /"\/?([^"]*)"/.exec(err.message)?.[1] ?? '?';
-    return new Error(`The ${schematic} schematic wrote nothing: ${path} already exists (delete or rename it, or choose another name or --directory)`);
+    return new Error(
+      `The ${schematic} schematic wrote nothing: ${path} already exists (delete or rename it, or choose another name or --directory)`,
+    );
   }
   const message = err instanceof Error ? err.message : String(err);
-  return new Error(message.startsWith('Schematic input does not validate') ? `Invalid options for the ${schematic} schematic: ${message}` : message);
+  return new Error(
+    message.startsWith('Schematic input does not validate')
+      ? `Invalid options for the ${schematic} schematic: ${message}`
+      : message,
+  );
 }
 
 /** A logger that prints the schematic's warnings and errors. */
@@ -150,15 +121,8 @@ function warningsTo(writeErr: ((text: string) => void) | undefined): logging.Log
   const logger = new logging.Logger('acton');
   const out = writeErr ?? ((text: string) => void process.stderr.write(text));
   logger.subscribe((entry) => {
-    if (entry.level === 'warn' || entry.level === 'error' || entry.level === 'fatal') out(`${entry.level.toUpperCase()} ${entry.message}\n`);
+    if (entry.level === 'warn' || entry.level === 'error' || entry.level === 'fatal')
+      out(`${entry.level.toUpperCase()} ${entry.message}\n`);
   });
   return logger;
-}
-
-function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`Cannot read ${path} (${(err as Error).message}): reinstall acton-ts`);
-  }
 }

@@ -5,6 +5,7 @@ import {
   codecFor,
   DiscoveryResponse,
   Format,
+  isPattern,
   MessageType,
   newCorrelationId,
   PushNotification,
@@ -13,7 +14,7 @@ import {
 } from '../ipc/protocol';
 import { ActorHandle } from './actor-handle';
 import { backoffDelay } from './backoff';
-import { CallOptions, DiscoverOptions } from './call-options';
+import { CallOptions, DiscoverOptions, NO_STREAM_DEADLINE_MS, StreamCallOptions } from './call-options';
 import { startTimer } from './clamped-timer';
 import { ClientConnection, ConnectionSettings } from './client-connection';
 import { ClientOptions, ConnectTarget, ResolvedClientOptions, resolveClientOptions } from './client-options';
@@ -21,12 +22,18 @@ import { IpcRequestError } from './ipc-request-error';
 import { PushSubscriptions } from './push-subscriptions';
 import { resolveSocketPath } from './resolve-socket-path';
 import { openStream } from './stream-call';
-import { connectionClosedError, errorFromResponse, requestTimeoutError } from './wire-errors';
+import { activeTraceContext } from './trace-context-injection';
+import {
+  connectionClosedError,
+  errorFromResponse,
+  errorFromSubscriptionResponse,
+  requestTimeoutError,
+} from './wire-errors';
 
 /** Life of a client: `connecting` → `connected` ⇄ `reconnecting` → `closed` (terminal). */
 export type ClientStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
-/** A push notification as it arrives (PROTOCOL.md §2.6, wire field names). */
+/** A push notification as it arrives (docs/protocol.md §2.6, wire field names). */
 export type Push = PushNotification;
 
 /** What a call does with an answer: resolve with a value, or reject. */
@@ -35,7 +42,7 @@ type Accept<T> = (body: ResponseBody, isError: boolean) => T;
 /**
  * A client of an acton IPC server (acton-ts or acton-reactive) over its Unix socket.
  *
- * - Calls are correlated by id and may be in flight concurrently (PROTOCOL.md §3.5).
+ * - Calls are correlated by id and may be in flight concurrently (docs/protocol.md §3.5).
  * - Every call has a deadline (default 30 s): sent as `response_timeout_ms` and enforced
  *   locally, so a call always settles.
  * - When the connection drops, calls in flight fail at once with `CONNECTION_CLOSED`; the
@@ -65,14 +72,14 @@ export class ActonClient {
   ) {
     this.socketPath = socketPath;
     this.pushes = new PushSubscriptions({
-      subscribe: (types) => this.writeSubscription(MessageType.SUBSCRIBE, types),
-      unsubscribe: (types) => this.writeSubscription(MessageType.UNSUBSCRIBE, types),
+      subscribe: (names) => this.writeSubscriptions(true, names),
+      unsubscribe: (names) => this.writeSubscriptions(false, names),
     });
   }
 
   /**
    * Connects to a server: `{ socketPath }`, or `{ appName }` for the server's default path
-   * (`$XDG_RUNTIME_DIR/acton/<appName>/ipc.sock`, else under `/tmp`, PROTOCOL.md §5.6).
+   * (`$XDG_RUNTIME_DIR/acton/<appName>/ipc.sock`, else under `/tmp`, docs/protocol.md §5.6).
    * The first connection is not retried.
    * @throws IpcRequestError `CONNECTION_CLOSED` naming the path tried when it cannot connect;
    *   `CONNECTION_LIMIT_REACHED` (`details.limit`) when the server refuses the connection
@@ -102,21 +109,34 @@ export class ActonClient {
    */
   request<T = unknown>(target: string, type: string, payload: unknown, options: CallOptions = {}): Promise<T> {
     const timeoutMs = this.timeoutOf(options);
-    return this.call<T>('req', timeoutMs, MessageType.REQUEST, (id, remainingMs) => envelope(id, target, type, payload, { expects_reply: true, response_timeout_ms: remainingMs }), (body, isError) => {
-      if (isError || !body.success) throw errorFromResponse(body);
-      return body.payload as T;
-    });
+    return this.call<T>(
+      'req',
+      timeoutMs,
+      MessageType.REQUEST,
+      (id, remainingMs) =>
+        envelope(id, target, type, payload, { expects_reply: true, response_timeout_ms: remainingMs }),
+      (body, isError) => {
+        if (isError || !body.success) throw errorFromResponse(body);
+        return body.payload as T;
+      },
+    );
   }
 
   /**
    * Fire-and-forget: resolves once the server acknowledged delivery to the actor's mailbox
-   * (`{"status":"delivered"}`, PROTOCOL.md §3.2), without waiting for the handler.
+   * (`{"status":"delivered"}`, docs/protocol.md §3.2), without waiting for the handler.
    * @throws IpcRequestError as `request` (routing, validation, busy, rate limit, shutdown, connection)
    */
   send(target: string, type: string, payload: unknown, options: CallOptions = {}): Promise<void> {
-    return this.call<void>('req', this.timeoutOf(options), MessageType.REQUEST, (id) => envelope(id, target, type, payload, {}), (body, isError) => {
-      if (isError || !body.success) throw errorFromResponse(body);
-    });
+    return this.call<void>(
+      'req',
+      this.timeoutOf(options),
+      MessageType.REQUEST,
+      (id) => envelope(id, target, type, payload, {}),
+      (body, isError) => {
+        if (isError || !body.success) throw errorFromResponse(body);
+      },
+    );
   }
 
   /**
@@ -124,11 +144,16 @@ export class ActonClient {
    * the final frame. Each subscription sends the request on a connection of its own;
    * unsubscribing closes it, which stops the server-side producer (its `ctx.signal` aborts).
    * Errors: an error frame or a `0x03` answer (e.g. `RATE_LIMITED`, `SHUTTING_DOWN`) as
-   * `IpcRequestError` with its code; the deadline (default 30 s, whole stream) → `TIMEOUT`;
-   * the connection failing → `CONNECTION_CLOSED` / `CONNECTION_LIMIT_REACHED`.
+   * `IpcRequestError` with its code; the deadline (default 30 s, whole stream; `timeoutMs: 0`
+   * = none) or `idleTimeoutMs` → `TIMEOUT`; the connection failing → `CONNECTION_CLOSED` /
+   * `CONNECTION_LIMIT_REACHED`.
    */
-  stream<T = unknown>(target: string, type: string, payload: unknown, options: CallOptions = {}): Observable<T> {
+  stream<T = unknown>(target: string, type: string, payload: unknown, options: StreamCallOptions = {}): Observable<T> {
     const timeoutMs = this.timeoutOf(options);
+    const idleTimeoutMs =
+      options.idleTimeoutMs === undefined ? undefined : this.timeoutOf({ timeoutMs: options.idleTimeoutMs });
+    // docs/protocol.md §3.4: 0 on the wire is an immediate timeout; "none" is sent as 2^53−1 ms.
+    const wireTimeoutMs = timeoutMs === 0 ? NO_STREAM_DEADLINE_MS : timeoutMs;
     return new Observable<T>((subscriber) => {
       if (this.closedError) {
         subscriber.error(connectionClosedError('the client is closed'));
@@ -137,20 +162,25 @@ export class ActonClient {
       return openStream<T>(subscriber, {
         settings: this.connectionSettings(),
         timeoutMs,
+        idleTimeoutMs,
         connections: this.streamConnections,
         clientClosed: () => this.closedError,
-        envelope: (id) => envelope(id, target, type, payload, { expects_stream: true, response_timeout_ms: timeoutMs }),
+        envelope: (id) =>
+          envelope(id, target, type, payload, { expects_stream: true, response_timeout_ms: wireTimeoutMs }),
       });
     });
   }
 
   /**
-   * Push notifications of `types` (PROTOCOL.md §2.6, §6). Subscribe is sent on the first local
-   * subscriber of a type, Unsubscribe when its last one leaves; after a reconnect the client
-   * subscribes again and pushes resume (pushes broadcast while disconnected are lost). Use
-   * `flush()` to wait until the server has the subscription. Completes on `close()`; errors
-   * with `CONNECTION_CLOSED` when reconnection gives up.
-   * @throws TypeError when `types` is empty
+   * Push notifications of `types` (docs/protocol.md §2.6, §6). A name holding a `*` is a pattern
+   * (docs/protocol.md §11.1): `'Order*'` receives every type starting with `Order`, `'*'` every
+   * type; each push arrives once however many names match. Subscribe (`0x06`, or `0x0a` for
+   * patterns) is sent on the first local subscriber of a name, Unsubscribe when its last one
+   * leaves; after a reconnect the client subscribes again and pushes resume (pushes broadcast
+   * while disconnected are lost). Use `flush()` to wait until the server has the subscription.
+   * Completes on `close()`; errors with `CONNECTION_CLOSED` when reconnection gives up, and with
+   * `ACCESS_DENIED` (or `SUBSCRIPTION_REJECTED`) when the server refuses the subscription.
+   * @throws TypeError when `types` is empty or holds an invalid pattern
    */
   subscribe(types: string | readonly string[]): Observable<Push> {
     return this.pushes.observe(typeof types === 'string' ? [types] : types);
@@ -167,7 +197,7 @@ export class ActonClient {
   }
 
   /**
-   * Asks the server what it serves (PROTOCOL.md §2.7): protocol version and capabilities, the
+   * Asks the server what it serves (docs/protocol.md §2.7): protocol version and capabilities, the
    * exposed actors (with their message types and kinds on acton-ts servers, §0 D7), the
    * registered message type names and their JSON Schemas. Wire field names (snake_case).
    * @throws IpcRequestError when the server answers with a failure, on timeout or connection loss
@@ -178,7 +208,11 @@ export class ActonClient {
       'disc',
       timeoutMs,
       MessageType.DISCOVER,
-      (id) => ({ correlation_id: id, include_actors: options.includeActors ?? true, include_message_types: options.includeMessageTypes ?? true }),
+      (id) => ({
+        correlation_id: id,
+        include_actors: options.includeActors ?? true,
+        include_message_types: options.includeMessageTypes ?? true,
+      }),
       (body, isError) => {
         if (isError || !body.success) throw errorFromResponse(body);
         return body as unknown as DiscoveryResponse;
@@ -195,7 +229,12 @@ export class ActonClient {
     const connection = await this.connection(performance.now() + timeoutMs);
     return new Promise<number>((resolve, reject) => {
       const cancel = startTimer(timeoutMs, () =>
-        reject(new IpcRequestError({ code: ErrorCode.TIMEOUT, message: `Heartbeat timed out after ${timeoutMs} ms waiting for the server's answer` })),
+        reject(
+          new IpcRequestError({
+            code: ErrorCode.TIMEOUT,
+            message: `Heartbeat timed out after ${timeoutMs} ms waiting for the server's answer`,
+          }),
+        ),
       );
       connection.heartbeat().then(resolve, reject).finally(cancel);
     });
@@ -226,7 +265,13 @@ export class ActonClient {
    * One call answered by one `0x02`/`0x03` with its id: waits for a connection, writes the
    * frame, enforces the deadline locally, fails at once if the connection drops.
    */
-  private async call<T>(prefix: string, timeoutMs: number, frameType: MessageType, body: (id: string, remainingMs: number) => object, accept: Accept<T>): Promise<T> {
+  private async call<T>(
+    prefix: string,
+    timeoutMs: number,
+    frameType: MessageType,
+    body: (id: string, remainingMs: number) => object,
+    accept: Accept<T>,
+  ): Promise<T> {
     const id = newCorrelationId(prefix);
     const deadline = performance.now() + timeoutMs;
     const connection = await this.connection(deadline, id);
@@ -241,15 +286,24 @@ export class ActonClient {
           reject(error);
         }
       };
-      const cancel = startTimer(remainingMs, () => settle(() => { throw requestTimeoutError(timeoutMs, id); }));
+      const cancel = startTimer(remainingMs, () =>
+        settle(() => {
+          throw requestTimeoutError(timeoutMs, id);
+        }),
+      );
       connection.register(id, {
         onResponse: (response, isError) => settle(() => accept(response, isError)),
-        onConnectionLost: (error) => settle(() => { throw forCall(error, id); }),
+        onConnectionLost: (error) =>
+          settle(() => {
+            throw forCall(error, id);
+          }),
       });
       try {
         connection.write(frameType, body(id, remainingMs), id);
       } catch (error) {
-        settle(() => { throw error; });
+        settle(() => {
+          throw error;
+        });
       }
     });
   }
@@ -261,7 +315,14 @@ export class ActonClient {
     const waitMs = Math.max(0, deadline - performance.now());
     let cancel = (): void => undefined;
     const timeout = new Promise<never>((_, reject) => {
-      cancel = startTimer(waitMs, () => reject(connectionClosedError(`not reconnected to ${this.socketPath} within ${Math.round(waitMs)} ms (the server may be down)`, correlationId)));
+      cancel = startTimer(waitMs, () =>
+        reject(
+          connectionClosedError(
+            `not reconnected to ${this.socketPath} within ${Math.round(waitMs)} ms (the server may be down)`,
+            correlationId,
+          ),
+        ),
+      );
     });
     try {
       return await Promise.race([this.ready.promise, timeout]);
@@ -299,7 +360,7 @@ export class ActonClient {
     this.ready.resolve(connection);
     const wanted = this.pushes.wantedTypes();
     // Subscriptions are per connection and die with it (§6): tell the new one again.
-    if (wanted.length > 0) this.writeSubscription(MessageType.SUBSCRIBE, wanted);
+    if (wanted.length > 0) this.writeSubscriptions(true, wanted);
   }
 
   private connectionLost(error: IpcRequestError): void {
@@ -335,7 +396,14 @@ export class ActonClient {
         if (this.closedError) return;
       }
     }
-    this.shutDown(connectionClosedError(`gave up reconnecting to ${this.socketPath} after ${maxAttempts} attempts (last: ${failure.message})`, undefined, failure), failure);
+    this.shutDown(
+      connectionClosedError(
+        `gave up reconnecting to ${this.socketPath} after ${maxAttempts} attempts (last: ${failure.message})`,
+        undefined,
+        failure,
+      ),
+      failure,
+    );
   }
 
   /** Terminal: `closedError` for later calls; push Observables complete (`pushError` undefined) or error. */
@@ -353,16 +421,35 @@ export class ActonClient {
     this.statusSubject.next('closed');
   }
 
-  /** Writes a Subscribe/Unsubscribe on the current connection and tracks its answer for `flush()`; a no-op while disconnected (re-subscribed on connect). */
-  private writeSubscription(type: MessageType, types: readonly string[]): void {
+  /** Splits `names` into exact types (`0x06`/`0x07`) and patterns (`0x0a`/`0x0b`, docs/protocol.md §11.1). */
+  private writeSubscriptions(subscribe: boolean, names: readonly string[]): void {
+    const patterns = names.filter(isPattern);
+    const types = names.filter((name) => !isPattern(name));
+    this.writeSubscription(subscribe ? MessageType.SUBSCRIBE : MessageType.UNSUBSCRIBE, 'message_types', types);
+    this.writeSubscription(
+      subscribe ? MessageType.SUBSCRIBE_PATTERNS : MessageType.UNSUBSCRIBE_PATTERNS,
+      'patterns',
+      patterns,
+    );
+  }
+
+  /**
+   * Writes one subscription frame on the current connection and tracks its answer for `flush()`;
+   * a no-op while disconnected (re-subscribed on connect). A refused subscribe errors the
+   * Observables that asked for those names.
+   */
+  private writeSubscription(type: MessageType, field: 'message_types' | 'patterns', names: readonly string[]): void {
     const connection = this.current;
-    if (!connection?.isOpen || types.length === 0) return;
-    const id = newCorrelationId(type === MessageType.SUBSCRIBE ? 'sub' : 'unsub');
+    if (!connection?.isOpen || names.length === 0) return;
+    const subscribe = type === MessageType.SUBSCRIBE || type === MessageType.SUBSCRIBE_PATTERNS;
+    const prefix = field === 'patterns' ? 'p' : '';
+    const id = newCorrelationId(`${prefix}${subscribe ? 'sub' : 'unsub'}`);
     const ack = new Promise<void>((done) => {
       connection.register(id, {
-        // The answer is the connection's whole set (§2.5); nothing to do with it but note it arrived.
-        onResponse: () => {
+        // The answer is the connection's whole set (§2.5, §11.1); a failure is reported to the subscribers.
+        onResponse: (body) => {
           connection.unregister(id);
+          if (subscribe && body.success === false) this.pushes.reject(names, errorFromSubscriptionResponse(body));
           done();
         },
         onConnectionLost: () => done(),
@@ -371,7 +458,7 @@ export class ActonClient {
     this.pendingAcks.add(ack);
     void ack.then(() => this.pendingAcks.delete(ack));
     try {
-      connection.write(type, { correlation_id: id, message_types: [...types] }, id);
+      connection.write(type, { correlation_id: id, [field]: [...names] }, id);
     } catch {
       connection.unregister(id);
       this.pendingAcks.delete(ack);
@@ -379,15 +466,36 @@ export class ActonClient {
   }
 }
 
-/** A request envelope (PROTOCOL.md §2.2); `extra` holds the pattern flags and the deadline. */
-function envelope(id: string, target: string, type: string, payload: unknown, extra: Partial<RequestEnvelope>): RequestEnvelope {
-  return { correlation_id: id, target, message_type: type, payload: payload === undefined ? null : payload, ...extra };
+/** A request envelope (docs/protocol.md §2.2); `extra` holds the pattern flags and the deadline. */
+function envelope(
+  id: string,
+  target: string,
+  type: string,
+  payload: unknown,
+  extra: Partial<RequestEnvelope>,
+): RequestEnvelope {
+  const body: RequestEnvelope = {
+    correlation_id: id,
+    target,
+    message_type: type,
+    payload: payload === undefined ? null : payload,
+    ...extra,
+  };
+  const traceContext = activeTraceContext(); // W3C trace context when the caller traces (OpenTelemetry)
+  return traceContext ? { ...body, trace_context: traceContext } : body;
 }
 
 /** The connection-level error, re-issued for one call (its own id, same code and text). */
 function forCall(error: IpcRequestError, correlationId: string | undefined): IpcRequestError {
   if (correlationId === undefined || error.correlationId === correlationId) return error;
-  return new IpcRequestError({ code: error.code, message: error.message, details: error.details, retryAfterMs: error.retryAfterMs, correlationId, cause: error });
+  return new IpcRequestError({
+    code: error.code,
+    message: error.message,
+    details: error.details,
+    retryAfterMs: error.retryAfterMs,
+    correlationId,
+    cause: error,
+  });
 }
 
 interface Deferred<T> {

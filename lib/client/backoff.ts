@@ -4,7 +4,12 @@
  * lost the same server do not all come back at the same instant.
  * @param random a [0, 1) source; default `Math.random`
  */
-export function backoffDelay(attempt: number, initialDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  initialDelayMs: number,
+  maxDelayMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(Math.max(0, attempt - 1), 30));
   return Math.floor(random() * ceiling);
 }

@@ -2,7 +2,7 @@ import type { ResponseBody, StreamFrameBody } from '../ipc/protocol';
 import { IpcRequestError } from './ipc-request-error';
 
 /**
- * Where a connection delivers what arrives for one correlation id (PROTOCOL.md §3.5: routing is
+ * Where a connection delivers what arrives for one correlation id (docs/protocol.md §3.5: routing is
  * by `correlation_id` only, answers may come in any order).
  */
 export interface CallRoute {

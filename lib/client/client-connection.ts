@@ -47,7 +47,7 @@ const EMPTY = Buffer.alloc(0);
  * (incrementally, both header layouts) and routes it by correlation id to `CallRoute`s.
  *
  * Opening includes an admission probe: the server answers a refused connection with one
- * `CONNECTION_LIMIT_REACHED` frame before reading anything (PROTOCOL.md §5.2) and answers every
+ * `CONNECTION_LIMIT_REACHED` frame before reading anything (docs/protocol.md §5.2) and answers every
  * heartbeat (§2.4), so a heartbeat reply proves the connection was admitted.
  */
 export class ClientConnection {
@@ -130,7 +130,12 @@ export class ClientConnection {
       frame = this.settings.codec.encodeFrame(type, body);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      throw new IpcRequestError({ code: ErrorCode.SERIALIZATION_ERROR, message: `Cannot encode the message: ${detail}`, correlationId, cause: error });
+      throw new IpcRequestError({
+        code: ErrorCode.SERIALIZATION_ERROR,
+        message: `Cannot encode the message: ${detail}`,
+        correlationId,
+        cause: error,
+      });
     }
     if (frame.length - 7 > MAX_FRAME_SIZE) {
       throw new IpcRequestError({
@@ -256,7 +261,15 @@ export class ClientConnection {
 
   private transportClosed(error?: Error): void {
     if (this.closedBy) return;
-    const reason = this.serverVerdict ?? connectionClosedError(error ? `${error.message} (${this.settings.socketPath})` : `the server closed the connection (${this.settings.socketPath})`, undefined, error);
+    const reason =
+      this.serverVerdict ??
+      connectionClosedError(
+        error
+          ? `${error.message} (${this.settings.socketPath})`
+          : `the server closed the connection (${this.settings.socketPath})`,
+        undefined,
+        error,
+      );
     this.shutDown(reason);
     if (this.admitted) this.listener.onLost?.(reason);
   }
@@ -274,7 +287,11 @@ export class ClientConnection {
 function decodeBody(codec: PayloadCodec, payload: Buffer): object | undefined {
   try {
     const body = codec.decode(payload);
-    return body !== null && typeof body === 'object' && typeof (body as { correlation_id?: unknown }).correlation_id === 'string' ? body : pushOrUndefined(body);
+    return body !== null &&
+      typeof body === 'object' &&
+      typeof (body as { correlation_id?: unknown }).correlation_id === 'string'
+      ? body
+      : pushOrUndefined(body);
   } catch {
     return undefined;
   }
@@ -282,7 +299,11 @@ function decodeBody(codec: PayloadCodec, payload: Buffer): object | undefined {
 
 /** Pushes carry `notification_id` instead of `correlation_id` (§2.6). */
 function pushOrUndefined(body: unknown): object | undefined {
-  return body !== null && typeof body === 'object' && typeof (body as { notification_id?: unknown }).notification_id === 'string' ? body : undefined;
+  return body !== null &&
+    typeof body === 'object' &&
+    typeof (body as { notification_id?: unknown }).notification_id === 'string'
+    ? body
+    : undefined;
 }
 
 /** `CONNECTION_CLOSED` naming the path tried and what to do. */

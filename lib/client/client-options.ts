@@ -2,7 +2,7 @@ import { DEFAULT_RESPONSE_TIMEOUT_MS } from '../ipc/protocol';
 import { TransportFactory } from './transport';
 import { connectUnixSocket } from './unix-socket-transport';
 
-/** Where to connect: an explicit socket path, or a server's app name (PROTOCOL.md §5.6). */
+/** Where to connect: an explicit socket path, or a server's app name (docs/protocol.md §5.6). */
 export type ConnectTarget = { readonly socketPath: string } | { readonly appName: string };
 
 /** Reconnection after the connection drops; exponential backoff with full jitter. */
@@ -45,7 +45,11 @@ export interface ResolvedClientOptions {
 }
 
 /** Default reconnect backoff: 50 ms doubling to a 5 s cap, unlimited attempts. */
-export const DEFAULT_RECONNECT: Required<ReconnectOptions> = Object.freeze({ initialDelayMs: 50, maxDelayMs: 5_000, maxAttempts: Infinity });
+export const DEFAULT_RECONNECT: Required<ReconnectOptions> = Object.freeze({
+  initialDelayMs: 50,
+  maxDelayMs: 5_000,
+  maxAttempts: Infinity,
+});
 
 /**
  * Applies the defaults and checks the numbers.
@@ -53,8 +57,15 @@ export const DEFAULT_RECONNECT: Required<ReconnectOptions> = Object.freeze({ ini
  */
 export function resolveClientOptions(options: ClientOptions = {}): ResolvedClientOptions {
   const format = options.format ?? 'json';
-  if (format !== 'json' && format !== 'msgpack') throw new RangeError(`ActonClient option format must be 'json' or 'msgpack', got ${JSON.stringify(format)}`);
-  const reconnect = options.reconnect === false ? undefined : { ...DEFAULT_RECONNECT, ...(options.reconnect === true || options.reconnect === undefined ? {} : options.reconnect) };
+  if (format !== 'json' && format !== 'msgpack')
+    throw new RangeError(`ActonClient option format must be 'json' or 'msgpack', got ${JSON.stringify(format)}`);
+  const reconnect =
+    options.reconnect === false
+      ? undefined
+      : {
+          ...DEFAULT_RECONNECT,
+          ...(options.reconnect === true || options.reconnect === undefined ? {} : options.reconnect),
+        };
   const resolved: ResolvedClientOptions = {
     format,
     defaultTimeoutMs: nonNegative('defaultTimeoutMs', options.defaultTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS),

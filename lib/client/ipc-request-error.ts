@@ -3,7 +3,7 @@ import { ErrorMessages } from '../core/errors/error-messages';
 
 /** What an `IpcRequestError` is built from (all but `code` and `message` optional). */
 export interface IpcRequestErrorInit {
-  /** A PROTOCOL.md §4 code, `HANDLER_ERROR`, or an application's own code. */
+  /** A docs/protocol.md §4 code, `HANDLER_ERROR`, or an application's own code. */
   readonly code: ErrorCode | string;
   /** The server's `error` text, or a local description. */
   readonly message: string;
@@ -21,7 +21,7 @@ export interface IpcRequestErrorInit {
  * The one error every `ActonClient` call rejects with (tRPC's `TRPCError` is the model): branch
  * on `code`, never on the text.
  *
- * - Server codes (PROTOCOL.md §4): `ACTOR_NOT_FOUND`, `UNKNOWN_MESSAGE_TYPE`,
+ * - Server codes (docs/protocol.md §4): `ACTOR_NOT_FOUND`, `UNKNOWN_MESSAGE_TYPE`,
  *   `SERIALIZATION_ERROR`, `TARGET_BUSY`, `TIMEOUT`, `RATE_LIMITED` (+ `retryAfterMs`),
  *   `SHUTTING_DOWN`, `CONNECTION_LIMIT_REACHED` (+ `details.limit`), `IO_ERROR`, `STREAM_ERROR`,
  *   `PROTOCOL_ERROR`, `UNSUPPORTED_PROTOCOL_VERSION`; handler errors (§0 D1): `HANDLER_ERROR` or
@@ -56,7 +56,7 @@ export class IpcRequestError extends Error {
 
   /**
    * True when the handler finished without replying (`IO_ERROR` with the exact no-reply text,
-   * PROTOCOL.md §3.3): the message was delivered, there is just no answer.
+   * docs/protocol.md §3.3): the message was delivered, there is just no answer.
    */
   get isNoReply(): boolean {
     return this.code === ErrorCode.IO_ERROR && this.message.includes(NO_REPLY_MARKER);
@@ -71,10 +71,13 @@ export class IpcRequestError extends Error {
   }
 }
 
-/** The substring reference clients match for the no-reply case (PROTOCOL.md §3.3: MUST be preserved). */
+/** The substring reference clients match for the no-reply case (docs/protocol.md §3.3: MUST be preserved). */
 const NO_REPLY_MARKER = ErrorMessages.NO_REPLY.replace(/^I\/O error: /, '');
 
 /** True for an `IpcRequestError`, also one created by another copy of this library. */
 export function isIpcRequestError(err: unknown): err is IpcRequestError {
-  return err instanceof IpcRequestError || (err instanceof Error && err.name === 'IpcRequestError' && typeof (err as { code?: unknown }).code === 'string');
+  return (
+    err instanceof IpcRequestError ||
+    (err instanceof Error && err.name === 'IpcRequestError' && typeof (err as { code?: unknown }).code === 'string')
+  );
 }

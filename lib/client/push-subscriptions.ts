@@ -1,24 +1,27 @@
 import { Observable, Subscriber } from 'rxjs';
-import type { PushNotification } from '../ipc/protocol';
+import { isPattern, patternListProblem, type PushNotification } from '../ipc/protocol';
 
 /** Sends the subscription frames; implemented by `ActonClient` for its current connection. */
 export interface SubscriptionWire {
-  /** Types that now have their first local subscriber. */
-  subscribe(types: readonly string[]): void;
-  /** Types whose last local subscriber left (never empty: an empty list would remove all, §2.5). */
-  unsubscribe(types: readonly string[]): void;
+  /** Names (exact types and `Prefix*` patterns) that now have their first local subscriber. */
+  subscribe(names: readonly string[]): void;
+  /** Names whose last local subscriber left (never empty: an empty list would remove all, §2.5, §11.1). */
+  unsubscribe(names: readonly string[]): void;
 }
 
 interface Listener {
+  readonly names: ReadonlySet<string>;
   readonly types: ReadonlySet<string>;
+  /** Literal prefixes of the listener's patterns (`Order*` → `Order`). */
+  readonly prefixes: readonly string[];
   readonly subscriber: Subscriber<PushNotification>;
 }
 
 /**
- * The client's push subscriptions: a reference count per message type over every local
- * Observable, so the server is told Subscribe on a type's first local subscriber and Unsubscribe
- * when its last one leaves (PROTOCOL.md §2.5, §6), and each push goes only to the Observables
- * that asked for its type.
+ * The client's push subscriptions: a reference count per name (exact type or `Prefix*` pattern,
+ * docs/protocol.md §11.1) over every local Observable, so the server is told Subscribe on a
+ * name's first local subscriber and Unsubscribe when its last one leaves (§2.5, §6), and each
+ * push goes, once, only to the Observables whose types or patterns match it.
  */
 export class PushSubscriptions {
   private readonly counts = new Map<string, number>();
@@ -27,28 +30,37 @@ export class PushSubscriptions {
 
   constructor(private readonly wire: SubscriptionWire) {}
 
-  /** Types with at least one local subscriber (what to re-subscribe after a reconnect). */
+  /** Names with at least one local subscriber (what to re-subscribe after a reconnect). */
   wantedTypes(): string[] {
     return [...this.counts.keys()];
   }
 
   /**
-   * A cold Observable of the pushes of `types`: subscribing registers interest (Subscribe is
-   * sent for types nobody wanted yet), unsubscribing withdraws it.
-   * @throws TypeError (synchronously) when `types` is empty or holds a non-string / empty name
+   * A cold Observable of the pushes of `names`: subscribing registers interest (Subscribe is
+   * sent for names nobody wanted yet), unsubscribing withdraws it. A name holding a `*` is a
+   * pattern (`Order*`: every type starting with `Order`; `*`: every type).
+   * @throws TypeError (synchronously) when `names` is empty, holds a non-string / empty name, or
+   *   a pattern that breaks the §11.1 rules (the reference's text, e.g. `pattern must contain
+   *   exactly one terminal '*'`)
    */
-  observe(types: readonly string[]): Observable<PushNotification> {
-    const wanted = new Set(types);
-    if (wanted.size === 0 || [...wanted].some((type) => typeof type !== 'string' || type.length === 0)) {
-      throw new TypeError(`subscribe() needs one or more non-empty message type names, got ${JSON.stringify(types)}`);
+  observe(names: readonly string[]): Observable<PushNotification> {
+    const wanted = new Set(names);
+    if (wanted.size === 0 || [...wanted].some((name) => typeof name !== 'string' || name.length === 0)) {
+      throw new TypeError(
+        `subscribe() needs one or more non-empty message type names or patterns, got ${JSON.stringify(names)}`,
+      );
     }
+    const patterns = [...wanted].filter(isPattern);
+    const problem = patternListProblem(patterns);
+    if (problem) throw new TypeError(`subscribe() got an invalid pattern in ${JSON.stringify(patterns)}: ${problem}`);
     return new Observable<PushNotification>((subscriber) => {
       if (this.ended) {
         if (this.ended.error === undefined) subscriber.complete();
         else subscriber.error(this.ended.error);
         return undefined;
       }
-      const listener: Listener = { types: wanted, subscriber };
+      const types = new Set([...wanted].filter((name) => !isPattern(name)));
+      const listener: Listener = { names: wanted, types, prefixes: patterns.map((p) => p.slice(0, -1)), subscriber };
       this.listeners.add(listener);
       this.retain(wanted);
       return () => {
@@ -57,10 +69,25 @@ export class PushSubscriptions {
     });
   }
 
-  /** Hands `push` to every Observable subscribed to its type. */
+  /** Hands `push` once to every Observable whose types or patterns match its type. */
   deliver(push: PushNotification): void {
+    const type = push.message_type;
     for (const listener of [...this.listeners]) {
-      if (listener.types.has(push.message_type)) listener.subscriber.next(push);
+      if (listener.types.has(type) || listener.prefixes.some((prefix) => type.startsWith(prefix)))
+        listener.subscriber.next(push);
+    }
+  }
+
+  /**
+   * The server refused a subscription (e.g. `ACCESS_DENIED`, docs/protocol.md §11.2): every
+   * Observable that asked for one of `names` errors with `error` and withdraws its interest.
+   */
+  reject(names: readonly string[], error: unknown): void {
+    for (const listener of [...this.listeners]) {
+      if (!names.some((name) => listener.names.has(name))) continue;
+      this.listeners.delete(listener);
+      this.release(listener.names);
+      listener.subscriber.error(error);
     }
   }
 

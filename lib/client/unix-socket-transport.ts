@@ -2,7 +2,7 @@ import { connect, Socket } from 'node:net';
 import { Transport, TransportEvents, TransportFactory } from './transport';
 
 /**
- * `TransportFactory` over a Unix domain stream socket (PROTOCOL.md §1.1).
+ * `TransportFactory` over a Unix domain stream socket (docs/protocol.md §1.1).
  * Rejects with the socket's error (its `code` kept, e.g. `ENOENT`, `ECONNREFUSED`, `EACCES`), or
  * with an `ETIMEDOUT` error when the connect does not complete within `timeoutMs` ms.
  */
@@ -43,7 +43,7 @@ class UnixSocketTransport implements Transport {
   }
 
   write(frame: Buffer): void {
-    // net.Socket queues writes in order; one write per frame keeps frames whole (PROTOCOL.md §3.5).
+    // net.Socket queues writes in order; one write per frame keeps frames whole (docs/protocol.md §3.5).
     if (!this.closed && !this.socket.destroyed) this.socket.write(frame);
   }
 

@@ -53,16 +53,24 @@ async function keyedCart(client: ActonClient): Promise<void> {
 
 // #region readme-stream
 async function streams(client: ActonClient): Promise<void> {
-  const items = (await firstValueFrom(client.stream<{ id: number }>('list_service', 'ListRequest', { page_size: 10 }).pipe(toArray())));
-  console.log(`[stream] list_service sent ${items.length} items: ids ${items[0].id}..${items[items.length - 1].id}, then the final frame`);
-  const ticks = (await firstValueFrom(client.stream<{ value: number }>('countdown', 'CountdownRequest', { from: 3, delay_ms: 100 }).pipe(toArray())));
+  const items = await firstValueFrom(
+    client.stream<{ id: number }>('list_service', 'ListRequest', { page_size: 10 }).pipe(toArray()),
+  );
+  console.log(
+    `[stream] list_service sent ${items.length} items: ids ${items[0].id}..${items[items.length - 1].id}, then the final frame`,
+  );
+  const ticks = await firstValueFrom(
+    client.stream<{ value: number }>('countdown', 'CountdownRequest', { from: 3, delay_ms: 100 }).pipe(toArray()),
+  );
   console.log(`[countdown] ${ticks.map((tick) => tick.value).join(' ')}`);
 }
 // #endregion readme-stream
 
 // #region readme-push
 async function pushes(client: ActonClient, wanted = 2): Promise<void> {
-  const received = await firstValueFrom(client.subscribe(['PriceUpdate', 'TradeExecuted']).pipe(take(wanted), toArray()));
+  const received = await firstValueFrom(
+    client.subscribe(['PriceUpdate', 'TradeExecuted']).pipe(take(wanted), toArray()),
+  );
   for (const push of received) {
     const payload = push.payload as { symbol: string; price: number };
     console.log(`[push] ${push.message_type} ${payload.symbol} ${payload.price} from ${push.source_actor}`);
@@ -71,7 +79,10 @@ async function pushes(client: ActonClient, wanted = 2): Promise<void> {
 // #endregion readme-push
 
 async function errors(client: ActonClient): Promise<void> {
-  for (const [product, quantity] of [['unicorn', 1], ['gizmo', 1]] as const) {
+  for (const [product, quantity] of [
+    ['unicorn', 1],
+    ['gizmo', 1],
+  ] as const) {
     try {
       await client.request('orders', 'PlaceOrder', { product, quantity });
     } catch (error) {
@@ -82,9 +93,14 @@ async function errors(client: ActonClient): Promise<void> {
       else throw error;
     }
   }
-  const confirmed = (await client.request('orders', 'PlaceOrder', { product: 'widget', quantity: 2 })) as { order_id: string };
+  const confirmed = (await client.request('orders', 'PlaceOrder', { product: 'widget', quantity: 2 })) as {
+    order_id: string;
+  };
   console.log(`[orders] confirmed ${confirmed.order_id}`);
-  for (const [target, payload] of [['calculator', { a: 'five', b: 3 }], ['pricing', { a: 1, b: 2 }]] as const) {
+  for (const [target, payload] of [
+    ['calculator', { a: 'five', b: 3 }],
+    ['pricing', { a: 1, b: 2 }],
+  ] as const) {
     try {
       await client.request(target, 'AddRequest', payload);
     } catch (error) {
@@ -99,7 +115,12 @@ async function main(): Promise<void> {
   const client = await ActonClient.connect(socketPath ? { socketPath } : { appName: 'acton-sample' });
   try {
     const discovery = await client.discover();
-    console.log(`[discover] ${(discovery.actors ?? []).map((actor) => actor.name).sort().join(', ')}`);
+    console.log(
+      `[discover] ${(discovery.actors ?? [])
+        .map((actor) => actor.name)
+        .sort()
+        .join(', ')}`,
+    );
     await requestResponse(client);
     await fireAndForget(client);
     await keyedCart(client);

@@ -6,7 +6,7 @@ const INITIAL_STOCK: Record<string, number> = { widget: 100, gadget: 10, gizmo: 
 
 /**
  * Errors that reach the caller: a thrown `ActorError` arrives with its own `error_code` and
- * message (PROTOCOL.md §0 D1), so clients can branch on `PRODUCT_NOT_FOUND` / `OUT_OF_STOCK`.
+ * message (docs/protocol.md §0 D1), so clients can branch on `PRODUCT_NOT_FOUND` / `OUT_OF_STOCK`.
  */
 @Actor('orders')
 export class OrdersActor {
@@ -23,11 +23,15 @@ export class OrdersActor {
       });
     }
     if (available < msg.quantity) {
-      throw new ActorError('OUT_OF_STOCK', `Out of stock: ${msg.product} (requested ${msg.quantity}, available ${available})`, {
-        product: msg.product,
-        requested: msg.quantity,
-        available,
-      });
+      throw new ActorError(
+        'OUT_OF_STOCK',
+        `Out of stock: ${msg.product} (requested ${msg.quantity}, available ${available})`,
+        {
+          product: msg.product,
+          requested: msg.quantity,
+          available,
+        },
+      );
     }
     this.stock.set(msg.product, available - msg.quantity);
     return { order_id: `ord-${String(this.nextOrder++).padStart(6, '0')}` };

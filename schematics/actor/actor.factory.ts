@@ -1,10 +1,20 @@
 import { join, normalize, Path, strings } from '@angular-devkit/core';
 import {
-  apply, applyTemplates, chain, filter, mergeWith, move, noop, Rule, SchematicContext, SchematicsException, Tree,
+  apply,
+  applyTemplates,
+  chain,
+  filter,
+  mergeWith,
+  move,
+  noop,
+  Rule,
+  SchematicContext,
+  SchematicsException,
+  Tree,
 } from '@angular-devkit/schematics';
 import { addActorToModule } from '../utils/module-actors';
 import { explicitModule, findNearestModule, relativeImport } from '../utils/module-finder';
-import { actorNames, ActorNames, classBaseName, splitNamePath } from '../utils/names';
+import { actorNames, ActorNames, classBaseName, splitNamePath, article } from '../utils/names';
 import { assertTypeScript } from '../utils/nest-cli-options';
 import { templatesDir } from '../utils/package-root';
 import { templateSource } from '../utils/template-source';
@@ -22,7 +32,12 @@ export function actor(options: ActorOptions): Rule {
     assertTypeScript(options.language);
     const { dir, name } = splitNamePath(options.name);
     const names = actorNames(name);
-    const folder = join(normalize(`/${options.sourceRoot ?? 'src'}`), options.path ?? '', dir, options.flat ? '' : names.fileName);
+    const folder = join(
+      normalize(`/${options.sourceRoot ?? 'src'}`),
+      options.path ?? '',
+      dir,
+      options.flat ? '' : names.fileName,
+    );
     assertFree(tree, folder, actorFileNames(options, names.fileName));
     return chain([
       mergeWith(actorFiles(options, names, classBaseName(name, 'actor'), folder)),
@@ -35,7 +50,14 @@ function actorFiles(options: ActorOptions, names: ActorNames, base: string, fold
   const specSuffix = options.specFileSuffix ?? 'spec';
   return apply(templateSource(templatesDir('actor')), [
     options.spec === false ? filter((path) => !path.includes('__specFileSuffix__')) : noop(),
-    applyTemplates({ ...strings, ...names, name: base, stream: options.stream === true, specFileSuffix: specSuffix }),
+    applyTemplates({
+      ...strings,
+      ...names,
+      article,
+      name: base,
+      stream: options.stream === true,
+      specFileSuffix: specSuffix,
+    }),
     move(folder),
   ]);
 }
@@ -51,7 +73,9 @@ function assertFree(tree: Tree, folder: Path, files: readonly string[]): void {
   const taken = files.map((file) => join(folder, file)).filter((path) => tree.exists(path));
   if (taken.length > 0) {
     const list = taken.map((path) => path.slice(1)).join(', ');
-    throw new SchematicsException(`${list} already exist${taken.length === 1 ? 's' : ''}: choose another actor name or --path, or delete the file${taken.length === 1 ? '' : 's'} first`);
+    throw new SchematicsException(
+      `${list} already exist${taken.length === 1 ? 's' : ''}: choose another actor name or --path, or delete the file${taken.length === 1 ? '' : 's'} first`,
+    );
   }
 }
 
@@ -60,7 +84,9 @@ function declareInModule(options: ActorOptions, names: ActorNames, folder: Path)
   return (tree: Tree, context: SchematicContext) => {
     const moduleFile = options.module ? explicitModule(tree, options.module) : findNearestModule(tree, folder);
     if (!moduleFile) {
-      context.logger.warn(`No *.module.ts in ${folder.slice(1)} or above: add ${names.className} to a module's actors yourself, or pass --module <file>`);
+      context.logger.warn(
+        `No *.module.ts in ${folder.slice(1)} or above: add ${names.className} to a module's actors yourself, or pass --module <file>`,
+      );
       return;
     }
     const source = tree.readText(moduleFile);

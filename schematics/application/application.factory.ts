@@ -1,6 +1,16 @@
 import { join, normalize, strings } from '@angular-devkit/core';
 import {
-  apply, applyTemplates, chain, mergeWith, move, noop, Rule, schematic, SchematicContext, SchematicsException, Tree,
+  apply,
+  applyTemplates,
+  chain,
+  mergeWith,
+  move,
+  noop,
+  Rule,
+  schematic,
+  SchematicContext,
+  SchematicsException,
+  Tree,
 } from '@angular-devkit/schematics';
 import { NodePackageInstallTask } from '@angular-devkit/schematics/tasks';
 import { ActorOptions } from '../actor/actor-options';
@@ -29,11 +39,22 @@ export function application(options: ApplicationOptions): Rule {
     if (tree.exists(join(directory, 'package.json'))) {
       throw new SchematicsException(`${directory}/package.json already exists: choose another name or --directory`);
     }
-    const files = apply(templateSource(templatesDir('application')), [applyTemplates({ ...strings, name, dot: '.' }), move(directory)]);
-    const greeter: ActorOptions = { name: 'greeter', sourceRoot: join(directory, 'src'), module: join(directory, 'src', 'app.module.ts') };
+    const files = apply(templateSource(templatesDir('application')), [
+      applyTemplates({ ...strings, name, dot: '.' }),
+      move(directory),
+    ]);
+    const greeter: ActorOptions = {
+      name: 'greeter',
+      sourceRoot: join(directory, 'src'),
+      module: join(directory, 'src', 'app.module.ts'),
+    };
     return chain([
       mergeWith(files),
-      (t: Tree) => void t.create(join(directory, 'package.json'), `${JSON.stringify(projectPackageJson(name, actonPackageJson(), options.actonPath), null, 2)}\n`),
+      (t: Tree) =>
+        void t.create(
+          join(directory, 'package.json'),
+          `${JSON.stringify(projectPackageJson(name, actonPackageJson(), options.actonPath), null, 2)}\n`,
+        ),
       schematic('actor', greeter),
       options.skipInstall ? noop() : install(directory, options.packageManager),
     ]);
@@ -56,6 +77,8 @@ function projectName(raw: string): string {
 
 function install(directory: string, packageManager?: string): Rule {
   return (_tree: Tree, context: SchematicContext) => {
-    context.addTask(new NodePackageInstallTask({ workingDirectory: directory, ...(packageManager ? { packageManager } : {}) }));
+    context.addTask(
+      new NodePackageInstallTask({ workingDirectory: directory, ...(packageManager ? { packageManager } : {}) }),
+    );
   };
 }

@@ -3,8 +3,19 @@ import { ActonPackageJson } from '../utils/package-root';
 
 /** The runtime dependencies a new project declares (their ranges are acton-ts's own). */
 const RUNTIME = ['class-validator', 'reflect-metadata', 'rxjs'] as const;
-/** The dev dependencies a new project declares (ranges from acton-ts's own dependency lists). */
-const DEV = ['@types/jest', '@types/node', 'jest', 'ts-jest', 'typescript'] as const;
+/**
+ * The dev dependencies a new project declares (ranges from acton-ts's own dependency lists):
+ * its test and build tools, and the schematics' optional peers, so `acton g` works in it.
+ */
+const DEV = [
+  '@angular-devkit/core',
+  '@angular-devkit/schematics',
+  '@types/jest',
+  '@types/node',
+  'jest',
+  'ts-jest',
+  'typescript',
+] as const;
 
 /**
  * The package.json of a new project: scripts `build`, `start` (build, then run) and `test`;
@@ -26,7 +37,7 @@ export function projectPackageJson(name: string, acton: ActonPackageJson, actonP
       'acton-ts': actonPath ? `file:${actonPath}` : `^${acton.version}`,
       ...pick(acton.dependencies, RUNTIME),
     }),
-    devDependencies: pick({ ...acton.dependencies, ...acton.devDependencies }, DEV),
+    devDependencies: pick({ ...acton.dependencies, ...acton.peerDependencies, ...acton.devDependencies }, DEV),
   };
 }
 
@@ -34,7 +45,8 @@ function pick(ranges: Readonly<Record<string, string>> | undefined, names: reado
   return Object.fromEntries(
     names.map((dep) => {
       const range = ranges?.[dep];
-      if (!range) throw new SchematicsException(`acton-ts's package.json lists no version of ${dep}: reinstall acton-ts`);
+      if (!range)
+        throw new SchematicsException(`acton-ts's package.json lists no version of ${dep}: reinstall acton-ts`);
       return [dep, range];
     }),
   );

@@ -5,8 +5,10 @@ export interface MessageOptions extends NestCliOptions {
   /** Message class name, kebab-case or PascalCase: `price-quote` / `PriceQuote` → class and wire name `PriceQuote`. */
   readonly name: string;
   /**
-   * The actor whose messages file receives the class: `price-feed` → `<sourceRoot>/<path>/price-feed/price-feed.messages.ts`
-   * (`--flat`: `<sourceRoot>/<path>/price-feed.messages.ts`). Without it, the folder `<sourceRoot>/<path>` must hold exactly one `*.messages.ts`.
+   * The actor whose messages file receives the class: `price-feed` →
+   * `<sourceRoot>/<path>/price-feed/price-feed.messages.ts` (`--flat`:
+   * `<sourceRoot>/<path>/price-feed.messages.ts`). Without it, the folder `<sourceRoot>/<path>`
+   * must hold exactly one `*.messages.ts`.
    */
   readonly actor?: string;
   /** Folder relative to `sourceRoot` holding the actor's folder (or, without `actor`, the messages file). */

@@ -4,7 +4,7 @@ import { join, normalize, Path, template } from '@angular-devkit/core';
 import { Rule, SchematicsException, Tree } from '@angular-devkit/schematics';
 import * as ts from 'typescript';
 import { importEdit } from '../utils/named-import';
-import { actorNames, messageNames, MessageNames, splitNamePath } from '../utils/names';
+import { actorNames, messageNames, MessageNames, splitNamePath, article } from '../utils/names';
 import { assertTypeScript } from '../utils/nest-cli-options';
 import { templatesDir } from '../utils/package-root';
 import { applyTextEdits, TextEdit } from '../utils/text-edit';
@@ -43,14 +43,18 @@ function messagesFile(tree: Tree, options: MessageOptions, nameDir: string): Pat
     const fileName = actorNames(name).fileName;
     const file = join(folder, dir, options.flat ? '' : fileName, `${fileName}.messages.ts`);
     if (!tree.exists(file)) {
-      throw new SchematicsException(`${file.slice(1)} does not exist: generate the actor first (acton g actor ${options.actor}), or check --actor / --path / --flat`);
+      throw new SchematicsException(
+        `${file.slice(1)} does not exist: generate the actor first (acton g actor ${options.actor}), or check --actor / --path / --flat`,
+      );
     }
     return file;
   }
   const found = tree.getDir(folder).subfiles.filter((f) => f.endsWith('.messages.ts'));
   if (found.length !== 1) {
     const what = found.length === 0 ? 'no *.messages.ts' : `${found.length} *.messages.ts files (${found.join(', ')})`;
-    throw new SchematicsException(`${folder.slice(1) || '.'} holds ${what}: name the actor whose messages file to use with --actor <name>`);
+    throw new SchematicsException(
+      `${folder.slice(1) || '.'} holds ${what}: name the actor whose messages file to use with --actor <name>`,
+    );
   }
   return join(folder, found[0]!);
 }
@@ -63,7 +67,11 @@ function withMessage(source: string, fileName: string, names: MessageNames, repl
       throw new SchematicsException(`${fileName} already declares ${className}: choose another message name`);
     }
   }
-  const snippet = template<object>(readFileSync(joinFs(templatesDir('message'), 'message.ts.template'), 'utf8'))({ ...names, reply });
+  const snippet = template<object>(readFileSync(joinFs(templatesDir('message'), 'message.ts.template'), 'utf8'))({
+    ...names,
+    reply,
+    article,
+  });
   const separator = source.endsWith('\n') || source.length === 0 ? '' : '\n';
   const edits: TextEdit[] = [];
   for (const [from, imported] of IMPORTS) {
@@ -76,5 +84,9 @@ function withMessage(source: string, fileName: string, names: MessageNames, repl
 }
 
 function declares(sf: ts.SourceFile, name: string): boolean {
-  return sf.statements.some((s) => (ts.isClassDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) && s.name?.text === name);
+  return sf.statements.some(
+    (s) =>
+      (ts.isClassDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s)) &&
+      s.name?.text === name,
+  );
 }

@@ -9,7 +9,13 @@ import { TextEdit } from './text-edit';
  * @param literal the array or object literal whose `list` this is
  * @param pad what surrounds `item` inside an empty literal (`' '` gives `{ item }`)
  */
-export function appendToList(sf: ts.SourceFile, literal: ts.Node, list: ts.NodeArray<ts.Node>, item: string, pad = ''): TextEdit {
+export function appendToList(
+  sf: ts.SourceFile,
+  literal: ts.Node,
+  list: ts.NodeArray<ts.Node>,
+  item: string,
+  pad = '',
+): TextEdit {
   const text = sf.text;
   const opener = literal.getStart(sf);
   if (list.length === 0) return { start: opener + 1, end: literal.end - 1, text: `${pad}${item}${pad}` };

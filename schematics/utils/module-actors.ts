@@ -38,13 +38,21 @@ function moduleDecoratorCall(sf: ts.SourceFile, fileName: string): ts.CallExpres
     if (!ts.isClassDeclaration(statement)) continue;
     for (const decorator of ts.getDecorators(statement) ?? []) {
       const expr = decorator.expression;
-      if (ts.isCallExpression(expr) && ts.isIdentifier(expr.expression) && expr.expression.text === 'Module') return expr;
+      if (ts.isCallExpression(expr) && ts.isIdentifier(expr.expression) && expr.expression.text === 'Module')
+        return expr;
     }
   }
-  throw new SchematicsException(`${fileName} has no class decorated with @Module(...): pass --module <file> to name the module file, or --skip-import`);
+  throw new SchematicsException(
+    `${fileName} has no class decorated with @Module(...): pass --module <file> to name the module file, or --skip-import`,
+  );
 }
 
-function actorsEdit(sf: ts.SourceFile, call: ts.CallExpression, className: string, fileName: string): TextEdit | undefined {
+function actorsEdit(
+  sf: ts.SourceFile,
+  call: ts.CallExpression,
+  className: string,
+  fileName: string,
+): TextEdit | undefined {
   const item = `actors: [${className}]`;
   const [metadata] = call.arguments;
   if (!metadata) return { start: call.arguments.pos, end: call.arguments.pos, text: `{ ${item} }` };

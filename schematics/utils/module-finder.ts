@@ -9,7 +9,10 @@ import { SchematicsException, Tree } from '@angular-devkit/schematics';
 export function findNearestModule(tree: Tree, fromDir: string): Path | undefined {
   let dir = normalize(`/${fromDir}`);
   for (;;) {
-    const found = tree.getDir(dir).subfiles.filter((file) => file.endsWith('.module.ts')).sort()[0];
+    const found = tree
+      .getDir(dir)
+      .subfiles.filter((file) => file.endsWith('.module.ts'))
+      .sort()[0];
     if (found) return join(dir, found);
     if (dir === '/') return undefined;
     dir = dirname(dir);
@@ -26,7 +29,9 @@ export function explicitModule(tree: Tree, file: string): Path {
     const path = normalize(`/${candidate}`);
     if (tree.exists(path)) return path;
   }
-  throw new SchematicsException(`--module ${file}: no such file (the path is relative to the project root, e.g. src/app.module.ts)`);
+  throw new SchematicsException(
+    `--module ${file}: no such file (the path is relative to the project root, e.g. src/app.module.ts)`,
+  );
 }
 
 /** The specifier that imports `target` (a path without `.ts`) from the file `from`: `./price-feed/price-feed.actor`. */

@@ -9,7 +9,12 @@ import { TextEdit } from './text-edit';
  * @param fileName the file's path, for error messages
  * @throws SchematicsException when a name is already imported from another module
  */
-export function importEdit(sf: ts.SourceFile, names: readonly string[], specifier: string, fileName: string): TextEdit | undefined {
+export function importEdit(
+  sf: ts.SourceFile,
+  names: readonly string[],
+  specifier: string,
+  fileName: string,
+): TextEdit | undefined {
   const imports = sf.statements.filter(ts.isImportDeclaration);
   const missing = names.filter((name) => !importedFrom(imports, name, specifier, fileName));
   if (missing.length === 0) return undefined;
@@ -26,12 +31,19 @@ export function importEdit(sf: ts.SourceFile, names: readonly string[], specifie
 }
 
 /** Whether `name` is imported from `specifier`; throws when it is imported from elsewhere. */
-function importedFrom(imports: readonly ts.ImportDeclaration[], name: string, specifier: string, fileName: string): boolean {
+function importedFrom(
+  imports: readonly ts.ImportDeclaration[],
+  name: string,
+  specifier: string,
+  fileName: string,
+): boolean {
   const decl = imports.find((d) => importedNames(d).includes(name));
   if (!decl) return false;
   const from = specifierOf(decl);
   if (from === specifier) return true;
-  throw new SchematicsException(`${fileName} already imports ${name} from '${from}': rename one of them, or add the code by hand`);
+  throw new SchematicsException(
+    `${fileName} already imports ${name} from '${from}': rename one of them, or add the code by hand`,
+  );
 }
 
 function specifierOf(decl: ts.ImportDeclaration): string {

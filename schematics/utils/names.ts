@@ -33,7 +33,10 @@ export interface MessageNames {
  * the way `nest g` accepts a path inside the name.
  */
 export function splitNamePath(raw: string): { readonly dir: string; readonly name: string } {
-  const parts = raw.trim().split('/').filter((part) => part.length > 0);
+  const parts = raw
+    .trim()
+    .split('/')
+    .filter((part) => part.length > 0);
   return { dir: parts.slice(0, -1).join('/'), name: parts[parts.length - 1] ?? '' };
 }
 
@@ -76,4 +79,12 @@ export function actorNames(raw: string): ActorNames {
 export function messageNames(raw: string): MessageNames {
   const className = classBaseName(raw, 'message');
   return { className, replyClass: `${className}Reply` };
+}
+
+/**
+ * The indefinite article for a class name, so generated comments and spec titles read
+ * "an InventoryRequest", "a PriceFeedRequest" (by the first letter: good enough for class names).
+ */
+export function article(name: string): 'a' | 'an' {
+  return /^[aeiou]/i.test(name) ? 'an' : 'a';
 }

@@ -9,6 +9,7 @@ export interface ActonPackageJson {
   readonly name: string;
   readonly version: string;
   readonly dependencies?: Readonly<Record<string, string>>;
+  readonly peerDependencies?: Readonly<Record<string, string>>;
   readonly devDependencies?: Readonly<Record<string, string>>;
 }
 
@@ -27,7 +28,9 @@ export function packageRoot(fromDir: string = __dirname): string {
     if (parent === dir) break;
     dir = parent;
   }
-  throw new Error(`Cannot find the acton-ts package root above ${fromDir}: is the acton-ts package complete (package.json and schematics/)?`);
+  throw new Error(
+    `Cannot find the acton-ts package root above ${fromDir}: is the acton-ts package complete (package.json and schematics/)?`,
+  );
 }
 
 /** acton-ts's own package.json (name, version, dependency ranges). */

@@ -24,7 +24,9 @@ function filesUnder(dir: string): string[] {
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
-    throw new SchematicsException(`Cannot read the templates at ${dir} (${(err as Error).message}): reinstall acton-ts`);
+    throw new SchematicsException(
+      `Cannot read the templates at ${dir} (${(err as Error).message}): reinstall acton-ts`,
+    );
   }
   return entries
     .sort((a, b) => a.name.localeCompare(b.name))

@@ -20,7 +20,15 @@ interface BenchJson {
   readonly quick: boolean;
   readonly figures: readonly BenchFigure[];
   readonly problems: readonly string[];
-  readonly raw: Record<'acton' | 'baseline', { sequential: WorkloadOutcome; concurrent: WorkloadOutcome[]; stream: WorkloadOutcome & { items: number }; fanOut: WorkloadOutcome }>;
+  readonly raw: Record<
+    'acton' | 'baseline',
+    {
+      sequential: WorkloadOutcome;
+      concurrent: WorkloadOutcome[];
+      stream: WorkloadOutcome & { items: number };
+      fanOut: WorkloadOutcome;
+    }
+  >;
 }
 
 /**
@@ -36,7 +44,16 @@ describe('npm run bench -- --quick', () => {
     run = await new Promise((done) => {
       execFile(
         process.execPath,
-        ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/run.ts', '--quick', '--out', out],
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          '-r',
+          'tsconfig-paths/register',
+          'bench/run.ts',
+          '--quick',
+          '--out',
+          out,
+        ],
         { cwd: REPO_ROOT, timeout: 150_000, maxBuffer: 4 * 1024 * 1024 },
         (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       );
@@ -49,6 +66,7 @@ describe('npm run bench -- --quick', () => {
     expect({ code: run.code, stderr: run.stderr.slice(-2_000) }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(run.stdout).toContain('| Figure | acton-ts | baseline | ratio | target |');
     expect(run.stdout).toContain('rate limiter DISABLED');
+    expect(run.stdout).toContain('| Nest W2 (same handler) | ActonTransport | Nest TCP | ratio | target |');
   });
 
   it('writes results.json where every workload completed without a wrong answer or a lost push', () => {
@@ -68,10 +86,25 @@ describe('npm run bench -- --quick', () => {
   it('reports a positive figure for each workload, and a baseline beside every over-the-socket one', () => {
     const results = JSON.parse(readFileSync(out, 'utf8')) as BenchJson;
     const ids = results.figures.map((f) => f.id);
-    expect(ids).toEqual(expect.arrayContaining(['w1.p50', 'w2.1x64.rate', 'w2.8x16.rate', 'w3.rate', 'w4.per', 'w4.total', 'w4.lost', 'rss.server', 'rss.client', 'inproc.ask', 'inproc.broadcast']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'w1.p50',
+        'w2.1x64.rate',
+        'w2.8x16.rate',
+        'w3.rate',
+        'w4.per',
+        'w4.total',
+        'w4.lost',
+        'rss.server',
+        'rss.client',
+        'inproc.ask',
+        'inproc.broadcast',
+      ]),
+    );
     for (const figure of results.figures.filter((f) => f.id !== 'w4.lost')) {
       expect({ id: figure.id, positive: figure.acton > 0 }).toEqual({ id: figure.id, positive: true });
-      if (!figure.id.startsWith('inproc.')) expect({ id: figure.id, positive: (figure.baseline ?? 0) > 0 }).toEqual({ id: figure.id, positive: true });
+      if (!figure.id.startsWith('inproc.'))
+        expect({ id: figure.id, positive: (figure.baseline ?? 0) > 0 }).toEqual({ id: figure.id, positive: true });
     }
   });
 });

@@ -22,7 +22,10 @@ describe('acton CLI against a real server', () => {
   });
 
   it('call reads the payload from stdin with "-", finds the server through ACTON_IPC_SOCKET, and speaks MessagePack', async () => {
-    const result = await runActon(['call', '--msgpack', 'calculator', 'AddRequest', '-'], { stdin: '{"a":40,"b":2}', env: { ACTON_IPC_SOCKET: server.socketPath } });
+    const result = await runActon(['call', '--msgpack', 'calculator', 'AddRequest', '-'], {
+      stdin: '{"a":40,"b":2}',
+      env: { ACTON_IPC_SOCKET: server.socketPath },
+    });
     expect(result).toEqual({ code: 0, stdout: '{"sum":42}\n', stderr: '' });
   });
 
@@ -36,7 +39,12 @@ describe('acton CLI against a real server', () => {
   it('stream prints one JSON line per item and exits 0 at the end of the stream', async () => {
     const result = await runActon([...socket, 'stream', 'worker', 'Count', '{"to":3,"delay_ms":0}']);
     expect(result.code).toBe(0);
-    expect(result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([{ value: 1 }, { value: 2 }, { value: 3 }]);
+    expect(
+      result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([{ value: 1 }, { value: 2 }, { value: 3 }]);
   });
 
   it('subscribe --count N prints N pushes as JSON lines, then exits 0', async () => {
@@ -45,9 +53,16 @@ describe('acton CLI against a real server', () => {
     for (const price of [1, 2]) await broadcast(server, price);
     const result = await subscriber.exited;
     expect(result.code).toBe(0);
-    const pushes = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const pushes = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(pushes).toHaveLength(2);
-    expect(pushes[0]).toMatchObject({ message_type: 'PriceUpdate', source_actor: 'announcer', payload: { symbol: 'ACME' } });
+    expect(pushes[0]).toMatchObject({
+      message_type: 'PriceUpdate',
+      source_actor: 'announcer',
+      payload: { symbol: 'ACME' },
+    });
   });
 
   it('subscribe stops cleanly on Ctrl-C (SIGINT) with exit 0', async () => {
@@ -122,7 +137,13 @@ describe('acton CLI errors: exit codes and hints', () => {
   });
 
   it("a handler's own error code exits 1 with its details", async () => {
-    const result = await runActon([...socket, 'call', 'worker', 'Fail', '{"code":"OUT_OF_STOCK","message":"Out of stock: gizmo"}']);
+    const result = await runActon([
+      ...socket,
+      'call',
+      'worker',
+      'Fail',
+      '{"code":"OUT_OF_STOCK","message":"Out of stock: gizmo"}',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('error: OUT_OF_STOCK: Out of stock: gizmo');
     expect(result.stderr).toContain('hint: details: {"name":"ActorError","data":{"hint":"from the handler"}}');

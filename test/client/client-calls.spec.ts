@@ -24,7 +24,9 @@ describe('ActonClient against a real listener', () => {
   });
 
   it('answers concurrent requests, each by its own correlation id', async () => {
-    const sums = await Promise.all([1, 2, 3, 4, 5].map((n) => client.request('calculator', 'AddRequest', { a: n, b: n })));
+    const sums = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => client.request('calculator', 'AddRequest', { a: n, b: n })),
+    );
     expect(sums).toEqual([{ sum: 2 }, { sum: 4 }, { sum: 6 }, { sum: 8 }, { sum: 10 }]);
   });
 
@@ -40,7 +42,9 @@ describe('ActonClient against a real listener', () => {
   });
 
   it('stream() of a handler that yields nothing completes empty', async () => {
-    await expect(firstValueFrom(client.stream('worker', 'Count', { to: 0, delay_ms: 0 }).pipe(toArray()))).resolves.toEqual([]);
+    await expect(
+      firstValueFrom(client.stream('worker', 'Count', { to: 0, delay_ms: 0 }).pipe(toArray())),
+    ).resolves.toEqual([]);
   });
 
   it('actor().ask / tell / stream use the @Message wire name and infer the reply type', async () => {
@@ -53,13 +57,18 @@ describe('ActonClient against a real listener', () => {
     const recalled = (await client.actor('notebook').ask(new Recall())) as { values: string[] };
     expect(recalled.values).toContain('typed');
 
-    const ticks = await firstValueFrom(client.actor('worker').stream(Object.assign(new Count(), { to: 2, delay_ms: 0 })).pipe(toArray()));
+    const ticks = await firstValueFrom(
+      client
+        .actor('worker')
+        .stream(Object.assign(new Count(), { to: 2, delay_ms: 0 }))
+        .pipe(toArray()),
+    );
     expect(ticks.map((tick) => tick.value)).toEqual([1, 2]);
   });
 
   it('actor().ask rejects an object that is not a @Message instance, saying what to do', async () => {
     const error = await rejectionOf(client.actor('calculator').ask({ a: 1, b: 2 }));
-    expect(error).toBeInstanceOf(TypeError);
+    expect(error).toMatchObject({ name: 'IpcRequestError', code: 'UNKNOWN_MESSAGE_TYPE' });
     expect(error.message).toMatch(/@Message/);
     expect(error.message).toMatch(/client\.request/);
   });
@@ -71,7 +80,12 @@ describe('ActonClient against a real listener', () => {
     const names = (discovery.actors ?? []).map((actor) => actor.name).sort();
     expect(names).toEqual(['announcer', 'bottleneck', 'calculator', 'notebook', 'worker']);
     const worker = discovery.actors!.find((actor) => actor.name === 'worker')!;
-    expect(worker.message_types).toEqual(expect.arrayContaining([{ name: 'Count', kind: 'stream' }, { name: 'Sleep', kind: 'request' }]));
+    expect(worker.message_types).toEqual(
+      expect.arrayContaining([
+        { name: 'Count', kind: 'stream' },
+        { name: 'Sleep', kind: 'request' },
+      ]),
+    );
     expect(discovery.message_types).toEqual(expect.arrayContaining(['AddRequest', 'AddResult', 'Count', 'Tick']));
     expect(discovery.schemas?.AddRequest).toBeDefined();
   });
@@ -155,14 +169,17 @@ describe('ActonClient with format msgpack', () => {
         close: () => transport.close(),
       };
     };
-    const client = await ActonClient.connect({ socketPath: server.socketPath }, { format: 'msgpack', transportFactory: recording });
+    const client = await ActonClient.connect(
+      { socketPath: server.socketPath },
+      { format: 'msgpack', transportFactory: recording },
+    );
     try {
-      await expect(client.request('calculator', 'AddRequest', { a: 2.5e9, b: 1 })).resolves.toEqual({ sum: 2_500_000_001 });
-      await expect(firstValueFrom(client.stream('worker', 'Count', { to: 3, delay_ms: 0 }).pipe(toArray()))).resolves.toEqual([
-        { value: 1 },
-        { value: 2 },
-        { value: 3 },
-      ]);
+      await expect(client.request('calculator', 'AddRequest', { a: 2.5e9, b: 1 })).resolves.toEqual({
+        sum: 2_500_000_001,
+      });
+      await expect(
+        firstValueFrom(client.stream('worker', 'Count', { to: 3, delay_ms: 0 }).pipe(toArray())),
+      ).resolves.toEqual([{ value: 1 }, { value: 2 }, { value: 3 }]);
       const discovery = await client.discover();
       expect(discovery.actors?.map((actor) => actor.name)).toContain('calculator');
       const error = await rejectionOf(client.request('calculator', 'AddRequest', { a: 'five', b: 3 }));
@@ -182,7 +199,10 @@ describe('ActonClient.connect', () => {
     const runtimeDir = mkdtempSync(join(tmpdir(), 'acton-xdg-'));
     const server = await startTestServer({}, join(runtimeDir, 'acton', 'client-test-app', 'ipc.sock'));
     try {
-      const client = await ActonClient.connect({ appName: 'client-test-app' }, { env: { XDG_RUNTIME_DIR: runtimeDir } });
+      const client = await ActonClient.connect(
+        { appName: 'client-test-app' },
+        { env: { XDG_RUNTIME_DIR: runtimeDir } },
+      );
       expect(client.socketPath).toBe(server.socketPath);
       await expect(client.request('calculator', 'AddRequest', { a: 1, b: 1 })).resolves.toEqual({ sum: 2 });
       await client.close();

@@ -34,7 +34,9 @@ describe('reconnection after a server restart', () => {
       // A call made while the server is down waits for the reconnection (within its deadline).
       const second = await startTestServer({}, first.socketPath);
       try {
-        await expect(client.request('calculator', 'AddRequest', { a: 2, b: 2 }, { timeoutMs: 10_000 })).resolves.toEqual({ sum: 4 });
+        await expect(
+          client.request('calculator', 'AddRequest', { a: 2, b: 2 }, { timeoutMs: 10_000 }),
+        ).resolves.toEqual({ sum: 4 });
         expect(client.status).toBe('connected');
         expect(statuses).toEqual(['connected', 'reconnecting', 'connected']);
 
@@ -70,7 +72,10 @@ describe('reconnection after a server restart', () => {
 
   it('gives up after maxAttempts and goes closed, naming the socket path', async () => {
     const server = await startTestServer();
-    const client = await ActonClient.connect({ socketPath: server.socketPath }, { reconnect: { ...FAST_RECONNECT, maxAttempts: 3 } });
+    const client = await ActonClient.connect(
+      { socketPath: server.socketPath },
+      { reconnect: { ...FAST_RECONNECT, maxAttempts: 3 } },
+    );
     await server.app.listener!.stop();
     await server.close();
     await waitFor(() => client.status === 'closed', 'the client to give up');
@@ -102,11 +107,22 @@ describe('streams and subscriptions around close()', () => {
     const client = await ActonClient.connect({ socketPath: server.socketPath });
     try {
       const seen: unknown[] = [];
-      const running = rejectionOf(firstValueFrom(client.stream('worker', 'Count', { to: 100, delay_ms: 100 }).pipe(tap((item) => seen.push(item)), toArray())));
-      const opening = rejectionOf(firstValueFrom(client.stream('worker', 'Count', { to: 100, delay_ms: 100 }).pipe(toArray())));
+      const running = rejectionOf(
+        firstValueFrom(
+          client.stream('worker', 'Count', { to: 100, delay_ms: 100 }).pipe(
+            tap((item) => seen.push(item)),
+            toArray(),
+          ),
+        ),
+      );
+      const opening = rejectionOf(
+        firstValueFrom(client.stream('worker', 'Count', { to: 100, delay_ms: 100 }).pipe(toArray())),
+      );
       const pushes = firstValueFrom(client.subscribe('PriceUpdate').pipe(toArray()));
       await waitFor(() => seen.length > 0, 'the first stream to start');
-      const late = rejectionOf(firstValueFrom(client.stream('worker', 'Count', { to: 100, delay_ms: 100 }).pipe(toArray()))); // still connecting when closed
+      const late = rejectionOf(
+        firstValueFrom(client.stream('worker', 'Count', { to: 100, delay_ms: 100 }).pipe(toArray())),
+      ); // still connecting when closed
       await client.close();
       expect((await running).code).toBe('CONNECTION_CLOSED');
       expect((await opening).code).toBe('CONNECTION_CLOSED');

@@ -16,7 +16,10 @@ describe('keep-alive against read_timeout_ms', () => {
 
   /** Connects, idles for 1.5 s, and returns the statuses seen. */
   async function idle(heartbeatIntervalMs: number): Promise<ClientStatus[]> {
-    const client = await ActonClient.connect({ socketPath: server.socketPath }, { heartbeatIntervalMs, reconnect: { initialDelayMs: 10, maxDelayMs: 50 } });
+    const client = await ActonClient.connect(
+      { socketPath: server.socketPath },
+      { heartbeatIntervalMs, reconnect: { initialDelayMs: 10, maxDelayMs: 50 } },
+    );
     const statuses: ClientStatus[] = [];
     client.status$.subscribe((status) => statuses.push(status));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -47,7 +50,9 @@ describe('a stream cancelled by its consumer', () => {
     streamProbe.reset();
     const client = await ActonClient.connect({ socketPath: server.socketPath });
     try {
-      const firstTwo = await firstValueFrom(client.stream('worker', 'Count', { to: 1_000, delay_ms: 50 }).pipe(take(2), toArray()));
+      const firstTwo = await firstValueFrom(
+        client.stream('worker', 'Count', { to: 1_000, delay_ms: 50 }).pipe(take(2), toArray()),
+      );
       expect(firstTwo).toEqual([{ value: 1 }, { value: 2 }]);
       await waitFor(() => streamProbe.aborted.length === 1, "the handler's signal to abort");
       expect(streamProbe.aborted[0]).toMatch(/^str_/);

@@ -5,6 +5,7 @@
  * Nothing here runs (jest matches *.spec.ts only).
  */
 import type { Observable } from 'rxjs';
+import type { ActonApp, MessageProps } from 'acton-ts';
 import type { ActonClient, ReplyOf, RepliesWith } from 'acton-ts/client';
 import { AddRequest, AddResult, Count, Recall, Tick } from './fixtures/test-messages';
 
@@ -42,5 +43,43 @@ export async function typedCalls(client: ActonClient): Promise<void> {
   // @ts-expect-error `sum` is a number, not a string
   const text: string = result.sum;
 
-  void [summed, streamed, untyped, delivered, text];
+  void [sum, ticks, told, summed, streamed, untyped, delivered, text];
+}
+
+// MessageProps: the class's fields, required as declared; no __reply, no methods.
+export type MessagePropsTests = [
+  Expect<Equal<MessageProps<AddRequest>, { a: number; b: number }>>,
+  Expect<Equal<MessageProps<{ x?: string; go(): void; readonly __reply?: number }>, { x?: string }>>,
+];
+
+/** The class form: `ask(Class, props)` checks the fields and infers the reply. */
+export async function typedPayloads(client: ActonClient, app: ActonApp): Promise<void> {
+  const calculator = client.actor('calculator');
+  const sum = calculator.ask(AddRequest, { a: 1, b: 2 });
+  const summed: Expect<Equal<typeof sum, Promise<AddResult>>> = true;
+  // @ts-expect-error `b` is required
+  void calculator.ask(AddRequest, { a: 1 });
+  // @ts-expect-error `a` is a number
+  void calculator.ask(AddRequest, { a: 'two', b: 2 });
+  // @ts-expect-error an empty props object is not taken for call options
+  void calculator.ask(AddRequest, {});
+  // @ts-expect-error nor in the stream form
+  void client.actor('worker').stream(Count, {});
+  // @ts-expect-error AddRequest has no `c`
+  void calculator.ask(AddRequest, { a: 1, b: 2, c: 3 });
+
+  const ticks = client.actor('worker').stream(Count, { to: 3, delay_ms: 0 }, { timeoutMs: 0, idleTimeoutMs: 5000 });
+  const streamed: Expect<Equal<typeof ticks, Observable<Tick>>> = true;
+  const told = client.actor('worker').tell(Count, { to: 1, delay_ms: 0 });
+  const delivered: Expect<Equal<typeof told, Promise<void>>> = true;
+
+  const local = app.ask('calculator', AddRequest, { a: 1, b: 2 }, { timeoutMs: 100 });
+  const inferred: Expect<Equal<typeof local, Promise<AddResult>>> = true;
+  // @ts-expect-error in-process asks check the fields too
+  void app.ask('calculator', AddRequest, { a: 1 });
+  // @ts-expect-error an empty props object is not taken for ask options
+  void app.ask('calculator', AddRequest, {});
+  const legacy: number = await app.ask('calculator', new AddRequest());
+
+  void [sum, ticks, told, local, summed, streamed, delivered, inferred, legacy];
 }

@@ -1,34 +1,12 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ActonClient } from 'acton-ts/client';
 import { lastValueFrom, toArray } from 'rxjs';
+import { exec, expectSuccess, Finished, RunningApp, startNodeApp } from './support/commands';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const ACTON = join(REPO_ROOT, 'dist', 'lib', 'cli', 'main.js');
-
-/** Output of a finished command. */
-interface Finished {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to completion (bounded by `timeoutMs`), never rejecting: the exit code is in the result. */
-function exec(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Finished> {
-  return new Promise((done) => {
-    execFile(file, args, { cwd, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      done({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** Fails with the command's output when it did not exit 0. */
-function expectSuccess(what: string, result: Finished): void {
-  if (result.code !== 0) throw new Error(`${what} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-}
 
 /**
  * Links the new project's dependencies to this checkout's (acton-ts itself, and the packages
@@ -56,26 +34,37 @@ describe('a project made by acton new and acton g', () => {
   let work: string;
   let project: string;
   let env: NodeJS.ProcessEnv;
-  let server: ChildProcess | undefined;
-  let serverOutput = '';
+  let server: RunningApp | undefined;
   let newRun: Finished;
   let generateRun: Finished;
 
   beforeAll(async () => {
-    expectSuccess('npm run build (acton-ts)', await exec('npm', ['run', '--silent', 'build'], REPO_ROOT, process.env, 240_000));
+    expectSuccess(
+      'npm run build (acton-ts)',
+      await exec('npm', ['run', '--silent', 'build'], REPO_ROOT, process.env, 240_000),
+    );
     work = mkdtempSync(join(tmpdir(), 'acton-e2e-new-'));
     project = join(work, 'demo');
     env = { ...process.env, XDG_CONFIG_HOME: join(work, 'xdg'), ACTON_IPC_SOCKET: join(work, 'demo.sock') };
-    newRun = await exec(process.execPath, [ACTON, 'new', 'demo', '--skip-install', '--acton-path', REPO_ROOT], work, env, 60_000);
+    newRun = await exec(
+      process.execPath,
+      [ACTON, 'new', 'demo', '--skip-install', '--acton-path', REPO_ROOT],
+      work,
+      env,
+      60_000,
+    );
     expectSuccess('acton new demo', newRun);
     linkDependencies(project);
     generateRun = await exec(process.execPath, [ACTON, 'g', 'actor', 'price-feed'], project, env, 60_000);
     expectSuccess('acton g actor price-feed', generateRun);
-    expectSuccess('acton g actor ticker --stream', await exec(process.execPath, [ACTON, 'g', 'actor', 'ticker', '--stream'], project, env, 60_000));
+    expectSuccess(
+      'acton g actor ticker --stream',
+      await exec(process.execPath, [ACTON, 'g', 'actor', 'ticker', '--stream'], project, env, 60_000),
+    );
   }, 400_000);
 
   afterAll(async () => {
-    if (server && server.exitCode === null) server.kill('SIGKILL');
+    if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -83,13 +72,17 @@ describe('a project made by acton new and acton g', () => {
     expect(newRun.stdout).toMatch(/^CREATE demo\/package.json \(\d+ bytes\)$/m);
     expect(newRun.stdout).toMatch(/^CREATE demo\/src\/greeter\/greeter.actor.ts \(\d+ bytes\)$/m);
     expect(newRun.stdout).toContain('cd demo');
-    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).dependencies['acton-ts']).toBe(`file:${REPO_ROOT}`);
+    expect(JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).dependencies['acton-ts']).toBe(
+      `file:${REPO_ROOT}`,
+    );
   });
 
   it('acton g actor price-feed created the actor and listed it in AppModule', () => {
     expect(generateRun.stdout).toMatch(/^CREATE src\/price-feed\/price-feed.actor.ts \(\d+ bytes\)$/m);
     expect(generateRun.stdout).toMatch(/^UPDATE src\/app.module.ts \(\d+ bytes\)$/m);
-    expect(readFileSync(join(project, 'src/app.module.ts'), 'utf8')).toContain('actors: [GreeterActor, PriceFeedActor, TickerActor]');
+    expect(readFileSync(join(project, 'src/app.module.ts'), 'utf8')).toContain(
+      'actors: [GreeterActor, PriceFeedActor, TickerActor]',
+    );
   });
 
   it('npm test passes: the three generated specs', async () => {
@@ -106,33 +99,31 @@ describe('a project made by acton new and acton g', () => {
 
   it('the built app answers over its Unix socket, then stops on Ctrl-C', async () => {
     const socketPath = env.ACTON_IPC_SOCKET!;
-    server = spawn(process.execPath, ['dist/main.js'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-    await waitFor(() => serverOutput.includes(`demo listening on ${socketPath}`), 30_000, () => serverOutput);
+    server = await startNodeApp('dist/main.js', project, env, `demo listening on ${socketPath}`);
 
     const client = await ActonClient.connect({ socketPath });
     try {
-      expect(await client.request('price_feed', 'PriceFeedRequest', { text: 'hello' })).toEqual({ text: 'hello', count: 1 });
+      expect(await client.request('price_feed', 'PriceFeedRequest', { text: 'hello' })).toEqual({
+        text: 'hello',
+        count: 1,
+      });
       expect(await client.request('greeter', 'GreeterRequest', { text: 'hi' })).toEqual({ text: 'hi', count: 1 });
-      const words = await lastValueFrom(client.stream('ticker', 'TickerRequest', { text: 'up and away' }).pipe(toArray()));
-      expect(words).toEqual([{ text: 'up', count: 1 }, { text: 'and', count: 2 }, { text: 'away', count: 3 }]);
-      await expect(client.request('price_feed', 'PriceFeedRequest', { text: '' })).rejects.toMatchObject({ code: 'SERIALIZATION_ERROR' });
+      const words = await lastValueFrom(
+        client.stream('ticker', 'TickerRequest', { text: 'up and away' }).pipe(toArray()),
+      );
+      expect(words).toEqual([
+        { text: 'up', count: 1 },
+        { text: 'and', count: 2 },
+        { text: 'away', count: 3 },
+      ]);
+      await expect(client.request('price_feed', 'PriceFeedRequest', { text: '' })).rejects.toMatchObject({
+        code: 'SERIALIZATION_ERROR',
+      });
     } finally {
       await client.close();
     }
 
-    const exited = new Promise<number | null>((done) => server!.once('exit', (code) => done(code)));
-    server.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await server.stop()).toBe(0);
     expect(existsSync(socketPath)).toBe(false);
   }, 60_000);
 });
-
-async function waitFor(ready: () => boolean, timeoutMs: number, output: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`the app did not start within ${timeoutMs} ms:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

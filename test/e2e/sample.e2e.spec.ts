@@ -37,7 +37,13 @@ describe('the sample app, as a new user runs it', () => {
   it('serves every pattern to the TypeScript demo', async () => {
     const { stdout } = await run(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(REPO_ROOT, 'sample/clients/demo.ts')],
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        join(REPO_ROOT, 'sample/clients/demo.ts'),
+      ],
       { cwd: REPO_ROOT, env: { ...process.env, ACTON_IPC_SOCKET: sample.socketPath }, timeout: 60_000 },
     );
     expectDemoOutput(stdout);
@@ -60,7 +66,9 @@ function expectDemoOutput(stdout: string): void {
   expect(stdout).toMatch(/\[cart\] u-42: \{"apple":(2|4),"pear":(1|2)\}, u-7: \{\}/);
   expect(stdout).toMatch(/\[stream\] list_service sent 25 items: ids 1\.\.25, then the final frame/);
   expect(stdout).toContain('[countdown] 3 2 1');
-  expect(stdout.match(/^\[push\] (PriceUpdate|TradeExecuted) \w+ [\d.]+ from price_feed$/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
+  expect(
+    stdout.match(/^\[push\] (PriceUpdate|TradeExecuted) \w+ [\d.]+ from price_feed$/gm)?.length ?? 0,
+  ).toBeGreaterThanOrEqual(2);
   expect(stdout).toContain('[orders] PRODUCT_NOT_FOUND: Product not found: unicorn');
   expect(stdout).toMatch(/\[orders\] OUT_OF_STOCK: Out of stock: gizmo/);
   expect(stdout).toMatch(/\[validation\] SERIALIZATION_ERROR: Serialization error: .*a/);

@@ -5,7 +5,13 @@ import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/i
 import { PriceUpdate } from './fixtures/test-messages';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
-const add = { correlation_id: 'ok', target: 'calculator', message_type: 'Add', payload: { a: 1, b: 1 }, expects_reply: true };
+const add = {
+  correlation_id: 'ok',
+  target: 'calculator',
+  message_type: 'Add',
+  payload: { a: 1, b: 1 },
+  expects_reply: true,
+};
 
 describe('bad input never takes the server down', () => {
   let restore: () => void;
@@ -29,7 +35,7 @@ describe('bad input never takes the server down', () => {
   it('garbage bytes', async () => {
     for (let i = 0; i < 20; i++) {
       const client = await t.connect();
-      client.write(randomBytes(1 + (i * 37) % 300));
+      client.write(randomBytes(1 + ((i * 37) % 300)));
       client.endWriting();
       await client.waitForEof();
     }
@@ -65,7 +71,13 @@ describe('bad input never takes the server down', () => {
   it('clients that vanish mid-request and mid-stream, and one that never reads its pushes', async () => {
     const vanishing = await t.connect();
     vanishing.request({ ...add, correlation_id: 'v', target: 'sleeper', message_type: 'Sleep', payload: { ms: 100 } });
-    vanishing.request({ correlation_id: 'vs', target: 'streamer', message_type: 'Count', payload: { count: 100, delayMs: 5 }, expects_stream: true });
+    vanishing.request({
+      correlation_id: 'vs',
+      target: 'streamer',
+      message_type: 'Count',
+      payload: { count: 100, delayMs: 5 },
+      expects_stream: true,
+    });
     await sleep(20);
     await vanishing.close();
 
@@ -73,7 +85,8 @@ describe('bad input never takes the server down', () => {
     deaf.send(MessageType.SUBSCRIBE, { correlation_id: 's', message_types: ['PriceUpdate'] });
     await deaf.next();
     deaf.socket.pause();
-    for (let i = 0; i < 300; i++) t.app.broker.broadcast(Object.assign(new PriceUpdate(), { symbol: 'Z'.repeat(5000), price: i }));
+    for (let i = 0; i < 300; i++)
+      t.app.broker.broadcast(Object.assign(new PriceUpdate(), { symbol: 'Z'.repeat(5000), price: i }));
     await sleep(200);
     expect(t.app.listener!.stats().pushNotificationsDropped).toBeGreaterThan(0);
     expect(t.app.listener!.stats().inFlightRequests).toBe(0);

@@ -12,10 +12,14 @@ const ask = (id: string, target: string, type: string, payload: unknown, extra: 
   expects_reply: true,
   ...extra,
 });
-const frameOf = (body: object, type: MessageType = MessageType.REQUEST) => encodeFrame(type, 1, Buffer.from(JSON.stringify(body)));
+const frameOf = (body: object, type: MessageType = MessageType.REQUEST) =>
+  encodeFrame(type, 1, Buffer.from(JSON.stringify(body)));
 const HEARTBEAT = Buffer.from('00000000020401', 'hex');
 
-async function withApp(options: Parameters<typeof startIpcTestApp>[1], run: (t: IpcTestApp) => Promise<void>): Promise<void> {
+async function withApp(
+  options: Parameters<typeof startIpcTestApp>[1],
+  run: (t: IpcTestApp) => Promise<void>,
+): Promise<void> {
   const restore = isolateIpcEnvironment();
   const t = await startIpcTestApp(TEST_ACTORS, options);
   try {
@@ -26,11 +30,16 @@ async function withApp(options: Parameters<typeof startIpcTestApp>[1], run: (t: 
   }
 }
 
-describe('concurrency on one connection (PROTOCOL.md §3.5, §0 D2)', () => {
+describe('concurrency on one connection (docs/protocol.md §3.5, §0 D2)', () => {
   it('§10.37 pipelined A (slow, actor X) then B (fast, actor Y) are answered B then A', () =>
     withApp({}, async (t) => {
       const client = await t.connect();
-      client.write(Buffer.concat([frameOf(ask('A', 'sleeper', 'Sleep', { ms: 400 })), frameOf(ask('B', 'fast', 'Add', { a: 1, b: 1 }))]));
+      client.write(
+        Buffer.concat([
+          frameOf(ask('A', 'sleeper', 'Sleep', { ms: 400 })),
+          frameOf(ask('B', 'fast', 'Add', { a: 1, b: 1 })),
+        ]),
+      );
       const ids = (await client.nextFrames(2)).map((f) => f.body.correlation_id);
       expect(ids).toEqual(['B', 'A']);
     }));
@@ -38,7 +47,12 @@ describe('concurrency on one connection (PROTOCOL.md §3.5, §0 D2)', () => {
   it('§10.37 with compat.serial = true, A then B', () =>
     withApp({ compat: { serial: true } }, async (t) => {
       const client = await t.connect();
-      client.write(Buffer.concat([frameOf(ask('A', 'sleeper', 'Sleep', { ms: 400 })), frameOf(ask('B', 'fast', 'Add', { a: 1, b: 1 }))]));
+      client.write(
+        Buffer.concat([
+          frameOf(ask('A', 'sleeper', 'Sleep', { ms: 400 })),
+          frameOf(ask('B', 'fast', 'Add', { a: 1, b: 1 })),
+        ]),
+      );
       const ids = (await client.nextFrames(2)).map((f) => f.body.correlation_id);
       expect(ids).toEqual(['A', 'B']);
     }));
@@ -81,26 +95,45 @@ describe('concurrency on one connection (PROTOCOL.md §3.5, §0 D2)', () => {
         Buffer.concat([
           frameOf(ask('queued', 'narrow', 'Block', { ms: 1 })),
           frameOf(ask('busy', 'narrow', 'Block', { ms: 1 })),
-          frameOf({ correlation_id: 'busy-stream', target: 'narrow', message_type: 'Count', payload: { count: 1 }, expects_stream: true }),
+          frameOf({
+            correlation_id: 'busy-stream',
+            target: 'narrow',
+            message_type: 'Count',
+            payload: { count: 1 },
+            expects_stream: true,
+          }),
         ]),
       );
       const [busy, busyStream] = await client.nextFrames(2); // before the running handler finishes: no waiting
-      expect(busy.body).toEqual({ correlation_id: 'busy', success: false, error: 'Target actor inbox is full', error_code: 'TARGET_BUSY' });
+      expect(busy.body).toEqual({
+        correlation_id: 'busy',
+        success: false,
+        error: 'Target actor inbox is full',
+        error_code: 'TARGET_BUSY',
+      });
       expect(busyStream.type).toBe(MessageType.STREAM);
-      expect(busyStream.body).toEqual({ correlation_id: 'busy-stream', sequence: 0, is_final: true, error: 'Actor inbox is full', error_code: 'TARGET_BUSY' });
+      expect(busyStream.body).toEqual({
+        correlation_id: 'busy-stream',
+        sequence: 0,
+        is_final: true,
+        error: 'Actor inbox is full',
+        error_code: 'TARGET_BUSY',
+      });
       expect(t.app.listener!.stats().backpressureRejections).toBe(2);
       const rest = (await client.nextFrames(2, 3000)).map((f) => f.body.correlation_id);
       expect(rest).toEqual(['running', 'queued']);
     }));
 });
 
-describe('rate limiting (PROTOCOL.md §5.1, §0 D4)', () => {
+describe('rate limiting (docs/protocol.md §5.1, §0 D4)', () => {
   const limited = { rateLimit: { enabled: true, requestsPerSecond: 1, burstSize: 2 } };
 
   it('§10.40 the 3rd request within a few ms gets RATE_LIMITED with its own id, retry text and retry_after_ms', () =>
     withApp(limited, async (t) => {
       const client = await t.connect();
-      client.write(Buffer.concat(['r1', 'r2', 'r3'].map((id) => frameOf(ask(id, 'calculator', 'Add', { a: 1, b: 2 })))));
+      client.write(
+        Buffer.concat(['r1', 'r2', 'r3'].map((id) => frameOf(ask(id, 'calculator', 'Add', { a: 1, b: 2 })))),
+      );
       const frames = await client.nextFrames(3);
       const third = frames.find((f) => f.body.correlation_id === 'r3')!;
       expect(third.type).toBe(MessageType.ERROR);
@@ -130,7 +163,9 @@ describe('rate limiting (PROTOCOL.md §5.1, §0 D4)', () => {
   it('§10.42 with rate_limit.enabled = false, 200 back-to-back fire-and-forget requests are all delivered', () =>
     withApp({ rateLimit: { enabled: false, requestsPerSecond: 1, burstSize: 1 } }, async (t) => {
       const client = await t.connect();
-      const frames = Array.from({ length: 200 }, (_, i) => frameOf({ correlation_id: `f${i}`, target: 'calculator', message_type: 'Add', payload: { a: i, b: 0 } }));
+      const frames = Array.from({ length: 200 }, (_, i) =>
+        frameOf({ correlation_id: `f${i}`, target: 'calculator', message_type: 'Add', payload: { a: i, b: 0 } }),
+      );
       client.write(Buffer.concat(frames));
       const answers = await client.nextFrames(200);
       expect(answers.every((f) => f.body.success === true && f.body.payload.status === 'delivered')).toBe(true);

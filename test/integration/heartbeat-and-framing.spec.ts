@@ -3,9 +3,15 @@ import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/i
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 const hex = (b: Buffer): string => b.toString('hex');
-const add = (id: string) => ({ correlation_id: id, target: 'calculator', message_type: 'Add', payload: { a: 5, b: 3 }, expects_reply: true });
+const add = (id: string) => ({
+  correlation_id: id,
+  target: 'calculator',
+  message_type: 'Add',
+  payload: { a: 5, b: 3 },
+  expects_reply: true,
+});
 
-describe('heartbeats and frame validation (PROTOCOL.md §1, §2.4)', () => {
+describe('heartbeats and frame validation (docs/protocol.md §1, §2.4)', () => {
   let restore: () => void;
   let t: IpcTestApp;
 
@@ -58,36 +64,54 @@ describe('heartbeats and frame validation (PROTOCOL.md §1, §2.4)', () => {
     ['03', 'Unsupported protocol version 0x03, supported range: 0x01-0x02'],
     ['00', 'Unsupported protocol version 0x00, supported range: 0x01-0x02'],
     ['ff', 'Unsupported protocol version 0xff, supported range: 0x01-0x02'],
-  ])('§10.5 version byte 0x%s gets one UNSUPPORTED_PROTOCOL_VERSION frame, then the connection closes', async (version, text) => {
-    const client = await t.connect();
-    const errorsBefore = t.app.listener!.stats().errors;
-    client.write(`00 00 00 00 ${version} 04 01`);
-    const frame = await client.next();
-    expect(frame.type).toBe(MessageType.ERROR);
-    expect(frame.format).toBe(1);
-    expect(frame.body).toEqual({ correlation_id: '__acton_protocol_error__', success: false, error: text, error_code: 'UNSUPPORTED_PROTOCOL_VERSION' });
-    await client.waitForEof();
-    expect(client.buffered).toHaveLength(0);
-    expect(t.app.listener!.stats().errors).toBe(errorsBefore + 1);
-  });
+  ])(
+    '§10.5 version byte 0x%s gets one UNSUPPORTED_PROTOCOL_VERSION frame, then the connection closes',
+    async (version, text) => {
+      const client = await t.connect();
+      const errorsBefore = t.app.listener!.stats().errors;
+      client.write(`00 00 00 00 ${version} 04 01`);
+      const frame = await client.next();
+      expect(frame.type).toBe(MessageType.ERROR);
+      expect(frame.format).toBe(1);
+      expect(frame.body).toEqual({
+        correlation_id: '__acton_protocol_error__',
+        success: false,
+        error: text,
+        error_code: 'UNSUPPORTED_PROTOCOL_VERSION',
+      });
+      await client.waitForEof();
+      expect(client.buffered).toHaveLength(0);
+      expect(t.app.listener!.stats().errors).toBe(errorsBefore + 1);
+    },
+  );
 
-  it.each(['0a', '00'])('§10.6 a v2 frame with type 0x%s gets one PROTOCOL_ERROR frame, then the connection closes', async (type) => {
-    const client = await t.connect();
-    client.write(`00 00 00 00 02 ${type} 01`);
-    const frame = await client.next();
-    expect(frame.body).toMatchObject({ correlation_id: '__acton_protocol_error__', success: false, error_code: 'PROTOCOL_ERROR' });
-    expect(frame.body.error).toMatch(new RegExp(`^Protocol error: Invalid message type 0x${type}`));
-    await client.waitForEof();
-  });
+  it.each(['0c', '00'])(
+    '§10.6 (0x0a/0x0b are pattern frames since 9.3, §11.1) a v2 frame with type 0x%s gets one PROTOCOL_ERROR frame, then the connection closes',
+    async (type) => {
+      const client = await t.connect();
+      client.write(`00 00 00 00 02 ${type} 01`);
+      const frame = await client.next();
+      expect(frame.body).toMatchObject({
+        correlation_id: '__acton_protocol_error__',
+        success: false,
+        error_code: 'PROTOCOL_ERROR',
+      });
+      expect(frame.body.error).toMatch(new RegExp(`^Protocol error: Invalid message type 0x${type}`));
+      await client.waitForEof();
+    },
+  );
 
-  it.each(['05', '06', '07', '08', '09'])('§10.7 a v1 frame with type 0x%s gets one PROTOCOL_ERROR frame, then the connection closes', async (type) => {
-    const client = await t.connect();
-    client.write(`00 00 00 02 01 ${type} 7b 7d`);
-    const frame = await client.next();
-    expect(frame.body).toMatchObject({ correlation_id: '__acton_protocol_error__', error_code: 'PROTOCOL_ERROR' });
-    expect(frame.body.error).toContain('protocol version 0x01');
-    await client.waitForEof();
-  });
+  it.each(['05', '06', '07', '08', '09', '0a', '0b'])(
+    '§10.7 a v1 frame with type 0x%s gets one PROTOCOL_ERROR frame, then the connection closes',
+    async (type) => {
+      const client = await t.connect();
+      client.write(`00 00 00 02 01 ${type} 7b 7d`);
+      const frame = await client.next();
+      expect(frame.body).toMatchObject({ correlation_id: '__acton_protocol_error__', error_code: 'PROTOCOL_ERROR' });
+      expect(frame.body.error).toContain('protocol version 0x01');
+      await client.waitForEof();
+    },
+  );
 
   it('§10.8 a v2 frame with format byte 0x03 gets one PROTOCOL_ERROR frame, then the connection closes', async () => {
     const client = await t.connect();
@@ -106,7 +130,10 @@ describe('heartbeats and frame validation (PROTOCOL.md §1, §2.4)', () => {
     const refused = await t.connect();
     refused.write('00 00 03 e9 02 01 01'); // 1001, and no payload ever follows
     const frame = await refused.next();
-    expect(frame.body).toMatchObject({ error_code: 'PROTOCOL_ERROR', error: 'Protocol error: Frame too large: 1001 > 1000 bytes' });
+    expect(frame.body).toMatchObject({
+      error_code: 'PROTOCOL_ERROR',
+      error: 'Protocol error: Frame too large: 1001 > 1000 bytes',
+    });
     await refused.waitForEof();
 
     const accepted = await t.connect();
@@ -154,7 +181,7 @@ describe('heartbeats and frame validation (PROTOCOL.md §1, §2.4)', () => {
   });
 });
 
-describe('the 16 MiB hard limit (PROTOCOL.md §1.3)', () => {
+describe('the 16 MiB hard limit (docs/protocol.md §1.3)', () => {
   it('§10.10 with max_message_size configured above 16 MiB, LEN = 16 777 217 is still refused', async () => {
     const restore = isolateIpcEnvironment();
     const t = await startIpcTestApp(TEST_ACTORS, { limits: { maxMessageSize: 64 * 1024 * 1024 } });
@@ -162,7 +189,10 @@ describe('the 16 MiB hard limit (PROTOCOL.md §1.3)', () => {
       const client = await t.connect();
       client.write('01 00 00 01 02 01 01');
       const frame = await client.next();
-      expect(frame.body).toMatchObject({ error_code: 'PROTOCOL_ERROR', error: 'Protocol error: Frame too large: 16777217 > 16777216 bytes' });
+      expect(frame.body).toMatchObject({
+        error_code: 'PROTOCOL_ERROR',
+        error: 'Protocol error: Frame too large: 16777217 > 16777216 bytes',
+      });
       await client.waitForEof();
     } finally {
       await t.close();

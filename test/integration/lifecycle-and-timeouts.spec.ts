@@ -15,7 +15,10 @@ const ask = (id: string, target: string, type: string, payload: unknown, extra: 
   ...extra,
 });
 
-async function withApp(options: Parameters<typeof startIpcTestApp>[1], run: (t: IpcTestApp) => Promise<void>): Promise<void> {
+async function withApp(
+  options: Parameters<typeof startIpcTestApp>[1],
+  run: (t: IpcTestApp) => Promise<void>,
+): Promise<void> {
   const restore = isolateIpcEnvironment();
   const t = await startIpcTestApp(TEST_ACTORS, options);
   try {
@@ -26,7 +29,7 @@ async function withApp(options: Parameters<typeof startIpcTestApp>[1], run: (t: 
   }
 }
 
-describe('graceful shutdown (PROTOCOL.md §5.5)', () => {
+describe('graceful shutdown (docs/protocol.md §5.5)', () => {
   it('§10.44 §10.36 while draining, a new request gets SHUTTING_DOWN with its own id (a stream request too, as 0x03); discover still succeeds', () =>
     withApp({}, async (t) => {
       const client = await t.connect();
@@ -34,13 +37,29 @@ describe('graceful shutdown (PROTOCOL.md §5.5)', () => {
       await sleep(50);
       const draining = t.app.listener!.shutdownGracefully(5000);
       client.request(ask('late', 'calculator', 'Add', { a: 1, b: 2 }));
-      client.request({ correlation_id: 'late-stream', target: 'streamer', message_type: 'Count', payload: { count: 1 }, expects_stream: true });
+      client.request({
+        correlation_id: 'late-stream',
+        target: 'streamer',
+        message_type: 'Count',
+        payload: { count: 1 },
+        expects_stream: true,
+      });
       client.send(MessageType.DISCOVER, { correlation_id: 'd-drain' });
       client.write('00000000020401');
       const frames = await client.nextFrames(4);
-      expect(frames[0].body).toEqual({ correlation_id: 'late', success: false, error: 'Server is shutting down', error_code: 'SHUTTING_DOWN' });
+      expect(frames[0].body).toEqual({
+        correlation_id: 'late',
+        success: false,
+        error: 'Server is shutting down',
+        error_code: 'SHUTTING_DOWN',
+      });
       expect(frames[1].type).toBe(MessageType.ERROR);
-      expect(frames[1].body).toEqual({ correlation_id: 'late-stream', success: false, error: 'Server is shutting down', error_code: 'SHUTTING_DOWN' });
+      expect(frames[1].body).toEqual({
+        correlation_id: 'late-stream',
+        success: false,
+        error: 'Server is shutting down',
+        error_code: 'SHUTTING_DOWN',
+      });
       expect(frames[2].body).toMatchObject({ correlation_id: 'd-drain', success: true });
       expect(frames[3].type).toBe(MessageType.HEARTBEAT);
       expect(t.app.listener!.stats().shutdownRejections).toBe(2);
@@ -54,7 +73,11 @@ describe('graceful shutdown (PROTOCOL.md §5.5)', () => {
       await sleep(50);
       const result = await t.app.listener!.shutdownGracefully(5000);
       expect(result).toEqual({ inFlightAtStart: 1, drainedGracefully: true, forcedClosed: 0 });
-      expect((await client.next()).body).toEqual({ correlation_id: 'inflight', success: true, payload: { slept: 300 } });
+      expect((await client.next()).body).toEqual({
+        correlation_id: 'inflight',
+        success: true,
+        payload: { slept: 300 },
+      });
       await client.waitForEof();
       expect(existsSync(t.socketPath)).toBe(false);
     }));
@@ -87,7 +110,7 @@ describe('graceful shutdown (PROTOCOL.md §5.5)', () => {
   });
 });
 
-describe('connection limit (PROTOCOL.md §5.2)', () => {
+describe('connection limit (docs/protocol.md §5.2)', () => {
   it('§10.46 at max_connections 1 a second connection gets the rejection frame unasked, then EOF; a slot frees on close', () =>
     withApp({ limits: { maxConnections: 1 } }, async (t) => {
       const first = await t.connect();
@@ -101,7 +124,12 @@ describe('connection limit (PROTOCOL.md §5.2)', () => {
         '{"correlation_id":"__acton_connection_rejected__","success":false,"error":"Server refused the connection: connection limit reached (1 concurrent connections)","error_code":"CONNECTION_LIMIT_REACHED","payload":{"limit":1}}',
       );
       await second.waitForEof();
-      expect(t.app.listener!.stats()).toMatchObject({ connectionsAccepted: 1, activeConnections: 1, connectionsAvailable: 0, errors: 1 });
+      expect(t.app.listener!.stats()).toMatchObject({
+        connectionsAccepted: 1,
+        activeConnections: 1,
+        connectionsAvailable: 0,
+        errors: 1,
+      });
       await first.close();
       await sleep(50);
       const third = await t.connect();
@@ -110,7 +138,7 @@ describe('connection limit (PROTOCOL.md §5.2)', () => {
     }));
 });
 
-describe('read and write timeouts (PROTOCOL.md §5.3, §0 D6)', () => {
+describe('read and write timeouts (docs/protocol.md §5.3, §0 D6)', () => {
   it('§10.47 with read_timeout_ms 200 an idle connection is closed after about 200 ms with no frame sent', () =>
     withApp({ timeouts: { readTimeoutMs: 200 } }, async (t) => {
       const started = Date.now();
@@ -149,7 +177,11 @@ describe('read and write timeouts (PROTOCOL.md §5.3, §0 D6)', () => {
     withApp({ timeouts: { readTimeoutMs: 200 } }, async (t) => {
       const client = await t.connect();
       client.request(ask('slow', 'sleeper', 'Sleep', { ms: 600 }));
-      expect((await client.next(3000)).body).toEqual({ correlation_id: 'slow', success: true, payload: { slept: 600 } });
+      expect((await client.next(3000)).body).toEqual({
+        correlation_id: 'slow',
+        success: true,
+        payload: { slept: 600 },
+      });
       await client.waitForEof(3000); // then idle again → closed
     }));
 
@@ -157,7 +189,13 @@ describe('read and write timeouts (PROTOCOL.md §5.3, §0 D6)', () => {
     withApp({ timeouts: { writeTimeoutMs: 300 } }, async (t) => {
       const client = await t.connect();
       client.socket.pause();
-      client.request({ correlation_id: 'flood', target: 'streamer', message_type: 'Flood', payload: { count: 100_000, size: 10_000 }, expects_stream: true });
+      client.request({
+        correlation_id: 'flood',
+        target: 'streamer',
+        message_type: 'Flood',
+        payload: { count: 100_000, size: 10_000 },
+        expects_stream: true,
+      });
       const deadline = Date.now() + 5000;
       while (t.app.listener!.stats().activeConnections > 0 && Date.now() < deadline) await sleep(50);
       expect(t.app.listener!.stats().activeConnections).toBe(0);
@@ -167,11 +205,13 @@ describe('read and write timeouts (PROTOCOL.md §5.3, §0 D6)', () => {
     }));
 });
 
-describe('half-close (PROTOCOL.md §9)', () => {
+describe('half-close (docs/protocol.md §9)', () => {
   it('§10.13 a client that writes a request and half-closes still receives the response before the server closes', () =>
     withApp({}, async (t) => {
       const client = await t.connect();
-      client.write(encodeFrame(MessageType.REQUEST, 1, Buffer.from(JSON.stringify(ask('hc', 'sleeper', 'Sleep', { ms: 200 })))));
+      client.write(
+        encodeFrame(MessageType.REQUEST, 1, Buffer.from(JSON.stringify(ask('hc', 'sleeper', 'Sleep', { ms: 200 })))),
+      );
       client.endWriting();
       expect((await client.next()).body).toEqual({ correlation_id: 'hc', success: true, payload: { slept: 200 } });
       await client.waitForEof();
@@ -180,7 +220,13 @@ describe('half-close (PROTOCOL.md §9)', () => {
   it('a half-closed client with a running stream gets every frame', () =>
     withApp({}, async (t) => {
       const client: RawFrameClient = await t.connect();
-      client.request({ correlation_id: 'hs', target: 'streamer', message_type: 'Count', payload: { count: 3, delayMs: 50 }, expects_stream: true });
+      client.request({
+        correlation_id: 'hs',
+        target: 'streamer',
+        message_type: 'Count',
+        payload: { count: 3, delayMs: 50 },
+        expects_stream: true,
+      });
       client.endWriting();
       const frames = await client.nextFrames(4);
       expect(frames[3].body).toEqual({ correlation_id: 'hs', sequence: 3, is_final: true });

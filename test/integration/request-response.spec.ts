@@ -1,5 +1,5 @@
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
-import { IpcTestApp, isolateIpcEnvironment, startIpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
+import { isolateIpcEnvironment, startIpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
@@ -18,13 +18,13 @@ async function heartbeatStillAnswered(client: RawFrameClient): Promise<void> {
   expect((await client.next()).type).toBe(MessageType.HEARTBEAT);
 }
 
-describe('request envelopes and request-response (PROTOCOL.md §2.2, §3.1–§3.3)', () => {
-  let t: IpcTestApp;
+describe('request envelopes and request-response (docs/protocol.md §2.2, §3.1–§3.3)', () => {
   let client: RawFrameClient;
-  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app), onClient: (c) => (client = c) });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: () => undefined, onClient: (c) => (client = c) });
 
   it('golden bytes: a hand-written v2 JSON request is answered with the exact response bytes', async () => {
-    const body = '{"correlation_id":"req_01h9xz7n2e5p6q8r3t1u2v3w4x","target":"calculator","message_type":"Add","payload":{"a":5,"b":3},"expects_reply":true,"response_timeout_ms":5000}';
+    const body =
+      '{"correlation_id":"req_01h9xz7n2e5p6q8r3t1u2v3w4x","target":"calculator","message_type":"Add","payload":{"a":5,"b":3},"expects_reply":true,"response_timeout_ms":5000}';
     client.write(Buffer.concat([Buffer.from('000000a6020101', 'hex'), Buffer.from(body)]));
     await client.next();
     const answer = '{"correlation_id":"req_01h9xz7n2e5p6q8r3t1u2v3w4x","success":true,"payload":{"sum":8}}';
@@ -59,23 +59,38 @@ describe('request envelopes and request-response (PROTOCOL.md §2.2, §3.1–§3
     expect(b.body.error).toBe('Failed to parse envelope: Serialization error: invalid type: null, expected u64');
   });
 
-  it.each(['hidden', 'pricing'])('§10.16 a request to the unexposed actor %s yields ACTOR_NOT_FOUND with the same id', async (target) => {
-    client.request(ask('r16', target, 'Add', { a: 1, b: 2 }));
-    const frame = await client.next();
-    expect(frame.type).toBe(MessageType.ERROR);
-    expect(frame.body).toEqual({ correlation_id: 'r16', success: false, error: `Actor not found: ${target}`, error_code: 'ACTOR_NOT_FOUND' });
-  });
+  it.each(['hidden', 'pricing'])(
+    '§10.16 a request to the unexposed actor %s yields ACTOR_NOT_FOUND with the same id',
+    async (target) => {
+      client.request(ask('r16', target, 'Add', { a: 1, b: 2 }));
+      const frame = await client.next();
+      expect(frame.type).toBe(MessageType.ERROR);
+      expect(frame.body).toEqual({
+        correlation_id: 'r16',
+        success: false,
+        error: `Actor not found: ${target}`,
+        error_code: 'ACTOR_NOT_FOUND',
+      });
+    },
+  );
 
   it('§10.17 an unregistered message_type to an exposed actor yields UNKNOWN_MESSAGE_TYPE', async () => {
     client.request(ask('r17', 'calculator', 'Multiply', { a: 1 }));
-    expect((await client.next()).body).toEqual({ correlation_id: 'r17', success: false, error: 'Unknown message type: Multiply', error_code: 'UNKNOWN_MESSAGE_TYPE' });
+    expect((await client.next()).body).toEqual({
+      correlation_id: 'r17',
+      success: false,
+      error: 'Unknown message type: Multiply',
+      error_code: 'UNKNOWN_MESSAGE_TYPE',
+    });
   });
 
   it('a registered type the actor handles only in-process is UNKNOWN_MESSAGE_TYPE, saying why', async () => {
     client.request(ask('r17b', 'calculator', 'Internal', {}));
     const frame = await client.next();
     expect(frame.body.error_code).toBe('UNKNOWN_MESSAGE_TYPE');
-    expect(frame.body.error).toMatch(/^Unknown message type: Internal \(actor 'calculator' handles it in-process only; add ipc: true/);
+    expect(frame.body.error).toMatch(
+      /^Unknown message type: Internal \(actor 'calculator' handles it in-process only; add ipc: true/,
+    );
   });
 
   it('§10.18 an unknown target and an unknown type yields ACTOR_NOT_FOUND', async () => {
@@ -101,7 +116,11 @@ describe('request envelopes and request-response (PROTOCOL.md §2.2, §3.1–§3
 
   it('§10.21 an envelope with only the four required fields is fire-and-forget; expects_reply without a timeout has a 30000 ms deadline', async () => {
     client.request(envelope('f21', 'calculator', 'Add', { a: 1, b: 1 }));
-    expect((await client.next()).body).toEqual({ correlation_id: 'f21', success: true, payload: { status: 'delivered' } });
+    expect((await client.next()).body).toEqual({
+      correlation_id: 'f21',
+      success: true,
+      payload: { status: 'delivered' },
+    });
     client.request(ask('d21', 'quirky', 'DeadlineProbe', {}));
     const { remainingMs } = (await client.next()).body.payload;
     expect(remainingMs).toBeGreaterThan(25_000);
@@ -143,7 +162,13 @@ describe('request envelopes and request-response (PROTOCOL.md §2.2, §3.1–§3
     client.request(ask('r26d', 'quirky', 'Fail', { how: 'custom' }));
     const bodies = (await client.nextFrames(4)).map((f) => f.body);
     const byId = Object.fromEntries(bodies.map((b) => [b.correlation_id, b]));
-    expect(byId.r26a).toEqual({ correlation_id: 'r26a', success: false, error: 'boom', error_code: 'HANDLER_ERROR', error_details: { name: 'TypeError' } });
+    expect(byId.r26a).toEqual({
+      correlation_id: 'r26a',
+      success: false,
+      error: 'boom',
+      error_code: 'HANDLER_ERROR',
+      error_details: { name: 'TypeError' },
+    });
     expect(byId.r26b).toEqual({
       correlation_id: 'r26b',
       success: false,
@@ -152,7 +177,11 @@ describe('request envelopes and request-response (PROTOCOL.md §2.2, §3.1–§3
       error_details: { name: 'ActorError' },
     });
     expect(byId.r26c.error_details).toEqual({ name: 'ActorError', data: { available: 0 } });
-    expect(byId.r26d).toMatchObject({ error: 'inventory offline', error_code: 'HANDLER_ERROR', error_details: { name: 'InventoryError' } });
+    expect(byId.r26d).toMatchObject({
+      error: 'inventory offline',
+      error_code: 'HANDLER_ERROR',
+      error_details: { name: 'InventoryError' },
+    });
   });
 
   it('§10.27 a 200 ms deadline on a 1 s handler yields TIMEOUT after about 200 ms', async () => {
@@ -160,7 +189,12 @@ describe('request envelopes and request-response (PROTOCOL.md §2.2, §3.1–§3
     client.request(ask('r27', 'sleeper', 'Sleep', { ms: 1000 }, { response_timeout_ms: 200 }));
     const frame = await client.next();
     const elapsed = Date.now() - started;
-    expect(frame.body).toEqual({ correlation_id: 'r27', success: false, error: 'Request timed out after 200 ms waiting for response', error_code: 'TIMEOUT' });
+    expect(frame.body).toEqual({
+      correlation_id: 'r27',
+      success: false,
+      error: 'Request timed out after 200 ms waiting for response',
+      error_code: 'TIMEOUT',
+    });
     expect(elapsed).toBeGreaterThanOrEqual(190);
     expect(elapsed).toBeLessThan(1000); // before the handler's own reply
     expect(await client.quietFor(1000)).toBe(true); // the late reply is discarded
@@ -168,20 +202,27 @@ describe('request envelopes and request-response (PROTOCOL.md §2.2, §3.1–§3
 
   it('response_timeout_ms 0 is an immediate TIMEOUT, and a huge value is clamped for the timer (§2.2, §9)', async () => {
     client.request(ask('t0', 'calculator', 'Add', { a: 1, b: 1 }, { response_timeout_ms: 0 }));
-    expect((await client.next()).body).toMatchObject({ correlation_id: 't0', error_code: 'TIMEOUT', error: 'Request timed out after 0 ms waiting for response' });
+    expect((await client.next()).body).toMatchObject({
+      correlation_id: 't0',
+      error_code: 'TIMEOUT',
+      error: 'Request timed out after 0 ms waiting for response',
+    });
     client.request(ask('tbig', 'calculator', 'Add', { a: 1, b: 1 }, { response_timeout_ms: 9_000_000_000_000 }));
     expect((await client.next()).body).toEqual({ correlation_id: 'tbig', success: true, payload: { sum: 2 } });
   });
 
-  it.each(['circular', 'bigint', 'function'])('§10.28 an unserializable (%s) reply is a success with an _ipc_fallback payload', async (kind) => {
-    client.request(ask(`r28-${kind}`, 'quirky', 'Unencodable', { kind }));
-    const frame = await client.next();
-    expect(frame.type).toBe(MessageType.RESPONSE);
-    expect(frame.body.success).toBe(true);
-    expect(frame.body.payload._ipc_fallback).toBe(true);
-    expect(typeof frame.body.payload.type).toBe('string');
-    expect(typeof frame.body.payload.debug).toBe('string');
-  });
+  it.each(['circular', 'bigint', 'function'])(
+    '§10.28 an unserializable (%s) reply is a success with an _ipc_fallback payload',
+    async (kind) => {
+      client.request(ask(`r28-${kind}`, 'quirky', 'Unencodable', { kind }));
+      const frame = await client.next();
+      expect(frame.type).toBe(MessageType.RESPONSE);
+      expect(frame.body.success).toBe(true);
+      expect(frame.body.payload._ipc_fallback).toBe(true);
+      expect(typeof frame.body.payload.type).toBe('string');
+      expect(typeof frame.body.payload.debug).toBe('string');
+    },
+  );
 });
 
 describe('handler errors hidden like the reference (compat.handler_errors = "hidden")', () => {
@@ -197,7 +238,9 @@ describe('handler errors hidden like the reference (compat.handler_errors = "hid
         error: 'I/O error: Response channel closed without receiving a response',
         error_code: 'IO_ERROR',
       });
-      expect(t.logs.some((line) => line.startsWith('warn IPC request h1') && line.includes('Out of stock: gizmo'))).toBe(true);
+      expect(
+        t.logs.some((line) => line.startsWith('warn IPC request h1') && line.includes('Out of stock: gizmo')),
+      ).toBe(true);
     } finally {
       await t.close();
       restore();

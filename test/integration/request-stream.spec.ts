@@ -13,13 +13,14 @@ const stream = (id: string, target: string, type: string, payload: unknown, extr
   ...extra,
 });
 
-describe('request-stream (PROTOCOL.md §2.8, §3.4)', () => {
+describe('request-stream (docs/protocol.md §2.8, §3.4)', () => {
   let t: IpcTestApp;
   let client: RawFrameClient;
   useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app), onClient: (c) => (client = c) });
 
   it('golden bytes: a hand-written stream request is answered with exact 0x09 frames', async () => {
-    const body = '{"correlation_id":"str_1","target":"streamer","message_type":"Count","payload":{"count":1},"expects_stream":true}';
+    const body =
+      '{"correlation_id":"str_1","target":"streamer","message_type":"Count","payload":{"count":1},"expects_stream":true}';
     const header = Buffer.from([0, 0, 0, body.length, 2, 1, 1]);
     client.write(Buffer.concat([header, Buffer.from(body)]));
     await client.nextFrames(2);
@@ -65,18 +66,35 @@ describe('request-stream (PROTOCOL.md §2.8, §3.4)', () => {
     client.request(stream('s32', 'hidden', 'Add', { a: 1, b: 2 }));
     const frame = await client.next();
     expect(frame.type).toBe(MessageType.STREAM);
-    expect(frame.body).toEqual({ correlation_id: 's32', sequence: 0, is_final: true, error: 'Actor not found: hidden', error_code: 'STREAM_ERROR' });
+    expect(frame.body).toEqual({
+      correlation_id: 's32',
+      sequence: 0,
+      is_final: true,
+      error: 'Actor not found: hidden',
+      error_code: 'STREAM_ERROR',
+    });
   });
 
   it('§10.33 a stream with an unregistered type yields one SERIALIZATION_ERROR frame', async () => {
     client.request(stream('s33', 'streamer', 'Nope', {}));
-    expect((await client.next()).body).toEqual({ correlation_id: 's33', sequence: 0, is_final: true, error: 'Unknown message type: Nope', error_code: 'SERIALIZATION_ERROR' });
+    expect((await client.next()).body).toEqual({
+      correlation_id: 's33',
+      sequence: 0,
+      is_final: true,
+      error: 'Unknown message type: Nope',
+      error_code: 'SERIALIZATION_ERROR',
+    });
   });
 
   it('a stream whose payload does not decode yields one SERIALIZATION_ERROR frame "Serialization error: ..."', async () => {
     client.request(stream('s33b', 'streamer', 'Count', { count: 'many' }));
     const frame = await client.next();
-    expect(frame.body).toMatchObject({ correlation_id: 's33b', sequence: 0, is_final: true, error_code: 'SERIALIZATION_ERROR' });
+    expect(frame.body).toMatchObject({
+      correlation_id: 's33b',
+      sequence: 0,
+      is_final: true,
+      error_code: 'SERIALIZATION_ERROR',
+    });
     expect(frame.body.error).toMatch(/^Serialization error: /);
   });
 
@@ -85,13 +103,25 @@ describe('request-stream (PROTOCOL.md §2.8, §3.4)', () => {
     client.request(stream('s34', 'streamer', 'Stall', {}, { response_timeout_ms: 300 }));
     const [data, timeout] = await client.nextFrames(2);
     expect(data.body).toEqual({ correlation_id: 's34', sequence: 0, is_final: false, payload: { n: 0 } });
-    expect(timeout.body).toEqual({ correlation_id: 's34', sequence: 1, is_final: true, error: 'Stream timed out after 300 ms', error_code: 'TIMEOUT' });
+    expect(timeout.body).toEqual({
+      correlation_id: 's34',
+      sequence: 1,
+      is_final: true,
+      error: 'Stream timed out after 300 ms',
+      error_code: 'TIMEOUT',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
   it('response_timeout_ms 0 on a stream sends the TIMEOUT frame with sequence 0 at once', async () => {
     client.request(stream('s0', 'streamer', 'Count', { count: 3 }, { response_timeout_ms: 0 }));
-    expect((await client.next()).body).toEqual({ correlation_id: 's0', sequence: 0, is_final: true, error: 'Stream timed out after 0 ms', error_code: 'TIMEOUT' });
+    expect((await client.next()).body).toEqual({
+      correlation_id: 's0',
+      sequence: 0,
+      is_final: true,
+      error: 'Stream timed out after 0 ms',
+      error_code: 'TIMEOUT',
+    });
     expect(await client.quietFor(100)).toBe(true);
   });
 

@@ -7,9 +7,15 @@ import { isolateIpcEnvironment, startIpcTestApp } from '../support/ipc-test-app'
 import { CalculatorActor, TEST_ACTORS } from './fixtures/test-actors';
 
 const freshPath = (): string => join(mkdtempSync(join(tmpdir(), 'acton-sock-')), 'nested', 'dir', 'ipc.sock');
-const ask = (id: string, target: string) => ({ correlation_id: id, target, message_type: 'Add', payload: { a: 2, b: 3 }, expects_reply: true });
+const ask = (id: string, target: string) => ({
+  correlation_id: id,
+  target,
+  message_type: 'Add',
+  payload: { a: 2, b: 3 },
+  expects_reply: true,
+});
 
-describe('the socket file (PROTOCOL.md §5.6)', () => {
+describe('the socket file (docs/protocol.md §5.6)', () => {
   let restore: () => void;
   beforeEach(() => {
     restore = isolateIpcEnvironment();
@@ -51,7 +57,9 @@ describe('the socket file (PROTOCOL.md §5.6)', () => {
     const path = freshPath();
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, 'precious');
-    await expect(startIpcTestApp(TEST_ACTORS, { socket: { path } })).rejects.toThrow(/a regular file already exists there and is not a socket; it was left untouched/);
+    await expect(startIpcTestApp(TEST_ACTORS, { socket: { path } })).rejects.toThrow(
+      /a regular file already exists there and is not a socket; it was left untouched/,
+    );
     expect(readFileSync(path, 'utf8')).toBe('precious');
   });
 
@@ -70,7 +78,11 @@ describe('the socket file (PROTOCOL.md §5.6)', () => {
   it('§10.69 without socket.path the socket is $XDG_RUNTIME_DIR/acton/<app_name>/ipc.sock', async () => {
     const runtime = mkdtempSync(join(tmpdir(), 'acton-xdg-run-'));
     process.env.XDG_RUNTIME_DIR = runtime;
-    const t = await startIpcTestApp([CalculatorActor], { socket: { appName: 'pricing' } }, { derivePathFromAppName: true });
+    const t = await startIpcTestApp(
+      [CalculatorActor],
+      { socket: { appName: 'pricing' } },
+      { derivePathFromAppName: true },
+    );
     try {
       expect(t.socketPath).toBe(join(runtime, 'acton', 'pricing', 'ipc.sock'));
       expect(statSync(t.socketPath).isSocket()).toBe(true);
@@ -111,14 +123,19 @@ describe('expose / hide at run time', () => {
       listener.expose('calculator-2', extra);
       client.request(ask('after', 'calculator-2'));
       expect((await client.next()).body).toEqual({ correlation_id: 'after', success: true, payload: { sum: 5 } });
-      expect(() => listener.expose('calculator', extra)).toThrow(/Cannot expose actor 'calculator-2'.* as 'calculator': that IPC name is already taken by actor 'calculator'/);
+      expect(() => listener.expose('calculator', extra)).toThrow(
+        /Cannot expose actor 'calculator-2'.* as 'calculator': that IPC name is already taken by actor 'calculator'/,
+      );
       const hidden = t.app.actorRef('hidden')!;
       listener.expose('public-hidden', hidden);
       client.request(ask('alias', 'public-hidden'));
       expect((await client.next()).body.payload).toEqual({ sum: 5 });
       expect(listener.hide('calculator')).toBe(true);
       client.request(ask('gone', 'calculator'));
-      expect((await client.next()).body).toMatchObject({ error_code: 'ACTOR_NOT_FOUND', error: 'Actor not found: calculator' });
+      expect((await client.next()).body).toMatchObject({
+        error_code: 'ACTOR_NOT_FOUND',
+        error: 'Actor not found: calculator',
+      });
       client.send(MessageType.DISCOVER, { correlation_id: 'd', include_message_types: false });
       const names = (await client.next()).body.actors.map((a: { name: string }) => a.name);
       expect(names).toEqual(expect.arrayContaining(['calculator-2', 'public-hidden']));

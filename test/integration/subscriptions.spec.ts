@@ -8,10 +8,11 @@ import { TEST_ACTORS } from './fixtures/test-actors';
 
 const subscribe = (client: RawFrameClient, id: string, types: string[], format: Format = Format.JSON) =>
   client.send(MessageType.SUBSCRIBE, { correlation_id: id, message_types: types }, format);
-const unsubscribe = (client: RawFrameClient, id: string, types: string[]) => client.send(MessageType.UNSUBSCRIBE, { correlation_id: id, message_types: types });
+const unsubscribe = (client: RawFrameClient, id: string, types: string[]) =>
+  client.send(MessageType.UNSUBSCRIBE, { correlation_id: id, message_types: types });
 const price = (symbol: string, value: number) => Object.assign(new PriceUpdate(), { symbol, price: value });
 
-describe('subscriptions and pushes (PROTOCOL.md §2.5, §2.6, §5.4, §6)', () => {
+describe('subscriptions and pushes (docs/protocol.md §2.5, §2.6, §5.4, §6)', () => {
   let restore: () => void;
   let t: IpcTestApp;
 
@@ -69,7 +70,13 @@ describe('subscriptions and pushes (PROTOCOL.md §2.5, §2.6, §5.4, §6)', () =
     const client = await t.connect();
     subscribe(client, 's55', ['PriceUpdate']);
     await client.next();
-    client.request({ correlation_id: 'pub', target: 'ticker', message_type: 'Publish', payload: { symbol: 'ACME', count: 1 }, expects_reply: true });
+    client.request({
+      correlation_id: 'pub',
+      target: 'ticker',
+      message_type: 'Publish',
+      payload: { symbol: 'ACME', count: 1 },
+      expects_reply: true,
+    });
     const { frame: push } = await client.nextWhere((f) => f.type === MessageType.PUSH);
     const json = `{"notification_id":"${push.body.notification_id}","message_type":"PriceUpdate","source_actor":"ticker","payload":{"symbol":"ACME","price":100},"timestamp_ms":${push.body.timestamp_ms}}`;
     const header = Buffer.from([0, 0, 0, 0, 2, 5, 1]);
@@ -77,9 +84,19 @@ describe('subscriptions and pushes (PROTOCOL.md §2.5, §2.6, §5.4, §6)', () =
     const golden = Buffer.concat([header, Buffer.from(json)]);
     expect(client.bytes.includes(golden)).toBe(true);
     expect(push.format).toBe(Format.JSON);
-    expect(Object.keys(push.body)).toEqual(['notification_id', 'message_type', 'source_actor', 'payload', 'timestamp_ms']);
+    expect(Object.keys(push.body)).toEqual([
+      'notification_id',
+      'message_type',
+      'source_actor',
+      'payload',
+      'timestamp_ms',
+    ]);
     expect(push.body.notification_id).toMatch(/^push_[0-7][0-9a-hjkmnp-tv-z]{25}$/);
-    expect(push.body).toMatchObject({ message_type: 'PriceUpdate', source_actor: 'ticker', payload: { symbol: 'ACME', price: 100 } });
+    expect(push.body).toMatchObject({
+      message_type: 'PriceUpdate',
+      source_actor: 'ticker',
+      payload: { symbol: 'ACME', price: 100 },
+    });
     expect(Number.isInteger(push.body.timestamp_ms)).toBe(true);
     expect(Math.abs(push.body.timestamp_ms - Date.now())).toBeLessThan(5000);
     expect(typeIdTimestamp(push.body.notification_id)).toBe(push.body.timestamp_ms);
@@ -141,7 +158,7 @@ describe('subscriptions and pushes (PROTOCOL.md §2.5, §2.6, §5.4, §6)', () =
   });
 });
 
-describe('push buffers (PROTOCOL.md §5.4)', () => {
+describe('push buffers (docs/protocol.md §5.4)', () => {
   it('§10.58 with push_buffer_size 2 a client that does not read loses the excess; the broadcaster and other subscribers never wait', async () => {
     const restore = isolateIpcEnvironment();
     const t = await startIpcTestApp(TEST_ACTORS, { limits: { pushBufferSize: 2 } });

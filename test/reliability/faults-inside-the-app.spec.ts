@@ -67,7 +67,9 @@ class FaultyActor {
       case 'hang':
         return new Promise(() => undefined); // never settles: holds this (mutating) actor
       case 'hang-until-aborted':
-        return new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+        return new Promise((_resolve, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(new Error('aborted'))),
+        );
       default:
         return { how: msg.how };
     }
@@ -123,7 +125,14 @@ class BystanderActor {
 let counter = 0;
 const ask = (client: RawFrameClient, target: string, type: string, payload: unknown, timeoutMs = 5000): string => {
   const id = `f-${++counter}`;
-  client.request({ correlation_id: id, target, message_type: type, payload, expects_reply: true, response_timeout_ms: timeoutMs });
+  client.request({
+    correlation_id: id,
+    target,
+    message_type: type,
+    payload,
+    expects_reply: true,
+    response_timeout_ms: timeoutMs,
+  });
   return id;
 };
 const answerTo = async (client: RawFrameClient, id: string, timeoutMs = 5000): Promise<ReceivedFrame> =>
@@ -147,7 +156,10 @@ describe('faults inside the app', () => {
   });
 
   async function stillServing(): Promise<void> {
-    expect((await answerTo(client, ask(client, 'faulty', 'Ping', {}))).body).toMatchObject({ success: true, payload: { pong: true } });
+    expect((await answerTo(client, ask(client, 'faulty', 'Ping', {}))).body).toMatchObject({
+      success: true,
+      payload: { pong: true },
+    });
     client.write('00000000020401');
     expect((await client.nextWhere((f) => f.type === MessageType.HEARTBEAT)).frame.payload.length).toBe(0);
   }
@@ -165,11 +177,14 @@ describe('faults inside the app', () => {
     await stillServing();
   });
 
-  it.each(['circular-data', 'bigint-data'])('an ActorError whose data cannot be encoded (%s) still answers BAD_DATA; the connection survives', async (how) => {
-    const frame = await answerTo(client, ask(client, 'faulty', 'Fault', { how }));
-    expect(frame.body).toMatchObject({ success: false, error_code: 'BAD_DATA', error: 'data cannot be encoded' });
-    await stillServing();
-  });
+  it.each(['circular-data', 'bigint-data'])(
+    'an ActorError whose data cannot be encoded (%s) still answers BAD_DATA; the connection survives',
+    async (how) => {
+      const frame = await answerTo(client, ask(client, 'faulty', 'Fault', { how }));
+      expect(frame.body).toMatchObject({ success: false, error_code: 'BAD_DATA', error: 'data cannot be encoded' });
+      await stillServing();
+    },
+  );
 
   it('a reply whose toJSON throws becomes the §3.3 fallback payload, not a lost answer', async () => {
     const frame = await answerTo(client, ask(client, 'faulty', 'Fault', { how: 'toJSON-throws' }));
@@ -177,22 +192,49 @@ describe('faults inside the app', () => {
     await stillServing();
   });
 
-  it.each(['observable', 'iterable'])('a stream (%s) that errors midway sends its items, then one error frame; the connection keeps working', async (how) => {
-    const id = `stream-${how}`;
-    client.request({ correlation_id: id, target: 'faulty', message_type: 'StreamFault', payload: { how }, expects_stream: true });
-    const frames = await client.nextFrames(3);
-    expect(frames.map((f) => f.type)).toEqual([MessageType.STREAM, MessageType.STREAM, MessageType.STREAM]);
-    expect(frames.slice(0, 2).map((f) => f.body)).toEqual([
-      { correlation_id: id, sequence: 0, is_final: false, payload: { n: 0 } },
-      { correlation_id: id, sequence: 1, is_final: false, payload: { n: 1 } },
-    ]);
-    expect(frames[2].body).toMatchObject({ correlation_id: id, sequence: 2, is_final: true, error_code: 'HANDLER_ERROR', error: 'feed lost' });
-    await stillServing();
-  });
+  it.each(['observable', 'iterable'])(
+    'a stream (%s) that errors midway sends its items, then one error frame; the connection keeps working',
+    async (how) => {
+      const id = `stream-${how}`;
+      client.request({
+        correlation_id: id,
+        target: 'faulty',
+        message_type: 'StreamFault',
+        payload: { how },
+        expects_stream: true,
+      });
+      const frames = await client.nextFrames(3);
+      expect(frames.map((f) => f.type)).toEqual([MessageType.STREAM, MessageType.STREAM, MessageType.STREAM]);
+      expect(frames.slice(0, 2).map((f) => f.body)).toEqual([
+        { correlation_id: id, sequence: 0, is_final: false, payload: { n: 0 } },
+        { correlation_id: id, sequence: 1, is_final: false, payload: { n: 1 } },
+      ]);
+      expect(frames[2].body).toMatchObject({
+        correlation_id: id,
+        sequence: 2,
+        is_final: true,
+        error_code: 'HANDLER_ERROR',
+        error: 'feed lost',
+      });
+      await stillServing();
+    },
+  );
 
   it('an Observable that throws on subscribe ends its stream with one error frame', async () => {
-    client.request({ correlation_id: 'sub-throws', target: 'faulty', message_type: 'StreamFault', payload: { how: 'subscribe-throws' }, expects_stream: true });
-    expect((await client.next()).body).toMatchObject({ correlation_id: 'sub-throws', sequence: 0, is_final: true, error_code: 'HANDLER_ERROR', error: 'cannot even start' });
+    client.request({
+      correlation_id: 'sub-throws',
+      target: 'faulty',
+      message_type: 'StreamFault',
+      payload: { how: 'subscribe-throws' },
+      expects_stream: true,
+    });
+    expect((await client.next()).body).toMatchObject({
+      correlation_id: 'sub-throws',
+      sequence: 0,
+      is_final: true,
+      error_code: 'HANDLER_ERROR',
+      error: 'cannot even start',
+    });
     await stillServing();
   });
 
@@ -216,8 +258,14 @@ describe('faults inside the app', () => {
       const queued = ask(c, 'faulty', 'Ping', {}, 600);
       const other = ask(c, 'bystander', 'Ping', {});
       expect((await answerTo(c, other)).body).toMatchObject({ success: true, payload: { pong: true } });
-      expect((await answerTo(c, hung)).body).toMatchObject({ error_code: 'TIMEOUT', error: 'Request timed out after 300 ms waiting for response' });
-      expect((await answerTo(c, queued)).body).toMatchObject({ error_code: 'TIMEOUT', error: 'Request timed out after 600 ms waiting for response' });
+      expect((await answerTo(c, hung)).body).toMatchObject({
+        error_code: 'TIMEOUT',
+        error: 'Request timed out after 300 ms waiting for response',
+      });
+      expect((await answerTo(c, queued)).body).toMatchObject({
+        error_code: 'TIMEOUT',
+        error: 'Request timed out after 600 ms waiting for response',
+      });
       expect(app.app.listener!.stats().inFlightRequests).toBe(0); // answered, even though the handler still runs
     });
 
@@ -231,7 +279,8 @@ describe('faults inside the app', () => {
     it('a never-settling readonly handler does not block other readonly handlers of the same actor', async () => {
       const hung = ask(c, 'faulty', 'ReadHang', {}, 300);
       const reads = [1, 2, 3].map(() => ask(c, 'faulty', 'ReadPing', {}));
-      for (const id of reads) expect((await answerTo(c, id)).body).toMatchObject({ success: true, payload: { pong: 'read' } });
+      for (const id of reads)
+        expect((await answerTo(c, id)).body).toMatchObject({ success: true, payload: { pong: 'read' } });
       expect((await answerTo(c, hung)).body).toMatchObject({ error_code: 'TIMEOUT' });
     });
   });
@@ -242,7 +291,7 @@ describe('startup faults', () => {
   beforeAll(() => (restore = isolateIpcEnvironment()));
   afterAll(() => restore());
 
-  it("an actor whose onStart fails: bootstrap rejects naming the actor and the cause; no socket file is left", async () => {
+  it('an actor whose onStart fails: bootstrap rejects naming the actor and the cause; no socket file is left', async () => {
     @Actor('warehouse')
     class WarehouseActor implements OnStart {
       async onStart(): Promise<void> {
@@ -251,9 +300,14 @@ describe('startup faults', () => {
     }
     const socketPath = join(mkdtempSync(join(tmpdir(), 'acton-rel-start-')), 'ipc.sock');
     const logs: string[] = [];
-    @Module({ imports: [IpcModule.forRoot({ socket: { path: socketPath, appName: 'rel' }, logger: recordingLogger(logs) })], actors: [FaultyActor, WarehouseActor] })
+    @Module({
+      imports: [IpcModule.forRoot({ socket: { path: socketPath, appName: 'rel' }, logger: recordingLogger(logs) })],
+      actors: [FaultyActor, WarehouseActor],
+    })
     class FailingModule {}
-    await expect(bootstrap(FailingModule)).rejects.toThrow(/onStart of actor 'warehouse' \(WarehouseActor\) failed: database unreachable at db\.invalid:5432/);
+    await expect(bootstrap(FailingModule)).rejects.toThrow(
+      /onStart of actor 'warehouse' \(WarehouseActor\) failed: database unreachable at db\.invalid:5432/,
+    );
     expect(existsSync(socketPath)).toBe(false);
   });
 
@@ -261,7 +315,9 @@ describe('startup faults', () => {
     const socketPath = freshSocketPath();
     const server = await startServer({ socket: { path: socketPath }, failOnStart: true }, { expectFailure: true });
     expect(await server.exited).toBe(3);
-    expect(server.output()).toContain("STARTUP FAILED: onStart of actor 'broken' (BrokenActor) failed: database unreachable at db.invalid:5432");
+    expect(server.output()).toContain(
+      "STARTUP FAILED: onStart of actor 'broken' (BrokenActor) failed: database unreachable at db.invalid:5432",
+    );
     expect(existsSync(socketPath)).toBe(false);
   }, 30_000);
 });

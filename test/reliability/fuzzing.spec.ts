@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { encode as msgpackEncode } from '@msgpack/msgpack';
 import { FrameDecoder } from '../../lib/ipc/protocol/frame-decoder';
-import { FramingError, frameTooLarge, invalidFormat, invalidMessageType, unsupportedVersion } from '../../lib/ipc/protocol/framing-error';
+import {
+  FramingError,
+  frameTooLarge,
+  invalidFormat,
+  invalidMessageType,
+  unsupportedVersion,
+} from '../../lib/ipc/protocol/framing-error';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
 import { RawFrameClient } from '../support/raw-frame-client';
 import { call, freshSocketPath, probe, ServerProcess, startServer, until } from './fixtures/server-process';
@@ -27,7 +33,7 @@ function referenceDecode(bytes: Buffer, limit: number): Decoded {
     const version = bytes[at + 4];
     if (version !== 1 && version !== 2) return { frames, error: unsupportedVersion(version) };
     const type = bytes[at + 5];
-    if (type < 1 || type > (version === 1 ? 4 : 9)) return { frames, error: invalidMessageType(type, version) };
+    if (type < 1 || type > (version === 1 ? 4 : 0x0b)) return { frames, error: invalidMessageType(type, version) };
     let format = 1;
     if (version === 2) {
       if (bytes.length - at < 7) return { frames };
@@ -50,7 +56,8 @@ function incrementalDecode(parts: Buffer[], limit: number): Decoded & { maxBuffe
   let maxBuffered = 0;
   for (const part of parts) {
     const result = decoder.push(part);
-    for (const f of result.frames) frames.push(`${f.version}/${f.type}/${f.format}/${Buffer.from(f.payload).toString('hex')}`);
+    for (const f of result.frames)
+      frames.push(`${f.version}/${f.type}/${f.format}/${Buffer.from(f.payload).toString('hex')}`);
     error ??= result.error;
     maxBuffered = Math.max(maxBuffered, decoder.bufferedBytes);
   }
@@ -59,7 +66,7 @@ function incrementalDecode(parts: Buffer[], limit: number): Decoded & { maxBuffe
 
 const frameSpec = fc.record({
   version: fc.constantFrom(1, 2),
-  type: fc.integer({ min: 1, max: 9 }),
+  type: fc.integer({ min: 1, max: 0x0b }),
   format: fc.constantFrom(1, 2),
   payload: fc.uint8Array({ maxLength: 80 }),
 });
@@ -78,7 +85,11 @@ function encodeSpec(s: { version: number; type: number; format: number; payload:
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('drop' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
 );
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
 
@@ -160,7 +171,10 @@ describe('live server fuzz', () => {
       correlation_id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
       target: fc.oneof(fc.constantFrom('echo', 'control', 'nobody'), fc.string()),
       message_type: fc.oneof(fc.constantFrom('Echo', 'Probe', 'Produce', 'BroadcastTicks', 'Nope'), fc.string()),
-      payload: fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.record({ n: fc.oneof(fc.integer(), fc.double(), fc.string()), delayMs: fc.integer({ min: -5, max: 5 }) })),
+      payload: fc.oneof(
+        fc.jsonValue({ maxDepth: 4 }),
+        fc.record({ n: fc.oneof(fc.integer(), fc.double(), fc.string()), delayMs: fc.integer({ min: -5, max: 5 }) }),
+      ),
       expects_reply: fc.oneof(fc.boolean(), fc.jsonValue({ maxDepth: 1 })),
       expects_stream: fc.oneof(fc.boolean(), fc.constant(undefined)),
       response_timeout_ms: fc.oneof(fc.integer({ min: -10, max: 2000 }), fc.double(), fc.string(), fc.constant(1e300)),
@@ -169,11 +183,20 @@ describe('live server fuzz', () => {
   );
   const frameCase = fc.oneof(
     fc.tuple(fc.constant(MessageType.REQUEST), fc.constantFrom<1 | 2>(1, 2), requestBody),
-    fc.tuple(fc.constantFrom(MessageType.SUBSCRIBE, MessageType.UNSUBSCRIBE, MessageType.DISCOVER, MessageType.HEARTBEAT), fc.constantFrom<1 | 2>(1, 2), fc.jsonValue({ maxDepth: 3 })),
+    fc.tuple(
+      fc.constantFrom(MessageType.SUBSCRIBE, MessageType.UNSUBSCRIBE, MessageType.DISCOVER, MessageType.HEARTBEAT),
+      fc.constantFrom<1 | 2>(1, 2),
+      fc.jsonValue({ maxDepth: 3 }),
+    ),
     fc.tuple(fc.integer({ min: 1, max: 9 }), fc.constantFrom<1 | 2>(1, 2), fc.jsonValue({ maxDepth: 3 })),
   );
   const wireCase = fc.oneof(
-    { weight: 3, arbitrary: fc.tuple(fc.array(frameCase, { minLength: 1, maxLength: 4 }), fc.array(mutation, { maxLength: 2 })).map(([frames, ms]) => mutate(Buffer.concat(frames.map(([t, f, b]) => validFrame(t, f, b))), ms)) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.array(frameCase, { minLength: 1, maxLength: 4 }), fc.array(mutation, { maxLength: 2 }))
+        .map(([frames, ms]) => mutate(Buffer.concat(frames.map(([t, f, b]) => validFrame(t, f, b))), ms)),
+    },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)) },
   );
 
@@ -191,7 +214,10 @@ describe('live server fuzz', () => {
         try {
           fresh.write('00000000020401');
           expect((await fresh.next(3000)).type).toBe(MessageType.HEARTBEAT);
-          expect((await call(fresh, 'echo', 'Echo', { n: cases }, 3000)).body).toMatchObject({ success: true, payload: { n: cases } });
+          expect((await call(fresh, 'echo', 'Echo', { n: cases }, 3000)).body).toMatchObject({
+            success: true,
+            payload: { n: cases },
+          });
         } finally {
           await fresh.close();
         }
@@ -200,9 +226,13 @@ describe('live server fuzz', () => {
     );
     expect(server.child.exitCode).toBeNull();
     // Every fuzz connection and request was released: only the probe itself remains.
-    await until(async () => {
-      const { stats } = await probe(socketPath);
-      return stats.activeConnections === 1 && stats.inFlightRequests === 1;
-    }, 'fuzz connections and requests to be released', 5_000);
+    await until(
+      async () => {
+        const { stats } = await probe(socketPath);
+        return stats.activeConnections === 1 && stats.inFlightRequests === 1;
+      },
+      'fuzz connections and requests to be released',
+      5_000,
+    );
   }, 90_000);
 });

@@ -15,7 +15,9 @@ const WINDOW = 4;
 async function connectMany(path: string, count: number, batch = 100): Promise<RawFrameClient[]> {
   const clients: RawFrameClient[] = [];
   for (let i = 0; i < count; i += batch) {
-    clients.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, () => RawFrameClient.connect(path)))));
+    clients.push(
+      ...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, () => RawFrameClient.connect(path)))),
+    );
   }
   return clients;
 }
@@ -34,9 +36,11 @@ async function hammer(client: RawFrameClient, c: number, endAt: number): Promise
     }
     for (const frame of await client.nextFrames(WINDOW, 20_000)) {
       const n = expected.get(frame.body.correlation_id);
-      if (n === undefined) throw new Error(`connection ${c}: unexpected or duplicate answer ${JSON.stringify(frame.body)}`);
+      if (n === undefined)
+        throw new Error(`connection ${c}: unexpected or duplicate answer ${JSON.stringify(frame.body)}`);
       expected.delete(frame.body.correlation_id);
-      if (frame.body.success !== true || frame.body.payload?.n !== n) throw new Error(`connection ${c}: wrong answer for n=${n}: ${JSON.stringify(frame.body)}`);
+      if (frame.body.success !== true || frame.body.payload?.n !== n)
+        throw new Error(`connection ${c}: wrong answer for n=${n}: ${JSON.stringify(frame.body)}`);
       answered++;
     }
   }
@@ -70,7 +74,9 @@ describe('load and connection flood', () => {
     const sent = results.reduce((sum, r) => sum + r.sent, 0);
     const answered = results.reduce((sum, r) => sum + r.answered, 0);
     const stats = (await probe(socketPath)).stats;
-    process.stdout.write(`load: ${held} connections held (probe included), ${sent} requests sent, ${answered} answered, server errors ${stats.errors}\n`);
+    process.stdout.write(
+      `load: ${held} connections held (probe included), ${sent} requests sent, ${answered} answered, server errors ${stats.errors}\n`,
+    );
     expect(held).toBe(CONNECTIONS + 1);
     expect(answered).toBe(sent);
     expect(sent).toBeGreaterThanOrEqual(CONNECTIONS * WINDOW);
@@ -84,7 +90,11 @@ describe('load and connection flood', () => {
     const socketPath = freshSocketPath();
     server = await startServer({ socket: { path: socketPath }, limits: { maxConnections: LIMIT } });
     clients = await Promise.all(Array.from({ length: LIMIT + 200 }, () => RawFrameClient.connect(socketPath)));
-    await until(() => clients.filter((c) => c.eof || c.closed).length >= 200, '200 refused connections to be closed', 10_000);
+    await until(
+      () => clients.filter((c) => c.eof || c.closed).length >= 200,
+      '200 refused connections to be closed',
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 300)); // and no more than 200
     const refused = clients.filter((c) => c.eof || c.closed);
     const admitted = clients.filter((c) => !c.eof && !c.closed);
@@ -107,7 +117,15 @@ describe('load and connection flood', () => {
     // A freed slot admits the next connection (once the server has seen the close: retry until then).
     await admitted[0].close();
     let stats: Awaited<ReturnType<typeof probe>>['stats'] | undefined;
-    await until(async () => (stats = await probe(socketPath).then((p) => p.stats, () => undefined)) !== undefined, 'the freed slot to admit a probe', 5_000);
+    await until(
+      async () =>
+        (stats = await probe(socketPath).then(
+          (p) => p.stats,
+          () => undefined,
+        )) !== undefined,
+      'the freed slot to admit a probe',
+      5_000,
+    );
     const refusedWhileFreeing = stats!.errors - 200; // probes that raced the close were refused too
     expect(stats).toMatchObject({ connectionsAccepted: LIMIT + 1, activeConnections: LIMIT });
     expect(refusedWhileFreeing).toBeGreaterThanOrEqual(0);

@@ -58,7 +58,15 @@ function watchModes(path: string, stopFile: string): ModeWatch {
 }
 
 function moduleOn(path: string, mode?: number, logs: string[] = []) {
-  @Module({ imports: [IpcModule.forRoot({ socket: { path, appName: 'sec', ...(mode === undefined ? {} : { mode }) }, logger: recordingLogger(logs) })], actors: TEST_ACTORS })
+  @Module({
+    imports: [
+      IpcModule.forRoot({
+        socket: { path, appName: 'sec', ...(mode === undefined ? {} : { mode }) },
+        logger: recordingLogger(logs),
+      }),
+    ],
+    actors: TEST_ACTORS,
+  })
   class SecurityModule {}
   return SecurityModule;
 }
@@ -71,29 +79,39 @@ describe('security basics', () => {
   it.each([
     ['default', undefined, 0o660, 20],
     ['0600', 0o600, 0o600, 10],
-  ])('socket mode %s: across restarts, a concurrent watcher never sees the socket file with another mode', async (_name, configured, expected, restarts) => {
-    const dir = mkdtempSync(join(tmpdir(), 'acton-rel-mode-'));
-    const path = join(dir, 'ipc.sock');
-    const stopFile = join(dir, 'stop');
-    const watcher = watchModes(path, stopFile);
-    await watcher.ready;
-    for (let i = 0; i < restarts; i++) {
-      const app = await bootstrap(moduleOn(path, configured));
-      expect(lstatSync(path).mode & 0o777).toBe(expected);
-      await new Promise((r) => setTimeout(r, 20)); // live long enough for the watcher to catch it
-      await app.close({ timeoutMs: 500 });
-    }
-    writeFileSync(stopFile, '');
-    const { seen, appearances, modes } = await watcher.result;
-    process.stdout.write(`socket mode watcher: ${seen} observations, ${appearances} appearances seen over ${restarts} binds, modes seen ${modes.map((m) => m.toString(8))}\n`);
-    expect(appearances).toBeGreaterThan(0);
-    expect(modes).toEqual([expected]);
-  }, 60_000);
+  ])(
+    'socket mode %s: across restarts, a concurrent watcher never sees the socket file with another mode',
+    async (_name, configured, expected, restarts) => {
+      const dir = mkdtempSync(join(tmpdir(), 'acton-rel-mode-'));
+      const path = join(dir, 'ipc.sock');
+      const stopFile = join(dir, 'stop');
+      const watcher = watchModes(path, stopFile);
+      await watcher.ready;
+      for (let i = 0; i < restarts; i++) {
+        const app = await bootstrap(moduleOn(path, configured));
+        expect(lstatSync(path).mode & 0o777).toBe(expected);
+        await new Promise((r) => setTimeout(r, 20)); // live long enough for the watcher to catch it
+        await app.close({ timeoutMs: 500 });
+      }
+      writeFileSync(stopFile, '');
+      const { seen, appearances, modes } = await watcher.result;
+      process.stdout.write(
+        `socket mode watcher: ${seen} observations, ${appearances} appearances seen over ${restarts} binds, modes seen ${modes.map((m) => m.toString(8))}\n`,
+      );
+      expect(appearances).toBeGreaterThan(0);
+      expect(modes).toEqual([expected]);
+    },
+    60_000,
+  );
 
   it.each([
     ['a regular file', (path: string) => writeFileSync(path, 'precious data'), 'regular file'],
     ['a directory', (path: string) => mkdirSync(path), 'directory'],
-    ['a symbolic link', (path: string) => (writeFileSync(`${path}.target`, 'precious data'), symlinkSync(`${path}.target`, path)), 'symbolic link'],
+    [
+      'a symbolic link',
+      (path: string) => (writeFileSync(`${path}.target`, 'precious data'), symlinkSync(`${path}.target`, path)),
+      'symbolic link',
+    ],
   ])('%s at the socket path is left untouched and startup fails naming it', async (_what, create, kind) => {
     const path = join(mkdtempSync(join(tmpdir(), 'acton-rel-nonsock-')), 'ipc.sock');
     create(path);
@@ -102,7 +120,11 @@ describe('security basics', () => {
       `Cannot create the IPC socket at ${path}: a ${kind} already exists there and is not a socket; it was left untouched. Remove it or configure another socket.path (ACTON_IPC_SOCKET).`,
     );
     const after = lstatSync(path);
-    expect({ ino: after.ino, mode: after.mode, size: after.size }).toEqual({ ino: before.ino, mode: before.mode, size: before.size });
+    expect({ ino: after.ino, mode: after.mode, size: after.size }).toEqual({
+      ino: before.ino,
+      mode: before.mode,
+      size: before.size,
+    });
     if (kind === 'regular file') expect(readFileSync(path, 'utf8')).toBe('precious data');
   });
 
@@ -117,13 +139,19 @@ describe('security basics', () => {
     });
     afterAll(() => t.close());
 
-    const request = (payload: string) => `{"correlation_id":"deep","target":"calculator","message_type":"Add","payload":${payload},"expects_reply":true}`;
-    const nested = (depth: number, open = '[', close = ']', leaf = '1') => open.repeat(depth) + leaf + close.repeat(depth);
+    const request = (payload: string) =>
+      `{"correlation_id":"deep","target":"calculator","message_type":"Add","payload":${payload},"expects_reply":true}`;
+    const nested = (depth: number, open = '[', close = ']', leaf = '1') =>
+      open.repeat(depth) + leaf + close.repeat(depth);
 
     async function refusedAsTooDeep(expectedPrefix: string): Promise<void> {
       const frame = await client.next();
       expect(frame.body.success).toBe(false);
-      expect(frame.body.error).toMatch(new RegExp(`^${expectedPrefix}.*recursion limit exceeded: arrays/objects nested deeper than ${MAX_NESTING_DEPTH} levels`));
+      expect(frame.body.error).toMatch(
+        new RegExp(
+          `^${expectedPrefix}.*recursion limit exceeded: arrays/objects nested deeper than ${MAX_NESTING_DEPTH} levels`,
+        ),
+      );
       client.write('00000000020401');
       expect((await client.next()).type).toBe(MessageType.HEARTBEAT); // the connection survives
     }
@@ -131,15 +159,37 @@ describe('security basics', () => {
     it.each([
       ['100,000 nested arrays', nested(100_000)],
       ['100,000 nested objects', nested(100_000, '{"a":', '}')],
-    ])('%s inside a payload (within the 1 MiB size limit) → SERIALIZATION_ERROR, connection open', async (_what, deep) => {
-      const body = request(`{"a":1,"b":2,"x":${deep}}`);
-      expect(body.length).toBeLessThan(1024 * 1024);
-      client.send(MessageType.REQUEST, body);
-      await refusedAsTooDeep('Failed to parse envelope: Serialization error: ');
-    });
+    ])(
+      '%s inside a payload (within the 1 MiB size limit) → SERIALIZATION_ERROR, connection open',
+      async (_what, deep) => {
+        const body = request(`{"a":1,"b":2,"x":${deep}}`);
+        expect(body.length).toBeLessThan(1024 * 1024);
+        client.send(MessageType.REQUEST, body);
+        await refusedAsTooDeep('Failed to parse envelope: Serialization error: ');
+      },
+    );
 
     it('100,000 nested MessagePack arrays → SERIALIZATION_ERROR', async () => {
-      const prefix = Buffer.from([0x85, 0xae, ...Buffer.from('correlation_id'), 0xa1, 0x78, 0xa6, ...Buffer.from('target'), 0xaa, ...Buffer.from('calculator'), 0xac, ...Buffer.from('message_type'), 0xa3, ...Buffer.from('Add'), 0xad, ...Buffer.from('expects_reply'), 0xc3, 0xa7, ...Buffer.from('payload')]);
+      const prefix = Buffer.from([
+        0x85,
+        0xae,
+        ...Buffer.from('correlation_id'),
+        0xa1,
+        0x78,
+        0xa6,
+        ...Buffer.from('target'),
+        0xaa,
+        ...Buffer.from('calculator'),
+        0xac,
+        ...Buffer.from('message_type'),
+        0xa3,
+        ...Buffer.from('Add'),
+        0xad,
+        ...Buffer.from('expects_reply'),
+        0xc3,
+        0xa7,
+        ...Buffer.from('payload'),
+      ]);
       const deep = Buffer.concat([Buffer.alloc(100_000, 0x91), Buffer.from([0x01])]); // [[[…1…]]]
       client.write(encodeFrame(MessageType.REQUEST, Format.MSGPACK, Buffer.concat([prefix, deep])));
       await refusedAsTooDeep('Failed to parse envelope: Serialization error: ');

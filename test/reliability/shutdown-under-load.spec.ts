@@ -48,7 +48,11 @@ describe('shutdown under load', () => {
       for (let i = 0; i < IN_FLIGHT_PER_CONNECTION; i++) send(client, `r-${c}-${i}`, c * 1000 + i, false);
     });
     // All 1,000 accepted and running (the probe itself is one more in flight).
-    await until(async () => (await probe(socketPath)).stats.inFlightRequests >= IN_FLIGHT, '1,000 requests in flight', 10_000);
+    await until(
+      async () => (await probe(socketPath)).stats.inFlightRequests >= IN_FLIGHT,
+      '1,000 requests in flight',
+      10_000,
+    );
 
     server.child.kill('SIGTERM');
     await until(() => drainStarted(socketPath), 'the drain to start (a new request answered SHUTTING_DOWN)', 5_000);
@@ -81,7 +85,11 @@ describe('shutdown under load', () => {
       }
       if (!late) expect(body.success).toBe(true); // in flight when the drain began: answered
     }
-    expect({ answered, refused, total: answers.size }).toEqual({ answered: IN_FLIGHT, refused: CONNECTIONS * LATE_PER_CONNECTION, total: sent.size });
+    expect({ answered, refused, total: answers.size }).toEqual({
+      answered: IN_FLIGHT,
+      refused: CONNECTIONS * LATE_PER_CONNECTION,
+      total: sent.size,
+    });
     expect(exitCode).toBe(0);
     expect(existsSync(socketPath)).toBe(false);
 

@@ -1,6 +1,14 @@
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
 import { RawFrameClient } from '../support/raw-frame-client';
-import { call, freshSocketPath, probe, ProbeResult, ServerProcess, startServer, until } from './fixtures/server-process';
+import {
+  call,
+  freshSocketPath,
+  probe,
+  ProbeResult,
+  ServerProcess,
+  startServer,
+  until,
+} from './fixtures/server-process';
 
 /**
  * Slow and vanishing peers (issue 8). A client that stops reading, reads slowly, drips bytes or
@@ -10,7 +18,7 @@ const MB = 1024 * 1024;
 const PUSHES = 50_000;
 const PUSH_PADDING = 2048; // ~2.1 KB per push frame: 50,000 of them would be ~105 MB if buffered
 const BATCH = 50; // ≤ push_buffer_size (100): a subscriber that keeps up never loses one
-const PUSH_BUFFER = 100; // limits.push_buffer_size default (PROTOCOL.md §5.4)
+const PUSH_BUFFER = 100; // limits.push_buffer_size default (docs/protocol.md §5.4)
 /**
  * What a never-reading subscriber may hold: its push buffer (100 frames) plus what the kernel's
  * Unix-socket buffer took before it filled (~200 KB ≈ 100 frames of 2 KB). Generous ×4.
@@ -46,7 +54,10 @@ describe('slow and vanishing peers', () => {
   it(`a subscriber that never reads while ${PUSHES} pushes are broadcast: bounded memory, others get every push, drops counted`, async () => {
     const socketPath = freshSocketPath();
     // write_timeout_ms 0: the stalled subscriber is never disconnected, so only the push buffer bounds it.
-    server = await startServer({ socket: { path: socketPath }, timeouts: { writeTimeoutMs: 0 } }, { nodeArgs: ['--expose-gc'] });
+    server = await startServer(
+      { socket: { path: socketPath }, timeouts: { writeTimeoutMs: 0 } },
+      { nodeArgs: ['--expose-gc'] },
+    );
     const slow = await connect(socketPath);
     const fast = await connect(socketPath);
     const driver = await connect(socketPath);
@@ -59,11 +70,14 @@ describe('slow and vanishing peers', () => {
 
     let nextSeq = 0;
     for (let from = 0; from < PUSHES; from += BATCH) {
-      expect((await call(driver, 'control', 'BroadcastTicks', { from, count: BATCH, size: PUSH_PADDING })).body.success).toBe(true);
+      expect(
+        (await call(driver, 'control', 'BroadcastTicks', { from, count: BATCH, size: PUSH_PADDING })).body.success,
+      ).toBe(true);
       for (let i = 0; i < BATCH; i++) {
         const frame = await fast.next(10_000);
         expect(frame.type).toBe(MessageType.PUSH);
-        if (frame.body.payload.seq !== nextSeq) throw new Error(`fast subscriber: expected push ${nextSeq}, got ${frame.body.payload.seq}`);
+        if (frame.body.payload.seq !== nextSeq)
+          throw new Error(`fast subscriber: expected push ${nextSeq}, got ${frame.body.payload.seq}`);
         nextSeq++;
       }
     }
@@ -110,7 +124,14 @@ describe('slow and vanishing peers', () => {
     });
 
     const stream = (client: RawFrameClient, id: string, payload: Record<string, unknown>): void =>
-      client.request({ correlation_id: id, target: 'control', message_type: 'Produce', payload, expects_stream: true, response_timeout_ms: 60_000 });
+      client.request({
+        correlation_id: id,
+        target: 'control',
+        message_type: 'Produce',
+        payload,
+        expects_stream: true,
+        response_timeout_ms: 60_000,
+      });
 
     async function producerSettled(tag: string): Promise<ProbeResult['producers'][string]> {
       let last = -1;
@@ -128,7 +149,9 @@ describe('slow and vanishing peers', () => {
       client.socket.pause();
       stream(client, 's1', { count: COUNT, size: 1024, tag: 'slow' });
       const paused = await producerSettled('slow');
-      process.stdout.write(`slow stream consumer: producer ran ${paused.produced} of ${COUNT} items ahead while the client did not read\n`);
+      process.stdout.write(
+        `slow stream consumer: producer ran ${paused.produced} of ${COUNT} items ahead while the client did not read\n`,
+      );
       // 256 KB write high-water mark + the kernel's socket buffer ≈ 450 items of 1 KB; ×4 margin.
       expect(paused.produced).toBeLessThanOrEqual(2_000);
       expect(paused.stopped).toBe(false);
@@ -136,7 +159,8 @@ describe('slow and vanishing peers', () => {
       client.socket.resume();
       for (let i = 0; i < COUNT; i++) {
         const frame = await client.next(10_000);
-        if (frame.body.sequence !== i || frame.body.payload?.i !== i) throw new Error(`stream item ${i}: got ${JSON.stringify(frame.body).slice(0, 120)}`);
+        if (frame.body.sequence !== i || frame.body.payload?.i !== i)
+          throw new Error(`stream item ${i}: got ${JSON.stringify(frame.body).slice(0, 120)}`);
       }
       expect((await client.next()).body).toEqual({ correlation_id: 's1', sequence: COUNT, is_final: true });
     }, 60_000);
@@ -146,19 +170,32 @@ describe('slow and vanishing peers', () => {
       stream(leaver, 'endless', { count: 1e9, size: 16, tag: 'endless' });
       await leaver.nextFrames(3);
       leaver.socket.destroy();
-      await until(async () => (await probe(socketPath)).producers.endless?.stopped === true, 'the producer to stop after the disconnect');
+      await until(
+        async () => (await probe(socketPath)).producers.endless?.stopped === true,
+        'the producer to stop after the disconnect',
+      );
       const stoppedAt = (await probe(socketPath)).producers.endless.produced;
       await new Promise((r) => setTimeout(r, 200));
       expect((await probe(socketPath)).producers.endless.produced).toBe(stoppedAt);
 
       for (let i = 0; i < 20; i++) {
         const quitter = await RawFrameClient.connect(socketPath);
-        quitter.request({ correlation_id: `q${i}`, target: 'echo', message_type: 'Echo', payload: { n: i, delayMs: 300 }, expects_reply: true });
+        quitter.request({
+          correlation_id: `q${i}`,
+          target: 'echo',
+          message_type: 'Echo',
+          payload: { n: i, delayMs: 300 },
+          expects_reply: true,
+        });
         await new Promise((r) => setTimeout(r, 5));
         await quitter.close();
       }
       // Their requests finish on the server; nothing stays counted in flight (the probe is the only one).
-      await until(async () => (await probe(socketPath)).stats.inFlightRequests === 1, 'in_flight_requests back to just the probe', 5_000);
+      await until(
+        async () => (await probe(socketPath)).stats.inFlightRequests === 1,
+        'in_flight_requests back to just the probe',
+        5_000,
+      );
       const stayer = await connect(socketPath);
       expect((await call(stayer, 'echo', 'Echo', { n: 5 })).body).toMatchObject({ success: true, payload: { n: 5 } });
       stream(stayer, 'after', { count: 3, size: 1, tag: 'after' });
@@ -186,7 +223,9 @@ describe('slow and vanishing peers', () => {
       expect((await call(normal, 'echo', 'Echo', { n: 9 })).body).toMatchObject({ success: true, payload: { n: 9 } });
       await Promise.all(drippers.map((d) => d.waitForEof(5_000)));
       const elapsed = Date.now() - started;
-      process.stdout.write(`slowloris: 50 drippers closed ${elapsed} ms after connecting (read_timeout_ms ${READ_TIMEOUT_MS}); ${offset} bytes dripped each\n`);
+      process.stdout.write(
+        `slowloris: 50 drippers closed ${elapsed} ms after connecting (read_timeout_ms ${READ_TIMEOUT_MS}); ${offset} bytes dripped each\n`,
+      );
       expect(offset).toBeLessThan(frame.length); // closed before their frame could complete
       expect(drippers.every((d) => d.buffered.length === 0)).toBe(true); // closed silently (§5.3)
       const stats = (await probe(socketPath)).stats;

@@ -41,6 +41,9 @@ export class PriceFeedReply {
  */
 @Message('PriceFeedRequest', { reply: PriceFeedReply })
 export class PriceFeedRequest {
+  /** Type-only (emits nothing): typed asks of this message resolve to \`PriceFeedReply\`. */
+  declare readonly __reply?: PriceFeedReply;
+
   @IsString()
   @IsNotEmpty()
   text!: string;
@@ -59,7 +62,7 @@ describe('PriceFeedActor', () => {
   it('answers a PriceFeedRequest', async () => {
     const app = await createTestingApp(TestModule);
     try {
-      const reply = await app.ask('price_feed', Object.assign(new PriceFeedRequest(), { text: 'hello' }));
+      const reply = await app.ask('price_feed', PriceFeedRequest, { text: 'hello' }); // typed: a PriceFeedReply
       expect(reply).toEqual({ text: 'hello', count: 1 });
     } finally {
       await app.close();
@@ -69,7 +72,7 @@ describe('PriceFeedActor', () => {
   it('rejects a request that fails validation', async () => {
     const app = await createTestingApp(TestModule);
     try {
-      const invalid = app.ask('price_feed', Object.assign(new PriceFeedRequest(), { text: '' }));
+      const invalid = app.ask('price_feed', PriceFeedRequest, { text: '' });
       await expect(invalid).rejects.toMatchObject({ code: 'SERIALIZATION_ERROR' });
     } finally {
       await app.close();
@@ -79,6 +82,12 @@ describe('PriceFeedActor', () => {
 `;
 
 describe('acton g actor price-feed', () => {
+  it('writes "an" before a name that starts with a vowel: an InventoryRequest, an InventoryReply', async () => {
+    const tree = await run('actor', { name: 'inventory' });
+    expect(tree.readText('/src/inventory/inventory.actor.spec.ts')).toContain("it('answers an InventoryRequest'");
+    expect(tree.readText('/src/inventory/inventory.messages.ts')).toContain('answered with an `InventoryReply`.');
+  });
+
   it('creates the actor, its messages and its spec in src/price-feed', async () => {
     const tree = await run('actor', { name: 'price-feed' });
     expect(newFiles(tree)).toEqual([
@@ -113,7 +122,11 @@ export class AppModule {}
 describe('actor options', () => {
   it('--flat puts the files directly in the path', async () => {
     const tree = await run('actor', { name: 'price-feed', flat: true });
-    expect(newFiles(tree)).toEqual(['/src/price-feed.actor.spec.ts', '/src/price-feed.actor.ts', '/src/price-feed.messages.ts']);
+    expect(newFiles(tree)).toEqual([
+      '/src/price-feed.actor.spec.ts',
+      '/src/price-feed.actor.ts',
+      '/src/price-feed.messages.ts',
+    ]);
     expect(tree.readText('/src/app.module.ts')).toContain(`import { PriceFeedActor } from './price-feed.actor';`);
   });
 
@@ -150,24 +163,36 @@ describe('actor options', () => {
       ]);
 `);
     expect(spec).toContain(`const invalid = app.stream('price_feed'`);
-    expect(tree.readText('/src/price-feed/price-feed.messages.ts')).toContain('answered with a stream of `PriceFeedReply`s.');
+    expect(tree.readText('/src/price-feed/price-feed.messages.ts')).toContain(
+      'answered with a stream of `PriceFeedReply`s.',
+    );
   });
 
   it('--path and a folder in the name are relative to the source root; the import path follows', async () => {
     const tree = await run('actor', { name: 'markets/price-feed', path: 'feeds' });
     expect(newFiles(tree)).toContain('/src/feeds/markets/price-feed/price-feed.actor.ts');
-    expect(tree.readText('/src/app.module.ts')).toContain(`import { PriceFeedActor } from './feeds/markets/price-feed/price-feed.actor';`);
+    expect(tree.readText('/src/app.module.ts')).toContain(
+      `import { PriceFeedActor } from './feeds/markets/price-feed/price-feed.actor';`,
+    );
   });
 
   it('sourceRoot (from nest-cli.json) moves everything', async () => {
-    const tree = await run('actor', { name: 'price-feed', sourceRoot: 'apps/api/src' }, workspace({ '/apps/api/src/app.module.ts': APP_MODULE }));
+    const tree = await run(
+      'actor',
+      { name: 'price-feed', sourceRoot: 'apps/api/src' },
+      workspace({ '/apps/api/src/app.module.ts': APP_MODULE }),
+    );
     expect(tree.files).toContain('/apps/api/src/price-feed/price-feed.actor.ts');
     expect(tree.readText('/apps/api/src/app.module.ts')).toContain('actors: [PriceFeedActor]');
   });
 
   it('adds to the nearest module: the one in a parent folder of the actor, before AppModule', async () => {
     const feeds = `import { Module } from 'acton-ts';\n\n@Module({ actors: [] })\nexport class FeedsModule {}\n`;
-    const tree = await run('actor', { name: 'price-feed', path: 'feeds' }, workspace({ '/src/app.module.ts': APP_MODULE, '/src/feeds/feeds.module.ts': feeds }));
+    const tree = await run(
+      'actor',
+      { name: 'price-feed', path: 'feeds' },
+      workspace({ '/src/app.module.ts': APP_MODULE, '/src/feeds/feeds.module.ts': feeds }),
+    );
     expect(tree.readText('/src/feeds/feeds.module.ts')).toBe(
       `import { Module } from 'acton-ts';\nimport { PriceFeedActor } from './price-feed/price-feed.actor';\n\n@Module({ actors: [PriceFeedActor] })\nexport class FeedsModule {}\n`,
     );
@@ -176,8 +201,14 @@ describe('actor options', () => {
 
   it('--module names the module file to update', async () => {
     const other = `import { Module } from 'acton-ts';\n\n@Module({})\nexport class OtherModule {}\n`;
-    const tree = await run('actor', { name: 'price-feed', module: 'src/other/other.module' }, workspace({ '/src/app.module.ts': APP_MODULE, '/src/other/other.module.ts': other }));
-    expect(tree.readText('/src/other/other.module.ts')).toContain(`import { PriceFeedActor } from '../price-feed/price-feed.actor';`);
+    const tree = await run(
+      'actor',
+      { name: 'price-feed', module: 'src/other/other.module' },
+      workspace({ '/src/app.module.ts': APP_MODULE, '/src/other/other.module.ts': other }),
+    );
+    expect(tree.readText('/src/other/other.module.ts')).toContain(
+      `import { PriceFeedActor } from '../price-feed/price-feed.actor';`,
+    );
     expect(tree.readText('/src/other/other.module.ts')).toContain('@Module({ actors: [PriceFeedActor] })');
     expect(tree.readText('/src/app.module.ts')).toBe(APP_MODULE);
   });
@@ -206,18 +237,31 @@ describe('actor options', () => {
   });
 
   it('accepts the options the Nest CLI passes (nest g -c acton-ts/schematics actor price-feed)', async () => {
-    const nestOptions = { name: 'price-feed', sourceRoot: 'src', spec: true, flat: false, specFileSuffix: 'spec', language: 'ts', format: false, skipImport: false, collection: 'acton-ts/schematics' };
+    const nestOptions = {
+      name: 'price-feed',
+      sourceRoot: 'src',
+      spec: true,
+      flat: false,
+      specFileSuffix: 'spec',
+      language: 'ts',
+      format: false,
+      skipImport: false,
+      collection: 'acton-ts/schematics',
+    };
     const tree = await run('actor', nestOptions);
     expect(tree.readText('/src/price-feed/price-feed.actor.ts')).toBe(ACTOR);
   });
 });
 
 describe('actor errors', () => {
-  it.each([['9lives'], ['foo bar!'], ['-feed'], ['price.feed'], ['']])('refuses the name %j, saying what a name looks like', async (name) => {
-    await expect(run('actor', { name })).rejects.toThrow(
-      `Invalid actor name ${JSON.stringify(name)}: use letters, digits, '-' or '_', starting with a letter (e.g. price-feed or PriceFeed)`,
-    );
-  });
+  it.each([['9lives'], ['foo bar!'], ['-feed'], ['price.feed'], ['']])(
+    'refuses the name %j, saying what a name looks like',
+    async (name) => {
+      await expect(run('actor', { name })).rejects.toThrow(
+        `Invalid actor name ${JSON.stringify(name)}: use letters, digits, '-' or '_', starting with a letter (e.g. price-feed or PriceFeed)`,
+      );
+    },
+  );
 
   it('refuses to overwrite an existing actor', async () => {
     const tree = await run('actor', { name: 'price-feed' });

@@ -24,7 +24,9 @@ describe('acton new demo (application schematic)', () => {
       '/demo/tsconfig.build.json',
       '/demo/tsconfig.json',
     ]);
-    expect(tree.readText('/demo/src/greeter/greeter.actor.ts')).toContain("@Actor('greeter')\nexport class GreeterActor {");
+    expect(tree.readText('/demo/src/greeter/greeter.actor.ts')).toContain(
+      "@Actor('greeter')\nexport class GreeterActor {",
+    );
   });
 
   it('bootstraps AppModule with IpcModule for the app name and shutdown signals', async () => {
@@ -76,11 +78,13 @@ main().catch((err: unknown) => {
         rxjs: acton.dependencies.rxjs,
       },
       devDependencies: {
+        '@angular-devkit/core': acton.peerDependencies['@angular-devkit/core'],
+        '@angular-devkit/schematics': acton.peerDependencies['@angular-devkit/schematics'],
         '@types/jest': acton.devDependencies['@types/jest'],
         '@types/node': acton.devDependencies['@types/node'],
         jest: acton.devDependencies.jest,
         'ts-jest': acton.devDependencies['ts-jest'],
-        typescript: acton.dependencies.typescript,
+        typescript: acton.peerDependencies.typescript,
       },
     });
   });
@@ -93,9 +97,18 @@ main().catch((err: unknown) => {
   it('turns decorators and their metadata on, and resolves package exports (acton-ts/testing)', async () => {
     const tree = await run('application', { name: 'demo' }, Tree.empty());
     const { compilerOptions } = JSON.parse(tree.readText('/demo/tsconfig.json'));
-    expect(compilerOptions).toMatchObject({ experimentalDecorators: true, emitDecoratorMetadata: true, moduleResolution: 'node16', strict: true, outDir: 'dist' });
+    expect(compilerOptions).toMatchObject({
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      moduleResolution: 'node16',
+      strict: true,
+      outDir: 'dist',
+    });
     expect(tree.readText('/demo/jest.config.js')).toContain("'^.+\\\\.ts$': ['ts-jest'");
-    expect(JSON.parse(tree.readText('/demo/nest-cli.json'))).toMatchObject({ collection: 'acton-ts', sourceRoot: 'src' });
+    expect(JSON.parse(tree.readText('/demo/nest-cli.json'))).toMatchObject({
+      collection: 'acton-ts',
+      sourceRoot: 'src',
+    });
     expect(tree.readText('/demo/.gitignore')).toContain('node_modules/\ndist/\n');
   });
 
@@ -109,7 +122,12 @@ main().catch((err: unknown) => {
   it('schedules npm install in the project folder, unless skipInstall', async () => {
     const runner = testRunner();
     await runner.runSchematic('application', { name: 'demo' }, Tree.empty());
-    expect(runner.tasks).toEqual([expect.objectContaining({ name: 'node-package', options: expect.objectContaining({ command: 'install', workingDirectory: 'demo', packageManager: 'npm' }) })]);
+    expect(runner.tasks).toEqual([
+      expect.objectContaining({
+        name: 'node-package',
+        options: expect.objectContaining({ command: 'install', workingDirectory: 'demo', packageManager: 'npm' }),
+      }),
+    ]);
     const skipping = testRunner();
     await skipping.runSchematic('application', { name: 'demo', skipInstall: true }, Tree.empty());
     expect(skipping.tasks).toEqual([]);
@@ -123,12 +141,16 @@ main().catch((err: unknown) => {
   });
 
   it.each([['9 lives!'], ['app!'], ['@scope/app'], ['_private']])('refuses the project name %j', async (name) => {
-    await expect(run('application', { name }, Tree.empty())).rejects.toThrow(`Invalid project name ${JSON.stringify(name)}: use lowercase letters`);
+    await expect(run('application', { name }, Tree.empty())).rejects.toThrow(
+      `Invalid project name ${JSON.stringify(name)}: use lowercase letters`,
+    );
   });
 
   it('refuses a folder that already holds a project', async () => {
     const tree = Tree.empty();
     tree.create('/demo/package.json', '{}');
-    await expect(run('application', { name: 'demo' }, tree)).rejects.toThrow('demo/package.json already exists: choose another name or --directory');
+    await expect(run('application', { name: 'demo' }, tree)).rejects.toThrow(
+      'demo/package.json already exists: choose another name or --directory',
+    );
   });
 });

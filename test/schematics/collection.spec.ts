@@ -20,20 +20,26 @@ describe('schematics/collection.json', () => {
     expect(schematics.application!.aliases).toEqual(['app', 'new']);
   });
 
-  it.each(['application', 'actor', 'message'])('%s: the factory is what tsc emits for an exported function of its source', (name) => {
-    const entry = schematics[name]!;
-    expect(entry.factory).toMatch(/^\.\.\/dist\/schematics\/[a-z-]+\/[a-z.-]+#[a-z]+$/);
-    const { file, exportName } = sourceFactory(entry.factory);
-    expect(existsSync(file)).toBe(true);
-    expect(typeof require(file)[exportName]).toBe('function');
-  });
+  it.each(['application', 'actor', 'message'])(
+    '%s: the factory is what tsc emits for an exported function of its source',
+    (name) => {
+      const entry = schematics[name]!;
+      expect(entry.factory).toMatch(/^\.\.\/dist\/schematics\/[a-z-]+\/[a-z.-]+#[a-z]+$/);
+      const { file, exportName } = sourceFactory(entry.factory);
+      expect(existsSync(file)).toBe(true);
+      expect(typeof require(file)[exportName]).toBe('function');
+    },
+  );
 
-  it.each(['application', 'actor', 'message'])('%s: the schema exists, requires name, and accepts what the Nest CLI passes', (name) => {
-    const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schematics', schematics[name]!.schema), 'utf8'));
-    expect(schema.required).toEqual(['name']);
-    expect(schema.additionalProperties).toBeUndefined();
-    expect(Object.keys(schema.properties)).toContain('language');
-  });
+  it.each(['application', 'actor', 'message'])(
+    '%s: the schema exists, requires name, and accepts what the Nest CLI passes',
+    (name) => {
+      const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schematics', schematics[name]!.schema), 'utf8'));
+      expect(schema.required).toEqual(['name']);
+      expect(schema.additionalProperties).toBeUndefined();
+      expect(Object.keys(schema.properties)).toContain('language');
+    },
+  );
 
   it('the build compiles schematics/ (tsconfig.build.json) and leaves the templates out', () => {
     const build = JSON.parse(readFileSync(join(REPO_ROOT, 'tsconfig.build.json'), 'utf8'));

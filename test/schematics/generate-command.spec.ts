@@ -77,7 +77,9 @@ describe('acton generate', () => {
   it('an unknown schematic fails (exit 2, usage error) listing the available ones', async () => {
     const cli = testCli(dir);
     expect(await cli.run('g', 'controller', 'price-feed')).toBe(2);
-    expect(cli.err()).toBe("error: Unknown schematic 'controller'. Available schematics: application (app, new), actor (a), message (m, msg)\n");
+    expect(cli.err()).toBe(
+      "error: Unknown schematic 'controller'. Available schematics: application (app, new), actor (a), message (m, msg)\n",
+    );
     expect(filesIn(dir)).toEqual(['src/app.module.ts']);
   });
 
@@ -92,7 +94,9 @@ describe('acton generate', () => {
   it('an invalid name fails with exit code 2 and writes nothing', async () => {
     const cli = testCli(dir);
     expect(await cli.run('g', 'actor', '9lives')).toBe(2);
-    expect(cli.err()).toBe("error: Invalid actor name \"9lives\": use letters, digits, '-' or '_', starting with a letter (e.g. price-feed or PriceFeed)\n");
+    expect(cli.err()).toBe(
+      "error: Invalid actor name \"9lives\": use letters, digits, '-' or '_', starting with a letter (e.g. price-feed or PriceFeed)\n",
+    );
     expect(cli.out()).toBe('');
     expect(filesIn(dir)).toEqual(['src/app.module.ts']);
   });
@@ -110,11 +114,13 @@ describe('acton generate', () => {
     expect(readFileSync(join(dir, 'src/app.module.ts'), 'utf8')).toBe(APP_MODULE);
   });
 
-  it('prints the schematic\'s warnings on stderr', async () => {
+  it("prints the schematic's warnings on stderr", async () => {
     rmSync(join(dir, 'src/app.module.ts'));
     const cli = testCli(dir);
     expect(await cli.run('g', 'actor', 'price-feed')).toBe(0);
-    expect(cli.err()).toBe("WARN No *.module.ts in src/price-feed or above: add PriceFeedActor to a module's actors yourself, or pass --module <file>\n");
+    expect(cli.err()).toBe(
+      "WARN No *.module.ts in src/price-feed or above: add PriceFeedActor to a module's actors yourself, or pass --module <file>\n",
+    );
     expect(existsSync(join(dir, 'src/price-feed/price-feed.actor.ts'))).toBe(true);
   });
 });

@@ -47,7 +47,9 @@ export class AppModule {}
 
   it('appends on a new line to a multi-line array without a trailing comma', () => {
     const source = `@Module({\n  actors: [\n      KvActor\n  ],\n})\nexport class AppModule {}\n`;
-    expect(add(source)).toBe(`${IMPORT}\n@Module({\n  actors: [\n      KvActor,\n      PriceFeedActor\n  ],\n})\nexport class AppModule {}\n`);
+    expect(add(source)).toBe(
+      `${IMPORT}\n@Module({\n  actors: [\n      KvActor,\n      PriceFeedActor\n  ],\n})\nexport class AppModule {}\n`,
+    );
   });
 
   it('creates actors in a multi-line module without one, after the last key in the same style', () => {
@@ -78,13 +80,19 @@ export class AppModule {}
   });
 
   it('fills @Module({}) and @Module()', () => {
-    expect(add(`@Module({})\nexport class AppModule {}\n`)).toBe(`${IMPORT}\n@Module({ actors: [PriceFeedActor] })\nexport class AppModule {}\n`);
-    expect(add(`@Module()\nexport class AppModule {}\n`)).toBe(`${IMPORT}\n@Module({ actors: [PriceFeedActor] })\nexport class AppModule {}\n`);
+    expect(add(`@Module({})\nexport class AppModule {}\n`)).toBe(
+      `${IMPORT}\n@Module({ actors: [PriceFeedActor] })\nexport class AppModule {}\n`,
+    );
+    expect(add(`@Module()\nexport class AppModule {}\n`)).toBe(
+      `${IMPORT}\n@Module({ actors: [PriceFeedActor] })\nexport class AppModule {}\n`,
+    );
   });
 
-  it('adds to an existing import of the same file, and uses the file\'s double quotes for a new one', () => {
+  it("adds to an existing import of the same file, and uses the file's double quotes for a new one", () => {
     const sameFile = `import { PriceFeedHelper } from './price-feed/price-feed.actor';\n@Module({ actors: [] })\nexport class AppModule {}\n`;
-    expect(add(sameFile)).toBe(`import { PriceFeedHelper, PriceFeedActor } from './price-feed/price-feed.actor';\n@Module({ actors: [PriceFeedActor] })\nexport class AppModule {}\n`);
+    expect(add(sameFile)).toBe(
+      `import { PriceFeedHelper, PriceFeedActor } from './price-feed/price-feed.actor';\n@Module({ actors: [PriceFeedActor] })\nexport class AppModule {}\n`,
+    );
     const doubleQuoted = `import { Module } from "acton-ts";\n@Module({ actors: [] })\nexport class AppModule {}\n`;
     expect(add(doubleQuoted)).toContain(`import { PriceFeedActor } from "./price-feed/price-feed.actor";`);
   });
@@ -96,14 +104,18 @@ export class AppModule {}
 
   it('ignores a string that merely mentions the actors key', () => {
     const source = `// actors: [Nope]\nconst note = 'actors: []';\n@Module({ imports: [] })\nexport class AppModule {}\n`;
-    expect(add(source)).toBe(`${IMPORT}\n// actors: [Nope]\nconst note = 'actors: []';\n@Module({ imports: [], actors: [PriceFeedActor] })\nexport class AppModule {}\n`);
+    expect(add(source)).toBe(
+      `${IMPORT}\n// actors: [Nope]\nconst note = 'actors: []';\n@Module({ imports: [], actors: [PriceFeedActor] })\nexport class AppModule {}\n`,
+    );
   });
 
   it('refuses actors that is not an array literal, saying to add the actor by hand with --skip-import', () => {
     expect(() => add(`const ACTORS = [];\n@Module({ actors: ACTORS })\nexport class AppModule {}\n`)).toThrow(
       "Cannot add PriceFeedActor to the module in src/app.module.ts: its actors is not written as a literal ({ ... } / [ ... ]); add PriceFeedActor to the module's actors yourself and pass --skip-import",
     );
-    expect(() => add(`@Module(metadata)\nexport class AppModule {}\n`)).toThrow('the @Module(...) argument is not written as a literal');
+    expect(() => add(`@Module(metadata)\nexport class AppModule {}\n`)).toThrow(
+      'the @Module(...) argument is not written as a literal',
+    );
   });
 
   it('refuses a file without a @Module class', () => {

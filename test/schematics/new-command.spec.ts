@@ -12,7 +12,11 @@ describe('acton new', () => {
   it('new demo --skip-install writes the project, prints each file, then the next commands', async () => {
     const cli = testCli(dir);
     expect(await cli.run('new', 'demo', '--skip-install')).toBe(0);
-    const created = cli.out().match(/^CREATE \S+ \(\d+ bytes\)$/gm)!.map((line) => line.split(' ')[1]).sort();
+    const created = cli
+      .out()
+      .match(/^CREATE \S+ \(\d+ bytes\)$/gm)!
+      .map((line) => line.split(' ')[1])
+      .sort();
     expect(created).toEqual([
       'demo/.gitignore',
       'demo/README.md',
@@ -33,10 +37,11 @@ describe('acton new', () => {
   });
 
   it('--acton-path is resolved against the current folder into a file: dependency', async () => {
+    mkdirSync(join(dir, 'checkout'));
     const cli = testCli(dir);
-    expect(await cli.run('new', 'demo', '--skip-install', '--acton-path', '../checkout')).toBe(0);
+    expect(await cli.run('new', 'demo', '--skip-install', '--acton-path', 'checkout')).toBe(0);
     const pkg = JSON.parse(readFileSync(join(dir, 'demo/package.json'), 'utf8'));
-    expect(pkg.dependencies['acton-ts']).toBe(`file:${join(dir, '..', 'checkout')}`);
+    expect(pkg.dependencies['acton-ts']).toBe(`file:${join(dir, 'checkout')}`);
   });
 
   it('--dry-run lists the files and writes nothing', async () => {
@@ -44,6 +49,16 @@ describe('acton new', () => {
     expect(await cli.run('new', 'demo', '--dry-run')).toBe(0);
     expect(cli.out()).toContain('CREATE demo/package.json (');
     expect(cli.out()).toMatch(/Dry run: no files were written.\n$/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('--acton-path that does not exist fails with exit code 2, says what to give, and writes nothing', async () => {
+    const cli = testCli(dir);
+    expect(await cli.run('new', 'demo', '--acton-path', 'nowhere/acton-ts-0.1.0.tgz')).toBe(2);
+    expect(cli.err()).toContain(
+      `error: --acton-path ${join(dir, 'nowhere/acton-ts-0.1.0.tgz')} does not exist; nothing was written`,
+    );
+    expect(cli.err()).toContain('hint: give the folder of an acton-ts clone');
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -59,7 +74,9 @@ describe('acton new', () => {
     writeFileSync(join(dir, 'demo/README.md'), 'mine\n');
     const cli = testCli(dir);
     expect(await cli.run('new', 'demo', '--skip-install')).toBe(2);
-    expect(cli.err()).toBe('error: The application schematic wrote nothing: demo/README.md already exists (delete or rename it, or choose another name or --directory)\n');
+    expect(cli.err()).toBe(
+      'error: The application schematic wrote nothing: demo/README.md already exists (delete or rename it, or choose another name or --directory)\n',
+    );
     expect(readdirSync(join(dir, 'demo'))).toEqual(['README.md']);
   });
 });

@@ -97,7 +97,11 @@ export interface SharedIpcTestAppHooks {
  * Registers the usual suite hooks: an isolated environment and one app for the whole `describe`
  * (`beforeAll` / `afterAll`), and, with `onClient`, a new raw connection before each test.
  */
-export function useSharedIpcTestApp(actors: readonly Type[], hooks: SharedIpcTestAppHooks, options?: IpcModuleOptions): void {
+export function useSharedIpcTestApp(
+  actors: readonly Type[],
+  hooks: SharedIpcTestAppHooks,
+  options?: IpcModuleOptions,
+): void {
   let restore: () => void;
   let shared: IpcTestApp;
   beforeAll(async () => {

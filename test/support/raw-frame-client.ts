@@ -89,7 +89,12 @@ export class RawFrameClient {
 
   /** Writes one v2 frame carrying `body` encoded in `format` (a string body is sent as raw text). */
   send(type: MessageType, body: unknown, format: Format = Format.JSON): void {
-    const payload = typeof body === 'string' ? Buffer.from(body) : codecFor(format).encodeFrame(type, body as object).subarray(7);
+    const payload =
+      typeof body === 'string'
+        ? Buffer.from(body)
+        : codecFor(format)
+            .encodeFrame(type, body as object)
+            .subarray(7);
     this.write(encodeFrame(type, format, payload));
   }
 
@@ -118,7 +123,10 @@ export class RawFrameClient {
   }
 
   /** The next frame whose body matches `predicate` (others are skipped and returned too). */
-  async nextWhere(predicate: (frame: ReceivedFrame) => boolean, timeoutMs = 5000): Promise<{ frame: ReceivedFrame; skipped: ReceivedFrame[] }> {
+  async nextWhere(
+    predicate: (frame: ReceivedFrame) => boolean,
+    timeoutMs = 5000,
+  ): Promise<{ frame: ReceivedFrame; skipped: ReceivedFrame[] }> {
     const skipped: ReceivedFrame[] = [];
     const deadline = Date.now() + timeoutMs;
     for (;;) {

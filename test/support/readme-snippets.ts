@@ -39,7 +39,8 @@ export function snippet(path: string, region?: string): string[] {
   if (!region) return lines;
   const start = lines.findIndex((line) => new RegExp(`^\\s*(//|#) ?#?region ${region}$`).test(line));
   const end = lines.findIndex((line, i) => i > start && new RegExp(`^\\s*(//|#) ?#?endregion ${region}$`).test(line));
-  if (start < 0 || end < 0) throw new Error(`README includes region "${region}" of ${path}, which has no such region markers`);
+  if (start < 0 || end < 0)
+    throw new Error(`README includes region "${region}" of ${path}, which has no such region markers`);
   return lines.slice(start + 1, end);
 }
 

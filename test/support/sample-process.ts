@@ -34,9 +34,16 @@ export async function startSample(env: NodeJS.ProcessEnv = {}, startTimeoutMs = 
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string | null>((done) => child.once('exit', (code, signal) => done(code ?? signal)));
+  const exited = new Promise<number | string | null>((done) =>
+    child.once('exit', (code, signal) => done(code ?? signal)),
+  );
 
-  await waitFor(() => output.includes(`listening on ${socketPath}`), startTimeoutMs, exited, () => output);
+  await waitFor(
+    () => output.includes(`listening on ${socketPath}`),
+    startTimeoutMs,
+    exited,
+    () => output,
+  );
   return {
     child,
     socketPath,
@@ -52,7 +59,12 @@ export async function startSample(env: NodeJS.ProcessEnv = {}, startTimeoutMs = 
   };
 }
 
-async function waitFor(ready: () => boolean, timeoutMs: number, exited: Promise<number | string | null>, output: () => string): Promise<void> {
+async function waitFor(
+  ready: () => boolean,
+  timeoutMs: number,
+  exited: Promise<number | string | null>,
+  output: () => string,
+): Promise<void> {
   let exitCode: number | string | undefined;
   void exited.then((code) => (exitCode = code ?? -1));
   const deadline = Date.now() + timeoutMs;

@@ -54,16 +54,22 @@ describe('createTestingApp', () => {
     try {
       expect(socketOpened).toBe(0);
       expect(app.listener).toBeUndefined();
-      expect(await app.ask('pinger', Object.assign(new PingRequest(), { from: 'test' }))).toEqual({ reply: 'pong to test' });
+      expect(await app.ask('pinger', Object.assign(new PingRequest(), { from: 'test' }))).toEqual({
+        reply: 'pong to test',
+      });
     } finally {
       await app.close();
     }
   });
 
   it('replaces providers with overrides', async () => {
-    const app = await createTestingApp(AppModule, { overrides: [{ provide: Greeting, useValue: { text: () => 'fake' } }] });
+    const app = await createTestingApp(AppModule, {
+      overrides: [{ provide: Greeting, useValue: { text: () => 'fake' } }],
+    });
     try {
-      expect(await app.ask('pinger', Object.assign(new PingRequest(), { from: 'me' }))).toEqual({ reply: 'fake to me' });
+      expect(await app.ask('pinger', Object.assign(new PingRequest(), { from: 'me' }))).toEqual({
+        reply: 'fake to me',
+      });
     } finally {
       await app.close();
     }

@@ -8,6 +8,7 @@ from .client import ActonClient
 from .errors import ActonError
 from .ids import new_correlation_id
 from .payload_codec import msgpack_available
+from .reconnect import Reconnect
 from .socket_path import ResolvedSocketPath, resolve_socket_path
 
 __version__ = "0.1.0"
@@ -16,6 +17,7 @@ __all__ = [
     "ActonClient",
     "AsyncActonClient",
     "ActonError",
+    "Reconnect",
     "ResolvedSocketPath",
     "msgpack_available",
     "new_correlation_id",

@@ -1,4 +1,4 @@
-"""What an answer means for the call that receives it (PROTOCOL.md §2.3, §2.8, §3.4)."""
+"""What an answer means for the call that receives it (docs/protocol.md §2.3, §2.8, §3.4)."""
 
 from __future__ import annotations
 

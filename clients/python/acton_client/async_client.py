@@ -5,29 +5,29 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
-from collections import deque
-from typing import Any, AsyncIterator, Deque, Dict, Iterable, List, Optional, Union
+from typing import Any, AsyncIterator, Dict, Iterable, List, Optional, Union
 
 from .answers import response_body, stream_step, successful_body
-from .bodies import discover_body, request_envelope, response_dict, subscription_body, timeout_to_ms
-from .call_options import check_timeout, describe_call, server_deadline
+from .bodies import discover_body, response_dict, subscription_request
 from .call_errors import client_closed_error, closed_error, connect_error, timeout_error
+from .call_plan import PlannedCall, awaiting_sent_request, plan_control, plan_request, plan_stream, plan_tell
+from .client_base import ClientBase
 from .deadline import Deadline
 from .errors import ActonError
 from .frame import encode_frame
 from .frame_reader import FrameReader
-from .frame_router import Answer, FrameRouter
+from .frame_router import Answer
 from .ids import new_correlation_id
-from .payload_codec import encode_body, resolve_format
+from .payload_codec import encode_body
+from .reconnect import Reconnect, gave_up_error, is_drop
 from .salvage import salvage_unread_frames
-from .socket_path import resolve_socket_path
 from .wire import Format, MessageType
 
 #: Bytes asked of the stream per read.
 RECV_SIZE = 65536
 
 
-class AsyncActonClient:
+class AsyncActonClient(ClientBase):
     """The asyncio client: same methods as :class:`ActonClient`, awaited.
 
     >>> async with AsyncActonClient(app_name="acton-sample") as client:
@@ -38,7 +38,8 @@ class AsyncActonClient:
     calls may be in flight at once (the server answers them as they are ready, §0 D2).
     ``stream()`` and ``notifications()`` are async iterators (``async for``).
     Use the client from one event loop. After the connection drops, every call raises
-    ``CONNECTION_CLOSED`` (create a new client to reconnect).
+    ``CONNECTION_CLOSED`` (create a new client to reconnect), unless ``reconnect`` is on: then the
+    next call reconnects and subscribes again (see :class:`Reconnect`).
     """
 
     def __init__(
@@ -47,26 +48,16 @@ class AsyncActonClient:
         app_name: Optional[str] = None,
         timeout: Optional[float] = 30.0,
         format: str = "json",
+        reconnect: Union[bool, Reconnect, None] = None,
     ) -> None:
         """Arguments and errors as for :class:`ActonClient`."""
-        self._resolved = resolve_socket_path(socket_path, app_name)
-        self.timeout = check_timeout(timeout)
-        self.format: Format = resolve_format(format)
+        super().__init__(socket_path, app_name, timeout, format, reconnect)
         self._reader_task: Optional[asyncio.Task[None]] = None
         self._writer: Optional[asyncio.StreamWriter] = None
         self._sock: Optional[socket.socket] = None
         self._connect_lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()
         self._wakeup = asyncio.Event()
-        self._frames = FrameReader()
-        self._router = FrameRouter()
-        self._sent: Deque[str] = deque()
-        self._heartbeats_sent = 0
-
-    @property
-    def socket_path(self) -> str:
-        """The Unix socket path this client uses."""
-        return self._resolved.path
 
     # -- connection -----------------------------------------------------------------------
 
@@ -77,14 +68,61 @@ class AsyncActonClient:
             ActonError: ``CONNECTION_FAILED`` naming the path tried and how to change it;
                 ``CONNECTION_CLOSED`` after ``close()`` or a dropped connection.
         """
+        reconnected = False
         async with self._connect_lock:
+            if self._dropped():
+                await self._reconnect_now()
+                reconnected = True
             self._raise_if_failed()
             if self._writer is None:
-                sock = await self._open_socket()
-                reader, writer = await asyncio.open_unix_connection(sock=sock)
-                self._sock, self._writer = sock, writer
-                self._reader_task = asyncio.create_task(self._read_loop(reader), name=f"acton-client-reader {self.socket_path}")
+                await self._start_connection()
+        if reconnected:
+            await self._subscribe_again()
         return self
+
+    async def _start_connection(self) -> None:
+        sock = await self._open_socket()
+        reader, writer = await asyncio.open_unix_connection(sock=sock)
+        self._sock, self._writer = sock, writer
+        self._reader_task = asyncio.create_task(self._read_loop(reader), name=f"acton-client-reader {self.socket_path}")
+
+    def _dropped(self) -> bool:
+        """The connection dropped and ``reconnect`` is on (not a refusal, not ``close()``)."""
+        failure = self._router.failure
+        return self._reconnect is not None and not self._closed and failure is not None and is_drop(failure)
+
+    async def _reconnect_now(self) -> None:
+        """Replace the dropped connection, with backoff (callers waiting on it were already told)."""
+        assert self._reconnect is not None
+        task, self._reader_task = self._reader_task, None
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)
+        if self._writer is not None:
+            self._writer.close()
+        self._writer, self._sock = None, None
+        self._sent.clear()
+        last: Optional[ActonError] = None
+        for delay in self._reconnect.delays():
+            await asyncio.sleep(delay)
+            try:
+                self._frames = FrameReader()
+                self._router.restart()
+                await self._start_connection()
+                return
+            except ActonError as exc:
+                self._router.fail(exc)
+                if not is_drop(exc):
+                    raise
+                last = exc
+        self._router.restart()
+        self._router.fail(gave_up_error(self.socket_path, self._reconnect.max_attempts, last))
+
+    async def _subscribe_again(self) -> None:
+        wanted = self._wanted
+        if wanted.types:
+            await self._subscription(MessageType.SUBSCRIBE, "sub", list(wanted.types), None)
+        if wanted.patterns:
+            await self._subscription(MessageType.SUBSCRIBE_PATTERNS, "psub", list(wanted.patterns), None)
 
     async def _open_socket(self) -> socket.socket:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -98,6 +136,7 @@ class AsyncActonClient:
 
     async def close(self) -> None:
         """Close the connection; pending calls raise ``CONNECTION_CLOSED``. Idempotent."""
+        self._closed = True
         self._router.fail(client_closed_error())
         self._wake()
         task, self._reader_task = self._reader_task, None
@@ -123,19 +162,10 @@ class AsyncActonClient:
     async def send(self, target: str, message_type: str, payload: Any = None) -> str:
         """Send a request expecting a reply; :meth:`receive` returns the answers in send order.
         Returns the ``correlation_id``. See :meth:`ActonClient.send`."""
-        correlation_id = new_correlation_id("req")
-        envelope = request_envelope(
-            correlation_id, target, message_type, payload,
-            expects_reply=True, timeout_ms=timeout_to_ms(self.timeout),
-        )
-        self._router.open(correlation_id)
-        try:
-            await self._write(MessageType.REQUEST, envelope)
-        except BaseException:
-            self._router.forget(correlation_id)
-            raise
-        self._sent.append(correlation_id)
-        return correlation_id
+        plan = plan_request(target, message_type, payload, self.timeout)
+        await self._open_and_write(MessageType.REQUEST, plan)
+        self._sent.append(plan.correlation_id)
+        return plan.correlation_id
 
     async def receive(self, timeout: Optional[float] = None) -> Dict[str, Any]:
         """The answer to the oldest outstanding :meth:`send` as the seed's dict
@@ -144,8 +174,7 @@ class AsyncActonClient:
         if not self._sent:
             raise RuntimeError("receive() has no answer to wait for: call send(target, message_type, payload) first")
         correlation_id = self._sent[0]
-        seconds = self._seconds(timeout)
-        answer = await self._wait(correlation_id, server_deadline(seconds), "the answer to send()", seconds)
+        answer = await self._wait(awaiting_sent_request(correlation_id, self._seconds(timeout)))
         if self._sent and self._sent[0] == correlation_id:
             self._sent.popleft()
         self._router.forget(correlation_id)
@@ -155,50 +184,42 @@ class AsyncActonClient:
 
     async def request(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> Any:
         """Ask ``target`` and return its reply payload. Errors as in :meth:`ActonClient.request`."""
-        seconds = self._seconds(timeout)
-        correlation_id = new_correlation_id("req")
-        envelope = request_envelope(
-            correlation_id, target, message_type, payload,
-            expects_reply=True, timeout_ms=timeout_to_ms(seconds),
-        )
-        what = describe_call(target, message_type)
-        answer = await self._call(MessageType.REQUEST, envelope, what, seconds, server_deadline(seconds))
-        return successful_body(answer, what, correlation_id).get("payload")
+        plan = plan_request(target, message_type, payload, self._seconds(timeout))
+        answer = await self._call(MessageType.REQUEST, plan)
+        return successful_body(answer, plan.what, plan.correlation_id).get("payload")
 
     async def tell(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> None:
         """Fire-and-forget; returns when delivery is acknowledged (§3.2). See :meth:`ActonClient.tell`."""
-        seconds = self._seconds(timeout)
-        correlation_id = new_correlation_id("req")
-        envelope = request_envelope(correlation_id, target, message_type, payload)
-        what = f"the delivery acknowledgement of {message_type} sent to {target!r}"
-        answer = await self._call(MessageType.REQUEST, envelope, what, seconds, Deadline(seconds))
-        successful_body(answer, what, correlation_id)
+        plan = plan_tell(target, message_type, payload, self._seconds(timeout))
+        successful_body(await self._call(MessageType.REQUEST, plan), plan.what, plan.correlation_id)
 
     # -- streams ---------------------------------------------------------------------------
 
-    async def stream(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> AsyncIterator[Any]:
+    async def stream(
+        self,
+        target: str,
+        message_type: str,
+        payload: Any = None,
+        timeout: Optional[float] = None,
+        idle_timeout: Optional[float] = None,
+    ) -> AsyncIterator[Any]:
         """Async iterator over a stream's reply payloads (``async for``); the request is sent
-        when iteration starts. Ends at the final frame; raises like :meth:`ActonClient.stream`
-        (error frames, a ``0x03`` refusal with the stream's id, ``TIMEOUT``, ``CONNECTION_CLOSED``).
+        when iteration starts. ``timeout=0``: no overall deadline; ``idle_timeout``: the longest
+        wait for each next item, in seconds (see :meth:`ActonClient.stream`). Ends at the final
+        frame; raises like :meth:`ActonClient.stream` (error frames, a ``0x03`` refusal with the
+        stream's id, ``TIMEOUT`` for the deadline or the idle gap, ``CONNECTION_CLOSED``).
         """
-        seconds = self._seconds(timeout)
-        correlation_id = new_correlation_id("str")
-        envelope = request_envelope(
-            correlation_id, target, message_type, payload,
-            expects_stream=True, timeout_ms=timeout_to_ms(seconds),
-        )
-        what = f"the stream of {message_type} from {target!r}"
-        deadline = server_deadline(seconds)
-        self._router.open(correlation_id)
+        plan = plan_stream(target, message_type, payload, self._seconds(timeout), idle_timeout)
+        await self._open_and_write(MessageType.REQUEST, plan)
         try:
-            await self._write(MessageType.REQUEST, envelope)
             while True:
-                finished, item = stream_step(await self._wait(correlation_id, deadline, what, seconds), what, correlation_id)
+                plan.waiting_for_next_item()
+                finished, item = stream_step(await self._wait(plan), plan.what, plan.correlation_id)
                 if finished:
                     return
                 yield item
         finally:
-            self._router.forget(correlation_id)
+            self._router.forget(plan.correlation_id)
 
     # -- push subscriptions ----------------------------------------------------------------
 
@@ -210,13 +231,21 @@ class AsyncActonClient:
         """Unsubscribe ``types`` (empty: all); returns the remaining ``subscribed_types``."""
         return await self._subscription(MessageType.UNSUBSCRIBE, "unsub", types, timeout)
 
-    async def _subscription(self, message_type: MessageType, prefix: str, types: Any, timeout: Optional[float]) -> List[str]:
-        seconds = self._seconds(timeout)
-        correlation_id = new_correlation_id(prefix)
-        body = subscription_body(correlation_id, types)
-        what = f"the {message_type.name.lower()} response"
-        answer = await self._call(message_type, body, what, seconds, Deadline(seconds))
-        return list(successful_body(answer, what, correlation_id).get("subscribed_types") or [])
+    async def subscribe_patterns(self, patterns: Union[str, Iterable[str]], timeout: Optional[float] = None) -> List[str]:
+        """Subscribe to ``Prefix*`` patterns; returns every pattern held, sorted. See :meth:`ActonClient.subscribe_patterns`."""
+        return await self._subscription(MessageType.SUBSCRIBE_PATTERNS, "psub", patterns, timeout)
+
+    async def unsubscribe_patterns(self, patterns: Union[str, Iterable[str]] = (), timeout: Optional[float] = None) -> List[str]:
+        """Remove patterns (empty: all patterns, exact subscriptions kept); returns the patterns left."""
+        return await self._subscription(MessageType.UNSUBSCRIBE_PATTERNS, "punsub", patterns, timeout)
+
+    async def _subscription(self, message_type: MessageType, prefix: str, names: Any, timeout: Optional[float]) -> List[str]:
+        body, result_key = subscription_request(message_type, new_correlation_id(prefix), names)
+        plan = plan_control(body, f"the {message_type.name.lower()} response", self._seconds(timeout))
+        answer = await self._call(message_type, plan)
+        held = list(successful_body(answer, plan.what, plan.correlation_id).get(result_key) or [])
+        self._wanted.record(message_type, body.get("message_types", ()), held)
+        return held
 
     async def notifications(self, timeout: Optional[float] = None) -> AsyncIterator[Dict[str, Any]]:
         """Async iterator over push notifications (``async for``), oldest first; ends when
@@ -229,6 +258,9 @@ class AsyncActonClient:
             deadline = Deadline(timeout)
             push = self._router.take_push()
             while push is None:
+                if self._dropped():
+                    await self.connect()  # reconnects and subscribes again (pushes meanwhile are lost)
+                    continue
                 self._raise_if_failed()
                 if not await self._changed(deadline):
                     return
@@ -239,11 +271,9 @@ class AsyncActonClient:
 
     async def discover(self, include_actors: bool = True, include_message_types: bool = True, timeout: Optional[float] = None) -> Dict[str, Any]:
         """The discovery response (§2.7). See :meth:`ActonClient.discover`."""
-        seconds = self._seconds(timeout)
-        correlation_id = new_correlation_id("disc")
-        body = discover_body(correlation_id, include_actors, include_message_types)
-        answer = await self._call(MessageType.DISCOVER, body, "the discovery response", seconds, Deadline(seconds))
-        return successful_body(answer, "the discovery response", correlation_id)
+        body = discover_body(new_correlation_id("disc"), include_actors, include_message_types)
+        plan = plan_control(body, "the discovery response", self._seconds(timeout))
+        return successful_body(await self._call(MessageType.DISCOVER, plan), plan.what, plan.correlation_id)
 
     async def heartbeat(self, timeout: Optional[float] = None) -> float:
         """Send a heartbeat; returns the round-trip time in seconds. Raises ``TIMEOUT``, ``CONNECTION_CLOSED``."""
@@ -262,26 +292,30 @@ class AsyncActonClient:
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    def _seconds(self, timeout: Optional[float]) -> Optional[float]:
-        return self.timeout if timeout is None else check_timeout(timeout)
-
-    async def _call(self, message_type: int, body: Dict[str, Any], what: str, seconds: Optional[float], deadline: Deadline) -> Answer:
-        correlation_id = body["correlation_id"]
-        self._router.open(correlation_id)
+    async def _call(self, message_type: int, plan: PlannedCall) -> Answer:
+        await self._open_and_write(message_type, plan)
         try:
-            await self._write(message_type, body)
-            return await self._wait(correlation_id, deadline, what, seconds)
+            return await self._wait(plan)
         finally:
-            self._router.forget(correlation_id)
+            self._router.forget(plan.correlation_id)
 
-    async def _wait(self, correlation_id: str, deadline: Deadline, what: str, seconds: Optional[float]) -> Answer:
+    async def _open_and_write(self, message_type: int, plan: PlannedCall) -> None:
+        """File ``plan``'s id for its answers, then send its body (the id is dropped if that fails)."""
+        self._router.open(plan.correlation_id)
+        try:
+            await self._write(message_type, plan.body)
+        except BaseException:
+            self._router.forget(plan.correlation_id)
+            raise
+
+    async def _wait(self, plan: PlannedCall) -> Answer:
         while True:
-            answer = self._router.take(correlation_id)
+            answer = self._router.take(plan.correlation_id)
             if answer is not None:
                 return answer
             self._raise_if_failed()
-            if not await self._changed(deadline):
-                raise timeout_error(what, seconds, correlation_id)
+            if not await self._changed(plan.deadline()):
+                raise plan.expired_error()
 
     async def _changed(self, deadline: Deadline) -> bool:
         """Wait until the reader files something. False when the deadline passed first."""

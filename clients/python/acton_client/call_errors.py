@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from .errors import (
+    ACCESS_DENIED,
     CONNECTION_CLOSED,
     CONNECTION_FAILED,
     PROTOCOL_ERROR,
@@ -19,16 +20,25 @@ from .errors import (
 from .socket_path import ResolvedSocketPath
 from .wire import CONNECTION_REJECTED_ID
 
+#: How a subscribe / discover / pattern answer says a policy denied it (docs/protocol.md §11.2).
+ACCESS_DENIED_PREFIX = "ACCESS_DENIED: "
+
 
 def error_from_response(body: Dict[str, Any], default_code: str = REQUEST_FAILED) -> ActonError:
     """An ``0x03`` body (or a response with ``success: false``) as an error.
 
-    Subscription and discovery failures carry no ``error_code`` (§2.5, §2.7), hence ``default_code``.
+    Subscription and discovery failures carry no ``error_code`` (§2.5, §2.7), hence ``default_code``;
+    a policy denial of those is the text ``ACCESS_DENIED: <why>`` (§11.2), reported as code
+    ``ACCESS_DENIED`` with ``<why>`` as message.
     """
     retry = body.get("retry_after_ms")
+    code = body.get("error_code")
+    message = str(body.get("error") or "The server reported a failure without a message")
+    if not code and message.startswith(ACCESS_DENIED_PREFIX):
+        code, message = ACCESS_DENIED, message[len(ACCESS_DENIED_PREFIX) :]
     return ActonError(
-        code=str(body.get("error_code") or default_code),
-        message=str(body.get("error") or "The server reported a failure without a message"),
+        code=str(code or default_code),
+        message=message,
         details=body.get("error_details"),
         retry_after_ms=retry if isinstance(retry, int) and not isinstance(retry, bool) else None,
         correlation_id=body.get("correlation_id"),
@@ -61,6 +71,16 @@ def timeout_error(what: str, seconds: Optional[float], correlation_id: Optional[
         TIMEOUT,
         f"Timed out after {seconds:g} s waiting for {what}{suffix}; pass a larger timeout= "
         "or check that the server is running and the actor answers",
+        correlation_id=correlation_id,
+    )
+
+
+def idle_timeout_error(what: str, idle_seconds: float, correlation_id: str) -> ActonError:
+    """No item of a stream arrived within ``idle_timeout`` seconds (a client-side limit, §3.4)."""
+    return ActonError(
+        TIMEOUT,
+        f"Stream idle for {idle_seconds:g} s: no item of {what} arrived within idle_timeout "
+        f"(correlation_id {correlation_id}); pass a larger idle_timeout= or check that the producer still runs",
         correlation_id=correlation_id,
     )
 

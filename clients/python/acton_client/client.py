@@ -4,29 +4,31 @@ from __future__ import annotations
 
 import socket
 import time
-from collections import deque
-from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
 
 from .answers import response_body, stream_step, successful_body
-from .bodies import discover_body, request_envelope, response_dict, subscription_body, timeout_to_ms
-from .call_options import check_timeout, describe_call, server_deadline
+from .bodies import discover_body, response_dict, subscription_request
 from .call_errors import client_closed_error, closed_error, connect_error, timeout_error
+from .call_plan import (
+    PlannedCall, PlannedStream, awaiting_sent_request, plan_control, plan_request, plan_stream, plan_tell,
+)
+from .client_base import ClientBase
 from .deadline import Deadline
 from .errors import ActonError
 from .frame import encode_frame
 from .frame_reader import FrameReader
-from .frame_router import Answer, FrameRouter
+from .frame_router import Answer
 from .ids import new_correlation_id
-from .payload_codec import encode_body, resolve_format
+from .payload_codec import encode_body
+from .reconnect import Reconnect, gave_up_error, is_drop
 from .salvage import salvage_unread_frames
-from .socket_path import resolve_socket_path
 from .wire import Format, MessageType
 
 #: Bytes asked of the socket per read.
 RECV_SIZE = 65536
 
 
-class ActonClient:
+class ActonClient(ClientBase):
     """Calls acton-ts (and acton-reactive) actors over the IPC Unix socket, blocking.
 
     >>> with ActonClient(app_name="acton-sample") as client:
@@ -39,7 +41,8 @@ class ActonClient:
 
     Not thread-safe: use one client per thread, or :class:`AsyncActonClient`.
     The connection is opened on first use (or by ``connect()`` / ``with``); after it drops,
-    every call raises ``CONNECTION_CLOSED`` (create a new client to reconnect).
+    every call raises ``CONNECTION_CLOSED`` (create a new client to reconnect), unless
+    ``reconnect`` is on: then the next call reconnects and subscribes again (see :class:`Reconnect`).
     """
 
     def __init__(
@@ -48,6 +51,7 @@ class ActonClient:
         app_name: Optional[str] = None,
         timeout: Optional[float] = 30.0,
         format: str = "json",
+        reconnect: Union[bool, Reconnect, None] = None,
     ) -> None:
         """
         Args:
@@ -55,26 +59,19 @@ class ActonClient:
                 from ``app_name`` (see :func:`resolve_socket_path`).
             app_name: the server's app name, used only when no path is given.
             timeout: default seconds per call (``None``: wait forever). Also sent to the server
-                as ``response_timeout_ms`` for requests and streams.
+                as ``response_timeout_ms`` for requests and streams (``None``: 2^53−1 ms, which
+                servers treat as no deadline, docs/protocol.md §2.2).
             format: ``"json"`` (default) or ``"msgpack"`` (needs the ``msgpack`` package).
+            reconnect: opt-in automatic reconnection after a drop, with backoff and
+                re-subscription: ``True`` (defaults) or a :class:`Reconnect`; off by default.
 
         Raises:
             ValueError: unknown ``format`` or a negative ``timeout``.
             ImportError: ``format="msgpack"`` without the ``msgpack`` package.
         """
-        self._resolved = resolve_socket_path(socket_path, app_name)
-        self.timeout = check_timeout(timeout)
-        self.format: Format = resolve_format(format)
+        super().__init__(socket_path, app_name, timeout, format, reconnect)
         self._sock: Optional[socket.socket] = None
-        self._frames = FrameReader()
-        self._router = FrameRouter()
-        self._sent: Deque[str] = deque()
-        self._heartbeats_sent = 0
-
-    @property
-    def socket_path(self) -> str:
-        """The Unix socket path this client uses."""
-        return self._resolved.path
+        self._dropped = False
 
     # -- connection -----------------------------------------------------------------------
 
@@ -87,19 +84,53 @@ class ActonClient:
         """
         if self._router.failure is not None:
             raise self._router.failure.clone()
-        if self._sock is None:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                sock.settimeout(self.timeout)
-                sock.connect(self._resolved.path)
-            except OSError as exc:
-                sock.close()
-                raise connect_error(self._resolved, exc) from exc
-            self._sock = sock
+        if self._sock is None and self._dropped:
+            self._reconnect_now()
+        elif self._sock is None:
+            self._sock = self._open_socket()
         return self
+
+    def _open_socket(self) -> socket.socket:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(self.timeout)
+            sock.connect(self._resolved.path)
+        except OSError as exc:
+            sock.close()
+            raise connect_error(self._resolved, exc) from exc
+        return sock
+
+    def _reconnect_now(self) -> None:
+        """Reconnect with backoff, then subscribe again to what the connection held."""
+        assert self._reconnect is not None
+        last: Optional[ActonError] = None
+        for delay in self._reconnect.delays():
+            time.sleep(delay)
+            try:
+                self._sock = self._open_socket()
+                self._frames = FrameReader()
+                self._router.restart()
+                self._dropped = False
+                self._subscribe_again()
+                return
+            except ActonError as exc:
+                if not is_drop(exc) or self._router.failure is not None:
+                    raise
+                last = exc
+        error = gave_up_error(self.socket_path, self._reconnect.max_attempts, last)
+        self._dropped = False
+        raise self._fail(error)
+
+    def _subscribe_again(self) -> None:
+        wanted = self._wanted
+        if wanted.types:
+            self._subscription(MessageType.SUBSCRIBE, "sub", list(wanted.types), None)
+        if wanted.patterns:
+            self._subscription(MessageType.SUBSCRIBE_PATTERNS, "psub", list(wanted.patterns), None)
 
     def close(self) -> None:
         """Close the connection. Idempotent; later calls raise ``CONNECTION_CLOSED``."""
+        self._closed = True
         self._router.fail(client_closed_error())
         if self._sock is not None:
             self._sock.close()
@@ -119,19 +150,10 @@ class ActonClient:
         Returns the request's ``correlation_id``. Several sends may be outstanding;
         ``receive()`` returns their answers in the order they were sent.
         """
-        correlation_id = new_correlation_id("req")
-        envelope = request_envelope(
-            correlation_id, target, message_type, payload,
-            expects_reply=True, timeout_ms=timeout_to_ms(self.timeout),
-        )
-        self._router.open(correlation_id)
-        try:
-            self._write(MessageType.REQUEST, envelope)
-        except BaseException:
-            self._router.forget(correlation_id)
-            raise
-        self._sent.append(correlation_id)
-        return correlation_id
+        plan = plan_request(target, message_type, payload, self.timeout)
+        self._open_and_write(MessageType.REQUEST, plan)
+        self._sent.append(plan.correlation_id)
+        return plan.correlation_id
 
     def receive(self, timeout: Optional[float] = None) -> Dict[str, Any]:
         """The answer to the oldest outstanding :meth:`send`, as a dict with ``success``,
@@ -147,8 +169,7 @@ class ActonClient:
         if not self._sent:
             raise RuntimeError("receive() has no answer to wait for: call send(target, message_type, payload) first")
         correlation_id = self._sent[0]
-        seconds = self._seconds(timeout)
-        answer = self._wait(correlation_id, server_deadline(seconds), "the answer to send()", seconds)
+        answer = self._wait(awaiting_sent_request(correlation_id, self._seconds(timeout)))
         self._sent.popleft()
         self._router.forget(correlation_id)
         return response_dict(response_body(answer, "send()", correlation_id))
@@ -164,15 +185,8 @@ class ActonClient:
                 code ...), with ``.details`` from ``error_details``; ``TIMEOUT`` when no answer
                 came in time; ``CONNECTION_CLOSED`` if the connection drops meanwhile.
         """
-        seconds = self._seconds(timeout)
-        correlation_id = new_correlation_id("req")
-        envelope = request_envelope(
-            correlation_id, target, message_type, payload,
-            expects_reply=True, timeout_ms=timeout_to_ms(seconds),
-        )
-        what = describe_call(target, message_type)
-        answer = self._call(MessageType.REQUEST, envelope, what, seconds, server_deadline(seconds))
-        return successful_body(answer, what, correlation_id).get("payload")
+        plan = plan_request(target, message_type, payload, self._seconds(timeout))
+        return successful_body(self._call(MessageType.REQUEST, plan), plan.what, plan.correlation_id).get("payload")
 
     def tell(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> None:
         """Fire-and-forget: returns once the server acknowledges delivery to the actor's
@@ -182,51 +196,51 @@ class ActonClient:
             ActonError: the server refused the message (``ACTOR_NOT_FOUND``, ...), ``TIMEOUT``,
                 ``CONNECTION_CLOSED``.
         """
-        seconds = self._seconds(timeout)
-        correlation_id = new_correlation_id("req")
-        envelope = request_envelope(correlation_id, target, message_type, payload)
-        what = f"the delivery acknowledgement of {message_type} sent to {target!r}"
-        successful_body(self._call(MessageType.REQUEST, envelope, what, seconds, Deadline(seconds)), what, correlation_id)
+        plan = plan_tell(target, message_type, payload, self._seconds(timeout))
+        successful_body(self._call(MessageType.REQUEST, plan), plan.what, plan.correlation_id)
 
     # -- streams ---------------------------------------------------------------------------
 
-    def stream(self, target: str, message_type: str, payload: Any = None, timeout: Optional[float] = None) -> Iterator[Any]:
+    def stream(
+        self,
+        target: str,
+        message_type: str,
+        payload: Any = None,
+        timeout: Optional[float] = None,
+        idle_timeout: Optional[float] = None,
+    ) -> Iterator[Any]:
         """Send a stream request now and return an iterator over the reply payloads, in order.
 
         The iterator ends at the stream's final frame. ``timeout`` bounds the whole stream
-        (the server applies the same deadline, §3.4). Leaving the loop early is fine: later
-        frames of this stream are dropped.
+        (the server applies the same deadline, §3.4); ``timeout=0`` means no overall deadline
+        (a watch, a feed: the server is sent 2^53−1 ms, which it treats as never); omitted, the
+        client's ``timeout`` applies. ``idle_timeout``: the longest wait, in seconds, for the
+        first item and each next one (checked by the client only; time spent in your loop body
+        does not count); default none. Leaving the loop early is fine: later frames of this
+        stream are dropped (the server's producer runs on until its deadline or until the
+        connection closes, so close the client to stop a stream without a deadline).
 
         Raises (while iterating):
             ActonError: an error frame's code (``STREAM_ERROR``, ``SERIALIZATION_ERROR``,
                 ``TIMEOUT``, the handler's code ...), a refusal of the whole stream such as
-                ``RATE_LIMITED`` / ``SHUTTING_DOWN``, ``TIMEOUT``, ``CONNECTION_CLOSED``.
+                ``RATE_LIMITED`` / ``SHUTTING_DOWN``, ``TIMEOUT`` (the deadline, or the idle
+                timeout: "Stream idle for <s> s ..."), ``CONNECTION_CLOSED``.
+            ValueError (at once): a negative ``timeout`` or ``idle_timeout``.
         """
-        seconds = self._seconds(timeout)
-        correlation_id = new_correlation_id("str")
-        envelope = request_envelope(
-            correlation_id, target, message_type, payload,
-            expects_stream=True, timeout_ms=timeout_to_ms(seconds),
-        )
-        self._router.open(correlation_id)
-        try:
-            self._write(MessageType.REQUEST, envelope)
-        except BaseException:
-            self._router.forget(correlation_id)
-            raise
-        what = f"the stream of {message_type} from {target!r}"
-        return self._stream_payloads(correlation_id, what, seconds)
+        plan = plan_stream(target, message_type, payload, self._seconds(timeout), idle_timeout)
+        self._open_and_write(MessageType.REQUEST, plan)
+        return self._stream_payloads(plan)
 
-    def _stream_payloads(self, correlation_id: str, what: str, seconds: Optional[float]) -> Iterator[Any]:
-        deadline = server_deadline(seconds)
+    def _stream_payloads(self, plan: PlannedStream) -> Iterator[Any]:
         try:
             while True:
-                finished, payload = stream_step(self._wait(correlation_id, deadline, what, seconds), what, correlation_id)
+                plan.waiting_for_next_item()
+                finished, payload = stream_step(self._wait(plan), plan.what, plan.correlation_id)
                 if finished:
                     return
                 yield payload
         finally:
-            self._router.forget(correlation_id)
+            self._router.forget(plan.correlation_id)
 
     # -- push subscriptions ----------------------------------------------------------------
 
@@ -248,13 +262,33 @@ class ActonClient:
         (§2.5). Returns the remaining ``subscribed_types``. Raises like :meth:`subscribe`."""
         return self._subscription(MessageType.UNSUBSCRIBE, "unsub", types, timeout)
 
-    def _subscription(self, message_type: MessageType, prefix: str, types: Any, timeout: Optional[float]) -> List[str]:
-        seconds = self._seconds(timeout)
-        correlation_id = new_correlation_id(prefix)
-        body = subscription_body(correlation_id, types)
-        what = f"the {message_type.name.lower()} response"
-        answer = self._call(message_type, body, what, seconds, Deadline(seconds))
-        return list(successful_body(answer, what, correlation_id).get("subscribed_types") or [])
+    def subscribe_patterns(self, patterns: Union[str, Iterable[str]], timeout: Optional[float] = None) -> List[str]:
+        """Subscribe to every broadcast whose type starts with a prefix (docs/protocol.md §11.1):
+        ``"Order*"`` matches ``OrderPlaced``, ``"*"`` every type. A push arrives once however
+        many exact and pattern subscriptions match it.
+
+        Returns every pattern the connection now holds, sorted.
+
+        Raises:
+            ActonError: ``REQUEST_FAILED`` with the server's text for a bad pattern (e.g.
+                ``pattern must contain exactly one terminal '*'``), more than 128 patterns or the
+                pattern rate limit; ``ACCESS_DENIED`` when a security policy refuses (§11.2);
+                ``TIMEOUT``, ``CONNECTION_CLOSED``.
+        """
+        return self._subscription(MessageType.SUBSCRIBE_PATTERNS, "psub", patterns, timeout)
+
+    def unsubscribe_patterns(self, patterns: Union[str, Iterable[str]] = (), timeout: Optional[float] = None) -> List[str]:
+        """Remove ``patterns`` (an empty list removes every pattern, keeping exact subscriptions);
+        returns the patterns left, sorted. Raises like :meth:`subscribe_patterns`."""
+        return self._subscription(MessageType.UNSUBSCRIBE_PATTERNS, "punsub", patterns, timeout)
+
+    def _subscription(self, message_type: MessageType, prefix: str, names: Any, timeout: Optional[float]) -> List[str]:
+        body, result_key = subscription_request(message_type, new_correlation_id(prefix), names)
+        plan = plan_control(body, f"the {message_type.name.lower()} response", self._seconds(timeout))
+        answer = self._call(message_type, plan)
+        held = list(successful_body(answer, plan.what, plan.correlation_id).get(result_key) or [])
+        self._wanted.record(message_type, body.get("message_types", ()), held)
+        return held
 
     def notifications(self, timeout: Optional[float] = None) -> Iterator[Dict[str, Any]]:
         """Iterate over push notifications, oldest first, including those that arrived while
@@ -278,8 +312,14 @@ class ActonClient:
             deadline = Deadline(timeout)
             push = self._router.take_push()
             while push is None:
-                if not self._pump(deadline):
-                    return
+                try:
+                    if not self._pump(deadline):
+                        return
+                except ActonError as exc:
+                    if not self._dropped:
+                        raise
+                    # Reconnecting: the next read reconnects and subscribes again (pushes meanwhile are lost).
+                    del exc
                 push = self._router.take_push()
             yield push
 
@@ -295,11 +335,9 @@ class ActonClient:
         Raises:
             ActonError: ``REQUEST_FAILED``, ``TIMEOUT``, ``CONNECTION_CLOSED``.
         """
-        seconds = self._seconds(timeout)
-        correlation_id = new_correlation_id("disc")
-        body = discover_body(correlation_id, include_actors, include_message_types)
-        answer = self._call(MessageType.DISCOVER, body, "the discovery response", seconds, Deadline(seconds))
-        return successful_body(answer, "the discovery response", correlation_id)
+        body = discover_body(new_correlation_id("disc"), include_actors, include_message_types)
+        plan = plan_control(body, "the discovery response", self._seconds(timeout))
+        return successful_body(self._call(MessageType.DISCOVER, plan), plan.what, plan.correlation_id)
 
     def heartbeat(self, timeout: Optional[float] = None) -> float:
         """Send a heartbeat and return the round-trip time in seconds.
@@ -321,25 +359,29 @@ class ActonClient:
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    def _seconds(self, timeout: Optional[float]) -> Optional[float]:
-        return self.timeout if timeout is None else check_timeout(timeout)
-
-    def _call(self, message_type: int, body: Dict[str, Any], what: str, seconds: Optional[float], deadline: Deadline) -> Answer:
-        correlation_id = body["correlation_id"]
-        self._router.open(correlation_id)
+    def _call(self, message_type: int, plan: PlannedCall) -> Answer:
+        self._open_and_write(message_type, plan)
         try:
-            self._write(message_type, body)
-            return self._wait(correlation_id, deadline, what, seconds)
+            return self._wait(plan)
         finally:
-            self._router.forget(correlation_id)
+            self._router.forget(plan.correlation_id)
 
-    def _wait(self, correlation_id: str, deadline: Deadline, what: str, seconds: Optional[float]) -> Answer:
+    def _open_and_write(self, message_type: int, plan: PlannedCall) -> None:
+        """File ``plan``'s id for its answers, then send its body (the id is dropped if that fails)."""
+        self._router.open(plan.correlation_id)
+        try:
+            self._write(message_type, plan.body)
+        except BaseException:
+            self._router.forget(plan.correlation_id)
+            raise
+
+    def _wait(self, plan: PlannedCall) -> Answer:
         while True:
-            answer = self._router.take(correlation_id)
+            answer = self._router.take(plan.correlation_id)
             if answer is not None:
                 return answer
-            if not self._pump(deadline):
-                raise timeout_error(what, seconds, correlation_id)
+            if not self._pump(plan.deadline()):
+                raise plan.expired_error()
 
     def _write(self, message_type: int, body: Dict[str, Any]) -> None:
         self._write_frame(encode_frame(message_type, self.format, encode_body(body, self.format)))
@@ -386,11 +428,19 @@ class ActonClient:
         return self._sock
 
     def _fail(self, error: ActonError) -> ActonError:
-        """Record ``error`` (the first one wins), drop the socket, return what to raise."""
-        self._router.fail(error)
+        """Record ``error`` (the first one wins), drop the socket, return what to raise.
+
+        With ``reconnect`` on, a dropped connection (not a refusal or ``close()``) is not recorded:
+        the error is raised to the waiting call and the next call reconnects.
+        """
         if self._sock is not None:
             self._sock.close()
             self._sock = None
+        if self._reconnect is not None and not self._closed and self._router.failure is None and is_drop(error):
+            self._dropped = True
+            self._sent.clear()
+            return error.clone()
+        self._router.fail(error)
         assert self._router.failure is not None
         return self._router.failure.clone()
 

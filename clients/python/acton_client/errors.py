@@ -11,13 +11,17 @@ CONNECTION_CLOSED = "CONNECTION_CLOSED"
 #: The socket could not be opened (no file at the path, nobody listening, no permission).
 #: Ours: a client-side code; the server never sends it.
 CONNECTION_FAILED = "CONNECTION_FAILED"
-#: A frame broke the wire protocol (PROTOCOL.md §1.6), in either direction.
+#: A frame broke the wire protocol (docs/protocol.md §1.6), in either direction.
 PROTOCOL_ERROR = "PROTOCOL_ERROR"
 #: A stream ended with an error frame that named no code of its own.
 STREAM_ERROR = "STREAM_ERROR"
 #: A subscribe / unsubscribe / discover failure: the server sends no ``error_code`` for
-#: those (PROTOCOL.md §2.5, §2.7), so the client names them with this code.
+#: those (docs/protocol.md §2.5, §2.7), so the client names them with this code.
 REQUEST_FAILED = "REQUEST_FAILED"
+#: A security policy refused the connection or the operation (acton-reactive 9.4,
+#: docs/protocol.md §11.2). Subscription and discovery denials carry it only in their text
+#: (``ACCESS_DENIED: <why>``); the client reports them with this code and ``<why>`` as message.
+ACCESS_DENIED = "ACCESS_DENIED"
 
 
 class ActonError(Exception):
@@ -27,9 +31,10 @@ class ActonError(Exception):
         code: the wire ``error_code`` (``ACTOR_NOT_FOUND``, ``UNKNOWN_MESSAGE_TYPE``,
             ``SERIALIZATION_ERROR``, ``TIMEOUT``, ``RATE_LIMITED``, an application code such
             as ``PRODUCT_NOT_FOUND`` ...) or one of the client-side codes of this module
-            (``CONNECTION_CLOSED``, ``CONNECTION_FAILED``, ``PROTOCOL_ERROR``, ``REQUEST_FAILED``).
+            (``CONNECTION_CLOSED``, ``CONNECTION_FAILED``, ``PROTOCOL_ERROR``, ``REQUEST_FAILED``);
+            ``ACCESS_DENIED`` when a security policy refused (docs/protocol.md §11.2).
         message: the server's ``error`` text, or the client's explanation.
-        details: the server's ``error_details`` (``{"name": ..., "data": ...}``, PROTOCOL.md
+        details: the server's ``error_details`` (``{"name": ..., "data": ...}``, docs/protocol.md
             §0 D1) or other structured context; ``None`` when there is none.
         retry_after_ms: for ``RATE_LIMITED``, how long to wait before retrying (ms, §0 D4).
         correlation_id: the id of the call that failed, when there is one.

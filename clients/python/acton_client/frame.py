@@ -1,4 +1,4 @@
-"""One frame of the wire protocol and how the client writes it (PROTOCOL.md §1.2)."""
+"""One frame of the wire protocol and how the client writes it (docs/protocol.md §1.2)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Frame:
 def encode_frame(message_type: int, fmt: int, payload: bytes) -> bytes:
     """Return one v2 frame: 7-byte header then ``payload``, as a single buffer.
 
-    Clients always write v2 (PROTOCOL.md §1.5: the server reads both, and only v2 carries a
+    Clients always write v2 (docs/protocol.md §1.5: the server reads both, and only v2 carries a
     format byte and the types ``0x05``-``0x09``).
 
     Raises:

@@ -1,4 +1,4 @@
-"""Incremental frame decoder: bytes in, whole frames out (PROTOCOL.md §1.2, §1.6)."""
+"""Incremental frame decoder: bytes in, whole frames out (docs/protocol.md §1.2, §1.6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sorting inbound frames to the calls waiting for them (PROTOCOL.md §3.5).
+"""Sorting inbound frames to the calls waiting for them (docs/protocol.md §3.5).
 
 Shared by the blocking and the asyncio client: they differ only in how they wait.
 Routing is by ``correlation_id`` only, never by arrival order: ``0x02``/``0x03`` and ``0x09``
@@ -65,6 +65,12 @@ class FrameRouter:
     def take_push(self) -> Optional[Dict[str, Any]]:
         """The oldest unread push notification, or ``None``."""
         return self._pushes.popleft() if self._pushes else None
+
+    def restart(self) -> None:
+        """A new connection replaces a dropped one: the failure and every open call are
+        forgotten (their callers were told); pushes already received are kept."""
+        self.failure = None
+        self._inboxes.clear()
 
     def fail(self, error: ActonError) -> None:
         """Mark the connection unusable; keeps the first error."""

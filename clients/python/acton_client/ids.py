@@ -1,6 +1,6 @@
 """TypeID-style correlation ids: ``<prefix>_<26 Crockford base32 chars of a UUIDv7>``.
 
-PROTOCOL.md §2.2: the reference Rust client generates these and our clients SHOULD too; the
+docs/protocol.md §2.2: the reference Rust client generates these and our clients SHOULD too; the
 server treats ids as opaque, so the format only matters for logs and for telling calls apart.
 """
 

@@ -1,4 +1,4 @@
-"""Frame bodies to and from bytes, JSON or MessagePack (PROTOCOL.md §1.4).
+"""Frame bodies to and from bytes, JSON or MessagePack (docs/protocol.md §1.4).
 
 MessagePack is optional: the ``msgpack`` package is used when it is installed, and asking
 for ``format="msgpack"`` without it fails at once with an ``ImportError`` saying what to do.

@@ -16,7 +16,7 @@ def salvage_unread_frames(sock: socket.socket, frames: FrameReader, router: Fram
     """Route frames already waiting in ``sock``'s receive buffer, without blocking.
 
     A server refusing a connection at its limit writes one frame and closes without reading
-    (PROTOCOL.md §5.2); the client's next write then fails (EPIPE) while that frame, which
+    (docs/protocol.md §5.2); the client's next write then fails (EPIPE) while that frame, which
     explains why, is still unread. Reading it lets the caller report ``CONNECTION_LIMIT_REACHED``
     instead of a bare ``CONNECTION_CLOSED``. Errors here are ignored: the connection is
     already lost and the caller reports that.

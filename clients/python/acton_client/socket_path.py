@@ -1,4 +1,4 @@
-"""Where the server's socket is, decided like the server decides it (PROTOCOL.md §5.6)."""
+"""Where the server's socket is, decided like the server decides it (docs/protocol.md §5.6)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """ActonClient against a scripted peer on a real Unix socket: correlation, errors, edge frames.
 
-These run without the acton-ts server; the peer writes the exact frames PROTOCOL.md describes.
+These run without the acton-ts server; the peer writes the exact frames docs/protocol.md describes.
 """
 
 from __future__ import annotations

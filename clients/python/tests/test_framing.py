@@ -1,4 +1,4 @@
-"""Framing without a server: golden bytes from PROTOCOL.md §1.7, limits from §1.3, checks from §1.6."""
+"""Framing without a server: golden bytes from docs/protocol.md §1.7, limits from §1.3, checks from §1.6."""
 
 from __future__ import annotations
 
@@ -106,8 +106,8 @@ def test_v1_frame_may_not_carry_type_5_or_above():
         FrameReader().feed(bytes.fromhex("000000000105"))
 
 
-@pytest.mark.parametrize("message_type", [0x00, 0x0A])
-def test_v2_type_outside_1_to_9_is_rejected(message_type):
+@pytest.mark.parametrize("message_type", [0x00, 0x0C])
+def test_v2_type_outside_1_to_0x0b_is_rejected(message_type):
     with pytest.raises(ActonError, match="Invalid message type"):
         FrameReader().feed(bytes([0, 0, 0, 0, 2, message_type, 1]))
 

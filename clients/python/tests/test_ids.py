@@ -1,4 +1,4 @@
-"""Correlation ids: TypeID form per PROTOCOL.md §2.2."""
+"""Correlation ids: TypeID form per docs/protocol.md §2.2."""
 
 from __future__ import annotations
 

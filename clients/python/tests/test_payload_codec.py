@@ -1,4 +1,4 @@
-"""Body encoding per PROTOCOL.md §1.4, and the MessagePack guard."""
+"""Body encoding per docs/protocol.md §1.4, and the MessagePack guard."""
 
 from __future__ import annotations
 

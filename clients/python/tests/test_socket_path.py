@@ -1,4 +1,4 @@
-"""Socket path resolution, the same rules as the server (PROTOCOL.md §5.6)."""
+"""Socket path resolution, the same rules as the server (docs/protocol.md §5.6)."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ export const ErrorCode = {
   UNSUPPORTED_PROTOCOL_VERSION: 'UNSUPPORTED_PROTOCOL_VERSION',
   CONNECTION_CLOSED: 'CONNECTION_CLOSED',
   HANDLER_ERROR: 'HANDLER_ERROR',
+  /** A security policy refused the connection or operation (acton-reactive 9.4, docs/protocol.md §11.2). */
   ACCESS_DENIED: 'ACCESS_DENIED',
   /** The node hosting the called actor left the cluster with the call in flight (docs/protocol.md §4). */
   NODE_UNAVAILABLE: 'NODE_UNAVAILABLE',

@@ -37,7 +37,8 @@ export class ClassValidatorPayloadValidator implements PayloadValidator {
       whitelist: options.whitelist ?? true,
       forbidNonWhitelisted: options.forbidNonWhitelisted ?? false,
       forbidUnknownValues: false,
-      validationError: { target: false, value: false },
+      // The value lets formatValidationErrors tell a missing field ("is required") from a wrong one.
+      validationError: { target: false, value: true },
     };
   }
 
@@ -126,7 +127,10 @@ function notAnObject(definition: MessageDefinition, payload: unknown): ActorErro
 /**
  * One line per failing constraint, `path: message (constraint)`, joined with `; `.
  * Nested properties use dotted paths (`items.0.name: name must be a string (isString)`).
+ * A field that is absent from the payload gets one line saying so, with the constraints it
+ * must meet, rather than every constraint's complaint about `undefined`.
  * @example `a: a must be an integer number (isInt); b: b should not be empty (isNotEmpty)`
+ * @example `qty: qty is required (isInt, min)`
  */
 function formatValidationErrors(errors: readonly ValidationError[]): string {
   const lines: string[] = [];
@@ -136,6 +140,11 @@ function formatValidationErrors(errors: readonly ValidationError[]): string {
 
 function collect(error: ValidationError, parent: string, lines: string[]): void {
   const path = parent ? `${parent}.${error.property}` : error.property;
+  const constraints = Object.keys(error.constraints ?? {});
+  if ('value' in error && error.value === undefined && constraints.length > 0) {
+    lines.push(`${path}: ${error.property} is required (${constraints.join(', ')})`);
+    return;
+  }
   for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
     lines.push(`${path}: ${message} (${constraint})`);
   }

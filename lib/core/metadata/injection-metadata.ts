@@ -30,13 +30,32 @@ export function constructorTokensOf(target: Function): InjectionToken[] {
   if (!types) {
     if (target.length === 0 || explicit.size >= target.length)
       return Array.from({ length: target.length }, (_, i) => explicit.get(i)!);
-    throw new Error(
-      `Cannot inject the constructor parameters of ${target.name}: ` +
-        'their types are unknown because the class has no decorator. ' +
-        `Add @Injectable() (or @Actor() for an actor) to ${target.name}, and keep emitDecoratorMetadata on`,
-    );
+    throw new Error(decorated(target) ? noEmittedTypes(target.name) : undecorated(target.name));
   }
   return types.map((type, index) => explicit.get(index) ?? checkedType(target, index, type));
+}
+
+/** Whether one of our class decorators ran on `target` (then the compiler lacks something, not the class). */
+function decorated(target: Function): boolean {
+  return [MetadataKeys.ACTOR, MetadataKeys.INJECTABLE].some((key) => Reflect.hasOwnMetadata(key, target));
+}
+
+function noEmittedTypes(name: string): string {
+  return (
+    `Cannot inject the constructor parameters of ${name}: the compiler emitted no parameter types ` +
+    `for it although it is decorated, so "emitDecoratorMetadata" is off. ` +
+    'Set "experimentalDecorators": true and "emitDecoratorMetadata": true in tsconfig.json ' +
+    '(tools that skip type metadata, e.g. esbuild or swc without decoratorMetadata, need it enabled too), ' +
+    "or name each parameter's token with @Inject(token)"
+  );
+}
+
+function undecorated(name: string): string {
+  return (
+    `Cannot inject the constructor parameters of ${name}: ` +
+    'their types are unknown because the class has no decorator. ' +
+    `Add @Injectable() (or @Actor() for an actor) to ${name}, and keep emitDecoratorMetadata on`
+  );
 }
 
 function checkedType(target: Function, index: number, type: unknown): InjectionToken {

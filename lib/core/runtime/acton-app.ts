@@ -4,6 +4,7 @@ import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
 import type { MessageDefinition } from '../metadata/message-metadata';
 import { MessageRegistry } from '../metadata/message-registry';
+import { MessageClass, messageFrom, MessageInstance, MessageProps, ReplyOf } from '../metadata/message-typing';
 import { ActorPlan, planActor } from './actor-plan';
 import { ActorNameResolver } from './actor-name-resolver';
 import { ActorRef } from './actor-ref';
@@ -16,6 +17,7 @@ import { AskRequest } from './ask-request';
 import { Broker } from './broker';
 import { Clock } from './clock';
 import { Injector } from './injector';
+import { Instrumentation } from './instrumentation';
 import { Lifecycle, withinTime } from './lifecycle';
 import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
@@ -27,9 +29,9 @@ import { StreamRequest } from './stream-request';
 import { Supervisor } from './supervisor';
 import { TimerDelivery, Timers } from './timers';
 
-/** Default `ask` timeout: the protocol's default `response_timeout_ms` (PROTOCOL.md §2.2). */
+/** Default `ask` timeout: the protocol's default `response_timeout_ms` (docs/protocol.md §2.2). */
 export const DEFAULT_ASK_TIMEOUT_MS = 30_000;
-/** Default `close` timeout: the protocol's default `drain_timeout_ms` (PROTOCOL.md §5.5). */
+/** Default `close` timeout: the protocol's default `drain_timeout_ms` (docs/protocol.md §5.5). */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
 /** Whom to send to: an actor's name, its class (the module's instance) or a ref. */
@@ -134,6 +136,14 @@ export class ActonApp implements TimerDelivery {
     return this.internals.logger;
   }
 
+  /**
+   * The app's instrumentation port: metrics and tracing modules install probes here to follow
+   * every message its actors handle (nothing is installed by default).
+   */
+  get instrumentation(): Instrumentation {
+    return this.internals.system.instrumentation;
+  }
+
   /** Lifecycle state. */
   get state(): AppState {
     return this.appState;
@@ -168,9 +178,29 @@ export class ActonApp implements TimerDelivery {
    * a response") when the handler finished without replying. A handler's own error rejects the
    * Promise as it was thrown.
    *
-   * @typeParam R the reply type (not checked at run time)
+   * Two forms: `ask(target, Reserve, { sku, qty })` builds the message from its class, checks
+   * the fields at compile time (`MessageProps`) and infers the reply from the class's declared
+   * `__reply` (`ReplyOf`); `ask(target, message)` sends an instance as it is.
+   *
+   * @typeParam R the reply type of the instance form (not checked at run time)
    */
-  ask<R = any>(target: ActorTarget, message: object, options: AskOptions = {}): Promise<R> {
+  ask<M extends object>(
+    target: ActorTarget,
+    type: MessageClass<M>,
+    props: MessageProps<M>,
+    options?: AskOptions,
+  ): Promise<ReplyOf<M>>;
+  ask<R = any, M extends MessageInstance = MessageInstance>(
+    target: ActorTarget,
+    message: M,
+    options?: AskOptions,
+  ): Promise<R>;
+  ask<R>(target: ActorTarget, messageOrType: object, propsOrOptions?: object, classOptions?: AskOptions): Promise<R> {
+    const typed = typeof messageOrType === 'function';
+    const message = typed
+      ? messageFrom(messageOrType as MessageClass, (propsOrOptions ?? {}) as MessageProps<object>)
+      : messageOrType;
+    const options: AskOptions = (typed ? classOptions : propsOrOptions) ?? {};
     try {
       const timeoutMs = checkedTimeout(options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, 'ask');
       const { ref, definition } = this.route(target, message);
@@ -199,7 +229,11 @@ export class ActonApp implements TimerDelivery {
       ref.deliver({ message, wireName: definition.name, correlationId: nextLocalCorrelationId(), peer: LOCAL_PEER });
     const checked = this.check(definition, message);
     if (!checked) return deliver();
-    checked.then(deliver).catch((err: unknown) => this.logger.error(`tell(${definition.name}) to '${ref.name}' failed: ${String(err)}`, err));
+    checked
+      .then(deliver)
+      .catch((err: unknown) =>
+        this.logger.error(`tell(${definition.name}) to '${ref.name}' failed: ${String(err)}`, err),
+      );
   }
 
   /**
@@ -353,7 +387,8 @@ export class ActonApp implements TimerDelivery {
       system.drainAll();
       system.stopAll(new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN));
       await lifecycle.stopAll(logger, timeoutMs);
-      for (const extension of [...this.extensionList].reverse()) await this.bounded(() => extension.stop(), `stopping extension '${extension.kind}'`, timeoutMs);
+      for (const extension of [...this.extensionList].reverse())
+        await this.bounded(() => extension.stop(), `stopping extension '${extension.kind}'`, timeoutMs);
       this.appState = 'closed';
     })();
     return this.closing;
@@ -384,17 +419,22 @@ export class ActonApp implements TimerDelivery {
     const { system, keyed, lifecycle, logger } = this.internals;
     for (const hook of this.closeHooks.splice(0)) this.safely(hook, 'a close hook');
     this.stopSupervision();
-    for (const extension of this.extensionList) await this.bounded(() => extension.drain(timeoutMs), `draining extension '${extension.kind}'`, timeoutMs);
+    for (const extension of this.extensionList)
+      await this.bounded(() => extension.drain(timeoutMs), `draining extension '${extension.kind}'`, timeoutMs);
     system.drainAll();
     keyed.drainAll();
     const drained = await withinTime(Promise.all([system.whenIdle(), keyed.whenIdle()]), timeoutMs);
-    if (!drained) logger.warn(`close(): actors still had work after ${timeoutMs} ms; ending their queued messages and streams with SHUTTING_DOWN`);
+    if (!drained)
+      logger.warn(
+        `close(): actors still had work after ${timeoutMs} ms; ending their queued messages and streams with SHUTTING_DOWN`,
+      );
     const stopping = new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
     system.stopAll(stopping);
     // Keyed activations passivate (their state saved) before the providers they may use stop.
     await this.bounded(() => keyed.passivateAll(stopping), 'passivating keyed actors', timeoutMs);
     await lifecycle.stopAll(logger, timeoutMs);
-    for (const extension of [...this.extensionList].reverse()) await this.bounded(() => extension.stop(), `stopping extension '${extension.kind}'`, timeoutMs);
+    for (const extension of [...this.extensionList].reverse())
+      await this.bounded(() => extension.stop(), `stopping extension '${extension.kind}'`, timeoutMs);
     this.appState = 'closed';
   }
 
@@ -417,7 +457,8 @@ export class ActonApp implements TimerDelivery {
 
   private async bounded(work: () => Promise<void>, what: string, timeoutMs: number): Promise<void> {
     try {
-      if (!(await withinTime(Promise.resolve().then(work), timeoutMs))) this.logger.warn(`close(): ${what} took longer than ${timeoutMs} ms; continuing`);
+      if (!(await withinTime(Promise.resolve().then(work), timeoutMs)))
+        this.logger.warn(`close(): ${what} took longer than ${timeoutMs} ms; continuing`);
     } catch (err) {
       this.logger.error(`close(): ${what} failed: ${err instanceof Error ? err.message : String(err)}`, err);
     }
@@ -439,10 +480,17 @@ export class ActonApp implements TimerDelivery {
     this.assertRunning();
     const ref = this.resolveTarget(target);
     if (message === null || typeof message !== 'object') {
-      throw new ActorError(ErrorCode.UNKNOWN_MESSAGE_TYPE, `Cannot send ${String(message)}: pass an instance of a @Message class`);
+      throw new ActorError(
+        ErrorCode.UNKNOWN_MESSAGE_TYPE,
+        `Cannot send ${String(message)}: pass an instance of a @Message class`,
+      );
     }
     const definition = this.registry.definitionOf(message);
-    if (!definition) throw new ActorError(ErrorCode.UNKNOWN_MESSAGE_TYPE, `Cannot send: ${this.registry.unregisteredReason(message.constructor)}`);
+    if (!definition)
+      throw new ActorError(
+        ErrorCode.UNKNOWN_MESSAGE_TYPE,
+        `Cannot send: ${this.registry.unregisteredReason(message.constructor)}`,
+      );
     return { ref, definition };
   }
 
@@ -455,11 +503,18 @@ export class ActonApp implements TimerDelivery {
     }
     if (typeof target === 'function') {
       const ref = this.internals.system.byClassOf(target);
-      if (!ref) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `${ErrorMessages.actorNotFound(target.name)} (no actor of class ${target.name} in this app: list it in a module's actors or spawn it)`);
+      if (!ref)
+        throw new ActorError(
+          ErrorCode.ACTOR_NOT_FOUND,
+          `${ErrorMessages.actorNotFound(target.name)} (no actor of class ${target.name} in this app: list it in a module's actors or spawn it)`,
+        );
       return ref;
     }
     if (target && typeof (target as ActorRef).deliver === 'function') return target as ActorRef;
-    throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Invalid target ${String(target)}: use an actor name, an @Actor class or an ActorRef`);
+    throw new ActorError(
+      ErrorCode.ACTOR_NOT_FOUND,
+      `Invalid target ${String(target)}: use an actor name, an @Actor class or an ActorRef`,
+    );
   }
 
   private check(definition: MessageDefinition, message: object): Promise<void> | undefined {
@@ -470,7 +525,9 @@ export class ActonApp implements TimerDelivery {
 
 function checkedTimeout(timeoutMs: number, method: string): number {
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
-    throw new RangeError(`Invalid ${method}() timeoutMs ${String(timeoutMs)}: use a finite number of milliseconds >= 0`);
+    throw new RangeError(
+      `Invalid ${method}() timeoutMs ${String(timeoutMs)}: use a finite number of milliseconds >= 0`,
+    );
   }
   return timeoutMs;
 }

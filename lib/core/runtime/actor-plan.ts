@@ -17,7 +17,8 @@ export interface ActorPlan {
 export function planActor(type: Type, name?: string): ActorPlan {
   if (typeof type !== 'function') throw new Error(`Invalid actor ${String(type)}: use a class decorated with @Actor()`);
   const options = actorOptionsOf(type);
-  if (!options) throw new Error(`${type.name} is used as an actor but has no @Actor() decorator; add @Actor() or @Actor('name')`);
+  if (!options)
+    throw new Error(`${type.name} is used as an actor but has no @Actor() decorator; add @Actor() or @Actor('name')`);
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
     throw new Error(`Invalid actor name ${JSON.stringify(name)} for ${type.name}: use a non-empty string`);
   }

@@ -1,6 +1,6 @@
 import { Delivery } from './delivery';
 
-/** How a handler answers, as advertised by discovery (PROTOCOL.md §0 D7). */
+/** How a handler answers, as advertised by discovery (docs/protocol.md §0 D7). */
 export type HandlerKind = 'request' | 'stream' | 'fire-and-forget';
 
 /** What one `@OnMessage` handler of an actor accepts. */

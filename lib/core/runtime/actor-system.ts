@@ -2,6 +2,7 @@ import { ActorPlan } from './actor-plan';
 import { BroadcastHub } from './broadcast-hub';
 import { Broker } from './broker';
 import { Injector } from './injector';
+import { Instrumentation } from './instrumentation';
 import { ActorSupervisor, LocalActorRef } from './local-actor-ref';
 import { Logger } from './logger';
 import { Timers } from './timers';
@@ -25,6 +26,8 @@ export class ActorSystem {
   private readonly byClass = new Map<Function, LocalActorRef>();
   private readonly unsubscribes = new Map<LocalActorRef, (() => void)[]>();
   private readonly incarnations = new Map<LocalActorRef, Incarnation>();
+  /** Where every actor of this system reports its messages (metrics, tracing); empty by default. */
+  readonly instrumentation = new Instrumentation();
 
   constructor(
     private readonly hub: BroadcastHub,
@@ -43,11 +46,24 @@ export class ActorSystem {
     const { name } = plan.options;
     const holder = this.byName.get(name);
     if (holder) {
-      throw new Error(`Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`);
+      throw new Error(
+        `Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`,
+      );
     }
     const { instance, timers } = this.construct(plan, injector);
     const { handlers, options } = plan;
-    const ref = new LocalActorRef(plan.type, instance, timers, handlers, options, this.logger, this.supervisor, parent);
+    const { logger, supervisor, instrumentation } = this;
+    const ref = new LocalActorRef(
+      plan.type,
+      instance,
+      timers,
+      handlers,
+      options,
+      logger,
+      supervisor,
+      parent,
+      instrumentation,
+    );
     this.byName.set(name, ref);
     this.incarnations.set(ref, { plan, injector });
     parent?.childRefs.push(ref);

@@ -81,7 +81,9 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   for (const plan of plans) for (const handler of plan.handlers) registry.register(handler.definition);
   for (const event of SUPERVISION_EVENTS) registry.register(messageDefinitionOf(event)!);
   for (const skipped of registry.adoptDecorated()) {
-    logger.debug(`@Message class ${skipped.type.name} left out of the registry: wire name '${skipped.name}' belongs to ${registry.byName(skipped.name)?.type.name}`);
+    logger.debug(
+      `@Message class ${skipped.type.name} left out of the registry: wire name '${skipped.name}' belongs to ${registry.byName(skipped.name)?.type.name}`,
+    );
   }
   const hub = new BroadcastHub(registry, logger);
   const broker = new Broker(hub, registry);
@@ -95,7 +97,11 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   // eslint-disable-next-line prefer-const -- read by the closures below, which run only once it is set
   let app!: ActonApp;
   const supervisor = new Supervisor({
-    lifecycle, broker, clock, logger, rootEscalation,
+    lifecycle,
+    broker,
+    clock,
+    logger,
+    rootEscalation,
     spawn: (type, name, spawnOptions) => app.spawn(type, name, spawnOptions),
     forget: (ref) => app.forgetActor(ref),
     close: () => void app.close(),
@@ -114,7 +120,17 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   const validateInProcess = options.validation?.inProcess ?? true;
   const keyed = new KeyedActors();
   app = new ActonApp({
-    injector, system, keyed, registry, broker, logger, lifecycle, supervisor, clock, timers, validateInProcess,
+    injector,
+    system,
+    keyed,
+    registry,
+    broker,
+    logger,
+    lifecycle,
+    supervisor,
+    clock,
+    timers,
+    validateInProcess,
   });
 
   injector.provideValue(ActonApp, app);
@@ -127,7 +143,8 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   const singlePlans = plans.filter((plan) => plan.options.cluster !== 'keyed');
   for (const plan of singlePlans) injector.provideFactory(plan.type, () => system.create(plan, injector).instance);
   for (const provider of options.overrides ?? []) injector.register(provider);
-  for (const provider of modules.providers) if (!('useValue' in Object(provider))) injector.resolve(providerToken(provider));
+  for (const provider of modules.providers)
+    if (!('useValue' in Object(provider))) injector.resolve(providerToken(provider));
   for (const plan of singlePlans) injector.resolve(plan.type);
   const store = injector.has(KeyedStateStore) ? injector.resolve(KeyedStateStore) : new InMemoryKeyedStateStore();
   for (const plan of keyedPlans) {
@@ -171,7 +188,9 @@ function assertUniqueNames(plans: readonly ActorPlan[]): void {
   for (const plan of plans) {
     const holder = byName.get(plan.options.name);
     if (holder) {
-      throw new Error(`Actor name '${plan.options.name}' is used by both ${holder.type.name} and ${plan.type.name}; give one of them another name in @Actor('...')`);
+      throw new Error(
+        `Actor name '${plan.options.name}' is used by both ${holder.type.name} and ${plan.type.name}; give one of them another name in @Actor('...')`,
+      );
     }
     byName.set(plan.options.name, plan);
   }

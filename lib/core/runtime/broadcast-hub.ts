@@ -11,12 +11,13 @@ import { LOCAL_PEER } from './message-context';
  * The app's one broadcast bus behind every `Broker` view. A broadcast goes, in this order, to
  * the in-process `subscribe: true` handlers of its type (fire-and-forget deliveries into their
  * mailboxes), to `messages(Type)` observers, then to outbound listeners such as the IPC
- * subscription manager (PROTOCOL.md §6: "after in-process subscribers are served").
+ * subscription manager (docs/protocol.md §6: "after in-process subscribers are served").
  * Nothing a receiver does can make `publish` throw.
  */
 export class BroadcastHub {
   private readonly subscribers = new Map<string, ActorRef[]>();
   private readonly observers = new Map<string, ((message: object) => void)[]>();
+  private prefixObservers: { readonly prefix: string; readonly observer: (message: object) => void }[] = [];
   private listeners: BroadcastListener[] = [];
   private sequence = 0;
 
@@ -35,6 +36,15 @@ export class BroadcastHub {
     return addTo(this.observers, wireName, observer);
   }
 
+  /** Calls `observer` with each broadcast whose wire name starts with `prefix`. Returns the undo. */
+  observePrefix(prefix: string, observer: (message: object) => void): () => void {
+    const entry = { prefix, observer };
+    this.prefixObservers = [...this.prefixObservers, entry];
+    return () => {
+      this.prefixObservers = this.prefixObservers.filter((e) => e !== entry);
+    };
+  }
+
   /** Adds an outbound listener, called after in-process receivers. Returns the undo. */
   addListener(listener: BroadcastListener): () => void {
     this.listeners = [...this.listeners, listener];
@@ -45,20 +55,29 @@ export class BroadcastHub {
 
   /**
    * Broadcasts `message` (see the class comment).
-   * @param sourceActor name of the broadcasting actor, reported to listeners (PROTOCOL.md §0 D5)
+   * @param sourceActor name of the broadcasting actor, reported to listeners (docs/protocol.md §0 D5)
    * @throws ActorError `UNKNOWN_MESSAGE_TYPE` naming the class when it is not a registered `@Message` class
    */
   publish(message: object, sourceActor?: string): void {
-    const definition = message === null || typeof message !== 'object' ? undefined : this.registry.definitionOf(message);
+    const definition =
+      message === null || typeof message !== 'object' ? undefined : this.registry.definitionOf(message);
     if (!definition) {
       const type = message === null || typeof message !== 'object' ? Object : message.constructor;
-      throw new ActorError(ErrorCode.UNKNOWN_MESSAGE_TYPE, `Cannot broadcast: ${this.registry.unregisteredReason(type)}`);
+      throw new ActorError(
+        ErrorCode.UNKNOWN_MESSAGE_TYPE,
+        `Cannot broadcast: ${this.registry.unregisteredReason(type)}`,
+      );
     }
     const wireName = definition.name;
     this.toSubscribers(wireName, message);
-    for (const observer of this.observers.get(wireName) ?? []) this.safely(() => observer(message), `a messages(${wireName}) observer`);
+    for (const observer of this.observers.get(wireName) ?? [])
+      this.safely(() => observer(message), `a messages(${wireName}) observer`);
+    for (const { prefix, observer } of this.prefixObservers) {
+      if (wireName.startsWith(prefix)) this.safely(() => observer(message), `a messages('${prefix}*') observer`);
+    }
     if (this.listeners.length === 0) return;
-    const event: BroadcastEvent = sourceActor === undefined ? { wireName, message } : { wireName, message, sourceActor };
+    const event: BroadcastEvent =
+      sourceActor === undefined ? { wireName, message } : { wireName, message, sourceActor };
     for (const listener of this.listeners) this.safely(() => listener(event), 'a broadcast listener');
   }
 
@@ -80,7 +99,10 @@ export class BroadcastHub {
     const quiet = isActorError(err) && (err.code === ErrorCode.SHUTTING_DOWN || err.code === ErrorCode.IO_ERROR);
     const text = `Broadcast ${wireName} dropped for subscriber '${ref.name}': ${why}`;
     if (quiet) this.logger.debug(text);
-    else this.logger.warn(`${text} (the subscriber is not keeping up; raise its mailboxCapacity or make its handler faster)`);
+    else
+      this.logger.warn(
+        `${text} (the subscriber is not keeping up; raise its mailboxCapacity or make its handler faster)`,
+      );
   }
 
   private safely(call: () => void, who: string): void {

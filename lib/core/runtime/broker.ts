@@ -11,7 +11,7 @@ import { BroadcastListener } from './broadcast-listener';
  * `broadcast(msg)` reaches the in-process `@OnMessage({ subscribe: true })` handlers of the
  * message's type, `messages(Type)` observers, and IPC clients subscribed to its wire name.
  * Each actor is injected its own `Broker`, bound to its name, so its broadcasts carry
- * `source_actor` to IPC subscribers (PROTOCOL.md §0 D5).
+ * `source_actor` to IPC subscribers (docs/protocol.md §0 D5).
  */
 export class Broker {
   /** @internal built by the app; inject `Broker` instead of constructing one */
@@ -33,15 +33,39 @@ export class Broker {
 
   /**
    * Every broadcast of `type` from now on, for code that is not an actor. Hot: nothing is
-   * replayed; unsubscribe to stop.
+   * replayed; unsubscribe to stop. Given a string, every broadcast whose wire name is that name,
+   * or, for a pattern ending in its only `*` (`'Order*'`; `'*'` for all), starts with the prefix
+   * (the rule of IPC pattern subscriptions, docs/protocol.md §11.1).
    * @throws ActorError `UNKNOWN_MESSAGE_TYPE` naming the class when it is not a `@Message` class
+   * @throws TypeError for a string with a `*` anywhere but at its end
    */
-  messages<T extends object>(type: new (...args: any[]) => T): Observable<T> {
+  messages<T extends object>(type: new (...args: any[]) => T): Observable<T>;
+  messages(wireNameOrPattern: string): Observable<object>;
+  messages<T extends object>(type: (new (...args: any[]) => T) | string): Observable<T> {
+    if (typeof type === 'string') return this.messagesNamed(type) as Observable<T>;
     const definition = this.registry.byType(type);
     if (!definition) {
-      throw new ActorError(ErrorCode.UNKNOWN_MESSAGE_TYPE, `Cannot observe broadcasts: ${this.registry.unregisteredReason(type)}`);
+      throw new ActorError(
+        ErrorCode.UNKNOWN_MESSAGE_TYPE,
+        `Cannot observe broadcasts: ${this.registry.unregisteredReason(type)}`,
+      );
     }
-    return new Observable<T>((subscriber) => this.hub.observe(definition.name, (message) => subscriber.next(message as T)));
+    return new Observable<T>((subscriber) =>
+      this.hub.observe(definition.name, (message) => subscriber.next(message as T)),
+    );
+  }
+
+  private messagesNamed(name: string): Observable<object> {
+    const star = name.indexOf('*');
+    if (star >= 0 && star !== name.length - 1) {
+      throw new TypeError(
+        `messages('${name}'): a pattern is a prefix followed by exactly one terminal '*', e.g. 'Order*'`,
+      );
+    }
+    return new Observable<object>((subscriber) => {
+      const next = (message: object): void => subscriber.next(message);
+      return star < 0 ? this.hub.observe(name, next) : this.hub.observePrefix(name.slice(0, -1), next);
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { PeerInfo } from './peer-info';
 import { ReplySink } from './reply-sink';
+import { TraceContext } from './trace-context';
 
 /**
  * One message handed to an actor's mailbox, with everything its handler's
@@ -20,4 +21,11 @@ export interface Delivery {
   /** Absolute deadline, epoch milliseconds; becomes `ctx.deadline`. */
   readonly deadline?: number;
   readonly peer?: PeerInfo;
+  /** The caller's W3C trace context (IPC envelope `trace_context`), for the tracing instrumentation. */
+  readonly traceContext?: TraceContext;
+  /**
+   * Aborted when the sender was revoked: a message that has not started by then is skipped
+   * (IPC `listener.revoke()`, docs/protocol.md §11.2). One running already is not interrupted.
+   */
+  readonly withdrawn?: AbortSignal;
 }

@@ -40,6 +40,8 @@ export class Dispatch implements MessageContext {
   constructor(
     private readonly delivery: Delivery,
     private readonly host: DispatchHost,
+    /** Told once when the dispatch ends (instrumentation; absent when none is installed). */
+    private readonly tracker?: { finished(error?: unknown): void },
   ) {}
 
   get correlationId(): string {
@@ -74,6 +76,10 @@ export class Dispatch implements MessageContext {
     return this.host.children();
   }
 
+  get caller(): unknown {
+    return this.delivery.peer?.caller;
+  }
+
   /** True once `complete` or `fail` ran. */
   get isFinished(): boolean {
     return this.finished;
@@ -96,6 +102,7 @@ export class Dispatch implements MessageContext {
   complete(): void {
     if (this.finished) return;
     this.finished = true;
+    this.tracker?.finished();
     this.delivery.sink?.complete();
   }
 
@@ -107,6 +114,7 @@ export class Dispatch implements MessageContext {
   fail(err: unknown): void {
     if (this.finished) return;
     this.finished = true;
+    this.tracker?.finished(err);
     // Read before the sink hears: an in-process stream unsubscribes (aborting) on its error.
     const isFailure = !isActorError(err) && !this.delivery.signal?.aborted;
     const sink = this.delivery.sink;

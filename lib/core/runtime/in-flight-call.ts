@@ -1,4 +1,5 @@
 import { Delivery } from './delivery';
+import { TraceContext } from './trace-context';
 import { PeerInfo } from './peer-info';
 import { ReplySink } from './reply-sink';
 
@@ -44,9 +45,12 @@ export abstract class InFlightCall implements ReplySink {
   private aborted = false;
   private timer?: NodeJS.Timeout;
   private isSettled = false;
+  /** The caller's W3C trace context; set before the enqueue, read by tracing instrumentation. */
+  traceContext?: TraceContext;
 
   /**
    * @param timeoutMs how long the caller waits, from `startDeadline()`; no deadline when undefined
+   * @param withdrawn aborted when the sender is revoked: the message is skipped if not started yet
    */
   constructor(
     message: object,
@@ -54,9 +58,10 @@ export abstract class InFlightCall implements ReplySink {
     readonly correlationId: string,
     peer: PeerInfo,
     protected readonly timeoutMs: number | undefined,
+    withdrawn?: AbortSignal,
   ) {
     if (timeoutMs !== undefined) this.deadline = Date.now() + timeoutMs;
-    this.delivery = new CallDelivery(message, wireName, correlationId, peer, this.deadline, this);
+    this.delivery = new CallDelivery(message, wireName, correlationId, peer, this.deadline, this, withdrawn);
   }
 
   /** Aborted when the call expires or is cancelled; becomes the handler's `ctx.signal`. */
@@ -125,9 +130,14 @@ class CallDelivery implements Delivery {
     readonly peer: PeerInfo,
     readonly deadline: number | undefined,
     readonly sink: InFlightCall,
+    readonly withdrawn: AbortSignal | undefined,
   ) {}
 
   get signal(): AbortSignal {
     return this.sink.signal;
+  }
+
+  get traceContext(): TraceContext | undefined {
+    return this.sink.traceContext;
   }
 }

@@ -109,7 +109,10 @@ export class Lifecycle {
     member.started = false;
     if (typeof member.instance.onStop !== 'function') return;
     try {
-      const finished = await withinTime(Promise.resolve().then(() => member.instance.onStop!()), timeoutMs);
+      const finished = await withinTime(
+        Promise.resolve().then(() => member.instance.onStop!()),
+        timeoutMs,
+      );
       if (!finished) logger.warn(`onStop of ${member.label} did not finish within ${timeoutMs} ms; continuing`);
     } catch (err) {
       logger.error(`onStop of ${member.label} failed: ${err instanceof Error ? err.message : String(err)}`, err);

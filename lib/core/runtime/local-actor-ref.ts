@@ -8,6 +8,7 @@ import { ActorRef, HandlerInfo } from './actor-ref';
 import { Delivery } from './delivery';
 import { Dispatch, DispatchHost, StreamCanceller } from './handler-dispatch';
 import { invokeHandler } from './handler-invocation';
+import { Instrumentation, MessageTracker } from './instrumentation';
 import { Logger } from './logger';
 import { Mailbox, MailboxJob } from './mailbox';
 import type { Type } from './provider';
@@ -21,6 +22,8 @@ interface BoundHandler {
 interface Job extends MailboxJob {
   readonly handler: BoundHandler;
   readonly delivery: Delivery;
+  /** Set only while an instrumentation probe is installed. */
+  readonly tracker?: MessageTracker;
 }
 
 /** How an actor instance is run. */
@@ -81,6 +84,8 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     private readonly logger: Logger,
     private readonly supervisor: ActorSupervisor,
     readonly parentRef?: LocalActorRef,
+    /** Where its messages are reported (metrics, tracing); the app's, empty by default. */
+    private readonly instrumentation?: Instrumentation,
   ) {
     this.name = options.name;
     this.expose = options.expose;
@@ -135,7 +140,19 @@ export class LocalActorRef implements ActorRef, DispatchHost {
         `${ErrorMessages.unknownMessageType(delivery.wireName)} (actor '${this.name}' has no handler for it)`,
       );
     }
-    this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery });
+    const tracker = this.instrumentation?.probe?.track(this, delivery);
+    if (!tracker) return this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery });
+    try {
+      this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery, tracker });
+    } catch (err) {
+      tracker.finished(err);
+      throw err;
+    }
+  }
+
+  /** Streams returned by handlers that are still being drained (outside the actor's lock). */
+  get activeStreams(): number {
+    return this.streams.size;
   }
 
   /** Messages waiting to start. */
@@ -166,6 +183,7 @@ export class LocalActorRef implements ActorRef, DispatchHost {
     this.stopped = true;
     this.cancelStreams(reason);
     for (const job of this.mailbox.close()) {
+      job.tracker?.finished(reason);
       if (job.delivery.sink) job.delivery.sink.error(reason);
     }
   }
@@ -219,7 +237,10 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   reportUnhandled(err: unknown, delivery: Delivery): void {
     const method = this.byWireName.get(delivery.wireName)?.info.method ?? '?';
     const text = err instanceof Error ? err.message : String(err);
-    this.logger.error(`${this.actorClass.name}.${method}() of actor '${this.name}' failed on ${delivery.wireName} (no caller to tell): ${text}`, err);
+    this.logger.error(
+      `${this.actorClass.name}.${method}() of actor '${this.name}' failed on ${delivery.wireName} (no caller to tell): ${text}`,
+      err,
+    );
   }
 
   /** @internal DispatchHost */
@@ -246,7 +267,13 @@ export class LocalActorRef implements ActorRef, DispatchHost {
   }
 
   private readonly run = (job: Job): PromiseLike<void> | void => {
+    // A revoked IPC connection's messages that have not started are skipped (docs/protocol.md §11.2).
+    if (job.delivery.withdrawn?.aborted) return;
     const { fn } = this.byWireName.get(job.delivery.wireName)!; // rebound by each restart
-    return invokeHandler(fn, this.current, job.delivery.message, new Dispatch(job.delivery, this));
+    const { tracker } = job;
+    if (!tracker) return invokeHandler(fn, this.current, job.delivery.message, new Dispatch(job.delivery, this));
+    tracker.started();
+    const dispatch = new Dispatch(job.delivery, this, tracker);
+    return tracker.run(() => invokeHandler(fn, this.current, job.delivery.message, dispatch));
   };
 }

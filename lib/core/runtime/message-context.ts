@@ -25,8 +25,14 @@ export interface MessageContext<R = unknown> {
   /** The key of a keyed actor's activation (`u-42` for `cart/u-42`); `undefined` for other actors. */
   readonly key?: string;
   /**
+   * The caller's identity as admitted by the IPC listener's security policy
+   * (`IpcModule.forRoot({ security })`, docs/protocol.md §11.2); `undefined` in-process and
+   * without a policy.
+   */
+  readonly caller?: unknown;
+  /**
    * Sends one reply now (explicit-reply style). For a request-response only the first reply
-   * counts (PROTOCOL.md §3.3); for a stream request each call is one data frame. Ignored once
+   * counts (docs/protocol.md §3.3); for a stream request each call is one data frame. Ignored once
    * the handler (and its stream) has finished. Never throws.
    */
   reply(value: R): void;

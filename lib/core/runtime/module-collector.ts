@@ -26,25 +26,34 @@ export function collectModules(root: ModuleImport): CollectedModules {
     seen.add(entry);
     if (typeof entry === 'function') {
       const metadata = moduleMetadataOf(entry);
-      if (!metadata) throw new Error(`${entry.name} is imported as a module by ${importer} but has no @Module() decorator; add @Module({...}) to it`);
+      if (!metadata)
+        throw new Error(
+          `${entry.name} is imported as a module by ${importer} but has no @Module() decorator; add @Module({...}) to it`,
+        );
       collect(metadata, entry.name);
     } else if (isDynamicModule(entry)) {
       visit(entry.module, importer);
       collect(entry, `${entry.module.name} (dynamic)`);
       result.extensions.push(...(entry.extensions ?? []));
     } else {
-      throw new Error(`Invalid entry ${String(entry)} in the imports of ${importer}: use a @Module class or a dynamic module ({ module, ... }); undefined usually means a circular import`);
+      throw new Error(
+        `Invalid entry ${String(entry)} in the imports of ${importer}: use a @Module class or a dynamic module ({ module, ... }); undefined usually means a circular import`,
+      );
     }
   };
   const collect = (metadata: ModuleMetadata, name: string): void => {
     for (const imported of metadata.imports ?? []) visit(imported, name);
     for (const actor of metadata.actors ?? []) {
-      if (typeof actor !== 'function') throw new Error(`Invalid entry ${String(actor)} in the actors of ${name}: use an @Actor class (undefined usually means a circular import)`);
+      if (typeof actor !== 'function')
+        throw new Error(
+          `Invalid entry ${String(actor)} in the actors of ${name}: use an @Actor class (undefined usually means a circular import)`,
+        );
       if (!actors.has(actor)) result.actors.push(actor);
       actors.add(actor);
     }
     for (const provider of metadata.providers ?? []) {
-      if (provider === undefined || provider === null) throw new Error(`Invalid entry ${String(provider)} in the providers of ${name} (a circular import?)`);
+      if (provider === undefined || provider === null)
+        throw new Error(`Invalid entry ${String(provider)} in the providers of ${name} (a circular import?)`);
       result.providers.push(provider);
     }
   };

@@ -89,16 +89,17 @@ export function drainAsyncIterable(iterable: AsyncIterable<unknown>, dispatch: D
  * actor shuts down. Runs outside the actor's lock.
  */
 export function drainObservable(observable: Observable<unknown>, dispatch: Dispatch): void {
-  let subscription: Subscription | undefined;
-  const run = new DrainRun(dispatch, () => subscription?.unsubscribe());
+  const active: { subscription?: Subscription } = {}; // set once subscribed
+  const run = new DrainRun(dispatch, () => active.subscription?.unsubscribe());
   if (run.stopped) return;
-  subscription = observable.subscribe({
+  const subscription = observable.subscribe({
     next: (value) => {
       if (!run.stopped) dispatch.reply(value); // Observables push: no backpressure
     },
     error: (err: unknown) => run.fail(err),
     complete: () => run.complete(),
   });
+  active.subscription = subscription;
   if (run.stopped) subscription.unsubscribe();
 }
 

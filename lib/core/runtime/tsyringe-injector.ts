@@ -33,13 +33,17 @@ export class TsyringeInjector implements Injector {
     if (typeof provider === 'function') return this.provideClass(provider, provider);
     if (provider && typeof provider === 'object' && 'provide' in provider) {
       if ('useValue' in provider) return this.provideValue(provider.provide, provider.useValue);
-      if ('useClass' in provider && typeof provider.useClass === 'function') return this.provideClass(provider.provide, provider.useClass);
+      if ('useClass' in provider && typeof provider.useClass === 'function')
+        return this.provideClass(provider.provide, provider.useClass);
       if ('useFactory' in provider && typeof provider.useFactory === 'function') {
         const { useFactory, inject = [] } = provider;
         return this.provideFactory(provider.provide, () => useFactory(...inject.map((token) => this.resolve(token))));
       }
     }
-    const token = provider && typeof provider === 'object' && 'provide' in provider ? tokenName(providerToken(provider)) : String(provider);
+    const token =
+      provider && typeof provider === 'object' && 'provide' in provider
+        ? tokenName(providerToken(provider))
+        : String(provider);
     throw new Error(`Invalid provider ${token}: use a class, or { provide, useClass | useValue | useFactory }`);
   }
 
@@ -71,7 +75,8 @@ export class TsyringeInjector implements Injector {
   }
 
   private provideClass(token: InjectionToken, type: Type): void {
-    if (typeof type !== 'function') throw new Error(`Invalid provider for ${tokenName(token)}: useClass must be a class`);
+    if (typeof type !== 'function')
+      throw new Error(`Invalid provider for ${tokenName(token)}: useClass must be a class`);
     this.provideFactory(token, () => this.construct(type));
   }
 
@@ -79,7 +84,9 @@ export class TsyringeInjector implements Injector {
     const { building } = this.scope;
     if (building.includes(token)) {
       const cycle = [...building.slice(building.indexOf(token)), token].map(tokenName).join(' -> ');
-      throw new Error(`Circular dependency: ${cycle}. Break it by injecting ActonApp and resolving lazily with app.get(), or by moving shared state into a provider`);
+      throw new Error(
+        `Circular dependency: ${cycle}. Break it by injecting ActonApp and resolving lazily with app.get(), or by moving shared state into a provider`,
+      );
     }
     building.push(token);
     try {

@@ -287,9 +287,10 @@ function isFile(candidate: string): boolean {
 /**
  * The candidate a mistyped name most likely meant, for "did you mean" hints, or `undefined`
  * when none is close. Names match when they are equal after ignoring case, `_` and `-`
- * (`maxConnections` ~ `max_connections`), or within two edits of each other.
+ * (`maxConnections` ~ `max_connections`), or within two edits of each other. Also used by
+ * `acton subscribe` to suggest a registered message type for a mistyped one.
  */
-function closestKey(name: string, candidates: readonly string[]): string | undefined {
+export function closestKey(name: string, candidates: readonly string[]): string | undefined {
   const wanted = normalize(name);
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {

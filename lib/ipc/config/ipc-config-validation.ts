@@ -5,6 +5,7 @@ import {
   type IpcConfig,
   type IpcConfigKey,
   MAX_MESSAGE_SIZE_HARD_LIMIT,
+  type SecurityPolicyName,
 } from './ipc-config';
 
 /**
@@ -56,6 +57,9 @@ const RULES: Readonly<Record<IpcConfigKey, Rule>> = {
   'shutdown.drainTimeoutMs': millis('do not wait'),
   'compat.serial': boolean,
   'compat.handlerErrors': handlerErrors,
+  'security.policy': securityPolicy,
+  'security.allowedUids': idList('uids'),
+  'security.allowedGids': idList('gids'),
 };
 
 /**
@@ -202,4 +206,23 @@ function compactJson(value: object): string {
   } catch {
     return Object.prototype.toString.call(value);
   }
+}
+
+function securityPolicy(s: ConfigSetting): SecurityPolicyName {
+  if (s.value === 'none' || s.value === 'same_uid' || s.value === 'allow_list') return s.value;
+  throw invalid(
+    s,
+    '"none", "same_uid" (admit only the server\'s own uid) or "allow_list" (admit allowed_uids / allowed_gids)',
+  );
+}
+
+/** `security.allowed_uids` / `allowed_gids` (docs/protocol.md §11.2). */
+function idList(what: string): Rule {
+  return (s) => {
+    const value = s.value;
+    const isId = (id: unknown): boolean =>
+      typeof id === 'number' && Number.isInteger(id) && id >= 0 && id <= 0xffffffff;
+    if (Array.isArray(value) && value.every(isId)) return Object.freeze([...(value as number[])]);
+    throw invalid(s, `an array of ${what} (integers from 0 to 4294967295), e.g. [1000, 1001]`);
+  };
 }

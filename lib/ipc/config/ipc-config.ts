@@ -51,12 +51,35 @@ export interface IpcConfig {
     /** How long `shutdownGracefully()` waits for in-flight requests; default 5000. */
     readonly drainTimeoutMs: number;
   };
+  /** Ready-made admission policy chosen in `ipc.toml` (docs/protocol.md §11.2); see `SecurityConfig`. */
+  readonly security: SecurityConfig;
   readonly compat: {
     /** One request at a time per connection, like the reference (§0 D2); default false. */
     readonly serial: boolean;
     /** `reported` (D1, default) or `hidden` (the reference's no-reply IO_ERROR). */
     readonly handlerErrors: 'reported' | 'hidden';
   };
+}
+
+/** The ready-made policies the `[security]` section of `ipc.toml` can select (docs/protocol.md §11.2). */
+export type SecurityPolicyName = 'none' | 'same_uid' | 'allow_list';
+
+/**
+ * The `[security]` section of `ipc.toml` (ours; acton-reactive 9.4 takes its policy in code):
+ *
+ * ```toml
+ * [security]
+ * policy = "allow_list"       # "none" (default) | "same_uid" | "allow_list"
+ * allowed_uids = [1000, 1001] # allow_list: a peer whose uid OR gid is listed is admitted
+ * allowed_gids = [100]
+ * ```
+ *
+ * A policy given in code (`IpcModule.forRoot({ security: policy })`) replaces this section.
+ */
+export interface SecurityConfig {
+  readonly policy: SecurityPolicyName;
+  readonly allowedUids: readonly number[];
+  readonly allowedGids: readonly number[];
 }
 
 /** Recursively optional, for option objects that override only some keys. */
@@ -96,6 +119,8 @@ export const IPC_DEFAULTS: IpcDefaults = Object.freeze({
   }),
   shutdown: Object.freeze({ drainTimeoutMs: 5_000 }),
   compat: Object.freeze({ serial: false, handlerErrors: 'reported' as const }),
+  // No policy: the listener behaves exactly as without 9.4 (docs/protocol.md §11.2).
+  security: Object.freeze({ policy: 'none' as const, allowedUids: Object.freeze([]), allowedGids: Object.freeze([]) }),
 });
 
 /** One setting, named `<section>.<field>` in the camelCase of `IpcConfig`, e.g. `limits.maxMessageSize`. */
@@ -124,6 +149,9 @@ export const TOML_KEYS: Readonly<Record<IpcConfigKey, string>> = Object.freeze({
   'shutdown.drainTimeoutMs': 'shutdown.drain_timeout_ms',
   'compat.serial': 'compat.serial',
   'compat.handlerErrors': 'compat.handler_errors',
+  'security.policy': 'security.policy',
+  'security.allowedUids': 'security.allowed_uids',
+  'security.allowedGids': 'security.allowed_gids',
 });
 
 /** Every setting key, in documentation order. */

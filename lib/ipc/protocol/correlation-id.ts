@@ -6,8 +6,8 @@ const SUFFIX = /^[0-7][0-9a-hjkmnp-tv-z]{25}$/;
 /** Random bytes are drawn in batches; 10 per id. */
 const POOL_IDS = 256;
 
-/** The prefixes the reference uses (docs/protocol.md §2.2). */
-export type CorrelationIdPrefix = 'req' | 'str' | 'sub' | 'unsub' | 'disc' | 'push';
+/** The prefixes the reference uses (docs/protocol.md §2.2; psub/punsub since 9.3, §11.1). */
+export type CorrelationIdPrefix = 'req' | 'str' | 'sub' | 'unsub' | 'psub' | 'punsub' | 'disc' | 'push';
 
 let pool = Buffer.alloc(0);
 let poolOffset = 0;

@@ -25,10 +25,13 @@ export function unsupportedVersion(version: number): FramingError {
   };
 }
 
-/** Step 3: type byte not valid for the frame's version (§1.5: v1 carries 0x01–0x04, v2 0x01–0x09). */
+/**
+ * Step 3: type byte not valid for the frame's version (§1.5: v1 carries 0x01–0x04, v2 0x01–0x0b
+ * since 9.3, docs/protocol.md §11.1).
+ */
 export function invalidMessageType(type: number, version: number): FramingError {
-  const allowed = version === 1 ? '0x01-0x04' : '0x01-0x09';
-  const hint = version === 1 && type >= 0x05 && type <= 0x09 ? '; send it with a v2 (7-byte) header' : '';
+  const allowed = version === 1 ? '0x01-0x04' : '0x01-0x0b';
+  const hint = version === 1 && type >= 0x05 && type <= 0x0b ? '; send it with a v2 (7-byte) header' : '';
   return protocolError(
     `Invalid message type ${hexByte(type)} for protocol version ${hexByte(version)} (allowed: ${allowed})${hint}`,
   );

@@ -47,5 +47,15 @@ export { MsgpackCodec, MSGPACK_CODEC } from './msgpack-codec';
 export { toJsonValue } from './json-value';
 export { parseDiscoverRequest, parseEnvelope, parseStruct, parseSubscriptionRequest } from './inbound-validation';
 export type { FieldRule, FieldTable, Parsed } from './inbound-validation';
+export {
+  isPattern,
+  parsePatternSubscriptionRequest,
+  patternListProblem,
+  PatternErrors,
+  type PatternSubscriptionRequest,
+  type PatternSubscriptionResponse,
+} from './pattern-subscription';
 export { newCorrelationId, encodeTypeIdSuffix, isTypeId, typeIdTimestamp, uuidV7Bytes } from './correlation-id';
 export type { CorrelationIdPrefix } from './correlation-id';
+export { formatTraceparent, parseTraceparent, traceContextOf } from './trace-context-field';
+export type { TraceparentParts } from './trace-context-field';

@@ -31,13 +31,16 @@ export const MessageType = {
   UNSUBSCRIBE: 0x07,
   DISCOVER: 0x08,
   STREAM: 0x09,
+  /** Pattern subscriptions (acton-reactive 9.3, docs/protocol.md §11.1). */
+  SUBSCRIBE_PATTERNS: 0x0a,
+  UNSUBSCRIBE_PATTERNS: 0x0b,
 } as const;
 /** A valid message type byte. */
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 /** Highest type byte a v1 frame may carry (§1.5). */
 export const MAX_V1_MESSAGE_TYPE = MessageType.HEARTBEAT;
-/** Highest type byte a v2 frame may carry (§1.5). */
-export const MAX_V2_MESSAGE_TYPE = MessageType.STREAM;
+/** Highest type byte a v2 frame may carry (§1.5; 0x0a/0x0b since 9.3, §11.1). */
+export const MAX_V2_MESSAGE_TYPE = MessageType.UNSUBSCRIBE_PATTERNS;
 
 /** Payload format bytes (§1.2); a v1 frame is implicitly JSON. */
 export const Format = { JSON: 0x01, MSGPACK: 0x02 } as const;
@@ -87,6 +90,8 @@ export interface RequestEnvelope {
   readonly expects_stream?: boolean;
   /** Reply / whole-stream deadline in ms; default 30000; 0 = immediate timeout. */
   readonly response_timeout_ms?: number;
+  /** Optional W3C trace context `{ traceparent, tracestate? }` (ours; reference servers ignore it). */
+  readonly trace_context?: unknown;
 }
 
 /** `error_details` of a handler error (ours, §0 D1). */

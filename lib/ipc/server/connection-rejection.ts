@@ -23,15 +23,29 @@ export function connectionRejectionFrame(limit: number): Buffer {
 }
 
 /**
- * Refuses an accepted socket: writes the rejection frame, spending at most 250 ms on it, then
- * closes without reading anything (§5.2).
+ * The frame a connection refused by the security policy's admission receives (docs/protocol.md
+ * §11.2): `0x03`, always JSON, the reserved rejection id, `error_code` `ACCESS_DENIED`.
  */
-export function rejectConnection(socket: Socket, limit: number): void {
+export function accessDeniedRejectionFrame(reason: string): Buffer {
+  const body: ResponseBody = {
+    correlation_id: ReservedCorrelationId.CONNECTION_REJECTED,
+    success: false,
+    error: reason,
+    error_code: ErrorCode.ACCESS_DENIED,
+  };
+  return JSON_CODEC.encodeFrame(MessageType.ERROR, body);
+}
+
+/**
+ * Refuses an accepted socket: writes `frame` (one of the rejection frames above), spending at
+ * most 250 ms on it, then closes without reading anything (§5.2, §11.2).
+ */
+export function rejectConnection(socket: Socket, frame: Buffer): void {
   socket.on('error', () => undefined); // a peer that already left is not our problem
   socket.pause();
   const timer = setTimeout(() => socket.destroy(), REJECTION_WRITE_BUDGET_MS);
   timer.unref();
-  socket.end(connectionRejectionFrame(limit), () => {
+  socket.end(frame, () => {
     clearTimeout(timer);
     socket.destroy();
   });

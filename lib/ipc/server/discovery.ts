@@ -27,7 +27,9 @@ export class Discovery {
       success: true,
       protocol_version: PROTOCOL_VERSION_INFO,
       ...(request.include_actors === false ? undefined : { actors: this.actorInfos() }),
-      ...(request.include_message_types === false ? undefined : { message_types: this.registry.names(), schemas: this.schemas() }),
+      ...(request.include_message_types === false
+        ? undefined
+        : { message_types: this.registry.names(), schemas: this.schemas() }),
     };
   }
 

@@ -12,7 +12,10 @@ export class ExposedActors {
    * @throws Error naming both actors when the name is already exposed
    */
   expose(name: string, ref: ActorRef): void {
-    if (typeof name !== 'string' || name === '') throw new Error(`Cannot expose actor '${ref?.name}': the IPC name must be a non-empty string, got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || name === '')
+      throw new Error(
+        `Cannot expose actor '${ref?.name}': the IPC name must be a non-empty string, got ${JSON.stringify(name)}`,
+      );
     const holder = this.byName.get(name);
     if (holder) {
       throw new Error(

@@ -17,7 +17,7 @@ const CLOSE_GRACE_MS = 2000;
  * `FrameReceiver` given to `start()`; nothing else of the socket is visible.
  */
 export interface FrameTransport {
-  /** Who is on the other end (§5.8: Node reports no peer credentials, so only the id). */
+  /** Who is on the other end: the id, and uid/gid/pid + admitted identity where known (§5.8, §11.2). */
   readonly peer: PeerInfo;
   /** Resolves once the socket closed and the transport released everything. */
   readonly closed: Promise<void>;
@@ -81,13 +81,17 @@ export class FramedSocket implements FrameTransport {
   private closing = false;
   private released = false;
 
+  readonly id: string;
+
+  /** @param peer the connection id and, where known, the peer's credentials and admitted identity */
   constructor(
     private readonly socket: Socket,
-    readonly id: string,
+    peer: PeerInfo,
     private readonly options: FramedSocketOptions,
     private readonly logger: Logger,
   ) {
-    this.peer = Object.freeze({ connectionId: id });
+    this.id = peer.connectionId;
+    this.peer = Object.freeze({ ...peer });
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.decoder = new FrameDecoder(options.maxMessageSize);
     this.writer = new WriteQueue(socket, {
@@ -100,8 +104,12 @@ export class FramedSocket implements FrameTransport {
   /** Starts reading; every frame goes to `receiver`. */
   start(receiver: FrameReceiver): void {
     this.receiver = receiver;
-    // §5.8: Node has no core API for SO_PEERCRED, so uid/gid/pid stay unavailable.
-    this.logger.debug(`IPC connection ${this.id} accepted (peer credentials unavailable)`);
+    const { uid, gid, pid } = this.peer;
+    const who =
+      uid === undefined
+        ? 'peer credentials unavailable'
+        : `peer uid ${uid}, gid ${gid}${pid === undefined ? '' : `, pid ${pid}`}`;
+    this.logger.debug(`IPC connection ${this.id} accepted (${who})`);
     this.socket.on('data', this.onData);
     this.socket.on('end', this.onEnd);
     this.socket.on('error', this.onError);

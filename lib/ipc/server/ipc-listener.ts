@@ -7,7 +7,12 @@ import { clampTimerDelay } from '../../core/runtime/in-flight-call';
 import { Logger } from '../../core/runtime/logger';
 import { IpcConfig, IpcConfigOverrides } from '../config/ipc-config';
 import { describeIpcConfig, resolveIpcConfig } from '../config/resolve-ipc-config';
-import { rejectConnection } from './connection-rejection';
+import { PeerInfo } from '../../core/runtime/peer-info';
+import { effectivePolicy } from '../security/configured-policy';
+import { admitConnection } from '../security/policy-decision';
+import { isSecurityPolicy, SecurityPolicy } from '../security/security-policy';
+import { accessDeniedRejectionFrame, connectionRejectionFrame, rejectConnection } from './connection-rejection';
+import { PeerCredentials, peerCredentialsReader, PeerCredentialsReader } from './peer-credentials';
 import { Discovery } from './discovery';
 import { ExposedActors } from './exposed-actors';
 import { FramedSocket } from './framed-socket';
@@ -25,10 +30,16 @@ declare module '../../core/runtime/app-extensions' {
   }
 }
 
-/** Options of `IpcModule.forRoot()`: configuration overrides plus where to log. */
-export type IpcModuleOptions = IpcConfigOverrides & {
+/** Options of `IpcModule.forRoot()`: configuration overrides plus where to log and the security policy. */
+export type IpcModuleOptions = Omit<IpcConfigOverrides, 'security'> & {
   /** Where the listener logs (start, refusals, errors); default: the app's logger. */
   readonly logger?: Logger;
+  /**
+   * Admission and authorization (docs/protocol.md §11.2): a `SecurityPolicy` (e.g.
+   * `sameUidPolicy()`, `allowListPolicy({ uids })` or your own), or the `[security]` section's
+   * settings (`{ policy: 'same_uid' }`). Without one the listener checks nothing.
+   */
+  readonly security?: SecurityPolicy | IpcConfigOverrides['security'];
 };
 
 /** What `shutdownGracefully()` reports (docs/protocol.md §5.5). */
@@ -59,6 +70,11 @@ export class IpcListener implements AppExtension {
   private readonly inFlight = new InFlightRequests();
   /** Refused connections and accept failures (the request path counts its own errors). */
   private admissionErrors = 0;
+  /** Connections the security policy refused at admission (§11.2). */
+  private admissionDenials = 0;
+  /** Accepted sockets whose admission is still being decided (they count toward the limit; stop destroys them). */
+  private readonly admitting = new Set<Socket>();
+  private credentials?: PeerCredentialsReader;
   private connectionsAccepted = 0;
   private resolved?: IpcConfig;
   private services?: PipelineServices;
@@ -101,10 +117,19 @@ export class IpcListener implements AppExtension {
         'This IPC listener is already started; each app gets its own (IpcModule.forRoot() builds one per app)',
       );
     const logger = this.options.logger ?? app.logger;
-    const { logger: _ignored, ...overrides } = this.options;
+    const { logger: _ignored, security, ...rest } = this.options;
+    const fromCode = isSecurityPolicy(security) ? security : undefined;
+    const overrides: IpcConfigOverrides = fromCode
+      ? rest
+      : { ...rest, security: security as IpcConfigOverrides['security'] };
     const config = resolveIpcConfig(overrides, process.env, { logger });
     this.resolved = config;
-    const services = this.buildServices(config, app.registry, logger);
+    this.credentials = peerCredentialsReader();
+    // §5.8: missing credentials are not an error; say once why they are missing.
+    if (this.credentials.unavailableReason)
+      logger.info(`IPC peer credentials (uid/gid/pid) unavailable: ${this.credentials.unavailableReason}`);
+    const policy = effectivePolicy(fromCode, config.security);
+    const services = this.buildServices(config, app.registry, logger, policy);
     this.services = services;
     for (const entry of app.actors()) if (entry.expose) this.exposed.expose(entry.name, entry.ref);
     this.unlisten = app.broker.addBroadcastListener(services.subscriptions.onBroadcast);
@@ -146,6 +171,25 @@ export class IpcListener implements AppExtension {
     return this.exposed.hide(name);
   }
 
+  /**
+   * Revokes a connection (docs/protocol.md §11.2): its subscriptions are removed, the messages it
+   * queued that have not started are skipped, and its socket closes at once without a frame
+   * (its pending requests and streams get no answer; `inFlightRequests` is released).
+   * @param connectionId `'ipc-<n>'` as in `ctx.peer.connectionId`, or `n`: the sequential
+   *   accepted count from 1
+   * @returns whether such a connection was open
+   */
+  revoke(connectionId: string | number): boolean {
+    const id = typeof connectionId === 'number' ? `ipc-${connectionId}` : connectionId;
+    for (const connection of this.connections) {
+      if (connection.peer.connectionId !== id) continue;
+      this.services?.logger.info(`IPC connection ${id} revoked`);
+      connection.revoke();
+      return true;
+    }
+    return false;
+  }
+
   /** A snapshot of the §7 counters (all zero before start). */
   stats(): IpcListenerStats {
     const maxConnections = this.resolved?.limits.maxConnections ?? 0;
@@ -166,6 +210,8 @@ export class IpcListener implements AppExtension {
       inFlightRequests: this.inFlight.count,
       subscriptionsProcessed: subscriptions?.subscriptionsProcessed ?? 0,
       activeSubscriptions: subscriptions?.activeSubscriptions ?? 0,
+      activePatternSubscriptions: subscriptions?.activePatternSubscriptions ?? 0,
+      accessDenied: this.admissionDenials + requests.accessDenied,
       pushNotificationsSent: subscriptions?.pushNotificationsSent ?? 0,
       pushNotificationsDropped: subscriptions?.pushNotificationsDropped ?? 0,
     };
@@ -195,8 +241,14 @@ export class IpcListener implements AppExtension {
     return this.stopping;
   }
 
-  private buildServices(config: IpcConfig, registry: MessageRegistry, logger: Logger): PipelineServices {
+  private buildServices(
+    config: IpcConfig,
+    registry: MessageRegistry,
+    logger: Logger,
+    policy?: SecurityPolicy,
+  ): PipelineServices {
     return {
+      policy,
       config,
       logger,
       router: new RequestRouter(this.exposed, registry),
@@ -208,35 +260,71 @@ export class IpcListener implements AppExtension {
   }
 
   /**
-   * A new socket: refused over `limits.max_connections` (§5.2), else a framed socket feeding a
-   * request pipeline. The place for accept-time admission checks, before any frame is read.
+   * A new socket (docs/protocol.md §5.2, §5.8, §11.2): its peer credentials are read first, then
+   * it is refused over `limits.max_connections`; then the security policy's `admit` decides,
+   * before any frame is read, bounded by `read_timeout_ms`. Admitted: a framed socket feeding a
+   * request pipeline.
    */
   private admit(socket: Socket, services: PipelineServices): void {
-    const { config, logger } = services;
+    const { config, logger, policy } = services;
     if (this.stopping) {
       socket.destroy();
       return;
     }
-    if (this.connections.size >= config.limits.maxConnections) {
+    const credentials = this.credentials?.read(socket);
+    if (this.connections.size + this.admitting.size >= config.limits.maxConnections) {
       // §5.2: refused connections count as errors, not as accepted/active.
       this.admissionErrors++;
       logger.warn(
         `IPC connection refused: the limit of ${config.limits.maxConnections} concurrent connections ` +
           '(limits.max_connections) is reached',
       );
-      rejectConnection(socket, config.limits.maxConnections);
+      rejectConnection(socket, connectionRejectionFrame(config.limits.maxConnections));
       return;
     }
+    const peer = peerInfo(`ipc-${this.nextConnection++}`, credentials);
+    if (!policy) return this.open(socket, peer, services);
+    this.admitting.add(socket);
+    socket.pause(); // nothing the client sent is read before admission (§11.2)
+    socket.on('error', ignoreSocketError);
+    const info = { connectionId: peer.connectionId, ...(credentials ? { peer: credentials } : undefined) };
+    void admitConnection(policy, info, config.timeouts.readTimeoutMs).then((admission) => {
+      this.admitting.delete(socket);
+      socket.off('error', ignoreSocketError);
+      if (this.stopping || socket.destroyed) {
+        socket.destroy();
+      } else if (admission.outcome === 'allow') {
+        this.open(socket, { ...peer, caller: admission.identity }, services);
+      } else if (admission.outcome === 'deny') {
+        this.admissionDenials++;
+        logger.info(`IPC connection ${peer.connectionId} refused by the security policy: ${admission.reason}`);
+        rejectConnection(socket, accessDeniedRejectionFrame(admission.reason));
+      } else {
+        this.admissionErrors++;
+        const text = admission.error instanceof Error ? admission.error.message : String(admission.error);
+        logger.error(
+          `IPC connection ${peer.connectionId}: the security policy's admit() threw (${text}); closed it without a frame`,
+          admission.error,
+        );
+        socket.destroy();
+      }
+    });
+  }
+
+  /** An admitted socket: a framed socket feeding a request pipeline. */
+  private open(socket: Socket, peer: PeerInfo, services: PipelineServices): void {
+    const { config, logger } = services;
     this.connectionsAccepted++;
     const { maxMessageSize, pushBufferSize } = config.limits;
     const options = { maxMessageSize, pushBufferSize, writeTimeoutMs: config.timeouts.writeTimeoutMs };
-    const transport = new FramedSocket(socket, `ipc-${this.nextConnection++}`, options, logger);
+    const transport = new FramedSocket(socket, peer, options, logger);
     const pipeline = new RequestPipeline(transport, services);
     this.connections.add(pipeline);
     void pipeline.closed.then(() => {
       this.connections.delete(pipeline);
       if (this.connections.size === 0) this.notifyAllClosed?.();
     });
+    if (socket.isPaused()) socket.resume();
     transport.start(pipeline);
   }
 
@@ -273,9 +361,19 @@ export class IpcListener implements AppExtension {
         ? Promise.resolve()
         : new Promise<void>((resolve) => (this.notifyAllClosed = resolve));
     for (const connection of [...this.connections]) connection.close(); // flush queued frames, then FIN
+    for (const socket of this.admitting) socket.destroy(); // admission still undecided: never admitted
     if (this.bound) removeBoundSocket(this.bound);
     // Both resolve once every connection is released (bounded by each connection's close grace).
     await Promise.all([closed, allClosed]);
     this.services?.logger.debug(`IPC listener on ${this.resolved?.socket.path} stopped`);
   }
+}
+
+/** The `ctx.peer` of a connection: its id and, where the platform reports them, uid/gid/pid (§5.8). */
+function peerInfo(connectionId: string, credentials: PeerCredentials | undefined): PeerInfo {
+  return credentials ? { connectionId, ...credentials } : { connectionId };
+}
+
+function ignoreSocketError(): void {
+  // A client that leaves during admission is not an error of ours; the outcome sees the socket destroyed.
 }

@@ -31,10 +31,17 @@ export interface IpcListenerStats {
   readonly shutdownRejections: number;
   /** Gauge: requests past the rate limiter and not yet answered (drain waits on it). */
   readonly inFlightRequests: number;
-  /** Parsed subscribe + unsubscribe frames. */
+  /** Parsed subscribe + unsubscribe frames, exact and pattern (§11.1). */
   readonly subscriptionsProcessed: number;
   /** Gauge: (connection, type name) subscription pairs. */
   readonly activeSubscriptions: number;
+  /** Gauge: (connection, pattern) pattern subscriptions (docs/protocol.md §11.1). */
+  readonly activePatternSubscriptions: number;
+  /**
+   * Security policy denials (docs/protocol.md §11.2): refused admissions and denied operations
+   * (requests, subscriptions, discovery). Pushes a policy refused count in `pushNotificationsDropped`.
+   */
+  readonly accessDenied: number;
   /** Pushes accepted into a connection's push buffer. */
   readonly pushNotificationsSent: number;
   /** Pushes dropped because a connection's push buffer was full or the connection was closing. */
@@ -60,4 +67,6 @@ export class RequestCounters {
   backpressureRejections = 0;
   /** `SHUTTING_DOWN` answers. */
   shutdownRejections = 0;
+  /** Operations a security policy denied (docs/protocol.md §11.2); the listener adds refused admissions. */
+  accessDenied = 0;
 }

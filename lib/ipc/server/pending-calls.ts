@@ -1,7 +1,7 @@
 import { thrownName, toActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { ErrorMessages } from '../../core/errors/error-messages';
-import { InFlightCall } from '../../core/runtime/in-flight-call';
+import { InFlightCall, MAX_TIMER_DELAY_MS } from '../../core/runtime/in-flight-call';
 import { PeerInfo } from '../../core/runtime/peer-info';
 import { PayloadCodec } from '../protocol/payload-codec';
 import { ErrorDetails } from '../protocol/wire-types';
@@ -51,7 +51,7 @@ function handlerFailure(err: unknown): ErrorFields {
  * A request or stream of one IPC connection, from the enqueue to its last frame: an
  * `InFlightCall` (deadline from the enqueue, lazy `ctx.signal`, settle once, docs/protocol.md
  * §3.3, §3.4) whose answers are frames in the request's format, sent through an `AnswerSink`.
- * A deadline of 0 is an immediate timeout, although the message was already delivered.
+ * A deadline of 0 is an immediate timeout; one above 2^31−1 ms is no deadline.
  */
 export abstract class PendingCall extends InFlightCall {
   constructor(
@@ -62,14 +62,18 @@ export abstract class PendingCall extends InFlightCall {
     timeoutMs: number,
     protected readonly codec: PayloadCodec,
     protected readonly answers: AnswerSink,
+    withdrawn?: AbortSignal,
   ) {
-    super(message, wireName, correlationId, peer, timeoutMs);
+    super(message, wireName, correlationId, peer, timeoutMs, withdrawn);
   }
 
   /** Starts the deadline; call right after a successful enqueue. */
   start(): void {
+    // §3.3/§3.4: 0 means an immediate timeout, although the message was already delivered.
     if (this.timeoutMs === 0) this.expireNow();
-    else this.startDeadline();
+    // §3.4: a deadline beyond what a timer can hold (2^31−1 ms, ≈24.8 days; clients send 2^53−1
+    // to open a stream without a deadline) is treated as none rather than clamped.
+    else if (this.timeoutMs! <= MAX_TIMER_DELAY_MS) this.startDeadline();
   }
 
   /** The connection went away: no answer is written, the handler's signal aborts. */

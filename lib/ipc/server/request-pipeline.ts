@@ -4,13 +4,13 @@
  *   socket bytes
  *     → FramedSocket (framed-socket.ts)            decode frames, idle clock; FrameReceiver.frame()
  *     → RequestPipeline.accept                     serial backlog (compat.serial, §3.5)
- *     → frameHandlers[frame.type]                  request | heartbeat | (un)subscribe | discover
+ *     → frameHandlers[frame.type]                  request | heartbeat | (un)subscribe | patterns | discover
  *   request (§3.1):
  *     → draining?                                  SHUTTING_DOWN, no token taken (§5.5)
  *     → rateLimiter.take()                         RATE_LIMITED + retry_after_ms (§5.1, D4)
  *     → in flight + 1                              InFlightRequests (§7), read clock paused (§5.3)
  *     → parse envelope                             SERIALIZATION_ERROR, id "unknown" (step 4)
- *     → services.authorize?(envelope, peer)        the place to authorize a request
+ *     → ConnectionGuard.decide                     security policy, §11.2 (ACCESS_DENIED)
  *     → RequestRouter.resolve                      target + type + payload decode (steps 6–7)
  *     → inOrder                                    arrival order across async validation (§0 D2)
  *     → RequestRouter.deliver                      enqueue without waiting (step 8)
@@ -18,10 +18,10 @@
  *   answers:
  *     actor → ReplySink (the pending call) → AnswerSink (this pipeline) → FrameTransport.send
  *   pushes:
- *     SubscriptionManager → PushTarget.offerPush (this pipeline: the per-push hook) → transport
+ *     SubscriptionManager → PushTarget.offerPush (this pipeline: per-push authorization) → transport
  *
- * Connections are admitted by `IpcListener.admit` (the place for an accept-time admission
- * check, before any frame is read). The pipeline talks to its connection only through the
+ * Connections are admitted by `IpcListener.admit` (peer credentials, connection limit, the
+ * security policy's `admit`, before any frame is read). The pipeline talks to its connection only through the
  * `FrameTransport` port; the transport talks back only through `FrameReceiver`.
  */
 import { ErrorCode } from '../../core/errors/error-code';
@@ -38,10 +38,19 @@ import {
   parseEnvelope,
   parseSubscriptionRequest,
   PayloadCodec,
+  traceContextOf,
 } from '../protocol';
 import { HEARTBEAT_FRAME } from '../protocol/frame-encoder';
 import { FramingError } from '../protocol/framing-error';
 import { JSON_CODEC } from '../protocol/json-codec';
+import {
+  parsePatternSubscriptionRequest,
+  PatternErrors,
+  PatternSubscriptionResponse,
+} from '../protocol/pattern-subscription';
+import { ConnectionGuard } from '../security/connection-guard';
+import { Decision } from '../security/policy-decision';
+import { IpcOperation, SecurityPolicy } from '../security/security-policy';
 import {
   DEFAULT_RESPONSE_TIMEOUT_MS,
   Frame,
@@ -55,19 +64,13 @@ import { InFlightRequests } from './in-flight-requests';
 import { RequestCounters } from './listener-stats';
 import { AnswerSink, PendingCall, PendingRequest, PendingStream } from './pending-calls';
 import { RateLimiter } from './rate-limiter';
-import { deliveredFrame, ErrorFields, errorFrame, streamErrorFrame } from './reply-frames';
+import { deliveredFrame, errorFrame, streamErrorFrame } from './reply-frames';
 import { RequestRouter, RouteFailure, serializationFailure, SHUTTING_DOWN } from './request-router';
 import { PushTarget, SubscriptionManager } from './subscription-manager';
 
 /** In serial mode, stop reading from the socket while this many frames wait their turn. */
 const SERIAL_BACKLOG_PAUSE = 256;
 const UNKNOWN_ID = ReservedCorrelationId.UNKNOWN;
-
-/**
- * Decides whether `peer` may send this request; returns the error to answer when not (counted
- * in `errors`). Runs after rate limiting and envelope parsing, before the actor lookup.
- */
-export type RequestAuthorizer = (envelope: RequestEnvelope, peer: PeerInfo) => ErrorFields | undefined;
 
 /** What the pipelines of one listener share (§3.5: the actors, the registries and the stats). */
 export interface PipelineServices {
@@ -78,8 +81,8 @@ export interface PipelineServices {
   readonly discovery: Discovery;
   readonly counters: RequestCounters;
   readonly inFlight: InFlightRequests;
-  /** Optional authorization step (none: every request is allowed). */
-  readonly authorize?: RequestAuthorizer;
+  /** The security policy (docs/protocol.md §11.2); none: every operation is allowed. */
+  readonly policy?: SecurityPolicy;
 }
 
 type Inbound = Frame | { readonly framingError: FramingError };
@@ -108,6 +111,9 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
   /** One handler per frame type a client may send (§2.1); other valid types are ignored (§1.6). */
   private readonly frameHandlers: Partial<Record<MessageType, FrameHandler>>;
   private readonly calls = new Set<PendingCall>();
+  private readonly guard: ConnectionGuard;
+  /** Aborted by `revoke()`: messages of this connection that have not started are skipped (§11.2). */
+  private readonly withdrawn = new AbortController();
   private backlog: Inbound[] = [];
   private pumping = false;
   private pending = 0;
@@ -131,7 +137,10 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       [MessageType.SUBSCRIBE]: (frame) => this.subscription(frame, true),
       [MessageType.UNSUBSCRIBE]: (frame) => this.subscription(frame, false),
       [MessageType.DISCOVER]: (frame) => this.discover(frame),
+      [MessageType.SUBSCRIBE_PATTERNS]: (frame) => this.patternSubscription(frame, true),
+      [MessageType.UNSUBSCRIBE_PATTERNS]: (frame) => this.patternSubscription(frame, false),
     };
+    this.guard = new ConnectionGuard(services.policy, transport.peer);
     this.applyReadTimeout();
   }
 
@@ -149,6 +158,21 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
   close(): void {
     this.closing = true;
     this.transport.close();
+  }
+
+  /**
+   * Revocation (docs/protocol.md §11.2): drops the subscriptions, skips the messages this
+   * connection queued that have not started, and closes the socket at once without a frame
+   * (pending requests and streams get no answer; the in-flight accounting is released when the
+   * socket has closed). Later policy checks deny "Connection has been revoked".
+   */
+  revoke(): void {
+    if (this.released) return;
+    this.guard.revoke();
+    this.closing = true;
+    this.withdrawn.abort();
+    this.services.subscriptions.removeTarget(this);
+    this.transport.close(false);
   }
 
   // ---- FrameReceiver: what the transport reads ----
@@ -199,9 +223,17 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
 
   // ---- PushTarget: the per-push hook ----
 
-  offerPush(frame: Buffer): boolean {
+  offerPush(frame: Buffer, messageType: string): boolean | Promise<boolean> {
     // §5.4: never wait; a full push buffer (pushes not yet taken by the kernel) drops this one.
-    return !this.closing && this.transport.offerPush(frame);
+    if (this.closing) return false;
+    if (!this.guard.active) return this.transport.offerPush(frame);
+    // §11.2: each push is authorized on its own (never cached); a refused one counts as dropped.
+    const offer = (decision: Decision): boolean => {
+      if (decision.outcome === 'fail') this.policyFailed(decision.error);
+      return decision.outcome === 'allow' && !this.closing && this.transport.offerPush(frame);
+    };
+    const decision = this.guard.decide({ kind: 'deliver', messageType });
+    return isThenable(decision) ? decision.then(offer) : offer(decision);
   }
 
   // ---- AnswerSink: the one way answers go back ----
@@ -294,7 +326,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
   // ---- requests (§3.1) ----
 
   private request(frame: Frame): void {
-    const { counters, inFlight, router } = this.services;
+    const { counters, inFlight } = this.services;
     counters.messagesReceived++;
     const codec = codecFor(frame.format);
     if (inFlight.draining) {
@@ -320,15 +352,81 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
     }
     const envelope = parsed.value;
     const stream = envelope.expects_stream === true; // wins over expects_reply
-    const denied = this.services.authorize?.(envelope, this.peer);
-    if (denied) return this.refuse(envelope.correlation_id, codec, stream, { failure: denied, counter: 'errors' });
-    const target = router.resolve(envelope, stream);
+    if (this.guard.active) return this.authorizeRequest(envelope, codec, stream);
+    this.route(envelope, codec, stream);
+  }
+
+  /** Steps 6–7, then step 8 in arrival order. */
+  private route(envelope: RequestEnvelope, codec: PayloadCodec, stream: boolean): void {
+    const target = this.services.router.resolve(envelope, stream);
     if ('failure' in target) return this.refuse(envelope.correlation_id, codec, stream, target);
     this.inOrder(
       target.message,
       (message) => this.deliver(envelope, message, target.ref, codec, stream),
       (err) => this.refuse(envelope.correlation_id, codec, stream, serializationFailure(err)),
     );
+  }
+
+  /**
+   * §11.2: requests are authorized after rate limiting and envelope parsing, before the actor and
+   * type are looked up; a denial is `ACCESS_DENIED` (`0x03`, or a `0x09` frame for a stream).
+   */
+  private authorizeRequest(envelope: RequestEnvelope, codec: PayloadCodec, stream: boolean): void {
+    const id = envelope.correlation_id;
+    const denied = (reason: string): void =>
+      this.refuse(id, codec, stream, {
+        failure: { code: ErrorCode.ACCESS_DENIED, message: reason },
+        counter: 'accessDenied',
+      });
+    const decision = this.guard.decide({ kind: 'request', envelope });
+    if (!isThenable(decision)) {
+      if (decision.outcome === 'allow') return this.route(envelope, codec, stream);
+      return decision.outcome === 'deny' ? denied(decision.reason) : this.policyFailed(decision.error);
+    }
+    // An asynchronous verdict joins the arrival-order gate, so enqueues keep frame order (§0 D2).
+    const routed = decision.then((verdict): RoutedRequest | Promise<RoutedRequest> => {
+      if (verdict.outcome === 'deny') throw new Settled(() => denied(verdict.reason));
+      if (verdict.outcome === 'fail') throw new Settled(() => this.policyFailed(verdict.error));
+      const target = this.services.router.resolve(envelope, stream);
+      if ('failure' in target) throw new Settled(() => this.refuse(id, codec, stream, target));
+      return Promise.resolve(target.message).then((message) => ({ ref: target.ref, message }));
+    });
+    this.inOrder(
+      routed,
+      (value) => this.deliver(envelope, (value as RoutedRequest).message, (value as RoutedRequest).ref, codec, stream),
+      (err) => (err instanceof Settled ? err.answer() : this.refuse(id, codec, stream, serializationFailure(err))),
+    );
+  }
+
+  /**
+   * Runs an operation past the security policy (§11.2): `allowed` now or once decided, `denied`
+   * with the reason (counted in `accessDenied`). Without a policy, `allowed` at once.
+   */
+  private authorized(operation: () => IpcOperation, allowed: () => void, denied: (reason: string) => void): void {
+    if (!this.guard.active) return allowed();
+    const follow = (decision: Decision): void => {
+      if (this.released) return;
+      if (decision.outcome === 'allow') return allowed();
+      if (decision.outcome === 'fail') return this.policyFailed(decision.error);
+      this.services.counters.accessDenied++;
+      denied(decision.reason);
+    };
+    const decision = this.guard.decide(operation());
+    if (isThenable(decision)) void decision.then(follow);
+    else follow(decision);
+  }
+
+  /** §11.2: a policy that throws closes this connection without a frame; others are unaffected. */
+  private policyFailed(err: unknown): void {
+    if (this.released) return;
+    this.services.counters.errors++;
+    this.services.logger.error(
+      `IPC connection ${this.peer.connectionId}: the security policy threw (${err instanceof Error ? err.message : String(err)}); ` +
+        "closed the connection without a frame. A policy denies by returning or throwing ActorError('ACCESS_DENIED', why)",
+      err,
+    );
+    this.closing = true;
+    this.transport.close(false);
   }
 
   /** Step 8 and what follows it: §3.2 fire-and-forget, §3.3 request-response, §3.4 stream. */
@@ -345,7 +443,14 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       // §3.2: fire-and-forget is acknowledged at once, without waiting for the handler.
       const failure = router.deliver(
         ref,
-        { message, wireName: envelope.message_type, correlationId: id, peer: this.peer },
+        {
+          message,
+          wireName: envelope.message_type,
+          correlationId: id,
+          peer: this.peer,
+          traceContext: traceContextOf(envelope),
+          withdrawn: this.withdrawn.signal,
+        },
         false,
       );
       if (failure) return this.refuse(id, codec, false, failure);
@@ -353,7 +458,17 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       return this.answer(deliveredFrame(codec, id));
     }
     const Call = stream ? PendingStream : PendingRequest;
-    const call = new Call(message, envelope.message_type, id, this.peer, timeoutOf(envelope), codec, this);
+    const call = new Call(
+      message,
+      envelope.message_type,
+      id,
+      this.peer,
+      timeoutOf(envelope),
+      codec,
+      this,
+      this.withdrawn.signal,
+    );
+    if (envelope.trace_context !== undefined) call.traceContext = traceContextOf(envelope);
     const failure = router.deliver(ref, call.delivery, stream);
     if (failure) return this.refuse(id, codec, stream, failure);
     counters.messagesProcessed++;
@@ -421,11 +536,67 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       );
     }
     const { subscriptions } = this.services;
-    const names = parsed.value.message_types;
-    const types = subscribe ? subscriptions.subscribe(this, names) : subscriptions.unsubscribe(this, names);
-    this.applyReadTimeout();
-    const body = { correlation_id: parsed.value.correlation_id, success: true, subscribed_types: types };
-    this.transport.send(codec.encodeFrame(MessageType.RESPONSE, body));
+    const { correlation_id: id, message_types: names } = parsed.value;
+    this.authorized(
+      () => ({ kind: subscribe ? 'subscribe' : 'unsubscribe', messageTypes: names }),
+      () => {
+        const types = subscribe ? subscriptions.subscribe(this, names) : subscriptions.unsubscribe(this, names);
+        this.applyReadTimeout();
+        this.transport.send(
+          codec.encodeFrame(MessageType.RESPONSE, { correlation_id: id, success: true, subscribed_types: types }),
+        );
+      },
+      // §11.2: 0x03, the reason in the text, no error_code.
+      (reason) => {
+        const body = {
+          correlation_id: id,
+          success: false,
+          error: `${ACCESS_DENIED_PREFIX}${reason}`,
+          subscribed_types: [],
+        };
+        this.transport.send(codec.encodeFrame(MessageType.ERROR, body));
+      },
+    );
+  }
+
+  /**
+   * SubscribePatterns / UnsubscribePatterns (docs/protocol.md §11.1): always answered `0x02` in
+   * the request's format, `subscribed_patterns` sorted on success and `[]` on failure. Order:
+   * parse, authorize (§11.2: before the rate limiter), one rate-limit token, validate, apply.
+   */
+  private patternSubscription(frame: Frame, subscribe: boolean): void {
+    const { counters, subscriptions } = this.services;
+    const codec = codecFor(frame.format);
+    const answer = (id: string, patterns: readonly string[], error?: string): void => {
+      const body: PatternSubscriptionResponse =
+        error === undefined
+          ? { correlation_id: id, success: true, subscribed_patterns: patterns }
+          : { correlation_id: id, success: false, error, subscribed_patterns: [] };
+      this.transport.send(codec.encodeFrame(MessageType.RESPONSE, body));
+    };
+    const struct = subscribe ? 'IpcSubscribePatternsRequest' : 'IpcUnsubscribePatternsRequest';
+    const parsed = decodeWith(codec, frame.payload, (body) => parsePatternSubscriptionRequest(body, struct));
+    if (!parsed.ok) {
+      counters.errors++;
+      return answer(UNKNOWN_ID, [], `Parse error: Serialization error: ${parsed.detail}`);
+    }
+    const { correlation_id: id, patterns } = parsed.value;
+    this.authorized(
+      () => ({ kind: subscribe ? 'subscribe-patterns' : 'unsubscribe-patterns', patterns }),
+      () => {
+        if (this.rateLimiter.take() >= 0) {
+          counters.rateLimited++;
+          return answer(id, [], PatternErrors.RATE_LIMITED);
+        }
+        const change = subscribe
+          ? subscriptions.subscribePatterns(this, patterns)
+          : subscriptions.unsubscribePatterns(this, patterns);
+        if ('error' in change) return answer(id, [], change.error);
+        this.applyReadTimeout();
+        answer(id, change.patterns);
+      },
+      (reason) => answer(id, [], `${ACCESS_DENIED_PREFIX}${reason}`),
+    );
   }
 
   private discover(frame: Frame): void {
@@ -438,7 +609,19 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
         codec.encodeFrame(MessageType.ERROR, { correlation_id: UNKNOWN_ID, success: false, error }),
       );
     }
-    this.transport.send(codec.encodeFrame(MessageType.RESPONSE, this.services.discovery.respond(parsed.value)));
+    this.authorized(
+      () => ({ kind: 'discover' }),
+      () => this.transport.send(codec.encodeFrame(MessageType.RESPONSE, this.services.discovery.respond(parsed.value))),
+      // §11.2: 0x03, the reason in the text, no error_code.
+      (reason) => {
+        const body = {
+          correlation_id: parsed.value.correlation_id,
+          success: false,
+          error: `${ACCESS_DENIED_PREFIX}${reason}`,
+        };
+        this.transport.send(codec.encodeFrame(MessageType.ERROR, body));
+      },
+    );
   }
 
   /** §5.3: which read timeout applies depends on whether the connection has subscriptions. */
@@ -470,3 +653,17 @@ function timeoutOf(envelope: RequestEnvelope): number {
   if (value === undefined) return DEFAULT_RESPONSE_TIMEOUT_MS;
   return typeof value === 'bigint' ? Number(value) : (value as number);
 }
+
+/** What a request resolved to once an asynchronous authorization allowed it. */
+interface RoutedRequest {
+  readonly ref: ActorRef;
+  readonly message: object;
+}
+
+/** Thrown through the arrival-order gate when a request was already answered (denied or refused). */
+class Settled {
+  constructor(readonly answer: () => void) {}
+}
+
+/** How subscription and discovery denials start their `error` text (docs/protocol.md §11.2). */
+const ACCESS_DENIED_PREFIX = 'ACCESS_DENIED: ';

@@ -21,7 +21,7 @@ export interface RequestTarget {
 }
 
 /** Which §7 counter an answered failure counts in. */
-export type FailureCounter = 'errors' | 'backpressureRejections' | 'shutdownRejections';
+export type FailureCounter = 'errors' | 'backpressureRejections' | 'shutdownRejections' | 'accessDenied';
 
 /** A request the router could not hand to an actor: the answer's fields and the counter it counts in. */
 export interface RouteFailure {

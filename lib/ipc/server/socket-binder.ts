@@ -80,7 +80,10 @@ async function clearStaleSocket(path: string): Promise<void> {
     unlinkSync(path); // stale: nobody accepts on it any more
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`Cannot remove the stale IPC socket file ${path}: ${(err as Error).message}; remove it by hand.`, { cause: err });
+      throw new Error(
+        `Cannot remove the stale IPC socket file ${path}: ${(err as Error).message}; remove it by hand.`,
+        { cause: err },
+      );
     }
   }
 }
@@ -89,7 +92,12 @@ function listenRestricted(server: Server, path: string, mode: number): Promise<v
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      reject(new Error(`Cannot bind the IPC socket at ${path}: ${err.message} (${err.code ?? 'error'}); check the directory's permissions or configure another socket.path.`, { cause: err }));
+      reject(
+        new Error(
+          `Cannot bind the IPC socket at ${path}: ${err.message} (${err.code ?? 'error'}); check the directory's permissions or configure another socket.path.`,
+          { cause: err },
+        ),
+      );
     };
     const onListening = (): void => {
       server.off('error', onError);

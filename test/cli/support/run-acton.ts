@@ -2,13 +2,28 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
-const CLI_ARGS = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'lib/cli/main.ts'];
+// Absolute paths, so the CLI can run in any folder (`cwd` option).
+const CLI_ARGS = [
+  '-r',
+  require.resolve('ts-node/register/transpile-only'),
+  '-r',
+  require.resolve('tsconfig-paths/register'),
+  resolve(REPO_ROOT, 'lib/cli/main.ts'),
+];
 
 /** What a finished `acton` process left behind. */
 export interface ActonResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** How to run `acton`: extra environment, stdin, a kill deadline (default 25 s), the folder (default the repo). */
+export interface ActonRunOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly stdin?: string;
+  readonly timeoutMs?: number;
+  readonly cwd?: string;
 }
 
 /** A running `acton` process. */
@@ -24,10 +39,18 @@ export interface ActonProcess {
  * Starts the real CLI (`node lib/cli/main.ts` through ts-node) with `args`. `ACTON_IPC_SOCKET`
  * is removed from the environment unless given in `env`. Killed after `timeoutMs`.
  */
-export function startActon(args: readonly string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {}): ActonProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' };
+export function startActon(args: readonly string[], options: ActonRunOptions = {}): ActonProcess {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TS_NODE_TRANSPILE_ONLY: 'true',
+    TS_NODE_PROJECT: resolve(REPO_ROOT, 'tsconfig.json'),
+  };
   delete env.ACTON_IPC_SOCKET;
-  const child = spawn(process.execPath, [...CLI_ARGS, ...args], { cwd: REPO_ROOT, env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { ...env, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -45,6 +68,6 @@ export function startActon(args: readonly string[], options: { env?: NodeJS.Proc
 }
 
 /** Runs the CLI to completion (see `startActon`). */
-export function runActon(args: readonly string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; timeoutMs?: number } = {}): Promise<ActonResult> {
+export function runActon(args: readonly string[], options: ActonRunOptions = {}): Promise<ActonResult> {
   return startActon(args, options).exited;
 }

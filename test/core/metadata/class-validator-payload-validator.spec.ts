@@ -91,6 +91,15 @@ describe('ClassValidatorPayloadValidator', () => {
     expect(err.message).toBe('a: a must be an integer number (isInt); b: b should not be empty (isNotEmpty)');
   });
 
+  it('says a missing field is required, with the constraints it must meet', () => {
+    const err = serializationError(() => validator.decode(def(Pair), { b: 'x' }));
+    expect(err.message).toBe('a: a is required (isInt)');
+    const nested = serializationError(() =>
+      validator.decode(def(Basket), { lines: [{ name: 'ok' }], main: { name: 'm', qty: 1 } }),
+    );
+    expect(nested.message).toBe('lines.0.qty: qty is required (min, isInt)');
+  });
+
   it('uses dotted paths for nested and array members', () => {
     const err = serializationError(() =>
       validator.decode(def(Basket), {

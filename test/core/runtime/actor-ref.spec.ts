@@ -89,7 +89,12 @@ describe('ActorRef.deliver (the seam used by the IPC layer)', () => {
   let ref: ActorRef;
   let actor: SourceActor;
   const logged: string[] = [];
-  const logger: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => logged.push(m), error: (m) => logged.push(m) };
+  const logger: Logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (m) => logged.push(m),
+    error: (m) => logged.push(m),
+  };
 
   beforeEach(async () => {
     logged.length = 0;
@@ -100,9 +105,21 @@ describe('ActorRef.deliver (the seam used by the IPC layer)', () => {
   afterEach(() => app.close());
 
   it('describes its handlers', () => {
-    expect(ref.handlerFor('Items')).toEqual({ wireName: 'Items', method: 'items', ipc: true, readonly: true, subscribe: false, kind: 'stream' });
+    expect(ref.handlerFor('Items')).toEqual({
+      wireName: 'Items',
+      method: 'items',
+      ipc: true,
+      readonly: true,
+      subscribe: false,
+      kind: 'stream',
+    });
     expect(ref.handlerFor('Fail')).toMatchObject({ ipc: false, readonly: false });
-    expect(ref.handlers().map((h) => h.wireName).sort()).toEqual(['Fail', 'Items', 'Peek', 'Relay']);
+    expect(
+      ref
+        .handlers()
+        .map((h) => h.wireName)
+        .sort(),
+    ).toEqual(['Fail', 'Items', 'Peek', 'Relay']);
     expect(ref.actorClass).toBe(SourceActor);
   });
 
@@ -125,7 +142,13 @@ describe('ActorRef.deliver (the seam used by the IPC layer)', () => {
     const sink = new RecordingSink();
     sink.hold();
     const controller = new AbortController();
-    ref.deliver({ message: Object.assign(new Items(), { n: 100 }), wireName: 'Items', correlationId: 'c2', sink, signal: controller.signal });
+    ref.deliver({
+      message: Object.assign(new Items(), { n: 100 }),
+      wireName: 'Items',
+      correlationId: 'c2',
+      sink,
+      signal: controller.signal,
+    });
     await waitFor(() => sink.replies.length === 1);
     controller.abort();
     await waitFor(() => actor.finalized === 1);
@@ -137,7 +160,13 @@ describe('ActorRef.deliver (the seam used by the IPC layer)', () => {
 
   it('does not start a stream whose signal is already aborted', async () => {
     const sink = new RecordingSink();
-    ref.deliver({ message: Object.assign(new Items(), { n: 3 }), wireName: 'Items', correlationId: 'c3', sink, signal: AbortSignal.abort() });
+    ref.deliver({
+      message: Object.assign(new Items(), { n: 3 }),
+      wireName: 'Items',
+      correlationId: 'c3',
+      sink,
+      signal: AbortSignal.abort(),
+    });
     await waitFor(() => sink.ends.length === 1);
     expect(sink.replies).toEqual([]);
     expect(actor.pulled).toBe(0);
@@ -173,7 +202,10 @@ describe('ActorRef.deliver (the seam used by the IPC layer)', () => {
 
   it('refuses a wire name the actor does not handle', () => {
     expect(() => ref.deliver({ message: {}, wireName: 'Nope', correlationId: 'c6' })).toThrow(
-      expect.objectContaining({ code: 'UNKNOWN_MESSAGE_TYPE', message: "Unknown message type: Nope (actor 'source' has no handler for it)" }),
+      expect.objectContaining({
+        code: 'UNKNOWN_MESSAGE_TYPE',
+        message: "Unknown message type: Nope (actor 'source' has no handler for it)",
+      }),
     );
   });
 

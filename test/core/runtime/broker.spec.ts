@@ -58,10 +58,18 @@ class BrokerModule {}
 
 class RecordingLogger implements Logger {
   readonly lines: string[] = [];
-  debug(m: string): void { this.lines.push(`debug ${m}`); }
-  info(m: string): void { this.lines.push(`info ${m}`); }
-  warn(m: string): void { this.lines.push(`warn ${m}`); }
-  error(m: string): void { this.lines.push(`error ${m}`); }
+  debug(m: string): void {
+    this.lines.push(`debug ${m}`);
+  }
+  info(m: string): void {
+    this.lines.push(`info ${m}`);
+  }
+  warn(m: string): void {
+    this.lines.push(`warn ${m}`);
+  }
+  error(m: string): void {
+    this.lines.push(`error ${m}`);
+  }
 }
 
 const tick = (price: number) => Object.assign(new PriceTick(), { symbol: 'ACME', price });
@@ -100,6 +108,24 @@ describe('Broker', () => {
     await expect(received).resolves.toEqual([tick(1), tick(2)]);
   });
 
+  it("feeds messages('Price*') pattern observers once per broadcast, and messages('PriceTick') by wire name", async () => {
+    const byPattern = firstValueFrom(app.broker.messages('Price*').pipe(take(2), toArray()));
+    const all = firstValueFrom(app.broker.messages('*').pipe(take(2), toArray()));
+    const byName = firstValueFrom(app.broker.messages('PriceTick').pipe(take(1), toArray()));
+    const other: object[] = [];
+    const none = app.broker.messages('Pub*').subscribe((message) => other.push(message));
+    app.broker.broadcast(tick(1));
+    app.broker.broadcast(tick(2));
+    await expect(byPattern).resolves.toEqual([tick(1), tick(2)]);
+    await expect(all).resolves.toEqual([tick(1), tick(2)]);
+    await expect(byName).resolves.toEqual([tick(1)]);
+    none.unsubscribe();
+    expect(other).toEqual([]);
+    expect(() => app.broker.messages('Pri*ce')).toThrow(
+      "messages('Pri*ce'): a pattern is a prefix followed by exactly one terminal '*'",
+    );
+  });
+
   it('drops (and logs) a broadcast for a subscriber whose mailbox is full, without failing the broadcaster', async () => {
     const events: BroadcastEvent[] = [];
     app.broker.addBroadcastListener((event) => events.push(event));
@@ -111,13 +137,19 @@ describe('Broker', () => {
     await waitFor(() => laggard.seen.length === 2, 1000);
     await sleep(120);
     expect(laggard.seen).toEqual([1, 2]); // 1 ran, 2 queued (capacity 1), 3 and 4 dropped
-    expect(logger.lines.filter((l) => l.startsWith("warn Broadcast PriceTick dropped for subscriber 'laggard': Target actor inbox is full"))).toHaveLength(2);
+    expect(
+      logger.lines.filter((l) =>
+        l.startsWith("warn Broadcast PriceTick dropped for subscriber 'laggard': Target actor inbox is full"),
+      ),
+    ).toHaveLength(2);
     expect(app.get(WatcherActor).seen).toEqual([1, 2, 3, 4]);
   });
 
   it('refuses to broadcast an instance of an unregistered class, naming it', () => {
     class Stray {}
-    expect(() => app.broker.broadcast(new Stray())).toThrow('Cannot broadcast: Stray is not a @Message class; decorate it with @Message()');
+    expect(() => app.broker.broadcast(new Stray())).toThrow(
+      'Cannot broadcast: Stray is not a @Message class; decorate it with @Message()',
+    );
     expect(() => app.broker.broadcast(new Stray())).toThrow(expect.objectContaining({ code: 'UNKNOWN_MESSAGE_TYPE' }));
   });
 

@@ -19,7 +19,12 @@ class Feed {
 
 const events: string[] = [];
 const warnings: string[] = [];
-const logger: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
+const logger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m) => warnings.push(m),
+  error: (m) => warnings.push(m),
+};
 
 @Actor('worker')
 class WorkerActor implements OnStop {
@@ -67,7 +72,10 @@ describe('close()', () => {
     const second = app.ask('worker', work(10));
     await sleep(10);
     const closed = app.close();
-    await expect(app.ask('worker', work(1))).rejects.toMatchObject({ code: 'SHUTTING_DOWN', message: 'Server is shutting down' });
+    await expect(app.ask('worker', work(1))).rejects.toMatchObject({
+      code: 'SHUTTING_DOWN',
+      message: 'Server is shutting down',
+    });
     expect(() => app.tell('worker', work(1))).toThrow('Server is shutting down');
     await expect(first).resolves.toBe('done 80');
     await expect(second).resolves.toBe('done 10');
@@ -92,7 +100,9 @@ describe('close()', () => {
     const started = Date.now();
     await app.close({ timeoutMs: 50 });
     expect(Date.now() - started).toBeLessThan(250);
-    expect(warnings).toEqual(['close(): actors still had work after 50 ms; ending their queued messages and streams with SHUTTING_DOWN']);
+    expect(warnings).toEqual([
+      'close(): actors still had work after 50 ms; ending their queued messages and streams with SHUTTING_DOWN',
+    ]);
     await expect(queued).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
     await expect(stream).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
     expect(events).toContain('onStop');
@@ -102,27 +112,35 @@ describe('close()', () => {
 });
 
 describe('shutdownSignals', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('closes the app gracefully on %s and lets the process exit', async (signal) => {
-    const child = spawn(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', join(__dirname, '../fixtures/signal-app.ts')], {
-      cwd: join(__dirname, '../../..'),
-      env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    try {
-      await waitFor(() => output.includes('ready'), 45_000); // ts-node start-up is slow on a loaded machine
-      child.kill(signal);
-      await expect(exited).resolves.toBe(0);
-      expect(output).toContain('handler finished');
-      expect(output).toContain('onStop');
-      expect(output.indexOf('handler finished')).toBeLessThan(output.indexOf('onStop'));
-    } finally {
-      child.kill('SIGKILL');
-    }
-  }, 60_000);
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'closes the app gracefully on %s and lets the process exit',
+    async (signal) => {
+      const child = spawn(
+        process.execPath,
+        [require.resolve('ts-node/dist/bin'), '--transpile-only', join(__dirname, '../fixtures/signal-app.ts')],
+        {
+          cwd: join(__dirname, '../../..'),
+          env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        await waitFor(() => output.includes('ready'), 45_000); // ts-node start-up is slow on a loaded machine
+        child.kill(signal);
+        await expect(exited).resolves.toBe(0);
+        expect(output).toContain('handler finished');
+        expect(output).toContain('onStop');
+        expect(output.indexOf('handler finished')).toBeLessThan(output.indexOf('onStop'));
+      } finally {
+        child.kill('SIGKILL');
+      }
+    },
+    60_000,
+  );
 });
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

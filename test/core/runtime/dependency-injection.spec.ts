@@ -74,7 +74,9 @@ class ServicesModule {}
 @Module({
   imports: [ServicesModule],
   actors: [GreeterActor, AuditorActor],
-  providers: [{ provide: 'SUFFIX', useFactory: (greeting: string) => (greeting === 'Hello' ? '!' : '?'), inject: ['GREETING'] }],
+  providers: [
+    { provide: 'SUFFIX', useFactory: (greeting: string) => (greeting === 'Hello' ? '!' : '?'), inject: ['GREETING'] },
+  ],
 })
 class AppModule {}
 
@@ -107,7 +109,13 @@ describe('dependency injection', () => {
     const events: BroadcastEvent[] = [];
     app.broker.addBroadcastListener((event) => events.push(event));
     await app.ask('greeter', Object.assign(new Greet(), { name: 'Bo' }));
-    expect(events).toEqual([{ wireName: 'Greeted', message: Object.assign(new Greeted(), { text: 'Hello, Bo (12:00)!' }), sourceActor: 'greeter' }]);
+    expect(events).toEqual([
+      {
+        wireName: 'Greeted',
+        message: Object.assign(new Greeted(), { text: 'Hello, Bo (12:00)!' }),
+        sourceActor: 'greeter',
+      },
+    ]);
     expect(app.get(GreeterActor).broker.sourceActor).toBe('greeter');
     expect(app.get(Broker).sourceActor).toBeUndefined();
   });
@@ -125,7 +133,10 @@ describe('dependency injection', () => {
 
   it('lets testing overrides replace module providers', async () => {
     app = await createTestingApp(AppModule, {
-      overrides: [{ provide: 'GREETING', useValue: 'Hi' }, { provide: Clock, useValue: { now: () => '00:00' } }],
+      overrides: [
+        { provide: 'GREETING', useValue: 'Hi' },
+        { provide: Clock, useValue: { now: () => '00:00' } },
+      ],
     });
     await expect(app.ask('greeter', Object.assign(new Greet(), { name: 'Cy' }))).resolves.toBe('Hi, Cy (00:00)?');
   });
@@ -138,12 +149,15 @@ describe('dependency injection', () => {
     @Module({ actors: [NeedyActor] })
     class MissingForActor {}
     await expect(createTestingApp(MissingForActor)).rejects.toThrow(
-      "Cannot create actor 'needy' (NeedyActor): No provider for \"MISSING\" (needed by NeedyActor): add it to the providers (or actors) of a module imported by the app",
+      'Cannot create actor \'needy\' (NeedyActor): No provider for "MISSING" (needed by NeedyActor): add it to the providers (or actors) of a module imported by the app',
     );
-    @Module({ actors: [GreeterActor], providers: [Greeter, Counter, { provide: 'SUFFIX', useValue: '' }, { provide: Clock, useClass: FixedClock }] })
+    @Module({
+      actors: [GreeterActor],
+      providers: [Greeter, Counter, { provide: 'SUFFIX', useValue: '' }, { provide: Clock, useClass: FixedClock }],
+    })
     class MissingGreeting {}
     await expect(createTestingApp(MissingGreeting)).rejects.toThrow(
-      "No provider for \"GREETING\" (needed by Greeter): add it to the providers (or actors) of a module imported by the app",
+      'No provider for "GREETING" (needed by Greeter): add it to the providers (or actors) of a module imported by the app',
     );
   });
 
@@ -163,6 +177,24 @@ describe('dependency injection', () => {
     }
     @Module({ providers: [Counter, Undecorated] })
     class NeedsDecorator {}
-    await expect(createTestingApp(NeedsDecorator)).rejects.toThrow(/Cannot inject the constructor parameters of Undecorated: .*Add @Injectable\(\)/);
+    await expect(createTestingApp(NeedsDecorator)).rejects.toThrow(
+      /Cannot inject the constructor parameters of Undecorated: .*Add @Injectable\(\)/,
+    );
+  });
+
+  it('names emitDecoratorMetadata when a decorated actor has no emitted parameter types', async () => {
+    @Actor({ name: 'inventory' })
+    class InventoryActor {
+      constructor(readonly counter: Counter) {}
+    }
+    // What the compiler emits with "emitDecoratorMetadata": false: no design:paramtypes.
+    Reflect.deleteMetadata('design:paramtypes', InventoryActor);
+    @Module({ providers: [Counter], actors: [InventoryActor] })
+    class NoMetadata {}
+    const failure = createTestingApp(NoMetadata);
+    await expect(failure).rejects.toThrow(
+      /InventoryActor: the compiler emitted no parameter types .* "emitDecoratorMetadata" is off/,
+    );
+    await expect(failure).rejects.not.toThrow(/Add @Injectable/);
   });
 });

@@ -2,7 +2,17 @@ import 'reflect-metadata';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IsInt } from 'class-validator';
 import {
-  ActonApp, Actor, ActorRef, AppExtension, DynamicModule, Injectable, Message, Module, OnMessage, OnStart, OnStop,
+  ActonApp,
+  Actor,
+  ActorRef,
+  AppExtension,
+  DynamicModule,
+  Injectable,
+  Message,
+  Module,
+  OnMessage,
+  OnStart,
+  OnStop,
 } from 'acton-ts';
 import { createTestingApp } from 'acton-ts/testing';
 import { bootstrap } from 'acton-ts';
@@ -62,7 +72,10 @@ class BrokenActor implements OnStart {
 }
 
 class RecordingExtension implements AppExtension {
-  constructor(readonly kind: string, private readonly failStart = false) {}
+  constructor(
+    readonly kind: string,
+    private readonly failStart = false,
+  ) {}
   async start(app: ActonApp): Promise<void> {
     events.push(`ext ${this.kind} start (${app.actors().length} actors)`);
     if (this.failStart) throw new Error('address in use');
@@ -116,9 +129,7 @@ beforeEach(() => {
 
 describe('lifecycle', () => {
   it('starts in dependency order, then extensions; stops in reverse, then extensions', async () => {
-    const app = await bootstrap(
-      { module: ShopModule, imports: [RecorderModule.forRoot('rec')] } as DynamicModule,
-    );
+    const app = await bootstrap({ module: ShopModule, imports: [RecorderModule.forRoot('rec')] } as DynamicModule);
     expect(events).toEqual(['start db', 'start cache', 'start store', 'start front', 'ext rec start (2 actors)']);
     expect(app.extension<RecordingExtension>('rec')).toBeInstanceOf(RecordingExtension);
     events.length = 0;
@@ -131,10 +142,19 @@ describe('lifecycle', () => {
     class BrokenApp {}
     const failure = bootstrap(BrokenApp);
     await expect(failure).rejects.toThrow("onStart of actor 'broken' (BrokenActor) failed: cannot reach the exchange");
-    await expect(failure).rejects.toHaveProperty('cause', expect.objectContaining({ message: 'cannot reach the exchange' }));
+    await expect(failure).rejects.toHaveProperty(
+      'cause',
+      expect.objectContaining({ message: 'cannot reach the exchange' }),
+    );
     expect(events).toEqual([
-      'start db', 'start cache', 'start store', 'start front',
-      'stop front', 'stop store', 'stop cache', 'stop db',
+      'start db',
+      'start cache',
+      'start store',
+      'start front',
+      'stop front',
+      'stop store',
+      'stop cache',
+      'stop db',
       'ext rec stop',
     ]);
   });
@@ -143,7 +163,14 @@ describe('lifecycle', () => {
     @Module({ imports: [ShopModule, RecorderModule.forRoot('ipc-ish', true)] })
     class ExtensionFails {}
     await expect(bootstrap(ExtensionFails)).rejects.toThrow("Extension 'ipc-ish' failed to start: address in use");
-    expect(events.slice(-6)).toEqual(['ext ipc-ish start (2 actors)', 'stop front', 'stop store', 'stop cache', 'stop db', 'ext ipc-ish stop']);
+    expect(events.slice(-6)).toEqual([
+      'ext ipc-ish start (2 actors)',
+      'stop front',
+      'stop store',
+      'stop cache',
+      'stop db',
+      'ext ipc-ish stop',
+    ]);
   });
 
   it('createTestingApp skips extensions unless asked for them', async () => {
@@ -192,9 +219,13 @@ describe('spawn', () => {
   it('refuses a taken name and a class without @Actor', async () => {
     const app = await createTestingApp(CounterModule);
     try {
-      await expect(app.spawn(CounterActor, 'counter')).rejects.toThrow("Cannot spawn CounterActor as 'counter': the name is taken by CounterActor; choose another name");
+      await expect(app.spawn(CounterActor, 'counter')).rejects.toThrow(
+        "Cannot spawn CounterActor as 'counter': the name is taken by CounterActor; choose another name",
+      );
       class Plain {}
-      await expect(app.spawn(Plain, 'plain')).rejects.toThrow('Plain is used as an actor but has no @Actor() decorator');
+      await expect(app.spawn(Plain, 'plain')).rejects.toThrow(
+        'Plain is used as an actor but has no @Actor() decorator',
+      );
     } finally {
       await app.close();
     }
@@ -203,7 +234,9 @@ describe('spawn', () => {
   it('removes a spawned actor whose onStart fails', async () => {
     const app = await createTestingApp(CounterModule);
     try {
-      await expect(app.spawn(BrokenActor, 'b2')).rejects.toThrow("onStart of actor 'b2' (BrokenActor) failed: cannot reach the exchange");
+      await expect(app.spawn(BrokenActor, 'b2')).rejects.toThrow(
+        "onStart of actor 'b2' (BrokenActor) failed: cannot reach the exchange",
+      );
       expect(app.actorRef('b2')).toBeUndefined();
     } finally {
       await app.close();

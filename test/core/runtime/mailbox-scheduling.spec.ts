@@ -131,7 +131,11 @@ describe('mailbox scheduling', () => {
     for (const w of journal.spans.filter((s) => s.kind === 'write')) {
       for (const other of journal.spans.filter((s) => s !== w)) {
         const overlaps = other.start < w.end && w.start < other.end;
-        expect({ write: w.label, other: other.label, overlaps }).toEqual({ write: w.label, other: other.label, overlaps: false });
+        expect({ write: w.label, other: other.label, overlaps }).toEqual({
+          write: w.label,
+          other: other.label,
+          overlaps: false,
+        });
       }
     }
     // FIFO: w1 after r1/r2, r3/r4 after w1, w2 after r3/r4

@@ -111,7 +111,10 @@ class RepliesActor {
 class StreamsActor {
   @OnMessage()
   count(msg: Count): Observable<number> {
-    return interval(1).pipe(take(msg.n), map((i) => i * 10));
+    return interval(1).pipe(
+      take(msg.n),
+      map((i) => i * 10),
+    );
   }
 
   @OnMessage()
@@ -148,7 +151,11 @@ describe('replies', () => {
   });
 
   it('streams every reply in order, the returned value last', async () => {
-    await expect(firstValueFrom(app.stream('replies', new Twice()).pipe(toArray()))).resolves.toEqual(['first', 'second', 'returned']);
+    await expect(firstValueFrom(app.stream('replies', new Twice()).pipe(toArray()))).resolves.toEqual([
+      'first',
+      'second',
+      'returned',
+    ]);
   });
 
   it('rejects with the no-reply IO_ERROR when the handler returns nothing', async () => {
@@ -196,9 +203,16 @@ describe('replies', () => {
   });
 
   it('streams an AsyncIterable and an Observable to completion', async () => {
-    await expect(firstValueFrom(app.stream('replies', msg(Count, { n: 4 })).pipe(toArray()))).resolves.toEqual([0, 1, 2, 3]);
-    await expect(firstValueFrom(app.stream('streams', msg(Count, { n: 3 })).pipe(toArray()))).resolves.toEqual([0, 10, 20]);
-    await expect(firstValueFrom(app.stream('streams', msg(Echo, { text: 'ab' })).pipe(toArray()))).resolves.toEqual(['ab', 'AB']);
+    await expect(firstValueFrom(app.stream('replies', msg(Count, { n: 4 })).pipe(toArray()))).resolves.toEqual([
+      0, 1, 2, 3,
+    ]);
+    await expect(firstValueFrom(app.stream('streams', msg(Count, { n: 3 })).pipe(toArray()))).resolves.toEqual([
+      0, 10, 20,
+    ]);
+    await expect(firstValueFrom(app.stream('streams', msg(Echo, { text: 'ab' })).pipe(toArray()))).resolves.toEqual([
+      'ab',
+      'AB',
+    ]);
   });
 
   it('ask on a stream handler resolves with its first item', async () => {
@@ -223,7 +237,9 @@ describe('replies', () => {
     const values: number[] = [];
     await expect(
       new Promise<void>((resolve, reject) => {
-        app.stream<number>('replies', new Ticks(), { timeoutMs: 60 }).subscribe({ next: (v) => values.push(v), error: reject, complete: resolve });
+        app
+          .stream<number>('replies', new Ticks(), { timeoutMs: 60 })
+          .subscribe({ next: (v) => values.push(v), error: reject, complete: resolve });
       }),
     ).rejects.toMatchObject({ code: 'TIMEOUT', message: 'Stream timed out after 60 ms' });
     expect(values.length).toBeGreaterThan(0);
@@ -242,10 +258,17 @@ describe('replies', () => {
   });
 
   it('names what is wrong with an unknown target or message', async () => {
-    await expect(app.ask('nobody', new Silent())).rejects.toMatchObject({ code: 'ACTOR_NOT_FOUND', message: 'Actor not found: nobody' });
-    await expect(app.ask('replies', { text: 'plain' })).rejects.toThrow(/plain object; pass an instance of a @Message class/);
+    await expect(app.ask('nobody', new Silent())).rejects.toMatchObject({
+      code: 'ACTOR_NOT_FOUND',
+      message: 'Actor not found: nobody',
+    });
+    await expect(app.ask('replies', { text: 'plain' })).rejects.toThrow(
+      /plain object; pass an instance of a @Message class/,
+    );
     class Unregistered {}
-    await expect(app.ask('replies', new Unregistered())).rejects.toThrow('Cannot send: Unregistered is not a @Message class; decorate it with @Message()');
+    await expect(app.ask('replies', new Unregistered())).rejects.toThrow(
+      'Cannot send: Unregistered is not a @Message class; decorate it with @Message()',
+    );
     await expect(app.ask('streams', new Silent())).rejects.toMatchObject({
       code: 'UNKNOWN_MESSAGE_TYPE',
       message: "Unknown message type: Silent (actor 'streams' has no handler for it)",

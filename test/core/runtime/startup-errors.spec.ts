@@ -70,7 +70,9 @@ describe('startup errors', () => {
     }
     @Module({ actors: [TypelessActor] })
     class Typeless {}
-    await expect(createTestingApp(Typeless)).rejects.toThrow(/^Cannot resolve the message class of TypelessActor\.handle\(\): its first parameter's type is not known at run time/);
+    await expect(createTestingApp(Typeless)).rejects.toThrow(
+      /^Cannot resolve the message class of TypelessActor\.handle\(\): its first parameter's type is not known at run time/,
+    );
   });
 
   it('names class, method and message class when it is not a @Message class', async () => {
@@ -116,7 +118,9 @@ describe('startup errors', () => {
     }
     @Module({ actors: [TwiceActor] })
     class Twice {}
-    await expect(createTestingApp(Twice)).rejects.toThrow("TwiceActor has two handlers for message type 'Order': a() and b(); keep one of them");
+    await expect(createTestingApp(Twice)).rejects.toThrow(
+      "TwiceActor has two handlers for message type 'Order': a() and b(); keep one of them",
+    );
   });
 
   it('refuses two actors with one name, an undecorated actor and an undecorated module', async () => {
@@ -124,17 +128,23 @@ describe('startup errors', () => {
     class OtherRetail {}
     @Module({ actors: [RetailActor, OtherRetail] })
     class SameName {}
-    await expect(createTestingApp(SameName)).rejects.toThrow("Actor name 'retail' is used by both RetailActor and OtherRetail; give one of them another name in @Actor('...')");
+    await expect(createTestingApp(SameName)).rejects.toThrow(
+      "Actor name 'retail' is used by both RetailActor and OtherRetail; give one of them another name in @Actor('...')",
+    );
 
     class NotAnActor {}
     @Module({ actors: [NotAnActor] })
     class BadActor {}
-    await expect(createTestingApp(BadActor)).rejects.toThrow('NotAnActor is used as an actor but has no @Actor() decorator');
+    await expect(createTestingApp(BadActor)).rejects.toThrow(
+      'NotAnActor is used as an actor but has no @Actor() decorator',
+    );
 
     class NotAModule {}
     @Module({ imports: [NotAModule] })
     class BadImport {}
-    await expect(createTestingApp(BadImport)).rejects.toThrow('NotAModule is imported as a module by BadImport but has no @Module() decorator');
+    await expect(createTestingApp(BadImport)).rejects.toThrow(
+      'NotAModule is imported as a module by BadImport but has no @Module() decorator',
+    );
   });
 
   it('refuses bad @Actor options at decoration time', () => {

@@ -21,6 +21,7 @@ describe('resolveIpcConfig', () => {
       },
       shutdown: { drainTimeoutMs: 5_000 },
       compat: { serial: false, handlerErrors: 'reported' },
+      security: { policy: 'none', allowedUids: [], allowedGids: [] },
     });
     expect(box.warnings).toEqual([]);
   });
@@ -59,6 +60,7 @@ handler_errors = "hidden"
       timeouts: { requestTimeoutMs: 11, readTimeoutMs: 12, writeTimeoutMs: 13, subscriptionReadTimeoutMs: 14 },
       shutdown: { drainTimeoutMs: 15 },
       compat: { serial: true, handlerErrors: 'hidden' },
+      security: { policy: 'none', allowedUids: [], allowedGids: [] },
     });
   });
 

@@ -40,16 +40,18 @@ describe('frame decoder', () => {
     expect(result.error).toEqual({ code: 'UNSUPPORTED_PROTOCOL_VERSION', message: text });
   });
 
-  it('reports a v2 type 0x0a or 0x00 and a v1 type 0x05..0x09 as PROTOCOL_ERROR', () => {
-    expect(new FrameDecoder().push(header(0, 2, 0x0a, 1)).error).toEqual({
+  it('reports a v2 type 0x0c or 0x00 and a v1 type 0x05..0x0b as PROTOCOL_ERROR (0x0a/0x0b are v2 since 9.3, §11.1)', () => {
+    expect(new FrameDecoder().push(header(0, 2, 0x0a, 1)).error).toBeUndefined();
+    expect(new FrameDecoder().push(header(0, 2, 0x0b, 1)).error).toBeUndefined();
+    expect(new FrameDecoder().push(header(0, 2, 0x0c, 1)).error).toEqual({
       code: 'PROTOCOL_ERROR',
-      message: 'Protocol error: Invalid message type 0x0a for protocol version 0x02 (allowed: 0x01-0x09)',
+      message: 'Protocol error: Invalid message type 0x0c for protocol version 0x02 (allowed: 0x01-0x0b)',
     });
     expect(new FrameDecoder().push(header(0, 2, 0x00, 1)).error?.code).toBe('PROTOCOL_ERROR');
-    for (let type = 5; type <= 9; type++) {
+    for (let type = 5; type <= 0x0b; type++) {
       const error = new FrameDecoder().push(header(0, 1, type)).error;
       expect(error?.code).toBe('PROTOCOL_ERROR');
-      expect(error?.message).toMatch(/^Protocol error: Invalid message type 0x0\d for protocol version 0x01/);
+      expect(error?.message).toMatch(/^Protocol error: Invalid message type 0x0[0-9a-b] for protocol version 0x01/);
     }
   });
 
@@ -61,8 +63,8 @@ describe('frame decoder', () => {
   });
 
   it('checks version before type before format before size (§1.6 order)', () => {
-    expect(new FrameDecoder().push(header(0xffffffff, 9, 0x0a, 9)).error?.code).toBe('UNSUPPORTED_PROTOCOL_VERSION');
-    expect(new FrameDecoder().push(header(0xffffffff, 2, 0x0a, 9)).error?.message).toMatch(/message type/);
+    expect(new FrameDecoder().push(header(0xffffffff, 9, 0x0c, 9)).error?.code).toBe('UNSUPPORTED_PROTOCOL_VERSION');
+    expect(new FrameDecoder().push(header(0xffffffff, 2, 0x0c, 9)).error?.message).toMatch(/message type/);
     expect(new FrameDecoder().push(header(0xffffffff, 2, 0x01, 9)).error?.message).toMatch(/format byte/);
     expect(new FrameDecoder().push(header(0xffffffff, 2, 0x01, 1)).error?.message).toMatch(/Frame too large/);
   });

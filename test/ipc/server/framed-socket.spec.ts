@@ -50,7 +50,7 @@ async function connectedPair(options: Partial<ConstructorParameters<typeof Frame
   const receiver = new RecordingReceiver();
   const transport = new FramedSocket(
     socket,
-    'ipc-test',
+    { connectionId: 'ipc-test' },
     { maxMessageSize: 1024, writeTimeoutMs: 0, pushBufferSize: 2, ...options },
     recordingLogger([]),
   );

@@ -1,6 +1,6 @@
 import { RateLimiter } from '../../../lib/ipc/server/rate-limiter';
 
-describe('token bucket (PROTOCOL.md §5.1)', () => {
+describe('token bucket (docs/protocol.md §5.1)', () => {
   it('starts full, refills fractionally and reports floor((1 - tokens) / rps * 1000)', () => {
     let now = 0;
     const limiter = new RateLimiter({ enabled: true, requestsPerSecond: 4, burstSize: 2 }, () => now);

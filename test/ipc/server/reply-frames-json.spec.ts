@@ -22,7 +22,11 @@ describe('reply frames: JSON fast path', () => {
   it('a response is exactly JSON.stringify({correlation_id, success: true, payload})', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), payloads, (id, payload) => {
-        const expected = JSON_CODEC.encodeFrame(MessageType.RESPONSE, { correlation_id: id, success: true, payload: payload ?? null });
+        const expected = JSON_CODEC.encodeFrame(MessageType.RESPONSE, {
+          correlation_id: id,
+          success: true,
+          payload: payload ?? null,
+        });
         expect(responseFrame(JSON_CODEC, id, payload).equals(expected)).toBe(true);
       }),
       { numRuns: 2000 },
@@ -32,7 +36,12 @@ describe('reply frames: JSON fast path', () => {
   it('a stream data frame is exactly JSON.stringify({correlation_id, sequence, is_final: false, payload})', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), fc.nat(), payloads, (id, sequence, payload) => {
-        const expected = JSON_CODEC.encodeFrame(MessageType.STREAM, { correlation_id: id, sequence, is_final: false, payload: payload ?? null });
+        const expected = JSON_CODEC.encodeFrame(MessageType.STREAM, {
+          correlation_id: id,
+          sequence,
+          is_final: false,
+          payload: payload ?? null,
+        });
         expect(streamDataFrame(JSON_CODEC, id, sequence, payload).equals(expected)).toBe(true);
       }),
       { numRuns: 2000 },

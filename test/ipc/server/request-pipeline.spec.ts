@@ -1,4 +1,4 @@
-import { ActonApp, bootstrap, Module } from 'acton-ts';
+import { ActonApp, ActorError, bootstrap, Module } from 'acton-ts';
 import { IpcConfigOverrides } from '../../../lib/ipc/config/ipc-config';
 import { resolveIpcConfig } from '../../../lib/ipc/config/resolve-ipc-config';
 import { HEARTBEAT_FRAME } from '../../../lib/ipc/protocol/frame-encoder';
@@ -7,7 +7,8 @@ import { Discovery } from '../../../lib/ipc/server/discovery';
 import { ExposedActors } from '../../../lib/ipc/server/exposed-actors';
 import { InFlightRequests } from '../../../lib/ipc/server/in-flight-requests';
 import { RequestCounters } from '../../../lib/ipc/server/listener-stats';
-import { PipelineServices, RequestAuthorizer, RequestPipeline } from '../../../lib/ipc/server/request-pipeline';
+import { PipelineServices, RequestPipeline } from '../../../lib/ipc/server/request-pipeline';
+import { SecurityPolicy } from '../../../lib/ipc/security/security-policy';
 import { RequestRouter } from '../../../lib/ipc/server/request-router';
 import { SubscriptionManager } from '../../../lib/ipc/server/subscription-manager';
 import { TEST_ACTORS } from '../../integration/fixtures/test-actors';
@@ -42,7 +43,7 @@ afterAll(async () => {
   restoreEnv();
 });
 
-function harness(overrides: IpcConfigOverrides = {}, authorize?: RequestAuthorizer): Harness {
+function harness(overrides: IpcConfigOverrides = {}, policy?: SecurityPolicy): Harness {
   const logs: string[] = [];
   const logger = recordingLogger(logs);
   const config = resolveIpcConfig(
@@ -62,7 +63,7 @@ function harness(overrides: IpcConfigOverrides = {}, authorize?: RequestAuthoriz
     discovery: new Discovery(exposed, app.registry),
     counters: new RequestCounters(),
     inFlight: new InFlightRequests(),
-    authorize,
+    policy,
   };
   const transport = new MemoryTransport();
   const pipeline = new RequestPipeline(transport, services);
@@ -223,22 +224,25 @@ describe('RequestPipeline (docs/protocol.md §3.1, §3.5, §5.1, §5.3, §5.5) w
   });
 
   it('runs the authorization step before the actor lookup and answers its refusal', () => {
-    const onlyCalculator: RequestAuthorizer = (envelope, peer) =>
-      envelope.target === 'calculator'
-        ? undefined
-        : { code: 'PERMISSION_DENIED', message: `${peer.connectionId} may not call ${envelope.target}` };
+    const onlyCalculator: SecurityPolicy = {
+      admit: () => 'test',
+      authorize: (context, operation) =>
+        operation.kind !== 'request' || operation.envelope.target === 'calculator'
+          ? true
+          : new ActorError('ACCESS_DENIED', `${context.connectionId} may not call ${operation.envelope.target}`),
+    };
     const { transport, services } = harness({}, onlyCalculator);
     transport.request(sleep('s1', 10));
     transport.request({ ...sleep('s2', 10), target: 'no-such-actor' });
     expect(transport.sent.map((frame) => frame.body)).toEqual([
       expect.objectContaining({
         correlation_id: 's1',
-        error_code: 'PERMISSION_DENIED',
+        error_code: 'ACCESS_DENIED',
         error: 'memory-1 may not call sleeper',
       }),
-      expect.objectContaining({ correlation_id: 's2', error_code: 'PERMISSION_DENIED' }),
+      expect.objectContaining({ correlation_id: 's2', error_code: 'ACCESS_DENIED' }),
     ]);
-    expect(services.counters).toMatchObject({ errors: 2, messagesProcessed: 0 });
+    expect(services.counters).toMatchObject({ accessDenied: 2, errors: 0, messagesProcessed: 0 });
     expect(services.inFlight.count).toBe(0);
   });
 

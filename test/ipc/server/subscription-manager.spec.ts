@@ -48,6 +48,7 @@ describe('SubscriptionManager: subscription sets and push fan-out (docs/protocol
     expect(manager.counts()).toEqual({
       subscriptionsProcessed: 4,
       activeSubscriptions: 0,
+      activePatternSubscriptions: 0,
       pushNotificationsSent: 0,
       pushNotificationsDropped: 0,
     });

@@ -32,7 +32,7 @@ export function testCli(cwd: string): TestCli {
       } catch (e) {
         if (e instanceof CommanderError) return e.exitCode;
         if (!(e instanceof CliFailure)) throw e;
-        err += `error: ${e.message}\n`;
+        err += `error: ${e.message}\n${e.hints.map((hint) => `hint: ${hint}\n`).join('')}`;
         return e.exitCode;
       }
     },

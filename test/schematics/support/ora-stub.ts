@@ -7,7 +7,13 @@
 export const oraStub = {
   __esModule: true,
   default: () => {
-    const spinner = { start: () => spinner, stop: () => spinner, succeed: () => spinner, fail: () => spinner, text: '' };
+    const spinner = {
+      start: () => spinner,
+      stop: () => spinner,
+      succeed: () => spinner,
+      fail: () => spinner,
+      text: '',
+    };
     return spinner;
   },
 };

@@ -17,7 +17,10 @@ export function shippedCollection(): CollectionJson {
   return JSON.parse(readFileSync(COLLECTION_PATH, 'utf8')) as CollectionJson;
 }
 
-/** Maps a shipped factory reference (`../dist/schematics/actor/actor.factory#actor`) to its TypeScript source file and export. */
+/**
+ * Maps a shipped factory reference (`../dist/schematics/actor/actor.factory#actor`) to its
+ * TypeScript source file and export.
+ */
 export function sourceFactory(factory: string): { file: string; exportName: string } {
   const [path, exportName] = factory.split('#') as [string, string];
   const file = join(REPO_ROOT, path.replace(/^\.\.\/dist\//, '')) + '.ts';

@@ -1,0 +1,87 @@
+import { connect, Socket } from 'node:net';
+
+/** One answer of Nest's TCP transport: `{ id, response?, err?, isDisposed? }`. */
+export interface NestTcpAnswer {
+  readonly id: string;
+  readonly response?: unknown;
+  readonly err?: unknown;
+  readonly isDisposed?: boolean;
+}
+
+/**
+ * A minimal client of Nest's TCP transport wire (`@nestjs/microservices` JsonSocket:
+ * `<length>#<json>` where length counts the JSON's characters; request `{ pattern, data, id }`),
+ * so the bench measures Nest's server, not Nest's ClientProxy. Answers are routed by `id`.
+ */
+export class NestTcpCaller {
+  private readonly pending = new Map<string, (answer: NestTcpAnswer) => void>();
+  private buffer = '';
+  private nextId = 0;
+  /** The socket's or the framing's error, if any. */
+  error?: Error;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly prefix: string,
+  ) {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => this.receive(chunk));
+    socket.on('error', (err) => (this.error = err));
+  }
+
+  /** Connects to `host:port`. */
+  static open(address: string, prefix: string): Promise<NestTcpCaller> {
+    const [host, port] = address.split(':');
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host, port: Number(port) });
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        socket.setNoDelay(true);
+        resolve(new NestTcpCaller(socket, prefix));
+      });
+    });
+  }
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** Sends `{ pattern, data, id }` (both given as JSON text); `onAnswer` gets the final answer. */
+  request(patternJson: string, dataJson: string, onAnswer: (answer: NestTcpAnswer) => void): void {
+    const id = `${this.prefix}${this.nextId++}`;
+    this.pending.set(id, onAnswer);
+    const json = `{"pattern":${patternJson},"data":${dataJson},"id":"${id}"}`;
+    this.socket.write(`${json.length}#${json}`);
+  }
+
+  /** Closes the connection. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 1_000).unref();
+    });
+  }
+
+  private receive(chunk: string): void {
+    this.buffer += chunk;
+    for (;;) {
+      const hash = this.buffer.indexOf('#');
+      if (hash < 0) return;
+      const length = Number(this.buffer.slice(0, hash));
+      if (!Number.isInteger(length)) {
+        this.error = new Error(`bad Nest TCP frame header: ${this.buffer.slice(0, 40)}`);
+        return;
+      }
+      if (this.buffer.length < hash + 1 + length) return;
+      const answer = JSON.parse(this.buffer.slice(hash + 1, hash + 1 + length)) as NestTcpAnswer;
+      this.buffer = this.buffer.slice(hash + 1 + length);
+      if (answer.response === undefined && answer.err === undefined) continue; // a bare { isDisposed } end marker
+      const handler = this.pending.get(answer.id);
+      this.pending.delete(answer.id);
+      handler?.(answer);
+    }
+  }
+}

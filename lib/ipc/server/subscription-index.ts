@@ -1,0 +1,161 @@
+import { patternPrefix } from '../protocol/pattern-subscription';
+
+/** What one connection holds: exact names (§2.5) and patterns as written (docs/protocol.md §11.1). */
+interface Held {
+  readonly types: Set<string>;
+  readonly patterns: Set<string>;
+}
+
+/** How many wire names keep their computed recipient list (oldest forgotten first). */
+export const DEFAULT_ROUTE_CACHE_SIZE = 1024;
+
+const NOTHING: readonly never[] = Object.freeze([]);
+
+/**
+ * Which connections get a push for a wire name (docs/protocol.md §6, §11.1), each at most once
+ * however many of its exact and pattern subscriptions match; and what each connection holds.
+ *
+ * Patterns are indexed by their literal prefix, so finding the pattern subscribers of a name
+ * looks up each of the name's prefixes (at most the longest held prefix's length): the cost
+ * does not grow with the number of patterns that do not match. The computed recipient list of a
+ * name is cached (bounded to `cacheSize` names) and the whole cache is dropped on any change, so
+ * a steady broadcast costs one map lookup plus one offer per recipient.
+ *
+ * @typeParam T the connection type (compared by identity)
+ */
+export class SubscriptionIndex<T> {
+  private readonly held = new Map<T, Held>();
+  private readonly exact = new Map<string, Set<T>>();
+  private readonly byPrefix = new Map<string, Set<T>>();
+  private readonly routes = new Map<string, readonly T[]>();
+  private longestPrefix = -1;
+
+  /** @param cacheSize how many names keep their recipient list (≥ 1) */
+  constructor(private readonly cacheSize = DEFAULT_ROUTE_CACHE_SIZE) {}
+
+  /** The exact names `target` holds. */
+  typesOf(target: T): readonly string[] {
+    const held = this.held.get(target);
+    return held ? [...held.types] : NOTHING;
+  }
+
+  /** The patterns `target` holds, sorted (the order §11.1 answers them in). */
+  patternsOf(target: T): readonly string[] {
+    const held = this.held.get(target);
+    return held ? [...held.patterns].sort() : NOTHING;
+  }
+
+  /** How many exact names plus patterns `target` holds. */
+  countOf(target: T): number {
+    const held = this.held.get(target);
+    return held ? held.types.size + held.patterns.size : 0;
+  }
+
+  /** How many of `patterns` `target` does not hold yet (counted once each). */
+  newPatternCount(target: T, patterns: readonly string[]): number {
+    const held = this.held.get(target)?.patterns;
+    return new Set(patterns.filter((pattern) => !held?.has(pattern))).size;
+  }
+
+  /** Adds exact names (idempotent); returns how many were new. */
+  addTypes(target: T, names: readonly string[]): number {
+    return this.add(this.holdingOf(target).types, this.exact, target, names, (name) => name);
+  }
+
+  /** Removes exact names (unknown ones ignored); returns how many were removed. */
+  removeTypes(target: T, names: readonly string[]): number {
+    const held = this.held.get(target);
+    return held
+      ? this.finish(
+          target,
+          this.remove(held.types, this.exact, target, names, (name) => name),
+        )
+      : 0;
+  }
+
+  /** Adds validated patterns (idempotent); returns how many were new. */
+  addPatterns(target: T, patterns: readonly string[]): number {
+    const added = this.add(this.holdingOf(target).patterns, this.byPrefix, target, patterns, patternPrefix);
+    for (const pattern of patterns) this.longestPrefix = Math.max(this.longestPrefix, patternPrefix(pattern).length);
+    return added;
+  }
+
+  /** Removes patterns (unknown ones ignored); returns how many were removed. */
+  removePatterns(target: T, patterns: readonly string[]): number {
+    const held = this.held.get(target);
+    if (!held) return 0;
+    const removed = this.remove(held.patterns, this.byPrefix, target, patterns, patternPrefix);
+    // The longest held prefix only bounds the lookups (never below what is held); reset when none are left.
+    if (this.byPrefix.size === 0) this.longestPrefix = -1;
+    return this.finish(target, removed);
+  }
+
+  /** Every connection to push `name` to, each once. The array is shared: do not modify it. */
+  recipients(name: string): readonly T[] {
+    const cached = this.routes.get(name);
+    if (cached) return cached;
+    const found = new Set<T>(this.exact.get(name));
+    const longest = Math.min(this.longestPrefix, name.length);
+    for (let length = 0; length <= longest; length++) {
+      const holders = this.byPrefix.get(length === name.length ? name : name.slice(0, length));
+      if (holders) for (const target of holders) found.add(target);
+    }
+    const route = found.size === 0 ? NOTHING : [...found];
+    if (this.routes.size >= this.cacheSize) this.routes.delete(this.routes.keys().next().value!);
+    this.routes.set(name, route);
+    return route;
+  }
+
+  private holdingOf(target: T): Held {
+    let held = this.held.get(target);
+    if (!held) this.held.set(target, (held = { types: new Set(), patterns: new Set() }));
+    return held;
+  }
+
+  /** Forgets a connection that holds nothing any more. */
+  private finish(target: T, removed: number): number {
+    if (this.countOf(target) === 0) this.held.delete(target);
+    return removed;
+  }
+
+  private add(
+    own: Set<string>,
+    index: Map<string, Set<T>>,
+    target: T,
+    items: readonly string[],
+    key: (item: string) => string,
+  ): number {
+    let added = 0;
+    for (const item of items) {
+      if (own.has(item)) continue;
+      own.add(item);
+      const k = key(item);
+      let holders = index.get(k);
+      if (!holders) index.set(k, (holders = new Set()));
+      holders.add(target);
+      added++;
+    }
+    if (added > 0) this.routes.clear();
+    return added;
+  }
+
+  private remove(
+    own: Set<string>,
+    index: Map<string, Set<T>>,
+    target: T,
+    items: readonly string[],
+    key: (item: string) => string,
+  ): number {
+    let removed = 0;
+    for (const item of items) {
+      if (!own.delete(item)) continue;
+      const k = key(item);
+      const holders = index.get(k);
+      holders?.delete(target);
+      if (holders?.size === 0) index.delete(k);
+      removed++;
+    }
+    if (removed > 0) this.routes.clear();
+    return removed;
+  }
+}

@@ -1,0 +1,100 @@
+import type { Context, Span, Tracer } from '@opentelemetry/api';
+import { isActorError } from '../core/errors/actor-error';
+import { ActorRef } from '../core/runtime/actor-ref';
+import { Delivery } from '../core/runtime/delivery';
+import { ActorProbe, MessageTracker } from '../core/runtime/instrumentation';
+import { LOCAL_PEER } from '../core/runtime/message-context';
+import { parseTraceparent } from '../ipc/protocol/trace-context-field';
+
+type OtelApi = typeof import('@opentelemetry/api');
+
+/**
+ * Turns every message an actor handles into a span (OpenTelemetry RPC semantic conventions):
+ * - an IPC request or stream → a SERVER span named `<actor>/<MessageType>` with
+ *   `rpc.system.name` "acton", `rpc.method`, `server.address` (the socket path) and
+ *   `acton.correlation_id`; its parent is the envelope's `trace_context` (docs/protocol.md §2.2)
+ *   or none (a new trace: reference clients send no context);
+ * - an in-process `ask` / `tell` / `stream` → an INTERNAL span whose parent is the caller's
+ *   active span, so calls a handler makes become its children;
+ * - status ERROR and `error.type` = the error code when the handler failed.
+ * The handler's synchronous part runs with its span active (`context.with`); with an async
+ * context manager registered, its awaits keep it.
+ */
+export class TracingProbe implements ActorProbe {
+  constructor(
+    private readonly api: OtelApi,
+    private readonly tracer: Tracer,
+    private readonly serverAddress: () => string | undefined,
+  ) {}
+
+  track(actor: ActorRef, delivery: Delivery): MessageTracker {
+    const { api } = this;
+    const remote = (delivery.peer ?? LOCAL_PEER).connectionId !== LOCAL_PEER.connectionId;
+    const method = `${actor.name}/${delivery.wireName}`;
+    const parent = remote ? this.remoteParent(delivery) : api.context.active();
+    const attributes: Record<string, string> = {
+      'rpc.system.name': 'acton',
+      'rpc.method': method,
+      'acton.correlation_id': delivery.correlationId,
+    };
+    const address = remote ? this.serverAddress() : undefined;
+    if (address) attributes['server.address'] = address;
+    const kind = remote ? api.SpanKind.SERVER : api.SpanKind.INTERNAL;
+    const span = this.tracer.startSpan(method, { kind, attributes }, parent);
+    // The no-op tracer (no SDK registered) and no caller context: nothing to record or propagate.
+    if (!span.isRecording() && !api.isSpanContextValid(span.spanContext())) return NOTHING_TO_TRACE;
+    return new SpanTracker(api, span, parent);
+  }
+
+  /** The caller's span from the envelope's `trace_context`, else the root (a new trace). */
+  private remoteParent(delivery: Delivery): Context {
+    const { api } = this;
+    const carried = delivery.traceContext;
+    const parts = carried ? parseTraceparent(carried.traceparent) : undefined;
+    if (!carried || !parts) return api.ROOT_CONTEXT;
+    return api.trace.setSpanContext(api.ROOT_CONTEXT, {
+      ...parts,
+      isRemote: true,
+      ...(carried.tracestate ? { traceState: api.createTraceState(carried.tracestate) } : {}),
+    });
+  }
+}
+
+/** The tracker of a message with neither a recording span nor a context to pass on. */
+const NOTHING_TO_TRACE: MessageTracker = Object.freeze({
+  started: () => undefined,
+  run: <T>(work: () => T): T => work(),
+  finished: () => undefined,
+});
+
+class SpanTracker implements MessageTracker {
+  private done = false;
+
+  constructor(
+    private readonly api: OtelApi,
+    private readonly span: Span,
+    private readonly parent: Context,
+  ) {}
+
+  started(): void {
+    this.span.addEvent('handler started');
+  }
+
+  run<T>(work: () => T): T {
+    return this.api.context.with(this.api.trace.setSpan(this.parent, this.span), work);
+  }
+
+  finished(error?: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    if (error !== undefined) {
+      const code = isActorError(error) ? error.code : 'HANDLER_ERROR';
+      this.span.setAttribute('error.type', code);
+      this.span.setStatus({
+        code: this.api.SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+    this.span.end();
+  }
+}
