@@ -2,6 +2,7 @@ import { IpcModule, Module } from 'acton-ts';
 import { ClusterModule } from 'acton-ts/cluster';
 import { MetricsModule } from 'acton-ts/observability';
 import { CalculatorActor } from './calculator/calculator.actor';
+import { CartActor } from './cart/cart.actor';
 import { CountdownActor } from './countdown/countdown.actor';
 import { KvStoreActor } from './kv-store/kv-store.actor';
 import { ListServiceActor } from './list-service/list-service.actor';
@@ -23,6 +24,6 @@ import { PriceFeedActor } from './price-feed/price-feed.actor';
     MetricsModule.forRoot({ port: process.env.METRICS_PORT ? Number(process.env.METRICS_PORT) : undefined }),
     ...(process.env.ACTON_NATS_URL ? [ClusterModule.forRoot()] : []),
   ],
-  actors: [CalculatorActor, KvStoreActor, ListServiceActor, CountdownActor, PriceFeedActor, OrdersActor],
+  actors: [CalculatorActor, KvStoreActor, ListServiceActor, CountdownActor, PriceFeedActor, OrdersActor, CartActor],
 })
 export class AppModule {}

@@ -12,6 +12,8 @@ export interface ClusterRouting {
   localClassOf(name: string): Function | undefined;
   /** Delivers to whichever instance serves `name` now (local owner, or over NATS). */
   deliver(name: string, delivery: Delivery): void;
+  /** The ref of key `key` of keyed actor `name`. @throws ActorError `ACTOR_NOT_FOUND` when it is not keyed */
+  keyRef(name: string, key: string): ActorRef;
 }
 
 /**
@@ -43,5 +45,10 @@ export class ClusterActorRef implements ActorRef {
 
   deliver(delivery: Delivery): void {
     this.routing.deliver(this.name, delivery);
+  }
+
+  /** The ref of one key, when this name is a keyed actor. */
+  forKey(key: string): ActorRef {
+    return this.routing.keyRef(this.name, key);
   }
 }

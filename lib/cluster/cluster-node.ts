@@ -15,7 +15,13 @@ import { NatsConnectionLike, NatsSubscription } from './nats-port';
 import { AnnouncedActor, ClusterNodeInfo, MembershipEvent, NodeAnnouncement, NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
 import { ServedCalls } from './served-calls';
+import { KeyedPlacement } from './keyed-placement';
+import { JetStreamKeyedStateStore } from './jetstream-keyed-state-store';
 import { SingletonLeases } from './singleton-leases';
+import { ActorError } from '../core/errors/actor-error';
+import { ErrorCode } from '../core/errors/error-code';
+import { KeyedStateStore } from '../core/runtime/keyed/keyed-state-store';
+import { splitKeyedName } from '../core/runtime/keyed/keyed-key';
 
 declare module '../core/runtime/app-extensions' {
   interface AppExtensions {
@@ -23,6 +29,9 @@ declare module '../core/runtime/app-extensions' {
     cluster: ClusterNode;
   }
 }
+
+/** How long a new activation may wait for its key's lease (held by a node that stopped renewing it). */
+const KEY_CLAIM_TIMEOUT_MS = 30_000;
 
 /** An actor of this app that takes part in the cluster. */
 interface LocalClusterActor {
@@ -57,6 +66,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   private calls?: RemoteCalls;
   private served?: ServedCalls;
   private leases?: SingletonLeases;
+  private keyed?: KeyedPlacement;
   private bridge?: BroadcastBridge;
   private listener?: ExposingListener;
   private logger?: Logger;
@@ -119,6 +129,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       membershipChanges: this.directory?.membershipChanges ?? 0,
       peers: this.directory?.peerList().length ?? 0,
       singletonsOwned: this.leases?.owned().length ?? 0,
+      keyed: this.keyed?.stats() ?? { actors: {}, moves: 0, leasesHeld: 0 },
     };
   }
 
@@ -143,6 +154,12 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       this.calls = new RemoteCalls(link, subjects, codec, this.counters, logger, config.nodeTimeoutMs, config.nodeId);
       this.served = new ServedCalls(link, subjects, codec, app.registry, this.counters, logger, config.nodeId);
       this.leases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
+      const keyLeases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
+      const retryMs = Math.max(20, Math.floor(config.heartbeatMs / 4));
+      this.keyed = new KeyedPlacement(
+        config.nodeId, subjects, this.directory, this.calls, this.served, keyLeases, retryMs, KEY_CLAIM_TIMEOUT_MS, logger,
+      );
+      await this.openStateStore(app, link, subjects);
       this.bridge = new BroadcastBridge(
         link,
         subjects,
@@ -160,6 +177,9 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       this.adoptLocalActors(app);
       for (const [name, local] of this.locals)
         if (local.placement === 'replicated') this.serve(name, local, subjects.queue(name));
+      for (const [name, local] of this.locals) {
+        if (local.placement === 'keyed') local.unserve = this.keyed.adopt(app.keyedActor(name)!);
+      }
       await this.tick();
       app.resolveNamesWith((name) => this.refFor(name));
       this.watchConnection();
@@ -184,7 +204,8 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     for (const local of this.locals.values()) this.unserve(local);
     this.announce();
     if (!this.calls!.connected) return; // nothing to hand over through: standbys take over after nodeTimeoutMs
-    const released = this.leases!.releaseAll();
+    const handedOver = this.keyed!.handOver(new ActorError(ErrorCode.SHUTTING_DOWN, 'Server is shutting down'));
+    const released = Promise.all([this.leases!.releaseAll(), handedOver]);
     const bound = new Promise<void>((resolve) => setTimeout(resolve, this.config!.nodeTimeoutMs).unref());
     await Promise.race([released, bound]);
   }
@@ -203,6 +224,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     this.calls!.stop();
     this.served!.stop();
     this.bridge!.stop();
+    this.keyed!.stop();
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
     this.directory!.close();
     await this.link.close().catch(() => undefined);
@@ -216,11 +238,33 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     return this.locals.get(name)?.ref.actorClass;
   }
 
+  keyRef(name: string, key: string): ActorRef {
+    if (!this.keyed!.isKeyed(name)) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: '${name}' is not a keyed actor, so '${name}/${key}' names nothing`);
+    const local = this.locals.get(name);
+    if (local) local.ref.forKey!(key); // checks the key against the actor's limits
+    return new ClusterActorRef(`${name}/${key}`, this);
+  }
+
   deliver(name: string, delivery: Delivery): void {
+    const keyedName = this.keyed!.isKeyed(name) ? undefined : splitKeyedName(name);
+    if (keyedName && this.keyed!.isKeyed(keyedName.actor)) {
+      return this.keyed!.route(keyedName.actor, keyedName.key, delivery);
+    }
     const local = this.locals.get(name);
     if (local?.placement === 'singleton' && local.unserve) return local.ref.deliver(delivery);
     const owner = local?.placement === 'replicated' ? undefined : this.directory!.servingNode(name);
     this.calls!.send(name, delivery, owner);
+  }
+
+  /** A `JetStreamKeyedStateStore` provided by the app opens its bucket on this node's connection. */
+  private async openStateStore(app: ActonApp, link: NatsConnectionLike, subjects: ClusterSubjects): Promise<void> {
+    let store: unknown;
+    try {
+      store = app.get(KeyedStateStore);
+    } catch {
+      return;
+    }
+    if (store instanceof JetStreamKeyedStateStore) await store.open(link, subjects.stateBucket);
   }
 
   private started(): { config: ClusterConfig; directory: NodeDirectory } {
@@ -253,7 +297,11 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   }
 
   private refFor(name: string): ClusterActorRef | undefined {
-    if (!this.locals.has(name) && !this.directory!.describe(name)) return undefined;
+    if (!this.locals.has(name) && !this.directory!.describe(name)) {
+      const keyedName = splitKeyedName(name);
+      if (!keyedName || !this.keyed!.isKeyed(keyedName.actor)) return undefined;
+      return this.keyRef(keyedName.actor, keyedName.key) as ClusterActorRef;
+    }
     let ref = this.refs.get(name);
     if (!ref) {
       ref = new ClusterActorRef(name, this);
@@ -317,7 +365,9 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       const singletons = [...this.locals.entries()]
         .filter(([, local]) => local.placement === 'singleton')
         .map(([name]) => name);
+      const keyed = this.keyed!.tick(now);
       const { gained, lost } = await this.leases!.tick(singletons);
+      await keyed;
       if (this.leaving) return;
       for (const name of lost) this.unserve(this.locals.get(name)!, 'its lease went to another node');
       for (const name of gained) this.serve(name, this.locals.get(name)!);

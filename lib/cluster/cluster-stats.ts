@@ -1,3 +1,5 @@
+import type { KeyedPlacementStats } from './keyed-placement';
+
 /** What `app.cluster.stats()` reports (a plain snapshot). */
 export interface ClusterStatsSnapshot {
   /** Calls this node sent to actors on NATS (ask, tell, stream; in-process and IPC callers). */
@@ -17,6 +19,8 @@ export interface ClusterStatsSnapshot {
   readonly peers: number;
   /** Singletons this node owns now. */
   readonly singletonsOwned: number;
+  /** Keyed actors: active keys, activations, passivations per actor type; moves; key leases held. */
+  readonly keyed: KeyedPlacementStats;
 }
 
 /** The counters behind `ClusterStatsSnapshot`, written by the caller and serving sides. */

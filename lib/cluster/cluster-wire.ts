@@ -45,10 +45,35 @@ export class ClusterSubjects {
     return `${this.cluster}.ctl.${node}`;
   }
 
+  /** Where calls to key `key` of keyed actor `actor` go when node `node` hosts it. */
+  keyed(actor: string, node: string, key: string): string {
+    return `${this.keyedPrefix(actor, node)}.${keyToken(key)}`;
+  }
+
+  /** Prefix of the keyed subjects of `actor` on `node` (a node serves `<prefix>.*`). */
+  keyedPrefix(actor: string, node: string): string {
+    return `${this.cluster}.key.${subjectToken(actor)}.${subjectToken(node)}`;
+  }
+
+  /** The bucket of keyed actors' state (`JetStreamKeyedStateStore`). */
+  get stateBucket(): string {
+    return `acton_${this.cluster}_state`;
+  }
+
   /** The lease bucket of this cluster. */
   get leaseBucket(): string {
     return `acton_${this.cluster}_leases`;
   }
+}
+
+/** A key as one subject token, reversibly: `k<key>` when it is plain, else `x<hex of its UTF-8>`. */
+export function keyToken(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? `k${key}` : `x${Buffer.from(key, 'utf8').toString('hex')}`;
+}
+
+/** The key a `keyToken` stands for. */
+export function keyOfToken(token: string): string {
+  return token.startsWith('k') ? token.slice(1) : Buffer.from(token.slice(1), 'hex').toString('utf8');
 }
 
 /** Actor names may hold any character; subjects may not hold '.', '*', '>' or spaces. */

@@ -11,3 +11,6 @@ export type { ClusterStatsSnapshot } from './cluster-stats';
 export type { ClusterNodeInfo, MembershipEvent, AnnouncedActor } from './node-directory';
 export { ClusterActorRef, RemoteActor } from './cluster-actor-ref';
 export type { ClusterPlacement } from '../core/metadata/actor-metadata';
+export { JetStreamKeyedStateStore } from './jetstream-keyed-state-store';
+export { rendezvousScore } from './keyed-placement';
+export type { KeyedPlacementStats } from './keyed-placement';

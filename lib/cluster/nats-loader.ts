@@ -57,13 +57,18 @@ export async function connectNats(config: ClusterConfig): Promise<NatsConnection
 
 /** Creates (or opens) the JetStream key-value bucket `name`, keeping one revision per key. */
 export async function openBucket(connection: NatsConnectionLike, name: string): Promise<KvBucketLike> {
+  return openKvBucket(connection, name, 'lease');
+}
+
+/** Opens (creating when missing) the KV bucket `name`, one value per key; `what` names it in errors. */
+export async function openKvBucket(connection: NatsConnectionLike, name: string, what: string): Promise<KvBucketLike> {
   const kv = load('@nats-io/kv');
   try {
     return (await new kv.Kvm(connection).create(name, { history: 1 })) as KvBucketLike;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new Error(
-      `Cannot open the lease bucket '${name}' in JetStream: ${why}. Start nats-server with JetStream on ` +
+      `Cannot open the ${what} bucket '${name}' in JetStream: ${why}. Start nats-server with JetStream on ` +
         `('nats-server -js')`,
       { cause: err },
     );

@@ -58,5 +58,6 @@ export interface KvBucketLike {
   get(key: string): Promise<KvEntryLike | null>;
   create(key: string, value: Uint8Array): Promise<number>;
   update(key: string, value: Uint8Array, revision: number): Promise<number>;
+  put(key: string, value: Uint8Array): Promise<number>;
   delete(key: string, options?: { previousSeq?: number }): Promise<void>;
 }

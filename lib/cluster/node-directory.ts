@@ -106,6 +106,15 @@ export class NodeDirectory {
     return undefined;
   }
 
+  /** The other nodes announcing that they serve `name` now (for keyed actors: that host its keys). */
+  nodesServing(name: string): string[] {
+    const nodes: string[] = [];
+    for (const [nodeId, peer] of this.peers) {
+      if (peer.announcement.actors.some((actor) => actor.name === name && actor.serving)) nodes.push(nodeId);
+    }
+    return nodes;
+  }
+
   /** How another node describes actor `name` (its handlers, its placement). */
   describe(name: string): AnnouncedActor | undefined {
     for (const peer of this.peers.values()) {

@@ -66,10 +66,11 @@ export class RemoteCalls {
    * Sends `delivery` to actor `name` on NATS. Replies go to `delivery.sink`; without a sink it
    * is a fire-and-forget whose failure is logged.
    * @param owner the node known to serve it (a singleton's owner), for `NODE_UNAVAILABLE`
+   * @param subject where to publish it (default the actor's subject; keyed calls go to a node's)
    * @throws ActorError `CONNECTION_CLOSED` while NATS is down, `SERIALIZATION_ERROR` naming both
    *   sizes when the body exceeds the server's max_payload
    */
-  send(name: string, delivery: Delivery, owner: string | undefined): void {
+  send(name: string, delivery: Delivery, owner: string | undefined, subject = this.subjects.actor(name)): void {
     if (!this.connected || this.link.isClosed()) {
       throw new ActorError(
         ErrorCode.CONNECTION_CLOSED,
@@ -105,7 +106,7 @@ export class RemoteCalls {
       timer,
     };
     this.calls.set(id, call);
-    this.link.publish(this.subjects.actor(name), body, { reply: `${this.inbox}.${id}` });
+    this.link.publish(subject, body, { reply: `${this.inbox}.${id}` });
     this.counters.remoteCallsSent++;
     this.counters.bytesSent += body.length;
   }

@@ -4,7 +4,7 @@ import { ErrorMessages } from '../core/errors/error-messages';
 import { MessageRegistry } from '../core/metadata/message-registry';
 import { ActorRef } from '../core/runtime/actor-ref';
 import { Logger } from '../core/runtime/logger';
-import { BodyCodec, ClusterSubjects, Mode, splitMeta } from './cluster-wire';
+import { BodyCodec, ClusterSubjects, keyOfToken, Mode, splitMeta } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike, NatsMessage, NatsSubscription } from './nats-port';
 import { RemoteReplySink } from './remote-reply-sink';
@@ -49,15 +49,33 @@ export class ServedCalls {
    * queue group `queue`, for replicated actors) is delivered to it. Returns the undo.
    */
   serve(name: string, ref: ActorRef, queue?: string): () => void {
+    return this.serveSubject(this.subjects.actor(name), () => ref, queue);
+  }
+
+  /**
+   * Serves the keys of keyed actor `name` on this node: a call published to `<prefix>.<key token>`
+   * is delivered to `refOf(key)`. Returns the undo.
+   */
+  serveKeys(prefix: string, refOf: (key: string) => ActorRef): () => void {
+    return this.serveSubject(`${prefix}.*`, (subject) => refOf(keyOfToken(subject.slice(prefix.length + 1))));
+  }
+
+  private serveSubject(subject: string, refOf: (subject: string) => ActorRef, queue?: string): () => void {
     let order: Promise<void> = Promise.resolve();
     let waiting = 0;
-    const subscription = this.link.subscribe(this.subjects.actor(name), {
+    const subscription = this.link.subscribe(subject, {
       ...(queue ? { queue } : {}),
       callback: (err, msg) => {
         if (err || !msg.reply) return;
         this.counters.remoteCallsReceived++;
         this.counters.bytesReceived += msg.data.length;
         const call = parseCall(msg);
+        let ref: ActorRef;
+        try {
+          ref = refOf(msg.subject);
+        } catch (refused) {
+          return this.dispatch(call, undefined, refused instanceof Error ? refused : new Error(String(refused)));
+        }
         const decoded = this.decode(call, ref);
         if (waiting === 0 && !(decoded instanceof Promise)) return this.dispatch(call, ref, decoded);
         // An asynchronous validation holds later calls back, so they reach the actor in order.
@@ -104,7 +122,7 @@ export class ServedCalls {
     }
   }
 
-  private dispatch(call: IncomingCall, ref: ActorRef, decoded: object | Error): void {
+  private dispatch(call: IncomingCall, ref: ActorRef | undefined, decoded: object | Error): void {
     const { replyTo, mode, wireName, deadline } = call;
     const sink = new RemoteReplySink(this.link, replyTo, this.codec, this.counters, this.selfId, call.credit);
     if (decoded instanceof Error) {
@@ -113,7 +131,7 @@ export class ServedCalls {
     }
     try {
       if (mode === Mode.TELL) {
-        ref.deliver({ message: decoded, wireName, correlationId: replyTo });
+        ref!.deliver({ message: decoded, wireName, correlationId: replyTo });
         return sink.ack();
       }
       const caller = replyTo.split('.').slice(-2, -1)[0] ?? '';
@@ -121,7 +139,7 @@ export class ServedCalls {
       sink.onFinished(() => this.running.delete(replyTo));
       if (deadline !== undefined) sink.abortAt(deadline);
       sink.announceIfSlow();
-      ref.deliver({ message: decoded, wireName, correlationId: replyTo, sink, signal: sink.signal, deadline });
+      ref!.deliver({ message: decoded, wireName, correlationId: replyTo, sink, signal: sink.signal, deadline });
     } catch (err) {
       sink.error(err);
     }

@@ -85,6 +85,33 @@ export class SingletonLeases {
     return { gained, lost };
   }
 
+  /**
+   * Whether this node holds `name` and renewed it less than `nodeTimeoutMs / 2` ago: checked
+   * before each keyed message runs, so a node whose event loop stalled past that point does not
+   * act on a lease another node may be taking over.
+   */
+  holdsFresh(name: string, now: number): boolean {
+    const state = this.states.get(name);
+    return state?.revision !== undefined && now - state.renewedAt <= this.nodeTimeoutMs / 2;
+  }
+
+  /** The revision of the lease this node holds on `name`, if it holds it. */
+  revisionOf(name: string): number | undefined {
+    return this.states.get(name)?.revision;
+  }
+
+  /**
+   * Gives up `name` and forgets it: deletes the entry when this node holds it (compare-and-set
+   * on its revision), so another node can take it at once.
+   */
+  async release(name: string): Promise<void> {
+    const state = this.states.get(name);
+    this.states.delete(name);
+    const revision = state?.revision;
+    if (revision === undefined) return;
+    await this.bucket.delete(keyOf(name), { previousSeq: revision }).catch((err: unknown) => this.logger.debug(`lease ${name}: release failed: ${String(err)}`));
+  }
+
   /** Deletes the entries of the leases held (a clean leave), so a standby takes over at once. */
   async releaseAll(): Promise<void> {
     await Promise.all(

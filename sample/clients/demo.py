@@ -59,6 +59,14 @@ def fire_and_forget(client: ActonClient) -> None:
     print(f"[kv] greeting = {json.dumps(stored['value'])}, nope = {json.dumps(missing['value'])}")
 
 
+def keyed_cart(client: ActonClient) -> None:
+    # `cart` is a keyed actor: each user's cart is its own activation, created on first use.
+    client.request("cart/u-42", "AddToCart", {"sku": "apple", "qty": 2})
+    cart = client.request("cart/u-42", "AddToCart", {"sku": "pear", "qty": 1})
+    other = client.request("cart/u-7", "GetCart", {})
+    print(f"[cart] {cart['user']}: {json.dumps(cart['items'], separators=(',', ':'))}, u-7: {json.dumps(other['items'])}")
+
+
 # region readme-stream
 def streams(client: ActonClient) -> None:
     items = list(client.stream("list_service", "ListRequest", {"page_size": 10}))
@@ -114,6 +122,7 @@ def main() -> int:
         print(f"[discover] {', '.join(actors)}")
         request_response(client)
         fire_and_forget(client)
+        keyed_cart(client)
         streams(client)
         pushes(client)
         errors(client)

@@ -43,6 +43,14 @@ async function fireAndForget(client: ActonClient): Promise<void> {
   console.log(`[kv] greeting = ${JSON.stringify(stored.value)}, nope = ${JSON.stringify(missing.value)}`);
 }
 
+async function keyedCart(client: ActonClient): Promise<void> {
+  // `cart` is a keyed actor: each user's cart is its own activation, created on first use.
+  await client.request('cart/u-42', 'AddToCart', { sku: 'apple', qty: 2 });
+  const cart = (await client.request('cart/u-42', 'AddToCart', { sku: 'pear', qty: 1 })) as { user: string; items: Record<string, number> };
+  const other = (await client.request('cart/u-7', 'GetCart', {})) as { items: Record<string, number> };
+  console.log(`[cart] ${cart.user}: ${JSON.stringify(cart.items)}, u-7: ${JSON.stringify(other.items)}`);
+}
+
 // #region readme-stream
 async function streams(client: ActonClient): Promise<void> {
   const items = await firstValueFrom(
@@ -115,6 +123,7 @@ async function main(): Promise<void> {
     );
     await requestResponse(client);
     await fireAndForget(client);
+    await keyedCart(client);
     await streams(client);
     await pushes(client);
     await errors(client);

@@ -62,6 +62,8 @@ function expectDemoOutput(stdout: string): void {
   expect(stdout).toMatch(/\[discover\] .*calculator.*countdown.*kv_store.*list_service.*orders.*price_feed/);
   expect(stdout).toContain('[request] 5 + 3 = 8');
   expect(stdout).toContain('[kv] greeting = "hello", nope = null');
+  // Both demos run against one sample: the second finds the first one's cart (a keyed actor's state).
+  expect(stdout).toMatch(/\[cart\] u-42: \{"apple":(2|4),"pear":(1|2)\}, u-7: \{\}/);
   expect(stdout).toMatch(/\[stream\] list_service sent 25 items: ids 1\.\.25, then the final frame/);
   expect(stdout).toContain('[countdown] 3 2 1');
   expect(

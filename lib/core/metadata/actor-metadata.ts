@@ -13,23 +13,65 @@ export interface ActorOptions {
   readonly expose?: boolean;
   /** Queued messages before deliveries fail with `TARGET_BUSY`; positive integer, default 1024. */
   readonly mailboxCapacity?: number;
-  /** Restart after a failure (see `SupervisionOptions`); absent: the actor resumes (keeps its state). */
-  readonly supervision?: SupervisionOptions;
   /** Placement when the app joins a cluster (`acton-ts/cluster`); default `singleton`. */
   readonly cluster?: ClusterPlacement;
+  /** Restart after a failure (see `SupervisionOptions`); absent: the actor resumes (keeps its state). */
+  readonly supervision?: SupervisionOptions;
+  /** `cluster: 'keyed'` only: milliseconds without messages before an activation passivates; default 60000. */
+  readonly idleTimeoutMs?: number;
+  /** `cluster: 'keyed'` only: activations at once on one node; default 100000 (more fail `TARGET_BUSY`). */
+  readonly maxActiveKeys?: number;
+  /** `cluster: 'keyed'` only: longest key in characters; default 256. */
+  readonly maxKeyLength?: number;
 }
 
-/** Where a cluster runs an actor: one owner, one per node behind a queue group, or nowhere else. */
-export type ClusterPlacement = 'singleton' | 'replicated' | 'local';
+/**
+ * Where a cluster runs an actor: one owner, one per node behind a queue group, one activation
+ * per key (`keyed`, virtual actors addressed as `name/key`), or nowhere else.
+ */
+export type ClusterPlacement = 'singleton' | 'replicated' | 'keyed' | 'local';
+
+const CLUSTER_PLACEMENTS: readonly ClusterPlacement[] = ['singleton', 'replicated', 'keyed', 'local'];
+
+/** Default `idleTimeoutMs` of keyed actors. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/** Default `maxActiveKeys` of keyed actors (per actor type, per node). */
+export const DEFAULT_MAX_ACTIVE_KEYS = 100_000;
+/** Default `maxKeyLength` of keyed actors. */
+export const DEFAULT_MAX_KEY_LENGTH = 256;
+
+/** The limits of a keyed actor, defaults applied. */
+export interface KeyedLimits {
+  readonly idleTimeoutMs: number;
+  readonly maxActiveKeys: number;
+  readonly maxKeyLength: number;
+}
+
+function resolveKeyedLimits(className: string, options: ActorOptions): KeyedLimits {
+  const positive = (option: 'idleTimeoutMs' | 'maxActiveKeys' | 'maxKeyLength', fallback: number): number => {
+    const value = options[option] ?? fallback;
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new Error(`@Actor on ${className}: ${option} must be a positive integer (got ${String(value)})`);
+    }
+    return value;
+  };
+  return {
+    idleTimeoutMs: positive('idleTimeoutMs', DEFAULT_IDLE_TIMEOUT_MS),
+    maxActiveKeys: positive('maxActiveKeys', DEFAULT_MAX_ACTIVE_KEYS),
+    maxKeyLength: positive('maxKeyLength', DEFAULT_MAX_KEY_LENGTH),
+  };
+}
 
 /** `ActorOptions` with every default applied. */
 export interface ResolvedActorOptions {
   readonly name: string;
   readonly expose: boolean;
   readonly mailboxCapacity: number;
+  readonly cluster?: ClusterPlacement;
   /** Absent: resume after a failure. */
   readonly supervision?: ResolvedSupervision;
-  readonly cluster?: ClusterPlacement;
+  /** Present when `cluster` is `'keyed'`. */
+  readonly keyed?: KeyedLimits;
 }
 
 /**
@@ -48,19 +90,25 @@ export function resolveActorOptions(target: Function, options: ActorOptions): Re
       `@Actor on ${target.name}: mailboxCapacity must be a positive integer (got ${String(mailboxCapacity)})`,
     );
   }
-  const supervision = options.supervision && resolveSupervision(target.name, options.supervision);
   const { cluster } = options;
-  if (cluster !== undefined && !['singleton', 'replicated', 'local'].includes(cluster)) {
+  if (cluster !== undefined && !CLUSTER_PLACEMENTS.includes(cluster)) {
     throw new Error(
-      `@Actor on ${target.name}: cluster must be 'singleton', 'replicated' or 'local' (got ${JSON.stringify(cluster)})`,
+      `@Actor on ${target.name}: cluster must be one of ${CLUSTER_PLACEMENTS.join(', ')} (got ${JSON.stringify(cluster)})`,
     );
   }
+  const keyedOnly = (['idleTimeoutMs', 'maxActiveKeys', 'maxKeyLength'] as const).find((key) => options[key] !== undefined);
+  if (cluster !== 'keyed' && keyedOnly) {
+    throw new Error(`@Actor on ${target.name}: ${keyedOnly} applies to keyed actors only; add cluster: 'keyed' or remove it`);
+  }
+  const keyed = cluster === 'keyed' ? resolveKeyedLimits(target.name, options) : undefined;
+  const supervision = options.supervision && resolveSupervision(target.name, options.supervision);
   return {
     name,
     expose: options.expose ?? true,
     mailboxCapacity,
+    ...(cluster !== undefined && { cluster }),
+    ...(keyed && { keyed }),
     ...(supervision && { supervision }),
-    ...(cluster === undefined ? {} : { cluster }),
   };
 }
 

@@ -9,6 +9,8 @@ import { ActorPlan, planActor } from './actor-plan';
 import { ActorNameResolver } from './actor-name-resolver';
 import { ActorRef } from './actor-ref';
 import { ActorSystem } from './actor-system';
+import { KeyedActorType } from './keyed/keyed-actor-type';
+import { KeyedActors } from './keyed/keyed-actors';
 import { AppExtension } from './app-extension';
 import { AppExtensions } from './app-extensions';
 import { AskRequest } from './ask-request';
@@ -91,6 +93,8 @@ export type AppState = 'running' | 'closing' | 'closed';
 export interface AppInternals {
   readonly injector: Injector;
   readonly system: ActorSystem;
+  /** The keyed actor types (`@Actor({ cluster: 'keyed' })`), addressed as `name/key`. */
+  readonly keyed: KeyedActors;
   readonly registry: MessageRegistry;
   readonly broker: Broker;
   readonly logger: Logger;
@@ -308,7 +312,15 @@ export class ActonApp implements TimerDelivery {
 
   /** Every actor (module singletons and spawned ones) with its exposure flag. */
   actors(): readonly ActorEntry[] {
-    return this.internals.system.all().map((ref) => this.entryOf(ref));
+    const keyed = this.internals.keyed
+      .all()
+      .map((type): ActorEntry => ({ name: type.name, ref: type, expose: type.expose }));
+    return [...this.internals.system.all().map((ref) => this.entryOf(ref)), ...keyed];
+  }
+
+  /** The keyed actor type named `name` (`@Actor({ cluster: 'keyed' })`), if any. */
+  keyedActor(name: string): KeyedActorType | undefined {
+    return this.internals.keyed.byNameOf(name);
   }
 
   /**
@@ -404,18 +416,22 @@ export class ActonApp implements TimerDelivery {
 
   private async shutdown(timeoutMs: number): Promise<void> {
     this.appState = 'closing';
-    const { system, lifecycle, logger } = this.internals;
+    const { system, keyed, lifecycle, logger } = this.internals;
     for (const hook of this.closeHooks.splice(0)) this.safely(hook, 'a close hook');
     this.stopSupervision();
     for (const extension of this.extensionList)
       await this.bounded(() => extension.drain(timeoutMs), `draining extension '${extension.kind}'`, timeoutMs);
     system.drainAll();
-    const drained = await withinTime(system.whenIdle(), timeoutMs);
+    keyed.drainAll();
+    const drained = await withinTime(Promise.all([system.whenIdle(), keyed.whenIdle()]), timeoutMs);
     if (!drained)
       logger.warn(
         `close(): actors still had work after ${timeoutMs} ms; ending their queued messages and streams with SHUTTING_DOWN`,
       );
-    system.stopAll(new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN));
+    const stopping = new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
+    system.stopAll(stopping);
+    // Keyed activations passivate (their state saved) before the providers they may use stop.
+    await this.bounded(() => keyed.passivateAll(stopping), 'passivating keyed actors', timeoutMs);
     await lifecycle.stopAll(logger, timeoutMs);
     for (const extension of [...this.extensionList].reverse())
       await this.bounded(() => extension.stop(), `stopping extension '${extension.kind}'`, timeoutMs);
@@ -480,7 +496,8 @@ export class ActonApp implements TimerDelivery {
 
   private resolveTarget(target: ActorTarget): ActorRef {
     if (typeof target === 'string') {
-      const ref = this.nameResolver?.(target) ?? this.internals.system.byNameOf(target);
+      const ref =
+        this.nameResolver?.(target) ?? this.internals.system.byNameOf(target) ?? this.internals.keyed.resolve(target);
       if (!ref) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, ErrorMessages.actorNotFound(target));
       return ref;
     }

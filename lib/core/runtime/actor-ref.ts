@@ -44,4 +44,10 @@ export interface ActorRef {
    * Replies (if any) go to `delivery.sink`; a handler's failure goes to `sink.error`.
    */
   deliver(delivery: Delivery): void;
+  /**
+   * Present on keyed actors (`@Actor({ cluster: 'keyed' })`): the ref of one key, so
+   * `cart/u-42` reaches key `u-42` of the actor named `cart`.
+   * @throws ActorError `ACTOR_NOT_FOUND` naming the limit when the key is empty or too long
+   */
+  forKey?(key: string): ActorRef;
 }

@@ -11,6 +11,9 @@ import { AppExtension } from './app-extension';
 import { BroadcastHub } from './broadcast-hub';
 import { Broker } from './broker';
 import { Clock, SystemClock } from './clock';
+import { KeyedActorType } from './keyed/keyed-actor-type';
+import { KeyedActors } from './keyed/keyed-actors';
+import { InMemoryKeyedStateStore, KeyedStateStore } from './keyed/keyed-state-store';
 import { Lifecycle } from './lifecycle';
 import { defaultLogger, Logger } from './logger';
 import { collectModules } from './module-collector';
@@ -115,9 +118,11 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
     actorNames.has(token) ? `actor '${actorNames.get(token)}' (${tokenName(token)})` : `provider ${tokenName(token)}`;
   const injector = TsyringeInjector.createRoot((instance, token) => lifecycle.add(instance, label(token)));
   const validateInProcess = options.validation?.inProcess ?? true;
+  const keyed = new KeyedActors();
   app = new ActonApp({
     injector,
     system,
+    keyed,
     registry,
     broker,
     logger,
@@ -134,11 +139,19 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   injector.provideValue(Timers, timers);
   injector.provideValue(MessageRegistry, registry);
   for (const provider of modules.providers) injector.register(provider);
-  for (const plan of plans) injector.provideFactory(plan.type, () => system.create(plan, injector).instance);
+  const keyedPlans = plans.filter((plan) => plan.options.cluster === 'keyed');
+  const singlePlans = plans.filter((plan) => plan.options.cluster !== 'keyed');
+  for (const plan of singlePlans) injector.provideFactory(plan.type, () => system.create(plan, injector).instance);
   for (const provider of options.overrides ?? []) injector.register(provider);
   for (const provider of modules.providers)
     if (!('useValue' in Object(provider))) injector.resolve(providerToken(provider));
-  for (const plan of plans) injector.resolve(plan.type);
+  for (const plan of singlePlans) injector.resolve(plan.type);
+  const store = injector.has(KeyedStateStore) ? injector.resolve(KeyedStateStore) : new InMemoryKeyedStateStore();
+  for (const plan of keyedPlans) {
+    const scope = injector.createChild();
+    scope.provideValue(Broker, broker.forActor(plan.options.name));
+    keyed.add(new KeyedActorType(plan, { injector: scope, logger, timersFor: timersOf, store }));
+  }
 
   const extensions = options.extensions === false ? [] : modules.extensions.map((factory) => factory());
   app.attachExtensions(extensions);

@@ -3,7 +3,8 @@
  * where `Array.prototype.shift` would copy the backlog on every message.
  */
 export class FifoQueue<T> {
-  private items: (T | undefined)[] = new Array(16);
+  // Starts small: keyed actors hold one mailbox per idle activation (it grows by doubling).
+  private items: (T | undefined)[] = new Array(2);
   private head = 0;
   private count = 0;
 

@@ -24,6 +24,8 @@ export interface HandlerContextHost {
   spawnChild(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
   /** `ctx.children()`. */
   children(): readonly ActorRef[];
+  /** `ctx.key`: the key of a keyed actor's activation. */
+  readonly actorKey?: string;
 }
 
 /**
@@ -55,6 +57,10 @@ export class HandlerContext implements MessageContext {
 
   get peer(): PeerInfo {
     return this.delivery.peer ?? LOCAL_PEER;
+  }
+
+  get key(): string | undefined {
+    return this.host.actorKey;
   }
 
   get timers(): Timers {

@@ -40,8 +40,9 @@ export class Mailbox<J extends MailboxJob> {
   private mailboxState: MailboxState = 'open';
   /** Set while the actor restarts: queued jobs wait (in order) instead of starting. */
   private suspended = false;
-  private idleWaiters: (() => void)[] = [];
-  private quietWaiters: (() => void)[] = [];
+  // Created on first wait: keyed actors hold one mailbox per idle activation.
+  private idleWaiters?: (() => void)[];
+  private quietWaiters?: (() => void)[];
 
   /**
    * @param capacity queued (not yet running) jobs before `enqueue` throws `TARGET_BUSY`
@@ -105,7 +106,7 @@ export class Mailbox<J extends MailboxJob> {
   /** Resolves when no job is running (queued ones may remain); at once if none runs. */
   whenQuiet(): Promise<void> {
     if (this.running === 0) return Promise.resolve();
-    return new Promise((resolve) => this.quietWaiters.push(resolve));
+    return new Promise((resolve) => (this.quietWaiters ??= []).push(resolve));
   }
 
   /** Ends `suspend()`: queued jobs start again. */
@@ -134,7 +135,7 @@ export class Mailbox<J extends MailboxJob> {
   /** Resolves when nothing is queued or running (at once if already idle). */
   whenIdle(): Promise<void> {
     if (this.idle) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return new Promise((resolve) => (this.idleWaiters ??= []).push(resolve));
   }
 
   private refusal(): ActorError {
@@ -193,19 +194,16 @@ export class Mailbox<J extends MailboxJob> {
   private release(readonly: boolean): void {
     if (readonly) this.readers--;
     else this.writer = false;
-    if (this.running > 0 || this.quietWaiters.length === 0) return;
+    if (this.running > 0 || !this.quietWaiters?.length) return;
     const waiters = this.quietWaiters;
-    this.quietWaiters = [];
+    this.quietWaiters = undefined;
     for (const resolve of waiters) resolve();
   }
 
   private notifyIfIdle(): void {
-    if (!this.idle) return;
-    if (this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
-    if (this.onIdle && this.mailboxState === 'open' && !this.suspended) this.onIdle();
+    if (!this.idle || !this.idleWaiters?.length) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = undefined;
+    for (const resolve of waiters) resolve();
   }
 }

@@ -21,6 +21,8 @@ export interface MessageContext<R = unknown> {
   readonly deadline?: number;
   /** The sender: `{ connectionId: 'local' }` in-process; see `PeerInfo`. */
   readonly peer: PeerInfo;
+  /** The key of a keyed actor's activation (`u-42` for `cart/u-42`); `undefined` for other actors. */
+  readonly key?: string;
   /**
    * The caller's identity as admitted by the IPC listener's security policy
    * (`IpcModule.forRoot({ security })`, docs/protocol.md §11.2); `undefined` in-process and

@@ -30,9 +30,17 @@ export class ExposedActors {
     return this.byName.delete(name);
   }
 
-  /** The actor exposed under exactly `name`. */
+  /**
+   * The actor exposed under exactly `name`; else, for `cart/u-42` where `cart` is an exposed
+   * keyed actor, the ref of key `u-42`.
+   * @throws ActorError `ACTOR_NOT_FOUND` when that key breaks the keyed actor's limits
+   */
   get(name: string): ActorRef | undefined {
-    return this.byName.get(name);
+    const exact = this.byName.get(name);
+    if (exact) return exact;
+    const slash = name.indexOf('/');
+    if (slash <= 0) return undefined;
+    return this.byName.get(name.slice(0, slash))?.forKey?.(name.slice(slash + 1));
   }
 
   /** Every (name, actor) pair, in exposure order. */

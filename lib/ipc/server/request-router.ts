@@ -44,7 +44,14 @@ export class RequestRouter {
 
   /** Steps 6–7: the target and the decoded message, or the failure to answer. */
   resolve(envelope: RequestEnvelope, stream: boolean): RequestTarget | RouteFailure {
-    const ref = this.actors.get(envelope.target);
+    let ref: ActorRef | undefined;
+    try {
+      ref = this.actors.get(envelope.target);
+    } catch (err) {
+      // A keyed actor's key broke its limits (e.g. too long): say which.
+      const text = err instanceof Error ? err.message : String(err);
+      return routeError(stream ? ErrorCode.STREAM_ERROR : ErrorCode.ACTOR_NOT_FOUND, text);
+    }
     if (!ref) {
       return routeError(
         stream ? ErrorCode.STREAM_ERROR : ErrorCode.ACTOR_NOT_FOUND,

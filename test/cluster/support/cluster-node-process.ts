@@ -27,13 +27,21 @@ export interface NodeSettings {
   readonly socket: string;
   readonly heartbeatMs?: number;
   readonly nodeTimeoutMs?: number;
+  /** The node's script under test/cluster/fixtures (default `cluster-node.ts`). */
+  readonly fixture?: string;
 }
 
 /** Starts a node and waits (up to 60 s: ts-node on a loaded machine) until it printed READY. */
 export async function startClusterNode(settings: NodeSettings): Promise<ClusterNodeProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', FIXTURE],
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      settings.fixture ? join(__dirname, '..', 'fixtures', settings.fixture) : FIXTURE,
+    ],
     {
       cwd: ROOT,
       env: {

@@ -1,0 +1,72 @@
+import { isActorError } from '../core/errors/actor-error';
+import { ErrorCode } from '../core/errors/error-code';
+import { Delivery } from '../core/runtime/delivery';
+import { ReplySink } from '../core/runtime/reply-sink';
+
+/**
+ * The sink of a call to a key on another node, which re-sends the call when that node refused
+ * it before any handler saw it — nobody subscribed to the node's keyed subject any more (NATS no
+ * responders: the node left or is leaving), the node answered `SHUTTING_DOWN`, or it said goodbye
+ * with the call unanswered (a clean leave answers every call it took first) — because the key
+ * is moving: the call is routed again (to the key's new node) after `retryMs`, until it gets an
+ * answer or the caller goes away (its deadline aborts its signal). Calls whose outcome is unknown
+ * (`NODE_UNAVAILABLE`: the node was lost with the call in flight) are not re-sent: the handler
+ * may have run, and re-sending would apply it twice (see the README's at-most-once rules).
+ */
+export class KeyedCallRetry implements ReplySink {
+  private answered = false;
+
+  constructor(
+    private readonly delivery: Delivery,
+    private readonly resend: (delivery: Delivery) => void,
+    private readonly retryMs: number,
+  ) {}
+
+  /** The delivery to send: the original one, with this sink in place of the caller's. */
+  get routed(): Delivery {
+    return {
+      message: this.delivery.message,
+      wireName: this.delivery.wireName,
+      correlationId: this.delivery.correlationId,
+      sink: this,
+      ...(this.delivery.signal && { signal: this.delivery.signal }),
+      ...(this.delivery.deadline !== undefined && { deadline: this.delivery.deadline }),
+      ...(this.delivery.peer && { peer: this.delivery.peer }),
+    };
+  }
+
+  next(value: unknown): void | Promise<void> {
+    this.answered = true;
+    return this.delivery.sink!.next(value);
+  }
+
+  complete(): void {
+    this.answered = true;
+    this.delivery.sink!.complete();
+  }
+
+  error(err: unknown): void {
+    if (this.answered || !isRefusedBeforeDelivery(err) || this.delivery.signal?.aborted) {
+      this.answered = true;
+      return this.delivery.sink!.error(err);
+    }
+    const timer = setTimeout(() => {
+      if (this.delivery.signal?.aborted) return this.delivery.sink!.error(err);
+      try {
+        this.resend(this.routed);
+      } catch (failure) {
+        this.error(failure);
+      }
+    }, this.retryMs);
+    timer.unref();
+  }
+}
+
+function isRefusedBeforeDelivery(err: unknown): boolean {
+  if (!isActorError(err)) return false;
+  if (err.code === ErrorCode.SHUTTING_DOWN) return true;
+  // A clean leave ("it left": goodbye received) hands every keyed call it took over before saying
+  // goodbye (KeyedPlacement.handOver), so a call still unanswered then never reached a handler.
+  if (err.code === ErrorCode.NODE_UNAVAILABLE && /\(it left\)/.test(err.message)) return true;
+  return err.code === ErrorCode.ACTOR_NOT_FOUND && /no responders/.test(err.message);
+}

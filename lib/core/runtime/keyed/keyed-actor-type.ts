@@ -1,0 +1,383 @@
+import { ActorError } from '../../errors/actor-error';
+import { ErrorCode } from '../../errors/error-code';
+import { ErrorMessages } from '../../errors/error-messages';
+import { constructorTokensOf } from '../../metadata/injection-metadata';
+import { KeyedLimits } from '../../metadata/actor-metadata';
+import { ActorPlan } from '../actor-plan';
+import { ActorRef, HandlerInfo } from '../actor-ref';
+import { Delivery } from '../delivery';
+import { Dispatch } from '../handler-dispatch';
+import { invokeHandler } from '../handler-invocation';
+import { Injector } from '../injector';
+import { Logger } from '../logger';
+import { MailboxJob } from '../mailbox';
+import type { Timers } from '../timers';
+import { KeyActivation } from './key-activation';
+import { checkKey } from './keyed-key';
+import { KeyedStateStore, OnActivate, OnPassivate } from './keyed-state-store';
+
+/** One queued message of an activation. */
+export interface KeyedJob extends MailboxJob {
+  readonly fn: Function;
+  readonly delivery: Delivery;
+  readonly activation: KeyActivation;
+}
+
+/** What a keyed actor type needs from its app. */
+export interface KeyedActorContext {
+  /** The actor's own injector scope (its `Broker` bound to the actor's name). */
+  readonly injector: Injector;
+  readonly logger: Logger;
+  /** Builds the `Timers` of one activation (`ctx.timers`). */
+  readonly timersFor: (owner: string) => Timers;
+  /** The app's state store, when the app provides one (else state stays in memory). */
+  readonly store: KeyedStateStore;
+}
+
+/** Counters of one keyed actor type (see `KeyedActorType.stats`). */
+export interface KeyedActorStats {
+  /** Activations alive now. */
+  readonly active: number;
+  /** Activations started since the app started. */
+  readonly activations: number;
+  /** Activations passivated (idle, lost lease, shutdown) since the app started. */
+  readonly passivations: number;
+}
+
+/**
+ * Decides, for the cluster, whether this node may host a key now. `claim` resolves `true` when
+ * it may (e.g. it holds the key's lease); `release` is called once the activation is gone.
+ */
+export interface KeyGate {
+  claim(actor: string, key: string): Promise<boolean> | boolean;
+  release(actor: string, key: string): void;
+  /** Whether this node may still run messages of `actor/key` now (its lease is fresh). */
+  holds(actor: string, key: string): boolean;
+}
+
+type Hooks = Partial<OnActivate & OnPassivate & { onStart(): unknown; onStop(): unknown }>;
+
+const SWEEP_MIN_MS = 10;
+const SWEEP_MAX_MS = 1_000;
+
+/**
+ * A keyed (virtual) actor, `@Actor({ cluster: 'keyed' })`, registered under its name (`cart`)
+ * and addressed per key (`cart/u-42`): activates a key on its first message (constructor,
+ * `onActivate(state, key)`, `onStart`; messages wait meanwhile), routes later messages to that
+ * activation, and passivates it after `idleTimeoutMs` without messages (`onPassivate` — its
+ * result saved in the `KeyedStateStore` — then `onStop`). Messages that arrive while a key
+ * passivates wait and go to its next activation. Handlers, dependencies and limits are shared by
+ * all activations; each activation owns only its instance and mailbox.
+ */
+export class KeyedActorType implements ActorRef {
+  readonly name: string;
+  readonly id: string;
+  readonly actorClass: Function;
+  readonly expose: boolean;
+  readonly limits: KeyedLimits;
+  readonly mailboxCapacity: number;
+  private readonly byWireName = new Map<string, { info: HandlerInfo; fn: Function }>();
+  private readonly activations = new Map<string, KeyActivation>();
+  private dependencies?: unknown[];
+  private sweeper?: NodeJS.Timeout;
+  private accepting = true;
+  private gate?: KeyGate;
+  private activated = 0;
+  private passivated = 0;
+
+  constructor(
+    private readonly plan: ActorPlan,
+    private readonly context: KeyedActorContext,
+  ) {
+    this.name = plan.options.name;
+    this.id = `acton-ts:${this.name}:keyed`;
+    this.actorClass = plan.type;
+    this.expose = plan.options.expose;
+    this.limits = plan.options.keyed!;
+    this.mailboxCapacity = plan.options.mailboxCapacity;
+    for (const { info } of plan.handlers) {
+      const fn = (plan.type.prototype as Record<string, unknown>)[info.method];
+      if (typeof fn !== 'function') throw new Error(`${plan.type.name}.${info.method} is declared as a handler but is not a method`);
+      this.byWireName.set(info.wireName, { info, fn });
+    }
+  }
+
+  handlerFor(wireName: string): HandlerInfo | undefined {
+    return this.byWireName.get(wireName)?.info;
+  }
+
+  handlers(): readonly HandlerInfo[] {
+    return [...this.byWireName.values()].map((handler) => handler.info);
+  }
+
+  /** The ref of one key (`cart/u-42`). @throws ActorError `ACTOR_NOT_FOUND` for an empty or too long key */
+  forKey(key: string): ActorRef {
+    checkKey(this.name, key, this.limits.maxKeyLength);
+    return new KeyRef(this, key);
+  }
+
+  /** A keyed actor is addressed per key. @throws ActorError `ACTOR_NOT_FOUND` saying so */
+  deliver(delivery: Delivery): void {
+    throw new ActorError(
+      ErrorCode.ACTOR_NOT_FOUND,
+      `'${this.name}' is a keyed actor: address one key as '${this.name}/<key>' (got ${delivery.wireName} without a key)`,
+    );
+  }
+
+  /**
+   * Queues `delivery` for the activation of `key`, activating it first when needed.
+   * @throws ActorError `UNKNOWN_MESSAGE_TYPE` (no handler), `TARGET_BUSY` (mailbox full, or
+   *   `maxActiveKeys` activations already), `SHUTTING_DOWN` (the app closes)
+   */
+  deliverTo(key: string, delivery: Delivery): void {
+    const handler = this.byWireName.get(delivery.wireName);
+    if (!handler) {
+      throw new ActorError(
+        ErrorCode.UNKNOWN_MESSAGE_TYPE,
+        `${ErrorMessages.unknownMessageType(delivery.wireName)} (actor '${this.name}' has no handler for it)`,
+      );
+    }
+    const activation = this.activations.get(key) ?? this.activate(key);
+    activation.lastUsed = Date.now();
+    activation.mailbox.enqueue({ readonly: handler.info.readonly, fn: handler.fn, delivery, activation });
+  }
+
+  /** Whether `key` has an activation here now (in any phase). */
+  isActive(key: string): boolean {
+    return this.activations.has(key);
+  }
+
+  /** Keys active here now. */
+  activeKeys(): IterableIterator<string> {
+    return this.activations.keys();
+  }
+
+  /** Counters (see `KeyedActorStats`). */
+  stats(): KeyedActorStats {
+    return { active: this.activations.size, activations: this.activated, passivations: this.passivated };
+  }
+
+  /** @internal the cluster: every new activation first claims its key through `gate` */
+  useGate(gate: KeyGate | undefined): void {
+    this.gate = gate;
+  }
+
+  /** Passivates the activation of `key` now (e.g. its lease is lost); resolves once it is gone. */
+  passivate(key: string, why = 'asked to'): Promise<void> {
+    const activation = this.activations.get(key);
+    if (!activation || activation.phase === 'passivating') return Promise.resolve();
+    return this.passivateActivation(activation, why);
+  }
+
+  /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run. */
+  drain(): void {
+    this.accepting = false;
+    for (const activation of this.activations.values()) activation.mailbox.drain();
+  }
+
+  /** Resolves when no activation has queued or running work. */
+  async whenIdle(): Promise<void> {
+    await Promise.all([...this.activations.values()].map((activation) => activation.mailbox.whenIdle()));
+  }
+
+  /** Passivates every activation (state saved, `onStop`); queued leftovers end with `reason`. */
+  async passivateAll(reason: unknown): Promise<void> {
+    this.accepting = false;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    const all = [...this.activations.values()];
+    for (const activation of all) for (const job of activation.mailbox.close()) job.delivery.sink?.error(reason);
+    await Promise.all(all.map((activation) => this.passivateActivation(activation, 'the app closes')));
+  }
+
+  /** @internal the mailbox runner shared by every activation */
+  readonly run = (job: KeyedJob): PromiseLike<void> | void => {
+    const { activation } = job;
+    if (this.gate && !this.gate.holds(this.name, activation.key)) {
+      // The key's lease lapsed (e.g. this event loop stalled): the handler must not run here.
+      job.delivery.sink?.error(new ActorError(ErrorCode.SHUTTING_DOWN, `Keyed actor '${this.name}/${activation.key}' is moving (its lease lapsed on this node); retry`));
+      if (activation.phase === 'active') void this.passivateActivation(activation, 'its lease lapsed');
+      return;
+    }
+    return invokeHandler(job.fn, activation.instance, job.delivery.message, new Dispatch(job.delivery, activation));
+  };
+
+  /** @internal */
+  readonly reportRunnerError = (err: unknown, job: KeyedJob): void =>
+    this.reportUnhandled(job.activation, err, job.delivery);
+
+  /** @internal */
+  reportUnhandled(activation: KeyActivation, err: unknown, delivery: Delivery): void {
+    const text = err instanceof Error ? err.message : String(err);
+    this.context.logger.error(`Keyed actor '${this.name}/${activation.key}' failed on ${delivery.wireName} (no caller to tell): ${text}`, err);
+  }
+
+  /** @internal a handler failed: its caller heard it; the activation keeps serving */
+  reportFailure(activation: KeyActivation, err: unknown): void {
+    const text = err instanceof Error ? err.message : String(err);
+    this.context.logger.debug(`Keyed actor '${this.name}/${activation.key}' handler failed: ${text}`);
+  }
+
+  /** @internal */
+  timersFor(owner: string): Timers {
+    return this.context.timersFor(owner);
+  }
+
+  private activate(key: string): KeyActivation {
+    if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
+    if (this.activations.size >= this.limits.maxActiveKeys) {
+      throw new ActorError(
+        ErrorCode.TARGET_BUSY,
+        `Keyed actor '${this.name}' already has ${this.activations.size} active keys on this node, its limit ` +
+          `(@Actor({ maxActiveKeys })): retry after some passivate, or raise the limit`,
+      );
+    }
+    const instance = this.construct();
+    const activation = new KeyActivation(this, key, instance, Date.now());
+    this.activations.set(key, activation);
+    this.activated++;
+    this.startSweeping();
+    const started = this.runStartHooks(activation);
+    if (started === undefined) {
+      activation.phase = 'active';
+      return activation;
+    }
+    activation.mailbox.suspend();
+    started.then(
+      () => {
+        activation.phase = 'active';
+        activation.mailbox.resume();
+      },
+      (err: unknown) => this.failActivation(activation, err),
+    );
+    return activation;
+  }
+
+  private construct(): object {
+    try {
+      this.dependencies ??= constructorTokensOf(this.plan.type).map((token) => this.context.injector.resolve(token));
+      return new (this.plan.type as new (...args: unknown[]) => object)(...this.dependencies);
+    } catch (err) {
+      throw new Error(`Cannot activate keyed actor '${this.name}' (${this.plan.type.name}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+
+  /** Claim (cluster) → load state → onActivate → onStart; `undefined` when all of it ran synchronously. */
+  private runStartHooks(activation: KeyActivation): Promise<void> | undefined {
+    const hooks = activation.instance as Hooks;
+    const { key } = activation;
+    const claimed = this.gate?.claim(this.name, key);
+    const wantsState = typeof hooks.onActivate === 'function';
+    if (claimed === undefined || claimed === true) {
+      if (!wantsState && typeof hooks.onStart !== 'function') return undefined;
+    }
+    return (async () => {
+      if (!(await claimed ?? true)) {
+        throw new ActorError(ErrorCode.TARGET_BUSY, `Keyed actor '${this.name}/${key}' is active on another node; retry`);
+      }
+      if (wantsState) await hooks.onActivate!(await this.context.store.load(this.name, key), key);
+      if (typeof hooks.onStart === 'function') await hooks.onStart();
+    })();
+  }
+
+  private failActivation(activation: KeyActivation, err: unknown): void {
+    if (this.activations.get(activation.key) === activation) this.activations.delete(activation.key);
+    this.passivated++;
+    const text = err instanceof Error ? err.message : String(err);
+    const reason = err instanceof ActorError ? err : new Error(`Activation of '${this.name}/${activation.key}' failed: ${text}`, { cause: err });
+    for (const job of activation.mailbox.close()) job.delivery.sink?.error(reason);
+    activation.release(() => reason);
+    this.gate?.release(this.name, activation.key);
+    if (!(err instanceof ActorError)) this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
+  }
+
+  private async passivateActivation(activation: KeyActivation, why: string): Promise<void> {
+    activation.phase = 'passivating';
+    activation.mailbox.suspend();
+    const hooks = activation.instance as Hooks;
+    const label = `keyed actor '${this.name}/${activation.key}'`;
+    try {
+      if (typeof hooks.onPassivate === 'function') {
+        await this.context.store.save(this.name, activation.key, await hooks.onPassivate());
+      }
+    } catch (err) {
+      this.context.logger.error(`onPassivate of ${label} failed (${why}); its state was not saved: ${String(err)}`, err);
+    }
+    try {
+      if (typeof hooks.onStop === 'function') await hooks.onStop();
+    } catch (err) {
+      this.context.logger.error(`onStop of ${label} failed: ${String(err)}`, err);
+    }
+    activation.release(() => new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
+    if (this.activations.get(activation.key) === activation) this.activations.delete(activation.key);
+    this.passivated++;
+    this.gate?.release(this.name, activation.key);
+    this.reactivateLeftovers(activation);
+  }
+
+  /** Messages that arrived while a key passivated go to its next activation. */
+  private reactivateLeftovers(old: KeyActivation): void {
+    const leftovers = old.mailbox.close();
+    if (leftovers.length === 0) return;
+    try {
+      const next = this.activations.get(old.key) ?? this.activate(old.key);
+      for (const job of leftovers) next.mailbox.enqueue({ ...job, activation: next });
+    } catch (err) {
+      for (const job of leftovers) job.delivery.sink?.error(err);
+    }
+  }
+
+  private startSweeping(): void {
+    if (this.sweeper) return;
+    const every = Math.min(SWEEP_MAX_MS, Math.max(SWEEP_MIN_MS, Math.floor(this.limits.idleTimeoutMs / 4)));
+    this.sweeper = setInterval(() => this.sweep(), every);
+    this.sweeper.unref();
+  }
+
+  /** Passivates the activations idle for `idleTimeoutMs`; stops sweeping when none is left. */
+  private sweep(): void {
+    const now = Date.now();
+    const { idleTimeoutMs } = this.limits;
+    for (const activation of this.activations.values()) {
+      if (activation.phase === 'active' && activation.idle && now - activation.lastUsed >= idleTimeoutMs) {
+        void this.passivateActivation(activation, `idle for ${idleTimeoutMs} ms`);
+      }
+    }
+    if (this.activations.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+}
+
+/** The `ActorRef` of one key of a keyed actor (`cart/u-42`). */
+export class KeyRef implements ActorRef {
+  constructor(
+    private readonly type: KeyedActorType,
+    readonly key: string,
+  ) {}
+
+  get name(): string {
+    return `${this.type.name}/${this.key}`;
+  }
+
+  get id(): string {
+    return `${this.type.id}:${this.key}`;
+  }
+
+  get actorClass(): Function {
+    return this.type.actorClass;
+  }
+
+  handlerFor(wireName: string): HandlerInfo | undefined {
+    return this.type.handlerFor(wireName);
+  }
+
+  handlers(): readonly HandlerInfo[] {
+    return this.type.handlers();
+  }
+
+  deliver(delivery: Delivery): void {
+    this.type.deliverTo(this.key, delivery);
+  }
+}
