@@ -107,9 +107,14 @@ export class BenchRunner {
   async runActors(params: ActorPopulationParams): Promise<ActorPopulationResult> {
     return this.withChildren(async () => {
       this.progress.begin(`${params.actors.toLocaleString('en-US')} actors`);
-      const child = this.spawn('actor-population bench', 'bench/in-process/actor-population.ts', ['--expose-gc', '--max-old-space-size=8192']);
+      const child = this.spawn('actor-population bench', 'bench/in-process/actor-population.ts', [
+        '--expose-gc',
+        '--max-old-space-size=8192',
+      ]);
       await child.ready();
-      return child.run<ActorPopulationResult>('actors', params, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
+      return child.run<ActorPopulationResult>('actors', params, WORKLOAD_TIMEOUT_MS, (text) =>
+        this.progress.update(text),
+      );
     });
   }
 
@@ -130,8 +135,14 @@ export class BenchRunner {
         const order = round % 2 === 0 ? contenders : [...contenders].reverse();
         const rates = new Map<string, number>();
         for (const contender of order) {
-          this.progress.begin(`regression check · W2 ${params.shape.connections}×${params.shape.inFlight} · ${contender.name} · round ${round + 1}`);
-          const result = await contender.client.run<ConcurrentResult>('concurrent', { socketPath: contender.socketPath, params: params.shape }, WORKLOAD_TIMEOUT_MS);
+          this.progress.begin(
+            `regression check · W2 ${params.shape.connections}×${params.shape.inFlight} · ${contender.name} · round ${round + 1}`,
+          );
+          const result = await contender.client.run<ConcurrentResult>(
+            'concurrent',
+            { socketPath: contender.socketPath, params: params.shape },
+            WORKLOAD_TIMEOUT_MS,
+          );
           errors += result.errors;
           firstError ??= result.firstError;
           rates.set(contender.name, result.callsPerSecond);
@@ -140,7 +151,9 @@ export class BenchRunner {
         if (ratios[ratios.length - 1] >= params.minRatio) break;
       }
       const passed = errors === 0 && ratios.some((ratio) => ratio >= params.minRatio);
-      return firstError === undefined ? { passed, minRatio: params.minRatio, ratios, errors } : { passed, minRatio: params.minRatio, ratios, errors, firstError };
+      return firstError === undefined
+        ? { passed, minRatio: params.minRatio, ratios, errors }
+        : { passed, minRatio: params.minRatio, ratios, errors, firstError };
     });
   }
 

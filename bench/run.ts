@@ -58,7 +58,10 @@ function parseArgs(argv: readonly string[]): CliOptions {
     else if (argv[i] === '--check') check = true;
     else if (argv[i] === '--out' && argv[i + 1]) out = resolve(argv[++i]);
     else if (argv[i] === '--actors' && argv[i + 1]) actors = actorCount(argv[++i]);
-    else throw new Error(`unknown bench option '${argv[i]}' (use --quick, --cluster, --check, --out <file> and/or --actors <N>)`);
+    else
+      throw new Error(
+        `unknown bench option '${argv[i]}' (use --quick, --cluster, --check, --out <file> and/or --actors <N>)`,
+      );
   }
   const defaultOut = resolve(__dirname, actors === undefined ? 'results.json' : 'actors-results.json');
   return { quick, cluster, check, out: out ?? defaultOut, actors };
@@ -67,7 +70,9 @@ function parseArgs(argv: readonly string[]): CliOptions {
 function actorCount(text: string): number {
   const count = Number(text.replace(/_/g, ''));
   if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
-    throw new Error(`invalid --actors '${text}': use a whole number of actors from 1 to 10000000, e.g. --actors 1000000`);
+    throw new Error(
+      `invalid --actors '${text}': use a whole number of actors from 1 to 10000000, e.g. --actors 1000000`,
+    );
   }
   return count;
 }
@@ -105,8 +110,19 @@ function correctnessProblems(results: RunResults): string[] {
 }
 
 /** Writes the JSON results to `out` and the ratio chart next to it (`x.json` → `x.svg`); returns the chart's path. */
-function writeResults(out: string, quick: boolean, results: RunResults, figures: readonly Figure[], problems: readonly string[]): string {
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: `${process.platform}-${process.arch}` };
+function writeResults(
+  out: string,
+  quick: boolean,
+  results: RunResults,
+  figures: readonly Figure[],
+  problems: readonly string[],
+): string {
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
   const generatedAt = new Date().toISOString();
   const json = { generatedAt, quick, machine, conditions: CONDITIONS, figures, problems, raw: results };
   writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
@@ -121,8 +137,16 @@ async function runActors(runner: BenchRunner, progress: ProgressLine, actors: nu
   const result = await runner.runActors({ actors, askMs: 10_000 });
   progress.clear();
   const figures = buildActorFigures(result);
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: `${process.platform}-${process.arch}` };
-  writeFileSync(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), machine, figures, raw: result }, null, 2)}\n`);
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+  writeFileSync(
+    out,
+    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine, figures, raw: result }, null, 2)}\n`,
+  );
   console.log(`\n## acton-ts actor population (${actors.toLocaleString('en-US')} actors)\n`);
   console.log(markdownTable(figures));
   console.log(`\nresults written to ${out}`);
@@ -138,9 +162,14 @@ async function runCheck(runner: BenchRunner, progress: ProgressLine): Promise<nu
   const result = await runner.runCheck({ shape, minRatio: CHECK_MIN_RATIO, rounds: 5 });
   progress.clear();
   const ratios = result.ratios.map((ratio) => ratio.toFixed(2)).join(', ');
-  console.log(`bench regression check: W2 1×64 acton-ts / baseline calls/s per round: ${ratios} (needs ≥ ${CHECK_MIN_RATIO} in one round)`);
+  console.log(
+    `bench regression check: W2 1×64 acton-ts / baseline calls/s per round: ${ratios} (needs ≥ ${CHECK_MIN_RATIO} in one round)`,
+  );
   if (result.errors > 0) console.error(`FAILED: ${result.errors} wrong answer(s), first: ${result.firstError}`);
-  else if (!result.passed) console.error(`FAILED: acton-ts stayed below ${CHECK_MIN_RATIO}× the baseline in every round: a gross slowdown of the request path`);
+  else if (!result.passed)
+    console.error(
+      `FAILED: acton-ts stayed below ${CHECK_MIN_RATIO}× the baseline in every round: a gross slowdown of the request path`,
+    );
   else console.log('passed');
   return result.passed ? 0 : 1;
 }

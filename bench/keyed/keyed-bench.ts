@@ -73,16 +73,18 @@ async function main(): Promise<void> {
   const deadline = Date.now() + IDLE_MS * 4;
   while (type.stats().active > 0 && Date.now() < deadline) await sleep(100);
   const passivated = heapAfterGc();
-  console.log(JSON.stringify({
-    keys: KEYS,
-    activationsPerSecondViaTell: Math.round(KEYS / tellSeconds),
-    activationsPerSecondDirect: Math.round(KEYS / directSeconds),
-    heapBytesPerIdleActivation: Math.round(bytesPerActivation),
-    leftActiveAfterIdle: type.stats().active,
-    heapBeforeMB: +(before / 1e6).toFixed(1),
-    heapActiveMB: +(after / 1e6).toFixed(1),
-    heapAfterPassivationMB: +(passivated / 1e6).toFixed(1),
-  }));
+  console.log(
+    JSON.stringify({
+      keys: KEYS,
+      activationsPerSecondViaTell: Math.round(KEYS / tellSeconds),
+      activationsPerSecondDirect: Math.round(KEYS / directSeconds),
+      heapBytesPerIdleActivation: Math.round(bytesPerActivation),
+      leftActiveAfterIdle: type.stats().active,
+      heapBeforeMB: +(before / 1e6).toFixed(1),
+      heapActiveMB: +(after / 1e6).toFixed(1),
+      heapAfterPassivationMB: +(passivated / 1e6).toFixed(1),
+    }),
+  );
   await app.close();
 }
 

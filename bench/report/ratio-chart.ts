@@ -72,11 +72,17 @@ export function ratioChartSvg(figures: readonly Figure[], title: string): string
       parts.push(
         `<rect x="${x.toFixed(1)}" y="${y(shown).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${(y(0) - y(shown)).toFixed(1)}" fill="${SERVERS[s].color}"><title>${escapeXml(`${group.label}, ${SERVERS[s].name}: ${value.toFixed(2)}×`)}</title></rect>`,
       );
-      parts.push(`<text x="${(x + barWidth / 2 - 1).toFixed(1)}" y="${(y(shown) - 3).toFixed(1)}" text-anchor="middle" font-size="10">${value.toFixed(2)}</text>`);
+      parts.push(
+        `<text x="${(x + barWidth / 2 - 1).toFixed(1)}" y="${(y(shown) - 3).toFixed(1)}" text-anchor="middle" font-size="10">${value.toFixed(2)}</text>`,
+      );
     });
-    parts.push(`<text x="${center.toFixed(1)}" y="${HEIGHT - PLOT.bottom + 16}" text-anchor="middle">${escapeXml(group.label)}</text>`);
+    parts.push(
+      `<text x="${center.toFixed(1)}" y="${HEIGHT - PLOT.bottom + 16}" text-anchor="middle">${escapeXml(group.label)}</text>`,
+    );
   });
-  parts.push(`<line x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${y(1)}" y2="${y(1)}" stroke="#d33" stroke-dasharray="6 3" stroke-width="1.5"/>`);
+  parts.push(
+    `<line x1="${PLOT.left}" x2="${WIDTH - PLOT.right}" y1="${y(1)}" y2="${y(1)}" stroke="#d33" stroke-dasharray="6 3" stroke-width="1.5"/>`,
+  );
   parts.push(`<text x="${WIDTH - PLOT.right}" y="${y(1) - 4}" text-anchor="end" fill="#d33">1.0 = baseline</text>`);
   SERVERS.forEach((server, s) => {
     const x = PLOT.left + s * 110;

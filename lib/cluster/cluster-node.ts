@@ -157,7 +157,15 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       const keyLeases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
       const retryMs = Math.max(20, Math.floor(config.heartbeatMs / 4));
       this.keyed = new KeyedPlacement(
-        config.nodeId, subjects, this.directory, this.calls, this.served, keyLeases, retryMs, KEY_CLAIM_TIMEOUT_MS, logger,
+        config.nodeId,
+        subjects,
+        this.directory,
+        this.calls,
+        this.served,
+        keyLeases,
+        retryMs,
+        KEY_CLAIM_TIMEOUT_MS,
+        logger,
       );
       await this.openStateStore(app, link, subjects);
       this.bridge = new BroadcastBridge(
@@ -239,7 +247,11 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   }
 
   keyRef(name: string, key: string): ActorRef {
-    if (!this.keyed!.isKeyed(name)) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: '${name}' is not a keyed actor, so '${name}/${key}' names nothing`);
+    if (!this.keyed!.isKeyed(name))
+      throw new ActorError(
+        ErrorCode.ACTOR_NOT_FOUND,
+        `Actor not found: '${name}' is not a keyed actor, so '${name}/${key}' names nothing`,
+      );
     const local = this.locals.get(name);
     if (local) local.ref.forKey!(key); // checks the key against the actor's limits
     return new ClusterActorRef(`${name}/${key}`, this);

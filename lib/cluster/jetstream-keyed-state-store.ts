@@ -20,7 +20,7 @@ export class JetStreamKeyedStateStore extends KeyedStateStore {
 
   /** @internal the cluster node opens the bucket when it starts */
   async open(link: NatsConnectionLike, bucketName: string): Promise<void> {
-    this.bucket = await openKvBucket(link, bucketName, 'keyed actors\' state');
+    this.bucket = await openKvBucket(link, bucketName, "keyed actors' state");
     this.maxPayload = link.info?.max_payload ?? this.maxPayload;
   }
 
@@ -45,7 +45,10 @@ export class JetStreamKeyedStateStore extends KeyedStateStore {
   }
 
   private opened(): KvBucketLike {
-    if (!this.bucket) throw new Error('JetStreamKeyedStateStore is not open yet: import ClusterModule.forRoot() (its node opens the bucket at start)');
+    if (!this.bucket)
+      throw new Error(
+        'JetStreamKeyedStateStore is not open yet: import ClusterModule.forRoot() (its node opens the bucket at start)',
+      );
     return this.bucket;
   }
 }

@@ -90,11 +90,13 @@ export class KeyedPlacement implements KeyGate {
    */
   route(actor: string, key: string, delivery: Delivery): void {
     const node = this.placeOf(actor, key);
-    if (node === undefined) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: no live node hosts keyed actor '${actor}'`);
+    if (node === undefined)
+      throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: no live node hosts keyed actor '${actor}'`);
     // A call refused by a node the key is leaving is routed again (see KeyedCallRetry).
-    const routed = delivery.sink && !(delivery.sink instanceof KeyedCallRetry)
-      ? new KeyedCallRetry(delivery, (again) => this.route(actor, key, again), this.retryMs).routed
-      : delivery;
+    const routed =
+      delivery.sink && !(delivery.sink instanceof KeyedCallRetry)
+        ? new KeyedCallRetry(delivery, (again) => this.route(actor, key, again), this.retryMs).routed
+        : delivery;
     if (node === this.selfId) return this.types.get(actor)!.deliverTo(key, routed);
     this.calls.send(`${actor}/${key}`, routed, node, this.subjects.keyed(actor, node, key));
   }
@@ -157,10 +159,12 @@ export class KeyedPlacement implements KeyGate {
    */
   async handOver(reason: unknown): Promise<void> {
     this.stop();
-    await Promise.all([...this.types.values()].map(async (type) => {
-      await type.whenIdle();
-      await type.passivateAll(reason);
-    }));
+    await Promise.all(
+      [...this.types.values()].map(async (type) => {
+        await type.whenIdle();
+        await type.passivateAll(reason);
+      }),
+    );
   }
 
   /** Stops serving keys (activations passivate when the app closes). */

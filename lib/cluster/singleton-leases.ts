@@ -109,7 +109,9 @@ export class SingletonLeases {
     this.states.delete(name);
     const revision = state?.revision;
     if (revision === undefined) return;
-    await this.bucket.delete(keyOf(name), { previousSeq: revision }).catch((err: unknown) => this.logger.debug(`lease ${name}: release failed: ${String(err)}`));
+    await this.bucket
+      .delete(keyOf(name), { previousSeq: revision })
+      .catch((err: unknown) => this.logger.debug(`lease ${name}: release failed: ${String(err)}`));
   }
 
   /** Deletes the entries of the leases held (a clean leave), so a standby takes over at once. */

@@ -46,7 +46,10 @@ async function fireAndForget(client: ActonClient): Promise<void> {
 async function keyedCart(client: ActonClient): Promise<void> {
   // `cart` is a keyed actor: each user's cart is its own activation, created on first use.
   await client.request('cart/u-42', 'AddToCart', { sku: 'apple', qty: 2 });
-  const cart = (await client.request('cart/u-42', 'AddToCart', { sku: 'pear', qty: 1 })) as { user: string; items: Record<string, number> };
+  const cart = (await client.request('cart/u-42', 'AddToCart', { sku: 'pear', qty: 1 })) as {
+    user: string;
+    items: Record<string, number>;
+  };
   const other = (await client.request('cart/u-7', 'GetCart', {})) as { items: Record<string, number> };
   console.log(`[cart] ${cart.user}: ${JSON.stringify(cart.items)}, u-7: ${JSON.stringify(other.items)}`);
 }

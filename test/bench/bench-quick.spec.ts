@@ -86,7 +86,13 @@ describe('npm run bench -- --quick', () => {
   it('writes results.svg next to it: one bar per workload and server, and the 1.0 line', () => {
     const svg = readFileSync(join(dir, 'results.svg'), 'utf8');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    for (const workload of ['W1 p50 latency', 'W2 1×64 calls/s', 'W2 8×16 calls/s', 'W3 stream items/s', 'W4 fan-out events/s']) {
+    for (const workload of [
+      'W1 p50 latency',
+      'W2 1×64 calls/s',
+      'W2 8×16 calls/s',
+      'W3 stream items/s',
+      'W4 fan-out events/s',
+    ]) {
       expect(svg).toContain(`<title>${workload}, acton-ts: `);
       expect(svg).toContain(`<title>${workload}, baseline: 1.00×</title>`);
     }
@@ -121,7 +127,8 @@ describe('npm run bench -- --quick', () => {
 
 /**
  * Issue 19's regression check (in this file so that it never runs beside the quick run in
- * another jest worker: on a 2-core machine the two would measure each other), affordable in CI: `bench/run.ts --check` runs short W2 1×64
+ * another jest worker: on a 2-core machine the two would measure each other), affordable in CI:
+ * `bench/run.ts --check` runs short W2 1×64
  * rounds against acton-ts and the framework-free baseline, alternating who goes first, and fails
  * only when acton-ts stays below 0.5× the baseline's calls/s in every round (or answers wrongly).
  * A ratio measured in one run, never a wall-clock bound: load elsewhere on the machine slows
@@ -138,7 +145,10 @@ describe('npm run bench -- --check', () => {
       );
     });
     const verdict = run.stdout.match(/calls\/s per round: ([\d., ]+) \(needs ≥ 0\.5 in one round\)/);
-    expect({ verdict: verdict?.[0], stderr: run.stderr.slice(-2_000) }).toEqual({ verdict: expect.any(String), stderr: expect.any(String) });
+    expect({ verdict: verdict?.[0], stderr: run.stderr.slice(-2_000) }).toEqual({
+      verdict: expect.any(String),
+      stderr: expect.any(String),
+    });
     const ratios = verdict![1].split(', ').map(Number);
     expect(ratios.some((ratio) => ratio >= 0.5)).toBe(true);
     expect({ code: run.code, stderr: run.stderr.slice(-2_000) }).toEqual({ code: 0, stderr: expect.any(String) });

@@ -21,7 +21,6 @@ const CALL_TIMEOUT_MS = 15_000;
 
 jest.setTimeout(LOAD_MS + 240_000);
 
-
 /**
  * Keyed actors under faults, on a real nats-server and three node processes: a client in this
  * process increments every key in a loop (one increment in flight per key, retried with the same
@@ -34,19 +33,36 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
   const cluster = `chaos${process.pid}`;
 
   const startNode = async (nodeId: string): Promise<void> => {
-    nodes.set(nodeId, await startClusterNode({ natsUrl: nats.url, cluster, nodeId, socket: '', fixture: 'keyed-node.ts', heartbeatMs: 200, nodeTimeoutMs: 1_000 }));
+    nodes.set(
+      nodeId,
+      await startClusterNode({
+        natsUrl: nats.url,
+        cluster,
+        nodeId,
+        socket: '',
+        fixture: 'keyed-node.ts',
+        heartbeatMs: 200,
+        nodeTimeoutMs: 1_000,
+      }),
+    );
   };
 
   beforeAll(async () => {
     nats = await startNatsServer();
     await Promise.all(['n1', 'n2', 'n3'].map(startNode));
     @Module({
-      imports: [ClusterModule.forRoot({ servers: nats.url, cluster, nodeId: 'client', heartbeatMs: 200, nodeTimeoutMs: 1_000 })],
+      imports: [
+        ClusterModule.forRoot({ servers: nats.url, cluster, nodeId: 'client', heartbeatMs: 200, nodeTimeoutMs: 1_000 }),
+      ],
       providers: [{ provide: KeyedStateStore, useClass: JetStreamKeyedStateStore }],
     })
     class ClientModule {}
     client = await bootstrap(ClientModule, { logger: recordingLogger([]) });
-    await pollUntil('client sees 3 nodes', async () => (client.cluster!.nodes().length === 4 ? true : undefined), 60_000);
+    await pollUntil(
+      'client sees 3 nodes',
+      async () => (client.cluster!.nodes().length === 4 ? true : undefined),
+      60_000,
+    );
   });
 
   afterAll(async () => {
@@ -66,7 +82,9 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
       let unknown = false; // the last increment's outcome is unknown: it must be retried before stopping
       while (Date.now() < stopAt || (unknown && Date.now() < stopAt + 60_000)) {
         try {
-          const reply = await client.ask<ChaosReply>(`chaos/key-${index}`, Object.assign(new ChaosAdd(), { seq }), { timeoutMs: CALL_TIMEOUT_MS });
+          const reply = await client.ask<ChaosReply>(`chaos/key-${index}`, Object.assign(new ChaosAdd(), { seq }), {
+            timeoutMs: CALL_TIMEOUT_MS,
+          });
           expect(reply.count).toBe(seq);
           acked[index] = seq;
           const seen = answeredBy[index]!;
@@ -109,7 +127,9 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
     }
     expect(kills).toBe(KILLS);
     expect(total).toBeGreaterThan(KEYS);
-    console.log(`chaos: ${KEYS} keys, ${total} acknowledged increments, ${kills} kills, failures retried: ${JSON.stringify(Object.fromEntries(failures))}`);
+    console.log(
+      `chaos: ${KEYS} keys, ${total} acknowledged increments, ${kills} kills, failures retried: ${JSON.stringify(Object.fromEntries(failures))}`,
+    );
   });
 
   it('rolling restart of every node under load: no call fails', async () => {
@@ -120,11 +140,15 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
       let seq = 1_000_000; // beyond the first test's seqs: each is applied once
       while (!stop) {
         try {
-          await client.ask<ChaosReply>(`chaos/key-${index}`, Object.assign(new ChaosAdd(), { seq }), { timeoutMs: CALL_TIMEOUT_MS });
+          await client.ask<ChaosReply>(`chaos/key-${index}`, Object.assign(new ChaosAdd(), { seq }), {
+            timeoutMs: CALL_TIMEOUT_MS,
+          });
           answered++;
           seq++;
         } catch (err) {
-          failures.push(`key-${index}: ${(err as { code?: string }).code ?? ''} ${err instanceof Error ? err.message : String(err)}`);
+          failures.push(
+            `key-${index}: ${(err as { code?: string }).code ?? ''} ${err instanceof Error ? err.message : String(err)}`,
+          );
           seq++;
         }
       }

@@ -38,7 +38,9 @@ describe('cluster: keyed actors', () => {
   it('places each key on the node with the highest rendezvous score, one activation per key, reachable from every node', async () => {
     const a = await node('spread', 'node-a');
     const b = await node('spread', 'node-b');
-    await pollUntil('both see each other', async () => (a.cluster!.nodes().length === 2 && b.cluster!.nodes().length === 2 ? true : undefined));
+    await pollUntil('both see each other', async () =>
+      a.cluster!.nodes().length === 2 && b.cluster!.nodes().length === 2 ? true : undefined,
+    );
     const keys = Array.from({ length: 40 }, (_, i) => `k-${i}`);
     for (const key of keys) {
       const viaA = await a.ask<TallyReply>(`tally/${key}`, add(1));
@@ -46,7 +48,8 @@ describe('cluster: keyed actors', () => {
       expect(viaA.key).toBe(key);
       expect(viaB.count).toBe(2);
       expect(viaB.activation).toBe(viaA.activation);
-      const expected = rendezvousScore('node-a', 'tally', key) > rendezvousScore('node-b', 'tally', key) ? 'node-a' : 'node-b';
+      const expected =
+        rendezvousScore('node-a', 'tally', key) > rendezvousScore('node-b', 'tally', key) ? 'node-a' : 'node-b';
       const host = expected === 'node-a' ? a : b;
       expect(host.keyedActor('tally')!.isActive(key)).toBe(true);
       expect((expected === 'node-a' ? b : a).keyedActor('tally')!.isActive(key)).toBe(false);
@@ -68,7 +71,9 @@ describe('cluster: keyed actors', () => {
     expect(onB.length).toBeGreaterThan(0);
     const closing = b.close();
     // Calls made while b leaves wait for the key's new activation on a and see the saved count.
-    const during = await Promise.all(onB.map((key) => a.ask<TallyReply>(`tally/${key}`, add(1), { timeoutMs: 20_000 })));
+    const during = await Promise.all(
+      onB.map((key) => a.ask<TallyReply>(`tally/${key}`, add(1), { timeoutMs: 20_000 })),
+    );
     await closing;
     for (const reply of during) {
       expect(reply.node).toBeDefined();

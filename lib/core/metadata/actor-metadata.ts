@@ -96,9 +96,13 @@ export function resolveActorOptions(target: Function, options: ActorOptions): Re
       `@Actor on ${target.name}: cluster must be one of ${CLUSTER_PLACEMENTS.join(', ')} (got ${JSON.stringify(cluster)})`,
     );
   }
-  const keyedOnly = (['idleTimeoutMs', 'maxActiveKeys', 'maxKeyLength'] as const).find((key) => options[key] !== undefined);
+  const keyedOnly = (['idleTimeoutMs', 'maxActiveKeys', 'maxKeyLength'] as const).find(
+    (key) => options[key] !== undefined,
+  );
   if (cluster !== 'keyed' && keyedOnly) {
-    throw new Error(`@Actor on ${target.name}: ${keyedOnly} applies to keyed actors only; add cluster: 'keyed' or remove it`);
+    throw new Error(
+      `@Actor on ${target.name}: ${keyedOnly} applies to keyed actors only; add cluster: 'keyed' or remove it`,
+    );
   }
   const keyed = cluster === 'keyed' ? resolveKeyedLimits(target.name, options) : undefined;
   const supervision = options.supervision && resolveSupervision(target.name, options.supervision);

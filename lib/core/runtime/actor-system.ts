@@ -71,7 +71,10 @@ export class ActorSystem {
     if (!this.byClass.has(plan.type)) this.byClass.set(plan.type, ref);
     const subscribing = plan.handlers.filter((h) => h.info.subscribe);
     if (subscribing.length > 0) {
-      this.unsubscribes.set(ref, subscribing.map((h) => this.hub.subscribe(h.info.wireName, ref)));
+      this.unsubscribes.set(
+        ref,
+        subscribing.map((h) => this.hub.subscribe(h.info.wireName, ref)),
+      );
     }
     return ref;
   }

@@ -43,7 +43,8 @@ export class HandlerTable {
     const byWireName = new Map<string, BoundHandler>();
     for (const { info } of handlers) {
       const fn = (holder as Record<string, unknown>)[info.method];
-      if (typeof fn !== 'function') throw new Error(`${actorClass.name}.${info.method} is declared as a handler but is not a method`);
+      if (typeof fn !== 'function')
+        throw new Error(`${actorClass.name}.${info.method} is declared as a handler but is not a method`);
       byWireName.set(info.wireName, { info, fn });
     }
     return new HandlerTable(byWireName);

@@ -184,8 +184,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
       if (this.box) await this.box.whenIdle();
       if (this.streams && this.streams.size > 0) {
         await new Promise<void>((resolve) => (this.streamWaiters ??= []).push(resolve));
-      }
-      else if (!this.box || this.box.idle) return;
+      } else if (!this.box || this.box.idle) return;
     }
   }
 

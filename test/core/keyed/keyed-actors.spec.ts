@@ -153,13 +153,20 @@ describe('keyed actors in one process', () => {
     const during = app.ask('cart/r-1', add('egg', 1));
     await passivating;
     expect(await during).toEqual({ key: 'r-1', items: { egg: 2 } });
-    expect(journal.filter((line) => line.startsWith('activate r-1'))).toEqual(['activate r-1 null', 'activate r-1 {"egg":1}']);
+    expect(journal.filter((line) => line.startsWith('activate r-1'))).toEqual([
+      'activate r-1 null',
+      'activate r-1 {"egg":1}',
+    ]);
   });
 
   it('rejects a key longer than maxKeyLength and a bare keyed name, naming the limit', async () => {
-    await expect(app.ask('cart/' + 'k'.repeat(17), add('x'))).rejects.toThrow(/17 characters long; the limit is 16 \(@Actor\(\{ maxKeyLength \}\)\)/);
+    await expect(app.ask('cart/' + 'k'.repeat(17), add('x'))).rejects.toThrow(
+      /17 characters long; the limit is 16 \(@Actor\(\{ maxKeyLength \}\)\)/,
+    );
     await expect(app.ask('cart/', add('x'))).rejects.toThrow(/needs a key: address it as 'cart\/<key>'/);
-    await expect(app.ask('cart', add('x'))).rejects.toThrow(/'cart' is a keyed actor: address one key as 'cart\/<key>'/);
+    await expect(app.ask('cart', add('x'))).rejects.toThrow(
+      /'cart' is a keyed actor: address one key as 'cart\/<key>'/,
+    );
   });
 
   it('fails new activations TARGET_BUSY beyond maxActiveKeys while existing keys keep answering', async () => {

@@ -99,7 +99,9 @@ describe('a population of spawned actors', () => {
     const before = process.memoryUsage().heapUsed;
     const refs = [];
     for (let start = 0; start < count; start += 1_000) {
-      refs.push(...(await Promise.all(Array.from({ length: 1_000 }, (_, i) => app.spawn(CounterActor, `idle_${start + i}`)))));
+      refs.push(
+        ...(await Promise.all(Array.from({ length: 1_000 }, (_, i) => app.spawn(CounterActor, `idle_${start + i}`)))),
+      );
     }
     collectGarbage();
     const perActor = (process.memoryUsage().heapUsed - before) / count;

@@ -1,7 +1,7 @@
 import type { ChildSpawnOptions } from '../acton-app';
 import type { ActorRef } from '../actor-ref';
 import { Delivery } from '../delivery';
-import { DispatchHost, StreamCanceller } from '../handler-dispatch';
+import { HandlerContextHost, StreamCanceller } from '../handler-context';
 import { Mailbox } from '../mailbox';
 import type { Type } from '../provider';
 import type { Timers } from '../timers';
@@ -15,7 +15,7 @@ export type ActivationPhase = 'starting' | 'active' | 'passivating';
  * last got a message. Everything shared by all keys (handlers, dependencies, limits) lives on its
  * `KeyedActorType`, so an idle activation costs little more than the instance and its mailbox.
  */
-export class KeyActivation implements DispatchHost {
+export class KeyActivation implements HandlerContextHost {
   phase: ActivationPhase = 'starting';
   /** `Date.now()` of the last delivery. */
   lastUsed: number;
@@ -38,12 +38,12 @@ export class KeyActivation implements DispatchHost {
     return this.mailbox.idle && (this.streams === undefined || this.streams.size === 0);
   }
 
-  /** DispatchHost: `ctx.key`. */
+  /** HandlerContextHost: `ctx.key`. */
   get actorKey(): string {
     return this.key;
   }
 
-  /** DispatchHost: created on first use, cancelled on passivation. */
+  /** HandlerContextHost: created on first use, cancelled on passivation. */
   get timers(): Timers {
     this.ownTimers ??= this.type.timersFor(`${this.type.name}/${this.key}`);
     return this.ownTimers;
@@ -74,7 +74,9 @@ export class KeyActivation implements DispatchHost {
 
   spawnChild(_type: Type, name: string, _options?: ChildSpawnOptions): Promise<ActorRef> {
     return Promise.reject(
-      new Error(`Keyed actor '${this.type.name}/${this.key}' cannot spawn child '${name}': spawn it from a regular actor`),
+      new Error(
+        `Keyed actor '${this.type.name}/${this.key}' cannot spawn child '${name}': spawn it from a regular actor`,
+      ),
     );
   }
 

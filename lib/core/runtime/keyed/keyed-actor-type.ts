@@ -6,7 +6,7 @@ import { KeyedLimits } from '../../metadata/actor-metadata';
 import { ActorPlan } from '../actor-plan';
 import { ActorRef, HandlerInfo } from '../actor-ref';
 import { Delivery } from '../delivery';
-import { Dispatch } from '../handler-dispatch';
+import { HandlerContext } from '../handler-context';
 import { invokeHandler } from '../handler-invocation';
 import { Injector } from '../injector';
 import { Logger } from '../logger';
@@ -97,7 +97,8 @@ export class KeyedActorType implements ActorRef {
     this.mailboxCapacity = plan.options.mailboxCapacity;
     for (const { info } of plan.handlers) {
       const fn = (plan.type.prototype as Record<string, unknown>)[info.method];
-      if (typeof fn !== 'function') throw new Error(`${plan.type.name}.${info.method} is declared as a handler but is not a method`);
+      if (typeof fn !== 'function')
+        throw new Error(`${plan.type.name}.${info.method} is declared as a handler but is not a method`);
       this.byWireName.set(info.wireName, { info, fn });
     }
   }
@@ -195,11 +196,21 @@ export class KeyedActorType implements ActorRef {
     const { activation } = job;
     if (this.gate && !this.gate.holds(this.name, activation.key)) {
       // The key's lease lapsed (e.g. this event loop stalled): the handler must not run here.
-      job.delivery.sink?.error(new ActorError(ErrorCode.SHUTTING_DOWN, `Keyed actor '${this.name}/${activation.key}' is moving (its lease lapsed on this node); retry`));
+      job.delivery.sink?.error(
+        new ActorError(
+          ErrorCode.SHUTTING_DOWN,
+          `Keyed actor '${this.name}/${activation.key}' is moving (its lease lapsed on this node); retry`,
+        ),
+      );
       if (activation.phase === 'active') void this.passivateActivation(activation, 'its lease lapsed');
       return;
     }
-    return invokeHandler(job.fn, activation.instance, job.delivery.message, new Dispatch(job.delivery, activation));
+    return invokeHandler(
+      job.fn,
+      activation.instance,
+      job.delivery.message,
+      new HandlerContext(job.delivery, activation),
+    );
   };
 
   /** @internal */
@@ -209,7 +220,10 @@ export class KeyedActorType implements ActorRef {
   /** @internal */
   reportUnhandled(activation: KeyActivation, err: unknown, delivery: Delivery): void {
     const text = err instanceof Error ? err.message : String(err);
-    this.context.logger.error(`Keyed actor '${this.name}/${activation.key}' failed on ${delivery.wireName} (no caller to tell): ${text}`, err);
+    this.context.logger.error(
+      `Keyed actor '${this.name}/${activation.key}' failed on ${delivery.wireName} (no caller to tell): ${text}`,
+      err,
+    );
   }
 
   /** @internal a handler failed: its caller heard it; the activation keeps serving */
@@ -258,7 +272,10 @@ export class KeyedActorType implements ActorRef {
       this.dependencies ??= constructorTokensOf(this.plan.type).map((token) => this.context.injector.resolve(token));
       return new (this.plan.type as new (...args: unknown[]) => object)(...this.dependencies);
     } catch (err) {
-      throw new Error(`Cannot activate keyed actor '${this.name}' (${this.plan.type.name}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(
+        `Cannot activate keyed actor '${this.name}' (${this.plan.type.name}): ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
     }
   }
 
@@ -272,8 +289,11 @@ export class KeyedActorType implements ActorRef {
       if (!wantsState && typeof hooks.onStart !== 'function') return undefined;
     }
     return (async () => {
-      if (!(await claimed ?? true)) {
-        throw new ActorError(ErrorCode.TARGET_BUSY, `Keyed actor '${this.name}/${key}' is active on another node; retry`);
+      if (!((await claimed) ?? true)) {
+        throw new ActorError(
+          ErrorCode.TARGET_BUSY,
+          `Keyed actor '${this.name}/${key}' is active on another node; retry`,
+        );
       }
       if (wantsState) await hooks.onActivate!(await this.context.store.load(this.name, key), key);
       if (typeof hooks.onStart === 'function') await hooks.onStart();
@@ -284,11 +304,15 @@ export class KeyedActorType implements ActorRef {
     if (this.activations.get(activation.key) === activation) this.activations.delete(activation.key);
     this.passivated++;
     const text = err instanceof Error ? err.message : String(err);
-    const reason = err instanceof ActorError ? err : new Error(`Activation of '${this.name}/${activation.key}' failed: ${text}`, { cause: err });
+    const reason =
+      err instanceof ActorError
+        ? err
+        : new Error(`Activation of '${this.name}/${activation.key}' failed: ${text}`, { cause: err });
     for (const job of activation.mailbox.close()) job.delivery.sink?.error(reason);
     activation.release(() => reason);
     this.gate?.release(this.name, activation.key);
-    if (!(err instanceof ActorError)) this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
+    if (!(err instanceof ActorError))
+      this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
   }
 
   private async passivateActivation(activation: KeyActivation, why: string): Promise<void> {
@@ -301,7 +325,10 @@ export class KeyedActorType implements ActorRef {
         await this.context.store.save(this.name, activation.key, await hooks.onPassivate());
       }
     } catch (err) {
-      this.context.logger.error(`onPassivate of ${label} failed (${why}); its state was not saved: ${String(err)}`, err);
+      this.context.logger.error(
+        `onPassivate of ${label} failed (${why}); its state was not saved: ${String(err)}`,
+        err,
+      );
     }
     try {
       if (typeof hooks.onStop === 'function') await hooks.onStop();

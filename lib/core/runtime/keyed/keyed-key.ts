@@ -15,7 +15,10 @@ export function splitKeyedName(name: string): { actor: string; key: string } | u
  */
 export function checkKey(actor: string, key: string, maxKeyLength: number): void {
   if (key.length === 0) {
-    throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Keyed actor '${actor}' needs a key: address it as '${actor}/<key>'`);
+    throw new ActorError(
+      ErrorCode.ACTOR_NOT_FOUND,
+      `Keyed actor '${actor}' needs a key: address it as '${actor}/<key>'`,
+    );
   }
   if (key.length > maxKeyLength) {
     throw new ActorError(
