@@ -3,6 +3,8 @@ import { encodeJsonFrame, Frame, FrameDecoder, MessageType } from '../../lib/ipc
 
 /** Largest frame the bench client accepts (the protocol's hard limit, 16 MiB). */
 const MAX_INBOUND = 16 * 1024 * 1024;
+/** Connect attempts when the server's listen backlog is full (about 5 s in all). */
+const CONNECT_RETRIES = 60;
 
 /**
  * One client connection speaking raw frames: the protocol's own encoder and decoder, so both
@@ -21,11 +23,24 @@ export class RawConnection {
   }
 
   /**
-   * Connects to the Unix socket at `path`.
+   * Connects to the Unix socket at `path`. A full listen backlog (`EAGAIN`, which Linux reports
+   * for Unix sockets instead of queueing when the server is slow to accept, e.g. while 1,000
+   * subscribers connect on a busy machine) is retried, at most `CONNECT_RETRIES` times.
    * @param onFrame called with each received frame, in wire order
    * @throws (rejects) when the socket cannot be reached
    */
-  static open(path: string, onFrame: (frame: Frame) => void): Promise<RawConnection> {
+  static async open(path: string, onFrame: (frame: Frame) => void): Promise<RawConnection> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await RawConnection.connectOnce(path, onFrame);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || attempt >= CONNECT_RETRIES) throw err;
+        await new Promise((done) => setTimeout(done, Math.min(10 * attempt, 100)));
+      }
+    }
+  }
+
+  private static connectOnce(path: string, onFrame: (frame: Frame) => void): Promise<RawConnection> {
     return new Promise((resolve, reject) => {
       const socket = connect(path);
       socket.once('error', reject);
