@@ -3,7 +3,8 @@ import type { Subscription } from 'rxjs';
 import { ActonClient } from '../client';
 import type { ClientOptions, MessageKind } from '../client';
 import { ActonRoute, describeUnroutablePattern, parseActonPattern } from './acton-pattern';
-import { nestMicroservices, rpcExceptionFromIpc } from './nest-peer';
+import { rpcExceptionFromIpc } from './nest-errors';
+import { nestMicroservices } from './nest-peer';
 
 /**
  * Options of `ActonClientProxy` (the `options` of a `ClientsModule.register` entry with

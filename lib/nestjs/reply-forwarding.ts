@@ -1,6 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { Delivery } from '../index';
-import { actorErrorFromNest } from './nest-peer';
+import { actorErrorFromNest } from './nest-errors';
 
 /**
  * Forwards what a Nest handler produced to the delivery's `ReplySink` (absent for

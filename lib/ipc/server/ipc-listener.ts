@@ -23,7 +23,7 @@ import { RequestRouter } from './request-router';
 import { BoundSocket, bindUnixSocket, removeBoundSocket } from './socket-binder';
 import { SubscriptionManager } from './subscription-manager';
 
-declare module '../../core/runtime/app-extension' {
+declare module '../../core/runtime/app-extensions' {
   interface AppExtensions {
     /** The IPC listener, when `IpcModule.forRoot()` is imported (`app.listener`). */
     ipc: IpcListener;

@@ -1,4 +1,4 @@
-import { BroadcastEvent } from '../../core/runtime/broadcast-hub';
+import { BroadcastEvent } from '../../core/runtime/broadcast-listener';
 import { Logger } from '../../core/runtime/logger';
 import { newCorrelationId } from '../protocol/correlation-id';
 import { JSON_CODEC } from '../protocol/json-codec';

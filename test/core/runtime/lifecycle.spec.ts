@@ -6,7 +6,6 @@ import {
   Actor,
   ActorRef,
   AppExtension,
-  bootstrap,
   DynamicModule,
   Injectable,
   Message,
@@ -16,6 +15,7 @@ import {
   OnStop,
 } from 'acton-ts';
 import { createTestingApp } from 'acton-ts/testing';
+import { bootstrap } from 'acton-ts';
 
 const events: string[] = [];
 
