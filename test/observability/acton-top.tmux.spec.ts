@@ -48,8 +48,15 @@ describe('acton top in a terminal (tmux) against the running sample', () => {
     loadDone = (async () => {
       const end = Date.now() + 60_000;
       while (load && Date.now() < end) {
-        await client.request('calculator', 'AddRequest', { a: 1, b: 2 });
-        await sleep(5);
+        // The sample's rate limiter may answer RATE_LIMITED: wait as told instead of ending the load.
+        const limited = await client.request('calculator', 'AddRequest', { a: 1, b: 2 }).then(
+          () => undefined,
+          (err: { code?: string; retryAfterMs?: number }) => {
+            if (err.code !== 'RATE_LIMITED') throw err;
+            return err.retryAfterMs ?? 100;
+          },
+        );
+        await sleep(limited ?? 5);
       }
     })();
     const node = 'node -r ts-node/register/transpile-only -r tsconfig-paths/register';
