@@ -43,11 +43,11 @@ export type {
 } from './core/runtime/acton-app';
 export type { ActorRef, HandlerInfo, HandlerKind } from './core/runtime/actor-ref';
 export type { AppExtension, AppExtensionFactory } from './core/runtime/app-extension';
-export type { AppExtensions } from './core/runtime/app-extensions';
+export type { AppExtensions } from './core/runtime/app-extension';
 export type { AppOptions } from './core/runtime/app-builder';
 export { bootstrap } from './core/runtime/bootstrap';
 export type { BootstrapOptions } from './core/runtime/bootstrap';
-export type { BroadcastEvent, BroadcastListener } from './core/runtime/broadcast-listener';
+export type { BroadcastEvent, BroadcastListener } from './core/runtime/broadcast-hub';
 export { Broker } from './core/runtime/broker';
 export { Clock, SystemClock } from './core/runtime/clock';
 export type { ClockTimer } from './core/runtime/clock';

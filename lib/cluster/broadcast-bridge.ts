@@ -1,5 +1,5 @@
 import { MessageRegistry } from '../core/metadata/message-registry';
-import { BroadcastEvent } from '../core/runtime/broadcast-listener';
+import { BroadcastEvent } from '../core/runtime/broadcast-hub';
 import { Broker } from '../core/runtime/broker';
 import { Logger } from '../core/runtime/logger';
 import { BodyCodec, ClusterSubjects, splitMeta } from './cluster-wire';

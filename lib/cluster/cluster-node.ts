@@ -23,7 +23,7 @@ import { ErrorCode } from '../core/errors/error-code';
 import { KeyedStateStore } from '../core/runtime/keyed/keyed-state-store';
 import { splitKeyedName } from '../core/runtime/keyed/keyed-key';
 
-declare module '../core/runtime/app-extensions' {
+declare module '../core/runtime/app-extension' {
   interface AppExtensions {
     /** The cluster node, when `ClusterModule.forRoot()` is imported (`app.cluster`). */
     cluster: ClusterNode;

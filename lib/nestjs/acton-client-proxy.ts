@@ -3,8 +3,7 @@ import type { Subscription } from 'rxjs';
 import { ActonClient } from '../client';
 import type { ClientOptions, MessageKind } from '../client';
 import { ActonRoute, describeUnroutablePattern, parseActonPattern } from './acton-pattern';
-import { rpcExceptionFromIpc } from './nest-errors';
-import { nestMicroservices } from './nest-peer';
+import { nestMicroservices, rpcExceptionFromIpc } from './nest-peer';
 
 /**
  * Options of `ActonClientProxy` (the `options` of a `ClientsModule.register` entry with

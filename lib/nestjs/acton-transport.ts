@@ -4,8 +4,7 @@ import type { ActonApp, BroadcastEvent, Delivery, IpcModuleOptions } from '../in
 import { ActonContext } from './acton-context';
 import { ActonRoute, describeUnroutablePattern, parseActonPattern } from './acton-pattern';
 import { NestDispatcher, NestHandlerActor, NestRoute } from './nest-handler-actor';
-import { actorErrorFromNest } from './nest-errors';
-import { nestMicroservices } from './nest-peer';
+import { actorErrorFromNest, nestMicroservices } from './nest-peer';
 import { ensurePlainMessageType, PlainMessageTypes, PlainPayloadValidator } from './plain-message-types';
 import { forwardReplies } from './reply-forwarding';
 

@@ -14,5 +14,5 @@ export { parseActonPattern } from './acton-pattern';
 export type { ActonPattern, ActonPatternObject, ActonRoute } from './acton-pattern';
 export { ActonTransport } from './acton-transport';
 export type { ActonTransportOptions, ActonTransportStatus } from './acton-transport';
-export { actorErrorFromNest, rpcExceptionFromIpc } from './nest-errors';
-export type { ActonRpcError } from './nest-errors';
+export { actorErrorFromNest, rpcExceptionFromIpc } from './nest-peer';
+export type { ActonRpcError } from './nest-peer';

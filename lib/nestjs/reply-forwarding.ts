@@ -1,6 +1,6 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { Delivery } from '../index';
-import { actorErrorFromNest } from './nest-errors';
+import { actorErrorFromNest } from './nest-peer';
 
 /**
  * Forwards what a Nest handler produced to the delivery's `ReplySink` (absent for

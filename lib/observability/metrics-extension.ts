@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { ActonApp } from '../core/runtime/acton-app';
 import { AppExtension } from '../core/runtime/app-extension';
-import { BroadcastEvent } from '../core/runtime/broadcast-listener';
+import { BroadcastEvent } from '../core/runtime/broadcast-hub';
 import { ActorFigures, ActorLabelling } from './actor-figures';
 import { AppStats, collectAppStats } from './app-stats';
 import { MetricsHttpServer } from './metrics-http-server';
@@ -9,7 +9,7 @@ import { requireOptional } from '../core/runtime/optional-dependency';
 import { registerAppSeries } from './prometheus-exposition';
 import { checkReadiness, Readiness } from './readiness';
 
-declare module '../core/runtime/app-extensions' {
+declare module '../core/runtime/app-extension' {
   interface AppExtensions {
     /** The metrics extension, when `MetricsModule.forRoot()` is imported. */
     metrics: MetricsExtension;

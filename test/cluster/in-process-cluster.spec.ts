@@ -13,8 +13,7 @@ import {
   SlowCalls,
   WhoAmI,
 } from './fixtures/cluster-actors';
-import { INSTALL_NATS, requireNatsServer } from './support/nats-server';
-import { NatsServerProcess, startNatsServer } from './support/nats-server';
+import { INSTALL_NATS, NatsServerProcess, requireNatsServer, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
 
 jest.setTimeout(120_000);

@@ -2,10 +2,27 @@ import { ActorError, isActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { MessageRegistry } from '../metadata/message-registry';
 import { ActorRef } from './actor-ref';
-import { BroadcastEvent, BroadcastListener } from './broadcast-listener';
 import { Delivery } from './delivery';
 import { Logger } from './logger';
 import { LOCAL_PEER } from './message-context';
+
+/**
+ * Receives every `Broker.broadcast` after the in-process `subscribe: true` handlers were
+ * served. The IPC subscription manager registers one to turn broadcasts into push
+ * notifications (docs/protocol.md §6). Must not throw and must not block: it is called
+ * synchronously on the broadcaster's stack.
+ */
+export type BroadcastListener = (event: BroadcastEvent) => void;
+
+/** One broadcast, as seen by outbound listeners. */
+export interface BroadcastEvent {
+  /** Registered wire name of the message's class. */
+  readonly wireName: string;
+  /** The message instance as broadcast. */
+  readonly message: object;
+  /** Exposed name of the actor that broadcast it, when an actor did (docs/protocol.md §0 D5). */
+  readonly sourceActor?: string;
+}
 
 /**
  * The app's one broadcast bus behind every `Broker` view. A broadcast goes, in this order, to

@@ -2,8 +2,7 @@ import { Observable } from './rxjs-subset';
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { MessageRegistry } from '../metadata/message-registry';
-import { BroadcastHub } from './broadcast-hub';
-import { BroadcastListener } from './broadcast-listener';
+import { BroadcastHub, BroadcastListener } from './broadcast-hub';
 
 /**
  * Publishes messages to everyone interested (injectable into actors and providers).

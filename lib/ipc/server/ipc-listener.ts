@@ -23,7 +23,7 @@ import { RequestRouter } from './request-router';
 import { BoundSocket, bindUnixSocket, removeBoundSocket } from './socket-binder';
 import { SubscriptionManager } from './subscription-manager';
 
-declare module '../../core/runtime/app-extensions' {
+declare module '../../core/runtime/app-extension' {
   interface AppExtensions {
     /** The IPC listener, when `IpcModule.forRoot()` is imported (`app.listener`). */
     ipc: IpcListener;

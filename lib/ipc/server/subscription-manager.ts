@@ -1,4 +1,4 @@
-import { BroadcastEvent } from '../../core/runtime/broadcast-listener';
+import { BroadcastEvent } from '../../core/runtime/broadcast-hub';
 import { Logger } from '../../core/runtime/logger';
 import { newCorrelationId } from '../protocol/correlation-id';
 import { JSON_CODEC } from '../protocol/json-codec';

@@ -6,6 +6,7 @@ import {
   Actor,
   ActorRef,
   AppExtension,
+  bootstrap,
   DynamicModule,
   Injectable,
   Message,
@@ -15,7 +16,6 @@ import {
   OnStop,
 } from 'acton-ts';
 import { createTestingApp } from 'acton-ts/testing';
-import { bootstrap } from 'acton-ts';
 
 const events: string[] = [];
 
