@@ -53,6 +53,7 @@ export class PriceFeedRequest {
 const SPEC = `import { Module } from 'acton-ts';
 import { createTestingApp } from 'acton-ts/testing';
 import { PriceFeedActor } from './price-feed.actor';
+import { PriceFeedRequest } from './price-feed.messages';
 
 @Module({ actors: [PriceFeedActor] })
 class TestModule {}
