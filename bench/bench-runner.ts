@@ -107,7 +107,7 @@ export class BenchRunner {
   async runActors(params: ActorPopulationParams): Promise<ActorPopulationResult> {
     return this.withChildren(async () => {
       this.progress.begin(`${params.actors.toLocaleString('en-US')} actors`);
-      const child = this.spawn('actor-population bench', 'bench/in-process/actor-population.ts', [
+      const child = this.spawn('actor-population bench', 'bench/in-process/population-child.ts', [
         '--expose-gc',
         '--max-old-space-size=8192',
       ]);

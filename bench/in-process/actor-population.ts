@@ -1,11 +1,12 @@
 /**
- * What an actor costs the core, a child process of `bench/run.ts --actors N` (started with
+ * What an actor costs the core (`bench/run.ts --actors N`, in a child started with
  * `--expose-gc`): N `app.spawn` calls of a one-field actor, then asks spread over all of them.
- * No sockets; there is no baseline for these.
+ * No sockets; there is no baseline for these. Each phase reports its count, wall-clock rate and
+ * the process's CPU time per operation (steadier than the rate on a loaded machine).
  */
 import 'reflect-metadata';
 import { Actor, ActonApp, ActorRef, bootstrap, ConsoleLogger, Message, Module, OnMessage } from '../../lib/index';
-import { serveParent, tellParent } from '../child/child-messages';
+import { collectedHeapUsed, measured, PhaseWrapper, runPhase } from './population-phase';
 
 /** Spawns awaited together (one `Promise.all` batch at a time). */
 const SPAWN_BATCH = 1_000;
@@ -41,21 +42,18 @@ export interface ActorPopulationParams {
 export interface ActorPopulationResult {
   readonly actors: number;
   readonly spawnsPerSecond: number;
+  /** Process CPU time (user + system) per spawn, µs. */
+  readonly spawnCpuMicros: number;
   /** Heap growth per idle spawned actor after a full GC, bytes (the app's registries included). */
   readonly heapBytesPerActor: number;
   readonly asksPerSecond: number;
+  /** Process CPU time per ask, µs. */
+  readonly askCpuMicros: number;
   readonly asks: number;
   /** RSS with every actor alive, after the asks, MB. */
   readonly rssMb: number;
   /** Heap used with every actor alive, MB. */
   readonly heapUsedMb: number;
-}
-
-function collectedHeapUsed(): number {
-  if (typeof global.gc !== 'function') throw new Error('the actor-population bench needs node --expose-gc');
-  global.gc();
-  global.gc();
-  return process.memoryUsage().heapUsed;
 }
 
 async function spawnAll(app: ActonApp, count: number, progress: (text: string) => void): Promise<ActorRef[]> {
@@ -71,18 +69,12 @@ async function spawnAll(app: ActonApp, count: number, progress: (text: string) =
   return refs;
 }
 
-interface AskFigures {
-  readonly asks: number;
-  readonly rate: number;
-}
-
-async function askAll(app: ActonApp, refs: readonly ActorRef[], durationMs: number): Promise<AskFigures> {
+async function askAll(app: ActonApp, refs: readonly ActorRef[], durationMs: number): Promise<number> {
   const bump = new PopulationBump();
   const wanted = Math.max(refs.length, 1_000_000);
   let next = 0;
   let asks = 0;
   const batch: Promise<unknown>[] = new Array(ASK_BATCH);
-  const started = process.hrtime.bigint();
   const until = Date.now() + durationMs;
   while (asks < wanted && Date.now() < until) {
     for (let i = 0; i < ASK_BATCH; i++) {
@@ -92,30 +84,35 @@ async function askAll(app: ActonApp, refs: readonly ActorRef[], durationMs: numb
     await Promise.all(batch);
     asks += ASK_BATCH;
   }
-  return { asks, rate: asks / (Number(process.hrtime.bigint() - started) / 1e9) };
+  return asks;
 }
 
-async function run(params: ActorPopulationParams, progress: (text: string) => void): Promise<ActorPopulationResult> {
+/**
+ * Runs the workload in this process (needs `--expose-gc`).
+ * @param wrap runs each phase (`spawn`, `ask`); e.g. under a CPU profiler (`population-profile.ts`)
+ */
+export async function runActorPopulation(
+  params: ActorPopulationParams,
+  progress: (text: string) => void,
+  wrap: PhaseWrapper = runPhase,
+): Promise<ActorPopulationResult> {
   // Never closed: closing a million actors is not what is measured, and the parent stops this child.
   const app = await bootstrap(PopulationModule, { logger: new ConsoleLogger('error') });
   const heapBefore = collectedHeapUsed();
-  const started = process.hrtime.bigint();
-  const refs = await spawnAll(app, params.actors, progress);
-  const spawnSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const spawned = await wrap('spawn', () => measured(() => spawnAll(app, params.actors, progress)));
   const heapAfter = collectedHeapUsed();
   progress(`asking ${params.actors.toLocaleString('en-US')} actors`);
-  const asked = await askAll(app, refs, params.askMs);
+  const asked = await wrap('ask', () => measured(() => askAll(app, spawned.value, params.askMs)));
   const memory = process.memoryUsage();
   return {
     actors: params.actors,
-    spawnsPerSecond: params.actors / spawnSeconds,
+    spawnsPerSecond: params.actors / spawned.seconds,
+    spawnCpuMicros: spawned.cpuMicros / params.actors,
     heapBytesPerActor: (heapAfter - heapBefore) / params.actors,
-    asksPerSecond: asked.rate,
-    asks: asked.asks,
+    asksPerSecond: asked.value / asked.seconds,
+    askCpuMicros: asked.cpuMicros / asked.value,
+    asks: asked.value,
     rssMb: memory.rss / 2 ** 20,
     heapUsedMb: memory.heapUsed / 2 ** 20,
   };
 }
-
-serveParent((_task, params, progress) => run(params as ActorPopulationParams, progress));
-tellParent({ kind: 'ready' });

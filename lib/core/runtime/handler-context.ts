@@ -2,6 +2,8 @@ import { isActorError } from '../errors/actor-error';
 import type { ChildSpawnOptions } from './acton-app';
 import type { ActorRef } from './actor-ref';
 import { Delivery } from './delivery';
+import type { MessageTracker } from './instrumentation';
+import type { MailboxJob } from './mailbox';
 import { LOCAL_PEER, MessageContext, NEVER_ABORTED, PeerInfo } from './message-context';
 import type { Type } from './provider';
 import type { Timers } from './timers';
@@ -33,14 +35,16 @@ export interface HandlerContextHost {
  * reports to the delivery's `ReplySink` in order and ends it exactly once (`complete` or
  * `error`), whatever the handler does.
  */
-export class HandlerContext implements MessageContext {
+export class HandlerContext<H extends HandlerContextHost = HandlerContextHost> implements MessageContext {
   private finished = false;
 
   constructor(
-    private readonly delivery: Delivery,
-    private readonly host: HandlerContextHost,
-    /** Told once when the dispatch ends (instrumentation; absent when none is installed). */
-    private readonly tracker?: { finished(error?: unknown): void },
+    /** @internal the message being handled */
+    readonly delivery: Delivery,
+    /** @internal the actor (or keyed activation) handling it */
+    readonly host: H,
+    /** @internal told once when the dispatch ends (instrumentation; absent when none is installed) */
+    readonly tracker?: MessageTracker,
   ) {}
 
   get correlationId(): string {
@@ -137,5 +141,28 @@ export class HandlerContext implements MessageContext {
       signal?.removeEventListener('abort', onAbort);
     };
     return unwatch;
+  }
+}
+
+/**
+ * A delivered message queued in its actor's mailbox: the job and, once it runs, its handler's
+ * context, one object per message (the job record and the context used to be two).
+ */
+export class HandlerJob<H extends HandlerContextHost = HandlerContextHost>
+  extends HandlerContext<H>
+  implements MailboxJob
+{
+  /**
+   * @param readonly the handler is `readonly` (runs alongside other readonly ones)
+   * @param fn the handler function, called with the instance as `this`
+   */
+  constructor(
+    delivery: Delivery,
+    host: H,
+    readonly readonly: boolean,
+    readonly fn: Function,
+    tracker?: MessageTracker,
+  ) {
+    super(delivery, host, tracker);
   }
 }

@@ -6,21 +6,17 @@ import { ResolvedSupervision } from '../metadata/supervision-options';
 import type { ChildSpawnOptions } from './acton-app';
 import { ActorRef, HandlerInfo } from './actor-ref';
 import { Delivery } from './delivery';
-import { HandlerContext, HandlerContextHost, StreamCanceller } from './handler-context';
+import { HandlerContextHost, HandlerJob, StreamCanceller } from './handler-context';
 import { invokeHandler } from './handler-invocation';
-import { BoundHandler, HandlerTable } from './handler-table';
-import { Instrumentation, MessageTracker } from './instrumentation';
+import { HandlerTable } from './handler-table';
+import { Instrumentation } from './instrumentation';
 import { Logger } from './logger';
-import { Mailbox, MailboxJob } from './mailbox';
+import { Mailbox, MailboxOwner } from './mailbox';
 import type { Type } from './provider';
 import type { Timers } from './timers';
 
-interface Job extends MailboxJob {
-  readonly handler: BoundHandler;
-  readonly delivery: Delivery;
-  /** Set only while an instrumentation probe is installed. */
-  readonly tracker?: MessageTracker;
-}
+/** One queued message of a named actor (its tracker is set only while instrumentation is installed). */
+type Job = HandlerJob<LocalActorRef>;
 
 /** How an actor instance is run. */
 export interface LocalActorOptions {
@@ -50,7 +46,7 @@ let nextInstance = 1;
  * An idle actor is kept small (a million of them must fit in well under 1 GB): the handler
  * table is its class's, and the mailbox and stream bookkeeping exist only while in use.
  */
-export class LocalActorRef implements ActorRef, HandlerContextHost {
+export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner<Job> {
   readonly name: string;
   /** Served by the IPC listener (`@Actor({ expose })`, default true; children default false). */
   readonly expose: boolean;
@@ -154,9 +150,9 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
       );
     }
     const tracker = this.instrumentation?.probe?.track(this, delivery);
-    if (!tracker) return this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery });
+    if (!tracker) return this.mailbox.enqueue(new HandlerJob(delivery, this, handler.info.readonly, handler.fn));
     try {
-      this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery, tracker });
+      this.mailbox.enqueue(new HandlerJob(delivery, this, handler.info.readonly, handler.fn, tracker));
     } catch (err) {
       tracker.finished(err);
       throw err;
@@ -271,31 +267,34 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
   }
 
   /**
-   * The mailbox, created on first use and dropped again whenever it is open, idle and not
-   * suspended: most actors of a large population sit idle, and a mailbox that lives only while
-   * it has work is young garbage, which costs the GC far less than a million long-lived ones.
+   * The mailbox, taken on first use and dropped again whenever it is open, idle and not
+   * suspended (`mailboxIdle`): most actors of a large population sit idle, and their messages
+   * then pass through a few pooled mailboxes instead of a million long-lived ones.
    */
   private get mailbox(): Mailbox<Job> {
-    if (this.box) return this.box;
-    const box: Mailbox<Job> = new Mailbox<Job>(
-      this.mailboxCapacity,
-      (job) => this.run(job),
-      (err, job) => this.reportUnhandled(err, job.delivery),
-      () => {
-        if (this.box === box) this.box = undefined;
-      },
-    );
-    return (this.box = box);
+    return (this.box ??= Mailbox.obtain<Job>(this.mailboxCapacity, this));
   }
 
-  private run(job: Job): PromiseLike<void> | void {
+  /** @internal MailboxOwner */
+  mailboxIdle(box: Mailbox<Job>): void {
+    if (this.box !== box) return;
+    this.box = undefined;
+    box.recycle();
+  }
+
+  /** @internal MailboxOwner */
+  jobFailed(err: unknown, job: Job): void {
+    this.reportUnhandled(err, job.delivery);
+  }
+
+  /** @internal MailboxOwner */
+  runJob(job: Job): PromiseLike<void> | void {
+    const { delivery, tracker } = job;
     // A revoked IPC connection's messages that have not started are skipped (docs/protocol.md §11.2).
-    if (job.delivery.withdrawn?.aborted) return;
-    const { fn } = this.table.get(job.delivery.wireName)!; // rebound by each restart
-    const { tracker } = job;
-    if (!tracker) return invokeHandler(fn, this.current, job.delivery.message, new HandlerContext(job.delivery, this));
+    if (delivery.withdrawn?.aborted) return;
+    const { fn } = this.table.get(delivery.wireName)!; // rebound by each restart
+    if (!tracker) return invokeHandler(fn, this.current, delivery.message, job);
     tracker.started();
-    const dispatch = new HandlerContext(job.delivery, this, tracker);
-    return tracker.run(() => invokeHandler(fn, this.current, job.delivery.message, dispatch));
+    return tracker.run(() => invokeHandler(fn, this.current, delivery.message, job));
   }
 }

@@ -10,16 +10,31 @@ export interface MailboxJob {
 }
 
 /**
- * Runs a job. Returning a thenable keeps the job's lock (exclusive or shared) until it settles;
- * returning nothing releases it at once. Must not throw (a throw is reported and released).
+ * What a mailbox runs its jobs with: its owner (the actor), one object instead of a closure per
+ * mailbox (a million actors' mailboxes must not cost a million sets of closures).
  */
-export type MailboxRunner<J> = (job: J) => PromiseLike<unknown> | void;
+export interface MailboxOwner<J extends MailboxJob> {
+  /**
+   * Runs a job. Returning a thenable keeps the job's lock (exclusive or shared) until it settles;
+   * returning nothing releases it at once. Must not throw (a throw is reported and released).
+   */
+  runJob(job: J): PromiseLike<unknown> | void;
+  /** Called if `runJob` throws (it should not). */
+  jobFailed(err: unknown, job: J): void;
+  /**
+   * Called each time the mailbox becomes idle after running work while it is open and not
+   * suspended: the owner may drop it (and `recycle` it) and take a new one on the next message.
+   */
+  mailboxIdle?(box: Mailbox<J>): void;
+}
 
 /** `open` accepts work; `draining` refuses new work but finishes queued work; `closed` refuses all. */
 export type MailboxState = 'open' | 'draining' | 'closed';
 
 /** Jobs run back-to-back in one turn before the mailbox yields to I/O (setImmediate). */
 const PUMP_BUDGET = 512;
+/** Idle mailboxes kept for reuse (`Mailbox.obtain` / `recycle`), process-wide. */
+const POOL_SIZE = 4_096;
 
 /**
  * A bounded actor mailbox with acton's scheduling (`mutate_on` / `act_on`):
@@ -28,11 +43,19 @@ const PUMP_BUDGET = 512;
  * - readonly jobs run concurrently with each other but never during a mutating one; FIFO is kept:
  *   a mutating job waits for the readonly ones before it, and readonly jobs queued behind a
  *   mutating one wait for it.
- * Work starts on a microtask after `enqueue` (never on the caller's stack); no Promise is
- * created for a job that completes synchronously.
+ * Work starts on a microtask after `enqueue` (never on the caller's stack): the mailboxes that
+ * got work in one turn are run from one shared microtask (`dispatch`), not one each. No Promise
+ * is created for a job that completes synchronously.
+ *
+ * A mailbox lives only while its actor has work when the owner wants it so: `obtain` takes one
+ * from a small pool, the owner `recycle`s it from `mailboxIdle`. Asks spread over a million
+ * actors then reuse a few thousand mailboxes instead of allocating one per message.
  */
 export class Mailbox<J extends MailboxJob> {
+  private static readonly pool: Mailbox<MailboxJob>[] = [];
+
   private readonly queue = new FifoQueue<J>();
+  private limit: number;
   private readers = 0;
   private writer = false;
   private scheduled = false;
@@ -40,23 +63,44 @@ export class Mailbox<J extends MailboxJob> {
   private mailboxState: MailboxState = 'open';
   /** Set while the actor restarts: queued jobs wait (in order) instead of starting. */
   private suspended = false;
-  // Created on first wait: keyed actors hold one mailbox per idle activation.
+  // Created on first wait.
   private idleWaiters?: (() => void)[];
   private quietWaiters?: (() => void)[];
 
   /**
    * @param capacity queued (not yet running) jobs before `enqueue` throws `TARGET_BUSY`
-   * @param runner runs one job
-   * @param onRunnerError called if `runner` throws (it should not)
-   * @param onIdle called each time the mailbox becomes idle after running work while it is open
-   *   and not suspended (its owner may then drop it and build a new one on the next message)
+   * @param owner runs the jobs (see `MailboxOwner`)
    */
   constructor(
-    readonly capacity: number,
-    private readonly runner: MailboxRunner<J>,
-    private readonly onRunnerError: (err: unknown, job: J) => void,
-    private readonly onIdle?: () => void,
-  ) {}
+    capacity: number,
+    private owner: MailboxOwner<J>,
+  ) {
+    this.limit = capacity;
+  }
+
+  /** An open, empty mailbox for `owner`: a recycled one when the pool has one, else a new one. */
+  static obtain<J extends MailboxJob>(capacity: number, owner: MailboxOwner<J>): Mailbox<J> {
+    const box = Mailbox.pool.pop() as Mailbox<J> | undefined; // empty: its job type does not matter
+    if (!box) return new Mailbox<J>(capacity, owner);
+    box.limit = capacity;
+    box.owner = owner;
+    return box;
+  }
+
+  /**
+   * Returns an idle, open, unsuspended mailbox its owner no longer references to the pool (call
+   * from `mailboxIdle` after dropping it); anything else is left to the garbage collector.
+   */
+  recycle(): void {
+    if (!this.reusable || Mailbox.pool.length >= POOL_SIZE) return;
+    this.owner = NO_OWNER;
+    Mailbox.pool.push(this as Mailbox<MailboxJob>);
+  }
+
+  /** Queued jobs before `enqueue` throws `TARGET_BUSY`. */
+  get capacity(): number {
+    return this.limit;
+  }
 
   /** Current state. */
   get state(): MailboxState {
@@ -81,11 +125,11 @@ export class Mailbox<J extends MailboxJob> {
    */
   enqueue(job: J): void {
     if (this.mailboxState !== 'open') throw this.refusal();
-    if (this.queue.size >= this.capacity) throw new ActorError(ErrorCode.TARGET_BUSY, ErrorMessages.INBOX_FULL);
+    if (this.queue.size >= this.limit) throw new ActorError(ErrorCode.TARGET_BUSY, ErrorMessages.INBOX_FULL);
     this.queue.push(job);
     if (!this.scheduled && !this.pumping) {
       this.scheduled = true;
-      queueMicrotask(this.pump);
+      schedule(this);
     }
   }
 
@@ -115,7 +159,7 @@ export class Mailbox<J extends MailboxJob> {
     this.suspended = false;
     if (!this.scheduled && !this.pumping) {
       this.scheduled = true;
-      queueMicrotask(this.pump);
+      schedule(this);
     }
   }
 
@@ -138,13 +182,8 @@ export class Mailbox<J extends MailboxJob> {
     return new Promise((resolve) => (this.idleWaiters ??= []).push(resolve));
   }
 
-  private refusal(): ActorError {
-    return this.mailboxState === 'draining'
-      ? new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN)
-      : new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED);
-  }
-
-  private readonly pump = (): void => {
+  /** @internal runs what can start now; called by `dispatch` (and after an asynchronous job) */
+  pump(): void {
     this.scheduled = false;
     if (this.pumping) return;
     this.pumping = true;
@@ -154,7 +193,26 @@ export class Mailbox<J extends MailboxJob> {
       this.pumping = false;
     }
     this.notifyIfIdle();
-  };
+  }
+
+  /** Open, not suspended, idle and not waited on: nothing can tell a reused one from a new one. */
+  private get reusable(): boolean {
+    return (
+      this.mailboxState === 'open' &&
+      !this.suspended &&
+      !this.scheduled &&
+      !this.pumping &&
+      this.idle &&
+      !this.idleWaiters?.length &&
+      !this.quietWaiters?.length
+    );
+  }
+
+  private refusal(): ActorError {
+    return this.mailboxState === 'draining'
+      ? new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN)
+      : new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED);
+  }
 
   private startRunnable(): void {
     let budget = PUMP_BUDGET;
@@ -163,7 +221,7 @@ export class Mailbox<J extends MailboxJob> {
       if (!head.readonly && this.readers > 0) return;
       if (budget-- === 0) {
         this.scheduled = true;
-        setImmediate(this.pump); // let I/O in between long runs of synchronous handlers
+        setImmediate(schedule, this); // let I/O in between long runs of synchronous handlers
         return;
       }
       this.queue.shift();
@@ -176,9 +234,9 @@ export class Mailbox<J extends MailboxJob> {
     else this.writer = true;
     let held: PromiseLike<unknown> | void = undefined;
     try {
-      held = this.runner(job);
+      held = this.owner.runJob(job);
     } catch (err) {
-      this.onRunnerError(err, job);
+      this.owner.jobFailed(err, job);
     }
     if (held && typeof held.then === 'function') {
       const release = (): void => {
@@ -201,9 +259,44 @@ export class Mailbox<J extends MailboxJob> {
   }
 
   private notifyIfIdle(): void {
-    if (!this.idle || !this.idleWaiters?.length) return;
+    if (!this.idle) return;
     const waiters = this.idleWaiters;
-    this.idleWaiters = undefined;
-    for (const resolve of waiters) resolve();
+    if (waiters?.length) {
+      this.idleWaiters = undefined;
+      for (const resolve of waiters) resolve();
+    }
+    if (this.mailboxState === 'open' && !this.suspended && !this.scheduled) this.owner.mailboxIdle?.(this);
+  }
+}
+
+/** The owner of a pooled mailbox: runs nothing (a pooled mailbox has no jobs). */
+const NO_OWNER: MailboxOwner<never> = {
+  runJob: () => undefined,
+  jobFailed: () => undefined,
+};
+
+/** Mailboxes that got work since the last `dispatch`, in the order they got it. */
+const runnable: Mailbox<MailboxJob>[] = [];
+
+/** Queues `box` for the next `dispatch`, which one microtask runs for every mailbox of the turn. */
+function schedule(box: Mailbox<MailboxJob>): void {
+  if (runnable.push(box) === 1) queueMicrotask(dispatch);
+}
+
+/**
+ * Pumps every scheduled mailbox, including those scheduled while it runs (as their own microtasks
+ * would have run before any I/O). Should a pump throw, the rest run from a new microtask.
+ */
+function dispatch(): void {
+  let next = 0;
+  try {
+    while (next < runnable.length) runnable[next++].pump();
+  } finally {
+    if (next < runnable.length) {
+      runnable.splice(0, next);
+      queueMicrotask(dispatch);
+    } else {
+      runnable.length = 0;
+    }
   }
 }

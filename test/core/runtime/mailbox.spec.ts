@@ -13,16 +13,15 @@ function recordingMailbox(capacity = 100) {
   const started: string[] = [];
   const running = new Map<string, () => void>();
   const failures: string[] = [];
-  const mailbox = new Mailbox<Job>(
-    capacity,
-    (job) => {
+  const mailbox = new Mailbox<Job>(capacity, {
+    runJob(job) {
       started.push(job.name);
       if (job.name.startsWith('throw')) throw new Error(`${job.name} failed`);
       if (job.sync) return;
       return new Promise<void>((resolve) => running.set(job.name, resolve));
     },
-    (err, job) => failures.push(`${job.name}: ${(err as Error).message}`),
-  );
+    jobFailed: (err, job) => void failures.push(`${job.name}: ${(err as Error).message}`),
+  });
   const finish = async (name: string): Promise<void> => {
     const resolve = running.get(name);
     if (!resolve) throw new Error(`${name} is not running`);

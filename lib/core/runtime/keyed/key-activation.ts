@@ -2,7 +2,7 @@ import type { ChildSpawnOptions } from '../acton-app';
 import type { ActorRef } from '../actor-ref';
 import { Delivery } from '../delivery';
 import { HandlerContextHost, StreamCanceller } from '../handler-context';
-import { Mailbox } from '../mailbox';
+import { Mailbox, MailboxOwner } from '../mailbox';
 import type { Type } from '../provider';
 import type { Timers } from '../timers';
 import type { KeyedActorType, KeyedJob } from './keyed-actor-type';
@@ -15,11 +15,12 @@ export type ActivationPhase = 'starting' | 'active' | 'passivating';
  * last got a message. Everything shared by all keys (handlers, dependencies, limits) lives on its
  * `KeyedActorType`, so an idle activation costs little more than the instance and its mailbox.
  */
-export class KeyActivation implements HandlerContextHost {
+export class KeyActivation implements HandlerContextHost, MailboxOwner<KeyedJob> {
   phase: ActivationPhase = 'starting';
   /** `Date.now()` of the last delivery. */
   lastUsed: number;
-  readonly mailbox: Mailbox<KeyedJob>;
+  /** Taken on the first message and dropped whenever open, idle and not suspended (see `mailbox`). */
+  private box?: Mailbox<KeyedJob>;
   private ownTimers?: Timers;
   private streams?: Set<StreamCanceller>;
 
@@ -30,12 +31,41 @@ export class KeyActivation implements HandlerContextHost {
     now: number,
   ) {
     this.lastUsed = now;
-    this.mailbox = new Mailbox<KeyedJob>(type.mailboxCapacity, type.run, type.reportRunnerError);
+  }
+
+  /**
+   * The mailbox, taken from the pool on first use and given back whenever it is open, idle and
+   * not suspended: an idle activation holds none (suspending, draining or closing one keeps it).
+   */
+  get mailbox(): Mailbox<KeyedJob> {
+    return (this.box ??= Mailbox.obtain<KeyedJob>(this.type.mailboxCapacity, this));
   }
 
   /** True when nothing is queued, running or streaming. */
   get idle(): boolean {
-    return this.mailbox.idle && (this.streams === undefined || this.streams.size === 0);
+    return (this.box === undefined || this.box.idle) && (this.streams === undefined || this.streams.size === 0);
+  }
+
+  /** Resolves when its mailbox has nothing queued or running; `undefined` when it has nothing now. */
+  whenMailboxIdle(): Promise<void> | undefined {
+    return this.box && !this.box.idle ? this.box.whenIdle() : undefined;
+  }
+
+  /** @internal MailboxOwner */
+  runJob(job: KeyedJob): PromiseLike<void> | void {
+    return this.type.run(job);
+  }
+
+  /** @internal MailboxOwner */
+  jobFailed(err: unknown, job: KeyedJob): void {
+    this.reportUnhandled(err, job.delivery);
+  }
+
+  /** @internal MailboxOwner */
+  mailboxIdle(box: Mailbox<KeyedJob>): void {
+    if (this.box !== box) return;
+    this.box = undefined;
+    box.recycle();
   }
 
   /** HandlerContextHost: `ctx.key`. */

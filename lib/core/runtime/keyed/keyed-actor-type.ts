@@ -6,22 +6,17 @@ import { KeyedLimits } from '../../metadata/actor-metadata';
 import { ActorPlan } from '../actor-plan';
 import { ActorRef, HandlerInfo } from '../actor-ref';
 import { Delivery } from '../delivery';
-import { HandlerContext } from '../handler-context';
+import { HandlerJob } from '../handler-context';
 import { invokeHandler } from '../handler-invocation';
 import { Injector } from '../injector';
 import { Logger } from '../logger';
-import { MailboxJob } from '../mailbox';
 import type { Timers } from '../timers';
 import { KeyActivation } from './key-activation';
 import { checkKey } from './keyed-key';
 import { KeyedStateStore, OnActivate, OnPassivate } from './keyed-state-store';
 
-/** One queued message of an activation. */
-export interface KeyedJob extends MailboxJob {
-  readonly fn: Function;
-  readonly delivery: Delivery;
-  readonly activation: KeyActivation;
-}
+/** One queued message of an activation (its host is the activation). */
+export type KeyedJob = HandlerJob<KeyActivation>;
 
 /** What a keyed actor type needs from its app. */
 export interface KeyedActorContext {
@@ -140,7 +135,7 @@ export class KeyedActorType implements ActorRef {
     }
     const activation = this.activations.get(key) ?? this.activate(key);
     activation.lastUsed = Date.now();
-    activation.mailbox.enqueue({ readonly: handler.info.readonly, fn: handler.fn, delivery, activation });
+    activation.mailbox.enqueue(new HandlerJob(delivery, activation, handler.info.readonly, handler.fn));
   }
 
   /** Whether `key` has an activation here now (in any phase). */
@@ -178,7 +173,12 @@ export class KeyedActorType implements ActorRef {
 
   /** Resolves when no activation has queued or running work. */
   async whenIdle(): Promise<void> {
-    await Promise.all([...this.activations.values()].map((activation) => activation.mailbox.whenIdle()));
+    const busy: Promise<void>[] = [];
+    for (const activation of this.activations.values()) {
+      const settling = activation.whenMailboxIdle();
+      if (settling) busy.push(settling);
+    }
+    await Promise.all(busy);
   }
 
   /** Passivates every activation (state saved, `onStop`); queued leftovers end with `reason`. */
@@ -191,9 +191,9 @@ export class KeyedActorType implements ActorRef {
     await Promise.all(all.map((activation) => this.passivateActivation(activation, 'the app closes')));
   }
 
-  /** @internal the mailbox runner shared by every activation */
-  readonly run = (job: KeyedJob): PromiseLike<void> | void => {
-    const { activation } = job;
+  /** @internal runs a job of one of its activations */
+  run(job: KeyedJob): PromiseLike<void> | void {
+    const activation = job.host;
     if (this.gate && !this.gate.holds(this.name, activation.key)) {
       // The key's lease lapsed (e.g. this event loop stalled): the handler must not run here.
       job.delivery.sink?.error(
@@ -205,17 +205,8 @@ export class KeyedActorType implements ActorRef {
       if (activation.phase === 'active') void this.passivateActivation(activation, 'its lease lapsed');
       return;
     }
-    return invokeHandler(
-      job.fn,
-      activation.instance,
-      job.delivery.message,
-      new HandlerContext(job.delivery, activation),
-    );
-  };
-
-  /** @internal */
-  readonly reportRunnerError = (err: unknown, job: KeyedJob): void =>
-    this.reportUnhandled(job.activation, err, job.delivery);
+    return invokeHandler(job.fn, activation.instance, job.delivery.message, job);
+  }
 
   /** @internal */
   reportUnhandled(activation: KeyActivation, err: unknown, delivery: Delivery): void {
@@ -348,7 +339,7 @@ export class KeyedActorType implements ActorRef {
     if (leftovers.length === 0) return;
     try {
       const next = this.activations.get(old.key) ?? this.activate(old.key);
-      for (const job of leftovers) next.mailbox.enqueue({ ...job, activation: next });
+      for (const job of leftovers) next.mailbox.enqueue(new HandlerJob(job.delivery, next, job.readonly, job.fn));
     } catch (err) {
       for (const job of leftovers) job.delivery.sink?.error(err);
     }
