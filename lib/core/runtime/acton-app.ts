@@ -276,36 +276,23 @@ export class ActonApp implements TimerDelivery {
    *   unknown, the class is not an `@Actor`, a message name clashes, or its `onStart` fails (then
    *   it is removed again)
    */
-  async spawn(type: Type, name: string, options: SpawnOptions = {}): Promise<ActorRef> {
-    this.assertRunning();
-    const parent = options.parent === undefined ? undefined : this.localRef(options.parent, 'parent');
-    if (parent && (typeof name !== 'string' || name.includes('/'))) {
-      throw new Error(
-        `Invalid child name ${JSON.stringify(name)} for ${type.name}: give the child's own name without '/'; ` +
-          `it is registered as '${parent.name}/<name>'`,
-      );
-    }
-    const fullName = parent ? `${parent.name}/${name}` : name;
-    const declared = planActor(type, fullName);
-    const expose = options.expose ?? (parent ? false : declared.options.expose);
-    const plan: ActorPlan = { ...declared, options: { ...declared.options, expose } };
-    const holder = this.internals.system.byNameOf(fullName);
-    if (holder) {
-      const taken = `the name is taken by ${holder.actorClass.name}; choose another name`;
-      throw new Error(`Cannot spawn ${type.name} as '${fullName}': ${taken}`);
-    }
-    for (const handler of plan.handlers) this.registry.register(handler.definition);
-    const ref = this.internals.system.create(plan, this.internals.injector, parent);
-    const member = this.internals.lifecycle.add(ref.instance, `actor '${fullName}' (${type.name})`);
+  spawn(type: Type, name: string, options: SpawnOptions = {}): Promise<ActorRef> {
     try {
-      await this.internals.lifecycle.start(member);
+      const ref = this.createSpawned(type, name, options);
+      const member = this.internals.lifecycle.add(ref.instance, `actor '${ref.name}' (${type.name})`);
+      // No onStart: nothing to wait for (most spawned actors; no await, no extra Promise).
+      if (!member) return Promise.resolve(this.spawned(ref));
+      return this.internals.lifecycle.start(member).then(
+        () => this.spawned(ref),
+        (err: unknown) => {
+          this.internals.system.remove(ref);
+          ref.stop(new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
+          throw err;
+        },
+      );
     } catch (err) {
-      this.internals.system.remove(ref);
-      ref.stop(new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
-      throw err;
+      return Promise.reject(err);
     }
-    if (parent && expose) for (const extension of this.extensionList) extension.actorExposed?.(this.entryOf(ref));
-    return ref;
   }
 
   /** Every actor (module singletons and spawned ones) with its exposure flag. */
@@ -441,6 +428,37 @@ export class ActonApp implements TimerDelivery {
     this.internals.timers.cancelAll();
     this.internals.system.cancelTimers();
     this.internals.supervisor.abortRestarts(new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN));
+  }
+
+  /** `spawn` up to `onStart`: checks, registers its messages, builds and registers the actor. */
+  private createSpawned(type: Type, name: string, options: SpawnOptions): LocalActorRef {
+    this.assertRunning();
+    const parent = options.parent === undefined ? undefined : this.localRef(options.parent, 'parent');
+    if (parent && (typeof name !== 'string' || name.includes('/'))) {
+      throw new Error(
+        `Invalid child name ${JSON.stringify(name)} for ${type.name}: give the child's own name without '/'; ` +
+          `it is registered as '${parent.name}/<name>'`,
+      );
+    }
+    const fullName = parent ? `${parent.name}/${name}` : name;
+    const declared = planActor(type, fullName);
+    const expose = options.expose ?? (parent ? false : declared.options.expose);
+    const plan: ActorPlan =
+      expose === declared.options.expose ? declared : { ...declared, options: { ...declared.options, expose } };
+    const holder = this.internals.system.byNameOf(fullName);
+    if (holder) {
+      const taken = `the name is taken by ${holder.actorClass.name}; choose another name`;
+      throw new Error(`Cannot spawn ${type.name} as '${fullName}': ${taken}`);
+    }
+    for (const handler of plan.handlers) this.registry.register(handler.definition);
+    return this.internals.system.create(plan, this.internals.injector, parent, true);
+  }
+
+  /** A spawned actor started: a child exposed at spawn is announced to the extensions. */
+  private spawned(ref: LocalActorRef): LocalActorRef {
+    if (ref.parentRef && ref.expose)
+      for (const extension of this.extensionList) extension.actorExposed?.(this.entryOf(ref));
+    return ref;
   }
 
   private entryOf(ref: LocalActorRef): ActorEntry {

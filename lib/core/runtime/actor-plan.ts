@@ -16,23 +16,29 @@ export interface ActorPlan {
  */
 export function planActor(type: Type, name?: string): ActorPlan {
   if (typeof type !== 'function') throw new Error(`Invalid actor ${String(type)}: use a class decorated with @Actor()`);
-  const options = actorOptionsOf(type);
-  if (!options)
-    throw new Error(`${type.name} is used as an actor but has no @Actor() decorator; add @Actor() or @Actor('name')`);
+  const declared = declaredPlanOf(type);
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
     throw new Error(`Invalid actor name ${JSON.stringify(name)} for ${type.name}: use a non-empty string`);
   }
-  return { type, options: name === undefined ? options : { ...options, name }, handlers: handlersOf(type) };
+  return name === undefined || name === declared.options.name
+    ? declared
+    : { ...declared, options: { ...declared.options, name } };
 }
 
-/** Resolved handlers per class: resolved once, then shared by every plan (and so every spawn) of the class. */
-const resolvedHandlers = new WeakMap<Type, readonly ResolvedHandler[]>();
+/**
+ * Each class's declared plan (its `@Actor` options and resolved handlers): worked out once, then
+ * shared by every plan (and so every spawn) of the class.
+ */
+const declaredPlans = new WeakMap<Type, ActorPlan>();
 
-function handlersOf(type: Type): readonly ResolvedHandler[] {
-  let handlers = resolvedHandlers.get(type);
-  if (!handlers) {
-    handlers = resolveHandlers(type);
-    resolvedHandlers.set(type, handlers);
+function declaredPlanOf(type: Type): ActorPlan {
+  let plan = declaredPlans.get(type);
+  if (!plan) {
+    const options = actorOptionsOf(type);
+    if (!options)
+      throw new Error(`${type.name} is used as an actor but has no @Actor() decorator; add @Actor() or @Actor('name')`);
+    plan = { type, options, handlers: resolveHandlers(type) };
+    declaredPlans.set(type, plan);
   }
-  return handlers;
+  return plan;
 }

@@ -1,32 +1,42 @@
 import { constructorTokensOf } from '../metadata/injection-metadata';
+import { ResolvedHandler } from '../metadata/handler-metadata';
 import { ActorPlan } from './actor-plan';
 import { BroadcastHub } from './broadcast-hub';
 import { Broker } from './broker';
 import { Injector } from './injector';
 import { Instrumentation } from './instrumentation';
-import { ActorSupervisor, LocalActorRef } from './local-actor-ref';
+import { ActorKind, ActorSupervisor, LocalActorRef } from './local-actor-ref';
 import { Logger } from './logger';
-import { Type } from './provider';
+import { InjectionToken, Type } from './provider';
 import { Timers } from './timers';
 
 /** Builds the `Timers` of one actor instance, labelled with its name. */
 export type TimersFactory = (owner: string) => Timers;
 
+/** What the actor system keeps per actor class: what its actors share, and how it is built. */
+interface ClassPlan {
+  readonly kind: ActorKind;
+  /** Its `subscribe: true` handlers. */
+  readonly subscribing: readonly ResolvedHandler[];
+  /** Its constructor's injection tokens (read from the class's metadata once). */
+  readonly tokens: readonly InjectionToken[];
+  /** Whether its constructor takes its own `Broker` / `Timers` (then it is built in a child injector). */
+  readonly takesBroker: boolean;
+  readonly takesTimers: boolean;
+}
+
 /**
  * The running actors of one app: builds instances (each in its own child injector whose
  * `Broker` is bound to the actor's name, docs/protocol.md §0 D5, and whose `Timers` are the
  * instance's own), rebuilds them for restarts, finds them by name or class, and drives them
- * through shutdown.
+ * through shutdown. What the actors of one class share (handlers, limits, constructor tokens)
+ * is worked out once per class.
  */
 export class ActorSystem {
   private readonly byName = new Map<string, LocalActorRef>();
   private readonly byClass = new Map<Function, LocalActorRef>();
   private readonly unsubscribes = new Map<LocalActorRef, (() => void)[]>();
-  /**
-   * The injector each actor is rebuilt from on a restart (its class and name are the ref's). Only
-   * the injector is kept: keeping each spawn's plan would hold a copy of its options per actor.
-   */
-  private readonly incarnations = new Map<LocalActorRef, Injector>();
+  private readonly classPlans = new WeakMap<Function, ClassPlan>();
   /** Where every actor of this system reports its messages (metrics, tracing); empty by default. */
   readonly instrumentation = new Instrumentation();
 
@@ -40,40 +50,27 @@ export class ActorSystem {
 
   /**
    * Builds and registers an actor instance named `plan.options.name`.
+   * @param nameChecked the caller (`spawn`) has just checked that the name is free
    * @throws Error when the name is taken, or "Cannot create actor '<name>' (<Class>): <why>"
    *   when its construction (or a dependency's) fails
    */
-  create(plan: ActorPlan, injector: Injector, parent?: LocalActorRef): LocalActorRef {
+  create(plan: ActorPlan, injector: Injector, parent?: LocalActorRef, nameChecked = false): LocalActorRef {
     const { name } = plan.options;
-    const holder = this.byName.get(name);
+    const holder = nameChecked ? undefined : this.byName.get(name);
     if (holder) {
       throw new Error(
         `Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`,
       );
     }
-    const { instance, timers } = this.construct(plan.type, name, injector);
-    const { handlers, options } = plan;
-    const ref = new LocalActorRef(
-      plan.type,
-      instance,
-      timers,
-      handlers,
-      options,
-      this.logger,
-      this.supervisor,
-      this.timersFor,
-      parent,
-      this.instrumentation,
-    );
+    const { classPlan, instance, timers } = this.construct(plan.type, name, injector, plan);
+    const ref = new LocalActorRef(classPlan.kind, name, plan.options.expose, instance, timers, injector, parent);
     this.byName.set(name, ref);
-    this.incarnations.set(ref, injector);
-    parent?.childRefs.push(ref);
+    parent?.addChild(ref);
     if (!this.byClass.has(plan.type)) this.byClass.set(plan.type, ref);
-    const subscribing = plan.handlers.filter((h) => h.info.subscribe);
-    if (subscribing.length > 0) {
+    if (classPlan.subscribing.length > 0) {
       this.unsubscribes.set(
         ref,
-        subscribing.map((h) => this.hub.subscribe(h.info.wireName, ref)),
+        classPlan.subscribing.map((h) => this.hub.subscribe(h.info.wireName, ref)),
       );
     }
     return ref;
@@ -86,18 +83,16 @@ export class ActorSystem {
    * @throws Error "Cannot create actor ..." when construction fails (`ref` keeps the old instance)
    */
   rebuild(ref: LocalActorRef): object {
-    const injector = this.incarnations.get(ref);
-    if (!injector) throw new Error(`Cannot restart actor '${ref.name}': it is no longer part of the app`);
-    const { instance, timers } = this.construct(ref.actorClass as Type, ref.name, injector);
+    if (this.byName.get(ref.name) !== ref)
+      throw new Error(`Cannot restart actor '${ref.name}': it is no longer part of the app`);
+    const { instance, timers } = this.construct(ref.actorClass as Type, ref.name, ref.injector);
     ref.incarnate(instance, timers);
     return instance;
   }
 
   /** Forgets an actor (a spawned one whose start failed, or one that stopped for good). */
   remove(ref: LocalActorRef): void {
-    this.incarnations.delete(ref);
-    const siblings = ref.parentRef?.childRefs;
-    if (siblings?.includes(ref)) siblings.splice(siblings.indexOf(ref), 1);
+    ref.parentRef?.removeChild(ref);
     if (this.byName.get(ref.name) === ref) this.byName.delete(ref.name);
     if (this.byClass.get(ref.actorClass) === ref) {
       this.byClass.delete(ref.actorClass);
@@ -148,20 +143,58 @@ export class ActorSystem {
    * constructor takes them; otherwise it is built from the app's injector and its `Timers` are
    * made on first use (a child injector and a `Timers` per actor would cost every one of a
    * million spawned actors hundreds of bytes for nothing).
+   * @param plan the actor's plan, the first time its class is built (else its class plan is known)
    */
-  private construct(type: Type, name: string, injector: Injector): { instance: object; timers: Timers | undefined } {
+  private construct(type: Type, name: string, injector: Injector, plan?: ActorPlan): Construction {
     try {
-      const tokens = constructorTokensOf(type);
-      const takesBroker = tokens.includes(Broker);
-      const timers = tokens.includes(Timers) ? this.timersFor(`actor '${name}'`) : undefined;
-      if (!takesBroker && !timers) return { instance: injector.construct(type) as object, timers };
-      const scope = injector.createChild();
-      if (takesBroker) scope.provideValue(Broker, this.broker.forActor(name));
-      if (timers) scope.provideValue(Timers, timers);
-      return { instance: scope.construct(type) as object, timers };
+      const classPlan = this.classPlanOf(type, plan);
+      const { tokens, takesBroker, takesTimers } = classPlan;
+      const timers = takesTimers ? this.timersFor(`actor '${name}'`) : undefined;
+      let scope = injector;
+      if (takesBroker || timers) {
+        scope = injector.createChild();
+        if (takesBroker) scope.provideValue(Broker, this.broker.forActor(name));
+        if (timers) scope.provideValue(Timers, timers);
+      }
+      const instance = tokens.length === 0 ? new type() : new type(...tokens.map((token) => scope.resolve(token)));
+      return { classPlan, instance: instance as object, timers };
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       throw new Error(`Cannot create actor '${name}' (${type.name}): ${text}`, { cause: err });
     }
   }
+
+  /** What the actors of `type` share, worked out on its first construction (from `plan`). */
+  private classPlanOf(type: Function, plan?: ActorPlan): ClassPlan {
+    const known = this.classPlans.get(type);
+    if (known) return known;
+    if (!plan) throw new Error(`${type.name} was never built by this app`);
+    const tokens = constructorTokensOf(type);
+    const { mailboxCapacity, supervision } = plan.options;
+    const classPlan: ClassPlan = {
+      kind: {
+        actorClass: type,
+        handlers: plan.handlers,
+        mailboxCapacity,
+        ...(supervision && { supervision }),
+        logger: this.logger,
+        supervisor: this.supervisor,
+        timersFor: this.timersFor,
+        instrumentation: this.instrumentation,
+      },
+      subscribing: plan.handlers.filter((handler) => handler.info.subscribe),
+      tokens,
+      takesBroker: tokens.includes(Broker),
+      takesTimers: tokens.includes(Timers),
+    };
+    this.classPlans.set(type, classPlan);
+    return classPlan;
+  }
+}
+
+/** A built instance, with its class plan and its own `Timers` (when its constructor took them). */
+interface Construction {
+  readonly classPlan: ClassPlan;
+  readonly instance: object;
+  readonly timers: Timers | undefined;
 }

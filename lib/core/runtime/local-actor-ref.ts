@@ -9,6 +9,7 @@ import { Delivery } from './delivery';
 import { HandlerContextHost, HandlerJob, StreamCanceller } from './handler-context';
 import { invokeHandler } from './handler-invocation';
 import { HandlerTable } from './handler-table';
+import { Injector } from './injector';
 import { Instrumentation } from './instrumentation';
 import { Logger } from './logger';
 import { Mailbox, MailboxOwner } from './mailbox';
@@ -18,13 +19,23 @@ import type { Timers } from './timers';
 /** One queued message of a named actor (its tracker is set only while instrumentation is installed). */
 type Job = HandlerJob<LocalActorRef>;
 
-/** How an actor instance is run. */
-export interface LocalActorOptions {
-  readonly name: string;
-  readonly expose: boolean;
+/**
+ * What every actor of one class in one app shares (built once per class by the actor system):
+ * an actor holds this one object instead of a copy of each of these fields.
+ */
+export interface ActorKind {
+  readonly actorClass: Function;
+  /** Its resolved `@OnMessage` handlers. */
+  readonly handlers: readonly ResolvedHandler[];
   readonly mailboxCapacity: number;
-  /** Absent: the actor resumes after a failure. */
+  /** Restart policy; absent: resume after a failure. */
   readonly supervision?: ResolvedSupervision;
+  readonly logger: Logger;
+  readonly supervisor: ActorSupervisor;
+  /** Builds the `Timers` of one instance, labelled with its name. */
+  readonly timersFor: (owner: string) => Timers;
+  /** Where its messages are reported (metrics, tracing); the app's, empty by default. */
+  readonly instrumentation?: Instrumentation;
 }
 
 /** What an actor reports to, and asks of, its supervisor (implemented by the app's `Supervisor`). */
@@ -37,6 +48,8 @@ export interface ActorSupervisor {
 
 let nextInstance = 1;
 
+const NO_CHILDREN: readonly LocalActorRef[] = Object.freeze([]);
+
 /**
  * One named actor behind the `ActorRef` seam: its current instance, its handlers, its bounded
  * mailbox, the streams it is draining, its timers and its children. The name, the ref and the
@@ -47,54 +60,68 @@ let nextInstance = 1;
  * table is its class's, and the mailbox and stream bookkeeping exist only while in use.
  */
 export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner<Job> {
-  readonly name: string;
-  /** Served by the IPC listener (`@Actor({ expose })`, default true; children default false). */
-  readonly expose: boolean;
-  /** Restart policy; absent: resume after a failure. */
-  readonly supervision?: ResolvedSupervision;
-  /** Running children, in start order (owned here; the supervisor adds and removes them). */
-  readonly childRefs: LocalActorRef[] = [];
   private readonly instanceNumber = nextInstance++;
-  private readonly mailboxCapacity: number;
   /** The current instance's handlers (rebound by each restart). */
   private table: HandlerTable;
-  /** Created by the first delivery, dropped whenever open, idle and not suspended (see `mailbox`). */
+  /** Taken by the first delivery, given back whenever open, idle and not suspended (see `mailbox`). */
   private box?: Mailbox<Job>;
   /** Streams being drained; created by the first one. */
   private streams?: Set<StreamCanceller>;
   private streamWaiters?: (() => void)[];
+  /** Running children, in start order; created by the first one. */
+  private kids?: LocalActorRef[];
   private current: object;
   /** Made on first use unless the constructor took its own. */
   private currentTimers: Timers | undefined;
   private stopped = false;
 
   /**
-   * @param actorClass the instance's class
+   * @param kind what it shares with the other actors of its class
+   * @param name its full name
+   * @param expose served by the IPC listener (`@Actor({ expose })`, default true; children default false)
    * @param instance the constructed actor
    * @param timers the instance's own `Timers`, if its constructor took them (else made on first use)
-   * @param handlers its resolved `@OnMessage` handlers
+   * @param injector what it is rebuilt from on a restart
    * @param parentRef the supervising actor, for a child
    */
   constructor(
-    readonly actorClass: Function,
+    private readonly kind: ActorKind,
+    readonly name: string,
+    readonly expose: boolean,
     instance: object,
     timers: Timers | undefined,
-    private readonly handlerList: readonly ResolvedHandler[],
-    options: LocalActorOptions,
-    private readonly logger: Logger,
-    private readonly supervisor: ActorSupervisor,
-    private readonly timersFor: (owner: string) => Timers,
+    readonly injector: Injector,
     readonly parentRef?: LocalActorRef,
-    /** Where its messages are reported (metrics, tracing); the app's, empty by default. */
-    private readonly instrumentation?: Instrumentation,
   ) {
-    this.name = options.name;
-    this.expose = options.expose;
-    if (options.supervision) this.supervision = options.supervision;
-    this.mailboxCapacity = options.mailboxCapacity;
-    this.table = HandlerTable.of(actorClass, instance, handlerList);
+    this.table = HandlerTable.of(kind.actorClass, instance, kind.handlers);
     this.current = instance;
     this.currentTimers = timers;
+  }
+
+  /** The instance's class. */
+  get actorClass(): Function {
+    return this.kind.actorClass;
+  }
+
+  /** Restart policy; absent: resume after a failure. */
+  get supervision(): ResolvedSupervision | undefined {
+    return this.kind.supervision;
+  }
+
+  /** Running children, in start order (the actor system adds and removes them). */
+  get childRefs(): readonly LocalActorRef[] {
+    return this.kids ?? NO_CHILDREN;
+  }
+
+  /** @internal the actor system: a child started */
+  addChild(child: LocalActorRef): void {
+    (this.kids ??= []).push(child);
+  }
+
+  /** @internal the actor system: a child is gone */
+  removeChild(child: LocalActorRef): void {
+    const at = this.kids ? this.kids.indexOf(child) : -1;
+    if (at >= 0) this.kids!.splice(at, 1);
   }
 
   /** Opaque, unique id of this instance, `acton-ts:<name>:<n>` (built when asked: discovery reads it). */
@@ -114,7 +141,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner
 
   /** The running instance's timers. */
   get timers(): Timers {
-    return (this.currentTimers ??= this.timersFor(`actor '${this.name}'`));
+    return (this.currentTimers ??= this.kind.timersFor(`actor '${this.name}'`));
   }
 
   /** Cancels the running instance's timers, if it has any. */
@@ -149,7 +176,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner
         `${ErrorMessages.unknownMessageType(delivery.wireName)} (actor '${this.name}' has no handler for it)`,
       );
     }
-    const tracker = this.instrumentation?.probe?.track(this, delivery);
+    const tracker = this.kind.instrumentation?.probe?.track(this, delivery);
     if (!tracker) return this.mailbox.enqueue(new HandlerJob(delivery, this, handler.info.readonly, handler.fn));
     try {
       this.mailbox.enqueue(new HandlerJob(delivery, this, handler.info.readonly, handler.fn, tracker));
@@ -223,19 +250,19 @@ export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner
    * @throws Error when a declared handler is not a method of the new instance
    */
   incarnate(instance: object, timers: Timers | undefined): void {
-    this.table = HandlerTable.of(this.actorClass, instance, this.handlerList);
+    this.table = HandlerTable.of(this.kind.actorClass, instance, this.kind.handlers);
     this.current = instance;
     this.currentTimers = timers;
   }
 
   /** @internal HandlerContextHost */
   reportFailure(err: unknown): void {
-    this.supervisor.failed(this, err);
+    this.kind.supervisor.failed(this, err);
   }
 
   /** @internal HandlerContextHost */
   spawnChild(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef> {
-    return this.supervisor.spawnChild(this, type, name, options);
+    return this.kind.supervisor.spawnChild(this, type, name, options);
   }
 
   /** @internal HandlerContextHost */
@@ -247,8 +274,8 @@ export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner
   reportUnhandled(err: unknown, delivery: Delivery): void {
     const method = this.table.get(delivery.wireName)?.info.method ?? '?';
     const text = err instanceof Error ? err.message : String(err);
-    this.logger.error(
-      `${this.actorClass.name}.${method}() of actor '${this.name}' failed on ${delivery.wireName} (no caller to tell): ${text}`,
+    this.kind.logger.error(
+      `${this.kind.actorClass.name}.${method}() of actor '${this.name}' failed on ${delivery.wireName} (no caller to tell): ${text}`,
       err,
     );
   }
@@ -272,7 +299,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner
    * then pass through a few pooled mailboxes instead of a million long-lived ones.
    */
   private get mailbox(): Mailbox<Job> {
-    return (this.box ??= Mailbox.obtain<Job>(this.mailboxCapacity, this));
+    return (this.box ??= Mailbox.obtain<Job>(this.kind.mailboxCapacity, this));
   }
 
   /** @internal MailboxOwner */
