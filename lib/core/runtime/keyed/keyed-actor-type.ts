@@ -133,8 +133,9 @@ export class KeyedActorType implements ActorRef {
         `${ErrorMessages.unknownMessageType(delivery.wireName)} (actor '${this.name}' has no handler for it)`,
       );
     }
-    const activation = this.activations.get(key) ?? this.activate(key);
-    activation.lastUsed = Date.now();
+    const now = Date.now();
+    const activation = this.activations.get(key) ?? this.activate(key, now);
+    activation.lastUsed = now;
     activation.mailbox.enqueue(new HandlerJob(delivery, activation, handler.info.readonly, handler.fn));
   }
 
@@ -228,7 +229,7 @@ export class KeyedActorType implements ActorRef {
     return this.context.timersFor(owner);
   }
 
-  private activate(key: string): KeyActivation {
+  private activate(key: string, now = Date.now()): KeyActivation {
     if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
     if (this.activations.size >= this.limits.maxActiveKeys) {
       throw new ActorError(
@@ -238,7 +239,7 @@ export class KeyedActorType implements ActorRef {
       );
     }
     const instance = this.construct();
-    const activation = new KeyActivation(this, key, instance, Date.now());
+    const activation = new KeyActivation(this, key, instance, now);
     this.activations.set(key, activation);
     this.activated++;
     this.startSweeping();
