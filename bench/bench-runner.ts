@@ -11,6 +11,7 @@ import { FanOutResult } from './client/fan-out.workload';
 import { SequentialResult } from './client/sequential.workload';
 import { StreamResult } from './client/stream.workload';
 import { ActorPopulationParams, ActorPopulationResult } from './in-process/actor-population';
+import { KeyedPopulationResult } from './in-process/keyed-population';
 import { InProcessResult } from './in-process/in-process-bench';
 import { NestComparisonRow, runNestComparison } from './nestjs/nest-comparison';
 import { ObservabilityResults, observabilityPlan, runObservabilityOverhead } from './observability-overhead';
@@ -37,6 +38,12 @@ export interface RunResults {
   readonly nest: readonly NestComparisonRow[];
   /** Metrics and tracing overhead on W2 (issue 17), same-run ratios. */
   readonly observability: ObservabilityResults;
+}
+
+/** What `--actors N` measured: spawned actors, then keyed activations (each in its own child). */
+export interface PopulationResults {
+  readonly actors: ActorPopulationResult;
+  readonly keyed: KeyedPopulationResult;
 }
 
 /** Parameters of the regression check (`--check`). */
@@ -101,21 +108,31 @@ export class BenchRunner {
   }
 
   /**
-   * Runs only the actor-population workload (`--actors N`) in a child with `--expose-gc` and a
-   * heap large enough for the population.
+   * Runs only the population workloads (`--actors N`): N spawned actors, then N keyed
+   * activations, each in a fresh child with `--expose-gc` and a heap large enough for it.
    */
-  async runActors(params: ActorPopulationParams): Promise<ActorPopulationResult> {
+  async runActors(params: ActorPopulationParams): Promise<PopulationResults> {
     return this.withChildren(async () => {
-      this.progress.begin(`${params.actors.toLocaleString('en-US')} actors`);
-      const child = this.spawn('actor-population bench', 'bench/in-process/population-child.ts', [
-        '--expose-gc',
-        '--max-old-space-size=8192',
-      ]);
-      await child.ready();
-      return child.run<ActorPopulationResult>('actors', params, WORKLOAD_TIMEOUT_MS, (text) =>
-        this.progress.update(text),
-      );
+      const n = params.actors.toLocaleString('en-US');
+      this.progress.begin(`${n} actors`);
+      const actors = await this.runPopulation<ActorPopulationResult>('actors', params);
+      this.progress.begin(`${n} keyed activations`);
+      const keyed = await this.runPopulation<KeyedPopulationResult>('keyed', { keys: params.actors });
+      return { actors, keyed };
     });
+  }
+
+  private async runPopulation<T>(task: 'actors' | 'keyed', params: unknown): Promise<T> {
+    const child = this.spawn(`${task} population bench`, 'bench/in-process/population-child.ts', [
+      '--expose-gc',
+      '--max-old-space-size=8192',
+    ]);
+    await child.ready();
+    try {
+      return await child.run<T>(task, params, WORKLOAD_TIMEOUT_MS, (text) => this.progress.update(text));
+    } finally {
+      await child.stop();
+    }
   }
 
   /**

@@ -9,7 +9,8 @@
  *   npm run bench -- --check       regression check (seconds): fails only when acton-ts makes
  *                                  fewer than 0.5× the baseline's W2 calls/s in every round
  *   npm run bench -- --actors <N>  only the core's cost per actor: N spawns, heap per idle actor,
- *                                  asks spread over all of them (JSON: bench/actors-results.json)
+ *                                  asks spread over all of them; then N keyed activations (twice),
+ *                                  heap per idle activation, passivation (JSON: bench/actors-results.json)
  *   npm run bench -- --cluster     only the cross-node workloads through nats-server (bench/cluster)
  *
  * Exits 1 when any workload failed, answered wrongly or lost a push; speed never fails the run.
@@ -19,7 +20,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchPlan } from './bench-plan';
 import { BenchRunner, RunResults } from './bench-runner';
-import { buildActorFigures, buildFigures, Figure } from './report/figures';
+import { buildFigures, Figure } from './report/figures';
+import { buildActorFigures, buildKeyedFigures, PUBLISHED_FIGURES } from './report/population-figures';
 import { observabilityTable } from './observability-overhead';
 import { markdownTable } from './report/markdown-table';
 import { ratioChartSvg } from './report/ratio-chart';
@@ -132,23 +134,34 @@ function writeResults(
   return chart;
 }
 
-/** `--actors N`: the core's cost per actor, against issue 19's absolute targets. */
+/** `--actors N`: the core's cost per actor and per keyed activation, against issues 19 and 14's absolute targets. */
 async function runActors(runner: BenchRunner, progress: ProgressLine, actors: number, out: string): Promise<number> {
   const result = await runner.runActors({ actors, askMs: 10_000 });
   progress.clear();
-  const figures = buildActorFigures(result);
+  const actorFigures = buildActorFigures(result.actors);
+  const keyedFigures = buildKeyedFigures(result.keyed);
   const machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
   };
-  writeFileSync(
-    out,
-    `${JSON.stringify({ generatedAt: new Date().toISOString(), machine, figures, raw: result }, null, 2)}\n`,
-  );
-  console.log(`\n## acton-ts actor population (${actors.toLocaleString('en-US')} actors)\n`);
-  console.log(markdownTable(figures));
+  const json = {
+    generatedAt: new Date().toISOString(),
+    machine,
+    figures: [...actorFigures, ...keyedFigures],
+    published: PUBLISHED_FIGURES,
+    raw: result,
+  };
+  writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+  const n = actors.toLocaleString('en-US');
+  console.log(`\n## acton-ts actor population (${n} actors)\n`);
+  console.log(markdownTable(actorFigures));
+  console.log(`\n## acton-ts keyed activations in one process (${n} keys, twice)\n`);
+  console.log(markdownTable(keyedFigures));
+  console.log('\nRates are wall-clock (noisy on a loaded machine); CPU time per operation is the steadier figure.');
+  console.log('Published figures of other runtimes, for scale (other machines and workloads):');
+  for (const line of PUBLISHED_FIGURES) console.log(`- ${line}`);
   console.log(`\nresults written to ${out}`);
   return 0;
 }

@@ -2,7 +2,6 @@ import { ConcurrentResult } from '../client/concurrent.workload';
 import { FanOutResult } from '../client/fan-out.workload';
 import { SequentialResult } from '../client/sequential.workload';
 import { StreamResult } from '../client/stream.workload';
-import { ActorPopulationResult } from '../in-process/actor-population';
 import { InProcessResult } from '../in-process/in-process-bench';
 
 /** Everything measured against one server (the same client code ran for both). */
@@ -155,57 +154,4 @@ function compare(
   const figure: Figure = { id, label, unit, better, acton, baseline, ratio };
   if (!target) return figure;
   return { ...figure, target: target.text, met: ratio !== undefined && target.test(ratio) };
-}
-
-/** The rows of `--actors N`, each against issue 19's absolute target (no baseline). */
-export function buildActorFigures(result: ActorPopulationResult): Figure[] {
-  const row = (
-    id: string,
-    label: string,
-    unit: string,
-    better: Figure['better'],
-    value: number,
-    target: string,
-    met: boolean,
-  ): Figure => ({
-    id,
-    label,
-    unit,
-    better,
-    acton: value,
-    target,
-    met,
-  });
-  const n = result.actors.toLocaleString('en-US');
-  return [
-    row(
-      'actors.heap',
-      `Heap per idle spawned actor (${n} actors)`,
-      'bytes',
-      'lower',
-      result.heapBytesPerActor,
-      '≤ 400',
-      result.heapBytesPerActor <= 400,
-    ),
-    row(
-      'actors.spawn',
-      `app.spawn() of ${n} actors`,
-      'spawns/s',
-      'higher',
-      result.spawnsPerSecond,
-      '≥ 500,000',
-      result.spawnsPerSecond >= 500_000,
-    ),
-    row(
-      'actors.ask',
-      `app.ask() spread over ${n} actors`,
-      'asks/s',
-      'higher',
-      result.asksPerSecond,
-      '≥ 1,000,000',
-      result.asksPerSecond >= 1_000_000,
-    ),
-    row('actors.rss', `RSS with ${n} actors`, 'MB', 'lower', result.rssMb, '< 1024', result.rssMb < 1024),
-    row('actors.heapUsed', `Heap used with ${n} actors`, 'MB', 'lower', result.heapUsedMb, '', true),
-  ];
 }
