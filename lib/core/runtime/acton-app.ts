@@ -5,7 +5,7 @@ import { ErrorMessages } from '../errors/error-messages';
 import type { MessageDefinition } from '../metadata/message-metadata';
 import { MessageRegistry } from '../metadata/message-registry';
 import { MessageClass, messageFrom, MessageInstance, MessageProps, ReplyOf } from '../metadata/message-typing';
-import { ActorPlan, planActor } from './actor-plan';
+import { checkActorName, planActor } from './actor-plan';
 import { ActorNameResolver, ActorRef } from './actor-ref';
 import { ActorSystem } from './actor-system';
 import { KeyedActorType } from './keyed/keyed-actor-type';
@@ -16,7 +16,7 @@ import { Broker } from './broker';
 import { Clock } from './clock';
 import { Injector } from './injector';
 import { Instrumentation } from './instrumentation';
-import { Lifecycle, withinTime } from './lifecycle';
+import { hasLifecycleHooks, Lifecycle, withinTime } from './lifecycle';
 import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
 import { LocalActorRef } from './local-actor-ref';
@@ -70,6 +70,8 @@ export interface SpawnOptions {
    */
   readonly parent?: ActorTarget;
 }
+
+const NO_SPAWN_OPTIONS: SpawnOptions = Object.freeze({});
 
 /** Options of `ctx.spawn` (the parent is the calling actor). */
 export type ChildSpawnOptions = Omit<SpawnOptions, 'parent'>;
@@ -276,11 +278,12 @@ export class ActonApp implements TimerDelivery {
    *   unknown, the class is not an `@Actor`, a message name clashes, or its `onStart` fails (then
    *   it is removed again)
    */
-  spawn(type: Type, name: string, options: SpawnOptions = {}): Promise<ActorRef> {
+  spawn(type: Type, name: string, options?: SpawnOptions): Promise<ActorRef> {
     try {
-      const ref = this.createSpawned(type, name, options);
+      const ref = this.createSpawned(type, name, options ?? NO_SPAWN_OPTIONS);
+      // No hooks (most spawned actors): nothing to wait for, no label built, no await.
+      if (!hasLifecycleHooks(ref.instance)) return Promise.resolve(this.spawned(ref));
       const member = this.internals.lifecycle.add(ref.instance, `actor '${ref.name}' (${type.name})`);
-      // No onStart: nothing to wait for (most spawned actors; no await, no extra Promise).
       if (!member) return Promise.resolve(this.spawned(ref));
       return this.internals.lifecycle.start(member).then(
         () => this.spawned(ref),
@@ -441,17 +444,16 @@ export class ActonApp implements TimerDelivery {
       );
     }
     const fullName = parent ? `${parent.name}/${name}` : name;
-    const declared = planActor(type, fullName);
-    const expose = options.expose ?? (parent ? false : declared.options.expose);
-    const plan: ActorPlan =
-      expose === declared.options.expose ? declared : { ...declared, options: { ...declared.options, expose } };
+    const plan = planActor(type);
+    checkActorName(type, fullName);
+    const expose = options.expose ?? (parent ? false : plan.options.expose);
     const holder = this.internals.system.byNameOf(fullName);
     if (holder) {
       const taken = `the name is taken by ${holder.actorClass.name}; choose another name`;
       throw new Error(`Cannot spawn ${type.name} as '${fullName}': ${taken}`);
     }
     for (const handler of plan.handlers) this.registry.register(handler.definition);
-    return this.internals.system.create(plan, this.internals.injector, parent, true);
+    return this.internals.system.createNamed(plan, fullName, expose, this.internals.injector, parent);
   }
 
   /** A spawned actor started: a child exposed at spawn is announced to the extensions. */

@@ -17,12 +17,16 @@ export interface ActorPlan {
 export function planActor(type: Type, name?: string): ActorPlan {
   if (typeof type !== 'function') throw new Error(`Invalid actor ${String(type)}: use a class decorated with @Actor()`);
   const declared = declaredPlanOf(type);
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
-    throw new Error(`Invalid actor name ${JSON.stringify(name)} for ${type.name}: use a non-empty string`);
-  }
+  if (name !== undefined) checkActorName(type, name);
   return name === undefined || name === declared.options.name
     ? declared
     : { ...declared, options: { ...declared.options, name } };
+}
+
+/** @throws Error naming the class when `name` is not a non-empty string */
+export function checkActorName(type: Type, name: unknown): void {
+  if (typeof name !== 'string' || name.length === 0)
+    throw new Error(`Invalid actor name ${JSON.stringify(name)} for ${type.name}: use a non-empty string`);
 }
 
 /**

@@ -50,20 +50,34 @@ export class ActorSystem {
 
   /**
    * Builds and registers an actor instance named `plan.options.name`.
-   * @param nameChecked the caller (`spawn`) has just checked that the name is free
    * @throws Error when the name is taken, or "Cannot create actor '<name>' (<Class>): <why>"
    *   when its construction (or a dependency's) fails
    */
-  create(plan: ActorPlan, injector: Injector, parent?: LocalActorRef, nameChecked = false): LocalActorRef {
+  create(plan: ActorPlan, injector: Injector, parent?: LocalActorRef): LocalActorRef {
     const { name } = plan.options;
-    const holder = nameChecked ? undefined : this.byName.get(name);
+    const holder = this.byName.get(name);
     if (holder) {
       throw new Error(
         `Actor name '${name}' is already taken by ${holder.actorClass.name}; give ${plan.type.name} another name`,
       );
     }
+    return this.createNamed(plan, name, plan.options.expose, injector, parent);
+  }
+
+  /**
+   * Builds and registers another actor of `plan`'s class under `name` (`app.spawn`, which has
+   * checked that the name is free; the plan's own name and exposure are not used).
+   * @throws Error "Cannot create actor '<name>' (<Class>): <why>" when its construction fails
+   */
+  createNamed(
+    plan: ActorPlan,
+    name: string,
+    expose: boolean,
+    injector: Injector,
+    parent?: LocalActorRef,
+  ): LocalActorRef {
     const { classPlan, instance, timers } = this.construct(plan.type, name, injector, plan);
-    const ref = new LocalActorRef(classPlan.kind, name, plan.options.expose, instance, timers, injector, parent);
+    const ref = new LocalActorRef(classPlan.kind, name, expose, instance, timers, injector, parent);
     this.byName.set(name, ref);
     parent?.addChild(ref);
     if (!this.byClass.has(plan.type)) this.byClass.set(plan.type, ref);

@@ -13,6 +13,12 @@ export interface OnStop {
   onStop(): void | Promise<void>;
 }
 
+/** True when `instance` has an `onStart` or `onStop` method (only those take part in the lifecycle). */
+export function hasLifecycleHooks(instance: object): boolean {
+  const hooks = instance as Partial<OnStart & OnStop>;
+  return typeof hooks.onStart === 'function' || typeof hooks.onStop === 'function';
+}
+
 interface Member {
   /** Replaced in place when the actor restarts, so the stop order stays the start order reversed. */
   instance: Partial<OnStart & OnStop>;
@@ -34,10 +40,10 @@ export class Lifecycle {
   /** Adds an instance (ignored when seen before or when it has neither hook); returns its handle. */
   add(instance: unknown, label: string): Member | undefined {
     if (instance === null || typeof instance !== 'object') return undefined;
-    const hooks = instance as Partial<OnStart & OnStop>;
     // Checked before `known` grows: an instance without hooks is never a member, and a million
     // hook-less spawned actors need no entry here.
-    if (typeof hooks.onStart !== 'function' && typeof hooks.onStop !== 'function') return undefined;
+    if (!hasLifecycleHooks(instance)) return undefined;
+    const hooks = instance as Partial<OnStart & OnStop>;
     if (this.known.has(instance)) return undefined;
     this.known.add(instance);
     const member: Member = { instance: hooks, label, started: false };
