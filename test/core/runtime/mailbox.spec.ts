@@ -145,6 +145,73 @@ describe('Mailbox: exclusive and readonly scheduling, bounded capacity', () => {
     await settle();
     expect(started.length).toBe(1000);
   });
+
+  it('runs the mailboxes that got work in one turn in the order they got it, before any later microtask', async () => {
+    const order: string[] = [];
+    const boxes = ['a', 'b', 'c'].map(
+      (name) =>
+        new Mailbox<Job>(10, { runJob: (job) => void order.push(`${name}:${job.name}`), jobFailed: () => undefined }),
+    );
+    boxes[1].enqueue(write('1'));
+    boxes[0].enqueue(write('1'));
+    queueMicrotask(() => order.push('later microtask'));
+    boxes[2].enqueue(write('1'));
+    boxes[1].enqueue(write('2'));
+    await settle();
+    expect(order).toEqual(['b:1', 'b:2', 'a:1', 'c:1', 'later microtask']);
+  });
+});
+
+describe('Mailbox pool: an idle mailbox is handed back by its owner and reused', () => {
+  /** An owner that drops and recycles its mailbox whenever it reports idle, as actors do. */
+  function recyclingOwner(name: string, log: string[]) {
+    const owner = {
+      box: undefined as Mailbox<Job> | undefined,
+      runJob: (job: Job) => void log.push(`${name}:${job.name}`),
+      jobFailed: () => undefined,
+      mailboxIdle(box: Mailbox<Job>) {
+        if (owner.box !== box) return;
+        owner.box = undefined;
+        box.recycle();
+      },
+      mailbox: () => (owner.box ??= Mailbox.obtain<Job>(5, owner)),
+    };
+    return owner;
+  }
+
+  it('gives the idle mailbox back and hands it, open and empty, to the next owner, who alone runs its jobs', async () => {
+    const log: string[] = [];
+    const first = recyclingOwner('first', log);
+    const used = first.mailbox();
+    used.enqueue(write('w1'));
+    await settle();
+    expect(first.box).toBeUndefined(); // dropped once idle
+    const second = recyclingOwner('second', log);
+    const reused = second.mailbox();
+    expect(reused).toBe(used);
+    expect(reused.state).toBe('open');
+    expect(reused.queued).toBe(0);
+    expect(reused.capacity).toBe(5);
+    reused.enqueue(write('w2'));
+    await settle();
+    expect(log).toEqual(['first:w1', 'second:w2']);
+  });
+
+  it('keeps a suspended, draining or closed mailbox out of the pool', async () => {
+    const log: string[] = [];
+    const owner = recyclingOwner('owner', log);
+    const box = owner.mailbox();
+    box.suspend();
+    box.enqueue(write('w1'));
+    await settle();
+    expect(log).toEqual([]); // suspended: waits, and is not idle
+    box.drain();
+    box.resume();
+    await settle();
+    expect(log).toEqual(['owner:w1']);
+    expect(owner.box).toBe(box); // draining: kept (later messages must hear SHUTTING_DOWN)
+    expect(Mailbox.obtain<Job>(5, recyclingOwner('other', log))).not.toBe(box);
+  });
 });
 
 function captureThrow(fn: () => void): unknown {
