@@ -3,7 +3,7 @@
  * under its own CPU profile (node:inspector, so set-up and GC-measuring are left out):
  *
  *   node --expose-gc -r ts-node/register/transpile-only -r tsconfig-paths/register \
- *     bench/in-process/population-profile.ts [actors|keyed] [N]
+ *     bench/in-process/population-profile.ts [actors|keyed] [N] [--no-profile]
  *
  * Prints the figures (rate and CPU per operation) and each phase's top self-time functions; the
  * `.cpuprofile` files stay in `bench/profiles/` (git-ignored) for Chrome DevTools.
@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { hotFunctions } from '../report/cpu-profile-summary';
 import { runActorPopulation } from './actor-population';
 import { runKeyedPopulation } from './keyed-population';
-import { PhaseWrapper } from './population-phase';
+import { PhaseWrapper, runPhase } from './population-phase';
 
 const PROFILE_DIR = join(__dirname, '..', 'profiles');
 const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -45,12 +45,13 @@ function profiled(session: Session): PhaseWrapper {
 }
 
 async function main(): Promise<void> {
-  const workload = process.argv[2] ?? 'actors';
-  const count = Number(process.argv[3] ?? 200_000);
+  const args = process.argv.slice(2).filter((arg) => arg !== '--no-profile');
+  const workload = args[0] ?? 'actors';
+  const count = Number(args[1] ?? 200_000);
   mkdirSync(PROFILE_DIR, { recursive: true });
   const session = new Session();
   session.connect();
-  const wrap = profiled(session);
+  const wrap = process.argv.includes('--no-profile') ? runPhase : profiled(session);
   const progress = (text: string): void => void process.stderr.write(`${text}\n`);
   const result =
     workload === 'keyed'
