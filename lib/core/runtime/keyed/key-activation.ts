@@ -38,7 +38,25 @@ export class KeyActivation implements HandlerContextHost, MailboxOwner<KeyedJob>
    * not suspended: an idle activation holds none (suspending, draining or closing one keeps it).
    */
   get mailbox(): Mailbox<KeyedJob> {
-    return (this.box ??= Mailbox.obtain<KeyedJob>(this.type.mailboxCapacity, this));
+    if (this.box) return this.box;
+    const box = Mailbox.obtain<KeyedJob>(this.type.mailboxCapacity, this);
+    if (this.phase === 'passivating') box.suspend(); // messages wait for the next activation
+    return (this.box = box);
+  }
+
+  /** Queued messages wait (passivation); a mailbox taken later starts suspended (see `mailbox`). */
+  suspendMailbox(): void {
+    this.box?.suspend();
+  }
+
+  /** Its mailbox, if it has one, refuses new messages (`SHUTTING_DOWN`); queued ones still run. */
+  drainMailbox(): void {
+    this.box?.drain();
+  }
+
+  /** Closes its mailbox, if it has one; returns the messages still queued (they will not run here). */
+  closeMailbox(): KeyedJob[] {
+    return this.box ? this.box.close() : [];
   }
 
   /** True when nothing is queued, running or streaming. */

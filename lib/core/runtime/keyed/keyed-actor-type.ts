@@ -133,6 +133,8 @@ export class KeyedActorType implements ActorRef {
         `${ErrorMessages.unknownMessageType(delivery.wireName)} (actor '${this.name}' has no handler for it)`,
       );
     }
+    // Also refuses keys whose activation has no mailbox now (one taken later would be open).
+    if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
     const now = Date.now();
     const activation = this.activations.get(key) ?? this.activate(key, now);
     activation.lastUsed = now;
@@ -169,7 +171,7 @@ export class KeyedActorType implements ActorRef {
   /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run. */
   drain(): void {
     this.accepting = false;
-    for (const activation of this.activations.values()) activation.mailbox.drain();
+    for (const activation of this.activations.values()) activation.drainMailbox();
   }
 
   /** Resolves when no activation has queued or running work. */
@@ -188,7 +190,7 @@ export class KeyedActorType implements ActorRef {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
     const all = [...this.activations.values()];
-    for (const activation of all) for (const job of activation.mailbox.close()) job.delivery.sink?.error(reason);
+    for (const activation of all) for (const job of activation.closeMailbox()) job.delivery.sink?.error(reason);
     await Promise.all(all.map((activation) => this.passivateActivation(activation, 'the app closes')));
   }
 
@@ -300,7 +302,7 @@ export class KeyedActorType implements ActorRef {
       err instanceof ActorError
         ? err
         : new Error(`Activation of '${this.name}/${activation.key}' failed: ${text}`, { cause: err });
-    for (const job of activation.mailbox.close()) job.delivery.sink?.error(reason);
+    for (const job of activation.closeMailbox()) job.delivery.sink?.error(reason);
     activation.release(() => reason);
     this.gate?.release(this.name, activation.key);
     if (!(err instanceof ActorError))
@@ -308,8 +310,8 @@ export class KeyedActorType implements ActorRef {
   }
 
   private async passivateActivation(activation: KeyActivation, why: string): Promise<void> {
-    activation.phase = 'passivating';
-    activation.mailbox.suspend();
+    activation.phase = 'passivating'; // a mailbox taken from now on starts suspended
+    activation.suspendMailbox();
     const hooks = activation.instance as Hooks;
     const label = `keyed actor '${this.name}/${activation.key}'`;
     try {
@@ -336,7 +338,7 @@ export class KeyedActorType implements ActorRef {
 
   /** Messages that arrived while a key passivated go to its next activation. */
   private reactivateLeftovers(old: KeyActivation): void {
-    const leftovers = old.mailbox.close();
+    const leftovers = old.closeMailbox();
     if (leftovers.length === 0) return;
     try {
       const next = this.activations.get(old.key) ?? this.activate(old.key);
