@@ -17,7 +17,7 @@ export type ActivationPhase = 'starting' | 'active' | 'passivating';
  */
 export class KeyActivation implements HandlerContextHost, MailboxOwner<KeyedJob> {
   phase: ActivationPhase = 'starting';
-  /** `Date.now()` of the last delivery. */
+  /** When it got its last message, ms on its type's idle clock (not epoch time). */
   lastUsed: number;
   /** Taken on the first message and dropped whenever open, idle and not suspended (see `mailbox`). */
   private box?: Mailbox<KeyedJob>;

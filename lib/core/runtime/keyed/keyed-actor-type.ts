@@ -53,6 +53,17 @@ export interface KeyGate {
 type Hooks = Partial<OnActivate & OnPassivate & { onStart(): unknown; onStop(): unknown }>;
 
 const SWEEP_MIN_MS = 10;
+
+const IDLE_CLOCK_ORIGIN = Date.now();
+
+/**
+ * Milliseconds since this module loaded, what `KeyActivation.lastUsed` holds: a small integer
+ * (for its first 24 days) is stored in the activation itself, where an epoch time would cost
+ * every activation a separately allocated number.
+ */
+function idleClock(): number {
+  return Date.now() - IDLE_CLOCK_ORIGIN;
+}
 const SWEEP_MAX_MS = 1_000;
 
 /**
@@ -135,7 +146,7 @@ export class KeyedActorType implements ActorRef {
     }
     // Also refuses keys whose activation has no mailbox now (one taken later would be open).
     if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
-    const now = Date.now();
+    const now = idleClock();
     const activation = this.activations.get(key) ?? this.activate(key, now);
     activation.lastUsed = now;
     activation.mailbox.enqueue(new HandlerJob(delivery, activation, handler.info.readonly, handler.fn));
@@ -231,7 +242,7 @@ export class KeyedActorType implements ActorRef {
     return this.context.timersFor(owner);
   }
 
-  private activate(key: string, now = Date.now()): KeyActivation {
+  private activate(key: string, now = idleClock()): KeyActivation {
     if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
     if (this.activations.size >= this.limits.maxActiveKeys) {
       throw new ActorError(
@@ -357,7 +368,7 @@ export class KeyedActorType implements ActorRef {
 
   /** Passivates the activations idle for `idleTimeoutMs`; stops sweeping when none is left. */
   private sweep(): void {
-    const now = Date.now();
+    const now = idleClock();
     const { idleTimeoutMs } = this.limits;
     for (const activation of this.activations.values()) {
       if (activation.phase === 'active' && activation.idle && now - activation.lastUsed >= idleTimeoutMs) {
