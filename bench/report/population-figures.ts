@@ -10,7 +10,7 @@ export const PUBLISHED_FIGURES: readonly string[] = [
   'Akka: "Small memory footprint; ~2.5 million actors per GB of heap" (≈ 430 bytes per actor), ' +
     "Akka's project description (akka.io; e.g. https://sourceforge.net/directory/networking/scala/?q=2.5)",
   'Akka: "about 400 bytes before you start adding your domain logic" per actor, Scalatra in Action ' +
-    '§12.3 (https://livebook.manning.com/concept/scalatra/akka-actors)',
+    'chapter 12.3 (https://livebook.manning.com/concept/scalatra/akka-actors)',
   'Orleans: "A silo will hold 100,000 active grains" and "will handle a maximum of 10,000 requests per second" ' +
     '(8-core Azure VM), Approximate Performance Expectations in github.com/OrleansContrib/DesignPatterns ' +
     '(https://opensource-heroes.com/r/OrleansContrib/DesignPatterns); Orleans publishes no bytes-per-activation figure',
