@@ -40,7 +40,7 @@ export interface AppOptions {
   /** Replaces the default validator (compiled checks in front of class-transformer + class-validator). */
   readonly validator?: PayloadValidator;
   /**
-   * The time source of `Timers` and restart backoff (injectable as `Clock`); default the system
+   * The time source of `Timers`, restart backoff and call deadlines (injectable as `Clock`); default the system
    * clock. Tests pass `new ManualClock()` from `acton-ts/testing`.
    */
   readonly clock?: Clock;
