@@ -35,6 +35,11 @@ interface DeadlineTicker {
   delayUntil(dueAt: number): number;
   /** How early, ms, a timer may fire compared with `now()`: an entry this close to its deadline is due. */
   readonly slackMs: number;
+  /**
+   * The list emptied while `timer` is armed: returns true to keep it (it fires once, finds
+   * nothing, and the list is forgotten), false when it was cancelled at once.
+   */
+  parkIdle(timer: ArmedTimer): boolean;
 }
 
 /** A Node timer behind the `ArmedTimer` face. */
@@ -64,6 +69,11 @@ const PROCESS_TICKER: DeadlineTicker = {
   arm: (fire, delayMs) => new ProcessTimer(setTimeout(fire, delayMs)),
   delayUntil: (dueAt) => Math.max(1, Math.ceil(dueAt - performance.now())),
   slackMs: 1,
+  // Kept, unref'd: cancelling and re-arming a Node timer per call is what this design avoids.
+  parkIdle: (timer) => {
+    timer.unref!();
+    return true;
+  },
 };
 
 /** Any other `Clock` (e.g. `ManualClock`): its own time and timers, exact to the millisecond. */
@@ -74,6 +84,11 @@ function clockTicker(clock: Clock): DeadlineTicker {
     arm: (fire, delayMs) => clock.schedule(fire, delayMs),
     delayUntil: (dueAt) => Math.max(0, dueAt - clock.now()),
     slackMs: 0,
+    // Cancelled: a test clock's pending timers are then exactly the deadlines still waiting.
+    parkIdle: (timer) => {
+      timer.cancel();
+      return false;
+    },
   };
 }
 
@@ -82,7 +97,8 @@ function clockTicker(clock: Clock): DeadlineTicker {
  * they all wait the same time), under ONE timer armed for the earliest. Adding and removing
  * are O(1) pointer updates: no timer object per call, no timer-list insert and cancel per call.
  * The timer is re-armed only when it fires; while the list is empty it is unref'd, so an idle
- * list never keeps the process alive (a non-empty one does, as one timer per call would).
+ * list never keeps the process alive (a non-empty one does, as one timer per call would). On a
+ * clock other than the system's, an emptied list cancels its timer and is forgotten at once.
  */
 export class DeadlineList {
   private head: DeadlineEntry | undefined;
@@ -92,7 +108,8 @@ export class DeadlineList {
   constructor(
     private readonly delayMs: number,
     private readonly ticker: DeadlineTicker,
-    private readonly onEmptyFire: (list: DeadlineList) => void,
+    /** The list is empty and holds no timer: forget it. */
+    private readonly onEmpty: (list: DeadlineList) => void,
   ) {}
 
   /** Appends `entry`, due `delayMs` from now. */
@@ -112,7 +129,9 @@ export class DeadlineList {
   remove(entry: DeadlineEntry): void {
     if (entry.dueList !== this) return;
     this.unlink(entry);
-    if (!this.head) this.timer?.unref?.();
+    if (this.head || !this.timer || this.ticker.parkIdle(this.timer)) return;
+    this.timer = undefined;
+    this.onEmpty(this);
   }
 
   private unlink(entry: DeadlineEntry): void {
@@ -136,7 +155,7 @@ export class DeadlineList {
       (this.timer as ArmedTimer | undefined)?.cancel();
       this.timer = ticker.arm(this.fire, ticker.delayUntil(this.head.dueAt));
     } else {
-      this.onEmptyFire(this);
+      this.onEmpty(this);
     }
   };
 }

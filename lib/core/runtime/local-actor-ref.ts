@@ -35,6 +35,8 @@ export interface LocalActorOptions {
 export interface ActorSupervisor {
   /** The actor failed (see `HandlerContextHost.reportFailure`); called synchronously, before its lock is released. */
   failed(ref: LocalActorRef, err: unknown): void;
+  /** `ctx.stop(reason)`: `ref` ends normally (its policy decides whether it restarts). */
+  stoppedNormally(ref: LocalActorRef, reason?: string): void;
   /** `ctx.spawn`: starts a child of `parent`. */
   spawnChild(parent: LocalActorRef, type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
 }
@@ -235,6 +237,11 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
   /** @internal HandlerContextHost */
   reportFailure(err: unknown): void {
     this.supervisor.failed(this, err);
+  }
+
+  /** @internal HandlerContextHost */
+  stopSelf(reason?: string): void {
+    this.supervisor.stoppedNormally(this, reason);
   }
 
   /** @internal HandlerContextHost */

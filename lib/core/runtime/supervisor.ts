@@ -38,9 +38,19 @@ export interface SupervisorContext {
  * The app's supervisor (DESIGN of acton-reactive / OTP): decides what a failure does to an
  * actor and carries it out.
  *
- * - No `supervision` option: resume (the failure was reported to its caller; nothing else).
- * - `temporary`: the actor stops (its children first).
- * - `permanent` / `transient`: the actor, and the siblings its parent's `strategy` names, restart:
+ * What ends an actor (acton-reactive's `TerminationReason`, OTP's exit reasons): a **failure**
+ * (abnormal: a handler, stream or restart's `onStart` failed) or a **normal stop** (`ctx.stop()`).
+ * Its restart policy decides (acton-reactive's `RestartPolicy::should_restart`):
+ *
+ * - No `supervision` option: a failure resumes (it was reported to its caller; nothing else); a
+ *   normal stop stops it.
+ * - `temporary`: never restarted: it stops (its children first) after a failure or a normal stop.
+ * - `transient`: restarted after a failure only; a normal stop stops it for good.
+ * - `permanent`: always restarted, after a failure and after a normal stop.
+ * - A parent stopping (or restarting) stops its children whatever their policy: they are not
+ *   restarted on their own (acton-reactive's `ParentShutdown`), nor are actors during `app.close()`.
+ *
+ * A restart: the actor, and the siblings its parent's `strategy` names, restart:
  *   their mailboxes are suspended at once (queued messages wait, in order), children stopped,
  *   timers cancelled, streams ended, running handlers awaited, `onStop` called; after the backoff
  *   a fresh instance is built from the injector, `onStart` runs, and the mailbox resumes.
@@ -66,11 +76,33 @@ export class Supervisor implements ActorSupervisor {
 
   failed(ref: LocalActorRef, err: unknown): void {
     const policy = ref.supervision;
-    if (!policy || this.closing || ref.isStopped || this.restarting.has(ref)) return;
+    if (!policy || !this.decides(ref)) return;
     if (policy.restart === 'temporary') {
       void this.stopTree(ref, `failed: ${describe(err)}`);
       return;
     }
+    this.restart(ref, err);
+  }
+
+  /**
+   * `ctx.stop(reason)`: the actor ends normally. Only a `permanent` one is restarted (as after a
+   * failure: counted against its limit, with its backoff); any other stops for good, its
+   * children first, queued messages failing with `IO_ERROR` "Recipient channel is closed".
+   */
+  stoppedNormally(ref: LocalActorRef, reason?: string): void {
+    if (!this.decides(ref)) return;
+    const normal = reason === undefined ? 'normal' : `normal: ${reason}`;
+    if (ref.supervision?.restart === 'permanent') this.restart(ref, normal);
+    else void this.stopTree(ref, `stopped itself (${normal})`, 'info');
+  }
+
+  /** Whether `ref`'s end is still ours to act on (not closing, not stopped, not already restarting). */
+  private decides(ref: LocalActorRef): boolean {
+    return !this.closing && !ref.isStopped && !this.restarting.has(ref);
+  }
+
+  /** Restarts `ref` (and its group) after `cause`, or stops and escalates it past its limit. */
+  private restart(ref: LocalActorRef, err: unknown): void {
     const decision = this.historyOf(ref).onFailure(this.context.clock.now());
     if (!decision.restart) {
       void this.limitExceeded(ref, err);
@@ -131,7 +163,7 @@ export class Supervisor implements ActorSupervisor {
     err: unknown,
   ): Promise<void> {
     const cause = describe(err);
-    const restarted = new ActorError(ErrorCode.IO_ERROR, `Actor '${failing.name}' restarted after a failure: ${cause}`);
+    const restarted = new ActorError(ErrorCode.IO_ERROR, `Actor '${failing.name}' restarted (${cause})`);
     for (const member of [...group].reverse()) {
       for (const child of [...member.childRefs].reverse())
         await this.stopTree(child, `parent '${member.name}' restarted`, 'info');

@@ -64,6 +64,11 @@ export class KeyActivation implements HandlerContextHost {
     this.type.reportFailure(this, err);
   }
 
+  /** `ctx.stop()`: the activation passivates (state saved); the key re-activates on its next message. */
+  stopSelf(reason?: string): void {
+    void this.type.passivate(this.key, reason === undefined ? 'it stopped itself' : `it stopped itself: ${reason}`);
+  }
+
   addStream(cancel: StreamCanceller): void {
     (this.streams ??= new Set()).add(cancel);
   }
