@@ -150,7 +150,7 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   for (const plan of keyedPlans) {
     const scope = injector.createChild();
     scope.provideValue(Broker, broker.forActor(plan.options.name));
-    keyed.add(new KeyedActorType(plan, { injector: scope, logger, timersFor: timersOf, store }));
+    keyed.add(new KeyedActorType(plan, { injector: scope, logger, timersFor: timersOf, store, clock, broker }));
   }
 
   const extensions = options.extensions === false ? [] : modules.extensions.map((factory) => factory());

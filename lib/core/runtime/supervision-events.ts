@@ -1,4 +1,6 @@
 import { Message } from '../decorators/message.decorator';
+import type { Broker } from './broker';
+import type { Logger } from './logger';
 
 /**
  * Broadcast on the app's `Broker` after an actor was restarted (a fresh instance took over
@@ -26,6 +28,18 @@ export class ActorStopped {
 @Message('RestartLimitExceeded')
 export class RestartLimitExceeded {
   name!: string;
+}
+
+/** Broadcasts a supervision `event` on the app's `broker`; a failing broadcast is logged, never thrown. */
+export function publishSupervisionEvent(broker: Broker, logger: Logger, event: object): void {
+  try {
+    broker.broadcast(event);
+  } catch (err) {
+    logger.error(
+      `Could not broadcast ${event.constructor.name}: ${err instanceof Error ? err.message : String(err)}`,
+      err,
+    );
+  }
 }
 
 /** The supervision event classes, registered in every app's message registry. */

@@ -5,19 +5,19 @@ import type { ChildSpawnOptions, SpawnOptions } from './acton-app';
 import type { ActorRef } from './actor-ref';
 import type { ActorSystem } from './actor-system';
 import { Broker } from './broker';
-import { Clock, ClockTimer } from './clock';
+import { Clock } from './clock';
 import { Lifecycle, withinTime } from './lifecycle';
 import { ActorSupervisor, LocalActorRef } from './local-actor-ref';
 import { Logger } from './logger';
 import type { Type } from './provider';
-import { RestartHistory } from './restart-backoff';
-import { ActorRestarted, ActorStopped, RestartLimitExceeded } from './supervision-events';
+import { BackoffTimers, RestartHistory } from './restart-backoff';
+import { ActorRestarted, ActorStopped, publishSupervisionEvent, RestartLimitExceeded } from './supervision-events';
 
 /** What to do when a failure escalates past a top-level actor: log it (default) or also close the app. */
 export type RootEscalation = 'log' | 'close';
 
 /** Bound, in ms, for the handlers still running on an instance being replaced, and for its `onStop`. */
-const TEARDOWN_TIMEOUT_MS = 5_000;
+export const TEARDOWN_TIMEOUT_MS = 5_000;
 
 /** @internal what the supervisor needs from the app */
 export interface SupervisorContext {
@@ -63,11 +63,13 @@ export interface SupervisorContext {
 export class Supervisor implements ActorSupervisor {
   private readonly histories = new Map<LocalActorRef, RestartHistory>();
   private readonly restarting = new Set<LocalActorRef>();
-  private readonly backoffs = new Map<ClockTimer, () => void>();
+  private readonly backoffs: BackoffTimers;
   private closing = false;
   private system?: ActorSystem;
 
-  constructor(private readonly context: SupervisorContext) {}
+  constructor(private readonly context: SupervisorContext) {
+    this.backoffs = new BackoffTimers(context.clock);
+  }
 
   /** @internal the system is built after the supervisor (it hands the supervisor to every actor) */
   attach(system: ActorSystem): void {
@@ -126,11 +128,7 @@ export class Supervisor implements ActorSupervisor {
    */
   abortRestarts(reason: unknown): void {
     this.closing = true;
-    for (const [timer, wake] of this.backoffs) {
-      timer.cancel();
-      wake();
-    }
-    this.backoffs.clear();
+    this.backoffs.wakeAll();
     for (const ref of this.restarting) ref.stop(reason);
   }
 
@@ -255,14 +253,7 @@ export class Supervisor implements ActorSupervisor {
   }
 
   private backoff(delayMs: number): Promise<void> {
-    if (delayMs <= 0 || this.closing) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = this.context.clock.schedule(() => {
-        this.backoffs.delete(timer);
-        resolve();
-      }, delayMs);
-      this.backoffs.set(timer, resolve);
-    });
+    return this.closing ? Promise.resolve() : this.backoffs.wait(delayMs);
   }
 
   private historyOf(ref: LocalActorRef): RestartHistory {
@@ -272,11 +263,7 @@ export class Supervisor implements ActorSupervisor {
   }
 
   private publish(event: object): void {
-    try {
-      this.context.broker.broadcast(event);
-    } catch (err) {
-      this.context.logger.error(`Could not broadcast ${event.constructor.name}: ${describe(err)}`, err);
-    }
+    publishSupervisionEvent(this.context.broker, this.context.logger, event);
   }
 }
 
