@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { IsInt } from 'class-validator';
 import { ActonApp, Actor, IpcModule, Message, MessageContext, Module, OnMessage } from 'acton-ts';
 import { createTestingApp, ManualClock, tempSocketPath } from 'acton-ts/testing';
 import { Observable } from 'rxjs';
@@ -53,6 +54,24 @@ class BystanderActor {
   }
 }
 
+@Message('Deposit')
+class Deposit {
+  @IsInt() amount!: number;
+}
+
+/** Restarts 1 s (on the app clock) after a negative deposit; its balance starts again at 0. */
+@Actor({ name: 'account', supervision: { backoff: { minMs: 1_000, maxMs: 1_000 } } })
+class AccountActor {
+  private balance = 0;
+
+  @OnMessage({ ipc: true })
+  deposit(message: Deposit): { balance: number } {
+    if (message.amount < 0) throw new Error(`negative deposit ${message.amount}`);
+    this.balance += message.amount;
+    return { balance: this.balance };
+  }
+}
+
 /** Tracks whether a Promise settled, without letting a rejection go unhandled. */
 function track(promise: Promise<unknown>): {
   settled: boolean;
@@ -87,7 +106,7 @@ describe('the manual clock drives deadlines (app.ask, app.stream, IPC response_t
     socketPath = tempSocketPath();
     @Module({
       imports: [IpcModule.forRoot({ socket: { path: socketPath }, logger: recordingLogger([]) })],
-      actors: [WaiterActor, BystanderActor],
+      actors: [WaiterActor, BystanderActor, AccountActor],
     })
     class DeadlineModule {}
     app = await createTestingApp(DeadlineModule, { clock, extensions: true, logger: recordingLogger([]) });
@@ -196,5 +215,60 @@ describe('the manual clock drives deadlines (app.ask, app.stream, IPC response_t
     expect(b.settled).toBe(true);
     expect((await b.outcome).error).toMatchObject({ code: 'TIMEOUT' });
     expect((await first.outcome).value).toEqual({ pong: true });
+  });
+
+  it('IPC calls waiting for a restarting actor: each times out at its own deadline on the clock, or the new instance answers', async () => {
+    const client = await RawFrameClient.connect(socketPath);
+    const deposit = (id: string, amount: number, timeoutMs: number): void =>
+      client.request({
+        correlation_id: id,
+        target: 'account',
+        message_type: 'Deposit',
+        payload: { amount },
+        expects_reply: true,
+        response_timeout_ms: timeoutMs,
+      });
+    try {
+      deposit('first', 5, 60_000);
+      expect((await client.next()).body).toMatchObject({ correlation_id: 'first', payload: { balance: 5 } });
+      deposit('failing', -1, 60_000);
+      expect((await client.next()).body).toMatchObject({ correlation_id: 'failing', error_code: 'HANDLER_ERROR' });
+      // The actor now waits 1 s of clock time before its new instance starts; these wait in its mailbox.
+      deposit('short', 1, 500);
+      deposit('long', 2, 5_000);
+      client.request({
+        correlation_id: 'ping',
+        target: 'bystander',
+        message_type: 'Ping',
+        payload: {},
+        expects_reply: true,
+      });
+      expect((await client.next()).body).toMatchObject({ correlation_id: 'ping' }); // both are enqueued
+      await clock.advance(499);
+      client.request({
+        correlation_id: 'ping2',
+        target: 'bystander',
+        message_type: 'Ping',
+        payload: {},
+        expects_reply: true,
+      });
+      expect((await client.next()).body).toMatchObject({ correlation_id: 'ping2' }); // nothing answered yet
+      await clock.advance(1);
+      expect((await client.next()).body).toMatchObject({
+        correlation_id: 'short',
+        error_code: 'TIMEOUT',
+        error: 'Request timed out after 500 ms waiting for response',
+      });
+      await clock.advance(500); // the backoff ends: the new instance handles what waited, in order
+      // The timed-out deposit is still handled (its reply discarded): a deadline answers the caller,
+      // it does not withdraw the delivered message (docs/protocol.md §2.2); the new instance started at 0.
+      expect((await client.next()).body).toMatchObject({
+        correlation_id: 'long',
+        success: true,
+        payload: { balance: 3 },
+      });
+    } finally {
+      await client.close();
+    }
   });
 });
