@@ -6,7 +6,7 @@ import type { ActorRef } from './actor-ref';
 import type { ActorSystem } from './actor-system';
 import { Broker } from './broker';
 import { Clock } from './clock';
-import { Lifecycle, withinTime } from './lifecycle';
+import { Lifecycle, TEARDOWN_TIMEOUT_MS, withinTime } from './lifecycle';
 import { ActorSupervisor, LocalActorRef } from './local-actor-ref';
 import { Logger } from './logger';
 import type { Type } from './provider';
@@ -15,9 +15,6 @@ import { ActorRestarted, ActorStopped, publishSupervisionEvent, RestartLimitExce
 
 /** What to do when a failure escalates past a top-level actor: log it (default) or also close the app. */
 export type RootEscalation = 'log' | 'close';
-
-/** Bound, in ms, for the handlers still running on an instance being replaced, and for its `onStop`. */
-export const TEARDOWN_TIMEOUT_MS = 5_000;
 
 /** @internal what the supervisor needs from the app */
 export interface SupervisorContext {
