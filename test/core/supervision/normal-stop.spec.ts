@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ActonApp, Actor, Message, MessageContext, OnMessage, SupervisionOptions } from 'acton-ts';
+import { ActonApp, Actor, Message, MessageContext, OnMessage, SupervisionOptions, Type } from 'acton-ts';
 import {
   Boom,
   Bump,
@@ -155,5 +155,45 @@ describe('restart policies: a failure versus a normal stop (ctx.stop())', () => 
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(events).toEqual(['stopped quitter: stopped itself (normal: first)']);
     await expect(app.ask('quitter', new QuitBadly())).rejects.toMatchObject({ code: 'ACTOR_NOT_FOUND' });
+  });
+
+  it('a parent stopping itself stops its permanent children first (reverse start order); none restarts', async () => {
+    const permanent: SupervisionOptions = { restart: 'permanent', backoff: { minMs: 0 } };
+    const kids: [Type, string][] = ['a', 'b'].map((name) => [counterActor(`parent/${name}`, permanent), name]);
+    const app = await harness.start([counterActor('parent', { restart: 'transient' }, kids)]);
+    const { events } = recordEvents(app);
+    journal.length = 0;
+    expect(await app.ask('parent', msg(Quit))).toBe('bye');
+    await eventually(() => events.length === 3);
+    expect(journal.map((line) => line.replace(/#\d+/, ''))).toEqual([
+      'quit parent',
+      'stop parent/b',
+      'stop parent/a',
+      'stop parent',
+    ]);
+    expect(events).toEqual([
+      "stopped parent/b: parent 'parent' stopped",
+      "stopped parent/a: parent 'parent' stopped",
+      'stopped parent: stopped itself (normal)',
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(app.actors()).toEqual([]);
+  });
+
+  it('a permanent child stopping itself restarts alone (one-for-one); a transient one is just gone', async () => {
+    const kids: [Type, string][] = [
+      [counterActor('parent/keep', { restart: 'permanent', backoff: { minMs: 0 } }), 'keep'],
+      [counterActor('parent/done', { restart: 'transient', backoff: { minMs: 0 } }), 'done'],
+    ];
+    const app = await harness.start([counterActor('parent', { backoff: { minMs: 0 } }, kids)]);
+    const { events } = recordEvents(app);
+    expect(await app.ask('parent/keep', msg(Quit))).toBe('bye');
+    expect(await app.ask('parent/done', msg(Quit))).toBe('bye');
+    await eventually(() => events.length === 2);
+    expect([...events].sort()).toEqual([
+      'restarted parent/keep #1: normal',
+      'stopped parent/done: stopped itself (normal)',
+    ]);
+    expect(app.actors().map((entry) => entry.name)).toEqual(['parent', 'parent/keep']);
   });
 });
