@@ -21,6 +21,7 @@ import {
 } from 'acton-ts';
 import { createTestingApp, ManualClock } from 'acton-ts/testing';
 import { recordingLogger } from '../../support/ipc-test-app';
+import { eventually } from '../supervision/fixtures/supervised-actors';
 
 @Message('Tallied')
 class Tallied {
@@ -248,5 +249,31 @@ describe('keyed actors under supervision (a failed activation restarts per the a
     expect(await outcome).toMatch(/^(SHUTTING_DOWN|IO_ERROR)$/);
     expect(clock.pending).toBe(0);
     expect(logs.filter((line) => line.includes('close():'))).toEqual([]); // nothing waited for its bound
+  });
+
+  it('soak: 2,000 calls over 10 keys, one key failing every 10th call: one answer each, 20 restarts, other keys keep state', async () => {
+    const app = await start({ maxRestarts: 1_000_000, backoff: { minMs: 0, maxMs: 0 } });
+    const answers = new Uint8Array(2_000);
+    const calls = Array.from({ length: 2_000 }, (_, i) => {
+      const key = `k${i % 10}`;
+      const call = i % 100 === 99 ? app.ask(`tally/${key}`, new Crash()) : app.ask<Tallied>(`tally/${key}`, tally(1));
+      return call.then(
+        (reply) => ({ key, ok: true, count: (reply as Tallied).count, seen: ++answers[i] }),
+        (err: Error) => ({ key, ok: false, count: -1, seen: ++answers[i], message: err.message }),
+      );
+    });
+    const outcomes = await Promise.all(calls);
+    expect(answers.every((count) => count === 1)).toBe(true);
+    expect(outcomes.filter((outcome) => !outcome.ok)).toHaveLength(20);
+    expect(outcomes.filter((outcome) => !outcome.ok).every((outcome) => outcome.key === 'k9')).toBe(true);
+    for (let k = 0; k < 9; k++) {
+      const counts = outcomes.filter((outcome) => outcome.key === `k${k}`).map((outcome) => outcome.count);
+      expect(counts).toEqual(Array.from({ length: 200 }, (_, i) => i + 1)); // never restarted
+    }
+    // k9: 9 tallies between failures, each run on a fresh activation counting from 1.
+    const k9 = outcomes.filter((outcome) => outcome.key === 'k9').map((outcome) => outcome.count);
+    expect(k9).toEqual(Array.from({ length: 20 }, () => [1, 2, 3, 4, 5, 6, 7, 8, 9, -1]).flat());
+    await eventually(() => events.length === 20); // the last failure's restart ends after its call answered
+    expect(events).toEqual(Array.from({ length: 20 }, (_, k) => `restarted tally/k9 #${k + 1}: crash`));
   });
 });
