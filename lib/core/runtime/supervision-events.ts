@@ -8,19 +8,25 @@ import type { Logger } from './logger';
  */
 @Message('ActorRestarted')
 export class ActorRestarted {
-  /** Full name of the actor (`parent/child` for a child). */
+  /** Full name of the actor (`parent/child` for a child, `cart/u-42` for a keyed actor's key). */
   name!: string;
   /** Consecutive restart number since the backoff last reset (1, 2, …). */
   attempt!: number;
-  /** Message of the failure that caused it (a sibling's, under one-for-all / rest-for-one). */
+  /**
+   * Message of the failure that caused it (a sibling's, under one-for-all / rest-for-one), or
+   * `normal` / `normal: <reason>` when a `permanent` actor stopped itself (`ctx.stop()`).
+   */
   cause!: string;
 }
 
-/** Broadcast when an actor stopped because of supervision (not when the app closes). */
+/** Broadcast when an actor stopped because of supervision or `ctx.stop()` (not when the app closes). */
 @Message('ActorStopped')
 export class ActorStopped {
   name!: string;
-  /** Why: e.g. `failed: <message>` (temporary), `restart limit exceeded`, `parent 'x' stopped`. */
+  /**
+   * Why: e.g. `failed: <message>` (temporary), `restart limit exceeded`, `parent 'x' stopped`,
+   * `stopped itself (normal: <reason>)` (`ctx.stop()`).
+   */
   reason!: string;
 }
 
