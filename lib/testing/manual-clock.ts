@@ -59,7 +59,10 @@ export class ManualClock extends Clock {
     };
   }
 
-  /** Timers scheduled and not yet fired or cancelled. */
+  /**
+   * Timers scheduled and not yet fired or cancelled: `Timers`, restart backoffs, and one per
+   * distinct deadline delay while calls with that delay are waiting.
+   */
   get pending(): number {
     return this.queue.length;
   }
