@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { benchPlan } from './bench-plan';
 import { BenchRunner, RunResults } from './bench-runner';
 import { buildActorFigures, buildFigures, Figure } from './report/figures';
-import { observabilityTable } from './observability-overhead';
+import { observabilityProblems, observabilityTable } from './observability-overhead';
 import { markdownTable } from './report/markdown-table';
 import { ratioChartSvg } from './report/ratio-chart';
 import { ProgressLine } from './report/progress-line';
@@ -104,8 +104,7 @@ function correctnessProblems(results: RunResults): string[] {
   }
   if (results.inProcess.lostBroadcasts > 0)
     problems.push(`in-process broadcast: ${results.inProcess.lostBroadcasts} lost`);
-  for (const v of results.observability.variants)
-    if (v.errors > 0) problems.push(`observability overhead (${v.variant}): ${v.errors} wrong answer(s)`);
+  problems.push(...observabilityProblems(results.observability));
   return problems;
 }
 
