@@ -6,10 +6,7 @@ import { ProgressLine } from './report/progress-line';
 
 /** How the observability overhead is measured (all bounded). */
 export interface ObservabilityPlan {
-  /**
-   * Measured rounds per W2 shape. Each round runs every server once, in alternating order
-   * (forward, then reversed), so each variant's run sits next to a run of `off`.
-   */
+  /** A/B pairs per server and W2 shape (probe off, probe on; the order alternates pair by pair). */
   readonly rounds: number;
   /** The W2 shapes every variant runs (issue 7: 1 × 64 and 8 × 16 in flight). */
   readonly shapes: readonly ConcurrentParams[];
@@ -18,20 +15,19 @@ export interface ObservabilityPlan {
 /** One variant's figures on one W2 shape. */
 export interface VariantFigures {
   readonly variant: ObserveVariant;
-  /** Median over the rounds of server CPU (user + system) per answered call, µs. */
-  readonly serverCpuUsPerCall: number;
+  /** Median over the pairs of server CPU (user + system) per answered call with the probe off, µs. */
+  readonly offCpuUsPerCall: number;
+  /** The same with the probe on, µs. */
+  readonly onCpuUsPerCall: number;
   /**
-   * Median over the rounds of (this variant's CPU per call) / (`off`'s CPU per call in the same
-   * round): 1.00 = no cost, 1.05 = 5 % more server CPU per call.
+   * Median over the pairs of (CPU per call, probe on) / (CPU per call, probe off): 1.00 = no
+   * cost, 1.05 = 5 % more server CPU per call.
    */
   readonly cpuRatio: number;
-  /** Every round's CPU-per-call ratio, in round order (their spread is the method's noise). */
+  /** Every pair's ratio, in order (their spread is the method's noise). */
   readonly cpuRatios: readonly number[];
-  /** Median of the same-round calls/s ratios (report only: wall-clock rates are noisy on a shared machine). */
+  /** Median of the pairs' calls/s ratios (report only: wall-clock rates are noisy on a shared machine). */
   readonly throughputRatio: number;
-  /** Median round's calls/s and p99. */
-  readonly callsPerSecond: number;
-  readonly p99Us: number;
   readonly errors: number;
   readonly firstError?: string;
 }
@@ -50,17 +46,16 @@ export interface ObservabilityResults {
 
 /** Upper bounds of the CPU-per-call ratio (issue 17), by variant; the others are reported only. */
 export const OVERHEAD_TARGETS: Readonly<Partial<Record<ObserveVariant, number>>> = {
-  'off-again': 1.02,
   metrics: 1.05,
   'tracing-noop': 1.03,
 };
 
 /** The overhead plan of a full run or of `--quick`. */
 export function observabilityPlan(quick: boolean): ObservabilityPlan {
-  const durationMs = quick ? 400 : 1_000;
-  const warmupMs = quick ? 100 : 250;
+  const durationMs = quick ? 300 : 700;
+  const warmupMs = quick ? 100 : 150;
   return {
-    rounds: quick ? 2 : 7,
+    rounds: quick ? 2 : 6,
     shapes: [
       { connections: 1, inFlight: 64, durationMs, warmupMs },
       { connections: 8, inFlight: 16, durationMs, warmupMs },
@@ -81,14 +76,14 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * Metrics and tracing overhead on W2 (issue 17), as SERVER CPU TIME PER CALL: one acton-ts
- * server per variant of `OBSERVE_VARIANTS` (`BENCH_OBSERVE`), each driven by the same load
- * client. Per shape: one unmeasured warm-up run per server (JIT), then `rounds` rounds running
- * every server once, forward and reversed in turn; a round's ratio is a variant's CPU per call
- * over `off`'s in that round, and the median of those ratios is reported. `off-again` is a
- * second server with no observability: its ratio is the method's noise floor (an A/A test).
- * CPU per call is what a loaded machine leaves steady; calls/s ratios are reported alongside.
- * Only the children started here are stopped, by pid.
+ * Metrics and tracing overhead on W2 (issue 17), as SERVER CPU TIME PER CALL, A/B in one
+ * process: one acton-ts server per variant of `OBSERVE_VARIANTS` (`BENCH_OBSERVE`), each driven
+ * by the same load client. Per shape and server: a warm-up run with its probe off and one with
+ * it on, then `rounds` pairs (off, on; on, off; …) switching the probe with the `observe` task;
+ * a pair's ratio is on ÷ off, and the median of those ratios is reported. In one process the
+ * JIT, heap and scheduling are shared by both sides of a pair, which is what makes a few
+ * percent visible on a loaded machine. `off` has no probe to switch: its ratio is the noise
+ * floor (an A/A test). Only the children started here are stopped, by pid.
  */
 export async function runObservabilityOverhead(
   jsRoot: string,
@@ -110,7 +105,8 @@ export async function runObservabilityOverhead(
     const client = new BenchChild('load client (observability)', jsRoot, 'bench/client/load-client.ts');
     children.push(client);
     await Promise.all([...servers.map((s) => s.server.ready()), client.ready()]);
-    const measure = async (target: (typeof servers)[number], shape: ConcurrentParams): Promise<Run> => {
+    const measure = async (target: (typeof servers)[number], on: boolean, shape: ConcurrentParams): Promise<Run> => {
+      await target.server.run('observe', { on }, 10_000);
       const cpuBefore = await target.server.cpuMicroseconds();
       const result = await client.run<ConcurrentResult>(
         'concurrent',
@@ -124,19 +120,19 @@ export async function runObservabilityOverhead(
     const shapes: ShapeFigures[] = [];
     for (const shape of plan.shapes) {
       const label = `W2 ${shape.connections}×${shape.inFlight}`;
-      for (const target of servers) {
-        progress.begin(`observability overhead · ${label} · warm-up · ${target.variant}`);
-        await measure(target, { ...shape, durationMs: shape.warmupMs * 2 });
-      }
-      const runs = new Map<ObserveVariant, Run[]>(OBSERVE_VARIANTS.map((v) => [v, []]));
-      for (let round = 0; round < plan.rounds; round++) {
-        const order = round % 2 === 0 ? servers : [...servers].reverse();
-        for (const target of order) {
-          progress.begin(`observability overhead · ${label} · round ${round + 1}/${plan.rounds} · ${target.variant}`);
-          runs.get(target.variant)!.push(await measure(target, shape));
+      const pairs = new Map<ObserveVariant, { off: Run; on: Run }[]>(OBSERVE_VARIANTS.map((v) => [v, []]));
+      for (let round = -1; round < plan.rounds; round++) {
+        for (const target of servers) {
+          const step = round < 0 ? 'warm-up' : `pair ${round + 1}/${plan.rounds}`;
+          progress.begin(`observability overhead · ${label} · ${step} · ${target.variant}`);
+          const offFirst = round % 2 === 0;
+          const first = await measure(target, !offFirst, shape);
+          const second = await measure(target, offFirst, shape);
+          if (round >= 0)
+            pairs.get(target.variant)!.push(offFirst ? { off: first, on: second } : { off: second, on: first });
         }
       }
-      shapes.push({ shape, variants: variantFigures(runs) });
+      shapes.push({ shape, variants: OBSERVE_VARIANTS.map((variant) => variantFigures(variant, pairs.get(variant)!)) });
     }
     return { rounds: plan.rounds, shapes };
   } finally {
@@ -144,26 +140,19 @@ export async function runObservabilityOverhead(
   }
 }
 
-function variantFigures(runs: ReadonlyMap<ObserveVariant, readonly Run[]>): VariantFigures[] {
-  const off = runs.get('off')!;
-  return OBSERVE_VARIANTS.map((variant): VariantFigures => {
-    const all = runs.get(variant)!;
-    const cpuRatios = all.map((run, round) => run.cpuUsPerCall / off[round].cpuUsPerCall);
-    const throughputRatios = all.map((run, round) => run.result.callsPerSecond / off[round].result.callsPerSecond);
-    const byRate = [...all].sort((a, b) => a.result.callsPerSecond - b.result.callsPerSecond);
-    const middle = byRate[(byRate.length - 1) >> 1].result;
-    return {
-      variant,
-      serverCpuUsPerCall: median(all.map((run) => run.cpuUsPerCall)),
-      cpuRatio: median(cpuRatios),
-      cpuRatios,
-      throughputRatio: median(throughputRatios),
-      callsPerSecond: middle.callsPerSecond,
-      p99Us: middle.p99Us,
-      errors: all.reduce((sum, run) => sum + run.result.errors, 0),
-      firstError: all.find((run) => run.result.firstError)?.result.firstError,
-    };
-  });
+function variantFigures(variant: ObserveVariant, pairs: readonly { off: Run; on: Run }[]): VariantFigures {
+  const cpuRatios = pairs.map(({ off, on }) => on.cpuUsPerCall / off.cpuUsPerCall);
+  const runs = pairs.flatMap(({ off, on }) => [off, on]);
+  return {
+    variant,
+    offCpuUsPerCall: median(pairs.map(({ off }) => off.cpuUsPerCall)),
+    onCpuUsPerCall: median(pairs.map(({ on }) => on.cpuUsPerCall)),
+    cpuRatio: median(cpuRatios),
+    cpuRatios,
+    throughputRatio: median(pairs.map(({ off, on }) => on.result.callsPerSecond / off.result.callsPerSecond)),
+    errors: runs.reduce((sum, run) => sum + run.result.errors, 0),
+    firstError: runs.find((run) => run.result.firstError)?.result.firstError,
+  };
 }
 
 /** Wrong answers of the overhead runs, one line per variant and shape that had any. */
@@ -182,26 +171,21 @@ export function observabilityProblems(results: ObservabilityResults): string[] {
 /** The overhead as a markdown table, with issue 17's targets (metrics ≤ 5 %, no-op tracing ≤ 3 %). */
 export function observabilityTable(results: ObservabilityResults): string {
   const lines = [
-    `Server CPU per W2 call, same run, ${results.rounds} rounds per shape alternating the order of the servers;`,
-    'ratio = median over the rounds of (variant CPU/call ÷ `off` CPU/call in the same round). `off-again` is a',
-    'second server without observability: its ratio is the noise floor of the method.',
+    `Server CPU per W2 call, probe off vs on in the same server process, ${results.rounds} pairs per shape`,
+    "(off, on; on, off; …); ratio = median of the pairs' on ÷ off. `off` has no probe to switch: its",
+    'ratio is the noise floor of the method.',
     '',
-    '| W2 shape | server | CPU/call | extra µs/call | CPU/call ratio (median) | rounds min–max | target | calls/s ratio |',
-    '|---|---|---:|---:|---:|---:|:---|---:|',
+    '| W2 shape | server | CPU/call off | CPU/call on | extra µs/call | CPU/call ratio (median) | pairs min–max | target | calls/s ratio |',
+    '|---|---|---:|---:|---:|---:|---:|:---|---:|',
   ];
   for (const { shape, variants } of results.shapes) {
-    const off = variants.find((v) => v.variant === 'off')!;
     for (const v of variants) {
       const target = OVERHEAD_TARGETS[v.variant];
       const verdict =
-        v.variant === 'off'
-          ? '—'
-          : target === undefined
-            ? 'report only'
-            : `≤ ${target.toFixed(2)} ${v.cpuRatio <= target ? '✅' : '❌'}`;
-      const extra = v.variant === 'off' ? '—' : ((v.cpuRatio - 1) * off.serverCpuUsPerCall).toFixed(2);
+        target === undefined ? 'report only' : `≤ ${target.toFixed(2)} ${v.cpuRatio <= target ? '✅' : '❌'}`;
       lines.push(
-        `| ${shape.connections}×${shape.inFlight} | ${v.variant} | ${v.serverCpuUsPerCall.toFixed(2)} µs | ${extra} | ` +
+        `| ${shape.connections}×${shape.inFlight} | ${v.variant} | ${v.offCpuUsPerCall.toFixed(2)} µs | ` +
+          `${v.onCpuUsPerCall.toFixed(2)} µs | ${((v.cpuRatio - 1) * v.offCpuUsPerCall).toFixed(2)} | ` +
           `${v.cpuRatio.toFixed(3)} | ${Math.min(...v.cpuRatios).toFixed(3)}–${Math.max(...v.cpuRatios).toFixed(3)} | ` +
           `${verdict} | ${v.throughputRatio.toFixed(3)} |`,
       );
