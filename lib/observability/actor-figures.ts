@@ -91,6 +91,13 @@ export class ActorFigures implements ActorProbe {
   private readonly byLabel = new Map<string, ActorSeries>();
   private readonly keyLabels: boolean;
   private readonly maxActorLabels: number;
+  /** The series of the previous message: runs of messages to one actor skip both Map lookups. */
+  private last?: {
+    readonly actor: ActorRef;
+    readonly wireName: string;
+    readonly series: ActorSeries;
+    readonly type: TypeSeries;
+  };
 
   constructor(labelling: ActorLabelling = {}) {
     this.keyLabels = labelling.keyLabels === true;
@@ -104,8 +111,13 @@ export class ActorFigures implements ActorProbe {
 
   /** ActorProbe: follows one message from its enqueue to the end of its handler. */
   track(actor: ActorRef, delivery: { readonly wireName: string }): MessageTracker {
+    const last = this.last;
+    if (last !== undefined && last.actor === actor && last.wireName === delivery.wireName)
+      return new FiguresTracker(last.series, last.type);
     const series = this.series(this.labelOf(actor));
-    return new FiguresTracker(series, series.type(delivery.wireName));
+    const type = series.type(delivery.wireName);
+    this.last = { actor, wireName: delivery.wireName, series, type };
+    return new FiguresTracker(series, type);
   }
 
   /** Counts one restart of the actor named `name` (an `ActorRestarted` broadcast). */
