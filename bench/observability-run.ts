@@ -1,5 +1,5 @@
 /**
- * Only the observability overhead part of `npm run bench` (about 90 s; `--quick`: about 20 s),
+ * Only the observability overhead part of `npm run bench` (about 2–3 minutes; `--quick`: about 30 s),
  * plus the in-process cost of the probes (`app.ask()` with and without them, about 25 s):
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/observability-run.ts [--quick]

@@ -21,6 +21,7 @@ import { benchPlan } from './bench-plan';
 import { BenchRunner, RunResults } from './bench-runner';
 import { buildActorFigures, buildFigures, Figure } from './report/figures';
 import { observabilityProblems, observabilityTable } from './observability-overhead';
+import { probeOverheadTable } from './in-process/instrumentation-overhead';
 import { markdownTable } from './report/markdown-table';
 import { ratioChartSvg } from './report/ratio-chart';
 import { ProgressLine } from './report/progress-line';
@@ -203,6 +204,7 @@ async function main(): Promise<number> {
   console.log(markdownTable(figures));
   console.log(`\n${nestComparisonTable(results.nest)}`);
   console.log(`\n### Observability overhead\n\n${observabilityTable(results.observability)}`);
+  console.log(`\n${probeOverheadTable(results.observability.probes)}`);
   console.log(`\nresults written to ${options.out}, chart to ${chart}`);
   for (const problem of problems) console.error(`PROBLEM: ${problem}`);
   return problems.length === 0 ? 0 : 1;

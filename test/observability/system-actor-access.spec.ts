@@ -28,7 +28,7 @@ async function startApp(security: SecurityPolicy | undefined, metrics: MetricsMo
 }
 
 function stats(app: ActonApp, user?: typeof NOBODY): Promise<ActonResult> {
-  return runActon(['--socket', app.listener!.socketPath, 'stats'], { user });
+  return runActon(['--socket', app.listener!.socketPath, 'stats'], { user, timeoutMs: 80_000 });
 }
 
 /** What the Python client running as `user` got from `$acton` and from `calculator`. */
