@@ -156,7 +156,8 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
       );
     }
     const tracker = this.instrumentation?.probe?.track(this, delivery);
-    if (!tracker) return this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery });
+    // One job shape with or without a tracker (the mailbox's property reads stay monomorphic).
+    if (!tracker) return this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery, tracker });
     try {
       this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery, tracker });
     } catch (err) {
@@ -303,6 +304,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
     if (!tracker) return invokeHandler(fn, this.current, job.delivery.message, new HandlerContext(job.delivery, this));
     tracker.started();
     const dispatch = new HandlerContext(job.delivery, this, tracker);
+    if (!tracker.run) return invokeHandler(fn, this.current, job.delivery.message, dispatch);
     return tracker.run(() => invokeHandler(fn, this.current, job.delivery.message, dispatch));
   }
 }

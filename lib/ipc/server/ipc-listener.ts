@@ -111,6 +111,14 @@ export class IpcListener implements AppExtension {
     return this.resolved;
   }
 
+  /**
+   * The security policy in force (docs/protocol.md §11.2): the one given in code, else the
+   * `[security]` section's ready-made one; `undefined` without a policy or before start.
+   */
+  get securityPolicy(): SecurityPolicy | undefined {
+    return this.services?.policy;
+  }
+
   /** AppExtension: resolves the configuration, exposes actors, binds the socket. */
   async start(app: ActonApp): Promise<void> {
     if (this.server)
