@@ -83,7 +83,13 @@ describe('$acton access follows the listener policy, default: the server own uid
   });
 
   // Running a client as another user needs root (the kernel's peer credentials cannot be faked).
-  (OWNER_UID === 0 ? describe : describe.skip)('a client running as uid 65534 (nobody)', () => {
+  // CI runs as root, so there the block always runs; elsewhere it is left out, and says so.
+  if (OWNER_UID !== 0) {
+    if (process.env.CI === 'true') throw new Error('CI must run this suite as root: it starts clients as uid 65534');
+    console.warn('system-actor-access: the uid 65534 cases need root; run as root (as CI does) to include them');
+    return;
+  }
+  describe('a client running as uid 65534 (nobody)', () => {
     it('no policy: `acton stats` is refused ACCESS_DENIED naming the rule, while the owner gets it', () =>
       withApp(undefined, {}, async (app) => {
         const [refused, owner] = await Promise.all([stats(app, NOBODY), stats(app)]);
