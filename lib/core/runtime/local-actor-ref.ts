@@ -42,6 +42,8 @@ export interface ActorKind {
 export interface ActorSupervisor {
   /** The actor failed (see `HandlerContextHost.reportFailure`); called synchronously, before its lock is released. */
   failed(ref: LocalActorRef, err: unknown): void;
+  /** `ctx.stop(reason)`: `ref` ends normally (its policy decides whether it restarts). */
+  stoppedNormally(ref: LocalActorRef, reason?: string): void;
   /** `ctx.spawn`: starts a child of `parent`. */
   spawnChild(parent: LocalActorRef, type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
 }
@@ -261,6 +263,11 @@ export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner
   }
 
   /** @internal HandlerContextHost */
+  stopSelf(reason?: string): void {
+    this.kind.supervisor.stoppedNormally(this, reason);
+  }
+
+  /** @internal HandlerContextHost */
   spawnChild(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef> {
     return this.kind.supervisor.spawnChild(this, type, name, options);
   }
@@ -322,6 +329,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner
     const { fn } = this.table.get(delivery.wireName)!; // rebound by each restart
     if (!tracker) return invokeHandler(fn, this.current, delivery.message, job);
     tracker.started();
+    if (!tracker.run) return invokeHandler(fn, this.current, delivery.message, job);
     return tracker.run(() => invokeHandler(fn, this.current, delivery.message, job));
   }
 }

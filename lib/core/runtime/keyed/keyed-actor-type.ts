@@ -9,17 +9,19 @@ import { Delivery } from '../delivery';
 import { HandlerJob } from '../handler-context';
 import { invokeHandler } from '../handler-invocation';
 import { Injector } from '../injector';
+import { TEARDOWN_TIMEOUT_MS, withinTime } from '../lifecycle';
 import { Logger } from '../logger';
 import type { Timers } from '../timers';
 import { KeyActivation } from './key-activation';
 import { checkKey } from './keyed-key';
 import { KeyedStateStore, OnActivate, OnPassivate } from './keyed-state-store';
+import { KeyedRestartHost, KeyedSupervision, KeyedSupervisionServices } from './keyed-supervision';
 
 /** One queued message of an activation (its host is the activation). */
 export type KeyedJob = HandlerJob<KeyActivation>;
 
-/** What a keyed actor type needs from its app. */
-export interface KeyedActorContext {
+/** What a keyed actor type needs from its app (`clock`, `broker`: for its supervision). */
+export interface KeyedActorContext extends KeyedSupervisionServices {
   /** The actor's own injector scope (its `Broker` bound to the actor's name). */
   readonly injector: Injector;
   readonly logger: Logger;
@@ -75,7 +77,7 @@ const SWEEP_MAX_MS = 1_000;
  * passivates wait and go to its next activation. Handlers, dependencies and limits are shared by
  * all activations; each activation owns only its instance and mailbox.
  */
-export class KeyedActorType implements ActorRef {
+export class KeyedActorType implements ActorRef, KeyedRestartHost {
   readonly name: string;
   readonly id: string;
   readonly actorClass: Function;
@@ -90,6 +92,8 @@ export class KeyedActorType implements ActorRef {
   private gate?: KeyGate;
   private activated = 0;
   private passivated = 0;
+  /** `@Actor({ supervision })`: failed activations restart (keyed-supervision.ts); absent: they resume. */
+  private readonly supervision?: KeyedSupervision;
 
   constructor(
     private readonly plan: ActorPlan,
@@ -101,6 +105,7 @@ export class KeyedActorType implements ActorRef {
     this.expose = plan.options.expose;
     this.limits = plan.options.keyed!;
     this.mailboxCapacity = plan.options.mailboxCapacity;
+    if (plan.options.supervision) this.supervision = new KeyedSupervision(this, plan.options.supervision, context);
     for (const { info } of plan.handlers) {
       const fn = (plan.type.prototype as Record<string, unknown>)[info.method];
       if (typeof fn !== 'function')
@@ -175,13 +180,15 @@ export class KeyedActorType implements ActorRef {
   /** Passivates the activation of `key` now (e.g. its lease is lost); resolves once it is gone. */
   passivate(key: string, why = 'asked to'): Promise<void> {
     const activation = this.activations.get(key);
-    if (!activation || activation.phase === 'passivating') return Promise.resolve();
+    if (!activation || activation.phase === 'passivating' || activation.phase === 'restarting')
+      return Promise.resolve();
     return this.passivateActivation(activation, why);
   }
 
-  /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run. */
+  /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run; restarts waiting for their backoff end. */
   drain(): void {
     this.accepting = false;
+    void this.supervision?.close();
     for (const activation of this.activations.values()) activation.drainMailbox();
   }
 
@@ -202,7 +209,13 @@ export class KeyedActorType implements ActorRef {
     this.sweeper = undefined;
     const all = [...this.activations.values()];
     for (const activation of all) for (const job of activation.closeMailbox()) job.delivery.sink?.error(reason);
-    await Promise.all(all.map((activation) => this.passivateActivation(activation, 'the app closes')));
+    const restarts = this.supervision?.close(); // activations being restarted are retired already
+    await Promise.all(
+      all
+        .filter((activation) => activation.phase !== 'restarting')
+        .map((activation) => this.passivateActivation(activation, 'the app closes')),
+    );
+    await restarts;
   }
 
   /** @internal runs a job of one of its activations */
@@ -231,10 +244,43 @@ export class KeyedActorType implements ActorRef {
     );
   }
 
-  /** @internal a handler failed: its caller heard it; the activation keeps serving */
+  /** @internal a handler failed: its caller heard it; the supervision option decides (none: the activation resumes) */
   reportFailure(activation: KeyActivation, err: unknown): void {
+    if (this.supervision && activation.phase === 'active' && this.accepting) {
+      this.supervision.failed(activation, err);
+      return;
+    }
     const text = err instanceof Error ? err.message : String(err);
     this.context.logger.debug(`Keyed actor '${this.name}/${activation.key}' handler failed: ${text}`);
+  }
+
+  /** @internal KeyedRestartHost (supervision) */
+  async retireFailed(activation: KeyActivation, reason: unknown): Promise<void> {
+    activation.phase = 'restarting';
+    activation.mailbox.suspend();
+    const label = `keyed actor '${this.name}/${activation.key}'`;
+    if (!(await withinTime(activation.mailbox.whenQuiet(), TEARDOWN_TIMEOUT_MS)))
+      this.context.logger.warn(`${label}: handlers still running after ${TEARDOWN_TIMEOUT_MS} ms; restarting anyway`);
+    await this.stopHook(activation, label);
+    activation.release(() => reason);
+  }
+
+  /** @internal KeyedRestartHost (supervision) */
+  replaceRetired(old: KeyActivation, failQueuedWith?: unknown): KeyActivation | undefined {
+    if (this.activations.get(old.key) !== old) return undefined;
+    this.activations.delete(old.key);
+    this.passivated++;
+    this.gate?.release(this.name, old.key);
+    const leftovers = old.closeMailbox();
+    try {
+      if (failQueuedWith !== undefined) throw failQueuedWith;
+      const next = this.activate(old.key);
+      requeue(leftovers, next);
+      return next;
+    } catch (err) {
+      for (const job of leftovers) job.delivery.sink?.error(err);
+      return undefined;
+    }
   }
 
   /** @internal */
@@ -335,16 +381,21 @@ export class KeyedActorType implements ActorRef {
         err,
       );
     }
-    try {
-      if (typeof hooks.onStop === 'function') await hooks.onStop();
-    } catch (err) {
-      this.context.logger.error(`onStop of ${label} failed: ${String(err)}`, err);
-    }
+    await this.stopHook(activation, label);
     activation.release(() => new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
     if (this.activations.get(activation.key) === activation) this.activations.delete(activation.key);
     this.passivated++;
     this.gate?.release(this.name, activation.key);
     this.reactivateLeftovers(activation);
+  }
+
+  private async stopHook(activation: KeyActivation, label: string): Promise<void> {
+    const hooks = activation.instance as Hooks;
+    try {
+      if (typeof hooks.onStop === 'function') await hooks.onStop();
+    } catch (err) {
+      this.context.logger.error(`onStop of ${label} failed: ${String(err)}`, err);
+    }
   }
 
   /** Messages that arrived while a key passivated go to its next activation. */
@@ -353,7 +404,7 @@ export class KeyedActorType implements ActorRef {
     if (leftovers.length === 0) return;
     try {
       const next = this.activations.get(old.key) ?? this.activate(old.key);
-      for (const job of leftovers) next.mailbox.enqueue(new HandlerJob(job.delivery, next, job.readonly, job.fn));
+      requeue(leftovers, next);
     } catch (err) {
       for (const job of leftovers) job.delivery.sink?.error(err);
     }
@@ -380,6 +431,11 @@ export class KeyedActorType implements ActorRef {
       this.sweeper = undefined;
     }
   }
+}
+
+/** Queues the messages left in a previous activation's mailbox, in order, for `next`. */
+function requeue(leftovers: readonly KeyedJob[], next: KeyActivation): void {
+  for (const job of leftovers) next.mailbox.enqueue(new HandlerJob(job.delivery, next, job.readonly, job.fn));
 }
 
 /** The `ActorRef` of one key of a keyed actor (`cart/u-42`). */
