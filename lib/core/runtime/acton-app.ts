@@ -205,21 +205,24 @@ export class ActonApp implements TimerDelivery {
     const message = typed
       ? messageFrom(messageOrType as MessageClass, (propsOrOptions ?? {}) as MessageProps<object>)
       : messageOrType;
-    const options: AskOptions = (typed ? classOptions : propsOrOptions) ?? {};
+    const options: AskOptions | undefined = typed ? classOptions : propsOrOptions;
     try {
-      const timeoutMs = checkedTimeout(options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, 'ask');
+      const timeoutMs = checkedTimeout(options?.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, 'ask');
       const { ref, definition } = this.route(target, message);
-      const send = (): Promise<R> => {
-        const request = new AskRequest(message, definition.name, timeoutMs, this.deadlines);
-        ref.deliver(request.delivery);
-        request.startDeadline();
-        return request.promise as Promise<R>;
-      };
       const checked = this.check(definition, message);
-      return checked ? checked.then(send) : send();
+      if (checked) return checked.then(() => this.sendAsk<R>(ref, message, definition.name, timeoutMs));
+      return this.sendAsk<R>(ref, message, definition.name, timeoutMs);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /** `ask` once the message is checked: enqueue, then the deadline (no closure per call). */
+  private sendAsk<R>(ref: ActorRef, message: object, wireName: string, timeoutMs: number): Promise<R> {
+    const request = new AskRequest(message, wireName, timeoutMs, this.deadlines);
+    ref.deliver(request.delivery);
+    request.startDeadline();
+    return request.promise as Promise<R>;
   }
 
   /**
