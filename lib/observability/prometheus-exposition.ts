@@ -106,7 +106,13 @@ const LISTENER_SERIES: Readonly<Record<keyof IpcListenerStats, { name: string; t
 };
 
 /** Cluster figures that are gauges (the others are counters); duck-typed from `app.cluster.stats()`. */
-const CLUSTER_GAUGES = new Set(['inFlight', 'peers', 'singletonsOwned']);
+const CLUSTER_GAUGES = new Set(['inFlight', 'peers', 'singletonsOwned', 'leasesHeld', 'active']);
+
+/** Cluster figures that are maps of numbers, exported as one family labelled by the map's key. */
+const CLUSTER_COUNTS_BY = { remoteCallsFailed: 'code' } as const;
+
+/** `stats().keyed.actors`: per keyed actor type, these figures (the map is empty until one is adopted). */
+const KEYED_ACTOR_FIGURES = ['active', 'activations', 'passivations'] as const;
 
 /**
  * Registers the app's series in a prom-client `Registry` as collectors that read one
@@ -202,29 +208,55 @@ export function registerAppSeries(registry: Registry, prefix: string, snapshotOf
   registerClusterSeries(family, stats);
 }
 
-function registerClusterSeries(
-  family: (name: string, type: MetricType, help: string, samples: (s: AppStats) => Sample[]) => void,
-  stats: () => AppStats,
-): void {
-  // The cluster's fields are only known once it runs: register one family per field seen at start.
+type FamilyOf = (name: string, type: MetricType, help: string, samples: (s: AppStats) => Sample[]) => void;
+
+/**
+ * One family per figure of `app.cluster.stats()`, by the fields seen at start (they are only known
+ * once it runs): numbers as gauges or `_total` counters, `remoteCallsFailed` labelled by `code`,
+ * the `keyed` figures as `cluster_keyed_*` with the per-type ones labelled by `actor`.
+ */
+function registerClusterSeries(family: FamilyOf, stats: () => AppStats): void {
   const first = stats().cluster;
   if (!first) return;
-  for (const [field, value] of Object.entries(first)) {
-    const base = `cluster_${snakeCase(field)}`;
+  const cluster = (s: AppStats): Readonly<Record<string, unknown>> => s.cluster ?? {};
+  registerFigures(family, 'cluster', first, cluster);
+  const keyed = first.keyed;
+  if (keyed === null || typeof keyed !== 'object') return;
+  const keyedOf = (s: AppStats): Readonly<Record<string, unknown>> =>
+    (cluster(s).keyed ?? {}) as Readonly<Record<string, unknown>>;
+  registerFigures(family, 'cluster_keyed', keyed as Record<string, unknown>, keyedOf);
+  for (const figure of KEYED_ACTOR_FIGURES) {
+    const gauge = CLUSTER_GAUGES.has(figure);
+    const name = `cluster_keyed_${snakeCase(figure)}${gauge ? '' : '_total'}`;
+    family(name, gauge ? 'gauge' : 'counter', `Cluster node: keyed actors' ${figure}, by actor type`, (s) =>
+      Object.entries((keyedOf(s).actors ?? {}) as Record<string, Record<string, unknown>>)
+        .filter(([, figures]) => typeof figures?.[figure] === 'number')
+        .map(([actor, figures]) => ({ value: figures[figure] as number, labels: { actor } })),
+    );
+  }
+}
+
+/** The numbers of `figures` (and the `CLUSTER_COUNTS_BY` maps) as `<prefix>_<field>` families. */
+function registerFigures(
+  family: FamilyOf,
+  prefix: string,
+  figures: Readonly<Record<string, unknown>>,
+  read: (s: AppStats) => Readonly<Record<string, unknown>>,
+): void {
+  for (const [field, value] of Object.entries(figures)) {
+    const base = `${prefix}_${snakeCase(field)}`;
     if (typeof value === 'number') {
       const gauge = CLUSTER_GAUGES.has(field);
       family(gauge ? base : `${base}_total`, gauge ? 'gauge' : 'counter', `Cluster node: ${field}`, (s) => {
-        const current = s.cluster?.[field];
+        const current = read(s)[field];
         return typeof current === 'number' ? [{ value: current, labels: {} }] : [];
       });
-    } else if (value !== null && typeof value === 'object') {
-      family(`${base}_total`, 'counter', `Cluster node: ${field}, by error code`, (s) =>
-        Object.entries((s.cluster?.[field] ?? {}) as Record<string, unknown>)
+    } else if (field in CLUSTER_COUNTS_BY) {
+      const label = CLUSTER_COUNTS_BY[field as keyof typeof CLUSTER_COUNTS_BY];
+      family(`${base}_total`, 'counter', `Cluster node: ${field}, by ${label}`, (s) =>
+        Object.entries((read(s)[field] ?? {}) as Record<string, unknown>)
           .filter(([, count]) => typeof count === 'number')
-          .map(([code, count]) => ({
-            value: count as number,
-            labels: { code },
-          })),
+          .map(([key, count]) => ({ value: count as number, labels: { [label]: key } })),
       );
     }
   }
