@@ -3,6 +3,7 @@ import { ActonApp, bootstrap, Module } from 'acton-ts';
 import { ClusterModule } from 'acton-ts/cluster';
 import { runActon } from '../cli/support/run-acton';
 import { CounterActor, Increment, Slow } from '../cluster/fixtures/cluster-actors';
+import { KeyedAdd, TallyActor, TallyReply } from '../cluster/fixtures/keyed-actors';
 import { NatsServerProcess, startNatsServer } from '../cluster/support/nats-server';
 import { pollUntil } from '../cluster/support/poll';
 import { recordingLogger } from '../support/ipc-test-app';
@@ -16,6 +17,10 @@ interface Family {
   type: string;
   metrics: { value: string; labels?: Record<string, string> }[];
 }
+
+/** The keyed actor `tally`, served by the observed app. */
+@Module({ actors: [TallyActor] })
+class TallyModule {}
 
 /** Heartbeats every 100 ms: joins and reconnects are seen within a few hundred ms. */
 const CLUSTER_TIMING = { cluster: 'observed', heartbeatMs: 100, nodeTimeoutMs: 600 };
@@ -42,7 +47,7 @@ describe('MetricsModule and readiness of an app that is a cluster node', () => {
     nats = await startNatsServer();
     app = await startObservedApp(
       { port: 0 },
-      [ClusterModule.forRoot({ servers: nats.url, nodeId: 'observed', ...CLUSTER_TIMING })],
+      [TallyModule, ClusterModule.forRoot({ servers: nats.url, nodeId: 'observed', ...CLUSTER_TIMING })],
       { logger: recordingLogger(logged) },
     );
   });
@@ -106,6 +111,11 @@ describe('MetricsModule and readiness of an app that is a cluster node', () => {
       expect(await peer.ask<AddResult>('calculator', Object.assign(new Add(), { a: 2, b: 3 }))).toEqual({ sum: 5 });
     }
 
+    for (const key of ['a', 'b']) {
+      const tally = await app.ask<TallyReply>(`tally/${key}`, Object.assign(new KeyedAdd(), { by: 1 }));
+      expect(tally).toMatchObject({ key, count: 1 });
+    }
+
     const after = await scrape();
     const value = (name: string): string | undefined => after.get(name)?.metrics[0]?.value;
     expect(after.get('acton_cluster_remote_calls_sent_total')).toMatchObject({
@@ -119,6 +129,18 @@ describe('MetricsModule and readiness of an app that is a cluster node', () => {
     expect(Number(value('acton_cluster_bytes_sent_total'))).toBeGreaterThan(0);
     expect(Number(value('acton_cluster_bytes_received_total'))).toBeGreaterThan(0);
     expect(after.get('acton_cluster_remote_calls_failed_total')?.metrics).toEqual([]);
+    expect(after.get('acton_cluster_keyed_active')).toMatchObject({
+      type: 'GAUGE',
+      metrics: [{ value: '2', labels: { actor: 'tally' } }],
+    });
+    expect(after.get('acton_cluster_keyed_activations_total')).toMatchObject({
+      type: 'COUNTER',
+      metrics: [{ value: '2', labels: { actor: 'tally' } }],
+    });
+    expect(value('acton_cluster_keyed_passivations_total')).toBe('0');
+    expect(after.get('acton_cluster_keyed_leases_held')).toMatchObject({ type: 'GAUGE', metrics: [{ value: '2' }] });
+    expect(value('acton_cluster_keyed_moves_total')).toBe('0');
+    expect(after.has('acton_cluster_keyed_total')).toBe(false);
     expect(app.extension('metrics')!.stats().cluster).toMatchObject({
       remoteCallsSent: 3,
       remoteCallsReceived: 2,
