@@ -1,5 +1,6 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { ActonApp, bootstrap, Module } from 'acton-ts';
+import { ActonApp, Module } from 'acton-ts';
+import { ActonClient } from 'acton-ts/client';
 import { ClusterModule } from 'acton-ts/cluster';
 import { runActon } from '../cli/support/run-acton';
 import { CounterActor, Increment, Slow } from '../cluster/fixtures/cluster-actors';
@@ -77,13 +78,15 @@ describe('MetricsModule and readiness of an app that is a cluster node', () => {
     return { status: response.status, body: await response.json() };
   }
 
+  /** The second node: IPC and `$acton` of its own, serving `counter` (and standing by for the singletons). */
   async function startPeer(): Promise<ActonApp> {
-    @Module({
-      imports: [ClusterModule.forRoot({ servers: nats.url, nodeId: 'peer', ...CLUSTER_TIMING })],
-      actors: [CounterActor],
-    })
-    class PeerModule {}
-    return bootstrap(PeerModule, { logger: recordingLogger([]) });
+    @Module({ actors: [CounterActor] })
+    class CounterModule {}
+    return startObservedApp(
+      {},
+      [CounterModule, ClusterModule.forRoot({ servers: nats.url, nodeId: 'peer', ...CLUSTER_TIMING })],
+      { logger: recordingLogger([]) },
+    );
   }
 
   it("exports the cluster node's figures at scrape time: membership, remote calls sent and served", async () => {
@@ -146,6 +149,14 @@ describe('MetricsModule and readiness of an app that is a cluster node', () => {
       remoteCallsReceived: 2,
       peers: 1,
     });
+    // Each node's socket answers for that node: $acton is not a cluster singleton.
+    const viaPeer = await ActonClient.connect({ socketPath: peer.listener!.socketPath });
+    try {
+      const peerStats = (await viaPeer.request('$acton', 'StatsRequest', {})) as { cluster: Record<string, unknown> };
+      expect(peerStats.cluster).toMatchObject({ remoteCallsSent: 2, remoteCallsReceived: 3, singletonsOwned: 1 });
+    } finally {
+      await viaPeer.close();
+    }
   });
 
   it('is not ready, naming cluster-connected, while nats-server is down, and ready again after it restarts', async () => {
