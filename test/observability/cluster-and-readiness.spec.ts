@@ -101,8 +101,13 @@ describe('MetricsModule and readiness of an app that is a cluster node', () => {
     await pollUntil('the scrape shows the peer', async () =>
       (await sample('acton_cluster_peers')) === 1 ? true : undefined,
     );
-    await pollUntil('the peer sees calculator', async () =>
-      peer!.cluster!.nodes().some((node) => node.actors.some((actor) => actor.name === 'calculator'))
+    await pollUntil('the peer sees the observed app serve calculator', async () =>
+      peer!
+        .cluster!.nodes()
+        .some(
+          (node) =>
+            node.nodeId === 'observed' && node.actors.some((actor) => actor.name === 'calculator' && actor.serving),
+        )
         ? true
         : undefined,
     );
@@ -163,7 +168,7 @@ describe('MetricsModule and readiness of an app that is a cluster node', () => {
     expect(await readyz()).toEqual({ status: 200, body: { ready: true, checks: READY_CHECKS } });
 
     // A call in flight when NATS goes away fails CONNECTION_CLOSED, and is counted under that code.
-    const inFlight = app.ask('counter', Object.assign(new Slow(), { ms: 1000 }), { timeoutMs: 20_000 });
+    const inFlight = app.ask('counter', Object.assign(new Slow(), { ms: 2000 }), { timeoutMs: 20_000 });
     inFlight.catch(() => undefined);
     expect(await sample('acton_cluster_in_flight')).toBe(1);
     await nats.stop(false);
