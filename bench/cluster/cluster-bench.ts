@@ -28,6 +28,18 @@ export interface ClusterFigure {
   readonly target: string;
 }
 
+/** CPU time of the serving node's process per call (µs), W2 (both shapes together), for both sides. */
+export interface ServerCpuFigure {
+  readonly acton: number;
+  readonly baseline: number;
+}
+
+/** A serving node's process: reads its CPU time (µs, user + system) on request. */
+interface ServingNode {
+  readonly child: ChildProcess;
+  cpu(): Promise<number>;
+}
+
 /** The calls one side answers; both sides implement it, so the workloads are the same code. */
 interface Side {
   add(caller: number, a: number, b: number): Promise<number>;
@@ -39,12 +51,14 @@ interface Side {
   /** Closes them again, so W3 and W4 measure one receiving node / connection. */
   closeExtraCallers(): Promise<void>;
   close(): Promise<void>;
+  /** The serving node's CPU time so far (µs). */
+  serverCpu(): Promise<number>;
 }
 
 const ROOT = join(__dirname, '..', '..');
 const SUBSCRIBERS = 10;
 
-async function startServer(mode: 'acton' | 'baseline', url: string): Promise<ChildProcess> {
+async function startServer(mode: 'acton' | 'baseline', url: string): Promise<ServingNode> {
   const child = spawn(
     process.execPath,
     [
@@ -58,17 +72,29 @@ async function startServer(mode: 'acton' | 'baseline', url: string): Promise<Chi
     {
       cwd: ROOT,
       env: { ...process.env, ACTON_NATS_URL: url, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
+  const cpuWaiters: ((micros: number) => void)[] = [];
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (text.includes('READY')) resolve();
+      for (const match of text.matchAll(/CPU (\d+)/g)) cpuWaiters.shift()?.(Number(match[1]));
+    });
     child.once('exit', (code) => reject(new Error(`bench ${mode} node exited with ${code}`)));
   });
-  return child;
+  return {
+    child,
+    cpu: () =>
+      new Promise<number>((resolve) => {
+        cpuWaiters.push(resolve);
+        child.stdin!.write('cpu\n');
+      }),
+  };
 }
 
-async function actonSide(url: string): Promise<Side> {
+async function actonSide(url: string, server: ServingNode): Promise<Side> {
   const apps: ActonApp[] = [];
   let started = 0;
   const open = async (): Promise<ActonApp> => {
@@ -119,10 +145,11 @@ async function actonSide(url: string): Promise<Side> {
     close: async () => {
       await Promise.all(apps.map((app) => app.close()));
     },
+    serverCpu: () => server.cpu(),
   };
 }
 
-async function baselineSide(url: string): Promise<Side> {
+async function baselineSide(url: string, server: ServingNode): Promise<Side> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { connect } = require('@nats-io/transport-node');
   const connections = [await connect({ servers: url })];
@@ -186,6 +213,7 @@ async function baselineSide(url: string): Promise<Side> {
     close: async () => {
       await Promise.all(connections.map((connection: { close(): Promise<void> }) => connection.close()));
     },
+    serverCpu: () => server.cpu(),
   };
 }
 
@@ -221,25 +249,36 @@ async function measure(side: Side, quick: boolean): Promise<number[]> {
   const scale = quick ? 0.2 : 0.6;
   await sequentialP50(side, 200); // warm-up
   const w1 = await sequentialP50(side, Math.round(2000 * scale));
-  const w2a = await concurrentRate(side, 1, 64, Math.round(20_000 * scale));
+  const calls = Math.round(20_000 * scale);
+  let cpu = await side.serverCpu();
+  const w2a = await concurrentRate(side, 1, 64, calls);
+  let cpuUsed = (await side.serverCpu()) - cpu;
   await side.openExtraCallers();
-  const w2b = await concurrentRate(side, 8, 16, Math.round(20_000 * scale));
+  cpu = await side.serverCpu();
+  const w2b = await concurrentRate(side, 8, 16, calls);
+  cpuUsed += (await side.serverCpu()) - cpu;
+  const cpuPerCall = cpuUsed / (2 * calls);
   await side.closeExtraCallers();
   const items = Math.round(40_000 * scale);
   const w3 = await timedRate(() => side.stream(items), items);
   const events = Math.round(5_000 * scale);
   const w4 = await timedRate(() => side.fanOut(events), events * SUBSCRIBERS);
-  return [w1, w2a, w2b, w3, w4];
+  return [w1, w2a, w2b, w3, w4, cpuPerCall];
 }
 
-/** Runs both sides (baseline first, then acton-ts) and returns the figures. */
-export async function runClusterBench(quick: boolean): Promise<ClusterFigure[]> {
+/** Runs both sides (baseline first, then acton-ts) and returns the figures, and the servers' CPU per W2 call. */
+export async function runClusterBench(
+  quick: boolean,
+): Promise<{ figures: ClusterFigure[]; serverCpu: ServerCpuFigure }> {
   const nats = await startNatsServer();
   const children: ChildProcess[] = [];
   try {
-    children.push(await startServer('baseline', nats.url), await startServer('acton', nats.url));
-    const baseline = await baselineSide(nats.url);
-    const acton = await actonSide(nats.url);
+    const baselineServer = await startServer('baseline', nats.url);
+    children.push(baselineServer.child);
+    const actonServer = await startServer('acton', nats.url);
+    children.push(actonServer.child);
+    const baseline = await baselineSide(nats.url, baselineServer);
+    const acton = await actonSide(nats.url, actonServer);
     // Two rounds each, alternating who goes first; the mean of the two is reported (the machine is noisy).
     const rounds = { base: [] as number[][], ours: [] as number[][] };
     for (let round = 0; round < 2; round++) {
@@ -260,7 +299,7 @@ export async function runClusterBench(quick: boolean): Promise<ClusterFigure[]> 
       ['W3 stream', 'items/s', '≥ 0.70×'],
       ['W4 broadcast fan-out to 10', 'deliveries/s', '≥ 0.70×'],
     ];
-    return rows.map(([workload, unit, target], i) => ({
+    const figures = rows.map(([workload, unit, target], i) => ({
       workload,
       unit,
       target,
@@ -268,19 +307,25 @@ export async function runClusterBench(quick: boolean): Promise<ClusterFigure[]> 
       baseline: base[i]!,
       ratio: ours[i]! / base[i]!,
     }));
+    return { figures, serverCpu: { acton: ours[rows.length]!, baseline: base[rows.length]! } };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await nats.stop();
   }
 }
 
-/** The figures as a markdown table. */
-export function clusterTable(figures: readonly ClusterFigure[]): string {
+/** The figures as a markdown table, then the serving node's CPU per W2 call. */
+export function clusterTable({ figures, serverCpu }: Awaited<ReturnType<typeof runClusterBench>>): string {
   const lines = ['| workload | acton-ts | nats.js baseline | ratio | target |', '|---|---:|---:|---:|---|'];
   for (const f of figures)
     lines.push(
       `| ${f.workload} (${f.unit}) | ${f.acton.toFixed(0)} | ${f.baseline.toFixed(0)} | ` +
         `${f.ratio.toFixed(2)}× | ${f.target} |`,
     );
+  lines.push(
+    '',
+    `Serving node CPU per W2 call: acton-ts ${serverCpu.acton.toFixed(1)} µs, nats.js baseline ` +
+      `${serverCpu.baseline.toFixed(1)} µs (${(serverCpu.acton / serverCpu.baseline).toFixed(2)}×)`,
+  );
   return lines.join('\n');
 }
