@@ -3,6 +3,7 @@ import { ReplySink } from '../core/runtime/reply-sink';
 import { BodyCodec, ErrorBody, Frame } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike } from './nats-port';
+import { TurnBatcher } from './turn-batcher';
 
 type Outgoing =
   | { readonly kind: 'data'; readonly value: unknown }
@@ -15,29 +16,44 @@ type Outgoing =
  * when credit comes back, so an AsyncIterable source pauses (an Observable source, which cannot
  * pause, is queued as it would be locally). A single reply followed at once by completion travels
  * as one `c` frame carrying the value (request-response costs one message each way). Data frames
- * go out in bursts, once per event-loop turn.
+ * go out in bursts, once per event-loop turn, through the serving node's `replies` batcher: frames
+ * to one calling node in one turn share a NATS message.
  */
 export class RemoteReplySink implements ReplySink {
   private readonly queue: Outgoing[] = [];
-  private readonly controller = new AbortController();
+  /** Created when the handler reads its signal (most never do). */
+  private controller?: AbortController;
+  private aborted = false;
   private readonly waiters: (() => void)[] = [];
   private finishedHooks: (() => void)[] = [];
   private scheduled = false;
   private sentAny = false;
   private ended = false;
   private deadlineTimer?: NodeJS.Timeout;
+  /** The calling node's inbox (the reply subject without the call id): the batching key. */
+  private readonly callerInbox: string;
+  private readonly callId: string;
 
   constructor(
     private readonly link: NatsConnectionLike,
+    private readonly replies: TurnBatcher<string>,
     private readonly replyTo: string,
     private readonly codec: BodyCodec,
     private readonly counters: ClusterCounters,
     private readonly selfId: string,
     private credit: number,
-  ) {}
+  ) {
+    const dot = replyTo.lastIndexOf('.');
+    this.callerInbox = replyTo.slice(0, dot);
+    this.callId = replyTo.slice(dot + 1);
+  }
 
   /** Aborted when the caller cancels, its node leaves, or the deadline passes. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort();
+    }
     return this.controller.signal;
   }
 
@@ -76,13 +92,12 @@ export class RemoteReplySink implements ReplySink {
   }
 
   /**
-   * Tells the caller which node runs the call if it is still running after this event-loop turn
-   * and nothing was sent yet (a replicated actor's caller cannot know it otherwise).
+   * Tells the caller which node runs the call if it is still running (call this after the
+   * event-loop turn it started in) and nothing was sent yet (a replicated actor's caller cannot
+   * know it otherwise).
    */
-  announceIfSlow(): void {
-    setImmediate(() => {
-      if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
-    });
+  announceIfRunning(): void {
+    if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
   }
 
   /** The caller accepts `frames` more data frames. */
@@ -95,19 +110,24 @@ export class RemoteReplySink implements ReplySink {
   cancel(): void {
     this.ended = true;
     this.queue.length = 0;
-    this.controller.abort();
+    this.abort();
     this.finish();
   }
 
   /** Aborts the signal at `deadline` (epoch ms) unless finished before. */
   abortAt(deadline: number): void {
-    this.deadlineTimer = setTimeout(() => this.controller.abort(), Math.max(0, deadline - Date.now()));
+    this.deadlineTimer = setTimeout(() => this.abort(), Math.max(0, deadline - Date.now()));
     this.deadlineTimer.unref();
   }
 
   /** Runs `hook` once everything was sent or the call was cancelled. */
   onFinished(hook: () => void): void {
     this.finishedHooks.push(hook);
+  }
+
+  private abort(): void {
+    this.aborted = true;
+    this.controller?.abort();
   }
 
   private schedule(): void {
@@ -148,9 +168,9 @@ export class RemoteReplySink implements ReplySink {
   private send(frame: string, value: unknown): void {
     if (this.link.isClosed()) return;
     this.sentAny = true;
-    const body = this.codec.encodeWithMeta([frame, this.selfId], value);
+    const body = this.codec.encodeWithMeta([frame, this.selfId, this.callId], value);
     this.counters.bytesSent += body.length;
-    this.link.publish(this.replyTo, body);
+    this.replies.add(this.callerInbox, body, this.replyTo);
   }
 
   private finish(): void {

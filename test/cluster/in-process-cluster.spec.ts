@@ -1,11 +1,16 @@
 import { firstValueFrom, toArray, filter, take } from 'rxjs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ActonApp, ActorError, bootstrap, IpcModule, Module } from 'acton-ts';
+import { ActonClient } from 'acton-ts/client';
 import { ClusterModule, ClusterModuleOptions, MembershipEvent, resolveClusterOptions } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
 import {
   CounterActor,
   CountTo,
   EchoActor,
+  GateActor,
   Increment,
   Note,
   Received,
@@ -37,7 +42,7 @@ describe('cluster: apps in one process on a real nats-server', () => {
       imports: [
         ClusterModule.forRoot({ servers: nats.url, cluster, nodeId, heartbeatMs: 200, nodeTimeoutMs: 1500, ...extra }),
       ],
-      actors: [CounterActor, EchoActor],
+      actors: [CounterActor, EchoActor, GateActor],
     })
     class NodeModule {}
     const app = await bootstrap(NodeModule, { logger: recordingLogger([]) });
@@ -71,6 +76,64 @@ describe('cluster: apps in one process on a real nats-server', () => {
     expect(stats.inFlight).toBe(0);
     expect(owner.cluster!.stats().remoteCallsReceived).toBeGreaterThanOrEqual(3);
     expect(owner.cluster!.stats().singletonsOwned).toBe(1);
+  });
+
+  /** A node with an IPC socket and no actors of its own: an entry point to the cluster. */
+  async function entryNode(cluster: string, nodeId: string): Promise<{ app: ActonApp; client: ActonClient }> {
+    const socket = join(mkdtempSync(join(tmpdir(), 'acton-entry-')), 'entry.sock');
+    @Module({
+      imports: [
+        IpcModule.forRoot({ socket: { path: socket } }),
+        ClusterModule.forRoot({ servers: nats.url, cluster, nodeId, heartbeatMs: 200, nodeTimeoutMs: 1500 }),
+      ],
+    })
+    class EntryModule {}
+    const app = await bootstrap(EntryModule, { logger: recordingLogger([]) });
+    apps.push(app);
+    const client = await ActonClient.connect({ socketPath: socket });
+    return { app, client };
+  }
+
+  it("acknowledges an IPC tell to another node's actor once its mailbox took it, else answers the typed error", async () => {
+    const owner = await node('acks', 'owner');
+    const { app: entry, client } = await entryNode('acks', 'entry');
+    await pollUntil('entry exposes gate', async () =>
+      ((await client.discover()).actors ?? []).find((a) => a.name === 'gate'),
+    );
+    try {
+      // The first tell runs on the owner for a while, the next fills its one-message mailbox: an ack
+      // given when the message was handed to NATS would say `delivered` to all three.
+      const outcomes: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        outcomes.push(
+          await client.send('gate', 'Slow', { ms: i === 0 ? 3000 : 1 }).then(
+            () => 'delivered',
+            (err: { code: string; message: string }) => `${err.code}: ${err.message}`,
+          ),
+        );
+      }
+      expect(outcomes).toEqual(['delivered', 'delivered', 'TARGET_BUSY: Target actor inbox is full']);
+      // listener.stats() reports the cluster's remote-call figures too (the listener never imports lib/cluster).
+      const remote = entry.listener!.stats().remoteCalls!;
+      const cluster = entry.cluster!.stats();
+      expect(remote).toEqual({
+        sent: cluster.remoteCallsSent,
+        received: cluster.remoteCallsReceived,
+        failed: { TARGET_BUSY: 1 },
+        bytesSent: cluster.bytesSent,
+        bytesReceived: cluster.bytesReceived,
+        inFlight: 0,
+        membershipChanges: cluster.membershipChanges,
+      });
+      expect(remote.sent).toBe(3);
+      expect(remote.bytesReceived).toBeGreaterThan(0);
+      expect(remote.membershipChanges).toBeGreaterThanOrEqual(1);
+      // The owner stops serving (as when it leaves): the tell is not acknowledged, it fails typed.
+      await owner.cluster!.drain();
+      await expect(client.send('gate', 'Slow', { ms: 1 })).rejects.toMatchObject({ code: 'ACTOR_NOT_FOUND' });
+    } finally {
+      await client.close();
+    }
   });
 
   it("carries the caller's deadline to the owner, whose ctx.signal aborts when it passes", async () => {
