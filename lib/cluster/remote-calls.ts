@@ -42,8 +42,8 @@ interface CallBatch {
  * The calling side of remote calls: publishes each call once to the actor's subject, with a
  * reply subject under this node's inbox, and turns the frames that come back into `ReplySink`
  * calls. Calls to one subject made in the same event-loop turn travel as one NATS message
- * (`TurnBatcher`; a lone call goes out unbatched), and reply frames may come back batched. Owns the calls in flight: fails them typed when the serving node is gone
- * (`NODE_UNAVAILABLE`), the connection drops (`CONNECTION_CLOSED`) or nobody serves the name
+ * (`TurnBatcher`; a lone call goes out unbatched), and reply frames may come back batched. Owns
+ * the calls in flight: fails them typed when the serving node is gone (`NODE_UNAVAILABLE`), the connection drops (`CONNECTION_CLOSED`) or nobody serves the name
  * (`ACTOR_NOT_FOUND`, from NATS "no responders"), and grants stream credit as the caller's sink
  * consumes (backpressure end to end: at most `STREAM_WINDOW` frames buffered per stream).
  */
