@@ -43,9 +43,9 @@ interface CallBatch {
  * reply subject under this node's inbox, and turns the frames that come back into `ReplySink`
  * calls. Calls to one subject made in the same event-loop turn travel as one NATS message
  * (`TurnBatcher`; a lone call goes out unbatched), and reply frames may come back batched. Owns
- * the calls in flight: fails them typed when the serving node is gone (`NODE_UNAVAILABLE`), the connection drops (`CONNECTION_CLOSED`) or nobody serves the name
- * (`ACTOR_NOT_FOUND`, from NATS "no responders"), and grants stream credit as the caller's sink
- * consumes (backpressure end to end: at most `STREAM_WINDOW` frames buffered per stream).
+ * the calls in flight: fails them typed when the serving node is gone (`NODE_UNAVAILABLE`), the
+ * connection drops (`CONNECTION_CLOSED`) or nobody serves the name (`ACTOR_NOT_FOUND`, from NATS
+ * "no responders"), and grants stream credit as the caller's sink consumes (backpressure end to end: at most `STREAM_WINDOW` frames buffered per stream).
  */
 export class RemoteCalls {
   private readonly calls = new Map<string, InFlightCall>();
