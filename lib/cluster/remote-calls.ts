@@ -45,7 +45,8 @@ interface CallBatch {
  * (`TurnBatcher`; a lone call goes out unbatched), and reply frames may come back batched. Owns
  * the calls in flight: fails them typed when the serving node is gone (`NODE_UNAVAILABLE`), the
  * connection drops (`CONNECTION_CLOSED`) or nobody serves the name (`ACTOR_NOT_FOUND`, from NATS
- * "no responders"), and grants stream credit as the caller's sink consumes (backpressure end to end: at most `STREAM_WINDOW` frames buffered per stream).
+ * "no responders"), and grants stream credit as the caller's sink consumes (backpressure end to
+ * end: at most `STREAM_WINDOW` frames buffered per stream).
  */
 export class RemoteCalls {
   private readonly calls = new Map<string, InFlightCall>();
