@@ -170,7 +170,16 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       this.registry = app.registry;
       this.link = link;
       this.directory = new NodeDirectory(config.nodeId, config.nodeTimeoutMs);
-      this.calls = new RemoteCalls(link, subjects, codec, this.counters, logger, config.nodeTimeoutMs, config.nodeId);
+      this.calls = new RemoteCalls(
+        link,
+        subjects,
+        codec,
+        this.counters,
+        logger,
+        config.nodeTimeoutMs,
+        config.nodeId,
+        app.instrumentation,
+      );
       this.served = new ServedCalls(link, subjects, codec, app.registry, this.counters, logger, config.nodeId);
       this.leases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
       const keyLeases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);

@@ -88,7 +88,8 @@ export function subjectToken(name: string): string {
  * `field|field|...\n<body>` (cheaper than NATS headers, which cost an encode and a parse each
  * way). Fields are URI-encoded when they hold '|', '\n' or '%'.
  *
- * - call: `mode|wireName|deadline|credit|callId`
+ * - call: `mode|wireName|deadline|credit|callId|traceparent|tracestate` (the W3C trace context of
+ *   the caller's span, when it traces)
  * - reply frame: `kind|servingNode|callId`
  *
  * Several messages for one subject sent in one event-loop turn travel as one NATS message, a

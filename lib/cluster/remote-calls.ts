@@ -1,6 +1,7 @@
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
 import { Delivery } from '../core/runtime/delivery';
+import { Instrumentation, MessageTracker } from '../core/runtime/instrumentation';
 import { Logger } from '../core/runtime/logger';
 import { WirePayload } from '../core/runtime/wire-payload';
 import { BodyCodec, ClusterSubjects, ErrorBody, Frame, Mode, splitMeta, withMeta } from './cluster-wire';
@@ -26,6 +27,8 @@ interface InFlightCall {
   readonly timer?: NodeJS.Timeout;
   /** The batch it travelled in (for NATS "no responders", which answers the batch as a whole). */
   batch?: CallBatch;
+  /** The caller's span, when a tracer follows outbound calls; finished with the outcome. */
+  tracker?: MessageTracker;
   /** A fire-and-forget whose caller waits for its delivery ack (`sendAcknowledged`). */
   acknowledged?: { readonly resolve: () => void; readonly reject: (err: ActorError) => void };
 }
@@ -67,6 +70,8 @@ export class RemoteCalls {
     /** How long a fire-and-forget waits for its delivery ack before it is forgotten (ms). */
     private readonly ackTimeoutMs: number,
     selfId: string,
+    /** The app's instrumentation port: a tracer's outbound probe follows each call sent. */
+    private readonly instrumentation?: Instrumentation,
   ) {
     this.inbox = subjects.replies(selfId);
     this.outbox = new TurnBatcher<InFlightCall>(link, {
@@ -122,12 +127,16 @@ export class RemoteCalls {
     }
     const mode = delivery.sink ? Mode.STREAM : Mode.TELL;
     const id = String(this.nextId++);
+    const outbound = this.instrumentation?.outboundProbe?.outbound(name, delivery);
+    const carried = outbound?.traceContext;
+    const credit = delivery.sink ? STREAM_WINDOW : undefined;
     const body = this.codec.encodeWithMeta(
-      [mode, delivery.wireName, delivery.deadline, delivery.sink ? STREAM_WINDOW : undefined, id],
+      [mode, delivery.wireName, delivery.deadline, credit, id, carried?.traceparent, carried?.tracestate],
       delivery.message instanceof WirePayload ? delivery.message.value : delivery.message,
     );
     const limit = this.link.info?.max_payload;
     if (limit !== undefined && body.length > limit) {
+      outbound?.tracker.finished(new ActorError(ErrorCode.SERIALIZATION_ERROR, 'body over max_payload'));
       throw new ActorError(
         ErrorCode.SERIALIZATION_ERROR,
         `Message ${delivery.wireName} to actor '${name}' is ${body.length} bytes, more than the NATS ` +
@@ -150,6 +159,7 @@ export class RemoteCalls {
       consumed: 0,
       unwatch: signal ? () => signal.removeEventListener('abort', onAbort) : NOTHING,
       timer,
+      tracker: outbound?.tracker,
     };
     this.calls.set(id, call);
     this.outbox.add(subject, body, call);
@@ -275,7 +285,7 @@ export class RemoteCalls {
   }
 
   private fail(call: InFlightCall, err: ActorError): void {
-    this.finish(call);
+    this.finish(call, err);
     this.counters.failed(String(err.code));
     if (call.sink) call.sink.error(err);
     else if (call.acknowledged) call.acknowledged.reject(err);
@@ -293,8 +303,9 @@ export class RemoteCalls {
     this.logger.debug(`Fire-and-forget ${id} to actor '${call.name}': ${why}`);
   }
 
-  private finish(call: InFlightCall): void {
+  private finish(call: InFlightCall, error?: ActorError): void {
     this.calls.delete(call.id);
+    call.tracker?.finished(error);
     if (call.batch && --call.batch.open === 0) this.batches.delete(call.batch.id);
     call.unwatch();
     if (call.timer) clearTimeout(call.timer);

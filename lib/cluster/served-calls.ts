@@ -4,6 +4,8 @@ import { ErrorMessages } from '../core/errors/error-messages';
 import { MessageRegistry } from '../core/metadata/message-registry';
 import { ActorRef } from '../core/runtime/actor-ref';
 import { Delivery } from '../core/runtime/delivery';
+import { TraceContext } from '../core/runtime/instrumentation';
+import { PeerInfo } from '../core/runtime/message-context';
 import { Logger } from '../core/runtime/logger';
 import { BodyCodec, ClusterSubjects, keyOfToken, Mode, splitMeta } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
@@ -169,7 +171,13 @@ export class ServedCalls {
     }
     try {
       if (mode === Mode.TELL) {
-        ref!.deliver({ message: decoded, wireName, correlationId: replyTo });
+        ref!.deliver({
+          message: decoded,
+          wireName,
+          correlationId: replyTo,
+          peer: peerOf(replyTo),
+          traceContext: call.traceContext,
+        });
         return sink.ack();
       }
       const caller = replyTo.split('.').slice(-2, -1)[0] ?? '';
@@ -177,7 +185,7 @@ export class ServedCalls {
       sink.onFinished(() => this.running.delete(replyTo));
       if (deadline !== undefined) sink.abortAt(deadline);
       this.announceIfRunning(sink);
-      ref!.deliver(new ServedDelivery(decoded, wireName, replyTo, sink, deadline));
+      ref!.deliver(new ServedDelivery(decoded, wireName, replyTo, sink, deadline, peerOf(replyTo), call.traceContext));
     } catch (err) {
       sink.error(err);
     }
@@ -198,6 +206,8 @@ class ServedDelivery implements Delivery {
     readonly correlationId: string,
     readonly sink: RemoteReplySink,
     readonly deadline: number | undefined,
+    readonly peer: PeerInfo,
+    readonly traceContext: TraceContext | undefined,
   ) {}
 
   get signal(): AbortSignal {
@@ -212,7 +222,15 @@ interface IncomingCall {
   readonly wireName: string;
   readonly deadline?: number;
   readonly credit: number;
+  /** The caller's span, continued by the owner's (issue 17: traces across nodes). */
+  readonly traceContext?: TraceContext;
   readonly body: Uint8Array;
+}
+
+/** The sender of a call from another node: `cluster:<node>` (`ctx.peer.connectionId`). */
+function peerOf(replyTo: string): PeerInfo {
+  const tokens = replyTo.split('.');
+  return { connectionId: `cluster:${tokens[tokens.length - 2] ?? ''}` };
 }
 
 /**
@@ -221,8 +239,9 @@ interface IncomingCall {
  */
 function parseCall(data: Uint8Array, callerInbox: string, fallbackReply: string): IncomingCall {
   const { fields, body } = splitMeta(data);
-  const [mode = Mode.TELL, wireName = '', deadline, credit, id] = fields;
+  const [mode = Mode.TELL, wireName = '', deadline, credit, id, traceparent, tracestate] = fields;
   return {
+    ...(traceparent ? { traceContext: tracestate ? { traceparent, tracestate } : { traceparent } } : {}),
     replyTo: id ? `${callerInbox}.${id}` : fallbackReply,
     mode,
     wireName,
