@@ -113,7 +113,7 @@ describe('cluster: traces across nodes', () => {
     expect(server!.spanContext().traceId).toBe(handler.spanContext().traceId);
   });
 
-  it('marks the entry node's span failed when the owner refuses the payload', async () => {
+  it("marks the entry node's span failed when the owner refuses the payload", async () => {
     await expect(client.request('counter', 'Increment', { by: 'x' })).rejects.toMatchObject({
       code: 'SERIALIZATION_ERROR',
     });
