@@ -15,6 +15,7 @@ import { ClusterModule } from 'acton-ts/cluster';
 import { TracingModule } from 'acton-ts/observability';
 import { recordingLogger } from '../support/ipc-test-app';
 import { CounterActor, Increment } from './fixtures/cluster-actors';
+import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-process';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
 
@@ -122,5 +123,47 @@ describe('cluster: traces across nodes', () => {
       return found.length === 1 ? found : undefined;
     });
     expect(atEntry!.attributes['error.type']).toBe('SERIALIZATION_ERROR');
+  });
+});
+
+describe('cluster: traces across two node processes (smoke)', () => {
+  let nats: NatsServerProcess;
+  let a: ClusterNodeProcess;
+  let b: ClusterNodeProcess;
+  let viaB: ActonClient;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    const dir = mkdtempSync(join(tmpdir(), 'acton-traced-procs-'));
+    const common = { natsUrl: nats.url, cluster: 'traced', fixture: 'traced-node.ts' };
+    a = await startClusterNode({ ...common, nodeId: 'node-a', socket: join(dir, 'a.sock') });
+    b = await startClusterNode({ ...common, nodeId: 'node-b', socket: join(dir, 'b.sock') });
+    viaB = await ActonClient.connect({ socketPath: b.socket });
+  });
+
+  afterAll(async () => {
+    await viaB?.close();
+    await a?.stop();
+    await b?.stop();
+    await nats?.stop();
+  });
+
+  it("links node A's SERVER span to node B's span for a request sent through B's socket", async () => {
+    expect(a.ownedCounterAtStart).toBe(true);
+    await pollUntil('B reaches counter on A', async () => {
+      const reply = await viaB.request<{ node: string }>('counter', 'Increment', { by: 1 });
+      return reply.node === 'node-a' ? reply : undefined;
+    });
+    const spansOf = (
+      node: ClusterNodeProcess,
+    ): { name: string; traceId: string; spanId: string; parentSpanId?: string }[] =>
+      [...node.output().matchAll(/^SPAN (.*)$/gm)].map((line) => JSON.parse(line[1]!));
+    const linked = await pollUntil('a span on A whose parent is a span on B', async () => {
+      const onB = spansOf(b).filter((span) => span.name === 'counter/Increment');
+      const onA = spansOf(a).filter((span) => span.name === 'counter/Increment');
+      const child = onA.find((span) => onB.some((parent) => parent.spanId === span.parentSpanId));
+      return child ? { child, parent: onB.find((span) => span.spanId === child.parentSpanId)! } : undefined;
+    });
+    expect(linked.child.traceId).toBe(linked.parent.traceId);
   });
 });
