@@ -30,6 +30,8 @@ export class RemoteReplySink implements ReplySink {
   private sentAny = false;
   private ended = false;
   private deadlineTimer?: NodeJS.Timeout;
+  /** When the signal aborts (epoch ms): its timer starts only once the signal exists. */
+  private deadline?: number;
   /** The calling node's inbox (the reply subject without the call id): the batching key. */
   private readonly callerInbox: string;
   private readonly callId: string;
@@ -52,6 +54,7 @@ export class RemoteReplySink implements ReplySink {
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
+      this.startDeadlineTimer();
       if (this.aborted) this.controller.abort();
     }
     return this.controller.signal;
@@ -114,15 +117,24 @@ export class RemoteReplySink implements ReplySink {
     this.finish();
   }
 
-  /** Aborts the signal at `deadline` (epoch ms) unless finished before. */
+  /** Aborts the signal at `deadline` (epoch ms) unless finished before (see `startDeadlineTimer`). */
   abortAt(deadline: number): void {
-    this.deadlineTimer = setTimeout(() => this.abort(), Math.max(0, deadline - Date.now()));
-    this.deadlineTimer.unref();
+    this.deadline = deadline;
+    if (this.controller) this.startDeadlineTimer();
   }
 
   /** Runs `hook` once everything was sent or the call was cancelled. */
   onFinished(hook: () => void): void {
     this.finishedHooks.push(hook);
+  }
+
+  /** Nobody can observe the abort before the signal exists: most calls never start this timer. */
+  private startDeadlineTimer(): void {
+    if (this.deadline === undefined || this.deadlineTimer || this.ended) return;
+    const wait = this.deadline - Date.now();
+    if (wait <= 0) return this.abort();
+    this.deadlineTimer = setTimeout(() => this.abort(), wait);
+    this.deadlineTimer.unref();
   }
 
   private abort(): void {
