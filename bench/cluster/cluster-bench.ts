@@ -28,10 +28,22 @@ export interface ClusterFigure {
   readonly target: string;
 }
 
-/** CPU time of the serving node's process per call (µs), W2 (both shapes together), for both sides. */
-export interface ServerCpuFigure {
+/** CPU time per call (µs), W2 (both shapes together), for both sides. */
+export interface CpuFigure {
   readonly acton: number;
   readonly baseline: number;
+}
+
+/** CPU per W2 call of the serving node's process and of the calling process (this one). */
+export interface W2Cpu {
+  readonly server: CpuFigure;
+  readonly caller: CpuFigure;
+}
+
+/** This process's CPU time so far (µs, user + system). */
+function ownCpu(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 /** A serving node's process: reads its CPU time (µs, user + system) on request. */
@@ -251,25 +263,28 @@ async function measure(side: Side, quick: boolean): Promise<number[]> {
   const w1 = await sequentialP50(side, Math.round(2000 * scale));
   const calls = Math.round(20_000 * scale);
   let cpu = await side.serverCpu();
+  let callerCpu = ownCpu();
   const w2a = await concurrentRate(side, 1, 64, calls);
+  let callerUsed = ownCpu() - callerCpu;
   let cpuUsed = (await side.serverCpu()) - cpu;
   await side.openExtraCallers();
   cpu = await side.serverCpu();
+  callerCpu = ownCpu();
   const w2b = await concurrentRate(side, 8, 16, calls);
+  callerUsed += ownCpu() - callerCpu;
   cpuUsed += (await side.serverCpu()) - cpu;
   const cpuPerCall = cpuUsed / (2 * calls);
+  const callerCpuPerCall = callerUsed / (2 * calls);
   await side.closeExtraCallers();
   const items = Math.round(40_000 * scale);
   const w3 = await timedRate(() => side.stream(items), items);
   const events = Math.round(5_000 * scale);
   const w4 = await timedRate(() => side.fanOut(events), events * SUBSCRIBERS);
-  return [w1, w2a, w2b, w3, w4, cpuPerCall];
+  return [w1, w2a, w2b, w3, w4, cpuPerCall, callerCpuPerCall];
 }
 
-/** Runs both sides (baseline first, then acton-ts) and returns the figures, and the servers' CPU per W2 call. */
-export async function runClusterBench(
-  quick: boolean,
-): Promise<{ figures: ClusterFigure[]; serverCpu: ServerCpuFigure }> {
+/** Runs both sides (baseline first, then acton-ts) and returns the figures, and the CPU per W2 call. */
+export async function runClusterBench(quick: boolean): Promise<{ figures: ClusterFigure[]; cpu: W2Cpu }> {
   const nats = await startNatsServer();
   const children: ChildProcess[] = [];
   try {
@@ -307,25 +322,28 @@ export async function runClusterBench(
       baseline: base[i]!,
       ratio: ours[i]! / base[i]!,
     }));
-    return { figures, serverCpu: { acton: ours[rows.length]!, baseline: base[rows.length]! } };
+    const cpu: W2Cpu = {
+      server: { acton: ours[rows.length]!, baseline: base[rows.length]! },
+      caller: { acton: ours[rows.length + 1]!, baseline: base[rows.length + 1]! },
+    };
+    return { figures, cpu };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await nats.stop();
   }
 }
 
-/** The figures as a markdown table, then the serving node's CPU per W2 call. */
-export function clusterTable({ figures, serverCpu }: Awaited<ReturnType<typeof runClusterBench>>): string {
+/** The figures as a markdown table, then the CPU per W2 call of the serving node and the callers. */
+export function clusterTable({ figures, cpu }: Awaited<ReturnType<typeof runClusterBench>>): string {
   const lines = ['| workload | acton-ts | nats.js baseline | ratio | target |', '|---|---:|---:|---:|---|'];
   for (const f of figures)
     lines.push(
       `| ${f.workload} (${f.unit}) | ${f.acton.toFixed(0)} | ${f.baseline.toFixed(0)} | ` +
         `${f.ratio.toFixed(2)}× | ${f.target} |`,
     );
-  lines.push(
-    '',
-    `Serving node CPU per W2 call: acton-ts ${serverCpu.acton.toFixed(1)} µs, nats.js baseline ` +
-      `${serverCpu.baseline.toFixed(1)} µs (${(serverCpu.acton / serverCpu.baseline).toFixed(2)}×)`,
-  );
+  const line = (who: string, { acton, baseline }: CpuFigure): string =>
+    `${who} CPU per W2 call: acton-ts ${acton.toFixed(1)} µs, nats.js baseline ${baseline.toFixed(1)} µs ` +
+    `(${(acton / baseline).toFixed(2)}×)`;
+  lines.push('', line('Serving node', cpu.server), line('Calling process (all callers)', cpu.caller));
   return lines.join('\n');
 }
