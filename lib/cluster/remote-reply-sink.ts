@@ -1,4 +1,5 @@
 import { toActorError } from '../core/errors/actor-error';
+import { ErrorCode } from '../core/errors/error-code';
 import { ReplySink } from '../core/runtime/reply-sink';
 import { BodyCodec, ErrorBody, Frame } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
@@ -180,7 +181,20 @@ export class RemoteReplySink implements ReplySink {
   private send(frame: string, value: unknown): void {
     if (this.link.isClosed()) return;
     this.sentAny = true;
-    const body = this.codec.encodeWithMeta([frame, this.selfId, this.callId], value);
+    let body = this.codec.encodeWithMeta([frame, this.selfId, this.callId], value);
+    const limit = this.link.info?.max_payload;
+    if (limit !== undefined && body.length > limit) {
+      // NATS would refuse it: the caller gets an error naming both sizes, never a silent drop.
+      const failure: ErrorBody = {
+        code: ErrorCode.SERIALIZATION_ERROR,
+        message:
+          `A reply is ${body.length} bytes, more than the NATS server's max_payload of ${limit} bytes; ` +
+          `reply with less (e.g. stream it in parts) or raise max_payload in nats-server's configuration`,
+      };
+      body = this.codec.encodeWithMeta([Frame.ERROR, this.selfId, this.callId], failure);
+      this.ended = true;
+      this.queue.length = 0;
+    }
     this.counters.bytesSent += body.length;
     this.replies.add(this.callerInbox, body, this.replyTo);
   }

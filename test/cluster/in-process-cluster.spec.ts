@@ -13,6 +13,7 @@ import {
   GateActor,
   Increment,
   Note,
+  NoteHeads,
   Received,
   Slow,
   SlowCalls,
@@ -165,6 +166,34 @@ describe('cluster: apps in one process on a real nats-server', () => {
       caller.stream<number>('counter', Object.assign(new CountTo(), { n: 50 })).pipe(toArray()),
     );
     expect(items).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('answers calls made in one turn, batched on the wire and split under max_payload, each in order', async () => {
+    const owner = await node('batched', 'owner');
+    const caller = await node('batched', 'caller');
+    await pollUntil('caller sees owner', async () =>
+      caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined,
+    );
+    // 64 small increments in one turn, then 24 notes of 100 kB (2.4 MB together, max_payload 1 MB).
+    const increments = Array.from({ length: 64 }, () =>
+      caller.ask<{ total: number }>('counter', Object.assign(new Increment(), { by: 1 })),
+    );
+    const totals = (await Promise.all(increments)).map((reply) => reply.total);
+    expect(totals).toEqual(Array.from({ length: 64 }, (_, i) => i + 1)); // one after the other, in call order
+    const texts = Array.from({ length: 24 }, (_, i) => `${String(i).padStart(2, '0')}:${'x'.repeat(100_000)}`);
+    for (const text of texts) caller.tell('counter', Object.assign(new Note(), { text }));
+    const { heads } = await pollUntil('all notes arrived', async () => {
+      const seen = await caller.ask<{ heads: string[] }>('counter', Object.assign(new NoteHeads(), { length: 2 }));
+      return seen.heads.length === 24 ? seen : undefined;
+    });
+    expect(heads).toEqual(texts.map((text) => text.slice(0, 2)));
+    expect(caller.cluster!.stats().remoteCallsFailed).toEqual({});
+    // A reply NATS cannot carry (all notes, 2.4 MB) fails naming both sizes instead of vanishing.
+    const tooBig = caller.ask('counter', new Received());
+    await expect(tooBig).rejects.toMatchObject({ code: 'SERIALIZATION_ERROR' });
+    await expect(tooBig).rejects.toThrow(
+      /A reply is 24\d{5} bytes, more than the NATS server's max_payload of 1048576/,
+    );
   });
 
   it('fails an unknown name ACTOR_NOT_FOUND at once, and a body over max_payload naming both sizes', async () => {
