@@ -169,7 +169,7 @@ describe('cluster: apps in one process on a real nats-server', () => {
   });
 
   it('answers calls made in one turn, batched on the wire and split under max_payload, each in order', async () => {
-    const owner = await node('batched', 'owner');
+    await node('batched', 'owner');
     const caller = await node('batched', 'caller');
     await pollUntil('caller sees owner', async () =>
       caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined,
