@@ -16,13 +16,12 @@ import { connectNats, openBucket } from './nats-loader';
 import { NatsConnectionLike, NatsSubscription } from './nats-port';
 import { AnnouncedActor, ClusterNodeInfo, MembershipEvent, NodeAnnouncement, NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
-import { ServedCalls } from './served-calls';
+import { serializationFailure, ServedCalls } from './served-calls';
 import { KeyedPlacement } from './keyed-placement';
 import { JetStreamKeyedStateStore } from './jetstream-keyed-state-store';
 import { SingletonLeases } from './singleton-leases';
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
-import { ErrorMessages } from '../core/errors/error-messages';
 import { KeyedStateStore } from '../core/runtime/keyed/keyed-state-store';
 import { splitKeyedName } from '../core/runtime/keyed/keyed-key';
 
@@ -507,22 +506,17 @@ export class ClusterNode implements AppExtension, ClusterRouting {
  */
 function deliverHere(ref: ActorRef, delivery: Delivery, registry: MessageRegistry): void | Promise<void> {
   if (!(delivery.message instanceof WirePayload)) return ref.deliver(delivery);
-  const fail = (err: unknown): ActorError =>
-    new ActorError(
-      ErrorCode.SERIALIZATION_ERROR,
-      ErrorMessages.serializationFailed(err instanceof Error ? err.message : String(err)),
-    );
   let decoded: object | Promise<object>;
   try {
     decoded = registry.decode(delivery.wireName, delivery.message.value);
   } catch (err) {
-    throw fail(err);
+    throw serializationFailure(err);
   }
   if (!(decoded instanceof Promise)) return ref.deliver(withMessage(delivery, decoded));
   return decoded.then(
     (message) => ref.deliver(withMessage(delivery, message)),
     (err: unknown) => {
-      const failure = fail(err);
+      const failure = serializationFailure(err);
       if (!delivery.sink) throw failure;
       delivery.sink.error(failure);
     },

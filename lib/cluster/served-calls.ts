@@ -193,9 +193,9 @@ export class ServedCalls {
 }
 
 /** A payload that failed validation, in the IPC listener's words (docs/protocol.md §3.1 step 7). */
-function serializationFailure(err: unknown): Error {
+export function serializationFailure(err: unknown): ActorError {
   const detail = ErrorMessages.serializationFailed(err instanceof Error ? err.message : String(err));
-  return Object.assign(new Error(detail), { code: ErrorCode.SERIALIZATION_ERROR });
+  return new ActorError(ErrorCode.SERIALIZATION_ERROR, detail);
 }
 
 /** A served call's `Delivery`; its `signal` is created only when the handler reads it. */
