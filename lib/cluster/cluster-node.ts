@@ -2,9 +2,11 @@ import { Observable } from 'rxjs';
 import { actorOptionsOf, ClusterPlacement } from '../core/metadata/actor-metadata';
 import type { ActonApp } from '../core/runtime/acton-app';
 import { ActorRef, HandlerInfo } from '../core/runtime/actor-ref';
-import { AppExtension } from '../core/runtime/app-extension';
+import { AppExtension, RemoteCallStats } from '../core/runtime/app-extension';
 import { Delivery } from '../core/runtime/delivery';
 import { Logger } from '../core/runtime/logger';
+import { MessageRegistry } from '../core/metadata/message-registry';
+import { WirePayload } from '../core/runtime/wire-payload';
 import { BroadcastBridge } from './broadcast-bridge';
 import { ClusterActorRef, ClusterRouting } from './cluster-actor-ref';
 import { ClusterConfig, ClusterModuleOptions, resolveClusterOptions } from './cluster-options';
@@ -14,7 +16,7 @@ import { connectNats, openBucket } from './nats-loader';
 import { NatsConnectionLike, NatsSubscription } from './nats-port';
 import { AnnouncedActor, ClusterNodeInfo, MembershipEvent, NodeAnnouncement, NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
-import { ServedCalls } from './served-calls';
+import { serializationFailure, ServedCalls } from './served-calls';
 import { KeyedPlacement } from './keyed-placement';
 import { JetStreamKeyedStateStore } from './jetstream-keyed-state-store';
 import { SingletonLeases } from './singleton-leases';
@@ -70,6 +72,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   private bridge?: BroadcastBridge;
   private listener?: ExposingListener;
   private logger?: Logger;
+  private registry?: MessageRegistry;
   private readonly counters = new ClusterCounters();
   private readonly locals = new Map<string, LocalClusterActor>();
   private readonly refs = new Map<string, ClusterActorRef>();
@@ -138,6 +141,20 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     };
   }
 
+  /** AppExtension: the remote-call figures of `stats()`, for `listener.stats().remoteCalls`. */
+  remoteCallStats(): RemoteCallStats {
+    const stats = this.stats();
+    return {
+      sent: stats.remoteCallsSent,
+      received: stats.remoteCallsReceived,
+      failed: stats.remoteCallsFailed,
+      bytesSent: stats.bytesSent,
+      bytesReceived: stats.bytesReceived,
+      inFlight: stats.inFlight,
+      membershipChanges: stats.membershipChanges,
+    };
+  }
+
   /** AppExtension: connect, join, serve, route. */
   async start(app: ActonApp): Promise<void> {
     if (this.link)
@@ -154,9 +171,19 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       const bucket = await openBucket(link, subjects.leaseBucket);
       this.config = config;
       this.logger = logger;
+      this.registry = app.registry;
       this.link = link;
       this.directory = new NodeDirectory(config.nodeId, config.nodeTimeoutMs);
-      this.calls = new RemoteCalls(link, subjects, codec, this.counters, logger, config.nodeTimeoutMs, config.nodeId);
+      this.calls = new RemoteCalls(
+        link,
+        subjects,
+        codec,
+        this.counters,
+        logger,
+        config.nodeTimeoutMs,
+        config.nodeId,
+        app.instrumentation,
+      );
       this.served = new ServedCalls(link, subjects, codec, app.registry, this.counters, logger, config.nodeId);
       this.leases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
       const keyLeases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
@@ -263,13 +290,34 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   }
 
   deliver(name: string, delivery: Delivery): void {
+    const validated = this.route(name, delivery, false);
+    validated?.catch((err: unknown) =>
+      this.logger!.warn(
+        `Fire-and-forget to actor '${name}' failed: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
+  }
+
+  deliverAcknowledged(name: string, delivery: Delivery): void | Promise<void> {
+    return this.route(name, delivery, true);
+  }
+
+  servedElsewhere(name: string): boolean {
+    const local = this.locals.get(name);
+    if (local) return !(local.placement === 'singleton' && local.unserve);
+    return this.directory!.describe(name) !== undefined; // else a key of a keyed actor: validated here
+  }
+
+  /** Delivers to the local owner, the key's node, or over NATS (a tell `acknowledged` by the owner's mailbox). */
+  private route(name: string, delivery: Delivery, acknowledged: boolean): void | Promise<void> {
     const keyedName = this.keyed!.isKeyed(name) ? undefined : splitKeyedName(name);
     if (keyedName && this.keyed!.isKeyed(keyedName.actor)) {
       return this.keyed!.route(keyedName.actor, keyedName.key, delivery);
     }
     const local = this.locals.get(name);
-    if (local?.placement === 'singleton' && local.unserve) return local.ref.deliver(delivery);
+    if (local?.placement === 'singleton' && local.unserve) return deliverHere(local.ref, delivery, this.registry!);
     const owner = local?.placement === 'replicated' ? undefined : this.directory!.servingNode(name);
+    if (acknowledged && !delivery.sink) return this.calls!.sendAcknowledged(name, delivery, owner);
     this.calls!.send(name, delivery, owner);
   }
 
@@ -455,4 +503,33 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       }
     })().catch(() => undefined);
   }
+}
+
+/**
+ * Delivers to this node's instance. A payload the IPC listener forwarded undecoded (it was served
+ * elsewhere a moment ago) is validated first, as the owner does for calls from other nodes.
+ */
+function deliverHere(ref: ActorRef, delivery: Delivery, registry: MessageRegistry): void | Promise<void> {
+  if (!(delivery.message instanceof WirePayload)) return ref.deliver(delivery);
+  let decoded: object | Promise<object>;
+  try {
+    decoded = registry.decode(delivery.wireName, delivery.message.value);
+  } catch (err) {
+    throw serializationFailure(err);
+  }
+  if (!(decoded instanceof Promise)) return ref.deliver(withMessage(delivery, decoded));
+  return decoded.then(
+    (message) => ref.deliver(withMessage(delivery, message)),
+    (err: unknown) => {
+      const failure = serializationFailure(err);
+      if (!delivery.sink) throw failure;
+      delivery.sink.error(failure);
+    },
+  );
+}
+
+/** `delivery` carrying `message` instead (its signal and trace context read now, getters or not). */
+function withMessage(delivery: Delivery, message: object): Delivery {
+  const { wireName, sink, correlationId, signal, deadline, peer, traceContext, withdrawn } = delivery;
+  return { message, wireName, sink, correlationId, signal, deadline, peer, traceContext, withdrawn };
 }

@@ -86,6 +86,8 @@ export class IpcListener implements AppExtension {
   private stopping?: Promise<void>;
   private draining?: Promise<DrainResult>;
   private notifyAllClosed?: () => void;
+  /** The app's extensions, for figures another extension reports (`remoteCallStats`). */
+  private extensions: readonly AppExtension[] = [];
 
   /** @param options `IpcModule.forRoot()` options */
   constructor(private readonly options: IpcModuleOptions = {}) {}
@@ -126,6 +128,7 @@ export class IpcListener implements AppExtension {
         'This IPC listener is already started; each app gets its own (IpcModule.forRoot() builds one per app)',
       );
     const logger = this.options.logger ?? app.logger;
+    this.extensions = app.extensions;
     const { logger: _ignored, security, ...rest } = this.options;
     const fromCode = isSecurityPolicy(security) ? security : undefined;
     const overrides: IpcConfigOverrides = fromCode
@@ -205,6 +208,7 @@ export class IpcListener implements AppExtension {
     const activeConnections = this.connections.size;
     const requests = this.counters;
     const subscriptions = this.services?.subscriptions.counts();
+    const remoteCalls = this.extensions.find((extension) => extension.remoteCallStats)?.remoteCallStats!();
     return {
       connectionsAccepted: this.connectionsAccepted,
       activeConnections,
@@ -223,6 +227,7 @@ export class IpcListener implements AppExtension {
       accessDenied: this.admissionDenials + requests.accessDenied,
       pushNotificationsSent: subscriptions?.pushNotificationsSent ?? 0,
       pushNotificationsDropped: subscriptions?.pushNotificationsDropped ?? 0,
+      ...(remoteCalls ? { remoteCalls } : {}),
     };
   }
 

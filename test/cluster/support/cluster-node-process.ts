@@ -17,6 +17,8 @@ export interface ClusterNodeProcess {
   kill(): Promise<void>;
   /** SIGTERM (clean close), by pid; resolves once it exited. */
   stop(): Promise<void>;
+  /** Its `app.cluster.stats()` now (asked with SIGUSR2, by pid; the node prints a STATS line). */
+  clusterStats(): Promise<Record<string, unknown>>;
 }
 
 /** Environment of a node: NATS URL, cluster namespace, node id, socket, timing. */
@@ -91,5 +93,15 @@ export async function startClusterNode(settings: NodeSettings): Promise<ClusterN
     output: () => output,
     kill: () => signal('SIGKILL'),
     stop: () => signal('SIGTERM'),
+    clusterStats: async () => {
+      const seen = (output.match(/^STATS /gm) ?? []).length;
+      process.kill(child.pid!, 'SIGUSR2');
+      for (let waited = 0; waited < 10_000; waited += 20) {
+        const lines = [...output.matchAll(/^STATS (.*)$/gm)];
+        if (lines.length > seen) return JSON.parse(lines[seen]![1]!) as Record<string, unknown>;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`node ${settings.nodeId} printed no STATS line within 10 s:\n${output}`);
+    },
   };
 }
