@@ -67,6 +67,7 @@ async function main(): Promise<void> {
   const cpu: Record<string, number[]> = { 'acton-ts': [], baseline: [] };
   try {
     await Promise.all([...servers.map((s) => s.server.ready()), client.ready()]);
+    const startRssKb = await Promise.all(servers.map((s) => s.server.peakRssKilobytes()));
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? servers : [...servers].reverse();
       const results: Partial<Record<ServerKind, Round>> = {};
@@ -85,6 +86,12 @@ async function main(): Promise<void> {
     console.log(
       `median: ratio ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}), ` +
         `server CPU/op acton-ts ${median(cpu['acton-ts']).toFixed(2)} µs, baseline ${median(cpu.baseline).toFixed(2)} µs`,
+    );
+    const peakRssKb = await Promise.all(servers.map((s) => s.server.peakRssKilobytes()));
+    const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
+    console.log(
+      `server RSS started → peak: acton-ts ${mb(startRssKb[0])} → ${mb(peakRssKb[0])}, ` +
+        `baseline ${mb(startRssKb[1])} → ${mb(peakRssKb[1])}; peak ratio ${(peakRssKb[0] / peakRssKb[1]).toFixed(2)}`,
     );
   } finally {
     await Promise.all([client.stop(), ...servers.map((s) => s.server.stop())]);
