@@ -39,6 +39,41 @@ const EARLY_FLUSH_BYTES = 32 * 1024;
 /** Batches larger than this are written frame by frame (corked) instead of concatenated. */
 const CONCAT_LIMIT = 64 * 1024;
 
+/** Size of the shared slab small batches are concatenated into. */
+const SLAB_SIZE = 64 * 1024;
+/** Batches up to this size are copied into the shared slab rather than into a buffer of their own. */
+const SLAB_BATCH_LIMIT = 16 * 1024;
+
+/**
+ * Where every connection's small batches are concatenated: consecutive regions of one shared
+ * slab, a new slab once it is full, like Node's own pool for small Buffers (which stops at
+ * 4 KiB). Why: `Buffer.concat` of a batch above 4 KiB allocates an ArrayBuffer of its own per
+ * write (bench W4, 50 pushes per turn to each of 10 subscribers: ≈ 12 % of server CPU). A region
+ * is never reused: a write the kernel has not taken yet keeps its slab alive, and only that.
+ */
+class BatchSlab {
+  private slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  private used = 0;
+
+  /** `frames` (together `bytes` ≤ `SLAB_BATCH_LIMIT` long) copied into one fresh region. */
+  concat(frames: readonly Buffer[], bytes: number): Buffer {
+    if (this.used + bytes > SLAB_SIZE) {
+      this.slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+      this.used = 0;
+    }
+    const start = this.used;
+    let at = start;
+    for (let i = 0; i < frames.length; i++) {
+      frames[i].copy(this.slab, at);
+      at += frames[i].length;
+    }
+    this.used = at;
+    return this.slab.subarray(start, at);
+  }
+}
+
+const BATCH_SLAB = new BatchSlab();
+
 /**
  * One connection's ordered outbound queue (docs/protocol.md §3.5): frames are written whole and in
  * enqueue order, never interleaved. Frames enqueued during one turn of the event loop are
@@ -157,6 +192,8 @@ export class WriteQueue {
     const done = (): void => this.written(pushes);
     if (frames.length === 1) {
       this.socket.write(frames[0], done);
+    } else if (bytes <= SLAB_BATCH_LIMIT) {
+      this.socket.write(BATCH_SLAB.concat(frames, bytes), done);
     } else if (bytes <= CONCAT_LIMIT) {
       this.socket.write(Buffer.concat(frames, bytes), done);
     } else {
