@@ -76,6 +76,24 @@ describe('WriteQueue: one ordered outbound queue per connection (docs/protocol.m
     expect([...Array(70).keys()].every((i) => bytes[i * 1000] === i)).toBe(true);
   });
 
+  it('keeps a batch that waits for a slow peer intact while other connections write theirs', async () => {
+    const slow = new SlowWritable(1024 * 1024); // holds every write until released
+    const fast = new SlowWritable(1024 * 1024, true);
+    const held = new WriteQueue(slow, options({ highWaterMark: 1024 * 1024 }));
+    const busy = new WriteQueue(fast, options({ highWaterMark: 1024 * 1024 }));
+    held.enqueue(frame(1, 100));
+    held.enqueue(frame(2, 100));
+    await tick();
+    for (let turn = 0; turn < 200; turn++) {
+      for (let i = 0; i < 4; i++) busy.enqueue(frame(0xee, 1000), 'push');
+      await tick();
+    }
+    expect(fast.writes).toHaveLength(200);
+    expect(slow.writes).toHaveLength(1);
+    expect(slow.writes[0]).toEqual(Buffer.concat([frame(1, 100), frame(2, 100)]));
+    slow.release();
+  });
+
   it('writes a batch above 64 KiB frame by frame instead of concatenating it', async () => {
     const sink = new SlowWritable(1024 * 1024, true);
     const queue = new WriteQueue(sink, options({ highWaterMark: 1024 * 1024 }));
