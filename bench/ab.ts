@@ -45,6 +45,10 @@ async function runOnce(
   return { rate: result[rateKey], cpuUsPerOp: cpuUs / result.operations, errors: result.errors };
 }
 
+function cpuText(usPerOp: number): string {
+  return `${usPerOp.toFixed(2)} µs CPU/op`;
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -77,15 +81,17 @@ async function main(): Promise<void> {
       ratios.push(acton.rate / base.rate);
       cpu['acton-ts'].push(acton.cpuUsPerOp);
       cpu.baseline.push(base.cpuUsPerOp);
+      const errors = acton.errors || base.errors ? `; ERRORS ${acton.errors}/${base.errors}` : '';
       console.log(
-        `round ${round + 1}: acton-ts ${acton.rate.toFixed(0)} ${rate.unit}, ${acton.cpuUsPerOp.toFixed(2)} µs CPU/op; ` +
-          `baseline ${base.rate.toFixed(0)}, ${base.cpuUsPerOp.toFixed(2)} µs CPU/op; ratio ${(acton.rate / base.rate).toFixed(2)}` +
-          (acton.errors || base.errors ? `; ERRORS ${acton.errors}/${base.errors}` : ''),
+        `round ${round + 1}: acton-ts ${acton.rate.toFixed(0)} ${rate.unit}, ${cpuText(acton.cpuUsPerOp)}; ` +
+          `baseline ${base.rate.toFixed(0)}, ${cpuText(base.cpuUsPerOp)}; ` +
+          `ratio ${(acton.rate / base.rate).toFixed(2)}${errors}`,
       );
     }
+    const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
     console.log(
-      `median: ratio ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}), ` +
-        `server CPU/op acton-ts ${median(cpu['acton-ts']).toFixed(2)} µs, baseline ${median(cpu.baseline).toFixed(2)} µs`,
+      `median: ratio ${median(ratios).toFixed(2)} (${range}), server CPU/op ` +
+        `acton-ts ${median(cpu['acton-ts']).toFixed(2)} µs, baseline ${median(cpu.baseline).toFixed(2)} µs`,
     );
     const peakRssKb = await Promise.all(servers.map((s) => s.server.peakRssKilobytes()));
     const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
