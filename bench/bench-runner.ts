@@ -14,6 +14,7 @@ import { ActorPopulationParams, ActorPopulationResult } from './in-process/actor
 import { InProcessResult } from './in-process/in-process-bench';
 import { NestComparisonRow, runNestComparison } from './nestjs/nest-comparison';
 import { ObservabilityResults, observabilityPlan, runObservabilityOverhead } from './observability-overhead';
+import type { ProbeOverhead } from './in-process/instrumentation-overhead';
 import { ServerResults } from './report/figures';
 import { ProgressLine } from './report/progress-line';
 
@@ -35,8 +36,8 @@ export interface RunResults {
   readonly inProcess: InProcessResult;
   /** W2 through ActonTransport vs Nest's TCP transport, same Nest handler. */
   readonly nest: readonly NestComparisonRow[];
-  /** Metrics and tracing overhead on W2 (issue 17), same-run ratios. */
-  readonly observability: ObservabilityResults;
+  /** Metrics and tracing overhead on W2 (issue 17), same-run ratios, and the probes' in-process cost. */
+  readonly observability: ObservabilityResults & { readonly probes: readonly ProbeOverhead[] };
 }
 
 /** Parameters of the regression check (`--check`). */
@@ -89,13 +90,14 @@ export class BenchRunner {
       await this.stopAll();
       const inProcess = await this.runInProcess();
       const nest = await runNestComparison(this.plan.nest, this.jsRoot, this.dir, this.progress);
-      const observability = await runObservabilityOverhead(
+      const overhead = await runObservabilityOverhead(
         this.jsRoot,
         this.dir,
         observabilityPlan(this.plan.quick),
         this.plan.stream.items,
         this.progress,
       );
+      const observability = { ...overhead, probes: await this.runProbeOverhead() };
       return { acton, baseline, inProcess, nest, observability };
     });
   }
@@ -316,6 +318,15 @@ export class BenchRunner {
     const child = this.spawn('in-process bench', 'bench/in-process/in-process-bench.ts');
     await child.ready();
     return child.run<InProcessResult>('in-process', this.plan.inProcess, WORKLOAD_TIMEOUT_MS);
+  }
+
+  /** The probes' in-process cost per message, in a fresh child (see `instrumentation-overhead.ts`). */
+  private async runProbeOverhead(): Promise<ProbeOverhead[]> {
+    this.progress.begin('in-process app.ask() with and without the observability probes');
+    const child = this.spawn('probe overhead bench', 'bench/in-process/in-process-bench.ts');
+    await child.ready();
+    const params = this.plan.quick ? { rounds: 1, roundMs: 200 } : { rounds: 7, roundMs: 700 };
+    return child.run<ProbeOverhead[]>('probes', params, WORKLOAD_TIMEOUT_MS);
   }
 
   private spawn(label: string, script: string, nodeOptions: readonly string[] = []): BenchChild {

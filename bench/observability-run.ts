@@ -1,5 +1,5 @@
 /**
- * Only the observability overhead part of `npm run bench` (about 60 s; `--quick`: about 15 s),
+ * Only the observability overhead part of `npm run bench` (about 2–3 minutes; `--quick`: about 30 s),
  * plus the in-process cost of the probes (`app.ask()` with and without them, about 25 s):
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/observability-run.ts [--quick]
@@ -8,10 +8,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPlan } from './bench-plan';
-import { measureProbeOverhead } from './in-process/instrumentation-overhead';
+import { measureProbeOverhead, probeOverheadTable } from './in-process/instrumentation-overhead';
 import { REPO_ROOT } from './child/bench-child';
 import { buildBenchJs, removeBenchJs } from './child/bench-build';
-import { observabilityPlan, observabilityTable, runObservabilityOverhead } from './observability-overhead';
+import {
+  observabilityPlan,
+  observabilityProblems,
+  observabilityTable,
+  runObservabilityOverhead,
+} from './observability-overhead';
 import { ProgressLine } from './report/progress-line';
 
 async function main(): Promise<number> {
@@ -32,10 +37,10 @@ async function main(): Promise<number> {
     const probes = await measureProbeOverhead(quick ? 3 : 7, quick ? 300 : 1_000);
     progress.clear();
     console.log(observabilityTable(results));
-    console.log('\nIn-process app.ask() on a trivial handler (256 in flight), one process, interleaved rounds:\n');
-    console.log('| probe | asks/s | ratio |\n|---|---:|---:|');
-    for (const p of probes) console.log(`| ${p.probe} | ${Math.round(p.asksPerSecond)} | ${p.ratio.toFixed(3)} |`);
-    return results.variants.some((v) => v.errors > 0) ? 1 : 0;
+    console.log(`\n${probeOverheadTable(probes)}`);
+    const problems = observabilityProblems(results);
+    for (const problem of problems) console.error(`PROBLEM: ${problem}`);
+    return problems.length === 0 ? 0 : 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
     removeBenchJs(jsRoot);

@@ -20,7 +20,8 @@ import { resolve } from 'node:path';
 import { benchPlan } from './bench-plan';
 import { BenchRunner, RunResults } from './bench-runner';
 import { buildActorFigures, buildFigures, Figure } from './report/figures';
-import { observabilityTable } from './observability-overhead';
+import { observabilityProblems, observabilityTable } from './observability-overhead';
+import { probeOverheadTable } from './in-process/instrumentation-overhead';
 import { markdownTable } from './report/markdown-table';
 import { ratioChartSvg } from './report/ratio-chart';
 import { ProgressLine } from './report/progress-line';
@@ -104,8 +105,7 @@ function correctnessProblems(results: RunResults): string[] {
   }
   if (results.inProcess.lostBroadcasts > 0)
     problems.push(`in-process broadcast: ${results.inProcess.lostBroadcasts} lost`);
-  for (const v of results.observability.variants)
-    if (v.errors > 0) problems.push(`observability overhead (${v.variant}): ${v.errors} wrong answer(s)`);
+  problems.push(...observabilityProblems(results.observability));
   return problems;
 }
 
@@ -204,6 +204,7 @@ async function main(): Promise<number> {
   console.log(markdownTable(figures));
   console.log(`\n${nestComparisonTable(results.nest)}`);
   console.log(`\n### Observability overhead\n\n${observabilityTable(results.observability)}`);
+  console.log(`\n${probeOverheadTable(results.observability.probes)}`);
   console.log(`\nresults written to ${options.out}, chart to ${chart}`);
   for (const problem of problems) console.error(`PROBLEM: ${problem}`);
   return problems.length === 0 ? 0 : 1;

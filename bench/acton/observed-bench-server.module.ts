@@ -5,7 +5,10 @@ import { Module, ModuleImport } from 'acton-ts';
 import { MetricsModule, TracingModule } from 'acton-ts/observability';
 import { BenchServerModule } from './bench-server.module';
 
-/** The server configurations the observability overhead bench compares (`BENCH_OBSERVE`). */
+/**
+ * The server configurations the observability overhead bench compares (`BENCH_OBSERVE`). Each
+ * server also runs with its probe switched off, so `off` (no probe to switch) is the A/A test.
+ */
 export const OBSERVE_VARIANTS = ['off', 'metrics', 'tracing-noop', 'tracing-batch'] as const;
 /** One of `OBSERVE_VARIANTS`. */
 export type ObserveVariant = (typeof OBSERVE_VARIANTS)[number];

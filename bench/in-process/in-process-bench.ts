@@ -1,13 +1,16 @@
 /**
  * In-process figures, a child process of `bench/run.ts`: `app.ask()` calls/s on a trivial
  * handler, and `Broker.broadcast` to one in-process `subscribe: true` subscriber (broadcasts/s
- * until the subscriber has handled them all). No sockets; there is no baseline for these.
+ * until the subscriber has handled them all). No sockets; there is no baseline for these. Its
+ * `probes` task measures the instrumentation probes' cost per message (see
+ * `instrumentation-overhead.ts`).
  */
 import 'reflect-metadata';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Actor, ActonApp, bootstrap, Broker, ConsoleLogger, Message, Module, OnMessage } from '../../lib/index';
 import { serveParent, tellParent } from '../child/child-messages';
 import { askRate } from './ask-rate';
+import { measureProbeOverhead } from './instrumentation-overhead';
 
 /** Asks kept in flight (one `Promise.all` batch at a time). */
 const ASK_BATCH = 256;
@@ -98,5 +101,11 @@ async function run(params: InProcessParams): Promise<InProcessResult> {
   }
 }
 
-serveParent((_task, params) => run(params as InProcessParams));
+serveParent((task, params) => {
+  if (task === 'probes') {
+    const { rounds, roundMs } = params as { rounds: number; roundMs: number };
+    return measureProbeOverhead(rounds, roundMs);
+  }
+  return run(params as InProcessParams);
+});
 tellParent({ kind: 'ready' });

@@ -36,13 +36,31 @@ export interface ProbeOverhead {
   readonly probe: 'none' | 'metrics' | 'tracing-noop';
   /** Median round, asks/s. */
   readonly asksPerSecond: number;
-  /** Median divided by the "none" median. */
-  readonly ratio: number;
+  /** Median round, process CPU (user + system) per ask, ns. */
+  readonly cpuNsPerAsk: number;
+  /** Median over the rounds of (this probe's CPU per ask) / ("none"'s in the same round). */
+  readonly cpuRatio: number;
+  /** `cpuRatio` as nanoseconds per message added to "none"'s median. */
+  readonly addedNsPerAsk: number;
   readonly rounds: readonly number[];
 }
 
-function asksPerSecond(app: ActonApp, durationMs: number): Promise<number> {
-  return askRate(app, 'overhead_target', new OverheadPing(), { durationMs, batch: ASK_BATCH });
+interface Round {
+  readonly asksPerSecond: number;
+  readonly cpuNsPerAsk: number;
+}
+
+async function measureRound(app: ActonApp, durationMs: number): Promise<Round> {
+  const before = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const rate = await askRate(app, 'overhead_target', new OverheadPing(), { durationMs, batch: ASK_BATCH });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(before);
+  return { asksPerSecond: rate, cpuNsPerAsk: ((cpu.user + cpu.system) * 1000) / (rate * seconds) };
+}
+
+function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[(values.length - 1) >> 1];
 }
 
 /**
@@ -56,20 +74,40 @@ export async function measureProbeOverhead(rounds: number, roundMs: number): Pro
   try {
     apps[1].instrumentation.add(new ActorFigures());
     apps[2].instrumentation.add(new TracingProbe(otel, otel.trace.getTracer('bench'), () => undefined));
-    for (const app of apps) await asksPerSecond(app, Math.min(500, roundMs)); // warm-up
-    const results = probes.map(() => [] as number[]);
+    for (const app of apps) await measureRound(app, Math.min(500, roundMs)); // warm-up
+    const results = probes.map(() => [] as Round[]);
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
-      for (const index of order) results[index].push(await asksPerSecond(apps[index], roundMs));
+      for (const index of order) results[index].push(await measureRound(apps[index], roundMs));
     }
-    const medians = results.map((all) => [...all].sort((a, b) => a - b)[Math.floor((all.length - 1) / 2)]);
-    return probes.map((probe, index) => ({
-      probe,
-      asksPerSecond: medians[index],
-      ratio: medians[index] / medians[0],
-      rounds: results[index],
-    }));
+    const baseline = median(results[0].map((r) => r.cpuNsPerAsk));
+    return probes.map((probe, index) => {
+      const cpuRatio = median(results[index].map((r, round) => r.cpuNsPerAsk / results[0][round].cpuNsPerAsk));
+      return {
+        probe,
+        asksPerSecond: median(results[index].map((r) => r.asksPerSecond)),
+        cpuNsPerAsk: median(results[index].map((r) => r.cpuNsPerAsk)),
+        cpuRatio,
+        addedNsPerAsk: (cpuRatio - 1) * baseline,
+        rounds: results[index].map((r) => r.asksPerSecond),
+      };
+    });
   } finally {
     await Promise.all(apps.map((app) => app.close()));
   }
+}
+
+/** The in-process figures as a markdown table. */
+export function probeOverheadTable(probes: readonly ProbeOverhead[]): string {
+  return [
+    `In-process \`app.ask()\` on a trivial handler (${ASK_BATCH} in flight), one process, interleaved rounds:`,
+    '',
+    '| probe | asks/s | CPU/ask | CPU/ask ratio (median) | added per message |',
+    '|---|---:|---:|---:|---:|',
+    ...probes.map(
+      (p) =>
+        `| ${p.probe} | ${Math.round(p.asksPerSecond)} | ${Math.round(p.cpuNsPerAsk)} ns | ${p.cpuRatio.toFixed(3)} | ` +
+        `${p.probe === 'none' ? '—' : `${Math.round(p.addedNsPerAsk)} ns`} |`,
+    ),
+  ].join('\n');
 }

@@ -5,6 +5,7 @@
  *
  * - restart latency: from the moment a handler throws to the first message handled by the new
  *   instance (queued right behind the failing one), backoff 0; p50 / p99 / mean over the runs;
+ *   the same for one key of a keyed actor (a fresh activation of the key);
  * - timer tick cost: CPU time per tick of `sendEvery`, (a) with a clock that fires at once (the
  *   runtime's own work: schedule, deliver, handle a trivial message) and (b) on the system clock
  *   at a 1 ms period (adds Node's timer machinery).
@@ -62,6 +63,15 @@ class RestartableActor {
   }
 }
 
+/** The same as a keyed actor: each restart is a fresh activation of the key. */
+@Actor({
+  name: 'bench_keyed',
+  cluster: 'keyed',
+  expose: false,
+  supervision: { maxRestarts: 1_000_000, backoff: { minMs: 0, maxMs: 0 } },
+})
+class KeyedRestartableActor extends RestartableActor {}
+
 @Actor({ name: 'bench_ticked', expose: false })
 class TickedActor {
   @OnMessage()
@@ -91,18 +101,18 @@ class ImmediateClock extends Clock {
   }
 }
 
-@Module({ actors: [RestartableActor, TickedActor] })
+@Module({ actors: [RestartableActor, KeyedRestartableActor, TickedActor] })
 class BenchModule {}
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-async function restartLatency(app: ActonApp): Promise<string> {
+async function restartLatency(app: ActonApp, target: string, label: string): Promise<string> {
   const samples: number[] = [];
   for (let i = 0; i < RESTARTS; i++) {
-    const failing = app.ask('bench_restartable', new BenchBoom()).catch(() => undefined);
-    const probe = app.ask<number>('bench_restartable', new BenchProbe());
+    const failing = app.ask(target, new BenchBoom()).catch(() => undefined);
+    const probe = app.ask<number>(target, new BenchProbe());
     await failing;
     if ((await probe) !== 1) throw new Error('the probe was not the first message of the new instance');
     samples.push(Number(firstHandledAt - failedAt) / 1_000);
@@ -110,7 +120,7 @@ async function restartLatency(app: ActonApp): Promise<string> {
   samples.sort((a, b) => a - b);
   const mean = samples.reduce((sum, value) => sum + value, 0) / samples.length;
   const [p50, p99] = [quantile(samples, 0.5).toFixed(0), quantile(samples, 0.99).toFixed(0)];
-  return `restart latency (backoff 0, ${RESTARTS} restarts): p50 ${p50} µs, p99 ${p99} µs, mean ${mean.toFixed(0)} µs`;
+  return `${label} (backoff 0, ${RESTARTS} restarts): p50 ${p50} µs, p99 ${p99} µs, mean ${mean.toFixed(0)} µs`;
 }
 
 async function tickCost(): Promise<string> {
@@ -142,7 +152,8 @@ async function realTickCost(): Promise<string> {
 
 async function main(): Promise<void> {
   const app = await bootstrap(BenchModule, { logger: new ConsoleLogger('error') });
-  console.log(await restartLatency(app));
+  console.log(await restartLatency(app, 'bench_restartable', 'restart latency'));
+  console.log(await restartLatency(app, 'bench_keyed/k', 'keyed activation restart latency'));
   await app.close();
   console.log(await tickCost());
   console.log(await realTickCost());

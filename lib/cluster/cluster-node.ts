@@ -116,6 +116,11 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     return local !== undefined && local.unserve !== undefined;
   }
 
+  /** Whether the node's NATS connection is up (the readiness check `cluster-connected`). */
+  get connected(): boolean {
+    return this.calls?.connected ?? false;
+  }
+
   /** Counters of remote calls, bytes and membership (see `ClusterStatsSnapshot`). */
   stats(): ClusterStatsSnapshot {
     const { counters } = this;

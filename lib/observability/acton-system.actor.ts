@@ -9,6 +9,8 @@ import { AppStats } from './app-stats';
 import type { MetricsExtension } from './metrics-extension';
 import { Readiness } from './readiness';
 import { ActorList, ActorsRequest, ReadyRequest, StatsRequest } from './system-messages';
+import { systemActorRefusal } from './system-actor-access';
+import type { IpcListener } from '../ipc/server/ipc-listener';
 
 /** The name the system actor is exposed under (one more name in discovery, nothing else). */
 export const SYSTEM_ACTOR_NAME = '$acton';
@@ -21,10 +23,10 @@ const DEFAULT_ACTOR_LIMIT = 1000;
  * (`ActorList`) and `ReadyRequest` (`Readiness`). Added by `MetricsModule.forRoot()` unless
  * `systemActor: false`.
  *
- * Access: by default only callers running as the server's own uid are answered, when the
- * connection's peer credentials are known (docs/protocol.md §5.8: they are when peer
- * credentials are available to the listener); other callers get `ACCESS_DENIED`. Without peer
- * credentials every caller that can open the socket (its file mode decides) is answered.
+ * Access (`systemActorAccess`, see `SystemActorAccess`): by default the listener's security
+ * policy decides when one is in force (docs/protocol.md §11.2), and otherwise only callers
+ * running as the server's own uid are answered (a caller whose peer credentials are unknown is
+ * refused); others get `ACCESS_DENIED` naming the rule and how to open it up.
  */
 @Actor({ name: SYSTEM_ACTOR_NAME })
 export class ActonSystemActor {
@@ -63,14 +65,13 @@ export class ActonSystemActor {
   private metrics(ctx: MessageContext): MetricsExtension {
     const metrics = this.app.extension<MetricsExtension>('metrics');
     if (!metrics) throw new ActorError('IO_ERROR', `${SYSTEM_ACTOR_NAME} runs without its MetricsModule extension`);
-    const { uid } = ctx.peer;
-    if (metrics.ownerOnly && uid !== undefined && typeof process.getuid === 'function' && uid !== process.getuid()) {
-      // The code security's admission uses (docs/protocol.md §11.2).
-      throw new ActorError(
-        'ACCESS_DENIED',
-        `${SYSTEM_ACTOR_NAME} answers only its own user (uid ${process.getuid()}); you are uid ${uid}`,
-      );
-    }
+    const listener = this.app.extension<IpcListener>('ipc');
+    const refusal = systemActorRefusal(metrics.systemActorAccess, ctx.peer, {
+      listenerPolicy: listener?.securityPolicy !== undefined,
+      uid: process.getuid?.(),
+    });
+    // The code security's admission uses (docs/protocol.md §11.2).
+    if (refusal !== undefined) throw new ActorError('ACCESS_DENIED', refusal);
     return metrics;
   }
 }

@@ -13,6 +13,7 @@ export type { Readiness, ReadinessCheck } from './readiness';
 export { LATENCY_BUCKETS_SECONDS, quantileOf, histogramDelta } from './latency-histogram';
 export type { HistogramSnapshot } from './latency-histogram';
 export { ActonSystemActor, SYSTEM_ACTOR_NAME } from './acton-system.actor';
+export type { SystemActorAccess } from './system-actor-access';
 export { ActorsRequest, ReadyRequest, StatsRequest } from './system-messages';
 export type { ActorList, ActorListEntry } from './system-messages';
 export { TracingExtension, TracingModule } from './tracing.module';

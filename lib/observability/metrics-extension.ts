@@ -8,6 +8,7 @@ import { MetricsHttpServer } from './metrics-http-server';
 import { requireOptional } from '../core/runtime/optional-dependency';
 import { registerAppSeries } from './prometheus-exposition';
 import { checkReadiness, Readiness } from './readiness';
+import { SYSTEM_ACTOR_ACCESS_MODES, SystemActorAccess } from './system-actor-access';
 
 declare module '../core/runtime/app-extension' {
   interface AppExtensions {
@@ -33,8 +34,12 @@ export interface MetricsModuleOptions extends ActorLabelling {
   readonly prefix?: string;
   /** Add the `$acton` system actor (for `acton stats` / `acton top` / `acton ping --ready`); default true. */
   readonly systemActor?: boolean;
-  /** `$acton` answers only callers with the server's uid, when peer credentials are known; default true. */
-  readonly systemActorOwnerOnly?: boolean;
+  /**
+   * Who `$acton` answers: `'auto'` (default: the listener's security policy when one is in
+   * force, else only the server's own uid), `'owner'` (only the server's own uid) or `'policy'`
+   * (whoever the listener lets through). See `SystemActorAccess`.
+   */
+  readonly systemActorAccess?: SystemActorAccess;
 }
 
 /**
@@ -51,7 +56,13 @@ export class MetricsExtension implements AppExtension {
   private http?: MetricsHttpServer;
   private uninstall: (() => void)[] = [];
 
+  /** @throws Error naming the valid modes when `systemActorAccess` is not one of them */
   constructor(private readonly options: MetricsModuleOptions = {}) {
+    const access = options.systemActorAccess;
+    if (access !== undefined && !SYSTEM_ACTOR_ACCESS_MODES.includes(access))
+      throw new Error(
+        `MetricsModule: systemActorAccess '${String(access)}' is not one of ${SYSTEM_ACTOR_ACCESS_MODES.map((m) => `'${m}'`).join(', ')}`,
+      );
     this.figures = new ActorFigures(options);
   }
 
@@ -67,9 +78,9 @@ export class MetricsExtension implements AppExtension {
     return this.http?.url;
   }
 
-  /** Whether `$acton` answers only the server's own uid. */
-  get ownerOnly(): boolean {
-    return this.options.systemActorOwnerOnly !== false;
+  /** Who `$acton` answers. */
+  get systemActorAccess(): SystemActorAccess {
+    return this.options.systemActorAccess ?? 'auto';
   }
 
   /** AppExtension: starts recording and serving. */

@@ -1,4 +1,4 @@
-import type { Context, Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { isActorError } from '../core/errors/actor-error';
 import { ActorRef } from '../core/runtime/actor-ref';
 import { Delivery } from '../core/runtime/delivery';
@@ -7,6 +7,19 @@ import { LOCAL_PEER } from '../core/runtime/message-context';
 import { parseTraceparent } from '../ipc/protocol/trace-context-field';
 
 type OtelApi = typeof import('@opentelemetry/api');
+
+/** Distinct `<actor>/<MessageType>` span starts kept (spawned actors each have their own name). */
+const MAX_CACHED_METHODS = 1024;
+
+/** What every span of one `<actor>/<MessageType>` starts with (shared: OpenTelemetry copies attributes). */
+interface SpanStart {
+  readonly name: string;
+  readonly attributes: Readonly<Attributes>;
+  /** Options of an in-process call's INTERNAL span. */
+  readonly internal: SpanOptions;
+  /** Options of an IPC call's SERVER span, once the socket path is known. */
+  server?: SpanOptions;
+}
 
 /**
  * Turns every message an actor handles into a span (OpenTelemetry RPC semantic conventions):
@@ -21,29 +34,56 @@ type OtelApi = typeof import('@opentelemetry/api');
  * context manager registered, its awaits keep it.
  */
 export class TracingProbe implements ActorProbe {
+  /** Span name and start options by `<actor>/<MessageType>`: built once, not per message. */
+  private readonly starts = new Map<string, Map<string, SpanStart>>();
+  private cachedMethods = 0;
+
   constructor(
     private readonly api: OtelApi,
     private readonly tracer: Tracer,
     private readonly serverAddress: () => string | undefined,
   ) {}
 
-  track(actor: ActorRef, delivery: Delivery): MessageTracker {
+  track(actor: ActorRef, delivery: Delivery): MessageTracker | undefined {
     const { api } = this;
     const remote = (delivery.peer ?? LOCAL_PEER).connectionId !== LOCAL_PEER.connectionId;
-    const method = `${actor.name}/${delivery.wireName}`;
+    const start = this.spanStart(actor.name, delivery.wireName);
     const parent = remote ? this.remoteParent(delivery) : api.context.active();
-    const attributes: Record<string, string> = {
-      'rpc.system.name': 'acton',
-      'rpc.method': method,
-      'acton.correlation_id': delivery.correlationId,
-    };
-    const address = remote ? this.serverAddress() : undefined;
-    if (address) attributes['server.address'] = address;
-    const kind = remote ? api.SpanKind.SERVER : api.SpanKind.INTERNAL;
-    const span = this.tracer.startSpan(method, { kind, attributes }, parent);
-    // The no-op tracer (no SDK registered) and no caller context: nothing to record or propagate.
-    if (!span.isRecording() && !api.isSpanContextValid(span.spanContext())) return NOTHING_TO_TRACE;
+    const span = this.tracer.startSpan(start.name, remote ? this.serverOptions(start) : start.internal, parent);
+    if (!span.isRecording()) {
+      // The no-op tracer (no SDK registered) and no caller context: nothing to record or
+      // propagate, so the message is not followed at all (the runtime's probe-free path).
+      const context = span.spanContext();
+      if (context === api.INVALID_SPAN_CONTEXT || !api.isSpanContextValid(context)) return undefined;
+    } else {
+      span.setAttribute('acton.correlation_id', delivery.correlationId);
+    }
     return new SpanTracker(api, span, parent);
+  }
+
+  /** The cached name and options of `<actor>/<type>` (at most `MAX_CACHED_METHODS`; beyond, built each time). */
+  private spanStart(actor: string, type: string): SpanStart {
+    let byType = this.starts.get(actor);
+    let start = byType?.get(type);
+    if (start) return start;
+    const name = `${actor}/${type}`;
+    const attributes = Object.freeze({ 'rpc.system.name': 'acton', 'rpc.method': name });
+    start = { name, attributes, internal: Object.freeze({ kind: this.api.SpanKind.INTERNAL, attributes }) };
+    if (this.cachedMethods >= MAX_CACHED_METHODS) return start;
+    if (!byType) this.starts.set(actor, (byType = new Map()));
+    byType.set(type, start);
+    this.cachedMethods++;
+    return start;
+  }
+
+  /** SERVER span options: the method's attributes plus `server.address` once the socket path is known. */
+  private serverOptions(start: SpanStart): SpanOptions {
+    if (start.server) return start.server;
+    const address = this.serverAddress();
+    const attributes = address ? { ...start.attributes, 'server.address': address } : start.attributes;
+    const options: SpanOptions = Object.freeze({ kind: this.api.SpanKind.SERVER, attributes });
+    if (address) start.server = options;
+    return options;
   }
 
   /** The caller's span from the envelope's `trace_context`, else the root (a new trace). */
@@ -59,13 +99,6 @@ export class TracingProbe implements ActorProbe {
     });
   }
 }
-
-/** The tracker of a message with neither a recording span nor a context to pass on. */
-const NOTHING_TO_TRACE: MessageTracker = Object.freeze({
-  started: () => undefined,
-  run: <T>(work: () => T): T => work(),
-  finished: () => undefined,
-});
 
 class SpanTracker implements MessageTracker {
   private done = false;

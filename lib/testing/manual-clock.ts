@@ -13,8 +13,10 @@ function settle(): Promise<void> {
 }
 
 /**
- * A `Clock` that only moves when told to, for deterministic tests of `Timers` and restart
- * backoff. Pass it as `createTestingApp(Module, { clock })`.
+ * A `Clock` that only moves when told to, for deterministic tests of `Timers`, restart backoff
+ * and deadlines (`app.ask` / `app.stream` `timeoutMs`, IPC `response_timeout_ms`: a call times
+ * out when the clock is advanced past its deadline, never by real time). Pass it as
+ * `createTestingApp(Module, { clock })`.
  *
  * `advance(ms)` moves time forward in steps, firing every timer that falls due on the way, in
  * due-time order, with `now()` equal to each timer's due time while it runs, and lets the
@@ -57,7 +59,10 @@ export class ManualClock extends Clock {
     };
   }
 
-  /** Timers scheduled and not yet fired or cancelled. */
+  /**
+   * Timers scheduled and not yet fired or cancelled: `Timers`, restart backoffs, and one per
+   * distinct deadline delay while calls with that delay are waiting.
+   */
   get pending(): number {
     return this.queue.length;
   }

@@ -67,6 +67,7 @@ describe('npm run bench -- --quick', () => {
     expect(run.stdout).toContain('| Figure | acton-ts | baseline | ratio | target |');
     expect(run.stdout).toContain('rate limiter DISABLED');
     expect(run.stdout).toContain('| Nest W2 (same handler) | ActonTransport | Nest TCP | ratio | target |');
+    expect(run.stdout).toMatch(/\| 8×16 \| metrics \| [\d.]+ µs \| [\d.]+ µs \| .* \| ≤ 1\.05 (✅|❌) \|/);
   });
 
   it('writes results.json where every workload completed without a wrong answer or a lost push', () => {

@@ -1,12 +1,13 @@
 /**
- * What happens to an actor after it fails (OTP's child restart types):
- * - `permanent`: restarted after every failure, and whenever its parent's strategy restarts
- *   its siblings;
- * - `transient`: the same in acton-ts, where every failure is abnormal (OTP's difference, a
- *   normal exit that is not restarted, has no counterpart: actors only stop with their parent,
- *   their limit or the app);
- * - `temporary`: never restarted; it stops after a failure, and when its parent's strategy
- *   restarts its siblings.
+ * Whether an actor is restarted when it ends (acton-reactive's `RestartPolicy`, OTP's child
+ * restart types). It ends abnormally by a failure, normally by `ctx.stop()`:
+ * - `permanent`: always restarted: after a failure, after a normal stop, and whenever its
+ *   parent's strategy restarts its siblings;
+ * - `transient`: restarted only after a failure (and with its siblings); a normal stop stops it
+ *   for good;
+ * - `temporary`: never restarted; it stops after a failure or a normal stop, and when its
+ *   parent's strategy restarts its siblings.
+ * None restarts on its own when its parent stops or the app closes.
  */
 export type RestartPolicy = 'permanent' | 'transient' | 'temporary';
 

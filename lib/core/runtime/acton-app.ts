@@ -14,6 +14,7 @@ import { AppExtension, AppExtensions } from './app-extension';
 import { AskRequest } from './ask-request';
 import { Broker } from './broker';
 import { Clock } from './clock';
+import { deadlineTimersFor, DeadlineTimers } from './deadline-timers';
 import { Injector } from './injector';
 import { Instrumentation } from './instrumentation';
 import { Lifecycle, withinTime } from './lifecycle';
@@ -115,9 +116,13 @@ export class ActonApp implements TimerDelivery {
   private appState: AppState = 'running';
   private readonly closeHooks: (() => void)[] = [];
   private nameResolver?: ActorNameResolver;
+  /** The deadlines of `ask` / `stream`, on the app's clock. */
+  private readonly deadlines: DeadlineTimers;
 
   /** @internal use `bootstrap()` or `createTestingApp()` */
-  constructor(private readonly internals: AppInternals) {}
+  constructor(private readonly internals: AppInternals) {
+    this.deadlines = deadlineTimersFor(internals.clock);
+  }
 
   /** The app-wide `Broker` (broadcasts from it carry no `sourceActor`). */
   get broker(): Broker {
@@ -203,7 +208,7 @@ export class ActonApp implements TimerDelivery {
       const timeoutMs = checkedTimeout(options.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, 'ask');
       const { ref, definition } = this.route(target, message);
       const send = (): Promise<R> => {
-        const request = new AskRequest(message, definition.name, timeoutMs);
+        const request = new AskRequest(message, definition.name, timeoutMs, this.deadlines);
         ref.deliver(request.delivery);
         request.startDeadline();
         return request.promise as Promise<R>;
@@ -246,7 +251,7 @@ export class ActonApp implements TimerDelivery {
       let unsubscribed = false;
       const start = (ref: ActorRef, wireName: string): void => {
         if (unsubscribed) return;
-        request = new StreamRequest(message, wireName, subscriber, options.timeoutMs);
+        request = new StreamRequest(message, wireName, subscriber, options.timeoutMs, this.deadlines);
         ref.deliver(request.delivery);
         request.startDeadline();
       };

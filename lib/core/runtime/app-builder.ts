@@ -40,7 +40,7 @@ export interface AppOptions {
   /** Replaces the default validator (compiled checks in front of class-transformer + class-validator). */
   readonly validator?: PayloadValidator;
   /**
-   * The time source of `Timers` and restart backoff (injectable as `Clock`); default the system
+   * The time source of `Timers`, restart backoff and call deadlines (injectable as `Clock`); default the system
    * clock. Tests pass `new ManualClock()` from `acton-ts/testing`.
    */
   readonly clock?: Clock;
@@ -150,7 +150,7 @@ export async function buildApp(root: ModuleImport, options: BuildOptions = {}): 
   for (const plan of keyedPlans) {
     const scope = injector.createChild();
     scope.provideValue(Broker, broker.forActor(plan.options.name));
-    keyed.add(new KeyedActorType(plan, { injector: scope, logger, timersFor: timersOf, store }));
+    keyed.add(new KeyedActorType(plan, { injector: scope, logger, timersFor: timersOf, store, clock, broker }));
   }
 
   const extensions = options.extensions === false ? [] : modules.extensions.map((factory) => factory());

@@ -1,6 +1,7 @@
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
+import { DeadlineTimers } from './deadline-timers';
 import { InFlightCall, nextLocalCorrelationId } from './in-flight-call';
 import { LOCAL_PEER } from './message-context';
 
@@ -20,9 +21,10 @@ export class AskRequest extends InFlightCall {
    * @param message the validated message instance
    * @param wireName its registered wire name
    * @param timeoutMs how long to wait for the first reply, from `startDeadline()`
+   * @param deadlines the app's deadline timers (default: the system clock's)
    */
-  constructor(message: object, wireName: string, timeoutMs: number) {
-    super(message, wireName, nextLocalCorrelationId(), LOCAL_PEER, timeoutMs);
+  constructor(message: object, wireName: string, timeoutMs: number, deadlines?: DeadlineTimers) {
+    super(message, wireName, nextLocalCorrelationId(), LOCAL_PEER, timeoutMs, undefined, deadlines);
     this.promise = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;

@@ -18,6 +18,8 @@ export interface HandlerContextHost {
   removeStream(cancel: StreamCanceller): void;
   /** A failure that counts for supervision: the handler (or its stream) failed with a non-`ActorError`. */
   reportFailure(err: unknown): void;
+  /** `ctx.stop(reason)`: the actor ends normally. */
+  stopSelf(reason?: string): void;
   /** The running instance's timers (`ctx.timers`). */
   readonly timers: Timers;
   /** `ctx.spawn`: starts a child of this actor. */
@@ -73,6 +75,10 @@ export class HandlerContext implements MessageContext {
 
   children(): readonly ActorRef[] {
     return this.host.children();
+  }
+
+  stop(reason?: string): void {
+    this.host.stopSelf(reason);
   }
 
   get caller(): unknown {

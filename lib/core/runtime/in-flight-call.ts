@@ -1,19 +1,12 @@
-import { DeadlineEntry, DeadlineList, deadlineTimers } from './deadline-timers';
+import { clampTimerDelay } from './clock';
+import { DeadlineEntry, DeadlineList, DeadlineTimers, systemDeadlineTimers } from './deadline-timers';
 import { Delivery } from './delivery';
 import { TraceContext } from './instrumentation';
 import { PeerInfo } from './message-context';
 import { ReplySink } from './reply-sink';
 
-/**
- * Largest delay `setTimeout` honours; beyond it Node fires at once (docs/protocol.md §9), so
- * longer deadlines are capped there (≈ 24.8 days). The one definition of this limit.
- */
-export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
-
-/** `ms` clamped to what `setTimeout` can wait (0 … 2^31−1 ms). */
-export function clampTimerDelay(ms: number): number {
-  return Math.max(0, Math.min(ms, MAX_TIMER_DELAY_MS));
-}
+// The timer-delay limit lives with the clock; re-exported for the modules that import it from here.
+export { clampTimerDelay, MAX_TIMER_DELAY_MS } from './clock';
 
 let lastLocalCorrelation = 0;
 
@@ -28,8 +21,9 @@ export function nextLocalCorrelationId(): string {
  * the `Delivery` the actor receives. What every call shares lives here:
  *
  * - the deadline, measured from `startDeadline()` (right after the enqueue, docs/protocol.md
- *   §3.3, §3.4), clamped to what `setTimeout` can wait, kept in the process's `deadlineTimers`
- *   (one timer per distinct delay, not one per call);
+ *   §3.3, §3.4), clamped to what `setTimeout` can wait, kept in the app's `DeadlineTimers`
+ *   (one timer per distinct delay, not one per call; on the app's `Clock`, so a `ManualClock`
+ *   drives it);
  * - the handler's `ctx.signal`, whose AbortController is created only if someone reads it
  *   (most handlers never do) and which aborts when the call expires or is cancelled;
  * - settling exactly once: `settle()` returns true for the first outcome only, stops the timer,
@@ -46,7 +40,7 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
   private abortReason?: unknown;
   private aborted = false;
   private isSettled = false;
-  /** @internal DeadlineEntry: owned by `deadlineTimers` */
+  /** @internal DeadlineEntry: owned by `deadlines` */
   dueAt = 0;
   /** @internal DeadlineEntry */
   dueList: DeadlineList | undefined = undefined;
@@ -60,6 +54,7 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
   /**
    * @param timeoutMs how long the caller waits, from `startDeadline()`; no deadline when undefined
    * @param withdrawn aborted when the sender is revoked: the message is skipped if not started yet
+   * @param deadlines the timers (and time source) of the deadline: the app's, `deadlineTimersFor(app.clock)`
    */
   constructor(
     message: object,
@@ -68,8 +63,9 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
     peer: PeerInfo,
     protected readonly timeoutMs: number | undefined,
     withdrawn?: AbortSignal,
+    private readonly deadlines: DeadlineTimers = systemDeadlineTimers,
   ) {
-    if (timeoutMs !== undefined) this.deadline = Date.now() + timeoutMs;
+    if (timeoutMs !== undefined) this.deadline = deadlines.epochNow() + timeoutMs;
     this.delivery = new CallDelivery(message, wireName, correlationId, peer, this.deadline, this, withdrawn);
   }
 
@@ -94,7 +90,7 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
   /** Starts the deadline timer, if the call has one; call right after a successful enqueue. */
   startDeadline(): void {
     if (this.isSettled || this.timeoutMs === undefined) return;
-    deadlineTimers.add(this, clampTimerDelay(this.timeoutMs));
+    this.deadlines.add(this, clampTimerDelay(this.timeoutMs));
   }
 
   /** @internal DeadlineEntry: the deadline passed. */

@@ -13,8 +13,10 @@ export interface MessageTracker {
   /**
    * Runs the handler's synchronous part, e.g. inside a tracing context so that `app.ask` calls
    * it makes become child spans. Must call `work` exactly once and return what it returns.
+   * Leave it out when the handler needs no wrapping: the runtime then calls the handler directly
+   * (no closure per message).
    */
-  run<T>(work: () => T): T;
+  run?<T>(work: () => T): T;
   /** The message is done; `error` is what the handler threw or why it never ran. */
   finished(error?: unknown): void;
 }
@@ -55,8 +57,16 @@ export class Instrumentation {
     }
     this.probe = {
       track(actor, delivery) {
-        const trackers = probes.map((probe) => probe.track(actor, delivery)).filter((t) => t !== undefined);
-        return trackers.length <= 1 ? trackers[0] : new CombinedTracker(trackers);
+        // No array per message unless two or more probes follow it.
+        let first: MessageTracker | undefined;
+        let all: MessageTracker[] | undefined;
+        for (const probe of probes) {
+          const tracker = probe.track(actor, delivery);
+          if (!tracker) continue;
+          if (!first) first = tracker;
+          else (all ??= [first]).push(tracker);
+        }
+        return all ? new CombinedTracker(all) : first;
       },
     };
   }
@@ -71,7 +81,10 @@ class CombinedTracker implements MessageTracker {
   }
 
   run<T>(work: () => T): T {
-    return this.trackers.reduceRight<() => T>((inner, tracker) => () => tracker.run(inner), work)();
+    return this.trackers.reduceRight<() => T>(
+      (inner, tracker) => (tracker.run ? () => tracker.run!(inner) : inner),
+      work,
+    )();
   }
 
   finished(error?: unknown): void {

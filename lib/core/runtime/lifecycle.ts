@@ -1,6 +1,12 @@
 import { Logger } from './logger';
 import { clampTimerDelay } from './in-flight-call';
 
+/**
+ * Bound, in ms, for the handlers still running on an actor instance being replaced (a restart)
+ * and for its `onStop`.
+ */
+export const TEARDOWN_TIMEOUT_MS = 5_000;
+
 /** Implemented by actors and providers that must do work once the app is wired (may be async). */
 export interface OnStart {
   /** Called once, after every dependency of this instance has started. A throw aborts the start. */

@@ -35,6 +35,8 @@ export interface LocalActorOptions {
 export interface ActorSupervisor {
   /** The actor failed (see `HandlerContextHost.reportFailure`); called synchronously, before its lock is released. */
   failed(ref: LocalActorRef, err: unknown): void;
+  /** `ctx.stop(reason)`: `ref` ends normally (its policy decides whether it restarts). */
+  stoppedNormally(ref: LocalActorRef, reason?: string): void;
   /** `ctx.spawn`: starts a child of `parent`. */
   spawnChild(parent: LocalActorRef, type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
 }
@@ -154,7 +156,8 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
       );
     }
     const tracker = this.instrumentation?.probe?.track(this, delivery);
-    if (!tracker) return this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery });
+    // One job shape with or without a tracker (the mailbox's property reads stay monomorphic).
+    if (!tracker) return this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery, tracker });
     try {
       this.mailbox.enqueue({ readonly: handler.info.readonly, handler, delivery, tracker });
     } catch (err) {
@@ -238,6 +241,11 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
   }
 
   /** @internal HandlerContextHost */
+  stopSelf(reason?: string): void {
+    this.supervisor.stoppedNormally(this, reason);
+  }
+
+  /** @internal HandlerContextHost */
   spawnChild(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef> {
     return this.supervisor.spawnChild(this, type, name, options);
   }
@@ -296,6 +304,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost {
     if (!tracker) return invokeHandler(fn, this.current, job.delivery.message, new HandlerContext(job.delivery, this));
     tracker.started();
     const dispatch = new HandlerContext(job.delivery, this, tracker);
+    if (!tracker.run) return invokeHandler(fn, this.current, job.delivery.message, dispatch);
     return tracker.run(() => invokeHandler(fn, this.current, job.delivery.message, dispatch));
   }
 }

@@ -47,6 +47,18 @@ export interface MessageContext<R = unknown> {
   spawn(type: Type, name: string, options?: ChildSpawnOptions): Promise<ActorRef>;
   /** This actor's running children, in start order. */
   children(): readonly ActorRef[];
+  /**
+   * Ends this actor normally (a clean stop, not a failure; OTP's `normal` exit). Its restart
+   * policy decides: `permanent` restarts it (a fresh instance; queued messages wait for it);
+   * `transient`, `temporary` and actors without a `supervision` option stop for good: the
+   * mailbox closes at once (queued and later messages fail with `IO_ERROR` "Recipient channel
+   * is closed"), the running handler finishes and its reply is delivered, children stop first,
+   * then `onStop`; the name is freed and `ActorStopped { reason: 'stopped itself (normal…)' }`
+   * is broadcast. A keyed actor's activation passivates instead (state saved; the key
+   * re-activates on its next message). Later calls in the same handler are ignored.
+   * @param reason why, for logs and the `ActorStopped` event
+   */
+  stop(reason?: string): void;
 }
 
 /** The peer of in-process messages. */

@@ -1,4 +1,5 @@
 import { BackoffOptions, ResolvedSupervision } from '../metadata/supervision-options';
+import { Clock, ClockTimer } from './clock';
 
 /**
  * Delay before restart number `attempt` (1-based, counted since the backoff last reset):
@@ -52,6 +53,37 @@ export class RestartHistory {
       attempt: this.attempt,
       delayMs: restartDelay(this.attempt, this.policy.backoff, this.random),
     };
+  }
+}
+
+/**
+ * The restart backoffs waiting on the app's clock (the supervisor's, a keyed actor's): each
+ * `wait` resolves once its delay passed, or at once when `wakeAll()` is called (the app closes).
+ */
+export class BackoffTimers {
+  private readonly waiting = new Map<ClockTimer, () => void>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Resolves `delayMs` from now on the clock (at once for 0), or at `wakeAll()`. */
+  wait(delayMs: number): Promise<void> {
+    if (delayMs <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = this.clock.schedule(() => {
+        this.waiting.delete(timer);
+        resolve();
+      }, delayMs);
+      this.waiting.set(timer, resolve);
+    });
+  }
+
+  /** Cancels every pending wait and resolves it now. */
+  wakeAll(): void {
+    for (const [timer, wake] of this.waiting) {
+      timer.cancel();
+      wake();
+    }
+    this.waiting.clear();
   }
 }
 

@@ -1,6 +1,7 @@
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
+import { DeadlineTimers } from './deadline-timers';
 import { InFlightCall, nextLocalCorrelationId } from './in-flight-call';
 import { LOCAL_PEER } from './message-context';
 
@@ -20,14 +21,16 @@ export interface StreamObserver {
 export class StreamRequest extends InFlightCall {
   /**
    * @param timeoutMs deadline for the whole stream, from `startDeadline()`; none when undefined
+   * @param deadlines the app's deadline timers (default: the system clock's)
    */
   constructor(
     message: object,
     wireName: string,
     private readonly subscriber: StreamObserver,
     timeoutMs?: number,
+    deadlines?: DeadlineTimers,
   ) {
-    super(message, wireName, nextLocalCorrelationId(), LOCAL_PEER, timeoutMs);
+    super(message, wireName, nextLocalCorrelationId(), LOCAL_PEER, timeoutMs, undefined, deadlines);
   }
 
   next(value: unknown): void {

@@ -5,19 +5,16 @@ import type { ChildSpawnOptions, SpawnOptions } from './acton-app';
 import type { ActorRef } from './actor-ref';
 import type { ActorSystem } from './actor-system';
 import { Broker } from './broker';
-import { Clock, ClockTimer } from './clock';
-import { Lifecycle, withinTime } from './lifecycle';
+import { Clock } from './clock';
+import { Lifecycle, TEARDOWN_TIMEOUT_MS, withinTime } from './lifecycle';
 import { ActorSupervisor, LocalActorRef } from './local-actor-ref';
 import { Logger } from './logger';
 import type { Type } from './provider';
-import { RestartHistory } from './restart-backoff';
-import { ActorRestarted, ActorStopped, RestartLimitExceeded } from './supervision-events';
+import { BackoffTimers, RestartHistory } from './restart-backoff';
+import { ActorRestarted, ActorStopped, publishSupervisionEvent, RestartLimitExceeded } from './supervision-events';
 
 /** What to do when a failure escalates past a top-level actor: log it (default) or also close the app. */
 export type RootEscalation = 'log' | 'close';
-
-/** Bound, in ms, for the handlers still running on an instance being replaced, and for its `onStop`. */
-const TEARDOWN_TIMEOUT_MS = 5_000;
 
 /** @internal what the supervisor needs from the app */
 export interface SupervisorContext {
@@ -38,9 +35,19 @@ export interface SupervisorContext {
  * The app's supervisor (DESIGN of acton-reactive / OTP): decides what a failure does to an
  * actor and carries it out.
  *
- * - No `supervision` option: resume (the failure was reported to its caller; nothing else).
- * - `temporary`: the actor stops (its children first).
- * - `permanent` / `transient`: the actor, and the siblings its parent's `strategy` names, restart:
+ * What ends an actor (acton-reactive's `TerminationReason`, OTP's exit reasons): a **failure**
+ * (abnormal: a handler, stream or restart's `onStart` failed) or a **normal stop** (`ctx.stop()`).
+ * Its restart policy decides (acton-reactive's `RestartPolicy::should_restart`):
+ *
+ * - No `supervision` option: a failure resumes (it was reported to its caller; nothing else); a
+ *   normal stop stops it.
+ * - `temporary`: never restarted: it stops (its children first) after a failure or a normal stop.
+ * - `transient`: restarted after a failure only; a normal stop stops it for good.
+ * - `permanent`: always restarted, after a failure and after a normal stop.
+ * - A parent stopping (or restarting) stops its children whatever their policy: they are not
+ *   restarted on their own (acton-reactive's `ParentShutdown`), nor are actors during `app.close()`.
+ *
+ * A restart: the actor, and the siblings its parent's `strategy` names, restart:
  *   their mailboxes are suspended at once (queued messages wait, in order), children stopped,
  *   timers cancelled, streams ended, running handlers awaited, `onStop` called; after the backoff
  *   a fresh instance is built from the injector, `onStart` runs, and the mailbox resumes.
@@ -53,11 +60,13 @@ export interface SupervisorContext {
 export class Supervisor implements ActorSupervisor {
   private readonly histories = new Map<LocalActorRef, RestartHistory>();
   private readonly restarting = new Set<LocalActorRef>();
-  private readonly backoffs = new Map<ClockTimer, () => void>();
+  private readonly backoffs: BackoffTimers;
   private closing = false;
   private system?: ActorSystem;
 
-  constructor(private readonly context: SupervisorContext) {}
+  constructor(private readonly context: SupervisorContext) {
+    this.backoffs = new BackoffTimers(context.clock);
+  }
 
   /** @internal the system is built after the supervisor (it hands the supervisor to every actor) */
   attach(system: ActorSystem): void {
@@ -66,11 +75,33 @@ export class Supervisor implements ActorSupervisor {
 
   failed(ref: LocalActorRef, err: unknown): void {
     const policy = ref.supervision;
-    if (!policy || this.closing || ref.isStopped || this.restarting.has(ref)) return;
+    if (!policy || !this.decides(ref)) return;
     if (policy.restart === 'temporary') {
       void this.stopTree(ref, `failed: ${describe(err)}`);
       return;
     }
+    this.restart(ref, err);
+  }
+
+  /**
+   * `ctx.stop(reason)`: the actor ends normally. Only a `permanent` one is restarted (as after a
+   * failure: counted against its limit, with its backoff); any other stops for good, its
+   * children first, queued messages failing with `IO_ERROR` "Recipient channel is closed".
+   */
+  stoppedNormally(ref: LocalActorRef, reason?: string): void {
+    if (!this.decides(ref)) return;
+    const normal = reason === undefined ? 'normal' : `normal: ${reason}`;
+    if (ref.supervision?.restart === 'permanent') this.restart(ref, normal);
+    else void this.stopTree(ref, `stopped itself (${normal})`, 'info');
+  }
+
+  /** Whether `ref`'s end is still ours to act on (not closing, not stopped, not already restarting). */
+  private decides(ref: LocalActorRef): boolean {
+    return !this.closing && !ref.isStopped && !this.restarting.has(ref);
+  }
+
+  /** Restarts `ref` (and its group) after `cause`, or stops and escalates it past its limit. */
+  private restart(ref: LocalActorRef, err: unknown): void {
     const decision = this.historyOf(ref).onFailure(this.context.clock.now());
     if (!decision.restart) {
       void this.limitExceeded(ref, err);
@@ -94,11 +125,7 @@ export class Supervisor implements ActorSupervisor {
    */
   abortRestarts(reason: unknown): void {
     this.closing = true;
-    for (const [timer, wake] of this.backoffs) {
-      timer.cancel();
-      wake();
-    }
-    this.backoffs.clear();
+    this.backoffs.wakeAll();
     for (const ref of this.restarting) ref.stop(reason);
   }
 
@@ -131,7 +158,7 @@ export class Supervisor implements ActorSupervisor {
     err: unknown,
   ): Promise<void> {
     const cause = describe(err);
-    const restarted = new ActorError(ErrorCode.IO_ERROR, `Actor '${failing.name}' restarted after a failure: ${cause}`);
+    const restarted = new ActorError(ErrorCode.IO_ERROR, `Actor '${failing.name}' restarted (${cause})`);
     for (const member of [...group].reverse()) {
       for (const child of [...member.childRefs].reverse())
         await this.stopTree(child, `parent '${member.name}' restarted`, 'info');
@@ -223,14 +250,7 @@ export class Supervisor implements ActorSupervisor {
   }
 
   private backoff(delayMs: number): Promise<void> {
-    if (delayMs <= 0 || this.closing) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = this.context.clock.schedule(() => {
-        this.backoffs.delete(timer);
-        resolve();
-      }, delayMs);
-      this.backoffs.set(timer, resolve);
-    });
+    return this.closing ? Promise.resolve() : this.backoffs.wait(delayMs);
   }
 
   private historyOf(ref: LocalActorRef): RestartHistory {
@@ -240,11 +260,7 @@ export class Supervisor implements ActorSupervisor {
   }
 
   private publish(event: object): void {
-    try {
-      this.context.broker.broadcast(event);
-    } catch (err) {
-      this.context.logger.error(`Could not broadcast ${event.constructor.name}: ${describe(err)}`, err);
-    }
+    publishSupervisionEvent(this.context.broker, this.context.logger, event);
   }
 }
 

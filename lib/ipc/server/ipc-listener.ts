@@ -3,6 +3,7 @@ import { MessageRegistry } from '../../core/metadata/message-registry';
 import type { ActonApp, ActorEntry } from '../../core/runtime/acton-app';
 import { ActorRef } from '../../core/runtime/actor-ref';
 import { AppExtension } from '../../core/runtime/app-extension';
+import { deadlineTimersFor, DeadlineTimers } from '../../core/runtime/deadline-timers';
 import { clampTimerDelay } from '../../core/runtime/in-flight-call';
 import { Logger } from '../../core/runtime/logger';
 import { IpcConfig, IpcConfigOverrides } from '../config/ipc-config';
@@ -110,6 +111,14 @@ export class IpcListener implements AppExtension {
     return this.resolved;
   }
 
+  /**
+   * The security policy in force (docs/protocol.md §11.2): the one given in code, else the
+   * `[security]` section's ready-made one; `undefined` without a policy or before start.
+   */
+  get securityPolicy(): SecurityPolicy | undefined {
+    return this.services?.policy;
+  }
+
   /** AppExtension: resolves the configuration, exposes actors, binds the socket. */
   async start(app: ActonApp): Promise<void> {
     if (this.server)
@@ -129,7 +138,7 @@ export class IpcListener implements AppExtension {
     if (this.credentials.unavailableReason)
       logger.info(`IPC peer credentials (uid/gid/pid) unavailable: ${this.credentials.unavailableReason}`);
     const policy = effectivePolicy(fromCode, config.security);
-    const services = this.buildServices(config, app.registry, logger, policy);
+    const services = this.buildServices(config, app.registry, logger, deadlineTimersFor(app.clock), policy);
     this.services = services;
     for (const entry of app.actors()) if (entry.expose) this.exposed.expose(entry.name, entry.ref);
     this.unlisten = app.broker.addBroadcastListener(services.subscriptions.onBroadcast);
@@ -245,10 +254,12 @@ export class IpcListener implements AppExtension {
     config: IpcConfig,
     registry: MessageRegistry,
     logger: Logger,
+    deadlines: DeadlineTimers,
     policy?: SecurityPolicy,
   ): PipelineServices {
     return {
       policy,
+      deadlines,
       config,
       logger,
       router: new RequestRouter(this.exposed, registry),

@@ -1,6 +1,7 @@
 import { thrownName, toActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { ErrorMessages } from '../../core/errors/error-messages';
+import { DeadlineTimers } from '../../core/runtime/deadline-timers';
 import { InFlightCall, MAX_TIMER_DELAY_MS } from '../../core/runtime/in-flight-call';
 import { PeerInfo } from '../../core/runtime/message-context';
 import { PayloadCodec } from '../protocol/payload-codec';
@@ -63,8 +64,9 @@ export abstract class PendingCall extends InFlightCall {
     protected readonly codec: PayloadCodec,
     protected readonly answers: AnswerSink,
     withdrawn?: AbortSignal,
+    deadlines?: DeadlineTimers,
   ) {
-    super(message, wireName, correlationId, peer, timeoutMs, withdrawn);
+    super(message, wireName, correlationId, peer, timeoutMs, withdrawn, deadlines);
   }
 
   /** Starts the deadline; call right after a successful enqueue. */

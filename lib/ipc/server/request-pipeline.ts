@@ -26,6 +26,7 @@
  */
 import { ErrorCode } from '../../core/errors/error-code';
 import { ActorRef } from '../../core/runtime/actor-ref';
+import { DeadlineTimers } from '../../core/runtime/deadline-timers';
 import { isThenable } from '../../core/runtime/handler-invocation';
 import { Logger } from '../../core/runtime/logger';
 import { PeerInfo } from '../../core/runtime/message-context';
@@ -81,6 +82,8 @@ export interface PipelineServices {
   readonly discovery: Discovery;
   readonly counters: RequestCounters;
   readonly inFlight: InFlightRequests;
+  /** The deadlines of calls, on the app's `Clock` (`deadlineTimersFor(app.clock)`); default the system clock's. */
+  readonly deadlines?: DeadlineTimers;
   /** The security policy (docs/protocol.md §11.2); none: every operation is allowed. */
   readonly policy?: SecurityPolicy;
 }
@@ -467,6 +470,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       codec,
       this,
       this.withdrawn.signal,
+      this.services.deadlines,
     );
     if (envelope.trace_context !== undefined) call.traceContext = traceContextOf(envelope);
     const failure = router.deliver(ref, call.delivery, stream);

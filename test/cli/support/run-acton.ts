@@ -24,6 +24,8 @@ export interface ActonRunOptions {
   readonly stdin?: string;
   readonly timeoutMs?: number;
   readonly cwd?: string;
+  /** Run as this user and group (the test must run as root; supplementary groups are dropped). */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 /** A running `acton` process. */
@@ -50,6 +52,7 @@ export function startActon(args: readonly string[], options: ActonRunOptions = {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...options.user,
   });
   let stdout = '';
   let stderr = '';

@@ -1,4 +1,6 @@
-import { DeadlineEntry, DeadlineTimers } from '../../../lib/core/runtime/deadline-timers';
+import { DeadlineEntry, DeadlineTimers, deadlineTimersFor } from '../../../lib/core/runtime/deadline-timers';
+import { SystemClock } from '../../../lib/core/runtime/clock';
+import { ManualClock } from '../../../lib/testing/manual-clock';
 
 /** A deadline entry that records when (and whether) it expired. */
 class Waiter implements DeadlineEntry {
@@ -72,5 +74,41 @@ describe('DeadlineTimers', () => {
     timers.add(second, 25);
     await sleep(150);
     expect(log).toEqual(['second', 'chained']);
+  });
+
+  it('on a ManualClock: due exactly at add time + delay, in order; an emptied list cancels its timer', async () => {
+    const clock = new ManualClock();
+    const timers = new DeadlineTimers(clock);
+    const log: string[] = [];
+    const a = new Waiter('a', log);
+    const b = new Waiter('b', log);
+    const gone = new Waiter('gone', log);
+    timers.add(a, 100);
+    await clock.advance(30);
+    timers.add(b, 100);
+    timers.add(gone, 100);
+    timers.remove(gone);
+    await clock.advance(69);
+    expect(log).toEqual([]);
+    await clock.advance(1); // t = 100
+    expect(log).toEqual(['a']);
+    await clock.advance(29);
+    expect(log).toEqual(['a']);
+    await clock.advance(1); // t = 130
+    expect(log).toEqual(['a', 'b']);
+    const c = new Waiter('c', log);
+    timers.add(c, 50);
+    expect(clock.pending).toBe(1);
+    timers.remove(c);
+    expect(clock.pending).toBe(0); // no idle timer left behind on a test clock
+    expect(timers.epochNow()).toBe(clock.now());
+  });
+
+  it('deadlineTimersFor: one shared set for the system clock, one per other clock', () => {
+    const clock = new ManualClock();
+    expect(deadlineTimersFor(new SystemClock())).toBe(deadlineTimersFor(new SystemClock()));
+    expect(deadlineTimersFor(clock)).toBe(deadlineTimersFor(clock));
+    expect(deadlineTimersFor(clock)).not.toBe(deadlineTimersFor(new ManualClock()));
+    expect(deadlineTimersFor(clock)).not.toBe(deadlineTimersFor(new SystemClock()));
   });
 });

@@ -7,8 +7,12 @@ import type { Type } from '../provider';
 import type { Timers } from '../timers';
 import type { KeyedActorType, KeyedJob } from './keyed-actor-type';
 
-/** `starting` (hooks running, messages wait) → `active` → `passivating` (hooks running) → gone. */
-export type ActivationPhase = 'starting' | 'active' | 'passivating';
+/**
+ * `starting` (hooks running, messages wait) → `active` → `passivating` (hooks running) → gone;
+ * or, after a supervised failure, `active` → `restarting` (retired; messages wait) → gone, its
+ * queued messages taken by the key's next activation.
+ */
+export type ActivationPhase = 'starting' | 'active' | 'passivating' | 'restarting';
 
 /**
  * One activation of a keyed actor: the instance for one key, its own bounded mailbox and when it
@@ -59,9 +63,20 @@ export class KeyActivation implements HandlerContextHost {
     this.type.reportUnhandled(this, err, delivery);
   }
 
-  /** Keyed activations are not supervised: a failing handler's caller hears it; the activation stays. */
+  /** A failing handler (its caller heard it): the actor's supervision option decides (none: the activation stays). */
   reportFailure(err: unknown): void {
     this.type.reportFailure(this, err);
+  }
+
+  /**
+   * `ctx.stop()`: once the running handlers finished (no other message starts meanwhile), the
+   * activation passivates (state saved); messages queued for the key go to its next activation.
+   */
+  stopSelf(reason?: string): void {
+    if (this.phase !== 'active') return;
+    const why = reason === undefined ? 'it stopped itself' : `it stopped itself: ${reason}`;
+    this.mailbox.suspend();
+    void this.mailbox.whenQuiet().then(() => this.type.passivate(this.key, why));
   }
 
   addStream(cancel: StreamCanceller): void {

@@ -9,12 +9,14 @@ import { Delivery } from '../delivery';
 import { HandlerContext } from '../handler-context';
 import { invokeHandler } from '../handler-invocation';
 import { Injector } from '../injector';
+import { TEARDOWN_TIMEOUT_MS, withinTime } from '../lifecycle';
 import { Logger } from '../logger';
 import { MailboxJob } from '../mailbox';
 import type { Timers } from '../timers';
 import { KeyActivation } from './key-activation';
 import { checkKey } from './keyed-key';
 import { KeyedStateStore, OnActivate, OnPassivate } from './keyed-state-store';
+import { KeyedRestartHost, KeyedSupervision, KeyedSupervisionServices } from './keyed-supervision';
 
 /** One queued message of an activation. */
 export interface KeyedJob extends MailboxJob {
@@ -23,8 +25,8 @@ export interface KeyedJob extends MailboxJob {
   readonly activation: KeyActivation;
 }
 
-/** What a keyed actor type needs from its app. */
-export interface KeyedActorContext {
+/** What a keyed actor type needs from its app (`clock`, `broker`: for its supervision). */
+export interface KeyedActorContext extends KeyedSupervisionServices {
   /** The actor's own injector scope (its `Broker` bound to the actor's name). */
   readonly injector: Injector;
   readonly logger: Logger;
@@ -69,7 +71,7 @@ const SWEEP_MAX_MS = 1_000;
  * passivates wait and go to its next activation. Handlers, dependencies and limits are shared by
  * all activations; each activation owns only its instance and mailbox.
  */
-export class KeyedActorType implements ActorRef {
+export class KeyedActorType implements ActorRef, KeyedRestartHost {
   readonly name: string;
   readonly id: string;
   readonly actorClass: Function;
@@ -84,6 +86,8 @@ export class KeyedActorType implements ActorRef {
   private gate?: KeyGate;
   private activated = 0;
   private passivated = 0;
+  /** `@Actor({ supervision })`: failed activations restart (keyed-supervision.ts); absent: they resume. */
+  private readonly supervision?: KeyedSupervision;
 
   constructor(
     private readonly plan: ActorPlan,
@@ -95,6 +99,7 @@ export class KeyedActorType implements ActorRef {
     this.expose = plan.options.expose;
     this.limits = plan.options.keyed!;
     this.mailboxCapacity = plan.options.mailboxCapacity;
+    if (plan.options.supervision) this.supervision = new KeyedSupervision(this, plan.options.supervision, context);
     for (const { info } of plan.handlers) {
       const fn = (plan.type.prototype as Record<string, unknown>)[info.method];
       if (typeof fn !== 'function')
@@ -166,13 +171,15 @@ export class KeyedActorType implements ActorRef {
   /** Passivates the activation of `key` now (e.g. its lease is lost); resolves once it is gone. */
   passivate(key: string, why = 'asked to'): Promise<void> {
     const activation = this.activations.get(key);
-    if (!activation || activation.phase === 'passivating') return Promise.resolve();
+    if (!activation || activation.phase === 'passivating' || activation.phase === 'restarting')
+      return Promise.resolve();
     return this.passivateActivation(activation, why);
   }
 
-  /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run. */
+  /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run; restarts waiting for their backoff end. */
   drain(): void {
     this.accepting = false;
+    void this.supervision?.close();
     for (const activation of this.activations.values()) activation.mailbox.drain();
   }
 
@@ -188,7 +195,13 @@ export class KeyedActorType implements ActorRef {
     this.sweeper = undefined;
     const all = [...this.activations.values()];
     for (const activation of all) for (const job of activation.mailbox.close()) job.delivery.sink?.error(reason);
-    await Promise.all(all.map((activation) => this.passivateActivation(activation, 'the app closes')));
+    const restarts = this.supervision?.close(); // activations being restarted are retired already
+    await Promise.all(
+      all
+        .filter((activation) => activation.phase !== 'restarting')
+        .map((activation) => this.passivateActivation(activation, 'the app closes')),
+    );
+    await restarts;
   }
 
   /** @internal the mailbox runner shared by every activation */
@@ -226,10 +239,43 @@ export class KeyedActorType implements ActorRef {
     );
   }
 
-  /** @internal a handler failed: its caller heard it; the activation keeps serving */
+  /** @internal a handler failed: its caller heard it; the supervision option decides (none: the activation resumes) */
   reportFailure(activation: KeyActivation, err: unknown): void {
+    if (this.supervision && activation.phase === 'active' && this.accepting) {
+      this.supervision.failed(activation, err);
+      return;
+    }
     const text = err instanceof Error ? err.message : String(err);
     this.context.logger.debug(`Keyed actor '${this.name}/${activation.key}' handler failed: ${text}`);
+  }
+
+  /** @internal KeyedRestartHost (supervision) */
+  async retireFailed(activation: KeyActivation, reason: unknown): Promise<void> {
+    activation.phase = 'restarting';
+    activation.mailbox.suspend();
+    const label = `keyed actor '${this.name}/${activation.key}'`;
+    if (!(await withinTime(activation.mailbox.whenQuiet(), TEARDOWN_TIMEOUT_MS)))
+      this.context.logger.warn(`${label}: handlers still running after ${TEARDOWN_TIMEOUT_MS} ms; restarting anyway`);
+    await this.stopHook(activation, label);
+    activation.release(() => reason);
+  }
+
+  /** @internal KeyedRestartHost (supervision) */
+  replaceRetired(old: KeyActivation, failQueuedWith?: unknown): KeyActivation | undefined {
+    if (this.activations.get(old.key) !== old) return undefined;
+    this.activations.delete(old.key);
+    this.passivated++;
+    this.gate?.release(this.name, old.key);
+    const leftovers = old.mailbox.close();
+    try {
+      if (failQueuedWith !== undefined) throw failQueuedWith;
+      const next = this.activate(old.key);
+      for (const job of leftovers) next.mailbox.enqueue({ ...job, activation: next });
+      return next;
+    } catch (err) {
+      for (const job of leftovers) job.delivery.sink?.error(err);
+      return undefined;
+    }
   }
 
   /** @internal */
@@ -330,16 +376,21 @@ export class KeyedActorType implements ActorRef {
         err,
       );
     }
-    try {
-      if (typeof hooks.onStop === 'function') await hooks.onStop();
-    } catch (err) {
-      this.context.logger.error(`onStop of ${label} failed: ${String(err)}`, err);
-    }
+    await this.stopHook(activation, label);
     activation.release(() => new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
     if (this.activations.get(activation.key) === activation) this.activations.delete(activation.key);
     this.passivated++;
     this.gate?.release(this.name, activation.key);
     this.reactivateLeftovers(activation);
+  }
+
+  private async stopHook(activation: KeyActivation, label: string): Promise<void> {
+    const hooks = activation.instance as Hooks;
+    try {
+      if (typeof hooks.onStop === 'function') await hooks.onStop();
+    } catch (err) {
+      this.context.logger.error(`onStop of ${label} failed: ${String(err)}`, err);
+    }
   }
 
   /** Messages that arrived while a key passivated go to its next activation. */

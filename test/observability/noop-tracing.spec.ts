@@ -1,0 +1,61 @@
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { Actor, ActonApp, Message, Module, OnMessage } from 'acton-ts';
+import { TracingModule } from 'acton-ts/observability';
+import { RawFrameClient } from '../support/raw-frame-client';
+import { startObservedApp } from './fixtures/observed-app';
+
+@Message('ActiveTrace')
+class ActiveTrace {}
+
+/** Answers the trace id of the span active while its handler runs (null: none). */
+@Actor('trace_watch')
+class TraceWatch {
+  @OnMessage({ ipc: true, type: ActiveTrace })
+  activeTrace(): { traceId: string | null } {
+    return { traceId: trace.getActiveSpan()?.spanContext().traceId ?? null };
+  }
+}
+
+@Module({ actors: [TraceWatch] })
+class TraceWatchModule {}
+
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+describe('TracingModule with no tracer provider registered (the API no-op tracer), and a context manager', () => {
+  let app: ActonApp;
+
+  beforeAll(async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    app = await startObservedApp({}, [TraceWatchModule, TracingModule.forRoot()]);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    context.disable();
+  });
+
+  it('still hands an incoming trace context to the handler, and leaves a request without one untraced', async () => {
+    const raw = await RawFrameClient.connect(app.listener!.socketPath);
+    try {
+      const ask = (correlationId: string, traceContext?: object): void =>
+        raw.request({
+          correlation_id: correlationId,
+          target: 'trace_watch',
+          message_type: 'ActiveTrace',
+          payload: {},
+          expects_reply: true,
+          ...(traceContext ? { trace_context: traceContext } : undefined),
+        });
+      ask('carried', { traceparent: TRACEPARENT });
+      ask('none');
+      const answers = await raw.nextFrames(2);
+      expect(answers.map((frame) => [frame.body.correlation_id, frame.body.payload])).toEqual([
+        ['carried', { traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }],
+        ['none', { traceId: null }],
+      ]);
+    } finally {
+      await raw.close();
+    }
+  });
+});
