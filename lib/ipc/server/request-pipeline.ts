@@ -242,7 +242,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
   // ---- AnswerSink: the one way answers go back ----
 
   sendPart(frame: Buffer): Promise<void> | undefined {
-    this.transport.send(frame);
+    this.transport.send(frame, 'part');
     return this.transport.whenWritable();
   }
 
