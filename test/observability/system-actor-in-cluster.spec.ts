@@ -1,0 +1,59 @@
+import { ActonApp } from 'acton-ts';
+import { ActonClient } from 'acton-ts/client';
+import { ClusterModule } from 'acton-ts/cluster';
+import { AppStats } from 'acton-ts/observability';
+import { NatsServerProcess, startNatsServer } from '../cluster/support/nats-server';
+import { pollUntil } from '../cluster/support/poll';
+import { startObservedApp } from './fixtures/observed-app';
+
+jest.setTimeout(120_000);
+
+/**
+ * `$acton` describes the node whose socket you ask (`acton stats`, `acton top`, `acton ping --ready`
+ * through node B must be about node B), so it is node-local in a cluster, never a singleton that
+ * one node answers for all.
+ */
+describe('the $acton system actor in a cluster', () => {
+  let nats: NatsServerProcess;
+  const apps: ActonApp[] = [];
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+  });
+
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await nats?.stop();
+  });
+
+  async function node(nodeId: string): Promise<ActonApp> {
+    const cluster = ClusterModule.forRoot({
+      servers: nats.url,
+      cluster: 'sys',
+      nodeId,
+      heartbeatMs: 200,
+      nodeTimeoutMs: 1500,
+    });
+    const app = await startObservedApp({ port: 0 }, [cluster]);
+    apps.push(app);
+    return app;
+  }
+
+  it("answers on every node for that node: stats over node B's socket are node B's", async () => {
+    const a = await node('node-a');
+    const b = await node('node-b');
+    await pollUntil('B sees A', async () => (b.cluster!.nodes().some((n) => n.nodeId === 'node-a') ? true : undefined));
+    expect(a.cluster!.serves('calculator')).toBe(true); // A's singletons: B only stands by
+    expect(b.cluster!.serves('calculator')).toBe(false);
+
+    const client = await ActonClient.connect({ socketPath: b.listener!.socketPath });
+    try {
+      const stats = await client.request<AppStats>('$acton', 'StatsRequest', {});
+      expect(stats.listener!.activeConnections).toBe(1);
+      expect(stats.listener!.connectionsAccepted).toBe(b.listener!.stats().connectionsAccepted);
+      expect(a.listener!.stats().connectionsAccepted).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+});
