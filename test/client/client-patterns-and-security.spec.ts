@@ -89,6 +89,38 @@ describe('ActonClient: ACCESS_DENIED (docs/protocol.md §11.2)', () => {
   });
 });
 
+describe('ActonClient: a refusal at admission is final (docs/protocol.md §11.2)', () => {
+  it('stops reconnecting and reports ACCESS_DENIED once, to calls and subscriptions', async () => {
+    const first = await startTestServer();
+    const client = await ActonClient.connect(
+      { socketPath: first.socketPath },
+      { reconnect: { initialDelayMs: 10, maxDelayMs: 20, maxAttempts: 1000 } },
+    );
+    const pushErrors: unknown[] = [];
+    client.subscribe('PriceUpdate').subscribe({ error: (error) => pushErrors.push(error) });
+    let refusing: TestServer | undefined;
+    try {
+      await client.flush();
+      await first.close();
+      refusing = await startTestServer(
+        { security: { admit: () => new ActorError('ACCESS_DENIED', 'not after the restart') } },
+        first.socketPath,
+      );
+      await waitFor(() => client.status === 'closed', 'the client to give up at the refusal');
+      const refused = { code: 'ACCESS_DENIED', message: 'not after the restart' };
+      await expect(client.request('calculator', 'AddRequest', { a: 1, b: 1 })).rejects.toMatchObject(refused);
+      expect(pushErrors).toEqual([expect.objectContaining(refused)]);
+      // Given time for dozens more attempts at this backoff, none is made.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(refusing.app.listener!.stats().accessDenied).toBe(1);
+    } finally {
+      await client.close();
+      await refusing?.close();
+      await first.close();
+    }
+  });
+});
+
 describe('ActonClient: pattern subscriptions survive a reconnect (docs/protocol.md §6, §11.1)', () => {
   it('subscribes the patterns again on the new connection', async () => {
     const first = await startTestServer();
