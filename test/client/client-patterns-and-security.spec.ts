@@ -2,41 +2,31 @@ import 'reflect-metadata';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { ActorError, SecurityPolicy } from 'acton-ts';
 import { ActonClient, IpcRequestError, Push } from 'acton-ts/client';
-import { startTestServer, TestServer } from './fixtures/test-server';
+import { serverAndClientPerSuite, startTestServer, TestServer } from './fixtures/test-server';
 import { waitFor } from './support/wait-for';
 
 describe('ActonClient: pattern subscriptions (docs/protocol.md §11.1)', () => {
-  let server: TestServer;
-  let client: ActonClient;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    client = await ActonClient.connect({ socketPath: server.socketPath });
-  });
-  afterAll(async () => {
-    await client.close();
-    await server.close();
-  });
+  const suite = serverAndClientPerSuite();
 
   it("subscribe(['Price*']) receives every matching type once, even with an exact subscription on the same connection", async () => {
-    const byPattern = firstValueFrom(client.subscribe(['Price*', '*']).pipe(take(2), toArray()));
-    const exact = client.subscribe('PriceUpdate').subscribe();
-    await client.flush();
-    expect(server.app.listener!.stats()).toMatchObject({ activePatternSubscriptions: 2, activeSubscriptions: 1 });
-    await client.send('announcer', 'Announce', { symbol: 'ACME', price: 1 });
-    await client.send('announcer', 'Announce', { symbol: 'ACME', price: 2, trade: true });
+    const byPattern = firstValueFrom(suite.client.subscribe(['Price*', '*']).pipe(take(2), toArray()));
+    const exact = suite.client.subscribe('PriceUpdate').subscribe();
+    await suite.client.flush();
+    expect(suite.server.app.listener!.stats()).toMatchObject({ activePatternSubscriptions: 2, activeSubscriptions: 1 });
+    await suite.client.send('announcer', 'Announce', { symbol: 'ACME', price: 1 });
+    await suite.client.send('announcer', 'Announce', { symbol: 'ACME', price: 2, trade: true });
     const pushes: Push[] = await byPattern;
     expect(pushes.map((push) => [push.message_type, push.payload])).toEqual([
       ['PriceUpdate', { symbol: 'ACME', price: 1 }],
       ['TradeExecuted', { symbol: 'ACME', price: 2 }],
     ]);
     exact.unsubscribe();
-    await client.flush();
-    expect(server.app.listener!.stats()).toMatchObject({ activePatternSubscriptions: 0, activeSubscriptions: 0 });
+    await suite.client.flush();
+    expect(suite.server.app.listener!.stats()).toMatchObject({ activePatternSubscriptions: 0, activeSubscriptions: 0 });
   });
 
   it('refuses an invalid pattern at once with the reference text', () => {
-    expect(() => client.subscribe(['Pri*ce'])).toThrow(
+    expect(() => suite.client.subscribe(['Pri*ce'])).toThrow(
       'subscribe() got an invalid pattern in ["Pri*ce"]: pattern must contain exactly one terminal \'*\'',
     );
   });
