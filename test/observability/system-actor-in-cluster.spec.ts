@@ -14,28 +14,19 @@ jest.setTimeout(120_000);
  * one node answers for all.
  */
 describe('the $acton system actor in a cluster', () => {
-  let nats: NatsServerProcess;
-  const apps: ActonApp[] = [];
-
-  beforeAll(async () => {
-    nats = await startNatsServer();
-  });
-
+  const running: { nats?: NatsServerProcess; apps: ActonApp[] } = { apps: [] };
   afterAll(async () => {
-    await Promise.all(apps.map((app) => app.close()));
-    await nats?.stop();
+    await Promise.all(running.apps.map((app) => app.close()));
+    await running.nats?.stop();
   });
 
+  /** A node with MetricsModule ($acton) and IPC, joined to the suite's cluster. */
   async function node(nodeId: string): Promise<ActonApp> {
-    const cluster = ClusterModule.forRoot({
-      servers: nats.url,
-      cluster: 'sys',
-      nodeId,
-      heartbeatMs: 200,
-      nodeTimeoutMs: 1500,
-    });
+    running.nats ??= await startNatsServer();
+    const servers = running.nats.url;
+    const cluster = ClusterModule.forRoot({ servers, cluster: 'sys', nodeId, heartbeatMs: 200, nodeTimeoutMs: 1500 });
     const app = await startObservedApp({ port: 0 }, [cluster]);
-    apps.push(app);
+    running.apps.push(app);
     return app;
   }
 
