@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ActonApp, bootstrap, Module } from 'acton-ts';
-import { ClusterModule, ClusterModuleOptions } from 'acton-ts/cluster';
+import { ClusterModule, ClusterModuleOptions, resolveClusterOptions } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
 import { CounterActor, Increment } from './fixtures/cluster-actors';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
@@ -95,6 +95,24 @@ describe('cluster: NATS authentication passes through to a real nats-server', ()
   it('names an unreadable credsFile option', async () => {
     const message = await bootFailure('nats://127.0.0.1:1', { credsFile: '/nonexistent/acton.creds' });
     expect(message).toContain('Invalid cluster option credsFile: cannot read /nonexistent/acton.creds');
+  });
+});
+
+describe('cluster: credentials in the server URL (ACTON_NATS_URL alone can carry them)', () => {
+  it('takes user:pass@ or token@ out of the URL, decoded; code options win', () => {
+    const env = { ACTON_NATS_URL: 'nats://acton:p%3Ass%40rd@10.0.0.1:4222' };
+    expect(resolveClusterOptions({}, env)).toMatchObject({
+      servers: ['nats://10.0.0.1:4222'],
+      auth: { user: 'acton', pass: 'p:ss@rd' },
+    });
+    expect(resolveClusterOptions({ servers: 'tls://s3cr3t@h:1' }, {})).toMatchObject({
+      servers: ['tls://h:1'],
+      auth: { token: 's3cr3t', user: undefined },
+    });
+    expect(resolveClusterOptions({ user: 'code', pass: 'wins' }, env).auth).toMatchObject({
+      user: 'code',
+      pass: 'wins',
+    });
   });
 });
 
