@@ -1,34 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
 import { encodeFrame } from '../../lib/ipc/protocol/frame-encoder';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { IpcModuleOptions } from 'acton-ts';
+import { IpcTestApp, withIpcTestApp } from '../support/ipc-test-app';
+import { askEnvelope } from '../support/raw-frame-client';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
-const ask = (id: string, target: string, type: string, payload: unknown, extra: Record<string, unknown> = {}) => ({
-  correlation_id: id,
-  target,
-  message_type: type,
-  payload,
-  expects_reply: true,
-  ...extra,
-});
+const ask = askEnvelope;
 const frameOf = (body: object, type: MessageType = MessageType.REQUEST) =>
   encodeFrame(type, 1, Buffer.from(JSON.stringify(body)));
 const HEARTBEAT = Buffer.from('00000000020401', 'hex');
 
-async function withApp(
-  options: Parameters<typeof startIpcTestApp>[1],
-  run: (t: IpcTestApp) => Promise<void>,
-): Promise<void> {
-  const restore = isolateIpcEnvironment();
-  const t = await startIpcTestApp(TEST_ACTORS, options);
-  try {
-    await run(t);
-  } finally {
-    await t.close();
-    restore();
-  }
-}
+const withApp = (options: IpcModuleOptions, run: (t: IpcTestApp) => Promise<void>): Promise<void> =>
+  withIpcTestApp(TEST_ACTORS, options, run);
 
 describe('concurrency on one connection (docs/protocol.md §3.5, §0 D2)', () => {
   it('§10.37 pipelined A (slow, actor X) then B (fast, actor Y) are answered B then A', () =>
