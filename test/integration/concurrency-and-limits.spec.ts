@@ -15,8 +15,11 @@ const withApp = (options: IpcModuleOptions, run: (t: IpcTestApp) => Promise<void
   withIpcTestApp(TEST_ACTORS, options, run);
 
 describe('concurrency on one connection (docs/protocol.md §3.5, §0 D2)', () => {
-  it('§10.37 pipelined A (slow, actor X) then B (fast, actor Y) are answered B then A', () =>
-    withApp({}, async (t) => {
+  it.each([
+    ['pipelined A (slow, actor X) then B (fast, actor Y) are answered B then A', {}, ['B', 'A']],
+    ['with compat.serial = true, A then B', { compat: { serial: true } }, ['A', 'B']],
+  ])('§10.37 %s', (_name, options: IpcModuleOptions, order: string[]) =>
+    withApp(options, async (t) => {
       const client = await t.connect();
       client.write(
         Buffer.concat([
@@ -25,21 +28,9 @@ describe('concurrency on one connection (docs/protocol.md §3.5, §0 D2)', () =>
         ]),
       );
       const ids = (await client.nextFrames(2)).map((f) => f.body.correlation_id);
-      expect(ids).toEqual(['B', 'A']);
-    }));
-
-  it('§10.37 with compat.serial = true, A then B', () =>
-    withApp({ compat: { serial: true } }, async (t) => {
-      const client = await t.connect();
-      client.write(
-        Buffer.concat([
-          frameOf(ask('A', 'sleeper', 'Sleep', { ms: 400 })),
-          frameOf(ask('B', 'fast', 'Add', { a: 1, b: 1 })),
-        ]),
-      );
-      const ids = (await client.nextFrames(2)).map((f) => f.body.correlation_id);
-      expect(ids).toEqual(['A', 'B']);
-    }));
+      expect(ids).toEqual(order);
+    }),
+  );
 
   it('§10.38 a heartbeat sent while a 500 ms request is pending is answered at once', () =>
     withApp({}, async (t) => {
