@@ -236,7 +236,8 @@ class AsyncActonClient(ClientBase):
         """A new connection to the same server for one stream, closed with this client."""
         if self._closed:
             raise client_closed_error()
-        connection = AsyncActonClient(socket_path=self.socket_path, timeout=self.timeout, format=self.format.name.lower())
+        format_name = self.format.name.lower()
+        connection = AsyncActonClient(socket_path=self.socket_path, timeout=self.timeout, format=format_name)
         await connection.connect()
         self._stream_connections.add(connection)
         return connection
