@@ -25,12 +25,11 @@ const DEFAULT_ACTOR_LIMIT = 1000;
  * connection's peer credentials are known (docs/protocol.md §5.8: they are when peer
  * credentials are available to the listener); other callers get `ACCESS_DENIED`. Without peer
  * credentials every caller that can open the socket (its file mode decides) is answered.
- *
- * In a cluster it is `local`: every node answers for itself, so `acton stats` / `top` /
- * `ping --ready` through a node's socket describe that node.
  */
 @Actor({ name: SYSTEM_ACTOR_NAME, cluster: 'local' })
 export class ActonSystemActor {
+  // `local` in a cluster: every node answers for itself, so `acton stats` / `top` / `ping --ready`
+  // through a node's socket describe that node (a singleton would answer for the owner only).
   constructor(@Inject(ActonApp) private readonly app: ActonApp) {}
 
   /** A snapshot of the app's figures. */
