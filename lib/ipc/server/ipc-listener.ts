@@ -21,7 +21,7 @@ import { InFlightRequests } from './in-flight-requests';
 import { IpcListenerStats, RequestCounters } from './listener-stats';
 import { PipelineServices, RequestPipeline } from './request-pipeline';
 import { RequestRouter } from './request-router';
-import { BoundSocket, bindUnixSocket, removeBoundSocket } from './socket-binder';
+import { BoundSocket, bindUnixSocket, boundSocketProblem, removeBoundSocket } from './socket-binder';
 import { SubscriptionManager } from './subscription-manager';
 
 declare module '../../core/runtime/app-extension' {
@@ -98,6 +98,17 @@ export class IpcListener implements AppExtension {
    */
   get socketPath(): string {
     return this.config.socket.path;
+  }
+
+  /**
+   * Why the listener cannot take new connections now, or undefined when it can: it is listening
+   * and the file at its path is still its socket. Checked without connecting, so readiness
+   * probes (`/readyz`, `acton ping --ready`) add nothing to `connectionsAccepted`.
+   */
+  notAcceptingReason(): string | undefined {
+    const path = this.resolved?.socket.path ?? '(socket path not resolved yet)';
+    if (!this.server?.listening || !this.bound) return `${path}: the IPC listener is not listening`;
+    return boundSocketProblem(this.bound);
   }
 
   /**
