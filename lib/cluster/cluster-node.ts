@@ -17,6 +17,7 @@ import { RemoteCalls } from './remote-calls';
 import { ServedCalls } from './served-calls';
 import { KeyedPlacement } from './keyed-placement';
 import { JetStreamKeyedStateStore } from './jetstream-keyed-state-store';
+import { KeyClaims } from './key-claims';
 import { SingletonLeases } from './singleton-leases';
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
@@ -129,7 +130,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       membershipChanges: this.directory?.membershipChanges ?? 0,
       peers: this.directory?.peerList().length ?? 0,
       singletonsOwned: this.leases?.owned().length ?? 0,
-      keyed: this.keyed?.stats() ?? { actors: {}, moves: 0, leasesHeld: 0 },
+      keyed: this.keyed?.stats() ?? { actors: {}, moves: 0, leasesHeld: 0, callsResent: 0, leaseLapses: 0 },
     };
   }
 
@@ -154,15 +155,15 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       this.calls = new RemoteCalls(link, subjects, codec, this.counters, logger, config.nodeTimeoutMs, config.nodeId);
       this.served = new ServedCalls(link, subjects, codec, app.registry, this.counters, logger, config.nodeId);
       this.leases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
-      const keyLeases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
       const retryMs = Math.max(20, Math.floor(config.heartbeatMs / 4));
+      const keyClaims = new KeyClaims(bucket, config.nodeId, config.nodeTimeoutMs, retryMs, logger);
       this.keyed = new KeyedPlacement(
         config.nodeId,
         subjects,
         this.directory,
         this.calls,
         this.served,
-        keyLeases,
+        keyClaims,
         retryMs,
         KEY_CLAIM_TIMEOUT_MS,
         logger,
@@ -188,6 +189,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       for (const [name, local] of this.locals) {
         if (local.placement === 'keyed') local.unserve = this.keyed.adopt(app.keyedActor(name)!);
       }
+      await this.keyed.join();
       await this.tick();
       app.resolveNamesWith((name) => this.refFor(name));
       this.watchConnection();
@@ -276,7 +278,9 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     } catch {
       return;
     }
-    if (store instanceof JetStreamKeyedStateStore) await store.open(link, subjects.stateBucket);
+    if (!(store instanceof JetStreamKeyedStateStore)) return;
+    await store.open(link, subjects.stateBucket, this.keyed);
+    this.keyed!.forgetStateWith((actor, key) => store.forget(actor, key));
   }
 
   private started(): { config: ClusterConfig; directory: NodeDirectory } {

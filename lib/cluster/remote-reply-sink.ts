@@ -24,6 +24,7 @@ export class RemoteReplySink implements ReplySink {
   private finishedHooks: (() => void)[] = [];
   private scheduled = false;
   private sentAny = false;
+  private receivedSent = false;
   private ended = false;
   private deadlineTimer?: NodeJS.Timeout;
 
@@ -83,6 +84,17 @@ export class RemoteReplySink implements ReplySink {
     setImmediate(() => {
       if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
     });
+  }
+
+  /**
+   * Tells the caller, once, that the call's handler starts now (a `r` frame; keyed calls only).
+   * Sent before anything the handler does, on the connection its effects go through: a caller that
+   * never got it knows the handler never ran and may send the call again elsewhere.
+   */
+  received(): void {
+    if (this.receivedSent || this.ended) return;
+    this.receivedSent = true;
+    this.send(Frame.RECEIVED, undefined);
   }
 
   /** The caller accepts `frames` more data frames. */

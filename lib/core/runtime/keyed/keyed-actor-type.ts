@@ -51,8 +51,8 @@ export interface KeyedActorStats {
 export interface KeyGate {
   claim(actor: string, key: string): Promise<boolean> | boolean;
   release(actor: string, key: string): void;
-  /** Whether this node may still run messages of `actor/key` now (its lease is fresh). */
-  holds(actor: string, key: string): boolean;
+  /** Whether this node may run `delivery` for `actor/key` now (its lease is fresh); called as its handler starts. */
+  holds(actor: string, key: string, delivery?: Delivery): boolean;
 }
 
 type Hooks = Partial<OnActivate & OnPassivate & { onStart(): unknown; onStop(): unknown }>;
@@ -194,7 +194,7 @@ export class KeyedActorType implements ActorRef {
   /** @internal the mailbox runner shared by every activation */
   readonly run = (job: KeyedJob): PromiseLike<void> | void => {
     const { activation } = job;
-    if (this.gate && !this.gate.holds(this.name, activation.key)) {
+    if (this.gate && !this.gate.holds(this.name, activation.key, job.delivery)) {
       // The key's lease lapsed (e.g. this event loop stalled): the handler must not run here.
       job.delivery.sink?.error(
         new ActorError(
