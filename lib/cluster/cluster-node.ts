@@ -134,6 +134,15 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     };
   }
 
+  /**
+   * The KV revision of the claim this node holds on key `key` of keyed actor `actor`, while that
+   * key is active here: it identifies the activation (a later activation of the key, on any node,
+   * has a higher one).
+   */
+  keyClaimRevision(actor: string, key: string): number | undefined {
+    return this.keyed?.leaseRevision(actor, key);
+  }
+
   /** AppExtension: connect, join, serve, route. */
   async start(app: ActonApp): Promise<void> {
     if (this.link)

@@ -117,17 +117,18 @@ export class KeyClaims {
 
   /**
    * Stops counting on the node lease once it was not renewed for `nodeTimeoutMs / 2` (call it on a
-   * timer that does not wait for NATS). Returns true when the lease just lapsed: the caller stops
-   * every activation, whose claims are forgotten here.
+   * timer that does not wait for NATS). Returns the keys (`actor/key`) whose claims were given up
+   * (the caller stops their activations), `undefined` while the lease is fresh or none lapsed.
    */
-  expire(now: number): boolean {
-    if (this.leaseRevision === undefined || this.fresh(now)) return false;
+  expire(now: number): string[] | undefined {
+    if (this.leaseRevision === undefined || this.fresh(now) || this.claims.size === 0) return undefined;
     this.logger.warn(
       `Cluster node '${this.selfId}': node lease not renewed for ${now - this.renewedAt} ms; stopping its keys`,
     );
     for (const [name, claim] of this.claims) this.orphans.set(name, claim);
+    const names = [...this.claims.keys()];
     this.claims.clear();
-    return true;
+    return names;
   }
 
   /** Renews the node lease (one compare-and-set); a lease lost to another process is won again. */

@@ -49,8 +49,6 @@ export class KeyedPlacement implements KeyGate, StateFence {
   private readonly resent = { count: 0 };
   private moved = 0;
   private lapses = 0;
-  /** The nodes hosting each keyed type when this node last checked its keys' placement. */
-  private placedFor = '';
   private forgetState?: ForgetState;
 
   constructor(
@@ -157,25 +155,25 @@ export class KeyedPlacement implements KeyGate, StateFence {
 
   /**
    * One heartbeat: stops every activation when the node lease lapsed, passivates keys that now
-   * belong to another node (a move; checked when the nodes hosting a type changed), then renews the
-   * node lease.
+   * belong to another node (a move), then renews the node lease. Calls still queued for those keys
+   * are refused with `SHUTTING_DOWN`, so their callers send them to where the key lives now.
    */
   async tick(now: number): Promise<void> {
-    if (this.claims.expire(now)) {
+    const lapsed = this.claims.expire(now);
+    if (lapsed) {
       this.lapses++;
-      for (const type of this.types.values()) {
-        for (const key of [...type.activeKeys()]) void type.passivate(key, 'its node lease lapsed');
+      for (const name of lapsed) {
+        const slash = name.indexOf('/');
+        void this.types.get(name.slice(0, slash))?.passivate(name.slice(slash + 1), 'its node lease lapsed', moving());
       }
     }
-    const hosts = [...this.types.keys()].map((name) => `${name}:${this.directory.nodesServing(name).join(',')}`);
-    if (this.placedFor !== hosts.join(';')) {
-      this.placedFor = hosts.join(';');
-      for (const type of this.types.values()) {
-        for (const key of [...type.activeKeys()]) {
-          if (this.placeOf(type.name, key) === this.selfId) continue;
-          this.moved++;
-          void type.passivate(key, 'its key moved to another node');
-        }
+    for (const type of this.types.values()) {
+      for (const key of [...type.activeKeys()]) {
+        // An activation still claiming its key is left alone: it holds nothing yet.
+        if (this.claims.revisionOf(type.name, key) === undefined || this.placeOf(type.name, key) === this.selfId)
+          continue;
+        this.moved++;
+        void type.passivate(key, 'its key moved to another node', moving());
       }
     }
     await this.claims.renew();
@@ -215,6 +213,11 @@ export class KeyedPlacement implements KeyGate, StateFence {
   stop(): void {
     for (const undo of this.undo.splice(0)) undo();
   }
+}
+
+/** Why a queued call of a key that leaves this node is refused (its caller sends it again). */
+function moving(): ActorError {
+  return new ActorError(ErrorCode.SHUTTING_DOWN, 'The key is moving to another node; the call is sent there');
 }
 
 /** FNV-1a (32 bits) of `node \0 actor / key`: the rendezvous score of a node for a key. */

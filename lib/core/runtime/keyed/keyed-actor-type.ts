@@ -163,11 +163,15 @@ export class KeyedActorType implements ActorRef {
     this.gate = gate;
   }
 
-  /** Passivates the activation of `key` now (e.g. its lease is lost); resolves once it is gone. */
-  passivate(key: string, why = 'asked to'): Promise<void> {
+  /**
+   * Passivates the activation of `key` now (e.g. its lease is lost); resolves once it is gone.
+   * Messages still queued go to the key's next activation here, or, given `refuseLeftovers`, fail
+   * with it (the key moved: their callers send them again to where it lives now).
+   */
+  passivate(key: string, why = 'asked to', refuseLeftovers?: unknown): Promise<void> {
     const activation = this.activations.get(key);
     if (!activation || activation.phase === 'passivating') return Promise.resolve();
-    return this.passivateActivation(activation, why);
+    return this.passivateActivation(activation, why, refuseLeftovers);
   }
 
   /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run. */
@@ -315,7 +319,7 @@ export class KeyedActorType implements ActorRef {
       this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
   }
 
-  private async passivateActivation(activation: KeyActivation, why: string): Promise<void> {
+  private async passivateActivation(activation: KeyActivation, why: string, refuseLeftovers?: unknown): Promise<void> {
     activation.phase = 'passivating';
     activation.mailbox.suspend();
     const hooks = activation.instance as Hooks;
@@ -339,7 +343,8 @@ export class KeyedActorType implements ActorRef {
     if (this.activations.get(activation.key) === activation) this.activations.delete(activation.key);
     this.passivated++;
     this.gate?.release(this.name, activation.key);
-    this.reactivateLeftovers(activation);
+    if (refuseLeftovers === undefined) return this.reactivateLeftovers(activation);
+    for (const job of activation.mailbox.close()) job.delivery.sink?.error(refuseLeftovers);
   }
 
   /** Messages that arrived while a key passivated go to its next activation. */
