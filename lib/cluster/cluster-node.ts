@@ -384,9 +384,12 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     this.announce();
     for (const node of this.directory!.sweep(now))
       this.nodeGone(node, `no heartbeat for ${this.config!.nodeTimeoutMs} ms`);
-    if (this.ticking || this.leaving) return;
+    if (this.ticking) return;
     this.ticking = true;
     try {
+      // While leaving, the node lease is still renewed: the keys being handed over stay claimed
+      // until each activation has passivated and deleted its claim.
+      if (this.leaving) return await this.keyed!.tick(now, true);
       const singletons = [...this.locals.entries()]
         .filter(([, local]) => local.placement === 'singleton')
         .map(([name]) => name);

@@ -2,9 +2,8 @@ import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
 import { KeyedStateStore } from '../core/runtime/keyed/keyed-state-store';
 import { decodeJson, encodeJson, keyToken, subjectToken } from './cluster-wire';
-import { isConflict } from './key-claims';
 import { openKvBucket } from './nats-loader';
-import { KvBucketLike, NatsConnectionLike } from './nats-port';
+import { isConflict, KvBucketLike, NatsConnectionLike } from './nats-port';
 
 /**
  * Keyed actors' state in a JetStream key-value bucket (`acton_<cluster>_state`, one entry per

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '../core/runtime/logger';
 import { decodeJson, encodeJson, keyToken, subjectToken } from './cluster-wire';
-import { KvBucketLike, KvEntryLike } from './nats-port';
+import { isConflict, KvBucketLike, KvEntryLike } from './nats-port';
 
 /** A node lease's value: which node, and which run of it (a restarted node is a new incarnation). */
 interface NodeLeaseValue {
@@ -316,10 +316,4 @@ function claimKey(actor: string, key: string): string {
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** JetStream's answer to a compare-and-set whose expected revision is stale (or a create of an existing key). */
-export function isConflict(err: unknown): boolean {
-  const text = err instanceof Error ? err.message : String(err);
-  return /wrong last sequence|key exists/i.test(text);
 }

@@ -155,10 +155,11 @@ export class KeyedPlacement implements KeyGate, StateFence {
 
   /**
    * One heartbeat: stops every activation when the node lease lapsed, passivates keys that now
-   * belong to another node (a move), then renews the node lease. Calls still queued for those keys
-   * are refused with `SHUTTING_DOWN`, so their callers send them to where the key lives now.
+   * belong to another node (a move; not while `leaving`: `handOver` passivates them all), then
+   * renews the node lease. Calls still queued for moved keys are refused with `SHUTTING_DOWN`, so
+   * their callers send them to where the key lives now.
    */
-  async tick(now: number): Promise<void> {
+  async tick(now: number, leaving = false): Promise<void> {
     const lapsed = this.claims.expire(now);
     if (lapsed) {
       this.lapses++;
@@ -167,7 +168,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
         void this.types.get(name.slice(0, slash))?.passivate(name.slice(slash + 1), 'its node lease lapsed', moving());
       }
     }
-    for (const type of this.types.values()) {
+    for (const type of leaving ? [] : this.types.values()) {
       for (const key of [...type.activeKeys()]) {
         // An activation still claiming its key is left alone: it holds nothing yet.
         if (this.claims.revisionOf(type.name, key) === undefined || this.placeOf(type.name, key) === this.selfId)

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -143,6 +143,9 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
   });
 
   afterAll(async () => {
+    // CHAOS_DUMP=<dir>: keep every node's output there (to read after a failure).
+    const dump = process.env.CHAOS_DUMP;
+    if (dump) for (const [id, node] of nodes) writeFileSync(join(dump, `${id}-${node.pid}.log`), node.output());
     await client?.close();
     for (const node of nodes.values()) await node.kill();
     await nats?.stop();
@@ -239,6 +242,7 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
             `key-${index}: ${(err as { code?: string }).code ?? ''} ${err instanceof Error ? err.message : String(err)}`,
           );
           seq++;
+          await sleep(50);
         }
       }
     };
