@@ -25,7 +25,7 @@ const HEARTBEAT_MS = FULL ? 500 : 300;
 const NODE_TIMEOUT_MS = FULL ? 4_000 : 3_000;
 const CALL_TIMEOUT_MS = 30_000;
 
-jest.setTimeout(LOAD_MS + 300_000);
+jest.setTimeout(LOAD_MS + (FULL ? 900_000 : 300_000));
 
 /** One activation of a key, as the node processes recorded it (`fixtures/keyed-actors.ts`). */
 interface ActivationRecord {
