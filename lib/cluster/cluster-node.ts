@@ -63,6 +63,8 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   readonly kind = 'cluster';
   private config?: ClusterConfig;
   private link?: NatsConnectionLike;
+  /** The connection key claims and the node lease use (a node hosting keyed actors opens a second one). */
+  private leaseLink?: NatsConnectionLike;
   private directory?: NodeDirectory;
   private calls?: RemoteCalls;
   private served?: ServedCalls;
@@ -157,6 +159,11 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       const subjects = new ClusterSubjects(config.cluster);
       const codec = new BodyCodec(config.format);
       const bucket = await openBucket(link, subjects.leaseBucket);
+      // A node hosting keyed actors renews its node lease on a connection of its own, so the
+      // renewal never queues behind the calls and state writes of thousands of keys.
+      if (app.actors().some((entry) => actorOptionsOf(entry.ref.actorClass)?.cluster === 'keyed'))
+        this.leaseLink = await connectNats(config);
+      const claimBucket = this.leaseLink ? await openBucket(this.leaseLink, subjects.leaseBucket) : bucket;
       this.config = config;
       this.logger = logger;
       this.link = link;
@@ -165,7 +172,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       this.served = new ServedCalls(link, subjects, codec, app.registry, this.counters, logger, config.nodeId);
       this.leases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
       const retryMs = Math.max(20, Math.floor(config.heartbeatMs / 4));
-      const keyClaims = new KeyClaims(bucket, config.nodeId, config.nodeTimeoutMs, retryMs, logger);
+      const keyClaims = new KeyClaims(claimBucket, config.nodeId, config.nodeTimeoutMs, retryMs, logger);
       this.keyed = new KeyedPlacement(
         config.nodeId,
         subjects,
@@ -209,6 +216,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       );
     } catch (err) {
       await link.close().catch(() => undefined);
+      await this.leaseLink?.close().catch(() => undefined);
       throw err;
     }
   }
@@ -247,6 +255,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
     this.directory!.close();
     await this.link.close().catch(() => undefined);
+    await this.leaseLink?.close().catch(() => undefined);
   }
 
   handlersOf(name: string): readonly HandlerInfo[] {

@@ -164,13 +164,15 @@ export class KeyedActorType implements ActorRef {
   }
 
   /**
-   * Passivates the activation of `key` now (e.g. its lease is lost); resolves once it is gone.
+   * Passivates the activation of `key` now (e.g. its lease is lost), unless it is still starting;
+   * resolves once it is gone.
    * Messages still queued go to the key's next activation here, or, given `refuseLeftovers`, fail
    * with it (the key moved: their callers send them again to where it lives now).
    */
   passivate(key: string, why = 'asked to', refuseLeftovers?: unknown): Promise<void> {
     const activation = this.activations.get(key);
-    if (!activation || activation.phase === 'passivating') return Promise.resolve();
+    // One still starting is left to finish its hooks first (its caller asks again later).
+    if (!activation || activation.phase !== 'active') return Promise.resolve();
     return this.passivateActivation(activation, why, refuseLeftovers);
   }
 
