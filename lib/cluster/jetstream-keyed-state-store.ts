@@ -18,8 +18,8 @@ import { isConflict, KvBucketLike, NatsConnectionLike } from './nats-port';
  *
  * Writes are fenced, so a stale activation (on a node that lost its key's claim) can never
  * overwrite the state of the key's new activation:
- * - a node writes a key's state only while it holds the key's claim under a fresh node lease
- *   (checked just before the write is sent; see `KeyClaims`), and
+ * - a node writes a key's state only while it holds the key's claim, or is stopping the key after
+ *   its node lease lapsed (checked just before the write is sent; see `KeyClaims.mayWrite`), and
  * - every write is a compare-and-set from the revision this node last read (`load`, at
  *   activation) or wrote: a write that arrives after another node wrote the key fails, naming
  *   both revisions, and the activation that made it is passivated (its next one reloads).
@@ -58,7 +58,7 @@ export class JetStreamKeyedStateStore extends KeyedStateStore {
         `State of keyed actor '${actor}/${key}' is ${value.length} bytes as JSON, more than the NATS server's max_payload of ${this.maxPayload} bytes; keep less state per key or raise max_payload`,
       );
     }
-    if (this.fence && !this.fence.holds(actor, key)) {
+    if (this.fence && !this.fence.mayWrite(actor, key)) {
       throw new ActorError(
         ErrorCode.IO_ERROR,
         `State of keyed actor '${actor}/${key}' not saved: this node no longer holds the key's claim ` +
@@ -104,8 +104,8 @@ export class JetStreamKeyedStateStore extends KeyedStateStore {
 
 /** How the cluster node fences state writes by key claim (see `JetStreamKeyedStateStore`). */
 export interface StateFence {
-  /** Whether this node holds the claim of `actor/key` under a fresh node lease. */
-  holds(actor: string, key: string): boolean;
+  /** Whether this node holds the claim of `actor/key` (or is stopping it after its lease lapsed). */
+  mayWrite(actor: string, key: string): boolean;
   /** A write of `actor/key` lost its compare-and-set: the activation here is stale. */
   stale(actor: string, key: string): void;
 }

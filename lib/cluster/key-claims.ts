@@ -188,6 +188,16 @@ export class KeyClaims {
     return this.fresh(now) && this.claims.has(claimName(actor, key));
   }
 
+  /**
+   * Whether this node may still write the state of `actor/key`: it holds the claim, or gave it up
+   * when its lease lapsed and is saving it while it stops (compare-and-set on the state revision
+   * then refuses the write if another activation wrote the key meanwhile).
+   */
+  mayWrite(actor: string, key: string): boolean {
+    const name = claimName(actor, key);
+    return this.claims.has(name) || this.orphans.has(name);
+  }
+
   /** The KV revision of this node's claim on `actor/key` (it identifies the activation). */
   revisionOf(actor: string, key: string): number | undefined {
     return this.claims.get(claimName(actor, key))?.revision;

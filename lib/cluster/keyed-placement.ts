@@ -143,6 +143,11 @@ export class KeyedPlacement implements KeyGate, StateFence {
     this.forgetState?.(actor, key);
   }
 
+  /** StateFence: this node holds the claim of `actor/key`, or is stopping the key after a lapse. */
+  mayWrite(actor: string, key: string): boolean {
+    return !this.types.has(actor) || this.claims.mayWrite(actor, key);
+  }
+
   /** StateFence: a state write of `actor/key` lost its compare-and-set; the activation here is stale. */
   stale(actor: string, key: string): void {
     void this.types.get(actor)?.passivate(key, 'another activation wrote its state');
