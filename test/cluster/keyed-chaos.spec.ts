@@ -207,16 +207,19 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
     const load = Promise.all(Array.from({ length: KEYS }, (_, i) => loop(i)));
     const victims = ['n1', 'n2', 'n3'];
     let kills = 0;
-    while (kills < KILLS) {
-      await sleep(KILL_EVERY_MS);
-      const victim = victims[kills++ % victims.length]!;
-      await kill(victim);
-      await startNode(victim);
+    try {
+      while (kills < KILLS) {
+        await sleep(KILL_EVERY_MS);
+        const victim = victims[kills++ % victims.length]!;
+        await kill(victim);
+        await startNode(victim);
+      }
+      await sleep(Math.max(2_000, startedAt + LOAD_MS - Date.now()));
+    } finally {
+      // Stop starting new increments; unanswered ones keep retrying until acknowledged.
+      stopAt = Date.now();
+      await load;
     }
-    await sleep(Math.max(2_000, startedAt + LOAD_MS - Date.now()));
-    // Stop starting new increments; unanswered ones keep retrying until acknowledged.
-    stopAt = Date.now();
-    await load;
     const loadMs = Date.now() - startedAt;
     const store = client.get(KeyedStateStore);
     let total = 0;
@@ -275,14 +278,17 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
     const resentBefore = client.cluster!.stats().keyed.callsResent;
     const startedAt = Date.now();
     const load = Promise.all(Array.from({ length: KEYS }, (_, i) => loop(i)));
-    for (const nodeId of ['n1', 'n2', 'n3']) {
-      await sleep(2_000);
-      await nodes.get(nodeId)!.stop(); // SIGTERM: a clean close hands the node's keys over
-      await startNode(nodeId);
+    try {
+      for (const nodeId of ['n1', 'n2', 'n3']) {
+        await sleep(2_000);
+        await nodes.get(nodeId)!.stop(); // SIGTERM: a clean close hands the node's keys over
+        await startNode(nodeId);
+      }
+      await sleep(1_000);
+    } finally {
+      stop = true; // also when a restart failed: the load loops must end
+      await load;
     }
-    await sleep(1_000);
-    stop = true;
-    await load;
     console.log(
       `rolling restart: ${KEYS} keys, 3 nodes restarted (SIGTERM), ${Date.now() - startedAt} ms, ${answered} ` +
         `calls answered, ${timedOut} timed out (deadline ${CALL_TIMEOUT_MS} ms), ${failures.length} other failures, ` +
