@@ -175,7 +175,10 @@ export class KeyClaims {
             return this.won(name, entryKey, await this.bucket.update(entryKey, this.value, entry.revision));
           }
         } catch (err) {
-          if (!isConflict(err)) this.logger.debug(`key ${name}: claim failed: ${describe(err)}`);
+          if (!isConflict(err)) {
+            this.logger.debug(`key ${name}: claim failed: ${describe(err)}`);
+            await sleep(this.pollMs); // NATS is slow or away: do not spin
+          }
         }
       }
       if (Date.now() >= giveUpAt) return false;
