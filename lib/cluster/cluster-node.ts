@@ -19,6 +19,7 @@ import { RemoteCalls } from './remote-calls';
 import { serializationFailure, ServedCalls } from './served-calls';
 import { KeyedPlacement } from './keyed-placement';
 import { JetStreamKeyedStateStore } from './jetstream-keyed-state-store';
+import { KeyClaims } from './key-claims';
 import { SingletonLeases } from './singleton-leases';
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
@@ -64,6 +65,8 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   readonly kind = 'cluster';
   private config?: ClusterConfig;
   private link?: NatsConnectionLike;
+  /** The connection key claims and the node lease use (a node hosting keyed actors opens a second one). */
+  private leaseLink?: NatsConnectionLike;
   private directory?: NodeDirectory;
   private calls?: RemoteCalls;
   private served?: ServedCalls;
@@ -137,7 +140,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       membershipChanges: this.directory?.membershipChanges ?? 0,
       peers: this.directory?.peerList().length ?? 0,
       singletonsOwned: this.leases?.owned().length ?? 0,
-      keyed: this.keyed?.stats() ?? { actors: {}, moves: 0, leasesHeld: 0 },
+      keyed: this.keyed?.stats() ?? { actors: {}, moves: 0, leasesHeld: 0, callsResent: 0, leaseLapses: 0 },
     };
   }
 
@@ -155,6 +158,15 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     };
   }
 
+  /**
+   * The KV revision of the claim this node holds on key `key` of keyed actor `actor`, while that
+   * key is active here: it identifies the activation (a later activation of the key, on any node,
+   * has a higher one).
+   */
+  keyClaimRevision(actor: string, key: string): number | undefined {
+    return this.keyed?.leaseRevision(actor, key);
+  }
+
   /** AppExtension: connect, join, serve, route. */
   async start(app: ActonApp): Promise<void> {
     if (this.link)
@@ -169,6 +181,11 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       const subjects = new ClusterSubjects(config.cluster);
       const codec = new BodyCodec(config.format);
       const bucket = await openBucket(link, subjects.leaseBucket);
+      // A node hosting keyed actors renews its node lease on a connection of its own, so the
+      // renewal never queues behind the calls and state writes of thousands of keys.
+      if (app.actors().some((entry) => actorOptionsOf(entry.ref.actorClass)?.cluster === 'keyed'))
+        this.leaseLink = await connectNats(config);
+      const claimBucket = this.leaseLink ? await openBucket(this.leaseLink, subjects.leaseBucket) : bucket;
       this.config = config;
       this.logger = logger;
       this.registry = app.registry;
@@ -186,15 +203,15 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       );
       this.served = new ServedCalls(link, subjects, codec, app.registry, this.counters, logger, config.nodeId);
       this.leases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
-      const keyLeases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
       const retryMs = Math.max(20, Math.floor(config.heartbeatMs / 4));
+      const keyClaims = new KeyClaims(claimBucket, config.nodeId, config.nodeTimeoutMs, retryMs, logger);
       this.keyed = new KeyedPlacement(
         config.nodeId,
         subjects,
         this.directory,
         this.calls,
         this.served,
-        keyLeases,
+        keyClaims,
         retryMs,
         KEY_CLAIM_TIMEOUT_MS,
         logger,
@@ -220,6 +237,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       for (const [name, local] of this.locals) {
         if (local.placement === 'keyed') local.unserve = this.keyed.adopt(app.keyedActor(name)!);
       }
+      await this.keyed.join();
       await this.tick();
       app.resolveNamesWith((name) => this.refFor(name));
       this.watchConnection();
@@ -230,6 +248,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       );
     } catch (err) {
       await link.close().catch(() => undefined);
+      await this.leaseLink?.close().catch(() => undefined);
       throw err;
     }
   }
@@ -268,6 +287,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
     this.directory!.close();
     await this.link.close().catch(() => undefined);
+    await this.leaseLink?.close().catch(() => undefined);
   }
 
   handlersOf(name: string): readonly HandlerInfo[] {
@@ -329,7 +349,9 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     } catch {
       return;
     }
-    if (store instanceof JetStreamKeyedStateStore) await store.open(link, subjects.stateBucket);
+    if (!(store instanceof JetStreamKeyedStateStore)) return;
+    await store.open(link, subjects.stateBucket, this.keyed);
+    this.keyed!.forgetStateWith((actor, key) => store.forget(actor, key));
   }
 
   private started(): { config: ClusterConfig; directory: NodeDirectory } {
@@ -424,9 +446,12 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     this.announce();
     for (const node of this.directory!.sweep(now))
       this.nodeGone(node, `no heartbeat for ${this.config!.nodeTimeoutMs} ms`);
-    if (this.ticking || this.leaving) return;
+    if (this.ticking) return;
     this.ticking = true;
     try {
+      // While leaving, the node lease is still renewed: the keys being handed over stay claimed
+      // until each activation has passivated and deleted its claim.
+      if (this.leaving) return await this.keyed!.tick(now, true);
       const singletons = [...this.locals.entries()]
         .filter(([, local]) => local.placement === 'singleton')
         .map(([name]) => name);

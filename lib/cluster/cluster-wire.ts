@@ -133,7 +133,7 @@ const NEWLINE = 10;
  * `e` an error, `a` a fire-and-forget's delivery ack, `s` "started here" (sent when a call is
  * still running after one event-loop turn, so the caller knows which node to blame if it leaves).
  */
-export const Frame = { DATA: 'd', COMPLETE: 'c', ERROR: 'e', ACK: 'a', STARTED: 's' } as const;
+export const Frame = { DATA: 'd', COMPLETE: 'c', ERROR: 'e', ACK: 'a', STARTED: 's', RECEIVED: 'r' } as const;
 
 /** Call modes. */
 export const Mode = { REQUEST: 'r', TELL: 't', STREAM: 's' } as const;

@@ -9,6 +9,16 @@ import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike, NatsMessage, NatsSubscription } from './nats-port';
 import { decodeBatch, TurnBatcher } from './turn-batcher';
 
+const NOT_STARTED = Symbol('acton-ts.notStarted');
+
+/**
+ * Whether `err` says a keyed call's node was lost before the call's handler started (no `r` frame
+ * came back): sending the call again cannot apply it twice.
+ */
+export function wasNotStarted(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { [NOT_STARTED]?: boolean })[NOT_STARTED] === true;
+}
+
 /** Data frames a caller accepts before it grants more credit. */
 export const STREAM_WINDOW = 256;
 
@@ -18,6 +28,10 @@ const NOTHING = (): void => undefined;
 interface InFlightCall {
   readonly id: string;
   readonly name: string;
+  /** A keyed call: its node tells when the handler starts (a `r` frame), so it can be re-sent until then. */
+  readonly keyed: boolean;
+  /** Whether the serving node reported the handler started (or sent a reply). */
+  started: boolean;
   readonly sink?: Delivery['sink'];
   /** Node serving the call: known up front for an owned singleton, else from its first frame. */
   owner?: string;
@@ -99,11 +113,19 @@ export class RemoteCalls {
    * is a fire-and-forget whose failure is logged.
    * @param owner the node known to serve it (a singleton's owner), for `NODE_UNAVAILABLE`
    * @param subject where to publish it (default the actor's subject; keyed calls go to a node's)
+   * @param keyed a call to a key: if its node is lost before the handler started, it fails with an
+   *   error `wasNotStarted` recognises, so it can be sent again to the key's next node
    * @throws ActorError `CONNECTION_CLOSED` while NATS is down, `SERIALIZATION_ERROR` naming both
    *   sizes when the body exceeds the server's max_payload
    */
-  send(name: string, delivery: Delivery, owner: string | undefined, subject = this.subjects.actor(name)): void {
-    this.publishCall(name, delivery, owner, subject);
+  send(
+    name: string,
+    delivery: Delivery,
+    owner: string | undefined,
+    subject = this.subjects.actor(name),
+    keyed = false,
+  ): void {
+    this.publishCall(name, delivery, owner, subject, keyed);
   }
 
   /**
@@ -115,13 +137,19 @@ export class RemoteCalls {
    * @throws ActorError as `send`
    */
   sendAcknowledged(name: string, delivery: Delivery, owner: string | undefined): Promise<void> {
-    const call = this.publishCall(name, delivery, owner, this.subjects.actor(name));
+    const call = this.publishCall(name, delivery, owner, this.subjects.actor(name), false);
     return new Promise<void>((resolve, reject) => {
       call.acknowledged = { resolve, reject };
     });
   }
 
-  private publishCall(name: string, delivery: Delivery, owner: string | undefined, subject: string): InFlightCall {
+  private publishCall(
+    name: string,
+    delivery: Delivery,
+    owner: string | undefined,
+    subject: string,
+    keyed: boolean,
+  ): InFlightCall {
     if (!this.connected || this.link.isClosed()) {
       throw closedError(name, 'the connection to NATS is down (reconnecting; retry later)');
     }
@@ -154,6 +182,8 @@ export class RemoteCalls {
     const call: InFlightCall = {
       id,
       name,
+      keyed,
+      started: false,
       sink: delivery.sink,
       owner,
       consumed: 0,
@@ -172,6 +202,15 @@ export class RemoteCalls {
   nodeGone(nodeId: string, reason: string): void {
     for (const call of [...this.calls.values()]) {
       if (call.owner !== nodeId) continue;
+      if (call.keyed && !call.started) {
+        const err = new ActorError(
+          ErrorCode.NODE_UNAVAILABLE,
+          `Node '${nodeId}' hosting '${call.name}' left the cluster (${reason}) before the call's handler ` +
+            `started; it is sent to the key's next node`,
+        );
+        this.fail(call, Object.assign(err, { [NOT_STARTED]: true }));
+        continue;
+      }
       this.fail(
         call,
         new ActorError(
@@ -238,6 +277,7 @@ export class RemoteCalls {
     const call = this.calls.get(fields[2] ?? '');
     if (!call) return;
     call.owner ??= fields[1] || undefined;
+    if (fields[0] !== Frame.STARTED) call.started = true;
     switch (fields[0]) {
       case Frame.DATA:
         return this.data(call, this.codec.decode(body));
@@ -249,7 +289,8 @@ export class RemoteCalls {
         this.finish(call);
         return call.acknowledged?.resolve();
       case Frame.STARTED:
-        return; // only its node id mattered (recorded above)
+      case Frame.RECEIVED:
+        return; // only its node id, and that the handler started, mattered (recorded above)
       case Frame.ERROR: {
         const failure = this.codec.decode(body) as ErrorBody;
         return this.fail(call, new ActorError(failure.code, failure.message, failure.data as never));

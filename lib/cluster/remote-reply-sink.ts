@@ -29,6 +29,7 @@ export class RemoteReplySink implements ReplySink {
   private finishedHooks: (() => void)[] = [];
   private scheduled = false;
   private sentAny = false;
+  private receivedSent = false;
   private ended = false;
   private deadlineTimer?: NodeJS.Timeout;
   /** When the signal aborts (epoch ms): its timer starts only once the signal exists. */
@@ -102,6 +103,17 @@ export class RemoteReplySink implements ReplySink {
    */
   announceIfRunning(): void {
     if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
+  }
+
+  /**
+   * Tells the caller, once, that the call's handler starts now (a `r` frame; keyed calls only).
+   * Sent before anything the handler does, on the connection its effects go through: a caller that
+   * never got it knows the handler never ran and may send the call again elsewhere.
+   */
+  received(): void {
+    if (this.receivedSent || this.ended) return;
+    this.receivedSent = true;
+    this.send(Frame.RECEIVED, undefined);
   }
 
   /** The caller accepts `frames` more data frames. */

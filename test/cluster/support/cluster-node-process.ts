@@ -31,9 +31,11 @@ export interface NodeSettings {
   readonly nodeTimeoutMs?: number;
   /** The node's script under test/cluster/fixtures (default `cluster-node.ts`). */
   readonly fixture?: string;
+  /** How long to wait for READY (default 60 s). */
+  readonly readyTimeoutMs?: number;
 }
 
-/** Starts a node and waits (up to 60 s: ts-node on a loaded machine) until it printed READY. */
+/** Starts a node and waits (default up to 60 s: ts-node on a loaded machine) until it printed READY. */
 export async function startClusterNode(settings: NodeSettings): Promise<ClusterNodeProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -64,9 +66,10 @@ export async function startClusterNode(settings: NodeSettings): Promise<ClusterN
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<{ nodeId: string; socket: string; counter: boolean }>((resolve, reject) => {
+    const readyMs = settings.readyTimeoutMs ?? 60_000;
     const timer = setTimeout(
-      () => reject(new Error(`node ${settings.nodeId} not ready within 60 s:\n${output}`)),
-      60_000,
+      () => reject(new Error(`node ${settings.nodeId} not ready within ${readyMs} ms:\n${output}`)),
+      readyMs,
     );
     const check = (): void => {
       const line = /^READY (.*)$/m.exec(output);
