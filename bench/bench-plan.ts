@@ -49,3 +49,21 @@ export function benchPlan(quick: boolean): BenchPlan {
     nest: { rounds: quick ? 1 : 3, shapes: [{ connections: 8, inFlight: 16, durationMs: w2Ms, warmupMs: w2WarmupMs }] },
   };
 }
+
+/**
+ * One workload by the name bench/profile.ts and bench/ab.ts take (sequential, concurrent,
+ * concurrent-8, stream, fan-out): the load client's task and its parameters.
+ */
+export function workloadOf(name: string, quick: boolean): { task: string; params: unknown } {
+  const plan = benchPlan(quick);
+  const table: Record<string, { task: string; params: unknown }> = {
+    sequential: { task: 'sequential', params: plan.sequential },
+    concurrent: { task: 'concurrent', params: plan.concurrent[0] },
+    'concurrent-8': { task: 'concurrent', params: plan.concurrent[1] },
+    stream: { task: 'stream', params: plan.stream },
+    'fan-out': { task: 'fan-out', params: plan.fanOut },
+  };
+  const workload = table[name];
+  if (!workload) throw new Error(`unknown workload '${name}' (one of: ${Object.keys(table).join(', ')})`);
+  return workload;
+}

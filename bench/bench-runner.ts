@@ -275,6 +275,10 @@ export class BenchRunner {
       (r) => r.eventsPerSecondTotal,
       (into, r) => (into.fanOut = r),
     );
+    // The peak of W1–W4, which both servers ran: W5's 1,000 subscriber connections are acton-ts's
+    // alone, so a peak read after them compared a server holding 1,000 sockets with one that never did.
+    const peaks = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
+    contenders.forEach((c, i) => (results.get(c.name)!.serverRssKb = peaks[i]));
     const acton = contenders.find((c) => c.name === 'acton-ts')!;
     results.get(acton.name)!.patternFanOut = await this.measurePatternFanOut(acton);
     return results;
@@ -313,14 +317,15 @@ export class BenchRunner {
     results: Record<string, unknown>,
     serverStartRssKb: number,
   ): Promise<ServerResults> {
-    const [serverRssKb, clientRssKb] = await Promise.all([
+    const [serverPeakKb, clientRssKb] = await Promise.all([
       contender.server.peakRssKilobytes(),
       contender.client.peakRssKilobytes(),
     ]);
+    const measured = results as unknown as Omit<ServerResults, 'clientRssKb' | 'serverStartRssKb'>;
     return {
-      ...(results as unknown as Omit<ServerResults, 'serverRssKb' | 'clientRssKb' | 'serverStartRssKb'>),
+      ...measured,
       serverStartRssKb,
-      serverRssKb,
+      ...(measured.patternFanOut ? { serverRssAfterW5Kb: serverPeakKb } : undefined),
       clientRssKb,
     };
   }

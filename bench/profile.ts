@@ -11,27 +11,13 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchPlan } from './bench-plan';
+import { benchPlan, workloadOf } from './bench-plan';
 import { buildBenchJs, removeBenchJs } from './child/bench-build';
 import { BenchChild, REPO_ROOT } from './child/bench-child';
 import { launchServer, ServerKind } from './child/server-launch';
 import { hotFunctions } from './report/cpu-profile-summary';
 
 const PROFILE_DIR = join(__dirname, 'profiles');
-
-function workloadOf(name: string, quick: boolean): { task: string; params: unknown } {
-  const plan = benchPlan(quick);
-  const table: Record<string, { task: string; params: unknown }> = {
-    sequential: { task: 'sequential', params: plan.sequential },
-    concurrent: { task: 'concurrent', params: plan.concurrent[0] },
-    'concurrent-8': { task: 'concurrent', params: plan.concurrent[1] },
-    stream: { task: 'stream', params: plan.stream },
-    'fan-out': { task: 'fan-out', params: plan.fanOut },
-  };
-  const workload = table[name];
-  if (!workload) throw new Error(`unknown workload '${name}' (one of: ${Object.keys(table).join(', ')})`);
-  return workload;
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -1,6 +1,6 @@
 /**
  * `npm run bench` — acton-ts against a framework-free baseline server, same load client for
- * both (issue 7). Prints a progress line, then a markdown table (acton-ts, baseline, ratio,
+ * both (targets of issue 19). Prints a progress line, then a markdown table (acton-ts, baseline, ratio,
  * target) and writes the figures to `bench/results.json`.
  *
  *   npm run bench                  full run (a few minutes)

@@ -5,6 +5,9 @@ import { AppModule } from './app.module';
 /** How often listener stats are printed: `STATS_INTERVAL_MS` (default 60 s, the seed's monitoring loop). */
 const STATS_INTERVAL_MS = Number(process.env.STATS_INTERVAL_MS ?? 60_000);
 
+/** The CLI as it runs from a clone of this repository (in a project that installed acton-ts: `npx acton`). */
+const CLI = 'npx ts-node -r tsconfig-paths/register --transpile-only lib/cli/main.ts';
+
 async function main(): Promise<void> {
   const app = await bootstrap(AppModule, { shutdownSignals: true });
   const listener = app.listener;
@@ -18,11 +21,11 @@ async function main(): Promise<void> {
   console.log(
     `  ACTON_IPC_SOCKET=${socket} npx ts-node -r tsconfig-paths/register --transpile-only sample/clients/demo.ts`,
   );
-  console.log(`  npx acton --socket ${socket} call calculator AddRequest '{"a":5,"b":3}'`);
+  console.log(`  ${CLI} --socket ${socket} call calculator AddRequest '{"a":5,"b":3}'`);
   const cluster = app.cluster;
   if (cluster)
     console.log(
-      `Cluster node ${cluster.nodeId} in cluster '${cluster.settings.cluster}'; serving here: ${
+      `Cluster node ${cluster.nodeId} (pid ${process.pid}) in cluster '${cluster.settings.cluster}'; serving here: ${
         cluster
           .nodes()[0]!
           .actors.filter((a) => a.serving)
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
           .join(', ') || 'none (standby)'
       }`,
     );
-  console.log(`  npx acton --socket ${socket} top`);
+  console.log(`  ${CLI} --socket ${socket} top`);
   const metricsUrl = app.extension('metrics')?.url;
   if (metricsUrl) console.log(`Prometheus metrics: ${metricsUrl}/metrics`);
   console.log('Press Ctrl-C to drain and stop.');

@@ -27,6 +27,21 @@ export interface ConcurrentResult extends WorkloadOutcome {
 /** How long, after the window closed, the requests still in flight may take to come back, ms. */
 const SETTLE_TIMEOUT_MS = 30_000;
 
+/** What the W2 loop needs of one connection, on any wire (acton IPC, Nest TCP). */
+export interface LoopCaller {
+  /** Requests sent and not answered yet. */
+  readonly inFlight: number;
+  /** The connection's socket or framing error, if any. */
+  readonly error?: Error;
+  close(): Promise<void>;
+}
+
+/**
+ * Sends `AddRequest {a, b: 1}` on `caller`; once answered, checks the answer is `{sum: a + 1}`
+ * (recording a wrong one in `outcome`) and calls `answered()`.
+ */
+export type SendAdd<C> = (caller: C, a: number, outcome: Outcome, answered: () => void) => void;
+
 /**
  * W2: `connections` connections, each keeping `inFlight` `AddRequest`s in flight (a new one is
  * sent as each answer arrives). Answers received during `durationMs` after a `warmupMs`
@@ -40,6 +55,26 @@ export async function runConcurrent(
   const callers = await Promise.all(
     Array.from({ length: params.connections }, (_, i) => Caller.open(socketPath, `k${i}_`)),
   );
+  return runClosedLoop(callers, params, progress, (caller, a, outcome, answered) =>
+    caller.request(BenchWire.CALCULATOR, BenchWire.ADD_REQUEST, `{"a":${a},"b":1}`, 'reply', (answer) => {
+      outcome.expectSum(answer, a + 1);
+      answered();
+      return false;
+    }),
+  );
+}
+
+/**
+ * The W2 closed loop over already open `callers` (closed at the end), whatever their wire:
+ * each keeps `params.inFlight` additions outstanding through `sendAdd`; answers in the measured
+ * window are counted and timed.
+ */
+export async function runClosedLoop<C extends LoopCaller>(
+  callers: readonly C[],
+  params: ConcurrentParams,
+  progress: (text: string) => void,
+  sendAdd: SendAdd<C>,
+): Promise<ConcurrentResult> {
   try {
     const outcome = new Outcome();
     const latencies = new LatencyRecorder();
@@ -47,18 +82,16 @@ export async function runConcurrent(
     const end = begin + params.durationMs * 1e6;
     let calls = 0;
     let answered = 0;
-    const send = (caller: Caller, a: number): void => {
+    const send = (caller: C, a: number): void => {
       const sentAt = nowNs();
-      caller.request(BenchWire.CALCULATOR, BenchWire.ADD_REQUEST, `{"a":${a},"b":1}`, 'reply', (answer) => {
+      sendAdd(caller, a, outcome, () => {
         const now = nowNs();
         answered++;
-        outcome.expectSum(answer, a + 1);
         if (now >= begin && now < end) {
           calls++;
           latencies.add(now - sentAt);
         }
         if (now < end) send(caller, a + params.inFlight);
-        return false;
       });
     };
     for (const caller of callers) for (let i = 0; i < params.inFlight; i++) send(caller, i);
@@ -84,7 +117,7 @@ export async function runConcurrent(
 }
 
 /** Resolves once no caller has a request in flight; rejects after `timeoutMs`. */
-async function settle(callers: readonly Caller[], timeoutMs: number): Promise<void> {
+async function settle(callers: readonly LoopCaller[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (callers.some((caller) => caller.inFlight > 0)) {
     const broken = callers.find((caller) => caller.error);

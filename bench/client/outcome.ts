@@ -1,6 +1,5 @@
 import { MessageType } from '../../lib/ipc/protocol';
 import { Answer } from './answer';
-import { Caller } from './caller';
 
 /** What every workload result carries besides its own figures. */
 export interface WorkloadOutcome {
@@ -37,7 +36,7 @@ export class Outcome {
   }
 
   /** `errors` and `firstError`, counting a connection error of any of `callers` as one more. */
-  report(...callers: Caller[]): { errors: number; firstError?: string } {
+  report(...callers: { readonly error?: Error }[]): { errors: number; firstError?: string } {
     for (const caller of callers) if (caller.error) this.fail(`connection error: ${caller.error.message}`);
     return this.firstError === undefined
       ? { errors: this.errors }

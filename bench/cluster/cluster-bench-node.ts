@@ -2,7 +2,8 @@
  * The serving node of `npm run bench -- --cluster`, a child process: `acton` mode runs
  * `BenchCalcActor` in a cluster app; `baseline` mode answers the same calls with nats.js alone
  * (request-reply; a stream as messages to the reply inbox; fan-out as plain publishes).
- * Prints READY when serving; exits on SIGTERM.
+ * Prints READY when serving; answers each `cpu` line on stdin with `CPU <µs>` (its user + system
+ * CPU time so far, so the bench can report the serving node's CPU per call); exits on SIGTERM.
  */
 import 'reflect-metadata';
 import { bootstrap, Module } from 'acton-ts';
@@ -46,8 +47,22 @@ async function baseline(): Promise<void> {
   process.once('SIGTERM', () => void nc.close().then(() => process.exit(0)));
 }
 
+function reportCpuOnRequest(): void {
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    for (const line of chunk.split('\n')) {
+      if (line.trim() !== 'cpu') continue;
+      const { user, system } = process.cpuUsage();
+      console.log(`CPU ${user + system}`);
+    }
+  });
+}
+
 (process.argv[2] === 'baseline' ? baseline() : acton())
-  .then(() => console.log('READY'))
+  .then(() => {
+    reportCpuOnRequest();
+    console.log('READY');
+  })
   .catch((err: unknown) => {
     console.error(err);
     process.exit(1);

@@ -28,6 +28,30 @@ export interface ClusterFigure {
   readonly target: string;
 }
 
+/** CPU time per call (µs), W2 (both shapes together), for both sides. */
+export interface CpuFigure {
+  readonly acton: number;
+  readonly baseline: number;
+}
+
+/** CPU per W2 call of the serving node's process and of the calling process (this one). */
+export interface W2Cpu {
+  readonly server: CpuFigure;
+  readonly caller: CpuFigure;
+}
+
+/** This process's CPU time so far (µs, user + system). */
+function ownCpu(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/** A serving node's process: reads its CPU time (µs, user + system) on request. */
+interface ServingNode {
+  readonly child: ChildProcess;
+  cpu(): Promise<number>;
+}
+
 /** The calls one side answers; both sides implement it, so the workloads are the same code. */
 interface Side {
   add(caller: number, a: number, b: number): Promise<number>;
@@ -39,12 +63,14 @@ interface Side {
   /** Closes them again, so W3 and W4 measure one receiving node / connection. */
   closeExtraCallers(): Promise<void>;
   close(): Promise<void>;
+  /** The serving node's CPU time so far (µs). */
+  serverCpu(): Promise<number>;
 }
 
 const ROOT = join(__dirname, '..', '..');
 const SUBSCRIBERS = 10;
 
-async function startServer(mode: 'acton' | 'baseline', url: string): Promise<ChildProcess> {
+async function startServer(mode: 'acton' | 'baseline', url: string): Promise<ServingNode> {
   const child = spawn(
     process.execPath,
     [
@@ -58,17 +84,29 @@ async function startServer(mode: 'acton' | 'baseline', url: string): Promise<Chi
     {
       cwd: ROOT,
       env: { ...process.env, ACTON_NATS_URL: url, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
+  const cpuWaiters: ((micros: number) => void)[] = [];
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('READY') && resolve());
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (text.includes('READY')) resolve();
+      for (const match of text.matchAll(/CPU (\d+)/g)) cpuWaiters.shift()?.(Number(match[1]));
+    });
     child.once('exit', (code) => reject(new Error(`bench ${mode} node exited with ${code}`)));
   });
-  return child;
+  return {
+    child,
+    cpu: () =>
+      new Promise<number>((resolve) => {
+        cpuWaiters.push(resolve);
+        child.stdin!.write('cpu\n');
+      }),
+  };
 }
 
-async function actonSide(url: string): Promise<Side> {
+async function actonSide(url: string, server: ServingNode): Promise<Side> {
   const apps: ActonApp[] = [];
   let started = 0;
   const open = async (): Promise<ActonApp> => {
@@ -119,10 +157,11 @@ async function actonSide(url: string): Promise<Side> {
     close: async () => {
       await Promise.all(apps.map((app) => app.close()));
     },
+    serverCpu: () => server.cpu(),
   };
 }
 
-async function baselineSide(url: string): Promise<Side> {
+async function baselineSide(url: string, server: ServingNode): Promise<Side> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { connect } = require('@nats-io/transport-node');
   const connections = [await connect({ servers: url })];
@@ -186,6 +225,7 @@ async function baselineSide(url: string): Promise<Side> {
     close: async () => {
       await Promise.all(connections.map((connection: { close(): Promise<void> }) => connection.close()));
     },
+    serverCpu: () => server.cpu(),
   };
 }
 
@@ -221,25 +261,39 @@ async function measure(side: Side, quick: boolean): Promise<number[]> {
   const scale = quick ? 0.2 : 0.6;
   await sequentialP50(side, 200); // warm-up
   const w1 = await sequentialP50(side, Math.round(2000 * scale));
-  const w2a = await concurrentRate(side, 1, 64, Math.round(20_000 * scale));
+  const calls = Math.round(20_000 * scale);
+  let cpu = await side.serverCpu();
+  let callerCpu = ownCpu();
+  const w2a = await concurrentRate(side, 1, 64, calls);
+  let callerUsed = ownCpu() - callerCpu;
+  let cpuUsed = (await side.serverCpu()) - cpu;
   await side.openExtraCallers();
-  const w2b = await concurrentRate(side, 8, 16, Math.round(20_000 * scale));
+  cpu = await side.serverCpu();
+  callerCpu = ownCpu();
+  const w2b = await concurrentRate(side, 8, 16, calls);
+  callerUsed += ownCpu() - callerCpu;
+  cpuUsed += (await side.serverCpu()) - cpu;
+  const cpuPerCall = cpuUsed / (2 * calls);
+  const callerCpuPerCall = callerUsed / (2 * calls);
   await side.closeExtraCallers();
   const items = Math.round(40_000 * scale);
   const w3 = await timedRate(() => side.stream(items), items);
   const events = Math.round(5_000 * scale);
   const w4 = await timedRate(() => side.fanOut(events), events * SUBSCRIBERS);
-  return [w1, w2a, w2b, w3, w4];
+  return [w1, w2a, w2b, w3, w4, cpuPerCall, callerCpuPerCall];
 }
 
-/** Runs both sides (baseline first, then acton-ts) and returns the figures. */
-export async function runClusterBench(quick: boolean): Promise<ClusterFigure[]> {
+/** Runs both sides (baseline first, then acton-ts) and returns the figures, and the CPU per W2 call. */
+export async function runClusterBench(quick: boolean): Promise<{ figures: ClusterFigure[]; cpu: W2Cpu }> {
   const nats = await startNatsServer();
   const children: ChildProcess[] = [];
   try {
-    children.push(await startServer('baseline', nats.url), await startServer('acton', nats.url));
-    const baseline = await baselineSide(nats.url);
-    const acton = await actonSide(nats.url);
+    const baselineServer = await startServer('baseline', nats.url);
+    children.push(baselineServer.child);
+    const actonServer = await startServer('acton', nats.url);
+    children.push(actonServer.child);
+    const baseline = await baselineSide(nats.url, baselineServer);
+    const acton = await actonSide(nats.url, actonServer);
     // Two rounds each, alternating who goes first; the mean of the two is reported (the machine is noisy).
     const rounds = { base: [] as number[][], ours: [] as number[][] };
     for (let round = 0; round < 2; round++) {
@@ -260,7 +314,7 @@ export async function runClusterBench(quick: boolean): Promise<ClusterFigure[]> 
       ['W3 stream', 'items/s', '≥ 0.70×'],
       ['W4 broadcast fan-out to 10', 'deliveries/s', '≥ 0.70×'],
     ];
-    return rows.map(([workload, unit, target], i) => ({
+    const figures = rows.map(([workload, unit, target], i) => ({
       workload,
       unit,
       target,
@@ -268,19 +322,28 @@ export async function runClusterBench(quick: boolean): Promise<ClusterFigure[]> 
       baseline: base[i]!,
       ratio: ours[i]! / base[i]!,
     }));
+    const cpu: W2Cpu = {
+      server: { acton: ours[rows.length]!, baseline: base[rows.length]! },
+      caller: { acton: ours[rows.length + 1]!, baseline: base[rows.length + 1]! },
+    };
+    return { figures, cpu };
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await nats.stop();
   }
 }
 
-/** The figures as a markdown table. */
-export function clusterTable(figures: readonly ClusterFigure[]): string {
+/** The figures as a markdown table, then the CPU per W2 call of the serving node and the callers. */
+export function clusterTable({ figures, cpu }: Awaited<ReturnType<typeof runClusterBench>>): string {
   const lines = ['| workload | acton-ts | nats.js baseline | ratio | target |', '|---|---:|---:|---:|---|'];
   for (const f of figures)
     lines.push(
       `| ${f.workload} (${f.unit}) | ${f.acton.toFixed(0)} | ${f.baseline.toFixed(0)} | ` +
         `${f.ratio.toFixed(2)}× | ${f.target} |`,
     );
+  const line = (who: string, { acton, baseline }: CpuFigure): string =>
+    `${who} CPU per W2 call: acton-ts ${acton.toFixed(1)} µs, nats.js baseline ${baseline.toFixed(1)} µs ` +
+    `(${(acton / baseline).toFixed(2)}×)`;
+  lines.push('', line('Serving node', cpu.server), line('Calling process (all callers)', cpu.caller));
   return lines.join('\n');
 }

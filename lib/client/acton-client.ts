@@ -399,6 +399,12 @@ export class ActonClient {
       } catch (error) {
         failure = error instanceof IpcRequestError ? error : connectionClosedError(String(error), undefined, error);
         if (this.closedError) return;
+        if (failure.code === ErrorCode.ACCESS_DENIED) {
+          // Refused at admission (docs/protocol.md §11.2): the policy's verdict, not an outage.
+          // Asking again would only be refused again, so it is final, reported once.
+          this.shutDown(failure, failure);
+          return;
+        }
       }
     }
     this.shutDown(

@@ -22,7 +22,10 @@ export interface ClientOptions {
   readonly format?: 'json' | 'msgpack';
   /** Deadline of each call when it gives none, ms; default 30000 (the protocol's default `response_timeout_ms`). */
   readonly defaultTimeoutMs?: number;
-  /** `true` (default) / options: reconnect after a drop; `false`: a drop closes the client. */
+  /**
+   * `true` (default) / options: reconnect after a drop; `false`: a drop closes the client. A
+   * reconnection the server refuses at admission (`ACCESS_DENIED`) closes the client with it.
+   */
   readonly reconnect?: boolean | ReconnectOptions;
   /** Keep-alive heartbeat when the client wrote nothing for this long, ms; default 15000; 0 disables. */
   readonly heartbeatIntervalMs?: number;

@@ -12,6 +12,10 @@ export interface ClusterRouting {
   localClassOf(name: string): Function | undefined;
   /** Delivers to whichever instance serves `name` now (local owner, or over NATS). */
   deliver(name: string, delivery: Delivery): void;
+  /** Whether `name` is served by another process now (its payloads are validated there). */
+  servedElsewhere(name: string): boolean;
+  /** A fire-and-forget to `name`, acknowledged by the mailbox that took it (see `ActorRef.deliverAcknowledged`). */
+  deliverAcknowledged(name: string, delivery: Delivery): void | Promise<void>;
   /** The ref of key `key` of keyed actor `name`. @throws ActorError `ACTOR_NOT_FOUND` when it is not keyed */
   keyRef(name: string, key: string): ActorRef;
 }
@@ -45,6 +49,16 @@ export class ClusterActorRef implements ActorRef {
 
   deliver(delivery: Delivery): void {
     this.routing.deliver(this.name, delivery);
+  }
+
+  /** True while another node serves it: the IPC listener forwards payloads for the owner to validate. */
+  validatedElsewhere(): boolean {
+    return this.routing.servedElsewhere(this.name);
+  }
+
+  /** A fire-and-forget acknowledged by the owner's mailbox, wherever it is. */
+  deliverAcknowledged(delivery: Delivery): void | Promise<void> {
+    return this.routing.deliverAcknowledged(this.name, delivery);
   }
 
   /** The ref of one key, when this name is a keyed actor. */

@@ -2,9 +2,11 @@ import { Observable } from 'rxjs';
 import { actorOptionsOf, ClusterPlacement } from '../core/metadata/actor-metadata';
 import type { ActonApp } from '../core/runtime/acton-app';
 import { ActorRef, HandlerInfo } from '../core/runtime/actor-ref';
-import { AppExtension } from '../core/runtime/app-extension';
+import { AppExtension, RemoteCallStats } from '../core/runtime/app-extension';
 import { Delivery } from '../core/runtime/delivery';
 import { Logger } from '../core/runtime/logger';
+import { MessageRegistry } from '../core/metadata/message-registry';
+import { WirePayload } from '../core/runtime/wire-payload';
 import { BroadcastBridge } from './broadcast-bridge';
 import { ClusterActorRef, ClusterRouting } from './cluster-actor-ref';
 import { ClusterConfig, ClusterModuleOptions, resolveClusterOptions } from './cluster-options';
@@ -14,9 +16,10 @@ import { connectNats, openBucket } from './nats-loader';
 import { NatsConnectionLike, NatsSubscription } from './nats-port';
 import { AnnouncedActor, ClusterNodeInfo, MembershipEvent, NodeAnnouncement, NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
-import { ServedCalls } from './served-calls';
+import { serializationFailure, ServedCalls } from './served-calls';
 import { KeyedPlacement } from './keyed-placement';
 import { JetStreamKeyedStateStore } from './jetstream-keyed-state-store';
+import { KeyClaims } from './key-claims';
 import { SingletonLeases } from './singleton-leases';
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
@@ -62,6 +65,8 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   readonly kind = 'cluster';
   private config?: ClusterConfig;
   private link?: NatsConnectionLike;
+  /** The connection key claims and the node lease use (a node hosting keyed actors opens a second one). */
+  private leaseLink?: NatsConnectionLike;
   private directory?: NodeDirectory;
   private calls?: RemoteCalls;
   private served?: ServedCalls;
@@ -70,6 +75,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   private bridge?: BroadcastBridge;
   private listener?: ExposingListener;
   private logger?: Logger;
+  private registry?: MessageRegistry;
   private readonly counters = new ClusterCounters();
   private readonly locals = new Map<string, LocalClusterActor>();
   private readonly refs = new Map<string, ClusterActorRef>();
@@ -134,8 +140,31 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       membershipChanges: this.directory?.membershipChanges ?? 0,
       peers: this.directory?.peerList().length ?? 0,
       singletonsOwned: this.leases?.owned().length ?? 0,
-      keyed: this.keyed?.stats() ?? { actors: {}, moves: 0, leasesHeld: 0 },
+      keyed: this.keyed?.stats() ?? { actors: {}, moves: 0, leasesHeld: 0, callsResent: 0, leaseLapses: 0 },
     };
+  }
+
+  /** AppExtension: the remote-call figures of `stats()`, for `listener.stats().remoteCalls`. */
+  remoteCallStats(): RemoteCallStats {
+    const stats = this.stats();
+    return {
+      sent: stats.remoteCallsSent,
+      received: stats.remoteCallsReceived,
+      failed: stats.remoteCallsFailed,
+      bytesSent: stats.bytesSent,
+      bytesReceived: stats.bytesReceived,
+      inFlight: stats.inFlight,
+      membershipChanges: stats.membershipChanges,
+    };
+  }
+
+  /**
+   * The KV revision of the claim this node holds on key `key` of keyed actor `actor`, while that
+   * key is active here: it identifies the activation (a later activation of the key, on any node,
+   * has a higher one).
+   */
+  keyClaimRevision(actor: string, key: string): number | undefined {
+    return this.keyed?.leaseRevision(actor, key);
   }
 
   /** AppExtension: connect, join, serve, route. */
@@ -152,22 +181,37 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       const subjects = new ClusterSubjects(config.cluster);
       const codec = new BodyCodec(config.format);
       const bucket = await openBucket(link, subjects.leaseBucket);
+      // A node hosting keyed actors renews its node lease on a connection of its own, so the
+      // renewal never queues behind the calls and state writes of thousands of keys.
+      if (app.actors().some((entry) => actorOptionsOf(entry.ref.actorClass)?.cluster === 'keyed'))
+        this.leaseLink = await connectNats(config);
+      const claimBucket = this.leaseLink ? await openBucket(this.leaseLink, subjects.leaseBucket) : bucket;
       this.config = config;
       this.logger = logger;
+      this.registry = app.registry;
       this.link = link;
       this.directory = new NodeDirectory(config.nodeId, config.nodeTimeoutMs);
-      this.calls = new RemoteCalls(link, subjects, codec, this.counters, logger, config.nodeTimeoutMs, config.nodeId);
+      this.calls = new RemoteCalls(
+        link,
+        subjects,
+        codec,
+        this.counters,
+        logger,
+        config.nodeTimeoutMs,
+        config.nodeId,
+        app.instrumentation,
+      );
       this.served = new ServedCalls(link, subjects, codec, app.registry, this.counters, logger, config.nodeId);
       this.leases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
-      const keyLeases = new SingletonLeases(bucket, config.nodeId, config.nodeTimeoutMs, logger);
       const retryMs = Math.max(20, Math.floor(config.heartbeatMs / 4));
+      const keyClaims = new KeyClaims(claimBucket, config.nodeId, config.nodeTimeoutMs, retryMs, logger);
       this.keyed = new KeyedPlacement(
         config.nodeId,
         subjects,
         this.directory,
         this.calls,
         this.served,
-        keyLeases,
+        keyClaims,
         retryMs,
         KEY_CLAIM_TIMEOUT_MS,
         logger,
@@ -193,6 +237,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       for (const [name, local] of this.locals) {
         if (local.placement === 'keyed') local.unserve = this.keyed.adopt(app.keyedActor(name)!);
       }
+      await this.keyed.join();
       await this.tick();
       app.resolveNamesWith((name) => this.refFor(name));
       this.watchConnection();
@@ -203,6 +248,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       );
     } catch (err) {
       await link.close().catch(() => undefined);
+      await this.leaseLink?.close().catch(() => undefined);
       throw err;
     }
   }
@@ -241,6 +287,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
     this.directory!.close();
     await this.link.close().catch(() => undefined);
+    await this.leaseLink?.close().catch(() => undefined);
   }
 
   handlersOf(name: string): readonly HandlerInfo[] {
@@ -263,13 +310,34 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   }
 
   deliver(name: string, delivery: Delivery): void {
+    const validated = this.route(name, delivery, false);
+    validated?.catch((err: unknown) =>
+      this.logger!.warn(
+        `Fire-and-forget to actor '${name}' failed: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    );
+  }
+
+  deliverAcknowledged(name: string, delivery: Delivery): void | Promise<void> {
+    return this.route(name, delivery, true);
+  }
+
+  servedElsewhere(name: string): boolean {
+    const local = this.locals.get(name);
+    if (local) return !(local.placement === 'singleton' && local.unserve);
+    return this.directory!.describe(name) !== undefined; // else a key of a keyed actor: validated here
+  }
+
+  /** Delivers to the local owner, the key's node, or over NATS (a tell `acknowledged` by the owner's mailbox). */
+  private route(name: string, delivery: Delivery, acknowledged: boolean): void | Promise<void> {
     const keyedName = this.keyed!.isKeyed(name) ? undefined : splitKeyedName(name);
     if (keyedName && this.keyed!.isKeyed(keyedName.actor)) {
       return this.keyed!.route(keyedName.actor, keyedName.key, delivery);
     }
     const local = this.locals.get(name);
-    if (local?.placement === 'singleton' && local.unserve) return local.ref.deliver(delivery);
+    if (local?.placement === 'singleton' && local.unserve) return deliverHere(local.ref, delivery, this.registry!);
     const owner = local?.placement === 'replicated' ? undefined : this.directory!.servingNode(name);
+    if (acknowledged && !delivery.sink) return this.calls!.sendAcknowledged(name, delivery, owner);
     this.calls!.send(name, delivery, owner);
   }
 
@@ -281,7 +349,9 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     } catch {
       return;
     }
-    if (store instanceof JetStreamKeyedStateStore) await store.open(link, subjects.stateBucket);
+    if (!(store instanceof JetStreamKeyedStateStore)) return;
+    await store.open(link, subjects.stateBucket, this.keyed);
+    this.keyed!.forgetStateWith((actor, key) => store.forget(actor, key));
   }
 
   private started(): { config: ClusterConfig; directory: NodeDirectory } {
@@ -376,9 +446,12 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     this.announce();
     for (const node of this.directory!.sweep(now))
       this.nodeGone(node, `no heartbeat for ${this.config!.nodeTimeoutMs} ms`);
-    if (this.ticking || this.leaving) return;
+    if (this.ticking) return;
     this.ticking = true;
     try {
+      // While leaving, the node lease is still renewed: the keys being handed over stay claimed
+      // until each activation has passivated and deleted its claim.
+      if (this.leaving) return await this.keyed!.tick(now, true);
       const singletons = [...this.locals.entries()]
         .filter(([, local]) => local.placement === 'singleton')
         .map(([name]) => name);
@@ -455,4 +528,33 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       }
     })().catch(() => undefined);
   }
+}
+
+/**
+ * Delivers to this node's instance. A payload the IPC listener forwarded undecoded (it was served
+ * elsewhere a moment ago) is validated first, as the owner does for calls from other nodes.
+ */
+function deliverHere(ref: ActorRef, delivery: Delivery, registry: MessageRegistry): void | Promise<void> {
+  if (!(delivery.message instanceof WirePayload)) return ref.deliver(delivery);
+  let decoded: object | Promise<object>;
+  try {
+    decoded = registry.decode(delivery.wireName, delivery.message.value);
+  } catch (err) {
+    throw serializationFailure(err);
+  }
+  if (!(decoded instanceof Promise)) return ref.deliver(withMessage(delivery, decoded));
+  return decoded.then(
+    (message) => ref.deliver(withMessage(delivery, message)),
+    (err: unknown) => {
+      const failure = serializationFailure(err);
+      if (!delivery.sink) throw failure;
+      delivery.sink.error(failure);
+    },
+  );
+}
+
+/** `delivery` carrying `message` instead (its signal and trace context read now, getters or not). */
+function withMessage(delivery: Delivery, message: object): Delivery {
+  const { wireName, sink, correlationId, signal, deadline, peer, traceContext, withdrawn } = delivery;
+  return { message, wireName, sink, correlationId, signal, deadline, peer, traceContext, withdrawn };
 }

@@ -14,7 +14,10 @@ export interface ClusterTlsOptions {
 
 /** What `ClusterModule.forRoot()` accepts; every key is optional (see `resolveClusterOptions`). */
 export interface ClusterModuleOptions {
-  /** NATS server URL(s), e.g. `nats://127.0.0.1:4222`; env `ACTON_NATS_URL` (comma separated). */
+  /**
+   * NATS server URL(s), e.g. `nats://127.0.0.1:4222`; env `ACTON_NATS_URL` (comma separated).
+   * `nats://user:pass@host:port` or `nats://token@host:port` log in as `user`/`pass` or `token` do.
+   */
   readonly servers?: string | readonly string[];
   /** Namespace of every subject and of the lease bucket; env `ACTON_CLUSTER`; default `acton`. */
   readonly cluster?: string;
@@ -86,12 +89,14 @@ export function resolveClusterOptions(options: ClusterModuleOptions, env: NodeJS
   if (format !== 'json' && format !== 'msgpack') {
     throw new Error(`Invalid cluster option format: ${JSON.stringify(format)}; use 'json' or 'msgpack'`);
   }
-  if ((options.user === undefined) !== (options.pass === undefined)) {
+  const { servers: plainServers, userInfo } = withoutUserInfo(servers);
+  const fromUrl = options.user === undefined && options.token === undefined ? userInfo : {};
+  const { user = fromUrl.user, pass = fromUrl.pass, token = fromUrl.token, credsFile, nkeySeed } = options;
+  if ((user === undefined) !== (pass === undefined)) {
     throw new Error('Invalid cluster options user/pass: give both or neither');
   }
-  const { user, pass, token, credsFile, nkeySeed } = options;
   return {
-    servers,
+    servers: plainServers,
     cluster,
     nodeId,
     heartbeatMs,
@@ -100,6 +105,29 @@ export function resolveClusterOptions(options: ClusterModuleOptions, env: NodeJS
     auth: { user, pass, token, credsFile, nkeySeed },
     tls: options.tls,
   };
+}
+
+/**
+ * Takes credentials out of `nats://user:pass@host:port` (or `nats://token@host:port`) server URLs,
+ * the form NATS tools accept, because the NATS client only reads them from its options; so
+ * `ACTON_NATS_URL` alone can carry them.
+ */
+function withoutUserInfo(servers: readonly string[]): {
+  servers: readonly string[];
+  userInfo: Pick<ClusterModuleOptions, 'user' | 'pass' | 'token'>;
+} {
+  let userInfo: Pick<ClusterModuleOptions, 'user' | 'pass' | 'token'> = {};
+  const plain = servers.map((server) => {
+    const match = /^([a-z]+:\/\/)([^@/\s]+)@(.+)$/.exec(server);
+    if (!match) return server;
+    const colon = match[2].indexOf(':');
+    userInfo =
+      colon < 0
+        ? { token: decodeURIComponent(match[2]) }
+        : { user: decodeURIComponent(match[2].slice(0, colon)), pass: decodeURIComponent(match[2].slice(colon + 1)) };
+    return match[1] + match[3];
+  });
+  return { servers: plain, userInfo };
 }
 
 function toList(servers: string | readonly string[] | undefined): readonly string[] | undefined {

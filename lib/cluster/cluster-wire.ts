@@ -7,7 +7,9 @@ import { ClusterFormat } from './cluster-options';
  *
  * - `<c>.hb` heartbeats (JSON `NodeAnnouncement`), `<c>.bye` a clean leave;
  * - `<c>.actor.<name>` calls to an actor (queue group `<c>.q.<name>` for replicated ones);
- * - `<c>.reply.<node>.<call>` frames back to the calling node;
+ * - `<c>.reply.<node>.<call>` a lone frame back to the calling node, `<c>.reply.<node>.b` a batch of
+ *   them, `<c>.reply.<node>.n<first call>` the reply subject of a batch of calls (it only ever
+ *   gets NATS's "no responders" status);
  * - `<c>.ctl.<node>` stream credit and cancels to the serving node, `<c>.cancel` a cancel whose
  *   serving node the caller does not know yet;
  * - `<c>.bcast` broadcasts, one subject so that every node sees them in one order.
@@ -86,8 +88,12 @@ export function subjectToken(name: string): string {
  * `field|field|...\n<body>` (cheaper than NATS headers, which cost an encode and a parse each
  * way). Fields are URI-encoded when they hold '|', '\n' or '%'.
  *
- * - call: `mode|wireName|deadline|credit`
- * - reply frame: `kind|servingNode`
+ * - call: `mode|wireName|deadline|credit|callId|traceparent|tracestate` (the W3C trace context of
+ *   the caller's span, when it traces)
+ * - reply frame: `kind|servingNode|callId`
+ *
+ * Several messages for one subject sent in one event-loop turn travel as one NATS message, a
+ * batch envelope (`turn-batcher.ts`: `@`, then each message with its length).
  * - control: `credit|replySubject|frames` or `cancel|replySubject`
  * - broadcast: `wireName|originNode|sourceActor`
  */
@@ -122,13 +128,12 @@ function metaField(value: string | number | undefined): string {
 
 const NEWLINE = 10;
 
-/** Reply frame kinds. */
 /**
  * Reply frame kinds: `d` one reply, `c` the end (with the last reply, if it was not sent yet),
  * `e` an error, `a` a fire-and-forget's delivery ack, `s` "started here" (sent when a call is
  * still running after one event-loop turn, so the caller knows which node to blame if it leaves).
  */
-export const Frame = { DATA: 'd', COMPLETE: 'c', ERROR: 'e', ACK: 'a', STARTED: 's' } as const;
+export const Frame = { DATA: 'd', COMPLETE: 'c', ERROR: 'e', ACK: 'a', STARTED: 's', RECEIVED: 'r' } as const;
 
 /** Call modes. */
 export const Mode = { REQUEST: 'r', TELL: 't', STREAM: 's' } as const;

@@ -1,7 +1,9 @@
+import { ActorError } from '../core/errors/actor-error';
+import { ErrorCode } from '../core/errors/error-code';
 import { KeyedStateStore } from '../core/runtime/keyed/keyed-state-store';
 import { decodeJson, encodeJson, keyToken, subjectToken } from './cluster-wire';
 import { openKvBucket } from './nats-loader';
-import { KvBucketLike, NatsConnectionLike } from './nats-port';
+import { isConflict, KvBucketLike, NatsConnectionLike } from './nats-port';
 
 /**
  * Keyed actors' state in a JetStream key-value bucket (`acton_<cluster>_state`, one entry per
@@ -13,35 +15,82 @@ import { KvBucketLike, NatsConnectionLike } from './nats-port';
  * Limits: an entry is at most the server's `max_payload` (1 MB by default) — a larger state is
  * refused with an error naming both sizes; the KV key is `<actor token>.<key token>`, within
  * JetStream's key rules for any actor name and any key (`maxKeyLength` keeps it short).
+ *
+ * Writes are fenced, so a stale activation (on a node that lost its key's claim) can never
+ * overwrite the state of the key's new activation:
+ * - a node writes a key's state only while it holds the key's claim, or is stopping the key after
+ *   its node lease lapsed (checked just before the write is sent; see `KeyClaims.mayWrite`), and
+ * - every write is a compare-and-set from the revision this node last read (`load`, at
+ *   activation) or wrote: a write that arrives after another node wrote the key fails, naming
+ *   both revisions, and the activation that made it is passivated (its next one reloads).
  */
 export class JetStreamKeyedStateStore extends KeyedStateStore {
   private bucket?: KvBucketLike;
   private maxPayload = Number.POSITIVE_INFINITY;
+  /** Per entry: the revision this node last read or wrote (0: absent), while its key is active here. */
+  private readonly revisions = new Map<string, number>();
+  private fence?: StateFence;
 
-  /** @internal the cluster node opens the bucket when it starts */
-  async open(link: NatsConnectionLike, bucketName: string): Promise<void> {
+  /** @internal the cluster node opens the bucket when it starts, and fences writes by claim */
+  async open(link: NatsConnectionLike, bucketName: string, fence?: StateFence): Promise<void> {
     this.bucket = await openKvBucket(link, bucketName, "keyed actors' state");
     this.maxPayload = link.info?.max_payload ?? this.maxPayload;
+    this.fence = fence;
   }
 
   async load(actor: string, key: string): Promise<unknown> {
     const entry = await this.opened().get(entryKey(actor, key));
+    this.revisions.set(entryKey(actor, key), entry?.revision ?? 0);
     return entry && entry.operation === 'PUT' && entry.value.length > 0 ? decodeJson(entry.value) : undefined;
   }
 
+  /**
+   * Saves `state` (compare-and-set, see the class).
+   * @throws ActorError `IO_ERROR` when this node no longer holds the key's claim, or another
+   *   activation wrote the key since this node read it; Error naming both sizes past max_payload
+   */
   async save(actor: string, key: string, state: unknown): Promise<void> {
     const bucket = this.opened();
-    if (state === undefined) {
-      await bucket.delete(entryKey(actor, key));
-      return;
-    }
-    const value = encodeJson(state);
-    if (value.length > this.maxPayload) {
+    const name = entryKey(actor, key);
+    const value = state === undefined ? undefined : encodeJson(state);
+    if (value && value.length > this.maxPayload) {
       throw new Error(
         `State of keyed actor '${actor}/${key}' is ${value.length} bytes as JSON, more than the NATS server's max_payload of ${this.maxPayload} bytes; keep less state per key or raise max_payload`,
       );
     }
-    await bucket.put(entryKey(actor, key), value);
+    if (this.fence && !this.fence.mayWrite(actor, key)) {
+      throw new ActorError(
+        ErrorCode.IO_ERROR,
+        `State of keyed actor '${actor}/${key}' not saved: this node no longer holds the key's claim ` +
+          `(its node lease lapsed or the key moved); the key's current activation keeps its own state`,
+      );
+    }
+    const from = this.revisions.get(name) ?? (await bucket.get(name))?.revision ?? 0;
+    try {
+      if (value === undefined) {
+        await bucket.delete(name, { previousSeq: from });
+        this.revisions.delete(name);
+      } else {
+        this.revisions.set(
+          name,
+          from === 0 ? await bucket.create(name, value) : await bucket.update(name, value, from),
+        );
+      }
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      this.revisions.delete(name);
+      this.fence?.stale(actor, key);
+      throw new ActorError(
+        ErrorCode.IO_ERROR,
+        `State of keyed actor '${actor}/${key}' not saved: another activation wrote it after this one read ` +
+          `revision ${from}, so this activation is stale; it is passivated and the next call reloads the state`,
+      );
+    }
+  }
+
+  /** @internal the key's activation here is gone: its revision is not needed any more */
+  forget(actor: string, key: string): void {
+    this.revisions.delete(entryKey(actor, key));
   }
 
   private opened(): KvBucketLike {
@@ -51,6 +100,14 @@ export class JetStreamKeyedStateStore extends KeyedStateStore {
       );
     return this.bucket;
   }
+}
+
+/** How the cluster node fences state writes by key claim (see `JetStreamKeyedStateStore`). */
+export interface StateFence {
+  /** Whether this node holds the claim of `actor/key` (or is stopping it after its lease lapsed). */
+  mayWrite(actor: string, key: string): boolean;
+  /** A write of `actor/key` lost its compare-and-set: the activation here is stale. */
+  stale(actor: string, key: string): void;
 }
 
 function entryKey(actor: string, key: string): string {

@@ -1,15 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
 import { Delivery } from '../core/runtime/delivery';
 import { KeyedActorType, KeyGate } from '../core/runtime/keyed/keyed-actor-type';
 import { Logger } from '../core/runtime/logger';
 import { ClusterSubjects } from './cluster-wire';
+import { StateFence } from './jetstream-keyed-state-store';
+import { KeyClaims } from './key-claims';
 import { KeyedCallRetry } from './keyed-call-retry';
 import { NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
+import { RemoteReplySink } from './remote-reply-sink';
 import { ServedCalls } from './served-calls';
-import { SingletonLeases } from './singleton-leases';
 
 /** Counters of keyed placement on this node (see `ClusterStatsSnapshot.keyed`). */
 export interface KeyedPlacementStats {
@@ -17,9 +18,16 @@ export interface KeyedPlacementStats {
   readonly actors: Readonly<Record<string, { active: number; activations: number; passivations: number }>>;
   /** Activations passivated here because their key now belongs to another node (a move). */
   readonly moves: number;
-  /** Key leases this node holds now. */
+  /** Key claims this node holds now. */
   readonly leasesHeld: number;
+  /** Calls to keys sent again to the key's new node (refused, or never started, by the old one). */
+  readonly callsResent: number;
+  /** Times this node's lease lapsed (not renewed for `nodeTimeoutMs / 2`) and it stopped all its keys. */
+  readonly leaseLapses: number;
 }
+
+/** How a `KeyedPlacement` forgets a passivated key's state revision (`JetStreamKeyedStateStore.forget`). */
+export type ForgetState = (actor: string, key: string) => void;
 
 /**
  * Keyed actors on the cluster (virtual actors, docs/protocol.md §4):
@@ -27,20 +35,21 @@ export interface KeyedPlacementStats {
  * - Placement: each key goes to the live node, among those declaring the actor, with the highest
  *   rendezvous score `fnv1a(node + "\0" + actor + "/" + key)`; a node joining or leaving moves only
  *   the keys it wins or held.
- * - Exactly one activation per key: before a key activates, its node claims the key's lease in
- *   the JetStream KV bucket (create / compare-and-set on the revision, as `SingletonLeases`
- *   does), renews it every heartbeat while active, and deletes it on passivation. A lease held by
- *   another node is taken only once that node stopped renewing it for `nodeTimeoutMs` (seen by the
- *   claimer's own clock), and a node that could not renew for `nodeTimeoutMs / 2` passivates its
- *   keys first — so two activations of one key never overlap.
- * - Calls during moves wait: a call to a key whose lease is still held elsewhere waits in the new
- *   activation's mailbox (suspended while it claims) until the lease is won; only the call's own
- *   deadline ends the wait with an error.
+ * - Exactly one activation per key: before a key activates, its node claims it in the JetStream
+ *   KV bucket under its node lease (`KeyClaims`: one lease renewal per node per heartbeat, one
+ *   create per activation, one delete per passivation); a node whose lease lapsed stops all its
+ *   activations before any other node can take their keys.
+ * - Calls during moves wait: a call to a key whose claim is still held elsewhere waits in the new
+ *   activation's mailbox (suspended while it claims) until the claim is won; a call the old node
+ *   refused or never started is sent again (`KeyedCallRetry`); only the call's deadline ends it.
  */
-export class KeyedPlacement implements KeyGate {
+export class KeyedPlacement implements KeyGate, StateFence {
   private readonly types = new Map<string, KeyedActorType>();
   private readonly undo: (() => void)[] = [];
+  private readonly resent = { count: 0 };
   private moved = 0;
+  private lapses = 0;
+  private forgetState?: ForgetState;
 
   constructor(
     private readonly selfId: string,
@@ -48,7 +57,7 @@ export class KeyedPlacement implements KeyGate {
     private readonly directory: NodeDirectory,
     private readonly calls: RemoteCalls,
     private readonly served: ServedCalls,
-    private readonly leases: SingletonLeases,
+    private readonly claims: KeyClaims,
     private readonly retryMs: number,
     private readonly claimTimeoutMs: number,
     private readonly logger: Logger,
@@ -61,6 +70,16 @@ export class KeyedPlacement implements KeyGate {
     const unserve = this.served.serveKeys(this.subjects.keyedPrefix(type.name, this.selfId), (key) => type.forKey(key));
     this.undo.push(unserve);
     return unserve;
+  }
+
+  /** Wins this node's lease when it hosts keyed actors (waiting out a stale one of an earlier run). */
+  async join(): Promise<void> {
+    if (this.types.size > 0) await this.claims.join();
+  }
+
+  /** A key's state revision is forgotten by the state store when its activation here is gone. */
+  forgetStateWith(forget: ForgetState): void {
+    this.forgetState = forget;
   }
 
   /** Whether `actor` is a keyed actor declared here or by another node. */
@@ -95,67 +114,95 @@ export class KeyedPlacement implements KeyGate {
     // A call refused by a node the key is leaving is routed again (see KeyedCallRetry).
     const routed =
       delivery.sink && !(delivery.sink instanceof KeyedCallRetry)
-        ? new KeyedCallRetry(delivery, (again) => this.route(actor, key, again), this.retryMs).routed
+        ? new KeyedCallRetry(delivery, (again) => this.route(actor, key, again), this.retryMs, this.resent).routed
         : delivery;
     if (node === this.selfId) return this.types.get(actor)!.deliverTo(key, routed);
-    this.calls.send(`${actor}/${key}`, routed, node, this.subjects.keyed(actor, node, key));
+    this.calls.send(`${actor}/${key}`, routed, node, this.subjects.keyed(actor, node, key), true);
   }
 
-  /** KeyGate: claims the key's lease, retrying until it is won or `claimTimeoutMs` passed. */
-  async claim(actor: string, key: string): Promise<boolean> {
-    const name = leaseName(actor, key);
-    const giveUpAt = Date.now() + this.claimTimeoutMs;
-    for (;;) {
-      const { gained } = await this.leases.tick([name]);
-      if (gained.length > 0 || this.leases.owns(name)) return true;
-      if (Date.now() >= giveUpAt) return false;
-      await sleep(this.retryMs);
-    }
-  }
-
-  /** KeyGate: the key's lease is held and fresh. */
-  holds(actor: string, key: string): boolean {
-    return this.leases.holdsFresh(leaseName(actor, key), Date.now());
-  }
-
-  /** KeyGate: deletes the key's lease (the activation is gone). */
-  release(actor: string, key: string): void {
-    void this.leases.release(leaseName(actor, key));
-  }
-
-  /** The lease revision this node holds for `actor/key` (it identifies the activation). */
-  leaseRevision(actor: string, key: string): number | undefined {
-    return this.leases.revisionOf(leaseName(actor, key));
+  /** KeyGate: claims the key under this node's lease, waiting until it is won or `claimTimeoutMs` passed. */
+  claim(actor: string, key: string): Promise<boolean> {
+    return this.claims.claim(actor, key, Date.now() + this.claimTimeoutMs);
   }
 
   /**
-   * One heartbeat: passivates keys whose lease could not be renewed in time or that now belong
-   * to another node (a move), then renews the leases held.
+   * KeyGate: the key's claim is held under a fresh node lease. Checked just before each message's
+   * handler starts: a call from another node is then told it was received (its RECEIVED frame), so
+   * its caller knows it must not be sent again if this node is lost.
    */
-  async tick(now: number): Promise<void> {
-    for (const name of this.leases.expire(now)) this.passivateLease(name, 'its lease could not be renewed in time');
-    for (const type of this.types.values()) {
-      for (const key of [...type.activeKeys()]) {
-        if (this.placeOf(type.name, key) === this.selfId) continue;
-        this.moved++;
-        void type.passivate(key, 'its key moved to another node');
+  holds(actor: string, key: string, delivery?: Delivery): boolean {
+    if (!this.types.has(actor)) return true;
+    if (!this.claims.holds(actor, key)) return false;
+    if (delivery?.sink instanceof RemoteReplySink) delivery.sink.received();
+    return true;
+  }
+
+  /** KeyGate: deletes the key's claim (the activation is gone). */
+  release(actor: string, key: string): void {
+    void this.claims.release(actor, key);
+    this.forgetState?.(actor, key);
+  }
+
+  /** StateFence: this node holds the claim of `actor/key`, or is stopping the key after a lapse. */
+  mayWrite(actor: string, key: string): boolean {
+    return !this.types.has(actor) || this.claims.mayWrite(actor, key);
+  }
+
+  /** StateFence: a state write of `actor/key` lost its compare-and-set; the activation here is stale. */
+  stale(actor: string, key: string): void {
+    void this.types.get(actor)?.passivate(key, 'another activation wrote its state');
+  }
+
+  /** The claim revision this node holds for `actor/key` (it identifies the activation). */
+  leaseRevision(actor: string, key: string): number | undefined {
+    return this.claims.revisionOf(actor, key);
+  }
+
+  /**
+   * One heartbeat: stops every activation when the node lease lapsed, passivates keys that now
+   * belong to another node (a move; not while `leaving`: `handOver` passivates them all), then
+   * renews the node lease. Calls still queued for moved keys are refused with `SHUTTING_DOWN`, so
+   * their callers send them to where the key lives now.
+   */
+  async tick(now: number, leaving = false): Promise<void> {
+    const lapsed = this.claims.expire(now);
+    if (lapsed) {
+      this.lapses++;
+      for (const name of lapsed) {
+        const slash = name.indexOf('/');
+        void this.types.get(name.slice(0, slash))?.passivate(name.slice(slash + 1), 'its node lease lapsed', moving());
       }
     }
-    const { lost } = await this.leases.tick(this.leases.owned());
-    for (const name of lost) this.passivateLease(name, 'its lease went to another node');
+    for (const type of leaving ? [] : this.types.values()) {
+      for (const key of [...type.activeKeys()]) {
+        // An activation still claiming its key is left alone: it holds nothing yet.
+        if (this.claims.revisionOf(type.name, key) === undefined || this.placeOf(type.name, key) === this.selfId)
+          continue;
+        this.moved++;
+        void type.passivate(key, 'its key moved to another node', moving());
+      }
+    }
+    await this.claims.renew();
   }
 
   /** Counters for `app.cluster.stats()`. */
   stats(): KeyedPlacementStats {
     const actors: Record<string, { active: number; activations: number; passivations: number }> = {};
     for (const type of this.types.values()) actors[type.name] = { ...type.stats() };
-    return { actors, moves: this.moved, leasesHeld: this.leases.owned().length };
+    return {
+      actors,
+      moves: this.moved,
+      leasesHeld: this.claims.held,
+      callsResent: this.resent.count,
+      leaseLapses: this.lapses,
+    };
   }
 
   /**
    * A clean leave: stops taking keyed calls here, lets the calls already delivered finish, then
    * passivates every activation (state saved, leases deleted) so other nodes take the keys over at
-   * once. Callers whose calls were refused meanwhile re-send them to the keys' new nodes.
+   * once, and deletes the node lease. Callers whose calls were refused meanwhile re-send them to
+   * the keys' new nodes.
    */
   async handOver(reason: unknown): Promise<void> {
     this.stop();
@@ -165,24 +212,18 @@ export class KeyedPlacement implements KeyGate {
         await type.passivateAll(reason);
       }),
     );
+    await this.claims.leave();
   }
 
   /** Stops serving keys (activations passivate when the app closes). */
   stop(): void {
     for (const undo of this.undo.splice(0)) undo();
   }
-
-  private passivateLease(name: string, why: string): void {
-    const slash = name.indexOf('/');
-    const type = this.types.get(name.slice(0, slash));
-    if (!type) return;
-    this.logger.warn(`Keyed actor '${name}' passivates on node '${this.selfId}': ${why}`);
-    void type.passivate(name.slice(slash + 1), why);
-  }
 }
 
-function leaseName(actor: string, key: string): string {
-  return `${actor}/${key}`;
+/** Why a queued call of a key that leaves this node is refused (its caller sends it again). */
+function moving(): ActorError {
+  return new ActorError(ErrorCode.SHUTTING_DOWN, 'The key is moving to another node; the call is sent there');
 }
 
 /** FNV-1a (32 bits) of `node \0 actor / key`: the rendezvous score of a node for a key. */

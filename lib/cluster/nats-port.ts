@@ -61,3 +61,9 @@ export interface KvBucketLike {
   put(key: string, value: Uint8Array): Promise<number>;
   delete(key: string, options?: { previousSeq?: number }): Promise<void>;
 }
+
+/** JetStream's answer to a compare-and-set whose expected revision is stale (or a create of an existing key). */
+export function isConflict(err: unknown): boolean {
+  const text = err instanceof Error ? err.message : String(err);
+  return /wrong last sequence|key exists/i.test(text);
+}

@@ -1,8 +1,10 @@
 import { toActorError } from '../core/errors/actor-error';
+import { ErrorCode } from '../core/errors/error-code';
 import { ReplySink } from '../core/runtime/reply-sink';
 import { BodyCodec, ErrorBody, Frame } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike } from './nats-port';
+import { TurnBatcher } from './turn-batcher';
 
 type Outgoing =
   | { readonly kind: 'data'; readonly value: unknown }
@@ -15,29 +17,48 @@ type Outgoing =
  * when credit comes back, so an AsyncIterable source pauses (an Observable source, which cannot
  * pause, is queued as it would be locally). A single reply followed at once by completion travels
  * as one `c` frame carrying the value (request-response costs one message each way). Data frames
- * go out in bursts, once per event-loop turn.
+ * go out in bursts, once per event-loop turn, through the serving node's `replies` batcher: frames
+ * to one calling node in one turn share a NATS message.
  */
 export class RemoteReplySink implements ReplySink {
   private readonly queue: Outgoing[] = [];
-  private readonly controller = new AbortController();
+  /** Created when the handler reads its signal (most never do). */
+  private controller?: AbortController;
+  private aborted = false;
   private readonly waiters: (() => void)[] = [];
   private finishedHooks: (() => void)[] = [];
   private scheduled = false;
   private sentAny = false;
+  private receivedSent = false;
   private ended = false;
   private deadlineTimer?: NodeJS.Timeout;
+  /** When the signal aborts (epoch ms): its timer starts only once the signal exists. */
+  private deadline?: number;
+  /** The calling node's inbox (the reply subject without the call id): the batching key. */
+  private readonly callerInbox: string;
+  private readonly callId: string;
 
   constructor(
     private readonly link: NatsConnectionLike,
+    private readonly replies: TurnBatcher<string>,
     private readonly replyTo: string,
     private readonly codec: BodyCodec,
     private readonly counters: ClusterCounters,
     private readonly selfId: string,
     private credit: number,
-  ) {}
+  ) {
+    const dot = replyTo.lastIndexOf('.');
+    this.callerInbox = replyTo.slice(0, dot);
+    this.callId = replyTo.slice(dot + 1);
+  }
 
   /** Aborted when the caller cancels, its node leaves, or the deadline passes. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      this.startDeadlineTimer();
+      if (this.aborted) this.controller.abort();
+    }
     return this.controller.signal;
   }
 
@@ -76,13 +97,23 @@ export class RemoteReplySink implements ReplySink {
   }
 
   /**
-   * Tells the caller which node runs the call if it is still running after this event-loop turn
-   * and nothing was sent yet (a replicated actor's caller cannot know it otherwise).
+   * Tells the caller which node runs the call if it is still running (call this after the
+   * event-loop turn it started in) and nothing was sent yet (a replicated actor's caller cannot
+   * know it otherwise).
    */
-  announceIfSlow(): void {
-    setImmediate(() => {
-      if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
-    });
+  announceIfRunning(): void {
+    if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
+  }
+
+  /**
+   * Tells the caller, once, that the call's handler starts now (a `r` frame; keyed calls only).
+   * Sent before anything the handler does, on the connection its effects go through: a caller that
+   * never got it knows the handler never ran and may send the call again elsewhere.
+   */
+  received(): void {
+    if (this.receivedSent || this.ended) return;
+    this.receivedSent = true;
+    this.send(Frame.RECEIVED, undefined);
   }
 
   /** The caller accepts `frames` more data frames. */
@@ -95,19 +126,33 @@ export class RemoteReplySink implements ReplySink {
   cancel(): void {
     this.ended = true;
     this.queue.length = 0;
-    this.controller.abort();
+    this.abort();
     this.finish();
   }
 
-  /** Aborts the signal at `deadline` (epoch ms) unless finished before. */
+  /** Aborts the signal at `deadline` (epoch ms) unless finished before (see `startDeadlineTimer`). */
   abortAt(deadline: number): void {
-    this.deadlineTimer = setTimeout(() => this.controller.abort(), Math.max(0, deadline - Date.now()));
-    this.deadlineTimer.unref();
+    this.deadline = deadline;
+    if (this.controller) this.startDeadlineTimer();
   }
 
   /** Runs `hook` once everything was sent or the call was cancelled. */
   onFinished(hook: () => void): void {
     this.finishedHooks.push(hook);
+  }
+
+  /** Nobody can observe the abort before the signal exists: most calls never start this timer. */
+  private startDeadlineTimer(): void {
+    if (this.deadline === undefined || this.deadlineTimer || this.ended) return;
+    const wait = this.deadline - Date.now();
+    if (wait <= 0) return this.abort();
+    this.deadlineTimer = setTimeout(() => this.abort(), wait);
+    this.deadlineTimer.unref();
+  }
+
+  private abort(): void {
+    this.aborted = true;
+    this.controller?.abort();
   }
 
   private schedule(): void {
@@ -148,9 +193,22 @@ export class RemoteReplySink implements ReplySink {
   private send(frame: string, value: unknown): void {
     if (this.link.isClosed()) return;
     this.sentAny = true;
-    const body = this.codec.encodeWithMeta([frame, this.selfId], value);
+    let body = this.codec.encodeWithMeta([frame, this.selfId, this.callId], value);
+    const limit = this.link.info?.max_payload;
+    if (limit !== undefined && body.length > limit) {
+      // NATS would refuse it: the caller gets an error naming both sizes, never a silent drop.
+      const failure: ErrorBody = {
+        code: ErrorCode.SERIALIZATION_ERROR,
+        message:
+          `A reply is ${body.length} bytes, more than the NATS server's max_payload of ${limit} bytes; ` +
+          `reply with less (e.g. stream it in parts) or raise max_payload in nats-server's configuration`,
+      };
+      body = this.codec.encodeWithMeta([Frame.ERROR, this.selfId, this.callId], failure);
+      this.ended = true;
+      this.queue.length = 0;
+    }
     this.counters.bytesSent += body.length;
-    this.link.publish(this.replyTo, body);
+    this.replies.add(this.callerInbox, body, this.replyTo);
   }
 
   private finish(): void {

@@ -3,11 +3,15 @@ import { ErrorCode } from '../core/errors/error-code';
 import { ErrorMessages } from '../core/errors/error-messages';
 import { MessageRegistry } from '../core/metadata/message-registry';
 import { ActorRef } from '../core/runtime/actor-ref';
+import { Delivery } from '../core/runtime/delivery';
+import { TraceContext } from '../core/runtime/instrumentation';
+import { PeerInfo } from '../core/runtime/message-context';
 import { Logger } from '../core/runtime/logger';
 import { BodyCodec, ClusterSubjects, keyOfToken, Mode, splitMeta } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike, NatsMessage, NatsSubscription } from './nats-port';
 import { RemoteReplySink } from './remote-reply-sink';
+import { decodeBatch, TurnBatcher } from './turn-batcher';
 
 /**
  * The serving side of remote calls: subscribes to the subjects of the actors this node serves,
@@ -19,6 +23,10 @@ import { RemoteReplySink } from './remote-reply-sink';
 export class ServedCalls {
   private readonly running = new Map<string, { sink: RemoteReplySink; caller: string }>();
   private readonly subscriptions: NatsSubscription[] = [];
+  /** Reply frames, coalesced per calling node and event-loop turn (items: each frame's reply subject). */
+  private readonly replies: TurnBatcher<string>;
+  /** Calls started this event-loop turn: those still running at its end say where they run. */
+  private startedThisTurn: RemoteReplySink[] = [];
 
   constructor(
     private readonly link: NatsConnectionLike,
@@ -28,7 +36,12 @@ export class ServedCalls {
     private readonly counters: ClusterCounters,
     private readonly logger: Logger,
     private readonly selfId: string,
-  ) {}
+  ) {
+    this.replies = new TurnBatcher<string>(link, {
+      address: (callerInbox, replyTos) => ({ subject: replyTos.length === 1 ? replyTos[0]! : `${callerInbox}.b` }),
+      failed: () => undefined, // the connection closed: the caller fails its calls CONNECTION_CLOSED
+    });
+  }
 
   /** Starts receiving credit and cancels for calls served here. */
   start(): void {
@@ -67,27 +80,34 @@ export class ServedCalls {
       ...(queue ? { queue } : {}),
       callback: (err, msg) => {
         if (err || !msg.reply) return;
-        this.counters.remoteCallsReceived++;
         this.counters.bytesReceived += msg.data.length;
-        const call = parseCall(msg);
-        let ref: ActorRef;
-        try {
-          ref = refOf(msg.subject);
-        } catch (refused) {
-          return this.dispatch(call, undefined, refused instanceof Error ? refused : new Error(String(refused)));
+        const callerInbox = msg.reply.slice(0, msg.reply.lastIndexOf('.'));
+        for (const entry of decodeBatch(msg.data)) {
+          const call = parseCall(entry, callerInbox, msg.reply);
+          this.counters.remoteCallsReceived++;
+          let ref: ActorRef;
+          try {
+            ref = refOf(msg.subject);
+          } catch (refused) {
+            this.dispatch(call, undefined, refused instanceof Error ? refused : new Error(String(refused)));
+            continue;
+          }
+          const decoded = this.decode(call, ref);
+          if (waiting === 0 && !(decoded instanceof Promise)) {
+            this.dispatch(call, ref, decoded);
+            continue;
+          }
+          // An asynchronous validation holds later calls back, so they reach the actor in order.
+          waiting++;
+          order = order
+            .then(() => decoded)
+            .then(
+              (message) => this.dispatch(call, ref, message),
+              (failure: unknown) =>
+                this.dispatch(call, ref, failure instanceof Error ? failure : new Error(String(failure))),
+            )
+            .finally(() => waiting--);
         }
-        const decoded = this.decode(call, ref);
-        if (waiting === 0 && !(decoded instanceof Promise)) return this.dispatch(call, ref, decoded);
-        // An asynchronous validation holds later calls back, so they reach the actor in order.
-        waiting++;
-        order = order
-          .then(() => decoded)
-          .then(
-            (message) => this.dispatch(call, ref, message),
-            (failure: unknown) =>
-              this.dispatch(call, ref, failure instanceof Error ? failure : new Error(String(failure))),
-          )
-          .finally(() => waiting--);
       },
     });
     return () => subscription.unsubscribe();
@@ -103,6 +123,7 @@ export class ServedCalls {
   stop(): void {
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
     for (const served of this.running.values()) served.sink.cancel();
+    this.replies.flush();
   }
 
   private decode(call: IncomingCall, ref: ActorRef): object | Promise<object> | Error {
@@ -114,35 +135,83 @@ export class ServedCalls {
       );
     }
     try {
-      return this.registry.decode(wireName, this.codec.decode(call.body));
-    } catch (err) {
-      return Object.assign(new Error(err instanceof Error ? err.message : String(err)), {
-        code: ErrorCode.SERIALIZATION_ERROR,
+      const decoded = this.registry.decode(wireName, this.codec.decode(call.body));
+      if (!(decoded instanceof Promise)) return decoded;
+      return decoded.catch((err: unknown) => {
+        throw serializationFailure(err);
       });
+    } catch (err) {
+      return serializationFailure(err);
     }
+  }
+
+  private announceIfRunning(sink: RemoteReplySink): void {
+    if (this.startedThisTurn.push(sink) > 1) return;
+    setImmediate(() => {
+      const started = this.startedThisTurn;
+      this.startedThisTurn = [];
+      for (const running of started) running.announceIfRunning();
+    });
   }
 
   private dispatch(call: IncomingCall, ref: ActorRef | undefined, decoded: object | Error): void {
     const { replyTo, mode, wireName, deadline } = call;
-    const sink = new RemoteReplySink(this.link, replyTo, this.codec, this.counters, this.selfId, call.credit);
+    const sink = new RemoteReplySink(
+      this.link,
+      this.replies,
+      replyTo,
+      this.codec,
+      this.counters,
+      this.selfId,
+      call.credit,
+    );
     if (decoded instanceof Error) {
       const code = (decoded as Error & { code?: string }).code ?? ErrorCode.SERIALIZATION_ERROR;
       return sink.error(new ActorError(code, decoded.message));
     }
     try {
       if (mode === Mode.TELL) {
-        ref!.deliver({ message: decoded, wireName, correlationId: replyTo });
+        ref!.deliver({
+          message: decoded,
+          wireName,
+          correlationId: replyTo,
+          peer: peerOf(replyTo),
+          traceContext: call.traceContext,
+        });
         return sink.ack();
       }
       const caller = replyTo.split('.').slice(-2, -1)[0] ?? '';
       this.running.set(replyTo, { sink, caller });
       sink.onFinished(() => this.running.delete(replyTo));
       if (deadline !== undefined) sink.abortAt(deadline);
-      sink.announceIfSlow();
-      ref!.deliver({ message: decoded, wireName, correlationId: replyTo, sink, signal: sink.signal, deadline });
+      this.announceIfRunning(sink);
+      ref!.deliver(new ServedDelivery(decoded, wireName, replyTo, sink, deadline, peerOf(replyTo), call.traceContext));
     } catch (err) {
       sink.error(err);
     }
+  }
+}
+
+/** A payload that failed validation, in the IPC listener's words (docs/protocol.md §3.1 step 7). */
+export function serializationFailure(err: unknown): ActorError {
+  const detail = ErrorMessages.serializationFailed(err instanceof Error ? err.message : String(err));
+  return new ActorError(ErrorCode.SERIALIZATION_ERROR, detail);
+}
+
+/** A served call's `Delivery`; its `signal` is created only when the handler reads it. */
+class ServedDelivery implements Delivery {
+  constructor(
+    readonly message: object,
+    readonly wireName: string,
+    readonly correlationId: string,
+    readonly sink: RemoteReplySink,
+    readonly deadline: number | undefined,
+    readonly peer: PeerInfo,
+    readonly traceContext: TraceContext | undefined,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.sink.signal;
   }
 }
 
@@ -153,14 +222,27 @@ interface IncomingCall {
   readonly wireName: string;
   readonly deadline?: number;
   readonly credit: number;
+  /** The caller's span, continued by the owner's (issue 17: traces across nodes). */
+  readonly traceContext?: TraceContext;
   readonly body: Uint8Array;
 }
 
-function parseCall(msg: NatsMessage): IncomingCall {
-  const { fields, body } = splitMeta(msg.data);
-  const [mode = Mode.TELL, wireName = '', deadline, credit] = fields;
+/** The sender of a call from another node: `cluster:<node>` (`ctx.peer.connectionId`). */
+function peerOf(replyTo: string): PeerInfo {
+  const tokens = replyTo.split('.');
+  return { connectionId: `cluster:${tokens[tokens.length - 2] ?? ''}` };
+}
+
+/**
+ * One call of a NATS message (alone or in a batch): its reply subject is the caller's inbox and
+ * the call id it carries (`fallbackReply`, the message's own reply subject, when it has none).
+ */
+function parseCall(data: Uint8Array, callerInbox: string, fallbackReply: string): IncomingCall {
+  const { fields, body } = splitMeta(data);
+  const [mode = Mode.TELL, wireName = '', deadline, credit, id, traceparent, tracestate] = fields;
   return {
-    replyTo: msg.reply!,
+    ...(traceparent ? { traceContext: tracestate ? { traceparent, tracestate } : { traceparent } } : {}),
+    replyTo: id ? `${callerInbox}.${id}` : fallbackReply,
     mode,
     wireName,
     deadline: Number(deadline) || undefined,

@@ -1,6 +1,6 @@
 import { Logger } from '../core/runtime/logger';
 import { decodeJson, encodeJson, subjectToken } from './cluster-wire';
-import { KvBucketLike } from './nats-port';
+import { isConflict, KvBucketLike } from './nats-port';
 
 interface LeaseState {
   /** Revision of our own lease entry while we hold it. */
@@ -194,10 +194,4 @@ export class SingletonLeases {
 
 function keyOf(name: string): string {
   return `lease.${subjectToken(name)}`;
-}
-
-/** JetStream's answer to a compare-and-set whose expected revision is stale (or a create of an existing key). */
-function isConflict(err: unknown): boolean {
-  const text = err instanceof Error ? err.message : String(err);
-  return /wrong last sequence|key exists/i.test(text);
 }

@@ -27,12 +27,11 @@ const DEFAULT_ACTOR_LIMIT = 1000;
  * policy decides when one is in force (docs/protocol.md §11.2), and otherwise only callers
  * running as the server's own uid are answered (a caller whose peer credentials are unknown is
  * refused); others get `ACCESS_DENIED` naming the rule and how to open it up.
- *
- * `cluster: 'local'`: it describes the app whose socket was called, so in a cluster every node
- * answers for itself (a singleton would answer for its owner, and not at all while NATS is down).
  */
 @Actor({ name: SYSTEM_ACTOR_NAME, cluster: 'local' })
 export class ActonSystemActor {
+  // `local` in a cluster: every node answers for itself, so `acton stats` / `top` / `ping --ready`
+  // through a node's socket describe that node (a singleton would answer for the owner only).
   constructor(@Inject(ActonApp) private readonly app: ActonApp) {}
 
   /** A snapshot of the app's figures. */

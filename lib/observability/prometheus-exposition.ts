@@ -15,9 +15,12 @@ interface Sample {
 
 /**
  * The listener's §7 counters (docs/protocol.md §7) as Prometheus series: gauges keep their
- * name, counters get `_total`. Every field of `IpcListener.stats()` is listed (the type checks it).
+ * name, counters get `_total`. Every §7 field of `IpcListener.stats()` is listed (the type checks it);
+ * its `remoteCalls` are the cluster's figures, exposed as the cluster's series.
  */
-const LISTENER_SERIES: Readonly<Record<keyof IpcListenerStats, { name: string; type: MetricType; help: string }>> = {
+const LISTENER_SERIES: Readonly<
+  Record<Exclude<keyof IpcListenerStats, 'remoteCalls'>, { name: string; type: MetricType; help: string }>
+> = {
   connectionsAccepted: {
     name: 'ipc_connections_accepted_total',
     type: 'counter',

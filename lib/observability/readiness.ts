@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import type { ActonApp } from '../core/runtime/acton-app';
 
 /** One readiness check and why it failed. */
@@ -15,13 +14,12 @@ export interface Readiness {
   readonly checks: readonly ReadinessCheck[];
 }
 
-/** How long the socket probe waits for the listener to accept. */
-const SOCKET_PROBE_TIMEOUT_MS = 2000;
-
 /**
  * Readiness of a running app for orchestrators: the app is running (every actor started, not
- * closing), its IPC socket accepts a connection (when it has a listener), and its cluster node
- * is connected (when clustered and the node reports `connected`).
+ * closing), its IPC listener takes connections (when it has one: listening, and the file at its
+ * path is still its socket; checked without connecting, so a probe adds nothing to the
+ * listener's `connectionsAccepted`), and its cluster node is connected (when clustered and the
+ * node reports `connected`).
  */
 export async function checkReadiness(app: ActonApp): Promise<Readiness> {
   const checks: ReadinessCheck[] = [];
@@ -30,8 +28,15 @@ export async function checkReadiness(app: ActonApp): Promise<Readiness> {
       ? { name: 'app-running', ok: true }
       : { name: 'app-running', ok: false, detail: `app is ${app.state}` },
   );
-  const listener = app.extension<{ socketPath: string }>('ipc');
-  if (listener) checks.push(await probeSocket(() => listener.socketPath));
+  const listener = app.extension<{ notAcceptingReason(): string | undefined }>('ipc');
+  if (listener) {
+    const reason = listener.notAcceptingReason();
+    checks.push(
+      reason === undefined
+        ? { name: 'socket-accepting', ok: true }
+        : { name: 'socket-accepting', ok: false, detail: reason },
+    );
+  }
   const cluster = app.extension<{ connected?: unknown }>('cluster');
   if (cluster && typeof cluster.connected === 'boolean') {
     checks.push(
@@ -45,42 +50,4 @@ export async function checkReadiness(app: ActonApp): Promise<Readiness> {
     );
   }
   return { ready: checks.every((check) => check.ok), checks };
-}
-
-async function probeSocket(pathOf: () => string): Promise<ReadinessCheck> {
-  let path: string;
-  try {
-    path = pathOf();
-  } catch (err) {
-    return {
-      name: 'socket-accepting',
-      ok: false,
-      detail: err instanceof Error ? err.message : String(err),
-    };
-  }
-  return new Promise((resolve) => {
-    const socket = connect(path);
-    const finish = (check: ReadinessCheck): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(check);
-    };
-    const timer = setTimeout(
-      () =>
-        finish({
-          name: 'socket-accepting',
-          ok: false,
-          detail: `no accept on ${path} within ${SOCKET_PROBE_TIMEOUT_MS} ms`,
-        }),
-      SOCKET_PROBE_TIMEOUT_MS,
-    );
-    socket.once('connect', () => finish({ name: 'socket-accepting', ok: true }));
-    socket.once('error', (err) =>
-      finish({
-        name: 'socket-accepting',
-        ok: false,
-        detail: `${path}: ${err.message}`,
-      }),
-    );
-  });
 }

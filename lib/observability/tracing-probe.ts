@@ -2,9 +2,9 @@ import type { Attributes, Context, Span, SpanOptions, Tracer } from '@openteleme
 import { isActorError } from '../core/errors/actor-error';
 import { ActorRef } from '../core/runtime/actor-ref';
 import { Delivery } from '../core/runtime/delivery';
-import { ActorProbe, MessageTracker } from '../core/runtime/instrumentation';
+import { ActorProbe, MessageTracker, OutboundCall, OutboundCallProbe } from '../core/runtime/instrumentation';
 import { LOCAL_PEER } from '../core/runtime/message-context';
-import { parseTraceparent } from '../ipc/protocol/trace-context-field';
+import { formatTraceparent, parseTraceparent } from '../ipc/protocol/trace-context-field';
 
 type OtelApi = typeof import('@opentelemetry/api');
 
@@ -32,8 +32,12 @@ interface SpanStart {
  * - status ERROR and `error.type` = the error code when the handler failed.
  * The handler's synchronous part runs with its span active (`context.with`); with an async
  * context manager registered, its awaits keep it.
+ *
+ * A call the cluster sends to another node (`outbound`) gets the span this node would give it
+ * (SERVER for an IPC caller, else CLIENT, child of the active span), and that span's context
+ * travels with the call: the owner's SERVER span is its child.
  */
-export class TracingProbe implements ActorProbe {
+export class TracingProbe implements ActorProbe, OutboundCallProbe {
   /** Span name and start options by `<actor>/<MessageType>`: built once, not per message. */
   private readonly starts = new Map<string, Map<string, SpanStart>>();
   private cachedMethods = 0;
@@ -84,6 +88,30 @@ export class TracingProbe implements ActorProbe {
     const options: SpanOptions = Object.freeze({ kind: this.api.SpanKind.SERVER, attributes });
     if (address) start.server = options;
     return options;
+  }
+
+  outbound(actorName: string, delivery: Delivery): OutboundCall | undefined {
+    const { api } = this;
+    const remote = (delivery.peer ?? LOCAL_PEER).connectionId !== LOCAL_PEER.connectionId;
+    const method = `${actorName}/${delivery.wireName}`;
+    const parent = remote ? this.remoteParent(delivery) : api.context.active();
+    const attributes: Record<string, string> = {
+      'rpc.system.name': 'acton',
+      'rpc.method': method,
+      'acton.correlation_id': delivery.correlationId,
+    };
+    const kind = remote ? api.SpanKind.SERVER : api.SpanKind.CLIENT;
+    const span = this.tracer.startSpan(method, { kind, attributes }, parent);
+    const spanContext = span.spanContext();
+    if (!span.isRecording() && !api.isSpanContextValid(spanContext)) return undefined;
+    const traceState = spanContext.traceState?.serialize();
+    return {
+      tracker: new SpanTracker(api, span, parent),
+      traceContext: {
+        traceparent: formatTraceparent(spanContext),
+        ...(traceState ? { tracestate: traceState } : {}),
+      },
+    };
   }
 
   /** The caller's span from the envelope's `trace_context`, else the root (a new trace). */

@@ -39,7 +39,13 @@ export class TracingExtension implements AppExtension {
       }
       return socketPath;
     };
-    this.uninstall = app.instrumentation.add(new TracingProbe(api, tracer, serverAddress));
+    const probe = new TracingProbe(api, tracer, serverAddress);
+    const removeProbe = app.instrumentation.add(probe);
+    const removeOutbound = app.instrumentation.addOutbound(probe);
+    this.uninstall = () => {
+      removeProbe();
+      removeOutbound();
+    };
   }
 
   /** AppExtension: spans of draining requests are still recorded. */

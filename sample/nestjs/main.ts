@@ -30,7 +30,11 @@ async function main(): Promise<void> {
       `http://127.0.0.1:${port}/orders`,
   );
   console.log(`  ACTON_IPC_SOCKET=${socket} python3 sample/nestjs/demo.py`);
-  console.log(`  npx acton --socket ${socket} call greetings HelloRequest '{"name":"cli"}'`);
+  // (from a clone of this repository; in a project that installed acton-ts: npx acton --socket ...)
+  console.log(
+    `  npx ts-node -r tsconfig-paths/register --transpile-only lib/cli/main.ts --socket ${socket} call greetings ` +
+      `HelloRequest '{"name":"cli"}'`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { startTestServer, TestServer } from '../client/fixtures/test-server';
+import { testServerPerSuite } from '../client/fixtures/test-server';
 import { waitFor } from '../client/support/wait-for';
 import { runActon, startActon } from './support/run-acton';
 
@@ -11,19 +11,14 @@ jest.setTimeout(60_000);
  * The default deadline is lowered to 300 ms through `ACTON_TIMEOUT_MS` to keep this short.
  */
 describe('acton CLI: streams, calls and subscriptions that know what they are talking to', () => {
-  let server: TestServer;
-  let socket: string[];
+  const suite = testServerPerSuite({ rateLimit: { enabled: false } });
   const lowDefault = { env: { ACTON_TIMEOUT_MS: '300' } };
 
-  beforeAll(async () => {
-    server = await startTestServer({ rateLimit: { enabled: false } });
-    socket = ['--socket', server.socketPath];
-  });
-
-  afterAll(() => server.close());
-
   it('a stream longer than the default deadline times out (exit 4), and the hint names --timeout 0', async () => {
-    const result = await runActon([...socket, 'stream', 'worker', 'Count', '{"to":3,"delay_ms":250}'], lowDefault);
+    const result = await runActon(
+      [...suite.socketArgs, 'stream', 'worker', 'Count', '{"to":3,"delay_ms":250}'],
+      lowDefault,
+    );
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('error: TIMEOUT: Stream timed out after 300 ms');
     expect(result.stderr).toContain('use --timeout 0 (no deadline)');
@@ -31,7 +26,7 @@ describe('acton CLI: streams, calls and subscriptions that know what they are ta
 
   it('--timeout 0 opens the same stream without a deadline: it outlives the default and exits 0', async () => {
     const result = await runActon(
-      [...socket, '--timeout', '0', 'stream', 'worker', 'Count', '{"to":3,"delay_ms":250}'],
+      [...suite.socketArgs, '--timeout', '0', 'stream', 'worker', 'Count', '{"to":3,"delay_ms":250}'],
       lowDefault,
     );
     expect(result.stderr).toBe('');
@@ -41,7 +36,7 @@ describe('acton CLI: streams, calls and subscriptions that know what they are ta
 
   it('--idle-timeout ends a stream whose items stop coming (exit 4)', async () => {
     const result = await runActon([
-      ...socket,
+      ...suite.socketArgs,
       '--timeout',
       '0',
       'stream',
@@ -56,7 +51,7 @@ describe('acton CLI: streams, calls and subscriptions that know what they are ta
   });
 
   it('call on a stream handler is refused (exit 2) and points at acton stream', async () => {
-    const result = await runActon([...socket, 'call', 'worker', 'Count', '{"to":2,"delay_ms":0}']);
+    const result = await runActon([...suite.socketArgs, 'call', 'worker', 'Count', '{"to":2,"delay_ms":0}']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(
@@ -66,7 +61,7 @@ describe('acton CLI: streams, calls and subscriptions that know what they are ta
   });
 
   it('subscribe to a type nobody registers warns and suggests the closest registered name', async () => {
-    const subscriber = startActon([...socket, 'subscribe', 'PriceUpdat']);
+    const subscriber = startActon([...suite.socketArgs, 'subscribe', 'PriceUpdat']);
     await waitFor(() => subscriber.stderr().includes('did you mean'), 'the CLI to warn', 20_000);
     subscriber.child.kill('SIGINT');
     const result = await subscriber.exited;
@@ -77,11 +72,11 @@ describe('acton CLI: streams, calls and subscriptions that know what they are ta
   });
 
   it('subscribe to a registered type prints no warning', async () => {
-    const subscriber = startActon([...socket, 'subscribe', 'PriceUpdate', '--count', '1']);
+    const subscriber = startActon([...suite.socketArgs, 'subscribe', 'PriceUpdate', '--count', '1']);
     await waitFor(() => subscriber.stderr().includes('subscribed to PriceUpdate'), 'the CLI to subscribe', 20_000);
     // The check runs before the first push is awaited, so by the exit after one push it has spoken.
     const { Announce } = await import('../support/test-messages');
-    server.app.tell('announcer', Object.assign(new Announce(), { symbol: 'ACME', price: 1 }));
+    suite.server.app.tell('announcer', Object.assign(new Announce(), { symbol: 'ACME', price: 1 }));
     const result = await subscriber.exited;
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('subscribed to PriceUpdate (Ctrl-C to stop)\n');

@@ -2,63 +2,52 @@ import 'reflect-metadata';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { ActonClient, connectUnixSocket, IpcRequestError, Push, TransportFactory } from 'acton-ts/client';
 import { AddRequest, CountTo, Recall, Remember } from '../support/test-messages';
-import { startTestServer, TestServer } from './fixtures/test-server';
+import { serverAndClientPerSuite, startTestServer, TestServer } from './fixtures/test-server';
 import { rejectionOf } from './support/wait-for';
 
 describe('ActonClient against a real listener', () => {
-  let server: TestServer;
-  let client: ActonClient;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    client = await ActonClient.connect({ socketPath: server.socketPath });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.close();
-  });
+  const suite = serverAndClientPerSuite();
 
   it('request() resolves with the reply payload', async () => {
-    await expect(client.request('calculator', 'AddRequest', { a: 5, b: 3 })).resolves.toEqual({ sum: 8 });
+    await expect(suite.client.request('calculator', 'AddRequest', { a: 5, b: 3 })).resolves.toEqual({ sum: 8 });
   });
 
   it('answers concurrent requests, each by its own correlation id', async () => {
     const sums = await Promise.all(
-      [1, 2, 3, 4, 5].map((n) => client.request('calculator', 'AddRequest', { a: n, b: n })),
+      [1, 2, 3, 4, 5].map((n) => suite.client.request('calculator', 'AddRequest', { a: n, b: n })),
     );
     expect(sums).toEqual([{ sum: 2 }, { sum: 4 }, { sum: 6 }, { sum: 8 }, { sum: 10 }]);
   });
 
   it('send() resolves on the delivered acknowledgement, and the actor got the message', async () => {
-    await expect(client.send('notebook', 'Remember', { value: 'first' })).resolves.toBeUndefined();
-    await client.send('notebook', 'Remember', { value: 'second' });
-    await expect(client.request('notebook', 'Recall', {})).resolves.toEqual({ values: ['first', 'second'] });
+    await expect(suite.client.send('notebook', 'Remember', { value: 'first' })).resolves.toBeUndefined();
+    await suite.client.send('notebook', 'Remember', { value: 'second' });
+    await expect(suite.client.request('notebook', 'Recall', {})).resolves.toEqual({ values: ['first', 'second'] });
   });
 
   it('stream() emits one value per data frame and completes on the final frame', async () => {
-    const items = await firstValueFrom(client.stream('worker', 'Count', { to: 4, delay_ms: 0 }).pipe(toArray()));
+    const items = await firstValueFrom(suite.client.stream('worker', 'Count', { to: 4, delay_ms: 0 }).pipe(toArray()));
     expect(items).toEqual([{ value: 1 }, { value: 2 }, { value: 3 }, { value: 4 }]);
   });
 
   it('stream() of a handler that yields nothing completes empty', async () => {
     await expect(
-      firstValueFrom(client.stream('worker', 'Count', { to: 0, delay_ms: 0 }).pipe(toArray())),
+      firstValueFrom(suite.client.stream('worker', 'Count', { to: 0, delay_ms: 0 }).pipe(toArray())),
     ).resolves.toEqual([]);
   });
 
   it('actor().ask / tell / stream use the @Message wire name and infer the reply type', async () => {
-    const calculator = client.actor('calculator');
+    const calculator = suite.client.actor('calculator');
     const result = await calculator.ask(Object.assign(new AddRequest(), { a: 40, b: 2 }));
     const sum: number = result.sum; // compiles only because the reply type is inferred
     expect(sum).toBe(42);
 
-    await client.actor('notebook').tell(Object.assign(new Remember(), { value: 'typed' }));
-    const recalled = (await client.actor('notebook').ask(new Recall())) as { values: string[] };
+    await suite.client.actor('notebook').tell(Object.assign(new Remember(), { value: 'typed' }));
+    const recalled = (await suite.client.actor('notebook').ask(new Recall())) as { values: string[] };
     expect(recalled.values).toContain('typed');
 
     const ticks = await firstValueFrom(
-      client
+      suite.client
         .actor('worker')
         .stream(Object.assign(new CountTo(), { to: 2, delay_ms: 0 }))
         .pipe(toArray()),
@@ -67,14 +56,14 @@ describe('ActonClient against a real listener', () => {
   });
 
   it('actor().ask rejects an object that is not a @Message instance, saying what to do', async () => {
-    const error = await rejectionOf(client.actor('calculator').ask({ a: 1, b: 2 }));
+    const error = await rejectionOf(suite.client.actor('calculator').ask({ a: 1, b: 2 }));
     expect(error).toMatchObject({ name: 'IpcRequestError', code: 'UNKNOWN_MESSAGE_TYPE' });
     expect(error.message).toMatch(/@Message/);
     expect(error.message).toMatch(/client\.request/);
   });
 
   it('discover() lists the exposed actors with their message types and kinds, and the schemas', async () => {
-    const discovery = await client.discover();
+    const discovery = await suite.client.discover();
     expect(discovery.success).toBe(true);
     expect(discovery.protocol_version).toMatchObject({ current: 2, min_supported: 1, max_supported: 2 });
     const names = (discovery.actors ?? []).map((actor) => actor.name).sort();
@@ -91,24 +80,24 @@ describe('ActonClient against a real listener', () => {
   });
 
   it('discover() honours includeActors / includeMessageTypes', async () => {
-    const discovery = await client.discover({ includeActors: false, includeMessageTypes: false });
+    const discovery = await suite.client.discover({ includeActors: false, includeMessageTypes: false });
     expect(discovery).not.toHaveProperty('actors');
     expect(discovery).not.toHaveProperty('message_types');
     expect(discovery.protocol_version?.capabilities.messagepack).toBe(true);
   });
 
   it('heartbeat() resolves with a round-trip time in milliseconds', async () => {
-    const rtt = await client.heartbeat();
+    const rtt = await suite.client.heartbeat();
     expect(typeof rtt).toBe('number');
     expect(rtt).toBeGreaterThanOrEqual(0);
   });
 
   it('subscribe() delivers pushes of the subscribed types only, with source_actor', async () => {
-    const received = firstValueFrom(client.subscribe(['PriceUpdate']).pipe(take(2), toArray()));
-    await client.flush();
-    await client.send('announcer', 'Announce', { symbol: 'ACME', price: 1, trade: true }); // not subscribed: never delivered
-    await client.send('announcer', 'Announce', { symbol: 'ACME', price: 101.25 });
-    await client.send('announcer', 'Announce', { symbol: 'GLOBEX', price: 7 });
+    const received = firstValueFrom(suite.client.subscribe(['PriceUpdate']).pipe(take(2), toArray()));
+    await suite.client.flush();
+    await suite.client.send('announcer', 'Announce', { symbol: 'ACME', price: 1, trade: true }); // not subscribed: never delivered
+    await suite.client.send('announcer', 'Announce', { symbol: 'ACME', price: 101.25 });
+    await suite.client.send('announcer', 'Announce', { symbol: 'GLOBEX', price: 7 });
     const pushes: Push[] = await received;
     expect(pushes.map((push) => push.payload)).toEqual([
       { symbol: 'ACME', price: 101.25 },
@@ -122,21 +111,21 @@ describe('ActonClient against a real listener', () => {
   });
 
   it('subscribe() sends Unsubscribe only when no local subscriber wants the type any more', async () => {
-    const stats = () => server.app.listener!.stats();
-    const first = client.subscribe('PriceUpdate').subscribe();
-    const second = client.subscribe(['PriceUpdate', 'TradeExecuted']).subscribe();
-    await client.flush();
+    const stats = () => suite.server.app.listener!.stats();
+    const first = suite.client.subscribe('PriceUpdate').subscribe();
+    const second = suite.client.subscribe(['PriceUpdate', 'TradeExecuted']).subscribe();
+    await suite.client.flush();
     expect(stats().activeSubscriptions).toBe(2);
     first.unsubscribe();
-    await client.flush();
+    await suite.client.flush();
     expect(stats().activeSubscriptions).toBe(2); // the second subscriber still wants PriceUpdate
     second.unsubscribe();
-    await client.flush();
+    await suite.client.flush();
     expect(stats().activeSubscriptions).toBe(0);
   });
 
   it('close() fails later calls with CONNECTION_CLOSED and reports status closed', async () => {
-    const other = await ActonClient.connect({ socketPath: server.socketPath });
+    const other = await ActonClient.connect({ socketPath: suite.server.socketPath });
     const statuses: string[] = [];
     other.status$.subscribe((status) => statuses.push(status));
     await other.close();

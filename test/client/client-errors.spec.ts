@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { firstValueFrom, toArray } from 'rxjs';
 import { ActonClient, IpcRequestError } from 'acton-ts/client';
-import { startTestServer, TestServer } from './fixtures/test-server';
+import { serverAndClientPerSuite, startTestServer } from './fixtures/test-server';
 import { rejectionOf, waitFor } from './support/wait-for';
 
 /** Asserts an `IpcRequestError` with `code` and returns it. */
@@ -12,22 +12,11 @@ function expectCode(error: unknown, code: string): IpcRequestError {
 }
 
 describe('every error code surfaces as IpcRequestError with its code', () => {
-  let server: TestServer;
-  let client: ActonClient;
-
-  beforeAll(async () => {
-    server = await startTestServer({ rateLimit: { enabled: false } });
-    client = await ActonClient.connect({ socketPath: server.socketPath });
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await server.close();
-  });
+  const suite = serverAndClientPerSuite({ rateLimit: { enabled: false } });
 
   it('ACTOR_NOT_FOUND names the target and keeps the call id', async () => {
     const error = expectCode(
-      await rejectionOf(client.request('pricing', 'AddRequest', { a: 1, b: 2 })),
+      await rejectionOf(suite.client.request('pricing', 'AddRequest', { a: 1, b: 2 })),
       'ACTOR_NOT_FOUND',
     );
     expect(error.message).toBe('Actor not found: pricing');
@@ -35,13 +24,16 @@ describe('every error code surfaces as IpcRequestError with its code', () => {
   });
 
   it('UNKNOWN_MESSAGE_TYPE names the type', async () => {
-    const error = expectCode(await rejectionOf(client.request('calculator', 'Multiply', {})), 'UNKNOWN_MESSAGE_TYPE');
+    const error = expectCode(
+      await rejectionOf(suite.client.request('calculator', 'Multiply', {})),
+      'UNKNOWN_MESSAGE_TYPE',
+    );
     expect(error.message).toBe('Unknown message type: Multiply');
   });
 
   it('SERIALIZATION_ERROR names the failing field', async () => {
     const error = expectCode(
-      await rejectionOf(client.request('calculator', 'AddRequest', { a: 'five', b: 3 })),
+      await rejectionOf(suite.client.request('calculator', 'AddRequest', { a: 'five', b: 3 })),
       'SERIALIZATION_ERROR',
     );
     expect(error.message).toMatch(/^Serialization error: .*\ba\b/);
@@ -51,16 +43,16 @@ describe('every error code surfaces as IpcRequestError with its code', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     const error = expectCode(
-      await rejectionOf(client.request('calculator', 'AddRequest', circular)),
+      await rejectionOf(suite.client.request('calculator', 'AddRequest', circular)),
       'SERIALIZATION_ERROR',
     );
     expect(error.message).toMatch(/Cannot encode the message/);
-    await expect(client.request('calculator', 'AddRequest', { a: 1, b: 1 })).resolves.toEqual({ sum: 2 }); // connection unharmed
+    await expect(suite.client.request('calculator', 'AddRequest', { a: 1, b: 1 })).resolves.toEqual({ sum: 2 }); // connection unharmed
   });
 
   it('TARGET_BUSY when the actor mailbox is full', async () => {
     const calls = Array.from({ length: 4 }, () =>
-      client.request('bottleneck', 'Sleep', { delay_ms: 300 }).then(
+      suite.client.request('bottleneck', 'Sleep', { delay_ms: 300 }).then(
         () => 'ok',
         (error: unknown) => error,
       ),
@@ -77,7 +69,7 @@ describe('every error code surfaces as IpcRequestError with its code', () => {
 
   it('TIMEOUT when the deadline passes before the reply', async () => {
     const error = expectCode(
-      await rejectionOf(client.request('worker', 'Sleep', { delay_ms: 2_000 }, { timeoutMs: 200 })),
+      await rejectionOf(suite.client.request('worker', 'Sleep', { delay_ms: 2_000 }, { timeoutMs: 200 })),
       'TIMEOUT',
     );
     expect(error.message).toBe('Request timed out after 200 ms waiting for response');
@@ -85,13 +77,15 @@ describe('every error code surfaces as IpcRequestError with its code', () => {
 
   it('TIMEOUT of a whole stream', async () => {
     const error = await rejectionOf(
-      firstValueFrom(client.stream('worker', 'Count', { to: 10, delay_ms: 1_000 }, { timeoutMs: 300 }).pipe(toArray())),
+      firstValueFrom(
+        suite.client.stream('worker', 'Count', { to: 10, delay_ms: 1_000 }, { timeoutMs: 300 }).pipe(toArray()),
+      ),
     );
     expect(expectCode(error, 'TIMEOUT').message).toBe('Stream timed out after 300 ms');
   });
 
   it('IO_ERROR for a handler that never replied: isNoReply, not a connection failure', async () => {
-    const error = expectCode(await rejectionOf(client.request('worker', 'Ignore', {})), 'IO_ERROR');
+    const error = expectCode(await rejectionOf(suite.client.request('worker', 'Ignore', {})), 'IO_ERROR');
     expect(error.message).toBe('I/O error: Response channel closed without receiving a response');
     expect(error.isNoReply).toBe(true);
     expect(error.isConnectionFailure).toBe(false);
@@ -99,7 +93,7 @@ describe('every error code surfaces as IpcRequestError with its code', () => {
 
   it('HANDLER_ERROR with the thrown message and error_details.name', async () => {
     const error = expectCode(
-      await rejectionOf(client.request('worker', 'Fail', { message: 'disk on fire' })),
+      await rejectionOf(suite.client.request('worker', 'Fail', { message: 'disk on fire' })),
       'HANDLER_ERROR',
     );
     expect(error.message).toBe('disk on fire');
@@ -109,7 +103,9 @@ describe('every error code surfaces as IpcRequestError with its code', () => {
 
   it("an application's own code with the ActorError's data", async () => {
     const error = expectCode(
-      await rejectionOf(client.request('worker', 'Fail', { code: 'OUT_OF_STOCK', message: 'Out of stock: gizmo' })),
+      await rejectionOf(
+        suite.client.request('worker', 'Fail', { code: 'OUT_OF_STOCK', message: 'Out of stock: gizmo' }),
+      ),
       'OUT_OF_STOCK',
     );
     expect(error.message).toBe('Out of stock: gizmo');
@@ -117,9 +113,9 @@ describe('every error code surfaces as IpcRequestError with its code', () => {
   });
 
   it('stream errors: STREAM_ERROR for an unknown actor, SERIALIZATION_ERROR for an unknown type', async () => {
-    const missing = await rejectionOf(firstValueFrom(client.stream('pricing', 'Count', { to: 1, delay_ms: 0 })));
+    const missing = await rejectionOf(firstValueFrom(suite.client.stream('pricing', 'Count', { to: 1, delay_ms: 0 })));
     expect(expectCode(missing, 'STREAM_ERROR').message).toBe('Actor not found: pricing');
-    const unknown = await rejectionOf(firstValueFrom(client.stream('worker', 'Nope', {})));
+    const unknown = await rejectionOf(firstValueFrom(suite.client.stream('worker', 'Nope', {})));
     expect(expectCode(unknown, 'SERIALIZATION_ERROR').message).toBe('Unknown message type: Nope');
   });
 });

@@ -2,41 +2,31 @@ import 'reflect-metadata';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { ActorError, SecurityPolicy } from 'acton-ts';
 import { ActonClient, IpcRequestError, Push } from 'acton-ts/client';
-import { startTestServer, TestServer } from './fixtures/test-server';
+import { serverAndClientPerSuite, startTestServer, TestServer } from './fixtures/test-server';
 import { waitFor } from './support/wait-for';
 
 describe('ActonClient: pattern subscriptions (docs/protocol.md §11.1)', () => {
-  let server: TestServer;
-  let client: ActonClient;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    client = await ActonClient.connect({ socketPath: server.socketPath });
-  });
-  afterAll(async () => {
-    await client.close();
-    await server.close();
-  });
+  const suite = serverAndClientPerSuite();
 
   it("subscribe(['Price*']) receives every matching type once, even with an exact subscription on the same connection", async () => {
-    const byPattern = firstValueFrom(client.subscribe(['Price*', '*']).pipe(take(2), toArray()));
-    const exact = client.subscribe('PriceUpdate').subscribe();
-    await client.flush();
-    expect(server.app.listener!.stats()).toMatchObject({ activePatternSubscriptions: 2, activeSubscriptions: 1 });
-    await client.send('announcer', 'Announce', { symbol: 'ACME', price: 1 });
-    await client.send('announcer', 'Announce', { symbol: 'ACME', price: 2, trade: true });
+    const byPattern = firstValueFrom(suite.client.subscribe(['Price*', '*']).pipe(take(2), toArray()));
+    const exact = suite.client.subscribe('PriceUpdate').subscribe();
+    await suite.client.flush();
+    expect(suite.server.app.listener!.stats()).toMatchObject({ activePatternSubscriptions: 2, activeSubscriptions: 1 });
+    await suite.client.send('announcer', 'Announce', { symbol: 'ACME', price: 1 });
+    await suite.client.send('announcer', 'Announce', { symbol: 'ACME', price: 2, trade: true });
     const pushes: Push[] = await byPattern;
     expect(pushes.map((push) => [push.message_type, push.payload])).toEqual([
       ['PriceUpdate', { symbol: 'ACME', price: 1 }],
       ['TradeExecuted', { symbol: 'ACME', price: 2 }],
     ]);
     exact.unsubscribe();
-    await client.flush();
-    expect(server.app.listener!.stats()).toMatchObject({ activePatternSubscriptions: 0, activeSubscriptions: 0 });
+    await suite.client.flush();
+    expect(suite.server.app.listener!.stats()).toMatchObject({ activePatternSubscriptions: 0, activeSubscriptions: 0 });
   });
 
   it('refuses an invalid pattern at once with the reference text', () => {
-    expect(() => client.subscribe(['Pri*ce'])).toThrow(
+    expect(() => suite.client.subscribe(['Pri*ce'])).toThrow(
       'subscribe() got an invalid pattern in ["Pri*ce"]: pattern must contain exactly one terminal \'*\'',
     );
   });
@@ -85,6 +75,38 @@ describe('ActonClient: ACCESS_DENIED (docs/protocol.md §11.2)', () => {
       });
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('ActonClient: a refusal at admission is final (docs/protocol.md §11.2)', () => {
+  it('stops reconnecting and reports ACCESS_DENIED once, to calls and subscriptions', async () => {
+    const first = await startTestServer();
+    const client = await ActonClient.connect(
+      { socketPath: first.socketPath },
+      { reconnect: { initialDelayMs: 10, maxDelayMs: 20, maxAttempts: 1000 } },
+    );
+    const pushErrors: unknown[] = [];
+    client.subscribe('PriceUpdate').subscribe({ error: (error) => pushErrors.push(error) });
+    let refusing: TestServer | undefined;
+    try {
+      await client.flush();
+      await first.close();
+      refusing = await startTestServer(
+        { security: { admit: () => new ActorError('ACCESS_DENIED', 'not after the restart') } },
+        first.socketPath,
+      );
+      await waitFor(() => client.status === 'closed', 'the client to give up at the refusal');
+      const refused = { code: 'ACCESS_DENIED', message: 'not after the restart' };
+      await expect(client.request('calculator', 'AddRequest', { a: 1, b: 1 })).rejects.toMatchObject(refused);
+      expect(pushErrors).toEqual([expect.objectContaining(refused)]);
+      // Given time for dozens more attempts at this backoff, none is made.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(refusing.app.listener!.stats().accessDenied).toBe(1);
+    } finally {
+      await client.close();
+      await refusing?.close();
+      await first.close();
     }
   });
 });

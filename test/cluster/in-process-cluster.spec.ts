@@ -1,13 +1,19 @@
 import { firstValueFrom, toArray, filter, take } from 'rxjs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ActonApp, ActorError, bootstrap, IpcModule, Module } from 'acton-ts';
+import { ActonClient } from 'acton-ts/client';
 import { ClusterModule, ClusterModuleOptions, MembershipEvent, resolveClusterOptions } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
 import {
   CounterActor,
   CountTo,
   EchoActor,
+  GateActor,
   Increment,
   Note,
+  NoteHeads,
   Received,
   Slow,
   SlowCalls,
@@ -37,7 +43,7 @@ describe('cluster: apps in one process on a real nats-server', () => {
       imports: [
         ClusterModule.forRoot({ servers: nats.url, cluster, nodeId, heartbeatMs: 200, nodeTimeoutMs: 1500, ...extra }),
       ],
-      actors: [CounterActor, EchoActor],
+      actors: [CounterActor, EchoActor, GateActor],
     })
     class NodeModule {}
     const app = await bootstrap(NodeModule, { logger: recordingLogger([]) });
@@ -70,7 +76,65 @@ describe('cluster: apps in one process on a real nats-server', () => {
     expect(stats.bytesSent).toBeGreaterThan(0);
     expect(stats.inFlight).toBe(0);
     expect(owner.cluster!.stats().remoteCallsReceived).toBeGreaterThanOrEqual(3);
-    expect(owner.cluster!.stats().singletonsOwned).toBe(1);
+    expect(owner.cluster!.stats().singletonsOwned).toBe(2); // counter and gate
+  });
+
+  /** A node with an IPC socket and no actors of its own: an entry point to the cluster. */
+  async function entryNode(cluster: string, nodeId: string): Promise<{ app: ActonApp; client: ActonClient }> {
+    const socket = join(mkdtempSync(join(tmpdir(), 'acton-entry-')), 'entry.sock');
+    @Module({
+      imports: [
+        IpcModule.forRoot({ socket: { path: socket } }),
+        ClusterModule.forRoot({ servers: nats.url, cluster, nodeId, heartbeatMs: 200, nodeTimeoutMs: 1500 }),
+      ],
+    })
+    class EntryModule {}
+    const app = await bootstrap(EntryModule, { logger: recordingLogger([]) });
+    apps.push(app);
+    const client = await ActonClient.connect({ socketPath: socket });
+    return { app, client };
+  }
+
+  it("acknowledges an IPC tell to another node's actor once its mailbox took it, else answers the typed error", async () => {
+    const owner = await node('acks', 'owner');
+    const { app: entry, client } = await entryNode('acks', 'entry');
+    await pollUntil('entry exposes gate', async () =>
+      ((await client.discover()).actors ?? []).find((a) => a.name === 'gate'),
+    );
+    try {
+      // The first tell runs on the owner for a while, the next fills its one-message mailbox: an ack
+      // given when the message was handed to NATS would say `delivered` to all three.
+      const outcomes: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        outcomes.push(
+          await client.send('gate', 'Slow', { ms: i === 0 ? 3000 : 1 }).then(
+            () => 'delivered',
+            (err: { code: string; message: string }) => `${err.code}: ${err.message}`,
+          ),
+        );
+      }
+      expect(outcomes).toEqual(['delivered', 'delivered', 'TARGET_BUSY: Target actor inbox is full']);
+      // listener.stats() reports the cluster's remote-call figures too (the listener never imports lib/cluster).
+      const remote = entry.listener!.stats().remoteCalls!;
+      const cluster = entry.cluster!.stats();
+      expect(remote).toEqual({
+        sent: cluster.remoteCallsSent,
+        received: cluster.remoteCallsReceived,
+        failed: { TARGET_BUSY: 1 },
+        bytesSent: cluster.bytesSent,
+        bytesReceived: cluster.bytesReceived,
+        inFlight: 0,
+        membershipChanges: cluster.membershipChanges,
+      });
+      expect(remote.sent).toBe(3);
+      expect(remote.bytesReceived).toBeGreaterThan(0);
+      expect(remote.membershipChanges).toBeGreaterThanOrEqual(1);
+      // The owner stops serving (as when it leaves): the tell is not acknowledged, it fails typed.
+      await owner.cluster!.drain();
+      await expect(client.send('gate', 'Slow', { ms: 1 })).rejects.toMatchObject({ code: 'ACTOR_NOT_FOUND' });
+    } finally {
+      await client.close();
+    }
   });
 
   it("carries the caller's deadline to the owner, whose ctx.signal aborts when it passes", async () => {
@@ -102,6 +166,34 @@ describe('cluster: apps in one process on a real nats-server', () => {
       caller.stream<number>('counter', Object.assign(new CountTo(), { n: 50 })).pipe(toArray()),
     );
     expect(items).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('answers calls made in one turn, batched on the wire and split under max_payload, each in order', async () => {
+    await node('batched', 'owner');
+    const caller = await node('batched', 'caller');
+    await pollUntil('caller sees owner', async () =>
+      caller.cluster!.nodes().some((n) => n.nodeId === 'owner') ? true : undefined,
+    );
+    // 64 small increments in one turn, then 24 notes of 100 kB (2.4 MB together, max_payload 1 MB).
+    const increments = Array.from({ length: 64 }, () =>
+      caller.ask<{ total: number }>('counter', Object.assign(new Increment(), { by: 1 })),
+    );
+    const totals = (await Promise.all(increments)).map((reply) => reply.total);
+    expect(totals).toEqual(Array.from({ length: 64 }, (_, i) => i + 1)); // one after the other, in call order
+    const texts = Array.from({ length: 24 }, (_, i) => `${String(i).padStart(2, '0')}:${'x'.repeat(100_000)}`);
+    for (const text of texts) caller.tell('counter', Object.assign(new Note(), { text }));
+    const { heads } = await pollUntil('all notes arrived', async () => {
+      const seen = await caller.ask<{ heads: string[] }>('counter', Object.assign(new NoteHeads(), { length: 2 }));
+      return seen.heads.length === 24 ? seen : undefined;
+    });
+    expect(heads).toEqual(texts.map((text) => text.slice(0, 2)));
+    expect(caller.cluster!.stats().remoteCallsFailed).toEqual({});
+    // A reply NATS cannot carry (all notes, 2.4 MB) fails naming both sizes instead of vanishing.
+    const tooBig = caller.ask('counter', new Received());
+    await expect(tooBig).rejects.toMatchObject({ code: 'SERIALIZATION_ERROR' });
+    await expect(tooBig).rejects.toThrow(
+      /A reply is 24\d{5} bytes, more than the NATS server's max_payload of 1048576/,
+    );
   });
 
   it('fails an unknown name ACTOR_NOT_FOUND at once, and a body over max_payload naming both sizes', async () => {

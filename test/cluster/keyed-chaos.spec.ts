@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ActonApp, bootstrap, KeyedStateStore, Module } from 'acton-ts';
 import { ClusterModule, JetStreamKeyedStateStore } from 'acton-ts/cluster';
@@ -7,30 +10,108 @@ import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-pro
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
 
-const CI = process.env.CI === 'true';
 /**
- * Keys under load: 200 (CHAOS_KEYS overrides). The issue asks 10,000 locally; on this shared 2-core
- * machine 1,000 keys did not keep up (every key's lease is renewed on every heartbeat).
+ * The schedule. ACTON_CHAOS_FULL=1 runs the issue's size: 10,000 keys, increments for 60 s, a node
+ * killed -9 and restarted every 10 s. Otherwise (and under CI=true) a shorter one that fits a
+ * shared 2-core machine: 2,000 keys (CHAOS_KEYS overrides), 20 s, 2 kills.
  */
-const KEYS = Number(process.env.CHAOS_KEYS ?? 200);
-/** Kills -9 (each followed by a restart of that node), one every KILL_EVERY_MS; load until the last restart + 2 s. */
-const KILLS = CI ? 2 : 4;
-const KILL_EVERY_MS = CI ? 4_000 : 8_000;
-const LOAD_MS = KILLS * KILL_EVERY_MS;
-const CALL_TIMEOUT_MS = 15_000;
+const FULL = process.env.ACTON_CHAOS_FULL === '1';
+const KEYS = Number(process.env.CHAOS_KEYS ?? (FULL ? 10_000 : 2_000));
+const LOAD_MS = FULL ? 60_000 : 20_000;
+const KILLS = FULL ? 5 : 2;
+const KILL_EVERY_MS = FULL ? 10_000 : 7_000;
+/** Liveness timing of the nodes: a loaded machine needs slack before a node counts as gone. */
+const HEARTBEAT_MS = 500;
+const NODE_TIMEOUT_MS = 6_000;
+const CALL_TIMEOUT_MS = 30_000;
 
-jest.setTimeout(LOAD_MS + 240_000);
+jest.setTimeout(LOAD_MS + (FULL ? 900_000 : 300_000));
+
+/** One activation of a key, as the node processes recorded it (`fixtures/keyed-actors.ts`). */
+interface ActivationRecord {
+  readonly key: string;
+  readonly activation: string;
+  readonly claimRevision: number;
+  readonly start: number;
+  end: number;
+}
+
+/**
+ * Every recorded activation; one whose process was killed -9 before it ended ends at the kill
+ * (`killedAt` by pid), one still running at the end of the run ends at +Infinity.
+ */
+function readActivations(dir: string, killedAt: Map<number, number>): ActivationRecord[] {
+  const byId = new Map<string, ActivationRecord>();
+  for (const file of readdirSync(dir)) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      const [kind, key = '', activation = '', a = '', b = ''] = line.split(' ');
+      const id = `${key} ${activation}`;
+      if (kind === 'S') {
+        const pid = Number(/:(\d+)#/.exec(activation)?.[1]);
+        byId.set(id, {
+          key,
+          activation,
+          claimRevision: Number(a),
+          start: Number(b),
+          end: killedAt.get(pid) ?? Number.POSITIVE_INFINITY,
+        });
+      } else if (kind === 'E' && byId.has(id)) byId.get(id)!.end = Number(a);
+    }
+  }
+  return [...byId.values()];
+}
+
+/** Node lease lapses and key moves, summed over every node process (their last `C` line). */
+function lapsesAndMoves(dir: string): { lapses: number; moves: number } {
+  let lapses = 0;
+  let moves = 0;
+  for (const file of readdirSync(dir)) {
+    const last = readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('C '))
+      .pop();
+    if (!last) continue;
+    const [, l = '0', m = '0'] = last.split(' ');
+    lapses += Number(l);
+    moves += Number(m);
+  }
+  return { lapses, moves };
+}
+
+/** Pairs of activations of one key whose lifetimes overlap, and claim revisions that went backwards. */
+function overlaps(records: ActivationRecord[]): string[] {
+  const byKey = new Map<string, ActivationRecord[]>();
+  for (const record of records) byKey.set(record.key, [...(byKey.get(record.key) ?? []), record]);
+  const problems: string[] = [];
+  for (const [key, list] of byKey) {
+    list.sort((x, y) => x.start - y.start);
+    for (let i = 1; i < list.length; i++) {
+      const before = list[i - 1]!;
+      const after = list[i]!;
+      if (after.start < before.end)
+        problems.push(`${key}: ${after.activation} started while ${before.activation} was active`);
+      if (after.claimRevision > 0 && before.claimRevision > 0 && after.claimRevision <= before.claimRevision)
+        problems.push(`${key}: claim revision ${after.claimRevision} after ${before.claimRevision}`);
+    }
+  }
+  return problems;
+}
 
 /**
  * Keyed actors under faults, on a real nats-server and three node processes: a client in this
- * process increments every key in a loop (one increment in flight per key, retried with the same
- * `seq` when its outcome is unknown) while one node after another is killed -9 and restarted.
+ * process increments every key in a loop (one increment in flight per key) while one node after
+ * another is killed -9 and restarted. Calls the killed node had not started are re-sent by the
+ * cluster itself (counted as `callsResent`); a call whose handler had started fails
+ * `NODE_UNAVAILABLE` (outcome unknown) and the client retries it with the same `seq`, which the
+ * actor applies once. Every activation records its node, claim revision, start and end.
  */
 describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', () => {
   let nats: NatsServerProcess;
   const nodes = new Map<string, ClusterNodeProcess>();
   let client: ActonApp;
   const cluster = `chaos${process.pid}`;
+  const records = mkdtempSync(join(tmpdir(), 'acton-chaos-'));
+  const killedAt = new Map<number, number>();
 
   const startNode = async (nodeId: string): Promise<void> => {
     nodes.set(
@@ -41,18 +122,32 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
         nodeId,
         socket: '',
         fixture: 'keyed-node.ts',
-        heartbeatMs: 200,
-        nodeTimeoutMs: 1_000,
+        heartbeatMs: HEARTBEAT_MS,
+        nodeTimeoutMs: NODE_TIMEOUT_MS,
+        readyTimeoutMs: 180_000,
       }),
     );
   };
 
+  const kill = async (nodeId: string): Promise<void> => {
+    const node = nodes.get(nodeId)!;
+    killedAt.set(node.pid, Date.now());
+    await node.kill();
+  };
+
   beforeAll(async () => {
+    process.env.CHAOS_RECORDS = records;
     nats = await startNatsServer();
     await Promise.all(['n1', 'n2', 'n3'].map(startNode));
     @Module({
       imports: [
-        ClusterModule.forRoot({ servers: nats.url, cluster, nodeId: 'client', heartbeatMs: 200, nodeTimeoutMs: 1_000 }),
+        ClusterModule.forRoot({
+          servers: nats.url,
+          cluster,
+          nodeId: 'client',
+          heartbeatMs: HEARTBEAT_MS,
+          nodeTimeoutMs: NODE_TIMEOUT_MS,
+        }),
       ],
       providers: [{ provide: KeyedStateStore, useClass: JetStreamKeyedStateStore }],
     })
@@ -66,36 +161,44 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
   });
 
   afterAll(async () => {
+    // CHAOS_DUMP=<dir>: keep every node's output there (to read after a failure).
+    const dump = process.env.CHAOS_DUMP;
+    if (dump) for (const [id, node] of nodes) writeFileSync(join(dump, `${id}-${node.pid}.log`), node.output());
     await client?.close();
     for (const node of nodes.values()) await node.kill();
     await nats?.stop();
+    delete process.env.CHAOS_RECORDS;
+    rmSync(records, { recursive: true, force: true });
   });
 
-  it(`every acknowledged increment is stored exactly once and no key is ever served by two activations (${KEYS} keys)`, async () => {
+  it(`every acknowledged increment is stored exactly once and no two activations of a key overlap (${KEYS} keys)`, async () => {
     const acked = new Array<number>(KEYS).fill(0);
-    const answeredBy: string[][] = Array.from({ length: KEYS }, () => []);
     const failures = new Map<string, number>();
+    const unexpected: string[] = [];
     const unresolved: number[] = [];
     let stopAt = Number.POSITIVE_INFINITY;
+    const startedAt = Date.now();
     const loop = async (index: number): Promise<void> => {
       let seq = 1;
       let unknown = false; // the last increment's outcome is unknown: it must be retried before stopping
-      while (Date.now() < stopAt || (unknown && Date.now() < stopAt + 60_000)) {
+      while (Date.now() < stopAt || (unknown && Date.now() < stopAt + 120_000)) {
         try {
           const reply = await client.ask<ChaosReply>(`chaos/key-${index}`, Object.assign(new ChaosAdd(), { seq }), {
             timeoutMs: CALL_TIMEOUT_MS,
           });
           expect(reply.count).toBe(seq);
           acked[index] = seq;
-          const seen = answeredBy[index]!;
-          if (seen[seen.length - 1] !== reply.activation) seen.push(reply.activation);
           seq++;
           unknown = false;
         } catch (err) {
           unknown = true;
-          // Outcome unknown (node lost, deadline): retry the same seq, which the actor applies once.
+          // Outcome unknown: retry the same seq, which the actor applies once.
           const code = (err as { code?: string }).code ?? String(err);
+          const message = err instanceof Error ? err.message : String(err);
           failures.set(code, (failures.get(code) ?? 0) + 1);
+          // Only a deadline, or a call whose handler had started on a killed node, may fail.
+          if (code !== 'TIMEOUT' && !(code === 'NODE_UNAVAILABLE' && /outcome is unknown/.test(message)))
+            unexpected.push(`key-${index}: ${code} ${message}`);
           await sleep(50);
         }
       }
@@ -104,37 +207,50 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
     const load = Promise.all(Array.from({ length: KEYS }, (_, i) => loop(i)));
     const victims = ['n1', 'n2', 'n3'];
     let kills = 0;
-    while (kills < KILLS) {
-      await sleep(KILL_EVERY_MS);
-      const victim = victims[kills++ % victims.length]!;
-      await nodes.get(victim)!.kill();
-      await startNode(victim);
+    try {
+      while (kills < KILLS) {
+        await sleep(KILL_EVERY_MS);
+        const victim = victims[kills++ % victims.length]!;
+        await kill(victim);
+        await startNode(victim);
+      }
+      await sleep(Math.max(2_000, startedAt + LOAD_MS - Date.now()));
+    } finally {
+      // Stop starting new increments; unanswered ones keep retrying until acknowledged.
+      stopAt = Date.now();
+      await load;
     }
-    await sleep(2_000);
-    // Stop starting new increments; unanswered ones keep retrying until acknowledged.
-    stopAt = Date.now();
-    await load;
-    expect(unresolved).toEqual([]);
+    const loadMs = Date.now() - startedAt;
     const store = client.get(KeyedStateStore);
     let total = 0;
+    const mismatches: string[] = [];
     for (let i = 0; i < KEYS; i++) {
       const stored = (await store.load('chaos', `key-${i}`)) as { count: number } | undefined;
-      expect({ key: i, count: stored?.count ?? 0 }).toEqual({ key: i, count: acked[i] });
+      if ((stored?.count ?? 0) !== acked[i]) mismatches.push(`key-${i}: stored ${stored?.count}, acked ${acked[i]}`);
       total += acked[i]!;
-      // An activation that answered once never answers again after another one did.
-      const activations = answeredBy[i]!;
-      expect({ key: i, activations }).toEqual({ key: i, activations: [...new Set(activations)] });
     }
+    const activations = readActivations(records, killedAt);
+    const resent = client.cluster!.stats().keyed.callsResent;
+    const { lapses, moves } = lapsesAndMoves(records);
+    console.log(
+      `chaos: ${KEYS} keys, ${kills} kills -9, ${loadMs} ms of load, ${total} acknowledged increments ` +
+        `(${mismatches.length} keys whose stored count differs), ${activations.length} activations ` +
+        `(${moves} moves, ${lapses} node lease lapses), ${resent} calls re-sent by the cluster, failures ` +
+        `retried by the client: ${JSON.stringify(Object.fromEntries(failures))}, ${unresolved.length} keys unresolved`,
+    );
+    expect(unresolved).toEqual([]);
+    expect(unexpected.slice(0, 10)).toEqual([]);
+    expect(mismatches.slice(0, 10)).toEqual([]);
+    expect(overlaps(activations).slice(0, 10)).toEqual([]);
+    expect(new Set(activations.map((record) => record.key)).size).toBe(KEYS);
     expect(kills).toBe(KILLS);
     expect(total).toBeGreaterThan(KEYS);
-    console.log(
-      `chaos: ${KEYS} keys, ${total} acknowledged increments, ${kills} kills, failures retried: ${JSON.stringify(Object.fromEntries(failures))}`,
-    );
   });
 
-  it('rolling restart of every node under load: no call fails', async () => {
+  it('rolling restart of every node under load: no call fails except by its own deadline', async () => {
     const failures: string[] = [];
     let answered = 0;
+    let timedOut = 0;
     let stop = false;
     const loop = async (index: number): Promise<void> => {
       let seq = 1_000_000; // beyond the first test's seqs: each is applied once
@@ -146,23 +262,40 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
           answered++;
           seq++;
         } catch (err) {
+          if ((err as { code?: string }).code === 'TIMEOUT') {
+            timedOut++; // its own deadline: the one failure allowed
+            seq++;
+            continue;
+          }
           failures.push(
             `key-${index}: ${(err as { code?: string }).code ?? ''} ${err instanceof Error ? err.message : String(err)}`,
           );
           seq++;
+          await sleep(50);
         }
       }
     };
-    const load = Promise.all(Array.from({ length: Math.min(KEYS, 200) }, (_, i) => loop(i)));
-    for (const nodeId of ['n1', 'n2', 'n3']) {
+    const resentBefore = client.cluster!.stats().keyed.callsResent;
+    const startedAt = Date.now();
+    const load = Promise.all(Array.from({ length: KEYS }, (_, i) => loop(i)));
+    try {
+      for (const nodeId of ['n1', 'n2', 'n3']) {
+        await sleep(2_000);
+        await nodes.get(nodeId)!.stop(); // SIGTERM: a clean close hands the node's keys over
+        await startNode(nodeId);
+      }
       await sleep(1_000);
-      await nodes.get(nodeId)!.stop(); // SIGTERM: a clean close hands the node's keys over
-      await startNode(nodeId);
+    } finally {
+      stop = true; // also when a restart failed: the load loops must end
+      await load;
     }
-    await sleep(1_000);
-    stop = true;
-    await load;
-    expect(failures).toEqual([]);
-    expect(answered).toBeGreaterThan(200);
+    console.log(
+      `rolling restart: ${KEYS} keys, 3 nodes restarted (SIGTERM), ${Date.now() - startedAt} ms, ${answered} ` +
+        `calls answered, ${timedOut} timed out (deadline ${CALL_TIMEOUT_MS} ms), ${failures.length} other failures, ` +
+        `${client.cluster!.stats().keyed.callsResent - resentBefore} re-sent by the cluster`,
+    );
+    expect(failures.slice(0, 10)).toEqual([]);
+    expect(answered).toBeGreaterThan(KEYS);
+    expect(overlaps(readActivations(records, killedAt)).slice(0, 10)).toEqual([]);
   });
 });

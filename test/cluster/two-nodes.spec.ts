@@ -69,6 +69,30 @@ describe('cluster: two node processes on one nats-server', () => {
     await expect(invalid).rejects.toThrow(/by must be an integer/);
   });
 
+  it("validates a payload sent through B once, at the owner A: the same error a client of A's socket gets", async () => {
+    const failure = (call: Promise<unknown>): Promise<{ code: string; message: string }> =>
+      call.then(
+        () => ({ code: 'none', message: 'it succeeded' }),
+        (err: { code: string; message: string }) => ({ code: err.code, message: err.message }),
+      );
+    const sentBefore = (await b.clusterStats()).remoteCallsSent as number;
+    const remote = await failure(viaB.request('counter', 'Increment', { by: 'x' }));
+    expect((await b.clusterStats()).remoteCallsSent).toBe(sentBefore + 1); // B forwarded it, undecoded
+    const local = await failure(viaA.request('counter', 'Increment', { by: 'x' }));
+    expect(remote).toEqual(local);
+    expect(remote.code).toBe('SERIALIZATION_ERROR');
+    expect(remote.message).toMatch(/^Serialization error: .*by must be an integer/);
+    const remoteStream = await failure(firstValueFrom(viaB.stream('counter', 'CountTo', { n: -1 }).pipe(toArray())));
+    const localStream = await failure(firstValueFrom(viaA.stream('counter', 'CountTo', { n: -1 }).pipe(toArray())));
+    expect(remoteStream).toEqual(localStream);
+    expect(remoteStream.code).toBe('SERIALIZATION_ERROR');
+    // What B can know it still checks itself: a type the actor does not handle never leaves B.
+    const sentBeforeUnknown = (await b.clusterStats()).remoteCallsSent as number;
+    const unknown = await failure(viaB.request('counter', 'NoSuchType', {}));
+    expect(unknown.code).toBe('UNKNOWN_MESSAGE_TYPE');
+    expect((await b.clusterStats()).remoteCallsSent).toBe(sentBeforeUnknown);
+  });
+
   it('delivers a fire-and-forget sent through B to the actor on A', async () => {
     await viaB.send('counter', 'Note', { text: 'via-b' });
     const received = await pollUntil('note seen on A', async () => {

@@ -1,38 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
 import { encodeFrame } from '../../lib/ipc/protocol/frame-encoder';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { IpcModuleOptions } from 'acton-ts';
+import { IpcTestApp, withIpcTestApp } from '../support/ipc-test-app';
+import { askEnvelope } from '../support/raw-frame-client';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
-const ask = (id: string, target: string, type: string, payload: unknown, extra: Record<string, unknown> = {}) => ({
-  correlation_id: id,
-  target,
-  message_type: type,
-  payload,
-  expects_reply: true,
-  ...extra,
-});
+const ask = askEnvelope;
 const frameOf = (body: object, type: MessageType = MessageType.REQUEST) =>
   encodeFrame(type, 1, Buffer.from(JSON.stringify(body)));
 const HEARTBEAT = Buffer.from('00000000020401', 'hex');
 
-async function withApp(
-  options: Parameters<typeof startIpcTestApp>[1],
-  run: (t: IpcTestApp) => Promise<void>,
-): Promise<void> {
-  const restore = isolateIpcEnvironment();
-  const t = await startIpcTestApp(TEST_ACTORS, options);
-  try {
-    await run(t);
-  } finally {
-    await t.close();
-    restore();
-  }
-}
+const withApp = (options: IpcModuleOptions, run: (t: IpcTestApp) => Promise<void>): Promise<void> =>
+  withIpcTestApp(TEST_ACTORS, options, run);
 
 describe('concurrency on one connection (docs/protocol.md §3.5, §0 D2)', () => {
-  it('§10.37 pipelined A (slow, actor X) then B (fast, actor Y) are answered B then A', () =>
-    withApp({}, async (t) => {
+  it.each([
+    ['pipelined A (slow, actor X) then B (fast, actor Y) are answered B then A', {}, ['B', 'A']],
+    ['with compat.serial = true, A then B', { compat: { serial: true } }, ['A', 'B']],
+  ])('§10.37 %s', (_name, options: IpcModuleOptions, order: string[]) =>
+    withApp(options, async (t) => {
       const client = await t.connect();
       client.write(
         Buffer.concat([
@@ -41,21 +28,9 @@ describe('concurrency on one connection (docs/protocol.md §3.5, §0 D2)', () =>
         ]),
       );
       const ids = (await client.nextFrames(2)).map((f) => f.body.correlation_id);
-      expect(ids).toEqual(['B', 'A']);
-    }));
-
-  it('§10.37 with compat.serial = true, A then B', () =>
-    withApp({ compat: { serial: true } }, async (t) => {
-      const client = await t.connect();
-      client.write(
-        Buffer.concat([
-          frameOf(ask('A', 'sleeper', 'Sleep', { ms: 400 })),
-          frameOf(ask('B', 'fast', 'Add', { a: 1, b: 1 })),
-        ]),
-      );
-      const ids = (await client.nextFrames(2)).map((f) => f.body.correlation_id);
-      expect(ids).toEqual(['A', 'B']);
-    }));
+      expect(ids).toEqual(order);
+    }),
+  );
 
   it('§10.38 a heartbeat sent while a 500 ms request is pending is answered at once', () =>
     withApp({}, async (t) => {

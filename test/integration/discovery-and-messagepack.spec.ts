@@ -1,7 +1,7 @@
 import { decode, encode } from '@msgpack/msgpack';
 import { encodeFrame } from '../../lib/ipc/protocol/frame-encoder';
 import { Format, MessageType } from '../../lib/ipc/protocol/wire-types';
-import { IpcTestApp, isolateIpcEnvironment, startIpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
+import { IpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
@@ -92,17 +92,8 @@ describe('discovery (docs/protocol.md §2.7, §0 D7)', () => {
 });
 
 describe('MessagePack requests (docs/protocol.md §1.4)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp(TEST_ACTORS);
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app) });
 
   it('§10.64 a map-encoded MessagePack request gets a map-encoded MessagePack response keyed by the JSON names, absent optionals omitted', async () => {
     const client = await t.connect();

@@ -2,32 +2,15 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
 import { encodeFrame } from '../../lib/ipc/protocol/frame-encoder';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
-import { RawFrameClient } from '../support/raw-frame-client';
+import { IpcModuleOptions } from 'acton-ts';
+import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp, withIpcTestApp } from '../support/ipc-test-app';
+import { askEnvelope, RawFrameClient } from '../support/raw-frame-client';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
-const ask = (id: string, target: string, type: string, payload: unknown, extra: Record<string, unknown> = {}) => ({
-  correlation_id: id,
-  target,
-  message_type: type,
-  payload,
-  expects_reply: true,
-  ...extra,
-});
+const ask = askEnvelope;
 
-async function withApp(
-  options: Parameters<typeof startIpcTestApp>[1],
-  run: (t: IpcTestApp) => Promise<void>,
-): Promise<void> {
-  const restore = isolateIpcEnvironment();
-  const t = await startIpcTestApp(TEST_ACTORS, options);
-  try {
-    await run(t);
-  } finally {
-    await t.close();
-    restore();
-  }
-}
+const withApp = (options: IpcModuleOptions, run: (t: IpcTestApp) => Promise<void>): Promise<void> =>
+  withIpcTestApp(TEST_ACTORS, options, run);
 
 describe('graceful shutdown (docs/protocol.md §5.5)', () => {
   it('§10.44 §10.36 while draining, a new request gets SHUTTING_DOWN with its own id (a stream request too, as 0x03); discover still succeeds', () =>

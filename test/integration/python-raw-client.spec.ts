@@ -1,23 +1,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { IpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 const run = promisify(execFile);
 
 describe('a Python process speaking the raw protocol (standard library only)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp(TEST_ACTORS);
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app) });
 
   it('does a request, a stream and a subscription over its own socket code', async () => {
     const { stdout } = await run('python3', [join(__dirname, 'fixtures', 'raw_client.py'), t.socketPath], {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ActorError, allowListPolicy, IpcOperation, sameUidPolicy, SecurityPolicy } from 'acton-ts';
 import { encodeJsonFrame } from '../../lib/ipc/protocol/frame-encoder';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp, withIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
 import { RecorderActor, SECURITY_ACTORS } from './fixtures/security-actors';
 import { PriceUpdate, TradeExecuted } from '../support/test-messages';
@@ -26,14 +26,7 @@ async function withApp(
   run: (t: IpcTestApp) => Promise<void>,
   options = {},
 ): Promise<void> {
-  const restore = isolateIpcEnvironment();
-  const t = await startIpcTestApp(ACTORS, { ...(policy ? { security: policy } : undefined), ...options });
-  try {
-    await run(t);
-  } finally {
-    await t.close();
-    restore();
-  }
+  return withIpcTestApp(ACTORS, { ...(policy ? { security: policy } : undefined), ...options }, run);
 }
 
 describe('admission (docs/protocol.md §11.2)', () => {

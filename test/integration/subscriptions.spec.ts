@@ -1,7 +1,7 @@
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 import { typeIdTimestamp } from '../../lib/ipc/protocol/correlation-id';
 import { Format, MessageType } from '../../lib/ipc/protocol/wire-types';
-import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp } from '../support/ipc-test-app';
+import { isolateIpcEnvironment, IpcTestApp, startIpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
 import { PriceUpdate } from '../support/test-messages';
 import { TEST_ACTORS } from './fixtures/test-actors';
@@ -13,17 +13,8 @@ const unsubscribe = (client: RawFrameClient, id: string, types: string[]) =>
 const price = (symbol: string, value: number) => Object.assign(new PriceUpdate(), { symbol, price: value });
 
 describe('subscriptions and pushes (docs/protocol.md §2.5, §2.6, §5.4, §6)', () => {
-  let restore: () => void;
   let t: IpcTestApp;
-
-  beforeAll(async () => {
-    restore = isolateIpcEnvironment();
-    t = await startIpcTestApp(TEST_ACTORS);
-  });
-  afterAll(async () => {
-    await t.close();
-    restore();
-  });
+  useSharedIpcTestApp(TEST_ACTORS, { onApp: (app) => (t = app) });
 
   it('§10.50 subscribe ["PriceUpdate","TradeExecuted"] yields 0x02 with the same id and exactly those names', async () => {
     const client = await t.connect();

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { ActonClient } from 'acton-ts/client';
 import { RawFrameClient } from '../support/raw-frame-client';
-import { freshSocketPath, NestProcess, startNestProcess } from './support/nest-process';
+import { freshSocketPath, NestProcess, nestAndClientPerSuite, startNestProcess } from './support/nest-process';
 
 const FIXTURE = join(__dirname, 'fixtures', 'nest-actors.main.ts');
 
@@ -14,22 +13,10 @@ function hooks(nest: NestProcess): string[] {
 }
 
 describe('ActonModule: acton actors inside a real Nest app', () => {
-  let nest: NestProcess;
-  let socketPath: string;
-  let client: ActonClient;
-
-  beforeAll(async () => {
-    socketPath = freshSocketPath();
-    nest = await startNestProcess(FIXTURE, [socketPath], `ready ${socketPath}`);
-    client = await ActonClient.connect({ socketPath }, { reconnect: false });
-  }, 150_000);
-  afterAll(async () => {
-    await client?.close();
-    await nest?.stop('SIGKILL');
-  });
+  const suite = nestAndClientPerSuite(FIXTURE, (socketPath) => `ready ${socketPath}`, 'SIGKILL');
 
   it('starts the actors while Nest initialises, before any onModuleInit hook', () => {
-    expect(hooks(nest)).toEqual([
+    expect(hooks(suite.nest)).toEqual([
       'acton GreeterActor.onStart (nest service injected: true)',
       'nest GreetingService.onModuleInit',
       'nest FrontDesk.onModuleInit (acton app running)',
@@ -37,24 +24,24 @@ describe('ActonModule: acton actors inside a real Nest app', () => {
   });
 
   it('acton → Nest: a Nest provider gets ActonApp, Broker and an exported acton provider injected', async () => {
-    const first = await nest.command({ op: 'ask', name: 'nest' });
+    const first = await suite.nest.command({ op: 'ask', name: 'nest' });
     expect(first.result).toEqual({ reply: { text: 'Hello, nest!' }, visits: 1 });
-    const broker = await nest.command({ op: 'broker' });
+    const broker = await suite.nest.command({ op: 'broker' });
     expect(broker.result).toEqual({ sameBroker: true });
   });
 
   it('Nest → acton: the actor uses the bridged Nest provider when called over IPC', async () => {
-    await expect(client.request('greeter', 'Greet', { name: 'ipc' })).resolves.toEqual({ text: 'Hello, ipc!' });
+    await expect(suite.client.request('greeter', 'Greet', { name: 'ipc' })).resolves.toEqual({ text: 'Hello, ipc!' });
   });
 
   it('ActonTransport({ app }) serves Nest handlers on the same listener as the actors', async () => {
-    const discovery = await client.discover();
+    const discovery = await suite.client.discover();
     expect((discovery.actors ?? []).map((actor) => actor.name).sort()).toEqual(['frontdesk', 'greeter']);
     const pushes: unknown[] = [];
-    const subscription = client.subscribe('NameSeen').subscribe((push) => pushes.push(push.payload));
+    const subscription = suite.client.subscribe('NameSeen').subscribe((push) => pushes.push(push.payload));
     try {
-      await client.flush();
-      const welcome = await client.request<{ reply: unknown; visits: number }>('frontdesk', 'Welcome', {
+      await suite.client.flush();
+      const welcome = await suite.client.request<{ reply: unknown; visits: number }>('frontdesk', 'Welcome', {
         name: 'hybrid',
       });
       expect(welcome.reply).toEqual({ text: 'Hello, hybrid!' });

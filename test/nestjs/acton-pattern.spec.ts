@@ -44,11 +44,11 @@ describe('Nest patterns → acton target + message type', () => {
 
 describe('acton-ts/nestjs without NestJS installed', () => {
   it('fails on import with an error naming the missing package and the install command', async () => {
-    const hide = join(__dirname, 'fixtures', 'hide-nest-packages.js');
+    const hide = join(__dirname, '..', 'support', 'hide-packages.js');
     const failure = await run(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', '-r', hide, '-e', "require('./lib/nestjs')"],
-      { cwd: REPO_ROOT, timeout: 120_000 },
+      { cwd: REPO_ROOT, timeout: 120_000, env: { ...process.env, ACTON_HIDE_PACKAGES: '@nestjs/' } },
     ).then(
       () => undefined,
       (err: { stderr: string }) => err.stderr,
@@ -60,7 +60,7 @@ describe('acton-ts/nestjs without NestJS installed', () => {
   }, 150_000);
 
   it('leaves the rest of acton-ts loadable (nothing else imports NestJS)', async () => {
-    const hide = join(__dirname, 'fixtures', 'hide-nest-packages.js');
+    const hide = join(__dirname, '..', 'support', 'hide-packages.js');
     const { stdout } = await run(
       process.execPath,
       [
@@ -71,7 +71,7 @@ describe('acton-ts/nestjs without NestJS installed', () => {
         '-e',
         "console.log(typeof require('./lib').bootstrap, typeof require('./lib/client').ActonClient)",
       ],
-      { cwd: REPO_ROOT, timeout: 120_000 },
+      { cwd: REPO_ROOT, timeout: 120_000, env: { ...process.env, ACTON_HIDE_PACKAGES: '@nestjs/' } },
     );
     expect(stdout.trim()).toBe('function function');
   }, 150_000);

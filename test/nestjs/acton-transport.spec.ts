@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ActonClient, IpcRequestError } from 'acton-ts/client';
+import { IpcRequestError } from 'acton-ts/client';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
 import { RawFrameClient } from '../support/raw-frame-client';
-import { freshSocketPath, NestProcess, startNestProcess } from './support/nest-process';
+import { freshSocketPath, nestAndClientPerSuite, startNestProcess } from './support/nest-process';
 
 const run = promisify(execFile);
 const FIXTURE = join(__dirname, 'fixtures', 'nest-calculator.main.ts');
@@ -20,22 +20,10 @@ async function failureOf(call: Promise<unknown>): Promise<IpcRequestError> {
 }
 
 describe('ActonTransport: @MessagePattern handlers of a real Nest microservice answer acton clients', () => {
-  let nest: NestProcess;
-  let socketPath: string;
-  let client: ActonClient;
-
-  beforeAll(async () => {
-    socketPath = freshSocketPath();
-    nest = await startNestProcess(FIXTURE, [socketPath], `listening on ${socketPath}`);
-    client = await ActonClient.connect({ socketPath }, { reconnect: false });
-  }, 150_000);
-  afterAll(async () => {
-    await client?.close();
-    await nest?.stop();
-  });
+  const suite = nestAndClientPerSuite(FIXTURE, (socketPath) => `listening on ${socketPath}`);
 
   it('answers the Python client: a request, a 1,000-item stream, an RpcException code, an unknown type', async () => {
-    const { stdout } = await run('python3', [join(__dirname, 'fixtures', 'nest_python_client.py'), socketPath], {
+    const { stdout } = await run('python3', [join(__dirname, 'fixtures', 'nest_python_client.py'), suite.socketPath], {
       timeout: 60_000,
     });
     const lines = stdout
@@ -54,7 +42,7 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
   }, 60_000);
 
   it('answers acton-reactive-shaped raw frames: request, streams (Observable, async *), error with code', async () => {
-    const raw = await RawFrameClient.connect(socketPath);
+    const raw = await RawFrameClient.connect(suite.socketPath);
     try {
       raw.request({
         correlation_id: 'r1',
@@ -110,28 +98,31 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
 
   it('runs Nest pipes, guards, interceptors and exception filters as any Nest transport does', async () => {
     // Pipe: transforms ("2" → 2) and rejects with its RpcException code.
-    await expect(client.request('calculator', 'AddRequest', { a: '2', b: '3' })).resolves.toEqual({ sum: 5 });
-    const invalid = await failureOf(client.request('calculator', 'AddRequest', { a: 'x', b: 1 }));
+    await expect(suite.client.request('calculator', 'AddRequest', { a: '2', b: '3' })).resolves.toEqual({ sum: 5 });
+    const invalid = await failureOf(suite.client.request('calculator', 'AddRequest', { a: 'x', b: 1 }));
     expect([invalid.code, invalid.message, invalid.details]).toEqual([
       'VALIDATION_FAILED',
       'a and b must be numbers',
       { name: 'ActorError', data: { got: { a: 'x', b: 1 } } },
     ]);
     // Guard: denied, then allowed.
-    const denied = await failureOf(client.request('vault', 'OpenRequest', {}));
+    const denied = await failureOf(suite.client.request('vault', 'OpenRequest', {}));
     expect([denied.code, denied.message]).toEqual(['HANDLER_ERROR', 'Forbidden resource']);
-    await expect(client.request('vault', 'OpenRequest', { token: 'secret' })).resolves.toEqual({ opened: true });
+    await expect(suite.client.request('vault', 'OpenRequest', { token: 'secret' })).resolves.toEqual({ opened: true });
     // Interceptor wraps the reply.
-    await expect(client.request('calculator', 'EchoRequest', { x: 1 })).resolves.toEqual({ x: 1, intercepted: true });
+    await expect(suite.client.request('calculator', 'EchoRequest', { x: 1 })).resolves.toEqual({
+      x: 1,
+      intercepted: true,
+    });
     // Exception filter maps the error; without one Nest hides it as an internal error.
-    const filtered = await failureOf(client.request('calculator', 'BoomRequest', {}));
+    const filtered = await failureOf(suite.client.request('calculator', 'BoomRequest', {}));
     expect([filtered.code, filtered.message]).toEqual(['FILTERED', 'filtered: boom']);
-    const crashed = await failureOf(client.request('calculator', 'CrashRequest', {}));
+    const crashed = await failureOf(suite.client.request('calculator', 'CrashRequest', {}));
     expect([crashed.code, crashed.message]).toEqual(['HANDLER_ERROR', 'Internal server error']);
   });
 
   it('gives handlers an ActonContext and streams to the TypeScript client', async () => {
-    await expect(client.request('calculator', 'ContextRequest', {}, { timeoutMs: 5000 })).resolves.toEqual({
+    await expect(suite.client.request('calculator', 'ContextRequest', {}, { timeoutMs: 5000 })).resolves.toEqual({
       actor: 'calculator',
       type: 'ContextRequest',
       peer: expect.stringMatching(/^ipc-\d+$/),
@@ -139,7 +130,7 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
     });
     const items: number[] = [];
     await new Promise<void>((resolve, reject) =>
-      client
+      suite.client
         .stream<{ n: number }>('calculator', 'CountRequest', { n: 5 })
         .subscribe({ next: (item) => items.push(item.n), error: reject, complete: resolve }),
     );
@@ -149,7 +140,7 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
   it('stops an endless Observable when the client unsubscribes (its connection closes)', async () => {
     const ticks: number[] = [];
     await new Promise<void>((resolve, reject) => {
-      const subscription = client.stream<{ tick: number }>('calculator', 'TickRequest', {}).subscribe({
+      const subscription = suite.client.stream<{ tick: number }>('calculator', 'TickRequest', {}).subscribe({
         next: (item) => {
           ticks.push(item.tick);
           if (ticks.length === 3) {
@@ -161,30 +152,34 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
       });
     });
     expect(ticks).toEqual([0, 1, 2]);
-    await nest.waitForOutput(/ticks stopped \S+/, 10_000);
+    await suite.nest.waitForOutput(/ticks stopped \S+/, 10_000);
   });
 
   it('discovery lists the pattern actors with their types and kinds; other patterns are skipped', async () => {
-    const discovery = await client.discover();
+    const discovery = await suite.client.discover();
     const byName = Object.fromEntries((discovery.actors ?? []).map((actor) => [actor.name, actor.message_types]));
     expect(Object.keys(byName).sort()).toEqual(['audit', 'calculator', 'vault']);
     expect(byName.calculator).toContainEqual({ name: 'CountRequest', kind: 'stream' });
     expect(byName.calculator).toContainEqual({ name: 'AddRequest', kind: 'request' });
     expect(byName.audit).toContainEqual({ name: 'AuditEvent', kind: 'fire-and-forget' });
     expect(discovery.message_types).toEqual(expect.arrayContaining(['AddRequest', 'AuditEvent', 'OpenRequest']));
-    expect(nest.output()).toContain('Nest pattern {"cmd":"tcp-only"} does not name an acton actor and message type');
+    expect(suite.nest.output()).toContain(
+      'Nest pattern {"cmd":"tcp-only"} does not name an acton actor and message type',
+    );
   });
 
   it('@EventPattern: fire-and-forget is acked; publish() pushes to subscribers and runs the handler', async () => {
-    await client.send('audit', 'AuditEvent', { k: 1 }); // resolves on the §3.2 delivery ack
+    await suite.client.send('audit', 'AuditEvent', { k: 1 }); // resolves on the §3.2 delivery ack
     const pushes: unknown[] = [];
-    const subscription = client.subscribe('AuditEvent').subscribe((push) => pushes.push(push.payload));
+    const subscription = suite.client.subscribe('AuditEvent').subscribe((push) => pushes.push(push.payload));
     try {
-      await client.flush();
-      await expect(client.request('audit', 'PublishRequest', { text: 'hi' })).resolves.toEqual({ published: true });
+      await suite.client.flush();
+      await expect(suite.client.request('audit', 'PublishRequest', { text: 'hi' })).resolves.toEqual({
+        published: true,
+      });
       for (let i = 0; i < 200 && pushes.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
       expect(pushes).toEqual([{ text: 'hi' }]);
-      const log = await client.request<{ entries: unknown[] }>('audit', 'AuditLogRequest', {});
+      const log = await suite.client.request<{ entries: unknown[] }>('audit', 'AuditLogRequest', {});
       expect(log.entries).toEqual([
         { event: { k: 1 }, from: 'request' },
         { event: { text: 'hi' }, from: 'broadcast' },

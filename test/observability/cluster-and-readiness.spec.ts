@@ -1,3 +1,4 @@
+import { unlinkSync } from 'node:fs';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { ActonApp, Module } from 'acton-ts';
 import { ActonClient } from 'acton-ts/client';
@@ -217,6 +218,22 @@ describe('MetricsModule and readiness of an app that is a cluster node', () => {
     await pollUntil('the scrape shows no peer', async () =>
       (await sample('acton_cluster_peers')) === 0 ? true : undefined,
     );
+  });
+
+  it('checks the socket without connecting to it, and names a removed socket file', async () => {
+    const other = await startObservedApp({ port: 0 });
+    const url = `${other.extension('metrics')!.url}/readyz`;
+    for (let i = 0; i < 3; i++) expect((await fetch(url)).status).toBe(200);
+    expect(other.listener!.stats().connectionsAccepted).toBe(0);
+    unlinkSync(other.listener!.socketPath);
+    const response = await fetch(url);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { checks: { name: string; ok: boolean; detail?: string }[] };
+    expect(body.checks.find((c) => c.name === 'socket-accepting')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining(`${other.listener!.socketPath}: the socket file is gone`),
+    });
+    await other.close();
   });
 
   it('reports the socket as not accepting once the listener stopped, and the app as closing', async () => {

@@ -1,5 +1,6 @@
 import { ActonApp } from 'acton-ts';
 import { ActonClient } from 'acton-ts/client';
+import type { MessageTypeFigures } from 'acton-ts/observability';
 import { runActon } from '../cli/support/run-acton';
 import { startObservedApp } from './fixtures/observed-app';
 
@@ -54,6 +55,26 @@ describe('acton stats and acton ping --ready over the app socket ($acton)', () =
     expect(result.stdout).toContain('ok   socket-accepting');
     expect(result.stdout.trim().split('\n').pop()).toBe('ready');
   });
+
+  it('acton ping --ready costs one accepted connection, told apart by the ReadyRequest count', async () => {
+    const readyRequests = (stats: { actors: { actor: string; messageTypes: MessageTypeFigures[] }[] }): number =>
+      stats.actors
+        .find((a) => a.actor === 'ActonSystemActor')!
+        .messageTypes.filter((m) => m.messageType === 'ReadyRequest')
+        .reduce((sum, m) => sum + (m.outcomes.ok ?? 0), 0);
+    const observer = await ActonClient.connect({ socketPath: socket });
+    try {
+      type Snapshot = Parameters<typeof readyRequests>[0] & { listener: { connectionsAccepted: number } };
+      const before = (await observer.request('$acton', 'StatsRequest', {})) as Snapshot;
+      expect((await runActon(['--socket', socket, 'ping', '--ready'])).code).toBe(0);
+      const after = (await observer.request('$acton', 'StatsRequest', {})) as Snapshot;
+      // A probe is a real connection (README: `$acton`, `acton stats`, ...): counted, and told apart.
+      expect(after.listener.connectionsAccepted - before.listener.connectionsAccepted).toBe(1);
+      expect(readyRequests(after) - readyRequests(before)).toBe(1);
+    } finally {
+      await observer.close();
+    }
+  }, 60_000);
 
   it('$acton answers ActorsRequest, and adds exactly one name to discovery', async () => {
     const client = await ActonClient.connect({ socketPath: socket });

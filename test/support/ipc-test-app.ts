@@ -87,6 +87,25 @@ export async function startIpcTestApp(
   };
 }
 
+/**
+ * Runs `run` against a test app of `actors` (`startIpcTestApp(actors, options)`) in an isolated
+ * IPC environment; closes the app and restores the environment afterwards, whatever happened.
+ */
+export async function withIpcTestApp(
+  actors: readonly Type[],
+  options: IpcModuleOptions,
+  run: (t: IpcTestApp) => Promise<void>,
+): Promise<void> {
+  const restore = isolateIpcEnvironment();
+  const t = await startIpcTestApp(actors, options);
+  try {
+    await run(t);
+  } finally {
+    await t.close();
+    restore();
+  }
+}
+
 /** Receives the suite's shared app once it is up, and a fresh raw connection before each test. */
 export interface SharedIpcTestAppHooks {
   onApp(app: IpcTestApp): void;

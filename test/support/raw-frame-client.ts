@@ -10,6 +10,22 @@ export interface ReceivedFrame extends Frame {
   readonly body: any;
 }
 
+/** A request-response envelope (`expects_reply: true`, docs/protocol.md §2.2) for `RawFrameClient.request`. */
+export const askEnvelope = (
+  id: string,
+  target: string,
+  type: string,
+  payload: unknown,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> => ({
+  correlation_id: id,
+  target,
+  message_type: type,
+  payload,
+  expects_reply: true,
+  ...extra,
+});
+
 /**
  * A deliberately dumb test client: writes raw bytes or whole frames and reads the server's frames
  * with our own decoder, in order. No correlation, no retries — the tests see the wire as it is.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+import weakref
 from typing import Any, AsyncIterator, Dict, Iterable, List, Optional, Union
 
 from .answers import response_body, stream_step, successful_body
@@ -58,6 +59,8 @@ class AsyncActonClient(ClientBase):
         self._connect_lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()
         self._wakeup = asyncio.Event()
+        #: The open streams' own connections (see :meth:`stream`), closed with this client.
+        self._stream_connections: "weakref.WeakSet[AsyncActonClient]" = weakref.WeakSet()
 
     # -- connection -----------------------------------------------------------------------
 
@@ -139,6 +142,8 @@ class AsyncActonClient(ClientBase):
         self._closed = True
         self._router.fail(client_closed_error())
         self._wake()
+        for connection in list(self._stream_connections):
+            await connection.close()
         task, self._reader_task = self._reader_task, None
         if task is not None:
             task.cancel()
@@ -208,18 +213,34 @@ class AsyncActonClient(ClientBase):
         wait for each next item, in seconds (see :meth:`ActonClient.stream`). Ends at the final
         frame; raises like :meth:`ActonClient.stream` (error frames, a ``0x03`` refusal with the
         stream's id, ``TIMEOUT`` for the deadline or the idle gap, ``CONNECTION_CLOSED``).
+
+        Like :meth:`ActonClient.stream`, each stream has a connection of its own, closed when it
+        ends or is abandoned (``break``, then ``aclose()`` or garbage collection), which stops the
+        server's producer (docs/protocol.md §3.4: no cancel on the wire).
         """
         plan = plan_stream(target, message_type, payload, self._seconds(timeout), idle_timeout)
-        await self._open_and_write(MessageType.REQUEST, plan)
+        connection = await self._stream_connection()
         try:
+            await connection._open_and_write(MessageType.REQUEST, plan)
             while True:
                 plan.waiting_for_next_item()
-                finished, item = stream_step(await self._wait(plan), plan.what, plan.correlation_id)
+                finished, item = stream_step(await connection._wait(plan), plan.what, plan.correlation_id)
                 if finished:
                     return
                 yield item
         finally:
-            self._router.forget(plan.correlation_id)
+            self._stream_connections.discard(connection)
+            await connection.close()
+
+    async def _stream_connection(self) -> "AsyncActonClient":
+        """A new connection to the same server for one stream, closed with this client."""
+        if self._closed:
+            raise client_closed_error()
+        format_name = self.format.name.lower()
+        connection = AsyncActonClient(socket_path=self.socket_path, timeout=self.timeout, format=format_name)
+        await connection.connect()
+        self._stream_connections.add(connection)
+        return connection
 
     # -- push subscriptions ----------------------------------------------------------------
 

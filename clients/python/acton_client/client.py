@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+import weakref
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
 
 from .answers import response_body, stream_step, successful_body
@@ -72,6 +73,8 @@ class ActonClient(ClientBase):
         super().__init__(socket_path, app_name, timeout, format, reconnect)
         self._sock: Optional[socket.socket] = None
         self._dropped = False
+        #: The open streams' own connections (see :meth:`stream`), closed with this client.
+        self._stream_connections: "weakref.WeakSet[ActonClient]" = weakref.WeakSet()
 
     # -- connection -----------------------------------------------------------------------
 
@@ -132,6 +135,8 @@ class ActonClient(ClientBase):
         """Close the connection. Idempotent; later calls raise ``CONNECTION_CLOSED``."""
         self._closed = True
         self._router.fail(client_closed_error())
+        for connection in list(self._stream_connections):
+            connection.close()
         if self._sock is not None:
             self._sock.close()
             self._sock = None
@@ -216,9 +221,13 @@ class ActonClient(ClientBase):
         (a watch, a feed: the server is sent 2^53−1 ms, which it treats as never); omitted, the
         client's ``timeout`` applies. ``idle_timeout``: the longest wait, in seconds, for the
         first item and each next one (checked by the client only; time spent in your loop body
-        does not count); default none. Leaving the loop early is fine: later frames of this
-        stream are dropped (the server's producer runs on until its deadline or until the
-        connection closes, so close the client to stop a stream without a deadline).
+        does not count); default none.
+
+        Each stream runs on a connection of its own, opened here and closed when the stream ends
+        or is abandoned (``break`` out of the loop and drop the iterator, or call its ``close()``):
+        the protocol cannot cancel a stream on the wire (docs/protocol.md §3.4), and a closed
+        connection is what stops the server's producer, so an abandoned stream without a deadline
+        does not keep producing. ``close()`` on the client closes its open streams too.
 
         Raises (while iterating):
             ActonError: an error frame's code (``STREAM_ERROR``, ``SERIALIZATION_ERROR``,
@@ -226,21 +235,39 @@ class ActonClient(ClientBase):
                 ``RATE_LIMITED`` / ``SHUTTING_DOWN``, ``TIMEOUT`` (the deadline, or the idle
                 timeout: "Stream idle for <s> s ..."), ``CONNECTION_CLOSED``.
             ValueError (at once): a negative ``timeout`` or ``idle_timeout``.
+            ActonError (at once): ``CONNECTION_FAILED`` when the stream's connection cannot be
+                opened; ``CONNECTION_CLOSED`` after ``close()``.
         """
         plan = plan_stream(target, message_type, payload, self._seconds(timeout), idle_timeout)
-        self._open_and_write(MessageType.REQUEST, plan)
-        return self._stream_payloads(plan)
+        connection = self._stream_connection()
+        try:
+            connection._open_and_write(MessageType.REQUEST, plan)
+        except BaseException:
+            connection.close()
+            raise
+        return self._stream_payloads(connection, plan)
 
-    def _stream_payloads(self, plan: PlannedStream) -> Iterator[Any]:
+    def _stream_connection(self) -> "ActonClient":
+        """A new connection to the same server for one stream, closed with this client."""
+        if self._closed:
+            raise client_closed_error()
+        format_name = self.format.name.lower()
+        connection = ActonClient(socket_path=self.socket_path, timeout=self.timeout, format=format_name)
+        connection.connect()
+        self._stream_connections.add(connection)
+        return connection
+
+    def _stream_payloads(self, connection: "ActonClient", plan: PlannedStream) -> Iterator[Any]:
         try:
             while True:
                 plan.waiting_for_next_item()
-                finished, payload = stream_step(self._wait(plan), plan.what, plan.correlation_id)
+                finished, payload = stream_step(connection._wait(plan), plan.what, plan.correlation_id)
                 if finished:
                     return
                 yield payload
         finally:
-            self._router.forget(plan.correlation_id)
+            self._stream_connections.discard(connection)
+            connection.close()
 
     # -- push subscriptions ----------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""A one-connection Unix-socket peer that plays a scripted server, for wire-level client tests.
+"""A Unix-socket peer that plays a scripted server, one script per connection, for wire-level
+client tests.
 
 It speaks raw frames with its own minimal parser (independent of ``acton_client``), so the
 client is checked against bytes written from the spec, not against itself.
@@ -19,6 +20,12 @@ from typing import Any, Callable, Optional, Tuple
 STEP_TIMEOUT_S = 5.0
 
 RESPONSE, ERROR, HEARTBEAT, PUSH, STREAM = 0x02, 0x03, 0x04, 0x05, 0x09
+
+
+def v2_json_frame(message_type: int, body: Any) -> bytes:
+    """The bytes of a v2 JSON frame carrying ``body``."""
+    payload = json.dumps(body, separators=(",", ":")).encode()
+    return struct.pack(">IBBB", len(payload), 2, message_type, 0x01) + payload
 
 
 class Peer:
@@ -52,54 +59,78 @@ class Peer:
 
     def send(self, message_type: int, body: Any) -> None:
         """Write a v2 JSON frame."""
-        payload = json.dumps(body, separators=(",", ":")).encode()
-        self.conn.sendall(struct.pack(">IBBB", len(payload), 2, message_type, 0x01) + payload)
+        self.conn.sendall(v2_json_frame(message_type, body))
 
     def send_raw(self, data: bytes) -> None:
         self.conn.sendall(data)
 
+    def until_closed(self) -> None:
+        """Wait (bounded) until the client closes this connection, ignoring what it sends."""
+        while self.conn.recv(65536):
+            pass
+
+
+def idle(peer: Peer) -> None:
+    """The script of a connection the test does not use (e.g. the client's own, when every
+    stream opens a connection of its own): it only waits for the client to close it."""
+    peer.until_closed()
+
 
 class ScriptedServer:
-    """Binds a socket in a fresh temp dir and runs ``script(peer)`` on the first connection
-    in a thread. Failures inside the script (assertions too) are re-raised on exit."""
+    """Binds a socket in a fresh temp dir and runs ``scripts[i](peer)`` on the i-th connection,
+    each in a thread of its own, accepting them in order. Failures inside a script (assertions
+    too) are re-raised on exit."""
 
-    def __init__(self, script: Callable[[Peer], None]) -> None:
-        self._script = script
+    def __init__(self, *scripts: Callable[[Peer], None]) -> None:
+        self._scripts = scripts
         self._dir = tempfile.mkdtemp(prefix="acton-py-test-")
         self.path = os.path.join(self._dir, "ipc.sock")
         self._error: Optional[BaseException] = None
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._connections: list = []
 
     def __enter__(self) -> "ScriptedServer":
         self._listener.bind(self.path)
-        self._listener.listen(1)
+        self._listener.listen(len(self._scripts))
         self._listener.settimeout(STEP_TIMEOUT_S)
         self._thread.start()
         return self
 
     def __exit__(self, exc_type: Any, *_: Any) -> None:
-        self._thread.join(STEP_TIMEOUT_S * 2)
+        self.wait_finished(raise_assertion=False)
         self._listener.close()
         shutil.rmtree(self._dir, ignore_errors=True)
         if self._error is not None and exc_type is None:
             raise AssertionError(f"scripted server failed: {self._error!r}") from self._error
-        assert not self._thread.is_alive(), "scripted server did not finish its script"
+        assert not self._busy(), "scripted server did not finish its script"
 
-    def wait_finished(self) -> None:
-        """Block until the script has run and its connection is closed (bounded)."""
+    def wait_finished(self, raise_assertion: bool = True) -> None:
+        """Block until every script has run and its connection is closed (bounded)."""
         self._thread.join(STEP_TIMEOUT_S * 2)
-        assert not self._thread.is_alive(), "scripted server did not finish its script"
+        for thread in list(self._connections):
+            thread.join(STEP_TIMEOUT_S * 2)
+        if raise_assertion:
+            assert not self._busy(), "scripted server did not finish its script"
+
+    def _busy(self) -> bool:
+        return self._thread.is_alive() or any(thread.is_alive() for thread in self._connections)
 
     def _run(self) -> None:
-        try:
-            conn, _ = self._listener.accept()
-        except BaseException as exc:  # noqa: BLE001 - reported on exit
-            self._error = exc
-            return
+        for script in self._scripts:
+            try:
+                conn, _ = self._listener.accept()
+            except BaseException as exc:  # noqa: BLE001 - reported on exit
+                self._error = self._error or exc
+                return
+            thread = threading.Thread(target=self._serve, args=(conn, script), daemon=True)
+            self._connections.append(thread)
+            thread.start()
+
+    def _serve(self, conn: socket.socket, script: Callable[[Peer], None]) -> None:
         with conn:
             conn.settimeout(STEP_TIMEOUT_S)
             try:
-                self._script(Peer(conn))
+                script(Peer(conn))
             except BaseException as exc:  # noqa: BLE001 - reported on exit
-                self._error = exc
+                self._error = self._error or exc

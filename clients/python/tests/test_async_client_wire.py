@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from acton_client import ActonError, AsyncActonClient
-from scripted_server import ERROR, HEARTBEAT, PUSH, RESPONSE, STREAM, Peer, ScriptedServer
+from scripted_server import ERROR, HEARTBEAT, PUSH, RESPONSE, STREAM, Peer, ScriptedServer, idle
 from test_client_wire import PUSH_BODY, answer, send_refusal
 
 #: Bound on each test's event loop (seconds).
@@ -66,9 +66,13 @@ def test_stream_and_its_refusal_by_a_0x03_response():
         for sequence, value in enumerate([3, 2, 1]):
             peer.send(STREAM, {"correlation_id": cid, "sequence": sequence, "is_final": False, "payload": {"value": value}})
         peer.send(STREAM, {"correlation_id": cid, "sequence": 3, "is_final": True})
+        peer.until_closed()
+
+    def refusal(peer: Peer) -> None:
         refused = peer.read_body(0x01)["correlation_id"]
         peer.send(ERROR, {"correlation_id": refused, "success": False, "retry_after_ms": 12,
                           "error": "Rate limit exceeded, retry after 12ms", "error_code": "RATE_LIMITED"})
+        peer.until_closed()
 
     async def main():
         async with AsyncActonClient(socket_path=server.path, timeout=2) as client:
@@ -79,7 +83,7 @@ def test_stream_and_its_refusal_by_a_0x03_response():
                     pass
             assert (caught.value.code, caught.value.retry_after_ms) == ("RATE_LIMITED", 12)
 
-    with ScriptedServer(script) as server:
+    with ScriptedServer(idle, script, refusal) as server:
         run(main())
 
 

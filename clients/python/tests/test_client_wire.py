@@ -10,7 +10,7 @@ import struct
 import pytest
 
 from acton_client import ActonClient, ActonError
-from scripted_server import ERROR, HEARTBEAT, PUSH, RESPONSE, STREAM, Peer, ScriptedServer
+from scripted_server import ERROR, HEARTBEAT, PUSH, RESPONSE, STREAM, Peer, ScriptedServer, idle, v2_json_frame
 
 PUSH_BODY = {
     "notification_id": "push_01h9xz8a0k3m4n5p6q7r8s9t0v", "message_type": "PriceUpdate",
@@ -99,19 +99,44 @@ def test_error_response_raises_with_code_message_details_and_retry_after():
         assert (caught.value.code, caught.value.retry_after_ms) == ("RATE_LIMITED", 7)
 
 
-def test_stream_yields_data_frames_in_order_and_ends_at_the_final_frame_with_pushes_between():
+def test_stream_yields_data_frames_in_order_on_a_connection_of_its_own_and_ends_at_the_final_frame():
+    def own_connection(peer: Peer) -> None:
+        peer.send(PUSH, PUSH_BODY)
+        peer.until_closed()
+
     def script(peer: Peer) -> None:
         body = peer.read_body(0x01)
         assert body["expects_stream"] is True and body["correlation_id"].startswith("str_")
         cid = body["correlation_id"]
         peer.send(STREAM, {"correlation_id": cid, "sequence": 0, "is_final": False, "payload": {"id": 1}})
-        peer.send(PUSH, PUSH_BODY)
         peer.send(STREAM, {"correlation_id": cid, "sequence": 1, "is_final": False, "payload": {"id": 2}})
         peer.send(STREAM, {"correlation_id": cid, "sequence": 2, "is_final": True})
+        peer.until_closed()  # the client closes the stream's connection after the final frame
 
-    with ScriptedServer(script) as server, ActonClient(socket_path=server.path, timeout=2) as client:
+    with ScriptedServer(own_connection, script) as server, ActonClient(socket_path=server.path, timeout=2) as client:
         assert list(client.stream("list_service", "ListRequest", {"page_size": 2})) == [{"id": 1}, {"id": 2}]
         assert next(client.notifications(timeout=0.2))["notification_id"] == PUSH_BODY["notification_id"]
+
+
+def test_abandoning_a_stream_closes_its_connection_and_close_ends_the_open_ones():
+    def script(peer: Peer) -> None:
+        cid = peer.read_body(0x01)["correlation_id"]
+        frames = [{"correlation_id": cid, "sequence": n, "is_final": False, "payload": n} for n in range(3)]
+        peer.send_raw(b"".join(v2_json_frame(STREAM, frame) for frame in frames))  # one write, before the client reads
+        peer.until_closed()  # no final frame: only the client closing the connection ends this
+
+    with ScriptedServer(idle, script, script) as server:
+        with ActonClient(socket_path=server.path, timeout=2) as client:
+            for item in client.stream("countdown", "CountdownRequest", {"from": 3, "delay_ms": 0}, timeout=0):
+                assert item == 0
+                break
+            # (CPython closes the dropped iterator at once: its connection closes, the script ends)
+            kept = client.stream("countdown", "CountdownRequest", {"from": 3, "delay_ms": 0}, timeout=0)
+            assert next(kept) == 0
+        with pytest.raises(ActonError) as caught:
+            list(kept)  # what had arrived, then the close
+        assert caught.value.code == "CONNECTION_CLOSED"
+        server.wait_finished()
 
 
 def test_stream_error_frame_raises_its_code_after_the_data_before_it():
@@ -121,7 +146,7 @@ def test_stream_error_frame_raises_its_code_after_the_data_before_it():
         peer.send(STREAM, {"correlation_id": cid, "sequence": 1, "is_final": True,
                            "error": "Stream timed out after 300 ms", "error_code": "TIMEOUT"})
 
-    with ScriptedServer(script) as server, ActonClient(socket_path=server.path, timeout=2) as client:
+    with ScriptedServer(idle, script) as server, ActonClient(socket_path=server.path, timeout=2) as client:
         received = []
         with pytest.raises(ActonError) as caught:
             for item in client.stream("countdown", "CountdownRequest", {"from": 3, "delay_ms": 500}):
@@ -136,7 +161,7 @@ def test_a_0x03_response_with_the_stream_id_ends_the_stream_instead_of_hanging()
         peer.send(ERROR, {"correlation_id": cid, "success": False,
                           "error": "Server is shutting down", "error_code": "SHUTTING_DOWN"})
 
-    with ScriptedServer(script) as server, ActonClient(socket_path=server.path, timeout=5) as client:
+    with ScriptedServer(idle, script) as server, ActonClient(socket_path=server.path, timeout=5) as client:
         with pytest.raises(ActonError) as caught:
             list(client.stream("countdown", "CountdownRequest", {"from": 3, "delay_ms": 0}))
         assert caught.value.code == "SHUTTING_DOWN"

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from acton_client import ActonClient, ActonError, AsyncActonClient
-from scripted_server import STREAM, Peer, ScriptedServer
+from scripted_server import STREAM, Peer, ScriptedServer, idle
 
 #: The clients' default timeout in these tests (seconds): every stream below runs longer.
 LOWERED_DEFAULT_S = 0.5
@@ -125,6 +125,72 @@ def test_async_idle_timeout_fires_on_a_silent_stream_and_not_on_a_chatty_one(sam
     assert run_with_async_client(sample_socket, body) == list(range(12, 0, -1))
 
 
+# -- abandoned streams stop on the server (real server) -----------------------------------------
+
+#: A countdown that would tick for ~17 minutes: only abandoning it can end it within the test.
+ENDLESS = {"from": 100_000, "delay_ms": 10}
+#: How long the server may take to notice a closed stream connection (seconds).
+STOP_BOUND_S = 10.0
+#: (inFlightRequests, activeConnections) of a server with nothing running: only the probe's own
+#: connection and its StatsRequest.
+IDLE = (1, 1)
+#: The same while the test's client holds its own connection open (``with`` opens it).
+IDLE_WITH_CLIENT = (1, 2)
+
+
+def server_listener_stats(socket_path):
+    """The sample server's listener figures, asked of ``$acton`` on a connection of its own."""
+    with ActonClient(socket_path=socket_path, timeout=5) as probe:
+        return probe.request("$acton", "StatsRequest", {})["listener"]
+
+
+def wait_until_producers_stop(socket_path, idle=IDLE):
+    """Poll until the server's (inFlightRequests, activeConnections) are ``idle`` (bounded);
+    returns the last pair seen (the caller asserts on it)."""
+    deadline = time.monotonic() + STOP_BOUND_S
+    while True:
+        stats = server_listener_stats(socket_path)
+        seen = (stats["inFlightRequests"], stats["activeConnections"])
+        if seen == idle or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.1)
+
+
+@pytest.mark.integration
+def test_breaking_out_of_a_no_deadline_stream_stops_it_on_the_server(sample_socket):
+    assert wait_until_producers_stop(sample_socket) == IDLE  # earlier tests' streams have ended
+    with ActonClient(socket_path=sample_socket, timeout=5) as client:
+        for tick in client.stream("countdown", "CountdownRequest", ENDLESS, timeout=0):
+            assert tick["value"] == 100_000
+            running = server_listener_stats(sample_socket)
+            break
+        assert wait_until_producers_stop(sample_socket, IDLE_WITH_CLIENT) == IDLE_WITH_CLIENT
+        # The client still works after abandoning a stream.
+        assert client.request("calculator", "AddRequest", {"a": 2, "b": 2}) == {"sum": 4}
+    assert wait_until_producers_stop(sample_socket) == IDLE
+    # While it ran: the stream and the probe in flight; its connection, the client's and the probe's open.
+    assert (running["inFlightRequests"], running["activeConnections"]) == (2, 3)
+
+
+@pytest.mark.integration
+def test_abandoned_async_streams_stop_on_the_server_and_close_ends_the_open_ones(sample_socket):
+    async def body(client):
+        abandoned = client.stream("countdown", "CountdownRequest", ENDLESS, timeout=0)
+        async for tick in abandoned:
+            assert tick["value"] == 100_000
+            break
+        await abandoned.aclose()
+        stopped = await asyncio.to_thread(wait_until_producers_stop, sample_socket, IDLE_WITH_CLIENT)
+        left_open = client.stream("countdown", "CountdownRequest", ENDLESS, timeout=0)
+        assert (await left_open.__anext__())["value"] == 100_000
+        return stopped
+
+    assert wait_until_producers_stop(sample_socket) == IDLE  # earlier tests' streams have ended
+    stopped = run_with_async_client(sample_socket, body)  # closes the client with left_open running
+    assert stopped == IDLE_WITH_CLIENT
+    assert wait_until_producers_stop(sample_socket) == IDLE
+
+
 # -- the wire, against a scripted peer ------------------------------------------------------------
 
 
@@ -135,7 +201,7 @@ def test_timeout_0_sends_the_no_deadline_value_and_the_idle_timeout_is_not_sent(
         seen["body"] = body = peer.read_body(0x01)
         peer.send(STREAM, {"correlation_id": body["correlation_id"], "sequence": 0, "is_final": True})
 
-    with ScriptedServer(script) as server, ActonClient(socket_path=server.path, timeout=2) as client:
+    with ScriptedServer(idle, script) as server, ActonClient(socket_path=server.path, timeout=2) as client:
         assert list(client.stream("countdown", "CountdownRequest", SILENT, timeout=0, idle_timeout=5)) == []
     assert seen["body"]["expects_stream"] is True
     assert seen["body"]["response_timeout_ms"] == NO_DEADLINE_MS
@@ -146,15 +212,15 @@ def test_a_client_without_a_timeout_asks_the_server_for_no_deadline_rather_than_
     seen = []
 
     def script(peer: Peer) -> None:
-        for _ in range(2):
-            body = peer.read_body(0x01)
-            seen.append(body)
-            if body.get("expects_stream"):
-                peer.send(STREAM, {"correlation_id": body["correlation_id"], "sequence": 0, "is_final": True})
-            else:
-                peer.send(0x02, {"correlation_id": body["correlation_id"], "success": True, "payload": 1})
+        body = peer.read_body(0x01)
+        seen.append(body)
+        if body.get("expects_stream"):
+            peer.send(STREAM, {"correlation_id": body["correlation_id"], "sequence": 0, "is_final": True})
+        else:
+            peer.send(0x02, {"correlation_id": body["correlation_id"], "success": True, "payload": 1})
+        peer.until_closed()
 
-    with ScriptedServer(script) as server, ActonClient(socket_path=server.path, timeout=None) as client:
+    with ScriptedServer(script, script) as server, ActonClient(socket_path=server.path, timeout=None) as client:
         assert client.request("calculator", "AddRequest", {"a": 0, "b": 1}) == 1
         assert list(client.stream("countdown", "CountdownRequest", SILENT)) == []
     assert [body["response_timeout_ms"] for body in seen] == [NO_DEADLINE_MS, NO_DEADLINE_MS]

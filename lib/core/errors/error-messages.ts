@@ -23,4 +23,6 @@ export const ErrorMessages = {
   actorNotFound: (target: string): string => `Actor not found: ${target}`,
   /** `UNKNOWN_MESSAGE_TYPE` (§4). */
   unknownMessageType: (name: string): string => `Unknown message type: ${name}`,
+  /** `SERIALIZATION_ERROR`: the payload does not decode into its message type (§3.1 step 7). */
+  serializationFailed: (detail: string): string => `Serialization error: ${detail}`,
 } as const;

@@ -45,6 +45,20 @@ export interface ActorRef {
    */
   deliver(delivery: Delivery): void;
   /**
+   * Optional: true while the actor runs in another process that validates payloads itself (a
+   * cluster actor served by another node). The IPC listener then checks only what it can know
+   * here (the name, the handler and its `ipc` flag) and forwards the payload undecoded, as a
+   * `WirePayload`: it is validated once, by the owner.
+   */
+  validatedElsewhere?(): boolean;
+  /**
+   * Optional: a fire-and-forget that is acknowledged when it reached the actor's mailbox, also
+   * when that is in another process (docs/protocol.md §3.2). Returns nothing when it was enqueued
+   * here and now (throws like `deliver` when refused), or a Promise that resolves once the
+   * owner's mailbox accepted the message and rejects with the typed `ActorError` otherwise.
+   */
+  deliverAcknowledged?(delivery: Delivery): void | Promise<void>;
+  /**
    * Present on keyed actors (`@Actor({ cluster: 'keyed' })`): the ref of one key, so
    * `cart/u-42` reaches key `u-42` of the actor named `cart`.
    * @throws ActorError `ACTOR_NOT_FOUND` naming the limit when the key is empty or too long

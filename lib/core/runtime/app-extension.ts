@@ -18,6 +18,28 @@ export interface AppExtension {
   actorExposed?(entry: ActorEntry): void;
   /** Optional: an actor stopped for good (supervision); stop serving it. */
   actorRemoved?(entry: ActorEntry): void;
+  /**
+   * Optional: figures of the calls this extension carries to other processes (the cluster), so
+   * that other extensions can report them too (`listener.stats().remoteCalls`) without importing it.
+   */
+  remoteCallStats?(): RemoteCallStats;
+}
+
+/** Calls an app made to, and served for, other processes (nodes of its cluster). */
+export interface RemoteCallStats {
+  /** Calls sent to actors served elsewhere (ask, tell, stream; in-process and IPC callers). */
+  readonly sent: number;
+  /** Calls served here for callers elsewhere. */
+  readonly received: number;
+  /** Sent calls that failed, by error code. */
+  readonly failed: Readonly<Record<string, number>>;
+  /** Bytes of bodies sent / received. */
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  /** Sent calls not finished yet. */
+  readonly inFlight: number;
+  /** Joins and losses of other nodes seen so far. */
+  readonly membershipChanges: number;
 }
 
 /** A factory, evaluated once per app, so one module object can serve many apps (tests). */

@@ -39,6 +39,7 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
   private controller?: AbortController;
   private abortReason?: unknown;
   private aborted = false;
+  private abortListeners?: (() => void)[];
   private isSettled = false;
   /** @internal DeadlineEntry: owned by `deadlines` */
   dueAt = 0;
@@ -76,6 +77,12 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
       if (this.aborted) this.controller.abort(this.abortReason);
     }
     return this.controller.signal;
+  }
+
+  /** ReplySink: `listener` runs once when the signal aborts (at once if it did already). */
+  whenAborted(listener: () => void): void {
+    if (this.aborted) return listener();
+    (this.abortListeners ??= []).push(listener);
   }
 
   /** True once an outcome was taken (reply, completion, error, expiry or cancellation). */
@@ -118,6 +125,9 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
     this.aborted = true;
     this.abortReason = reason;
     this.controller?.abort(reason);
+    const listeners = this.abortListeners;
+    this.abortListeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
   }
 
   /** Expires the call now (also used for a deadline of 0, which IPC treats as immediate). */

@@ -30,6 +30,23 @@ export interface ActorProbe {
   track(actor: ActorRef, delivery: Delivery): MessageTracker | undefined;
 }
 
+/** The caller's side of a call that leaves the process: its tracker and the context to send along. */
+export interface OutboundCall {
+  /** Finished once the call's outcome is known (reply, completion, error, delivery ack). */
+  readonly tracker: MessageTracker;
+  /** The W3C trace context the receiving process continues (the caller's span). */
+  readonly traceContext?: TraceContext;
+}
+
+/**
+ * What a tracer plugs in to follow calls an extension carries to another process (the cluster):
+ * the caller's span, whose context travels with the call so the owner's span becomes its child.
+ */
+export interface OutboundCallProbe {
+  /** A call to actor `actorName` is about to leave; `undefined` to not follow it. */
+  outbound(actorName: string, delivery: Delivery): OutboundCall | undefined;
+}
+
 /**
  * The app's instrumentation port: the probes the runtime reports to. With no probe installed
  * (the default) the runtime's only cost is reading `probe` once per message.
@@ -38,6 +55,16 @@ export class Instrumentation {
   private probes: ActorProbe[] = [];
   /** The combined probe, or `undefined` when none is installed (the fast path). */
   probe?: ActorProbe;
+  /** Follows calls that leave the process, when a tracer is installed (`addOutbound`). */
+  outboundProbe?: OutboundCallProbe;
+
+  /** Installs the probe of calls that leave the process (one at a time); returns its removal. */
+  addOutbound(probe: OutboundCallProbe): () => void {
+    this.outboundProbe = probe;
+    return () => {
+      if (this.outboundProbe === probe) this.outboundProbe = undefined;
+    };
+  }
 
   /** Installs `probe`; returns the function that removes it again. */
   add(probe: ActorProbe): () => void {

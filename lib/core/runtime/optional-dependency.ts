@@ -1,5 +1,5 @@
 /**
- * Loading of acton-ts's optional peer dependencies (NestJS, prom-client, OpenTelemetry, koffi,
+ * Loading of acton-ts's optional peer dependencies (NestJS, the NATS client, prom-client, OpenTelemetry, koffi,
  * the Angular devkit). They are not runtime dependencies: an app that never enables the feature
  * that needs one does not install it, and nothing loads it until that feature is first used.
  * Every loader goes through here, so a missing package always reads the same way: which feature

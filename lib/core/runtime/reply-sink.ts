@@ -20,4 +20,10 @@ export interface ReplySink {
   complete(): void;
   /** The handler threw, its Promise rejected, or its stream errored. No more replies will come. */
   error(err: unknown): void;
+  /**
+   * Calls `listener` once when the caller gives up (the deadline passed, the call was cancelled)
+   * — what aborts `delivery.signal`, without creating the AbortSignal. For forwarders such as the
+   * cluster, which pass a call on and must pass its cancellation on too. Optional.
+   */
+  whenAborted?(listener: () => void): void;
 }

@@ -48,13 +48,14 @@ export function uuidV7Bytes(nowMs: number = Date.now()): Uint8Array {
  */
 export function encodeTypeIdSuffix(bytes: Uint8Array): string {
   if (bytes.length !== 16) throw new RangeError(`A TypeID suffix encodes exactly 16 bytes, got ${bytes.length}`);
-  let out = '';
-  for (let i = 0; i < 26; i++) {
-    let group = 0;
-    for (let bit = i * 5 - 2; bit < i * 5 + 3; bit++) {
-      group = (group << 1) | (bit < 0 ? 0 : (bytes[bit >> 3] >> (7 - (bit & 7))) & 1);
-    }
-    out += ALPHABET[group];
+  // The first group is the two zero bits and the top 3 bits; each later one is read from the
+  // 16-bit window of the byte holding its first bit and the next (one step per character, not per bit).
+  let out = ALPHABET[bytes[0] >> 5];
+  for (let i = 1; i < 26; i++) {
+    const bit = i * 5 - 2;
+    const at = bit >> 3;
+    const window = (bytes[at] << 8) | (at < 15 ? bytes[at + 1] : 0);
+    out += ALPHABET[(window >> (11 - (bit & 7))) & 31];
   }
   return out;
 }

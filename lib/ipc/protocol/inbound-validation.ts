@@ -84,11 +84,21 @@ export function parseStruct<T>(body: unknown, struct: string, fields: FieldTable
     return { ok: false, detail: invalidType(body, `struct ${struct}`) };
   }
   const record = body as Record<string, unknown>;
-  for (const [field, rule] of Object.entries(fields)) {
-    const problem = checkField(record, field, rule);
+  const checks = checksOf(fields);
+  for (let i = 0; i < checks.length; i++) {
+    const problem = checkField(record, checks[i][0], checks[i][1]);
     if (problem !== undefined) return { ok: false, detail: problem };
   }
   return { ok: true, value: record as unknown as T };
+}
+
+/** Each table's fields as a list, built once: every request is checked against the envelope's. */
+const CHECKS = new WeakMap<FieldTable, readonly (readonly [string, FieldRule])[]>();
+
+function checksOf(fields: FieldTable): readonly (readonly [string, FieldRule])[] {
+  let checks = CHECKS.get(fields);
+  if (!checks) CHECKS.set(fields, (checks = Object.entries(fields)));
+  return checks;
 }
 
 function checkField(record: Record<string, unknown>, field: string, rule: FieldRule): string | undefined {

@@ -21,8 +21,11 @@ export interface FrameTransport {
   readonly peer: PeerInfo;
   /** Resolves once the socket closed and the transport released everything. */
   readonly closed: Promise<void>;
-  /** Queues one whole encoded frame; frames are written in queue order, never interleaved (§3.5). */
-  send(frame: Buffer): void;
+  /**
+   * Queues one whole encoded frame; frames are written in queue order, never interleaved (§3.5).
+   * @param kind `part` for a stream's data frame (written in bigger batches), else an answer
+   */
+  send(frame: Buffer, kind?: 'answer' | 'part'): void;
   /** Offers one push frame; false (dropped) when the push buffer is full or closing. Never waits (§5.4). */
   offerPush(frame: Buffer): boolean;
   /** Stream backpressure: a Promise while the write backlog is above its high-water mark. */
@@ -116,13 +119,13 @@ export class FramedSocket implements FrameTransport {
     this.socket.on('close', this.onClose);
   }
 
-  send(frame: Buffer): void {
-    this.writer.enqueue(frame);
+  send(frame: Buffer, kind: 'answer' | 'part' = 'answer'): void {
+    this.writer.enqueue(frame, kind);
   }
 
   offerPush(frame: Buffer): boolean {
     if (this.closing || this.writer.pushBacklog >= this.options.pushBufferSize) return false;
-    return this.writer.enqueue(frame, true);
+    return this.writer.enqueue(frame, 'push');
   }
 
   whenWritable(): Promise<void> | undefined {

@@ -21,7 +21,7 @@ import { InFlightRequests } from './in-flight-requests';
 import { IpcListenerStats, RequestCounters } from './listener-stats';
 import { PipelineServices, RequestPipeline } from './request-pipeline';
 import { RequestRouter } from './request-router';
-import { BoundSocket, bindUnixSocket, removeBoundSocket } from './socket-binder';
+import { BoundSocket, bindUnixSocket, boundSocketProblem, removeBoundSocket } from './socket-binder';
 import { SubscriptionManager } from './subscription-manager';
 
 declare module '../../core/runtime/app-extension' {
@@ -86,6 +86,8 @@ export class IpcListener implements AppExtension {
   private stopping?: Promise<void>;
   private draining?: Promise<DrainResult>;
   private notifyAllClosed?: () => void;
+  /** The app's extensions, for figures another extension reports (`remoteCallStats`). */
+  private extensions: readonly AppExtension[] = [];
 
   /** @param options `IpcModule.forRoot()` options */
   constructor(private readonly options: IpcModuleOptions = {}) {}
@@ -96,6 +98,17 @@ export class IpcListener implements AppExtension {
    */
   get socketPath(): string {
     return this.config.socket.path;
+  }
+
+  /**
+   * Why the listener cannot take new connections now, or undefined when it can: it is listening
+   * and the file at its path is still its socket. Checked without connecting, so readiness
+   * probes (`/readyz`, `acton ping --ready`) add nothing to `connectionsAccepted`.
+   */
+  notAcceptingReason(): string | undefined {
+    const path = this.resolved?.socket.path ?? '(socket path not resolved yet)';
+    if (!this.server?.listening || !this.bound) return `${path}: the IPC listener is not listening`;
+    return boundSocketProblem(this.bound);
   }
 
   /**
@@ -126,6 +139,7 @@ export class IpcListener implements AppExtension {
         'This IPC listener is already started; each app gets its own (IpcModule.forRoot() builds one per app)',
       );
     const logger = this.options.logger ?? app.logger;
+    this.extensions = app.extensions;
     const { logger: _ignored, security, ...rest } = this.options;
     const fromCode = isSecurityPolicy(security) ? security : undefined;
     const overrides: IpcConfigOverrides = fromCode
@@ -205,6 +219,7 @@ export class IpcListener implements AppExtension {
     const activeConnections = this.connections.size;
     const requests = this.counters;
     const subscriptions = this.services?.subscriptions.counts();
+    const remoteCalls = this.extensions.find((extension) => extension.remoteCallStats)?.remoteCallStats!();
     return {
       connectionsAccepted: this.connectionsAccepted,
       activeConnections,
@@ -223,6 +238,7 @@ export class IpcListener implements AppExtension {
       accessDenied: this.admissionDenials + requests.accessDenied,
       pushNotificationsSent: subscriptions?.pushNotificationsSent ?? 0,
       pushNotificationsDropped: subscriptions?.pushNotificationsDropped ?? 0,
+      ...(remoteCalls ? { remoteCalls } : {}),
     };
   }
 

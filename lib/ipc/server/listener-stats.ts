@@ -1,3 +1,5 @@
+import type { RemoteCallStats } from '../../core/runtime/app-extension';
+
 /**
  * A snapshot of the listener's counters (docs/protocol.md §7, in camelCase).
  * Counters only grow; gauges (`activeConnections`, `inFlightRequests`, `activeSubscriptions`,
@@ -46,6 +48,11 @@ export interface IpcListenerStats {
   readonly pushNotificationsSent: number;
   /** Pushes dropped because a connection's push buffer was full or the connection was closing. */
   readonly pushNotificationsDropped: number;
+  /**
+   * Calls to and from other nodes, when the app is clustered (`ClusterModule`); the same figures
+   * as `app.cluster.stats()`. Not a §7 counter: absent without a cluster.
+   */
+  readonly remoteCalls?: RemoteCallStats;
 }
 
 /**

@@ -86,8 +86,7 @@ export function streamDataFrame(
   payload: unknown,
 ): Buffer {
   if (codec.format === Format.JSON) {
-    const id = JSON.stringify(correlationId);
-    const head = `{"correlation_id":${id},"sequence":${sequence},"is_final":false,"payload":`;
+    const head = `{"correlation_id":${quotedId(correlationId)},"sequence":${sequence},"is_final":false,"payload":`;
     const frame = jsonFrameAround(MessageType.STREAM, head, payload);
     if (frame) return frame;
   }
@@ -121,6 +120,18 @@ export function streamErrorFrame(
     ...(error.details ? { error_details: error.details } : undefined),
   };
   return encodeDetails(codec, MessageType.STREAM, body, error.details);
+}
+
+let lastId = '';
+let lastQuotedId = '""';
+
+/** `JSON.stringify(id)`, remembered for the last id: a stream's data frames all repeat their call's. */
+function quotedId(id: string): string {
+  if (id !== lastId) {
+    lastQuotedId = JSON.stringify(id);
+    lastId = id;
+  }
+  return lastQuotedId;
 }
 
 /**

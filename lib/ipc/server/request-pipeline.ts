@@ -242,7 +242,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
   // ---- AnswerSink: the one way answers go back ----
 
   sendPart(frame: Buffer): Promise<void> | undefined {
-    this.transport.send(frame);
+    this.transport.send(frame, 'part');
     return this.transport.whenWritable();
   }
 
@@ -443,22 +443,19 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
     const { counters, router } = this.services;
     const id = envelope.correlation_id;
     if (!stream && envelope.expects_reply !== true) {
-      // §3.2: fire-and-forget is acknowledged at once, without waiting for the handler.
-      const failure = router.deliver(
-        ref,
-        {
-          message,
-          wireName: envelope.message_type,
-          correlationId: id,
-          peer: this.peer,
-          traceContext: traceContextOf(envelope),
-          withdrawn: this.withdrawn.signal,
-        },
-        false,
-      );
-      if (failure) return this.refuse(id, codec, false, failure);
-      counters.messagesProcessed++;
-      return this.answer(deliveredFrame(codec, id));
+      // §3.2: fire-and-forget is acknowledged once enqueued, without waiting for the handler; an
+      // actor on another node acknowledges when its mailbox took the message.
+      const outcome = router.tell(ref, {
+        message,
+        wireName: envelope.message_type,
+        correlationId: id,
+        peer: this.peer,
+        traceContext: traceContextOf(envelope),
+        withdrawn: this.withdrawn.signal,
+      });
+      if (!isThenable(outcome)) return this.told(id, codec, outcome);
+      void outcome.then((failure) => this.told(id, codec, failure));
+      return;
     }
     const Call = stream ? PendingStream : PendingRequest;
     const call = new Call(
@@ -479,6 +476,13 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
     if (call.settled) return; // answered synchronously while being enqueued
     this.calls.add(call);
     call.start(); // "the deadline starts after the enqueue"
+  }
+
+  /** Answers a fire-and-forget: `delivered`, or why its enqueue was refused (§3.2). */
+  private told(id: string, codec: PayloadCodec, failure: RouteFailure | undefined): void {
+    if (failure) return this.refuse(id, codec, false, failure);
+    this.services.counters.messagesProcessed++;
+    this.answer(deliveredFrame(codec, id));
   }
 
   /** Answers a request that did not reach its handler (§3.1 / §3.4 tables; streams: sequence 0). */

@@ -4,6 +4,7 @@ import { ErrorMessages } from '../../core/errors/error-messages';
 import { MessageRegistry } from '../../core/metadata/message-registry';
 import { ActorRef } from '../../core/runtime/actor-ref';
 import { Delivery } from '../../core/runtime/delivery';
+import { WirePayload } from '../../core/runtime/wire-payload';
 import { RequestEnvelope } from '../protocol/wire-types';
 import { ExposedActors } from './exposed-actors';
 import { ErrorFields } from './reply-frames';
@@ -58,13 +59,35 @@ export class RequestRouter {
         ErrorMessages.actorNotFound(envelope.target),
       );
     }
-    const unknownType = this.unknownType(ref, envelope.message_type);
+    const elsewhere = ref.validatedElsewhere?.() === true;
+    const unknownType = this.unknownType(ref, envelope.message_type, elsewhere);
     if (unknownType)
       return routeError(stream ? ErrorCode.SERIALIZATION_ERROR : ErrorCode.UNKNOWN_MESSAGE_TYPE, unknownType);
+    // The owner validates (once): the payload travels on undecoded.
+    if (elsewhere) return { ref, message: new WirePayload(envelope.payload) };
     try {
       return { ref, message: this.registry.decode(envelope.message_type, envelope.payload) };
     } catch (err) {
       return routeError(ErrorCode.SERIALIZATION_ERROR, serializationText(err));
+    }
+  }
+
+  /**
+   * Step 8 for a fire-and-forget (§3.2): enqueues, where the actor lives; returns the failure when
+   * its mailbox refused it, or a Promise of that when the mailbox is in another process (the
+   * answer waits for its acknowledgement).
+   */
+  tell(ref: ActorRef, delivery: Delivery): RouteFailure | undefined | Promise<RouteFailure | undefined> {
+    if (!ref.deliverAcknowledged) return this.deliver(ref, delivery, false);
+    try {
+      const acknowledged = ref.deliverAcknowledged(delivery);
+      if (!acknowledged) return undefined;
+      return acknowledged.then(
+        () => undefined,
+        (err: unknown) => enqueueFailure(err, false),
+      );
+    } catch (err) {
+      return enqueueFailure(err, false);
     }
   }
 
@@ -78,9 +101,12 @@ export class RequestRouter {
     }
   }
 
-  /** Step 7's type lookup: registered, and handled by this actor with `ipc: true`. */
-  private unknownType(ref: ActorRef, wireName: string): string | undefined {
-    if (!this.registry.byName(wireName)) return ErrorMessages.unknownMessageType(wireName);
+  /**
+   * Step 7's type lookup: registered, and handled by this actor with `ipc: true`. For an actor
+   * validated elsewhere only its handlers are known here (its types may not be registered locally).
+   */
+  private unknownType(ref: ActorRef, wireName: string, elsewhere: boolean): string | undefined {
+    if (!elsewhere && !this.registry.byName(wireName)) return ErrorMessages.unknownMessageType(wireName);
     const handler = ref.handlerFor(wireName);
     if (handler?.ipc) return undefined;
     const why = handler ? 'handles it in-process only; add ipc: true to its @OnMessage' : 'has no handler for it';
@@ -110,5 +136,5 @@ function enqueueFailure(err: unknown, stream: boolean): RouteFailure {
 }
 
 function serializationText(err: unknown): string {
-  return `Serialization error: ${err instanceof Error ? err.message : String(err)}`;
+  return ErrorMessages.serializationFailed(err instanceof Error ? err.message : String(err));
 }

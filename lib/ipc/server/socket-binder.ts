@@ -45,6 +45,24 @@ export function removeBoundSocket(bound: BoundSocket): boolean {
   }
 }
 
+/**
+ * Why `bound` is no longer the socket file this listener created at its path (removed, or
+ * replaced by another file or another server's socket), or undefined while it still is. Reads
+ * the file's metadata only: it opens no connection.
+ */
+export function boundSocketProblem(bound: BoundSocket): string | undefined {
+  let stats;
+  try {
+    stats = lstatSync(bound.path);
+  } catch (err) {
+    return `${bound.path}: the socket file is gone (${(err as Error).message}); restart the app to bind it again`;
+  }
+  if (!stats.isSocket() || stats.ino !== bound.inode) {
+    return `${bound.path} is no longer this listener's socket (another file or server replaced it)`;
+  }
+  return undefined;
+}
+
 /** True when something accepts connections on `path` (an ordinary, immediately closed connection). */
 export function probeSocket(path: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<boolean> {
   return new Promise((resolve) => {

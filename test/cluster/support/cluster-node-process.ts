@@ -17,6 +17,8 @@ export interface ClusterNodeProcess {
   kill(): Promise<void>;
   /** SIGTERM (clean close), by pid; resolves once it exited. */
   stop(): Promise<void>;
+  /** Its `app.cluster.stats()` now (asked with SIGUSR2, by pid; the node prints a STATS line). */
+  clusterStats(): Promise<Record<string, unknown>>;
 }
 
 /** Environment of a node: NATS URL, cluster namespace, node id, socket, timing. */
@@ -29,9 +31,11 @@ export interface NodeSettings {
   readonly nodeTimeoutMs?: number;
   /** The node's script under test/cluster/fixtures (default `cluster-node.ts`). */
   readonly fixture?: string;
+  /** How long to wait for READY (default 60 s). */
+  readonly readyTimeoutMs?: number;
 }
 
-/** Starts a node and waits (up to 60 s: ts-node on a loaded machine) until it printed READY. */
+/** Starts a node and waits (default up to 60 s: ts-node on a loaded machine) until it printed READY. */
 export async function startClusterNode(settings: NodeSettings): Promise<ClusterNodeProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -62,9 +66,10 @@ export async function startClusterNode(settings: NodeSettings): Promise<ClusterN
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<{ nodeId: string; socket: string; counter: boolean }>((resolve, reject) => {
+    const readyMs = settings.readyTimeoutMs ?? 60_000;
     const timer = setTimeout(
-      () => reject(new Error(`node ${settings.nodeId} not ready within 60 s:\n${output}`)),
-      60_000,
+      () => reject(new Error(`node ${settings.nodeId} not ready within ${readyMs} ms:\n${output}`)),
+      readyMs,
     );
     const check = (): void => {
       const line = /^READY (.*)$/m.exec(output);
@@ -91,5 +96,15 @@ export async function startClusterNode(settings: NodeSettings): Promise<ClusterN
     output: () => output,
     kill: () => signal('SIGKILL'),
     stop: () => signal('SIGTERM'),
+    clusterStats: async () => {
+      const seen = (output.match(/^STATS /gm) ?? []).length;
+      process.kill(child.pid!, 'SIGUSR2');
+      for (let waited = 0; waited < 10_000; waited += 20) {
+        const lines = [...output.matchAll(/^STATS (.*)$/gm)];
+        if (lines.length > seen) return JSON.parse(lines[seen]![1]!) as Record<string, unknown>;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`node ${settings.nodeId} printed no STATS line within 10 s:\n${output}`);
+    },
   };
 }

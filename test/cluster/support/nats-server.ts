@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -65,16 +65,24 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
   throw new Error(`nats-server did not open port ${port} within 15 s: ${output()}`);
 }
 
-/** Starts `nats-server -js` for one suite. */
-export async function startNatsServer(): Promise<NatsServerProcess> {
+/**
+ * Starts `nats-server -js` for one suite; `config` (nats-server configuration text, e.g. an
+ * `authorization` or `tls` block) goes into a file in the store dir, passed with `-c`.
+ */
+export async function startNatsServer(config?: string): Promise<NatsServerProcess> {
   const binary = requireNatsServer();
   const port = await freePort();
   const store = mkdtempSync(join(tmpdir(), 'acton-nats-'));
+  const configArgs: string[] = [];
+  if (config !== undefined) {
+    writeFileSync(join(store, 'nats-server.conf'), config);
+    configArgs.push('-c', join(store, 'nats-server.conf'));
+  }
   let child: ChildProcess;
   let output = '';
   const launch = async (): Promise<void> => {
     output = '';
-    child = spawn(binary, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', store], {
+    child = spawn(binary, [...configArgs, '-js', '-a', '127.0.0.1', '-p', String(port), '-sd', store], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -61,6 +61,39 @@ describe('WriteQueue: one ordered outbound queue per connection (docs/protocol.m
     expect([...Array(40).keys()].every((i) => bytes[i * 10] === i)).toBe(true);
   });
 
+  it('batches stream parts and pushes by bytes (every 32 KiB), not every 16 frames, in enqueue order', async () => {
+    const sink = new SlowWritable(1024 * 1024, true);
+    const queue = new WriteQueue(sink, options({ highWaterMark: 1024 * 1024 }));
+    for (let i = 0; i < 40; i++) queue.enqueue(frame(i % 256), i % 2 === 0 ? 'part' : 'push');
+    expect(sink.writes).toHaveLength(0); // 40 small frames: one write at the end of the turn
+    await tick();
+    expect(sink.writes.map((chunk) => chunk.length)).toEqual([400]);
+    for (let i = 0; i < 70; i++) queue.enqueue(frame(i % 256, 1000), 'part');
+    expect(sink.writes.map((chunk) => chunk.length)).toEqual([400, 33_000, 33_000]); // early at 32 KiB
+    await tick();
+    expect(sink.writes.map((chunk) => chunk.length)).toEqual([400, 33_000, 33_000, 4_000]);
+    const bytes = Buffer.concat(sink.writes.slice(1));
+    expect([...Array(70).keys()].every((i) => bytes[i * 1000] === i)).toBe(true);
+  });
+
+  it('keeps a batch that waits for a slow peer intact while other connections write theirs', async () => {
+    const slow = new SlowWritable(1024 * 1024); // holds every write until released
+    const fast = new SlowWritable(1024 * 1024, true);
+    const held = new WriteQueue(slow, options({ highWaterMark: 1024 * 1024 }));
+    const busy = new WriteQueue(fast, options({ highWaterMark: 1024 * 1024 }));
+    held.enqueue(frame(1, 100));
+    held.enqueue(frame(2, 100));
+    await tick();
+    for (let turn = 0; turn < 200; turn++) {
+      for (let i = 0; i < 4; i++) busy.enqueue(frame(0xee, 1000), 'push');
+      await tick();
+    }
+    expect(fast.writes).toHaveLength(200);
+    expect(slow.writes).toHaveLength(1);
+    expect(slow.writes[0]).toEqual(Buffer.concat([frame(1, 100), frame(2, 100)]));
+    slow.release();
+  });
+
   it('writes a batch above 64 KiB frame by frame instead of concatenating it', async () => {
     const sink = new SlowWritable(1024 * 1024, true);
     const queue = new WriteQueue(sink, options({ highWaterMark: 1024 * 1024 }));
@@ -91,9 +124,9 @@ describe('WriteQueue: one ordered outbound queue per connection (docs/protocol.m
   it('counts pushes until they are written (the push buffer of docs/protocol.md §5.4)', async () => {
     const sink = new SlowWritable();
     const queue = new WriteQueue(sink, options());
-    queue.enqueue(frame(1), true);
+    queue.enqueue(frame(1), 'push');
     queue.enqueue(frame(2));
-    queue.enqueue(frame(3), true);
+    queue.enqueue(frame(3), 'push');
     expect(queue.pushBacklog).toBe(2);
     await tick();
     expect(queue.pushBacklog).toBe(2); // handed to the stream, not yet taken

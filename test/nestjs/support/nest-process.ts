@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ActonClient } from 'acton-ts/client';
 
 /** The repository root (where ts-node and tsconfig-paths resolve `acton-ts/*`). */
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -105,4 +106,49 @@ export async function startNestProcess(
     throw err;
   }
   return processHandle;
+}
+
+/** A Nest process serving acton on a fresh socket, and an acton client connected to it. */
+export interface NestAndClient {
+  readonly nest: NestProcess;
+  readonly socketPath: string;
+  readonly client: ActonClient;
+}
+
+/** How long starting a Nest child process may take (ts-node compiles it on this loaded machine). */
+const SUITE_START_TIMEOUT_MS = 150_000;
+
+/**
+ * Registers, in the enclosing `describe`, a `beforeAll` that starts `script` with a fresh socket
+ * path as its one argument, waits for `readyText(socketPath)` and connects an `ActonClient`
+ * (no reconnect), and an `afterAll` that closes the client and stops the process with
+ * `stopSignal`. Read `.nest`, `.socketPath` and `.client` inside the tests.
+ */
+export function nestAndClientPerSuite(
+  script: string,
+  readyText: (socketPath: string) => string,
+  stopSignal: NodeJS.Signals = 'SIGTERM',
+): NestAndClient {
+  let started: { nest: NestProcess; socketPath: string; client: ActonClient } | undefined;
+  let nest: NestProcess | undefined;
+  beforeAll(async () => {
+    const socketPath = freshSocketPath();
+    nest = await startNestProcess(script, [socketPath], readyText(socketPath));
+    started = { nest, socketPath, client: await ActonClient.connect({ socketPath }, { reconnect: false }) };
+  }, SUITE_START_TIMEOUT_MS);
+  afterAll(async () => {
+    await started?.client.close();
+    await nest?.stop(stopSignal);
+  });
+  return {
+    get nest() {
+      return started!.nest;
+    },
+    get socketPath() {
+      return started!.socketPath;
+    },
+    get client() {
+      return started!.client;
+    },
+  };
 }

@@ -48,8 +48,8 @@ export interface KeyedActorStats {
 export interface KeyGate {
   claim(actor: string, key: string): Promise<boolean> | boolean;
   release(actor: string, key: string): void;
-  /** Whether this node may still run messages of `actor/key` now (its lease is fresh). */
-  holds(actor: string, key: string): boolean;
+  /** Whether this node may run `delivery` for `actor/key` now (its lease is fresh); called as its handler starts. */
+  holds(actor: string, key: string, delivery?: Delivery): boolean;
 }
 
 type Hooks = Partial<OnActivate & OnPassivate & { onStart(): unknown; onStop(): unknown }>;
@@ -177,12 +177,17 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     this.gate = gate;
   }
 
-  /** Passivates the activation of `key` now (e.g. its lease is lost); resolves once it is gone. */
-  passivate(key: string, why = 'asked to'): Promise<void> {
+  /**
+   * Passivates the activation of `key` now (e.g. its lease is lost), unless it is still starting;
+   * resolves once it is gone.
+   * Messages still queued go to the key's next activation here, or, given `refuseLeftovers`, fail
+   * with it (the key moved: their callers send them again to where it lives now).
+   */
+  passivate(key: string, why = 'asked to', refuseLeftovers?: unknown): Promise<void> {
     const activation = this.activations.get(key);
-    if (!activation || activation.phase === 'passivating' || activation.phase === 'restarting')
-      return Promise.resolve();
-    return this.passivateActivation(activation, why);
+    // One still starting is left to finish its hooks first (its caller asks again later).
+    if (!activation || activation.phase !== 'active') return Promise.resolve();
+    return this.passivateActivation(activation, why, refuseLeftovers);
   }
 
   /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run; restarts waiting for their backoff end. */
@@ -221,7 +226,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   /** @internal runs a job of one of its activations */
   run(job: KeyedJob): PromiseLike<void> | void {
     const activation = job.host;
-    if (this.gate && !this.gate.holds(this.name, activation.key)) {
+    if (this.gate && !this.gate.holds(this.name, activation.key, job.delivery)) {
       // The key's lease lapsed (e.g. this event loop stalled): the handler must not run here.
       job.delivery.sink?.error(
         new ActorError(
@@ -366,7 +371,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
       this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
   }
 
-  private async passivateActivation(activation: KeyActivation, why: string): Promise<void> {
+  private async passivateActivation(activation: KeyActivation, why: string, refuseLeftovers?: unknown): Promise<void> {
     activation.phase = 'passivating'; // a mailbox taken from now on starts suspended
     activation.suspendMailbox();
     const hooks = activation.instance as Hooks;
@@ -386,7 +391,8 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     if (this.activations.get(activation.key) === activation) this.activations.delete(activation.key);
     this.passivated++;
     this.gate?.release(this.name, activation.key);
-    this.reactivateLeftovers(activation);
+    if (refuseLeftovers === undefined) return this.reactivateLeftovers(activation);
+    for (const job of activation.closeMailbox()) job.delivery.sink?.error(refuseLeftovers);
   }
 
   private async stopHook(activation: KeyActivation, label: string): Promise<void> {
