@@ -73,6 +73,11 @@ class AccountActor {
 }
 
 /** Tracks whether a Promise settled, without letting a rejection go unhandled. */
+/** A call to another actor: its answer shows that every request sent before it was taken in. */
+function pingBystander(client: RawFrameClient, id: string): void {
+  client.request({ correlation_id: id, target: 'bystander', message_type: 'Ping', payload: {}, expects_reply: true });
+}
+
 function track(promise: Promise<unknown>): {
   settled: boolean;
   outcome: Promise<{ value?: unknown; error?: unknown }>;
@@ -174,13 +179,7 @@ describe('the manual clock drives deadlines (app.ask, app.stream, IPC response_t
       await clock.advance(59_999);
       expect(started!.signal.aborted).toBe(false);
       // A later call on the same connection is answered first: nothing was written for 'slow'.
-      client.request({
-        correlation_id: 'ping',
-        target: 'bystander',
-        message_type: 'Ping',
-        payload: {},
-        expects_reply: true,
-      });
+      pingBystander(client, 'ping');
       const first = await client.next();
       expect(first.body).toMatchObject({ correlation_id: 'ping', success: true, payload: { pong: true } });
 
@@ -236,22 +235,10 @@ describe('the manual clock drives deadlines (app.ask, app.stream, IPC response_t
       // The actor now waits 1 s of clock time before its new instance starts; these wait in its mailbox.
       deposit('short', 1, 500);
       deposit('long', 2, 5_000);
-      client.request({
-        correlation_id: 'ping',
-        target: 'bystander',
-        message_type: 'Ping',
-        payload: {},
-        expects_reply: true,
-      });
+      pingBystander(client, 'ping');
       expect((await client.next()).body).toMatchObject({ correlation_id: 'ping' }); // both are enqueued
       await clock.advance(499);
-      client.request({
-        correlation_id: 'ping2',
-        target: 'bystander',
-        message_type: 'Ping',
-        payload: {},
-        expects_reply: true,
-      });
+      pingBystander(client, 'ping2');
       expect((await client.next()).body).toMatchObject({ correlation_id: 'ping2' }); // nothing answered yet
       await clock.advance(1);
       expect((await client.next()).body).toMatchObject({
