@@ -1,16 +1,21 @@
 /**
  * A short same-run A/B of one workload: acton-ts and the baseline started once each, then the
  * workload run against them in alternating rounds (who goes first alternates), printing per
- * round the headline rate, the ratio and each server's CPU time per operation, then the medians.
+ * round the headline rate, the ratio and each server's CPU time per operation (and p50 latency
+ * where the workload measures it), then the medians.
  * Meant for a loaded machine, where CPU per operation and same-run ratios are what stays steady.
  *
- *   npx ts-node -r tsconfig-paths/register --transpile-only bench/ab.ts <workload> [--rounds N] [--quick]
+ *   npx ts-node -r tsconfig-paths/register --transpile-only bench/ab.ts <workload> [--rounds N] [--quick] \
+ *     [--also <checkout>]
  *
  * Workloads as for bench/profile.ts: sequential, concurrent, concurrent-8, stream, fan-out.
+ * `--also <checkout>` adds a third server: acton-ts as built from another checkout of the repo
+ * (e.g. `git worktree add /tmp/old <commit>` with node_modules hard-linked in), so an earlier
+ * commit and this one are measured in the same rounds, each against the same baseline.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { benchPlan, workloadOf } from './bench-plan';
 import { buildBenchJs, removeBenchJs } from './child/bench-build';
 import { BenchChild, REPO_ROOT } from './child/bench-child';
@@ -25,28 +30,38 @@ const RATE_OF: Record<string, { key: string; unit: string }> = {
   'fan-out': { key: 'eventsPerSecondTotal', unit: 'events/s' },
 };
 
+/** One server of the comparison: what it is called in the output, and where it listens. */
+interface Contender {
+  readonly label: string;
+  readonly server: BenchChild;
+  readonly socketPath: string;
+}
+
 interface Round {
   readonly rate: number;
   readonly cpuUsPerOp: number;
+  /** Median latency of the round, µs, when the workload reports one. */
+  readonly p50Us?: number;
   readonly errors: number;
 }
 
-async function runOnce(
-  server: BenchChild,
-  client: BenchChild,
-  socketPath: string,
-  task: string,
-  params: unknown,
-  rateKey: string,
-): Promise<Round> {
+async function runOnce(client: BenchChild, contender: Contender, task: string, params: unknown, rateKey: string) {
+  const { server, socketPath } = contender;
   const cpuBefore = await server.cpuMicroseconds();
   const result = (await client.run(task, { socketPath, params }, 120_000)) as Record<string, number>;
   const cpuUs = (await server.cpuMicroseconds()) - cpuBefore;
-  return { rate: result[rateKey], cpuUsPerOp: cpuUs / result.operations, errors: result.errors };
+  const round: Round = {
+    rate: result[rateKey],
+    cpuUsPerOp: cpuUs / result.operations,
+    p50Us: result.p50Us,
+    errors: result.errors,
+  };
+  return round;
 }
 
-function cpuText(usPerOp: number): string {
-  return `${usPerOp.toFixed(2)} µs CPU/op`;
+function roundText(label: string, round: Round): string {
+  const p50 = round.p50Us === undefined ? '' : `, p50 ${round.p50Us.toFixed(1)} µs`;
+  return `${label} ${round.rate.toFixed(0)}${p50}, ${round.cpuUsPerOp.toFixed(2)} µs CPU/op`;
 }
 
 function median(values: readonly number[]): number {
@@ -54,55 +69,69 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+function range(values: readonly number[]): string {
+  return `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
-  const roundsAt = args.indexOf('--rounds');
-  const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 3;
-  const name = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--rounds') ?? '';
+  const valueOf = (flag: string): string | undefined => {
+    const at = args.indexOf(flag);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const rounds = Number(valueOf('--rounds') ?? 3);
+  const also = valueOf('--also');
+  const name = args.find((a, i) => !a.startsWith('--') && !['--rounds', '--also'].includes(args[i - 1])) ?? '';
   const { task, params } = workloadOf(name, quick);
   const rate = RATE_OF[name];
   const dir = mkdtempSync(join(tmpdir(), 'acton-ab-'));
   const jsRoot = buildBenchJs(REPO_ROOT);
-  const kinds: ServerKind[] = ['acton-ts', 'baseline'];
-  const servers = kinds.map((kind) => ({ kind, ...launchServer(kind, jsRoot, dir, benchPlan(quick).stream.items) }));
+  const alsoJsRoot = also === undefined ? undefined : buildBenchJs(resolve(also));
+  const listItems = benchPlan(quick).stream.items;
+  const launch = (label: string, kind: ServerKind, root: string, variant?: string): Contender => ({
+    label,
+    ...launchServer(kind, root, dir, listItems, [], variant ? { name: variant, env: {} } : undefined),
+  });
+  const contenders: Contender[] = [launch('acton-ts', 'acton-ts', jsRoot), launch('baseline', 'baseline', jsRoot)];
+  if (alsoJsRoot) contenders.push(launch(`acton-ts@${basename(resolve(also!))}`, 'acton-ts', alsoJsRoot, 'also'));
+  const base = contenders[1];
+  const actons = contenders.filter((c) => c !== base);
   const client = new BenchChild('load client', jsRoot, 'bench/client/load-client.ts');
-  const ratios: number[] = [];
-  const cpu: Record<string, number[]> = { 'acton-ts': [], baseline: [] };
+  const measured = new Map<Contender, Round[]>(contenders.map((c) => [c, []]));
   try {
-    await Promise.all([...servers.map((s) => s.server.ready()), client.ready()]);
-    const startRssKb = await Promise.all(servers.map((s) => s.server.peakRssKilobytes()));
+    await Promise.all([...contenders.map((c) => c.server.ready()), client.ready()]);
+    const startRssKb = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? servers : [...servers].reverse();
-      const results: Partial<Record<ServerKind, Round>> = {};
-      for (const s of order) results[s.kind] = await runOnce(s.server, client, s.socketPath, task, params, rate.key);
-      const acton = results['acton-ts']!;
-      const base = results.baseline!;
-      ratios.push(acton.rate / base.rate);
-      cpu['acton-ts'].push(acton.cpuUsPerOp);
-      cpu.baseline.push(base.cpuUsPerOp);
-      const errors = acton.errors || base.errors ? `; ERRORS ${acton.errors}/${base.errors}` : '';
+      const order = round % 2 === 0 ? contenders : [...contenders].reverse();
+      for (const c of order) measured.get(c)!.push(await runOnce(client, c, task, params, rate.key));
+      const results = contenders.map((c) => measured.get(c)![round]);
+      const errors = results.some((r) => r.errors) ? `; ERRORS ${results.map((r) => r.errors).join('/')}` : '';
+      const ratios = actons.map((c) => `${c.label} ${(measured.get(c)![round].rate / results[1].rate).toFixed(2)}`);
+      const texts = contenders.map((c, i) => roundText(c.label, results[i]));
+      console.log(`round ${round + 1} (${rate.unit}): ${texts.join('; ')}; ratio ${ratios.join(', ')}${errors}`);
+    }
+    const baseRounds = measured.get(base)!;
+    for (const c of actons) {
+      const own = measured.get(c)!;
+      const ratios = own.map((r, i) => r.rate / baseRounds[i].rate);
+      const p50Ratios = own.map((r, i) => (r.p50Us ?? NaN) / (baseRounds[i].p50Us ?? NaN));
+      const p50 = own[0].p50Us === undefined ? '' : `, p50 ratio ${median(p50Ratios).toFixed(2)} (${range(p50Ratios)})`;
       console.log(
-        `round ${round + 1}: acton-ts ${acton.rate.toFixed(0)} ${rate.unit}, ${cpuText(acton.cpuUsPerOp)}; ` +
-          `baseline ${base.rate.toFixed(0)}, ${cpuText(base.cpuUsPerOp)}; ` +
-          `ratio ${(acton.rate / base.rate).toFixed(2)}${errors}`,
+        `median ${c.label}: ratio ${median(ratios).toFixed(2)} (${range(ratios)})${p50}, server CPU/op ` +
+          `${median(own.map((r) => r.cpuUsPerOp)).toFixed(2)} µs, baseline ` +
+          `${median(baseRounds.map((r) => r.cpuUsPerOp)).toFixed(2)} µs`,
       );
     }
-    const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
-    console.log(
-      `median: ratio ${median(ratios).toFixed(2)} (${range}), server CPU/op ` +
-        `acton-ts ${median(cpu['acton-ts']).toFixed(2)} µs, baseline ${median(cpu.baseline).toFixed(2)} µs`,
-    );
-    const peakRssKb = await Promise.all(servers.map((s) => s.server.peakRssKilobytes()));
+    const peakRssKb = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
     const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
-    console.log(
-      `server RSS started → peak: acton-ts ${mb(startRssKb[0])} → ${mb(peakRssKb[0])}, ` +
-        `baseline ${mb(startRssKb[1])} → ${mb(peakRssKb[1])}; peak ratio ${(peakRssKb[0] / peakRssKb[1]).toFixed(2)}`,
-    );
+    const rss = contenders.map((c, i) => `${c.label} ${mb(startRssKb[i])} → ${mb(peakRssKb[i])}`);
+    console.log(`server RSS started → peak: ${rss.join(', ')}; peak ratio ${(peakRssKb[0] / peakRssKb[1]).toFixed(2)}`);
   } finally {
-    await Promise.all([client.stop(), ...servers.map((s) => s.server.stop())]);
+    await Promise.all([client.stop(), ...contenders.map((c) => c.server.stop())]);
     rmSync(dir, { recursive: true, force: true });
     removeBenchJs(jsRoot);
+    if (alsoJsRoot) removeBenchJs(alsoJsRoot);
   }
 }
 
