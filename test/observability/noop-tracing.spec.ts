@@ -1,5 +1,6 @@
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Actor, ActonApp, Message, Module, OnMessage } from 'acton-ts';
 import { TracingModule } from 'acton-ts/observability';
 import { RawFrameClient } from '../support/raw-frame-client';
@@ -33,6 +34,7 @@ describe('TracingModule with no tracer provider registered (the API no-op tracer
   afterAll(async () => {
     await app.close();
     context.disable();
+    trace.disable();
   });
 
   it('still hands an incoming trace context to the handler, and leaves a request without one untraced', async () => {
@@ -56,6 +58,39 @@ describe('TracingModule with no tracer provider registered (the API no-op tracer
       ]);
     } finally {
       await raw.close();
+    }
+  });
+
+  it('records spans once a tracer provider is registered while the app runs (the no-op check is not sticky)', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const raw = await RawFrameClient.connect(app.listener!.socketPath);
+    try {
+      raw.request({
+        correlation_id: 'before',
+        target: 'trace_watch',
+        message_type: 'ActiveTrace',
+        payload: {},
+        expects_reply: true,
+      });
+      expect((await raw.nextFrames(1))[0].body.payload).toEqual({ traceId: null });
+      trace.setGlobalTracerProvider(provider);
+      raw.request({
+        correlation_id: 'after',
+        target: 'trace_watch',
+        message_type: 'ActiveTrace',
+        payload: {},
+        expects_reply: true,
+      });
+      const [answer] = await raw.nextFrames(1);
+      const traceId = (answer.body.payload as { traceId: string | null }).traceId;
+      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(exporter.getFinishedSpans().map((span) => [span.name, span.spanContext().traceId])).toEqual([
+        ['trace_watch/ActiveTrace', traceId],
+      ]);
+    } finally {
+      await raw.close();
+      await provider.shutdown();
     }
   });
 });
