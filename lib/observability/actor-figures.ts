@@ -166,6 +166,9 @@ export class ActorFigures implements ActorProbe {
  *   message's mailbox wait to its handler time. Otherwise a fresh reading;
  * - finish: always a fresh reading (a handler's own time is never shared).
  */
+/** `performance.now` without its per-call receiver check (a few ns of each read). */
+const readClock: () => number = performance.now.bind(performance);
+
 class MessageClock {
   private value = 0;
   private fresh = false;
@@ -197,7 +200,7 @@ class MessageClock {
       this.fresh = true;
       queueMicrotask(this.expire);
     }
-    return (this.value = performance.now());
+    return (this.value = readClock());
   }
 }
 
