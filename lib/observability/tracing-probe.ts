@@ -67,10 +67,7 @@ export class TracingProbe implements ActorProbe, OutboundCallProbe {
   track(actor: ActorRef, delivery: Delivery): MessageTracker | undefined {
     const { api } = this;
     const remote = (delivery.peer ?? LOCAL_PEER).connectionId !== LOCAL_PEER.connectionId;
-    // The no-op tracer records nothing; its span only carries the parent's context on, so with
-    // no parent (no envelope `trace_context`, no active span) there is no span work at all.
-    const noop = this.noopTurn ?? this.checkNoopTracer();
-    if (noop && (remote ? !delivery.traceContext : !this.hasActiveSpan(noop))) return undefined;
+    if (this.noSpanWork(delivery, remote)) return undefined;
     const start = this.spanStart(actor.name, delivery.wireName);
     const parent = remote ? this.remoteParent(delivery) : api.context.active();
     const span = this.tracer.startSpan(start.name, remote ? this.serverOptions(start) : start.internal, parent);
@@ -83,6 +80,15 @@ export class TracingProbe implements ActorProbe, OutboundCallProbe {
       span.setAttribute('acton.correlation_id', delivery.correlationId);
     }
     return new SpanTracker(api, span, parent);
+  }
+
+  /**
+   * The no-op tracer records nothing; its span only carries the parent's context on, so with no
+   * parent (no envelope `trace_context`, no active span) there is no span work at all.
+   */
+  private noSpanWork(delivery: Delivery, remote: boolean): boolean {
+    const noop = this.noopTurn ?? this.checkNoopTracer();
+    return noop !== undefined && (remote ? !delivery.traceContext : !this.hasActiveSpan(noop));
   }
 
   /**
@@ -133,6 +139,7 @@ export class TracingProbe implements ActorProbe, OutboundCallProbe {
   outbound(actorName: string, delivery: Delivery): OutboundCall | undefined {
     const { api } = this;
     const remote = (delivery.peer ?? LOCAL_PEER).connectionId !== LOCAL_PEER.connectionId;
+    if (this.noSpanWork(delivery, remote)) return undefined;
     const method = `${actorName}/${delivery.wireName}`;
     const parent = remote ? this.remoteParent(delivery) : api.context.active();
     const attributes: Record<string, string> = {
