@@ -21,6 +21,18 @@ class TraceWatch {
 @Module({ actors: [TraceWatch] })
 class TraceWatchModule {}
 
+/** Sends one `ActiveTrace` request (with `traceContext` as its envelope `trace_context`, if given). */
+function askActiveTrace(raw: RawFrameClient, correlationId: string, traceContext?: object): void {
+  raw.request({
+    correlation_id: correlationId,
+    target: 'trace_watch',
+    message_type: 'ActiveTrace',
+    payload: {},
+    expects_reply: true,
+    ...(traceContext ? { trace_context: traceContext } : undefined),
+  });
+}
+
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 describe('TracingModule with no tracer provider registered (the API no-op tracer), and a context manager', () => {
@@ -40,17 +52,8 @@ describe('TracingModule with no tracer provider registered (the API no-op tracer
   it('still hands an incoming trace context to the handler, and leaves a request without one untraced', async () => {
     const raw = await RawFrameClient.connect(app.listener!.socketPath);
     try {
-      const ask = (correlationId: string, traceContext?: object): void =>
-        raw.request({
-          correlation_id: correlationId,
-          target: 'trace_watch',
-          message_type: 'ActiveTrace',
-          payload: {},
-          expects_reply: true,
-          ...(traceContext ? { trace_context: traceContext } : undefined),
-        });
-      ask('carried', { traceparent: TRACEPARENT });
-      ask('none');
+      askActiveTrace(raw, 'carried', { traceparent: TRACEPARENT });
+      askActiveTrace(raw, 'none');
       const answers = await raw.nextFrames(2);
       expect(answers.map((frame) => [frame.body.correlation_id, frame.body.payload])).toEqual([
         ['carried', { traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }],
@@ -66,22 +69,10 @@ describe('TracingModule with no tracer provider registered (the API no-op tracer
     const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const raw = await RawFrameClient.connect(app.listener!.socketPath);
     try {
-      raw.request({
-        correlation_id: 'before',
-        target: 'trace_watch',
-        message_type: 'ActiveTrace',
-        payload: {},
-        expects_reply: true,
-      });
+      askActiveTrace(raw, 'before');
       expect((await raw.nextFrames(1))[0].body.payload).toEqual({ traceId: null });
       trace.setGlobalTracerProvider(provider);
-      raw.request({
-        correlation_id: 'after',
-        target: 'trace_watch',
-        message_type: 'ActiveTrace',
-        payload: {},
-        expects_reply: true,
-      });
+      askActiveTrace(raw, 'after');
       const [answer] = await raw.nextFrames(1);
       const traceId = (answer.body.payload as { traceId: string | null }).traceId;
       expect(traceId).toMatch(/^[0-9a-f]{32}$/);
