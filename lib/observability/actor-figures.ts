@@ -113,11 +113,11 @@ export class ActorFigures implements ActorProbe {
   track(actor: ActorRef, delivery: { readonly wireName: string }): MessageTracker {
     const last = this.last;
     if (last !== undefined && last.actor === actor && last.wireName === delivery.wireName)
-      return new FiguresTracker(last.series, last.type);
+      return new FiguresTracker(actor, last.series, last.type);
     const series = this.series(this.labelOf(actor));
     const type = series.type(delivery.wireName);
     this.last = { actor, wireName: delivery.wireName, series, type };
-    return new FiguresTracker(series, type);
+    return new FiguresTracker(actor, series, type);
   }
 
   /** Counts one restart of the actor named `name` (an `ActorRestarted` broadcast). */
@@ -152,6 +152,9 @@ export class ActorFigures implements ActorProbe {
   }
 }
 
+/** `performance.now` without its per-call receiver check (a few ns of each read). */
+const readClock: () => number = performance.now.bind(performance);
+
 /**
  * The clock of the figures, read (`performance.now()`, the dearest part of a tracked message)
  * about once per message instead of three times:
@@ -160,20 +163,17 @@ export class ActorFigures implements ActorProbe {
  *   read) share their acceptance time; none of them can start before that run ends (a mailbox
  *   starts work on a microtask), so a mailbox wait is overstated by at most the part of that run
  *   after the message's own enqueue;
- * - start: when the same actor label's previous message finished in this run and no handler
- *   started since (a mailbox running its queue back to back), its finish reading; only the
+ * - start: when the same actor's previous message finished in this turn and no handler started
+ *   since (its mailbox running its queue back to back), that finish reading; only the
  *   runtime's bookkeeping between the two (e.g. sending the previous reply) moves from this
  *   message's mailbox wait to its handler time. Otherwise a fresh reading;
  * - finish: always a fresh reading (a handler's own time is never shared).
  */
-/** `performance.now` without its per-call receiver check (a few ns of each read). */
-const readClock: () => number = performance.now.bind(performance);
-
 class MessageClock {
   private value = 0;
   private fresh = false;
-  /** The actor series whose message finished at `value`, while no handler started since. */
-  private finishedBy?: ActorSeries;
+  /** The actor whose message finished at `value`, while no handler started since. */
+  private finishedBy?: ActorRef;
   private readonly expire = (): void => {
     this.fresh = false;
     this.finishedBy = undefined;
@@ -183,13 +183,13 @@ class MessageClock {
     return this.fresh ? this.value : this.read();
   }
 
-  started(actor: ActorSeries): number {
+  started(actor: ActorRef): number {
     const reuse = this.finishedBy === actor;
     this.finishedBy = undefined;
     return reuse ? this.value : this.read();
   }
 
-  finished(actor: ActorSeries): number {
+  finished(actor: ActorRef): number {
     const now = this.read();
     this.finishedBy = actor;
     return now;
@@ -216,12 +216,13 @@ class FiguresTracker implements MessageTracker {
   private done = false;
 
   constructor(
+    private readonly ref: ActorRef,
     private readonly actor: ActorSeries,
     private readonly type: TypeSeries,
   ) {}
 
   started(): void {
-    this.startedAt = clock.started(this.actor);
+    this.startedAt = clock.started(this.ref);
     this.actor.mailboxWaitSeconds.observe((this.startedAt - this.acceptedAt) / 1000);
   }
 
@@ -230,6 +231,6 @@ class FiguresTracker implements MessageTracker {
     this.done = true;
     this.type.count(outcomeOf(error));
     // A message that never ran (refused, or dropped at stop) has no handler time (nor a clock read).
-    if (this.startedAt > 0) this.type.handlerSeconds.observe((clock.finished(this.actor) - this.startedAt) / 1000);
+    if (this.startedAt > 0) this.type.handlerSeconds.observe((clock.finished(this.ref) - this.startedAt) / 1000);
   }
 }
