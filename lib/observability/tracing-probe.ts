@@ -41,16 +41,33 @@ export class TracingProbe implements ActorProbe, OutboundCallProbe {
   /** Span name and start options by `<actor>/<MessageType>`: built once, not per message. */
   private readonly starts = new Map<string, Map<string, SpanStart>>();
   private cachedMethods = 0;
+  private readonly rootContext: Context;
+  /** Prototype of the API's no-op tracer (what a `ProxyTracer` uses while no provider is registered). */
+  private readonly noopPrototype: object;
+  /**
+   * Set while the tracer is the no-op one, for the rest of the turn (a microtask clears it: the
+   * tracer is checked once per turn, not per message): where the active context is read.
+   */
+  private noopTurn?: ActiveContextSource;
+  private readonly turnEnded = (): void => {
+    this.noopTurn = undefined;
+  };
 
   constructor(
     private readonly api: OtelApi,
     private readonly tracer: Tracer,
     private readonly serverAddress: () => string | undefined,
-  ) {}
+  ) {
+    this.rootContext = api.ROOT_CONTEXT;
+    this.noopPrototype = Object.getPrototypeOf(
+      resolveTracer(new api.ProxyTracerProvider().getTracer('noop')),
+    ) as object;
+  }
 
   track(actor: ActorRef, delivery: Delivery): MessageTracker | undefined {
     const { api } = this;
     const remote = (delivery.peer ?? LOCAL_PEER).connectionId !== LOCAL_PEER.connectionId;
+    if (this.noSpanWork(delivery, remote)) return undefined;
     const start = this.spanStart(actor.name, delivery.wireName);
     const parent = remote ? this.remoteParent(delivery) : api.context.active();
     const span = this.tracer.startSpan(start.name, remote ? this.serverOptions(start) : start.internal, parent);
@@ -63,6 +80,35 @@ export class TracingProbe implements ActorProbe, OutboundCallProbe {
       span.setAttribute('acton.correlation_id', delivery.correlationId);
     }
     return new SpanTracker(api, span, parent);
+  }
+
+  /**
+   * The no-op tracer records nothing; its span only carries the parent's context on, so with no
+   * parent (no envelope `trace_context`, no active span) there is no span work at all.
+   */
+  private noSpanWork(delivery: Delivery, remote: boolean): boolean {
+    const noop = this.noopTurn ?? this.checkNoopTracer();
+    return noop !== undefined && (remote ? !delivery.traceContext : !this.hasActiveSpan(noop));
+  }
+
+  /**
+   * While spans would go to the API's no-op tracer (until a tracer provider is registered, which
+   * the default `ProxyTracer` then delegates to): the active context's source for this turn.
+   */
+  private checkNoopTracer(): ActiveContextSource | undefined {
+    if (Object.getPrototypeOf(resolveTracer(this.tracer)) !== this.noopPrototype) return undefined;
+    const { api } = this;
+    // The registered context manager, read once per turn (`context.active()` looks it up per call).
+    const contextApi = api.context as unknown as { _getContextManager?: () => ActiveContextSource };
+    this.noopTurn = contextApi._getContextManager?.() ?? api.context;
+    queueMicrotask(this.turnEnded);
+    return this.noopTurn;
+  }
+
+  /** A span is active in `contexts` (a handler's call, or a span the app started). */
+  private hasActiveSpan(contexts: ActiveContextSource): boolean {
+    const active = contexts.active();
+    return active !== this.rootContext && this.api.trace.getSpan(active) !== undefined;
   }
 
   /** The cached name and options of `<actor>/<type>` (at most `MAX_CACHED_METHODS`; beyond, built each time). */
@@ -93,6 +139,7 @@ export class TracingProbe implements ActorProbe, OutboundCallProbe {
   outbound(actorName: string, delivery: Delivery): OutboundCall | undefined {
     const { api } = this;
     const remote = (delivery.peer ?? LOCAL_PEER).connectionId !== LOCAL_PEER.connectionId;
+    if (this.noSpanWork(delivery, remote)) return undefined;
     const method = `${actorName}/${delivery.wireName}`;
     const parent = remote ? this.remoteParent(delivery) : api.context.active();
     const attributes: Record<string, string> = {
@@ -126,6 +173,17 @@ export class TracingProbe implements ActorProbe, OutboundCallProbe {
       ...(carried.tracestate ? { traceState: api.createTraceState(carried.tracestate) } : {}),
     });
   }
+}
+
+/** What the active context is read from: the registered context manager, or the API's `context`. */
+interface ActiveContextSource {
+  active(): Context;
+}
+
+/** The tracer a `ProxyTracer` currently delegates to (the no-op one while no provider is registered). */
+function resolveTracer(tracer: Tracer): Tracer {
+  const proxy = tracer as Tracer & { _getTracer?: () => Tracer };
+  return typeof proxy._getTracer === 'function' ? proxy._getTracer() : tracer;
 }
 
 class SpanTracker implements MessageTracker {
