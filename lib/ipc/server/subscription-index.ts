@@ -12,6 +12,15 @@ export const DEFAULT_ROUTE_CACHE_SIZE = 1024;
 const NOTHING: readonly never[] = Object.freeze([]);
 
 /**
+ * The connections holding one name or prefix: two or more in a `Holders` set; a lone one is
+ * kept as itself, with no set. Most patterns are held by one connection only (a subscriber's
+ * own prefixes), so this spares each of them a set, its allocation and its share of GC time.
+ */
+class Holders<T> extends Set<T> {}
+
+type HeldBy<T> = T | Holders<T>;
+
+/**
  * Which connections get a push for a wire name (docs/protocol.md §6, §11.1), each at most once
  * however many of its exact and pattern subscriptions match; and what each connection holds.
  *
@@ -25,8 +34,8 @@ const NOTHING: readonly never[] = Object.freeze([]);
  */
 export class SubscriptionIndex<T> {
   private readonly held = new Map<T, Held>();
-  private readonly exact = new Map<string, Set<T>>();
-  private readonly byPrefix = new Map<string, Set<T>>();
+  private readonly exact = new Map<string, HeldBy<T>>();
+  private readonly byPrefix = new Map<string, HeldBy<T>>();
   private readonly routes = new Map<string, readonly T[]>();
   private longestPrefix = -1;
 
@@ -49,6 +58,11 @@ export class SubscriptionIndex<T> {
   countOf(target: T): number {
     const held = this.held.get(target);
     return held ? held.types.size + held.patterns.size : 0;
+  }
+
+  /** How many patterns `target` holds. */
+  patternCountOf(target: T): number {
+    return this.held.get(target)?.patterns.size ?? 0;
   }
 
   /** How many of `patterns` `target` does not hold yet (counted once each). */
@@ -76,7 +90,8 @@ export class SubscriptionIndex<T> {
   /** Adds validated patterns (idempotent); returns how many were new. */
   addPatterns(target: T, patterns: readonly string[]): number {
     const added = this.add(this.holdingOf(target).patterns, this.byPrefix, target, patterns, patternPrefix);
-    for (const pattern of patterns) this.longestPrefix = Math.max(this.longestPrefix, patternPrefix(pattern).length);
+    // A pattern's prefix is the pattern less its trailing `*` (docs/protocol.md §11.1).
+    for (const pattern of patterns) this.longestPrefix = Math.max(this.longestPrefix, pattern.length - 1);
     return added;
   }
 
@@ -90,15 +105,26 @@ export class SubscriptionIndex<T> {
     return this.finish(target, removed);
   }
 
+  /** Forgets everything `target` holds; returns how many exact names and patterns it held. */
+  removeTarget(target: T): { readonly types: number; readonly patterns: number } {
+    const held = this.held.get(target);
+    if (!held) return { types: 0, patterns: 0 };
+    const types = this.remove(held.types, this.exact, target, [...held.types], (name) => name);
+    const patterns = this.remove(held.patterns, this.byPrefix, target, [...held.patterns], patternPrefix);
+    if (this.byPrefix.size === 0) this.longestPrefix = -1;
+    this.held.delete(target);
+    return { types, patterns };
+  }
+
   /** Every connection to push `name` to, each once. The array is shared: do not modify it. */
   recipients(name: string): readonly T[] {
     const cached = this.routes.get(name);
     if (cached) return cached;
-    const found = new Set<T>(this.exact.get(name));
+    const found = new Set<T>();
+    addHolders(found, this.exact.get(name));
     const longest = Math.min(this.longestPrefix, name.length);
     for (let length = 0; length <= longest; length++) {
-      const holders = this.byPrefix.get(length === name.length ? name : name.slice(0, length));
-      if (holders) for (const target of holders) found.add(target);
+      addHolders(found, this.byPrefix.get(length === name.length ? name : name.slice(0, length)));
     }
     const route = found.size === 0 ? NOTHING : [...found];
     if (this.routes.size >= this.cacheSize) this.routes.delete(this.routes.keys().next().value!);
@@ -120,7 +146,7 @@ export class SubscriptionIndex<T> {
 
   private add(
     own: Set<string>,
-    index: Map<string, Set<T>>,
+    index: Map<string, HeldBy<T>>,
     target: T,
     items: readonly string[],
     key: (item: string) => string,
@@ -130,9 +156,10 @@ export class SubscriptionIndex<T> {
       if (own.has(item)) continue;
       own.add(item);
       const k = key(item);
-      let holders = index.get(k);
-      if (!holders) index.set(k, (holders = new Set()));
-      holders.add(target);
+      const holders = index.get(k);
+      if (holders === undefined) index.set(k, target);
+      else if (holders instanceof Holders) holders.add(target);
+      else index.set(k, new Holders<T>([holders, target])); // held by another connection already
       added++;
     }
     if (added > 0) this.routes.clear();
@@ -141,7 +168,7 @@ export class SubscriptionIndex<T> {
 
   private remove(
     own: Set<string>,
-    index: Map<string, Set<T>>,
+    index: Map<string, HeldBy<T>>,
     target: T,
     items: readonly string[],
     key: (item: string) => string,
@@ -151,11 +178,22 @@ export class SubscriptionIndex<T> {
       if (!own.delete(item)) continue;
       const k = key(item);
       const holders = index.get(k);
-      holders?.delete(target);
-      if (holders?.size === 0) index.delete(k);
+      if (holders instanceof Holders) {
+        holders.delete(target);
+        if (holders.size === 0) index.delete(k);
+      } else if (holders === target) {
+        index.delete(k);
+      }
       removed++;
     }
     if (removed > 0) this.routes.clear();
     return removed;
   }
+}
+
+/** Adds the connections of one index entry (a lone one or a set; none when absent) to `found`. */
+function addHolders<T>(found: Set<T>, holders: HeldBy<T> | undefined): void {
+  if (holders === undefined) return;
+  if (holders instanceof Holders) for (const target of holders) found.add(target);
+  else found.add(holders);
 }
