@@ -1,5 +1,3 @@
-import { patternPrefix } from '../protocol/pattern-subscription';
-
 /** What one connection holds: exact names (§2.5) and patterns as written (docs/protocol.md §11.1). */
 interface Held {
   readonly types: Set<string>;
@@ -24,8 +22,9 @@ type HeldBy<T> = T | Holders<T>;
  * Which connections get a push for a wire name (docs/protocol.md §6, §11.1), each at most once
  * however many of its exact and pattern subscriptions match; and what each connection holds.
  *
- * Patterns are indexed by their literal prefix, so finding the pattern subscribers of a name
- * looks up each of the name's prefixes (at most the longest held prefix's length): the cost
+ * A pattern is a literal prefix plus `*` (§11.1), indexed as written (the held string itself is
+ * the key: no prefix string per pattern), so finding the pattern subscribers of a name looks up
+ * each of the name's prefixes plus `*` (at most the longest held prefix's length): the cost
  * does not grow with the number of patterns that do not match. The computed recipient list of a
  * name is cached (bounded to `cacheSize` names) and the whole cache is dropped on any change, so
  * a steady broadcast costs one map lookup plus one offer per recipient.
@@ -35,7 +34,8 @@ type HeldBy<T> = T | Holders<T>;
 export class SubscriptionIndex<T> {
   private readonly held = new Map<T, Held>();
   private readonly exact = new Map<string, HeldBy<T>>();
-  private readonly byPrefix = new Map<string, HeldBy<T>>();
+  /** By pattern as written (`Price*`). */
+  private readonly byPattern = new Map<string, HeldBy<T>>();
   private readonly routes = new Map<string, readonly T[]>();
   private longestPrefix = -1;
 
@@ -73,23 +73,18 @@ export class SubscriptionIndex<T> {
 
   /** Adds exact names (idempotent); returns how many were new. */
   addTypes(target: T, names: readonly string[]): number {
-    return this.add(this.holdingOf(target).types, this.exact, target, names, (name) => name);
+    return this.add(this.holdingOf(target).types, this.exact, target, names);
   }
 
   /** Removes exact names (unknown ones ignored); returns how many were removed. */
   removeTypes(target: T, names: readonly string[]): number {
     const held = this.held.get(target);
-    return held
-      ? this.finish(
-          target,
-          this.remove(held.types, this.exact, target, names, (name) => name),
-        )
-      : 0;
+    return held ? this.finish(target, this.remove(held.types, this.exact, target, names)) : 0;
   }
 
   /** Adds validated patterns (idempotent); returns how many were new. */
   addPatterns(target: T, patterns: readonly string[]): number {
-    const added = this.add(this.holdingOf(target).patterns, this.byPrefix, target, patterns, patternPrefix);
+    const added = this.add(this.holdingOf(target).patterns, this.byPattern, target, patterns);
     // A pattern's prefix is the pattern less its trailing `*` (docs/protocol.md §11.1).
     for (const pattern of patterns) this.longestPrefix = Math.max(this.longestPrefix, pattern.length - 1);
     return added;
@@ -99,9 +94,9 @@ export class SubscriptionIndex<T> {
   removePatterns(target: T, patterns: readonly string[]): number {
     const held = this.held.get(target);
     if (!held) return 0;
-    const removed = this.remove(held.patterns, this.byPrefix, target, patterns, patternPrefix);
+    const removed = this.remove(held.patterns, this.byPattern, target, patterns);
     // The longest held prefix only bounds the lookups (never below what is held); reset when none are left.
-    if (this.byPrefix.size === 0) this.longestPrefix = -1;
+    if (this.byPattern.size === 0) this.longestPrefix = -1;
     return this.finish(target, removed);
   }
 
@@ -109,9 +104,9 @@ export class SubscriptionIndex<T> {
   removeTarget(target: T): { readonly types: number; readonly patterns: number } {
     const held = this.held.get(target);
     if (!held) return { types: 0, patterns: 0 };
-    const types = this.remove(held.types, this.exact, target, [...held.types], (name) => name);
-    const patterns = this.remove(held.patterns, this.byPrefix, target, [...held.patterns], patternPrefix);
-    if (this.byPrefix.size === 0) this.longestPrefix = -1;
+    const types = this.remove(held.types, this.exact, target, [...held.types]);
+    const patterns = this.remove(held.patterns, this.byPattern, target, [...held.patterns]);
+    if (this.byPattern.size === 0) this.longestPrefix = -1;
     this.held.delete(target);
     return { types, patterns };
   }
@@ -124,7 +119,7 @@ export class SubscriptionIndex<T> {
     addHolders(found, this.exact.get(name));
     const longest = Math.min(this.longestPrefix, name.length);
     for (let length = 0; length <= longest; length++) {
-      addHolders(found, this.byPrefix.get(length === name.length ? name : name.slice(0, length)));
+      addHolders(found, this.byPattern.get(`${length === name.length ? name : name.slice(0, length)}*`));
     }
     const route = found.size === 0 ? NOTHING : [...found];
     if (this.routes.size >= this.cacheSize) this.routes.delete(this.routes.keys().next().value!);
@@ -144,45 +139,31 @@ export class SubscriptionIndex<T> {
     return removed;
   }
 
-  private add(
-    own: Set<string>,
-    index: Map<string, HeldBy<T>>,
-    target: T,
-    items: readonly string[],
-    key: (item: string) => string,
-  ): number {
+  private add(own: Set<string>, index: Map<string, HeldBy<T>>, target: T, items: readonly string[]): number {
     let added = 0;
     for (const item of items) {
       if (own.has(item)) continue;
       own.add(item);
-      const k = key(item);
-      const holders = index.get(k);
-      if (holders === undefined) index.set(k, target);
+      const holders = index.get(item);
+      if (holders === undefined) index.set(item, target);
       else if (holders instanceof Holders) holders.add(target);
-      else index.set(k, new Holders<T>([holders, target])); // held by another connection already
+      else index.set(item, new Holders<T>([holders, target])); // held by another connection already
       added++;
     }
     if (added > 0) this.routes.clear();
     return added;
   }
 
-  private remove(
-    own: Set<string>,
-    index: Map<string, HeldBy<T>>,
-    target: T,
-    items: readonly string[],
-    key: (item: string) => string,
-  ): number {
+  private remove(own: Set<string>, index: Map<string, HeldBy<T>>, target: T, items: readonly string[]): number {
     let removed = 0;
     for (const item of items) {
       if (!own.delete(item)) continue;
-      const k = key(item);
-      const holders = index.get(k);
+      const holders = index.get(item);
       if (holders instanceof Holders) {
         holders.delete(target);
-        if (holders.size === 0) index.delete(k);
+        if (holders.size === 0) index.delete(item);
       } else if (holders === target) {
-        index.delete(k);
+        index.delete(item);
       }
       removed++;
     }
