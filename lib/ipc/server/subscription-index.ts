@@ -68,7 +68,12 @@ export class SubscriptionIndex<T> {
   /** How many of `patterns` `target` does not hold yet (counted once each). */
   newPatternCount(target: T, patterns: readonly string[]): number {
     const held = this.held.get(target)?.patterns;
-    return new Set(patterns.filter((pattern) => !held?.has(pattern))).size;
+    let count = 0;
+    // No set built: a request holds at most 128 patterns (§11.1), so repeats are found by indexOf.
+    for (let i = 0; i < patterns.length; i++) {
+      if (!held?.has(patterns[i]) && patterns.indexOf(patterns[i]) === i) count++;
+    }
+    return count;
   }
 
   /** Adds exact names (idempotent); returns how many were new. */
@@ -142,8 +147,8 @@ export class SubscriptionIndex<T> {
   private add(own: Set<string>, index: Map<string, HeldBy<T>>, target: T, items: readonly string[]): number {
     let added = 0;
     for (const item of items) {
-      if (own.has(item)) continue;
-      own.add(item);
+      const size = own.size;
+      if (own.add(item).size === size) continue; // held already
       const holders = index.get(item);
       if (holders === undefined) index.set(item, target);
       else if (holders instanceof Holders) holders.add(target);
