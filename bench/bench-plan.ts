@@ -52,7 +52,8 @@ export function benchPlan(quick: boolean): BenchPlan {
 
 /**
  * One workload by the name bench/profile.ts and bench/ab.ts take (sequential, concurrent,
- * concurrent-8, stream, fan-out): the load client's task and its parameters.
+ * concurrent-8, stream, fan-out; for profile.ts also W5's two sides, w5-exact and w5-patterns):
+ * the load client's task and its parameters.
  */
 export function workloadOf(name: string, quick: boolean): { task: string; params: unknown } {
   const plan = benchPlan(quick);
@@ -62,6 +63,8 @@ export function workloadOf(name: string, quick: boolean): { task: string; params
     'concurrent-8': { task: 'concurrent', params: plan.concurrent[1] },
     stream: { task: 'stream', params: plan.stream },
     'fan-out': { task: 'fan-out', params: plan.fanOut },
+    'w5-exact': { task: 'fan-out', params: { ...plan.patternFanOut, noisePatterns: undefined } },
+    'w5-patterns': { task: 'fan-out', params: plan.patternFanOut },
   };
   const workload = table[name];
   if (!workload) throw new Error(`unknown workload '${name}' (one of: ${Object.keys(table).join(', ')})`);

@@ -197,8 +197,22 @@ export class BenchRunner {
     await Promise.all(this.children.splice(0).map((child) => child.stop()));
   }
 
-  private async startContenders(): Promise<Contender[]> {
-    const contenders = (['acton-ts', 'baseline'] as const).map((name): Contender => {
+  /**
+   * `--only w5`: W5 alone (one acton-ts server and its load client), the exact and the pattern
+   * side in alternating rounds as in the full run; the median of each.
+   */
+  async runPatternFanOutOnly(): Promise<{ exact: FanOutResult; patterns: FanOutResult }> {
+    return this.withChildren(async () => {
+      this.progress.begin('starting the acton-ts server and its load client');
+      const [acton] = await this.startContenders(['acton-ts']);
+      return this.measurePatternFanOut(acton);
+    });
+  }
+
+  private async startContenders(
+    names: readonly ('acton-ts' | 'baseline')[] = ['acton-ts', 'baseline'],
+  ): Promise<Contender[]> {
+    const contenders = names.map((name): Contender => {
       const { server, socketPath } = launchServer(name, this.jsRoot, this.dir, this.plan.stream.items);
       this.children.push(server);
       return { name, socketPath, server, client: this.spawn(`load client (${name})`, 'bench/client/load-client.ts') };

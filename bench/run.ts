@@ -12,6 +12,7 @@
  *                                  asks spread over all of them; then N keyed activations (twice),
  *                                  heap per idle activation, passivation (JSON: bench/actors-results.json)
  *   npm run bench -- --cluster     only the cross-node workloads through nats-server (bench/cluster)
+ *   npm run bench -- --only w5     only W5 (pattern fan-out vs exact): both sides' rate and server CPU, the ratio
  *
  * Exits 1 when any workload failed, answered wrongly or lost a push; speed never fails the run.
  */
@@ -20,6 +21,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { benchPlan } from './bench-plan';
 import { BenchRunner, RunResults } from './bench-runner';
+import { FanOutResult } from './client/fan-out.workload';
 import { buildFigures, Figure } from './report/figures';
 import { buildActorFigures, buildKeyedFigures, PUBLISHED_FIGURES } from './report/population-figures';
 import { observabilityProblems, observabilityTable } from './observability-overhead';
@@ -47,6 +49,8 @@ interface CliOptions {
   readonly actors?: number;
   /** `--check`: run only the regression check. */
   readonly check: boolean;
+  /** `--only w5`: run only W5 (pattern fan-out vs exact), printing its ratio and server CPU. */
+  readonly only?: 'w5';
 }
 
 function parseArgs(argv: readonly string[]): CliOptions {
@@ -55,19 +59,21 @@ function parseArgs(argv: readonly string[]): CliOptions {
   let out: string | undefined;
   let actors: number | undefined;
   let check = false;
+  let only: 'w5' | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') quick = true;
     else if (argv[i] === '--cluster') cluster = true;
     else if (argv[i] === '--check') check = true;
     else if (argv[i] === '--out' && argv[i + 1]) out = resolve(argv[++i]);
     else if (argv[i] === '--actors' && argv[i + 1]) actors = actorCount(argv[++i]);
+    else if (argv[i] === '--only' && argv[i + 1]?.toLowerCase() === 'w5' && ++i) only = 'w5';
     else
       throw new Error(
-        `unknown bench option '${argv[i]}' (use --quick, --cluster, --check, --out <file> and/or --actors <N>)`,
+        `unknown bench option '${argv[i]}' (use --quick, --cluster, --check, --only w5, --out <file> and/or --actors <N>)`,
       );
   }
   const defaultOut = resolve(__dirname, actors === undefined ? 'results.json' : 'actors-results.json');
-  return { quick, cluster, check, out: out ?? defaultOut, actors };
+  return { quick, cluster, check, out: out ?? defaultOut, actors, only };
 }
 
 function actorCount(text: string): number {
@@ -187,6 +193,26 @@ async function runCheck(runner: BenchRunner, progress: ProgressLine): Promise<nu
   return result.passed ? 0 : 1;
 }
 
+/** `--only w5`: W5 alone; prints each side's rate and server CPU per push, and the ratio (target ≥ 0.90). */
+async function runPatternFanOutOnly(runner: BenchRunner, progress: ProgressLine): Promise<number> {
+  const { exact, patterns } = await runner.runPatternFanOutOnly();
+  progress.clear();
+  const side = (name: string, r: FanOutResult): string =>
+    `${name} ${r.eventsPerSecondTotal.toFixed(0)} events/s, server ${(r.serverCpuUsPerOp ?? NaN).toFixed(2)} µs CPU/push`;
+  console.log(`W5 ${patterns.broadcasts} broadcasts → ${patterns.subscribers} subscribers (median round)`);
+  console.log(`  ${side('exact', exact)}`);
+  console.log(`  ${side(`patterns (${patterns.noisePatterns} non-matching + 1)`, patterns)}`);
+  console.log(
+    `  ratio patterns / exact: ${(patterns.eventsPerSecondTotal / exact.eventsPerSecondTotal).toFixed(2)} (target ≥ 0.90)`,
+  );
+  const problems = [exact, patterns].flatMap((r) => [
+    ...(r.errors > 0 ? [`${r.errors} wrong answer(s), first: ${r.firstError}`] : []),
+    ...(r.lost > 0 ? [`${r.lost} push(es) lost`] : []),
+  ]);
+  for (const problem of problems) console.error(`PROBLEM: W5 ${problem}`);
+  return problems.length === 0 ? 0 : 1;
+}
+
 /** `--cluster`: the cross-node workloads against the nats.js baseline (bench/cluster). */
 async function runClusterOnly(quick: boolean): Promise<number> {
   console.log(
@@ -206,6 +232,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', interrupt);
   if (options.actors !== undefined) return runActors(runner, progress, options.actors, options.out);
   if (options.check) return runCheck(runner, progress);
+  if (options.only === 'w5') return runPatternFanOutOnly(runner, progress);
   const results = await runner.run();
   progress.clear();
   const figures = buildFigures(results.acton, results.baseline, results.inProcess);

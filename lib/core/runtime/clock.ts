@@ -12,6 +12,11 @@ export function clampTimerDelay(ms: number): number {
 /** A scheduled callback of a `Clock`; `cancel()` is idempotent. */
 export interface ClockTimer {
   cancel(): void;
+  /**
+   * Where a process timer is behind it (`SystemClock`): it no longer keeps the process alive.
+   * Optional: a clock without process timers (e.g. `ManualClock`) leaves it out.
+   */
+  unref?(): void;
 }
 
 /**
@@ -39,6 +44,6 @@ export class SystemClock extends Clock {
 
   schedule(callback: () => void, delayMs: number): ClockTimer {
     const timer = setTimeout(callback, clampTimerDelay(delayMs));
-    return { cancel: () => clearTimeout(timer) };
+    return { cancel: () => clearTimeout(timer), unref: () => void timer.unref() };
   }
 }

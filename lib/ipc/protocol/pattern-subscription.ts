@@ -69,11 +69,6 @@ export function patternListProblem(patterns: readonly string[]): string | undefi
   return undefined;
 }
 
-/** The literal prefix a valid pattern matches (`Order*` → `Order`, `*` → ``). */
-export function patternPrefix(pattern: string): string {
-  return pattern.slice(0, -1);
-}
-
 /**
  * True when `name` is meant as a pattern (it holds a `*`); clients send it as a pattern frame,
  * where the server checks its form.

@@ -75,7 +75,7 @@ export class SubscriptionManager {
     this.processed++;
     const problem = patternListProblem(patterns);
     if (problem) return { error: problem };
-    const held = this.index.patternsOf(target).length;
+    const held = this.index.patternCountOf(target);
     if (held + this.index.newPatternCount(target, patterns) > MAX_PATTERNS_PER_CONNECTION)
       return { error: PatternErrors.LIMIT_EXCEEDED };
     this.activePatterns += this.index.addPatterns(target, patterns);
@@ -104,8 +104,9 @@ export class SubscriptionManager {
 
   /** Disconnect or revocation: forgets every subscription of `target` (§6, §11.2). */
   removeTarget(target: PushTarget): void {
-    this.active -= this.index.removeTypes(target, this.index.typesOf(target));
-    this.activePatterns -= this.index.removePatterns(target, this.index.patternsOf(target));
+    const removed = this.index.removeTarget(target);
+    this.active -= removed.types;
+    this.activePatterns -= removed.patterns;
   }
 
   /** The counters for `IpcListenerStats`. */

@@ -43,6 +43,29 @@ describe('SubscriptionIndex: who gets a push for a wire name (docs/protocol.md Â
     expect((index as unknown as { held: Map<Conn, unknown> }).held.size).toBe(0);
   });
 
+  it('a name or prefix held by one, then two, then one connection again routes to exactly its holders', () => {
+    const index = new SubscriptionIndex<Conn>();
+    const [a, b, c] = [conn('a'), conn('b'), conn('c')];
+    index.addPatterns(a, ['Price*']);
+    index.addTypes(a, ['PriceUpdate']);
+    expect(names(index.recipients('PriceUpdate'))).toEqual(['a']);
+    index.addPatterns(b, ['Price*']);
+    index.addTypes(c, ['PriceUpdate']);
+    expect(names(index.recipients('PriceUpdate'))).toEqual(['a', 'b', 'c']);
+    index.removePatterns(a, ['Price*']);
+    index.removeTypes(a, ['PriceUpdate']);
+    expect(names(index.recipients('PriceUpdate'))).toEqual(['b', 'c']);
+    index.removePatterns(a, ['Price*']); // not held by a any more: b keeps it
+    index.removeTypes(b, ['PriceUpdate']); // never held by b: c keeps it
+    expect(names(index.recipients('PriceUpdate'))).toEqual(['b', 'c']);
+    index.removePatterns(b, []);
+    index.removePatterns(b, ['Price*']);
+    index.removeTypes(c, ['PriceUpdate']);
+    expect(index.recipients('PriceUpdate')).toEqual([]);
+    index.addPatterns(c, ['Price*']);
+    expect(names(index.recipients('PriceUpdate'))).toEqual(['c']);
+  });
+
   it('keeps its route cache bounded', () => {
     const index = new SubscriptionIndex<Conn>(2);
     const a = conn('a');

@@ -5,6 +5,7 @@ import { constructorTokensOf } from '../../metadata/injection-metadata';
 import { KeyedLimits } from '../../metadata/actor-metadata';
 import { ActorPlan } from '../actor-plan';
 import { ActorRef, HandlerInfo } from '../actor-ref';
+import { ClockTimer } from '../clock';
 import { Delivery } from '../delivery';
 import { HandlerJob } from '../handler-context';
 import { invokeHandler } from '../handler-invocation';
@@ -54,18 +55,8 @@ export interface KeyGate {
 
 type Hooks = Partial<OnActivate & OnPassivate & { onStart(): unknown; onStop(): unknown }>;
 
+/** Bounds of the least gap between two idle sweeps (a quarter of `idleTimeoutMs`, clamped here). */
 const SWEEP_MIN_MS = 10;
-
-const IDLE_CLOCK_ORIGIN = Date.now();
-
-/**
- * Milliseconds since this module loaded, what `KeyActivation.lastUsed` holds: a small integer
- * (for its first 24 days) is stored in the activation itself, where an epoch time would cost
- * every activation a separately allocated number.
- */
-function idleClock(): number {
-  return Date.now() - IDLE_CLOCK_ORIGIN;
-}
 const SWEEP_MAX_MS = 1_000;
 
 /**
@@ -87,7 +78,16 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   private readonly byWireName = new Map<string, { info: HandlerInfo; fn: Function }>();
   private readonly activations = new Map<string, KeyActivation>();
   private dependencies?: unknown[];
-  private sweeper?: NodeJS.Timeout;
+  /** The next idle sweep, on the app's clock; none while no activation is alive. */
+  private sweeper?: ClockTimer;
+  /** Least gap between two sweeps (each visits every activation): a quarter of `idleTimeoutMs`, 10 ms … 1 s. */
+  private readonly sweepGapMs: number;
+  /**
+   * The app clock's reading when this type was built: `KeyActivation.lastUsed` holds ms since
+   * then (see `idleNow`), a small integer stored in the activation itself, where an epoch time
+   * would cost every activation a separately allocated number.
+   */
+  private readonly idleOrigin: number;
   private accepting = true;
   private gate?: KeyGate;
   private activated = 0;
@@ -105,6 +105,8 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     this.expose = plan.options.expose;
     this.limits = plan.options.keyed!;
     this.mailboxCapacity = plan.options.mailboxCapacity;
+    this.idleOrigin = context.clock.now();
+    this.sweepGapMs = Math.min(SWEEP_MAX_MS, Math.max(SWEEP_MIN_MS, Math.floor(this.limits.idleTimeoutMs / 4)));
     if (plan.options.supervision) this.supervision = new KeyedSupervision(this, plan.options.supervision, context);
     for (const { info } of plan.handlers) {
       const fn = (plan.type.prototype as Record<string, unknown>)[info.method];
@@ -151,7 +153,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     }
     // Also refuses keys whose activation has no mailbox now (one taken later would be open).
     if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
-    const now = idleClock();
+    const now = this.idleNow(); // the one clock read of a delivery
     const activation = this.activations.get(key) ?? this.activate(key, now);
     activation.lastUsed = now;
     activation.mailbox.enqueue(new HandlerJob(delivery, activation, handler.info.readonly, handler.fn));
@@ -210,7 +212,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   /** Passivates every activation (state saved, `onStop`); queued leftovers end with `reason`. */
   async passivateAll(reason: unknown): Promise<void> {
     this.accepting = false;
-    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper?.cancel();
     this.sweeper = undefined;
     const all = [...this.activations.values()];
     for (const activation of all) for (const job of activation.closeMailbox()) job.delivery.sink?.error(reason);
@@ -293,7 +295,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     return this.context.timersFor(owner);
   }
 
-  private activate(key: string, now = idleClock()): KeyActivation {
+  private activate(key: string, now = this.idleNow()): KeyActivation {
     if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
     if (this.activations.size >= this.limits.maxActiveKeys) {
       throw new ActorError(
@@ -306,7 +308,8 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     const activation = new KeyActivation(this, key, instance, now);
     this.activations.set(key, activation);
     this.activated++;
-    this.startSweeping();
+    // No sweep pending means no other activation: this one's deadline is the earliest.
+    if (!this.sweeper) this.scheduleSweep(this.limits.idleTimeoutMs);
     const started = this.runStartHooks(activation);
     if (started === undefined) {
       activation.phase = 'active';
@@ -416,27 +419,41 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     }
   }
 
-  private startSweeping(): void {
-    if (this.sweeper) return;
-    const every = Math.min(SWEEP_MAX_MS, Math.max(SWEEP_MIN_MS, Math.floor(this.limits.idleTimeoutMs / 4)));
-    this.sweeper = setInterval(() => this.sweep(), every);
-    this.sweeper.unref();
+  /** Now on the app's clock, in ms since this type was built (what `KeyActivation.lastUsed` holds). */
+  private idleNow(): number {
+    return this.context.clock.now() - this.idleOrigin;
   }
 
-  /** Passivates the activations idle for `idleTimeoutMs`; stops sweeping when none is left. */
-  private sweep(): void {
-    const now = idleClock();
-    const { idleTimeoutMs } = this.limits;
-    for (const activation of this.activations.values()) {
-      if (activation.phase === 'active' && activation.idle && now - activation.lastUsed >= idleTimeoutMs) {
-        void this.passivateActivation(activation, `idle for ${idleTimeoutMs} ms`);
-      }
-    }
-    if (this.activations.size === 0 && this.sweeper) {
-      clearInterval(this.sweeper);
-      this.sweeper = undefined;
-    }
+  /** Arms the next sweep `delayMs` from now on the app's clock (a `ManualClock` drives it in tests). */
+  private scheduleSweep(delayMs: number): void {
+    this.sweeper = this.context.clock.schedule(this.sweep, delayMs);
+    this.sweeper.unref?.(); // idle activations alone do not keep the process alive
   }
+
+  /**
+   * Passivates the activations idle for `idleTimeoutMs`, then arms the next sweep for the
+   * earliest deadline still ahead (a later message only moves a deadline later), at least
+   * `sweepGapMs` away, so a lone idle key passivates exactly at its deadline and many keys with
+   * spread-out deadlines cost one visit each per gap. An activation that is busy, starting or
+   * passivating is looked at again one gap later. Sweeping stops when no activation is left.
+   */
+  private readonly sweep = (): void => {
+    this.sweeper = undefined;
+    if (this.activations.size === 0 || !this.accepting) return;
+    const now = this.idleNow();
+    const { idleTimeoutMs } = this.limits;
+    let nextDue = Infinity;
+    for (const activation of this.activations.values()) {
+      if (activation.phase !== 'active' || !activation.idle) {
+        nextDue = Math.min(nextDue, now + this.sweepGapMs);
+        continue;
+      }
+      const due = activation.lastUsed + idleTimeoutMs;
+      if (due <= now) void this.passivateActivation(activation, `idle for ${idleTimeoutMs} ms`);
+      else if (due < nextDue) nextDue = due;
+    }
+    this.scheduleSweep(Math.max(this.sweepGapMs, nextDue === Infinity ? this.sweepGapMs : nextDue - now));
+  };
 }
 
 /** Queues the messages left in a previous activation's mailbox, in order, for `next`. */
