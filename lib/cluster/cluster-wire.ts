@@ -98,10 +98,13 @@ export function subjectToken(name: string): string {
  * - broadcast: `wireName|originNode|sourceActor`
  */
 export function withMeta(fields: readonly (string | number | undefined)[], body: Uint8Array): Uint8Array {
-  const line = encoder.encode(metaLine(fields));
-  const out = new Uint8Array(line.length + body.length);
-  out.set(line, 0);
-  out.set(body, line.length);
+  return concatBytes(encoder.encode(metaLine(fields)), body);
+}
+
+function concatBytes(head: Uint8Array, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head, 0);
+  out.set(body, head.length);
   return out;
 }
 
@@ -116,7 +119,8 @@ export function splitMeta(data: Uint8Array): { readonly fields: string[]; readon
   return { fields, body: data.subarray(end + 1) };
 }
 
-function metaLine(fields: readonly (string | number | undefined)[]): string {
+/** The metadata line of `fields`, newline included (see `withMeta`): compute once, reuse per message. */
+export function metaLine(fields: readonly (string | number | undefined)[]): string {
   return `${fields.map(metaField).join('|')}\n`;
 }
 
@@ -161,8 +165,13 @@ export class BodyCodec {
 
   /** `withMeta(fields, encode(value))`, in one pass for JSON. */
   encodeWithMeta(fields: readonly (string | number | undefined)[], value: unknown): Uint8Array {
-    if (this.format === 'msgpack') return withMeta(fields, this.encode(value));
-    return encoder.encode(value === undefined ? metaLine(fields) : metaLine(fields) + JSON.stringify(value));
+    return this.encodeAfterLine(metaLine(fields), value);
+  }
+
+  /** `encodeWithMeta` with the metadata line already built (`metaLine`): a stream's frames share one. */
+  encodeAfterLine(line: string, value: unknown): Uint8Array {
+    if (this.format === 'json') return encoder.encode(value === undefined ? line : line + JSON.stringify(value));
+    return concatBytes(encoder.encode(line), this.encode(value));
   }
 
   decode(data: Uint8Array): unknown {
