@@ -34,10 +34,15 @@ export interface CpuFigure {
   readonly baseline: number;
 }
 
-/** CPU per W2 call of the serving node's process and of the calling process (this one). */
+/**
+ * CPU per W2 call of the serving node's process and of the calling process (this one), and per W3
+ * stream item of each (steadier than items/s on a loaded machine).
+ */
 export interface W2Cpu {
   readonly server: CpuFigure;
   readonly caller: CpuFigure;
+  readonly streamServer: CpuFigure;
+  readonly streamCaller: CpuFigure;
 }
 
 /** This process's CPU time so far (µs, user + system). */
@@ -277,10 +282,14 @@ async function measure(side: Side, quick: boolean): Promise<number[]> {
   const callerCpuPerCall = callerUsed / (2 * calls);
   await side.closeExtraCallers();
   const items = Math.round(40_000 * scale);
+  cpu = await side.serverCpu();
+  callerCpu = ownCpu();
   const w3 = await timedRate(() => side.stream(items), items);
+  const callerCpuPerItem = (ownCpu() - callerCpu) / items;
+  const cpuPerItem = ((await side.serverCpu()) - cpu) / items;
   const events = Math.round(5_000 * scale);
   const w4 = await timedRate(() => side.fanOut(events), events * SUBSCRIBERS);
-  return [w1, w2a, w2b, w3, w4, cpuPerCall, callerCpuPerCall];
+  return [w1, w2a, w2b, w3, w4, cpuPerCall, callerCpuPerCall, cpuPerItem, callerCpuPerItem];
 }
 
 /** Runs both sides (baseline first, then acton-ts) and returns the figures, and the CPU per W2 call. */
@@ -325,6 +334,8 @@ export async function runClusterBench(quick: boolean): Promise<{ figures: Cluste
     const cpu: W2Cpu = {
       server: { acton: ours[rows.length]!, baseline: base[rows.length]! },
       caller: { acton: ours[rows.length + 1]!, baseline: base[rows.length + 1]! },
+      streamServer: { acton: ours[rows.length + 2]!, baseline: base[rows.length + 2]! },
+      streamCaller: { acton: ours[rows.length + 3]!, baseline: base[rows.length + 3]! },
     };
     return { figures, cpu };
   } finally {
@@ -333,7 +344,7 @@ export async function runClusterBench(quick: boolean): Promise<{ figures: Cluste
   }
 }
 
-/** The figures as a markdown table, then the CPU per W2 call of the serving node and the callers. */
+/** The figures as a markdown table, then the CPU per W2 call and per W3 item of the serving node and the callers. */
 export function clusterTable({ figures, cpu }: Awaited<ReturnType<typeof runClusterBench>>): string {
   const lines = ['| workload | acton-ts | nats.js baseline | ratio | target |', '|---|---:|---:|---:|---|'];
   for (const f of figures)
@@ -341,9 +352,10 @@ export function clusterTable({ figures, cpu }: Awaited<ReturnType<typeof runClus
       `| ${f.workload} (${f.unit}) | ${f.acton.toFixed(0)} | ${f.baseline.toFixed(0)} | ` +
         `${f.ratio.toFixed(2)}× | ${f.target} |`,
     );
-  const line = (who: string, { acton, baseline }: CpuFigure): string =>
-    `${who} CPU per W2 call: acton-ts ${acton.toFixed(1)} µs, nats.js baseline ${baseline.toFixed(1)} µs ` +
+  const line = (who: string, { acton, baseline }: CpuFigure, per = 'W2 call'): string =>
+    `${who} CPU per ${per}: acton-ts ${acton.toFixed(1)} µs, nats.js baseline ${baseline.toFixed(1)} µs ` +
     `(${(acton / baseline).toFixed(2)}×)`;
   lines.push('', line('Serving node', cpu.server), line('Calling process (all callers)', cpu.caller));
+  lines.push(line('Serving node', cpu.streamServer, 'W3 item'), line('Calling process', cpu.streamCaller, 'W3 item'));
   return lines.join('\n');
 }
