@@ -140,17 +140,13 @@ export class TracingProbe implements ActorProbe, OutboundCallProbe {
     const { api } = this;
     const remote = (delivery.peer ?? LOCAL_PEER).connectionId !== LOCAL_PEER.connectionId;
     if (this.noSpanWork(delivery, remote)) return undefined;
-    const method = `${actorName}/${delivery.wireName}`;
+    const start = this.spanStart(actorName, delivery.wireName);
     const parent = remote ? this.remoteParent(delivery) : api.context.active();
-    const attributes: Record<string, string> = {
-      'rpc.system.name': 'acton',
-      'rpc.method': method,
-      'acton.correlation_id': delivery.correlationId,
-    };
     const kind = remote ? api.SpanKind.SERVER : api.SpanKind.CLIENT;
-    const span = this.tracer.startSpan(method, { kind, attributes }, parent);
+    const span = this.tracer.startSpan(start.name, { kind, attributes: start.attributes }, parent);
     const spanContext = span.spanContext();
-    if (!span.isRecording() && !api.isSpanContextValid(spanContext)) return undefined;
+    if (span.isRecording()) span.setAttribute('acton.correlation_id', delivery.correlationId);
+    else if (!api.isSpanContextValid(spanContext)) return undefined;
     const traceState = spanContext.traceState?.serialize();
     return {
       tracker: new SpanTracker(api, span, parent),
