@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { testServerPerSuite, TestServer } from '../client/fixtures/test-server';
 import { waitFor } from '../client/support/wait-for';
-import { runActon, startActon } from './support/run-acton';
+import { jsonLines, runActon, startActon } from './support/run-acton';
 
 jest.setTimeout(60_000);
 
@@ -31,12 +31,7 @@ describe('acton CLI against a real server', () => {
   it('stream prints one JSON line per item and exits 0 at the end of the stream', async () => {
     const result = await runActon([...suite.socketArgs, 'stream', 'worker', 'Count', '{"to":3,"delay_ms":0}']);
     expect(result.code).toBe(0);
-    expect(
-      result.stdout
-        .trimEnd()
-        .split('\n')
-        .map((line) => JSON.parse(line)),
-    ).toEqual([{ value: 1 }, { value: 2 }, { value: 3 }]);
+    expect(jsonLines(result.stdout)).toEqual([{ value: 1 }, { value: 2 }, { value: 3 }]);
   });
 
   it('subscribe --count N prints N pushes as JSON lines, then exits 0', async () => {
@@ -45,10 +40,7 @@ describe('acton CLI against a real server', () => {
     for (const price of [1, 2]) await broadcast(suite.server, price);
     const result = await subscriber.exited;
     expect(result.code).toBe(0);
-    const pushes = result.stdout
-      .trimEnd()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const pushes = jsonLines(result.stdout);
     expect(pushes).toHaveLength(2);
     expect(pushes[0]).toMatchObject({
       message_type: 'PriceUpdate',

@@ -3,7 +3,7 @@ import { ActorError } from 'acton-ts';
 import { PriceUpdate, TradeExecuted } from '../support/test-messages';
 import { testServerPerSuite } from '../client/fixtures/test-server';
 import { waitFor } from '../client/support/wait-for';
-import { runActon, startActon } from './support/run-acton';
+import { jsonLines, runActon, startActon } from './support/run-acton';
 
 jest.setTimeout(60_000);
 
@@ -39,10 +39,7 @@ describe("acton subscribe 'Price*' (docs/protocol.md §11.1, §11.2)", () => {
       suite.server.app.broker.broadcast(Object.assign(new PriceUpdate(), { symbol: 'ACME', price }));
     const result = await subscriber.exited;
     expect(result.code).toBe(0);
-    const pushes = result.stdout
-      .trimEnd()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const pushes = jsonLines<{ message_type: string; payload: { price: number } }>(result.stdout);
     expect(pushes.map((push) => [push.message_type, push.payload.price])).toEqual([
       ['PriceUpdate', 1],
       ['PriceUpdate', 2],

@@ -74,3 +74,11 @@ export function startActon(args: readonly string[], options: ActonRunOptions = {
 export function runActon(args: readonly string[], options: ActonRunOptions = {}): Promise<ActonResult> {
   return startActon(args, options).exited;
 }
+
+/** The JSON values a command printed, one per line (as `acton stream` and `acton subscribe` do). */
+export function jsonLines<T = unknown>(stdout: string): T[] {
+  return stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as T);
+}
