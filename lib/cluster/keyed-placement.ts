@@ -3,6 +3,9 @@ import { ErrorCode } from '../core/errors/error-code';
 import { Delivery } from '../core/runtime/delivery';
 import { KeyedActorType, KeyGate } from '../core/runtime/keyed/keyed-actor-type';
 import { Logger } from '../core/runtime/logger';
+import { MessageRegistry } from '../core/metadata/message-registry';
+import { WirePayload } from '../core/runtime/wire-payload';
+import { deliverHere } from './forwarded-payload';
 import { ClusterSubjects } from './cluster-wire';
 import { StateFence } from './jetstream-keyed-state-store';
 import { KeyClaims } from './key-claims';
@@ -61,6 +64,8 @@ export class KeyedPlacement implements KeyGate, StateFence {
     private readonly retryMs: number,
     private readonly claimTimeoutMs: number,
     private readonly logger: Logger,
+    /** Validates a payload an entry node forwarded undecoded, when its key runs here. */
+    private readonly registry: MessageRegistry,
   ) {}
 
   /** Hosts keys of `type` on this node: serves its subject and gates its activations by lease. */
@@ -104,10 +109,12 @@ export class KeyedPlacement implements KeyGate, StateFence {
   }
 
   /**
-   * Delivers to `actor/key` on the node that hosts it.
+   * Delivers to `actor/key` on the node that hosts it, which validates a payload forwarded
+   * undecoded (`WirePayload`). A fire-and-forget `acknowledged` by the key's mailbox returns a
+   * Promise when that is on another node (see `RemoteCalls.sendAcknowledged`).
    * @throws ActorError `ACTOR_NOT_FOUND` when no live node declares `actor`
    */
-  route(actor: string, key: string, delivery: Delivery): void {
+  route(actor: string, key: string, delivery: Delivery, acknowledged = false): void | Promise<void> {
     const node = this.placeOf(actor, key);
     if (node === undefined)
       throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: no live node hosts keyed actor '${actor}'`);
@@ -116,8 +123,15 @@ export class KeyedPlacement implements KeyGate, StateFence {
       delivery.sink && !(delivery.sink instanceof KeyedCallRetry)
         ? new KeyedCallRetry(delivery, (again) => this.route(actor, key, again), this.retryMs, this.resent).routed
         : delivery;
-    if (node === this.selfId) return this.types.get(actor)!.deliverTo(key, routed);
-    this.calls.send(`${actor}/${key}`, routed, node, this.subjects.keyed(actor, node, key), true);
+    if (node === this.selfId) {
+      const type = this.types.get(actor)!;
+      if (routed.message instanceof WirePayload) return deliverHere(type.forKey(key), routed, this.registry);
+      return type.deliverTo(key, routed);
+    }
+    const name = `${actor}/${key}`;
+    const subject = this.subjects.keyed(actor, node, key);
+    if (acknowledged && !routed.sink) return this.calls.sendAcknowledged(name, routed, node, subject, true);
+    this.calls.send(name, routed, node, subject, true);
   }
 
   /** KeyGate: claims the key under this node's lease, waiting until it is won or `claimTimeoutMs` passed. */

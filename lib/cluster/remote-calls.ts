@@ -134,10 +134,17 @@ export class RemoteCalls {
    * error when nobody serves the name (`ACTOR_NOT_FOUND`), the owner refused it (e.g.
    * `TARGET_BUSY`), its node left (`NODE_UNAVAILABLE`), NATS dropped (`CONNECTION_CLOSED`) or no
    * ack came within the ack timeout (`TIMEOUT`).
+   * @param subject, keyed as for `send` (a tell to a key goes to its node's keyed subject)
    * @throws ActorError as `send`
    */
-  sendAcknowledged(name: string, delivery: Delivery, owner: string | undefined): Promise<void> {
-    const call = this.publishCall(name, delivery, owner, this.subjects.actor(name), false);
+  sendAcknowledged(
+    name: string,
+    delivery: Delivery,
+    owner: string | undefined,
+    subject = this.subjects.actor(name),
+    keyed = false,
+  ): Promise<void> {
+    const call = this.publishCall(name, delivery, owner, subject, keyed);
     return new Promise<void>((resolve, reject) => {
       call.acknowledged = { resolve, reject };
     });

@@ -26,6 +26,7 @@ import { InjectionToken, Type } from './provider';
 import { ReplySink } from './reply-sink';
 import { StreamRequest } from './stream-request';
 import { Supervisor } from './supervisor';
+import { TellReceipt } from './tell-receipt';
 import { TimerDelivery, Timers } from './timers';
 
 /** Default `ask` timeout: the protocol's default `response_timeout_ms` (docs/protocol.md §2.2). */
@@ -209,7 +210,7 @@ export class ActonApp implements TimerDelivery {
     try {
       const timeoutMs = checkedTimeout(options?.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, 'ask');
       const { ref, definition } = this.route(target, message);
-      const checked = this.check(definition, message);
+      const checked = this.checkHere(ref, definition, message);
       if (checked) return checked.then(() => this.sendAsk<R>(ref, message, definition.name, timeoutMs));
       return this.sendAsk<R>(ref, message, definition.name, timeoutMs);
     } catch (err) {
@@ -226,22 +227,34 @@ export class ActonApp implements TimerDelivery {
   }
 
   /**
-   * Sends `message` without waiting for anything (fire-and-forget). Replies are discarded; a
+   * Sends `message` without waiting for its handler (fire-and-forget). Replies are discarded; a
    * failing handler is logged.
-   * @throws ActorError synchronously for the enqueue failures listed at `ask` (never `TIMEOUT` /
-   *   `IO_ERROR` no-reply)
+   *
+   * Returns a `TellReceipt`, a Promise of the delivery you may await or ignore: it resolves once
+   * the actor's mailbox accepted the message (for an actor on another cluster node: once the
+   * owner's mailbox acknowledged it) and rejects with the typed `ActorError` otherwise — the
+   * owner's validation failure (`SERIALIZATION_ERROR`), `ACTOR_NOT_FOUND` when no node serves the
+   * name, `TARGET_BUSY`, `NODE_UNAVAILABLE`, `CONNECTION_CLOSED`, or `TIMEOUT` when no ack came
+   * (then it may or may not have arrived). A failure nobody awaits is logged.
+   * @throws ActorError synchronously for the enqueue failures known at once, listed at `ask` (never
+   *   `TIMEOUT` / `IO_ERROR` no-reply)
    */
-  tell(target: ActorTarget, message: object): void {
+  tell(target: ActorTarget, message: object): TellReceipt {
     const { ref, definition } = this.route(target, message);
-    const deliver = (): void =>
-      ref.deliver({ message, wireName: definition.name, correlationId: nextLocalCorrelationId(), peer: LOCAL_PEER });
-    const checked = this.check(definition, message);
-    if (!checked) return deliver();
-    checked
-      .then(deliver)
-      .catch((err: unknown) =>
-        this.logger.error(`tell(${definition.name}) to '${ref.name}' failed: ${String(err)}`, err),
-      );
+    const checked = this.checkHere(ref, definition, message);
+    const delivered = checked
+      ? checked.then(() => this.deliverTold(ref, message, definition.name))
+      : this.deliverTold(ref, message, definition.name);
+    if (!delivered) return TellReceipt.DELIVERED;
+    return TellReceipt.pending(delivered, (err) =>
+      this.logger.error(`tell(${definition.name}) to '${ref.name}' failed: ${String(err)}`, err),
+    );
+  }
+
+  /** Enqueues a told message; a Promise while the mailbox that takes it is in another process. */
+  private deliverTold(ref: ActorRef, message: object, wireName: string): void | Promise<void> {
+    const delivery = { message, wireName, correlationId: nextLocalCorrelationId(), peer: LOCAL_PEER };
+    return ref.deliverAcknowledged ? ref.deliverAcknowledged(delivery) : ref.deliver(delivery);
   }
 
   /**
@@ -263,7 +276,7 @@ export class ActonApp implements TimerDelivery {
       try {
         if (options.timeoutMs !== undefined) checkedTimeout(options.timeoutMs, 'stream');
         const { ref, definition } = this.route(target, message);
-        const checked = this.check(definition, message);
+        const checked = this.checkHere(ref, definition, message);
         if (checked) checked.then(() => start(ref, definition.name)).catch((err: unknown) => subscriber.error(err));
         else start(ref, definition.name);
       } catch (err) {
@@ -543,8 +556,10 @@ export class ActonApp implements TimerDelivery {
     );
   }
 
-  private check(definition: MessageDefinition, message: object): Promise<void> | undefined {
-    if (!this.internals.validateInProcess) return undefined;
+  /** Validates `message` here (option `validation.inProcess`), unless its actor validates it elsewhere. */
+  private checkHere(ref: ActorRef, definition: MessageDefinition, message: object): Promise<void> | undefined {
+    // An actor served by another process validates the message there, once, with its own schema.
+    if (!this.internals.validateInProcess || ref.validatedElsewhere?.() === true) return undefined;
     return this.registry.check(definition, message) ?? undefined;
   }
 }
