@@ -1,5 +1,5 @@
 import { Observable } from './rxjs-subset';
-import { ActorError } from '../errors/actor-error';
+import { ActorError, isActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
 import type { MessageDefinition } from '../metadata/message-metadata';
@@ -246,9 +246,10 @@ export class ActonApp implements TimerDelivery {
       ? checked.then(() => this.deliverTold(ref, message, definition.name))
       : this.deliverTold(ref, message, definition.name);
     if (!delivered) return TellReceipt.DELIVERED;
-    return TellReceipt.pending(delivered, (err) =>
-      this.logger.error(`tell(${definition.name}) to '${ref.name}' failed: ${String(err)}`, err),
-    );
+    return TellReceipt.pending(delivered, (err) => {
+      const why = isActorError(err) ? `${err.code}: ${err.message}` : String(err);
+      this.logger.error(`tell(${definition.name}) to '${ref.name}' failed: ${why}`, err);
+    });
   }
 
   /** Enqueues a told message; a Promise while the mailbox that takes it is in another process. */
