@@ -209,7 +209,8 @@ export class RemoteCalls {
   nodeGone(nodeId: string, reason: string): void {
     for (const call of [...this.calls.values()]) {
       if (call.owner !== nodeId) continue;
-      if (call.keyed && !call.started) {
+      // Only a call with a reply sink is re-sent (KeyedCallRetry); a tell's outcome stays unknown.
+      if (call.keyed && !call.started && call.sink) {
         const err = new ActorError(
           ErrorCode.NODE_UNAVAILABLE,
           `Node '${nodeId}' hosting '${call.name}' left the cluster (${reason}) before the call's handler ` +
