@@ -134,7 +134,8 @@ export class RemoteCalls {
    * error when nobody serves the name (`ACTOR_NOT_FOUND`), the owner refused it (e.g.
    * `TARGET_BUSY`), its node left (`NODE_UNAVAILABLE`), NATS dropped (`CONNECTION_CLOSED`) or no
    * ack came within the ack timeout (`TIMEOUT`).
-   * @param subject, keyed as for `send` (a tell to a key goes to its node's keyed subject)
+   * @param subject as for `send` (a tell to a key goes to its node's keyed subject)
+   * @param keyed as for `send`
    * @throws ActorError as `send`
    */
   sendAcknowledged(
