@@ -6,7 +6,7 @@ import { ActonApp, bootstrap, IpcModule, Message, Module, TellReceipt } from 'ac
 import { ActonClient } from 'acton-ts/client';
 import { ClusterModule } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
-import { Note, NoteHeads } from './fixtures/cluster-actors';
+import { Note, NoteHeads, Slow } from './fixtures/cluster-actors';
 import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-process';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
@@ -76,7 +76,7 @@ describe('cluster: an entry node calling the actors of an owner node process', (
     entry = await bootstrap(EntryModule, { logger: recordingLogger(logs) });
     client = await ActonClient.connect({ socketPath: join(dir, 'entry.sock') });
     await pollUntil('the entry routes to the owner', async () =>
-      entry.cluster!.nodes().some((node) => node.nodeId === 'owner' && node.actors.length === 2) ? true : undefined,
+      entry.cluster!.nodes().some((node) => node.nodeId === 'owner' && node.actors.length === 3) ? true : undefined,
     );
   });
 
@@ -108,6 +108,14 @@ describe('cluster: an entry node calling the actors of an owner node process', (
       });
       expect(await heads()).toEqual(before);
       expect(entry.cluster!.stats().remoteCallsFailed.SERIALIZATION_ERROR).toBeGreaterThanOrEqual(1);
+    });
+
+    it("rejects with TARGET_BUSY when the owner's mailbox is full", async () => {
+      const slow = (ms: number): Slow => Object.assign(new Slow(), { ms });
+      await expect(entry.tell('gate', slow(2000))).resolves.toBeUndefined(); // running
+      await expect(entry.tell('gate', slow(1))).resolves.toBeUndefined(); // queued: the mailbox holds 1
+      const busy = await outcome(entry.tell('gate', slow(1)));
+      expect(busy).toMatchObject({ code: 'TARGET_BUSY' });
     });
 
     it('logs a failure nobody awaited, without an unhandled rejection', async () => {
