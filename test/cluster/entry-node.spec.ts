@@ -2,9 +2,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IsInt, Max } from 'class-validator';
-import { ActonApp, bootstrap, IpcModule, Message, Module, TellReceipt } from 'acton-ts';
+import {
+  ActonApp,
+  Actor,
+  bootstrap,
+  IpcModule,
+  Message,
+  MessageContext,
+  Module,
+  OnMessage,
+  TellReceipt,
+} from 'acton-ts';
 import { ActonClient } from 'acton-ts/client';
-import { ClusterModule } from 'acton-ts/cluster';
+import { ClusterModule, rendezvousScore } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
 import { Note, NoteHeads, Slow } from './fixtures/cluster-actors';
 import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-process';
@@ -14,12 +24,25 @@ import { pollUntil } from './support/poll';
 jest.setTimeout(120_000);
 
 /**
- * This process's `LedgerAdd`: the same wire name as the owner's, with another validator (at most 5
- * here, at least 1 on the owner). The entry node declares no `ledger` actor and no `LedgerTotal`.
+ * This process's `LedgerAdd`: the same wire name as the owner's, with another (older) validator: at
+ * most 5 here, at least 1 on the owner. The entry node declares no `ledger` actor and no
+ * `LedgerTotal`; the `older` node declares `ledger` with this schema.
  */
 @Message('LedgerAdd')
 class EntryLedgerAdd {
   @IsInt() @Max(5) amount!: number;
+}
+
+/** The `ledger` keyed actor as the `older` node declares it (its own `LedgerAdd` schema). */
+@Actor({ name: 'ledger', cluster: 'keyed' })
+class OlderLedgerActor {
+  private total = 0;
+
+  @OnMessage({ ipc: true })
+  add(msg: EntryLedgerAdd, ctx: MessageContext): { key: string | undefined; total: number; node: string } {
+    this.total += msg.amount;
+    return { key: ctx.key, total: this.total, node: 'older' };
+  }
 }
 
 interface LedgerReply {
@@ -178,6 +201,64 @@ describe('cluster: an entry node calling the actors of an owner node process', (
       });
       const read = await client.request<LedgerReply>('ledger/ipc-told', 'LedgerTotal', {});
       expect(read).toEqual({ key: 'ipc-told', total: 33, node: 'owner' });
+    });
+  });
+
+  describe('an entry node that declares the keyed actor with an older schema', () => {
+    let older: ActonApp;
+    let viaOlder: ActonClient;
+
+    beforeAll(async () => {
+      const socket = join(mkdtempSync(join(tmpdir(), 'acton-older-')), 'older.sock');
+      @Module({
+        imports: [
+          IpcModule.forRoot({ socket: { path: socket } }),
+          ClusterModule.forRoot({ servers: nats.url, cluster: 'entry', nodeId: 'older', heartbeatMs: 200 }),
+        ],
+        actors: [OlderLedgerActor],
+      })
+      class OlderModule {}
+      older = await bootstrap(OlderModule, { logger: recordingLogger([]) });
+      viaOlder = await ActonClient.connect({ socketPath: socket });
+      await pollUntil('the older node routes to the owner', async () =>
+        older.cluster!.nodes().some((node) => node.nodeId === 'owner' && node.actors.length === 3) ? true : undefined,
+      );
+    });
+
+    afterAll(async () => {
+      await viaOlder?.close();
+      await older?.close();
+    });
+
+    /** A fresh key that rendezvous places on `node` (of the two nodes declaring `ledger`). */
+    const keyOn = (node: 'owner' | 'older', prefix: string): string => {
+      for (let i = 0; ; i++) {
+        const key = `${prefix}-${i}`;
+        const onOwner = rendezvousScore('owner', 'ledger', key) > rendezvousScore('older', 'ledger', key);
+        if (onOwner === (node === 'owner')) return key;
+      }
+    };
+
+    it("validates a key placed on the owner with the owner's schema, a key placed here with its own", async () => {
+      const onOwner = keyOn('owner', 'schema');
+      const onOlder = keyOn('older', 'schema');
+      const byOwner = await viaOlder.request<LedgerReply>(`ledger/${onOwner}`, 'LedgerAdd', { amount: 50 });
+      expect(byOwner).toEqual({ key: onOwner, total: 50, node: 'owner' });
+      const refusedByOwner = await outcome(viaOlder.request(`ledger/${onOwner}`, 'LedgerAdd', { amount: 0 }));
+      expect(refusedByOwner).toMatchObject({
+        code: 'SERIALIZATION_ERROR',
+        message: expect.stringMatching(/amount must not be less than 1/),
+      });
+      const refusedHere = await outcome(viaOlder.request(`ledger/${onOlder}`, 'LedgerAdd', { amount: 50 }));
+      expect(refusedHere).toMatchObject({
+        code: 'SERIALIZATION_ERROR',
+        message: expect.stringMatching(/amount must not be greater than 5/),
+      });
+      const byOlder = await viaOlder.request<LedgerReply>(`ledger/${onOlder}`, 'LedgerAdd', { amount: 0 });
+      expect(byOlder).toEqual({ key: onOlder, total: 0, node: 'older' });
+      // In-process from the older node: the owner's schema decides for its key.
+      const inProcess = await older.ask<LedgerReply>(`ledger/${onOwner}`, add(7));
+      expect(inProcess).toEqual({ key: onOwner, total: 57, node: 'owner' });
     });
   });
 
