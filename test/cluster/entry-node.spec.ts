@@ -264,12 +264,14 @@ describe('cluster: an entry node calling the actors of an owner node process', (
 
   // Last: it kills the owner.
   describe('once the owner node is killed', () => {
-    it('rejects a tell to the actor of a node killed with -9 (typed, never silently dropped)', async () => {
+    it('rejects a tell (in-process or IPC) to the actor of a node killed with -9: typed, never silently dropped', async () => {
       await owner.kill();
       const failed = await outcome(Promise.resolve().then(() => entry.tell('counter', note('after the kill'))));
       expect(failed).toMatchObject({ code: expect.stringMatching(/^(ACTOR_NOT_FOUND|NODE_UNAVAILABLE)$/) });
       const keyed = await outcome(Promise.resolve().then(() => entry.tell('ledger/told', add(1))));
       expect(keyed).toMatchObject({ code: expect.stringMatching(/^(ACTOR_NOT_FOUND|NODE_UNAVAILABLE)$/) });
+      const overIpc = await outcome(client.send('ledger/told', 'LedgerAdd', { amount: 1 }));
+      expect(overIpc).toMatchObject({ code: expect.stringMatching(/^(ACTOR_NOT_FOUND|NODE_UNAVAILABLE)$/) });
       expect(unhandled).toEqual([]);
     });
   });
