@@ -12,6 +12,9 @@ export interface NestTcpAnswer {
  * A minimal client of Nest's TCP transport wire (`@nestjs/microservices` JsonSocket:
  * `<length>#<json>` where length counts the JSON's characters; request `{ pattern, data, id }`),
  * so the bench measures Nest's server, not Nest's ClientProxy. Answers are routed by `id`.
+ * Like the acton wire's `RawConnection`, the answers of one socket read are handled inside
+ * `socket.cork()`, so the requests sent in reaction leave in one write: both servers see the
+ * same client shape (without it Nest TCP got one write, and one server read, per request).
  */
 export class NestTcpCaller {
   private readonly pending = new Map<string, (answer: NestTcpAnswer) => void>();
@@ -67,6 +70,16 @@ export class NestTcpCaller {
 
   private receive(chunk: string): void {
     this.buffer += chunk;
+    this.socket.cork();
+    try {
+      this.answerAll();
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  /** Hands every whole answer in the buffer to its request's handler. */
+  private answerAll(): void {
     for (;;) {
       const hash = this.buffer.indexOf('#');
       if (hash < 0) return;
