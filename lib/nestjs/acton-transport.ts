@@ -52,6 +52,8 @@ class ActonTransportHostModule {}
  * - `@EventPattern`: fire-and-forget requests are acknowledged on receipt (§3.2); the handler
  *   also receives every broker broadcast of its message type (push subscriptions), and
  *   `publish()` pushes to IPC subscribers (§6).
+ * - Nest's processing hooks (`setOnProcessingStartHook` / `EndHook`, e.g. for tracing) wrap every
+ *   request's run once set; until then a request calls Nest's wrapped handler directly.
  * - `close()` drains: new requests get `SHUTTING_DOWN`, requests in flight are answered (§5.5).
  *
  * @example
