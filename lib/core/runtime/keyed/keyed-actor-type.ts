@@ -329,7 +329,9 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   private construct(): object {
     try {
       this.dependencies ??= constructorTokensOf(this.plan.type).map((token) => this.context.injector.resolve(token));
-      return new (this.plan.type as new (...args: unknown[]) => object)(...this.dependencies);
+      const type = this.plan.type as new (...args: unknown[]) => object;
+      // A spread call takes a slower, generic path even for no arguments; most keyed actors have none.
+      return this.dependencies.length === 0 ? new type() : new type(...this.dependencies);
     } catch (err) {
       throw new Error(
         `Cannot activate keyed actor '${this.name}' (${this.plan.type.name}): ${err instanceof Error ? err.message : String(err)}`,
