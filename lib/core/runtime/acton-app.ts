@@ -15,13 +15,12 @@ import { AskRequest } from './ask-request';
 import { Broker } from './broker';
 import { Clock } from './clock';
 import { deadlineTimersFor, DeadlineTimers } from './deadline-timers';
+import { LocalDelivery } from './delivery';
 import { Injector } from './injector';
 import { Instrumentation } from './instrumentation';
 import { hasLifecycleHooks, Lifecycle, withinTime } from './lifecycle';
-import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
 import { LocalActorRef } from './local-actor-ref';
-import { LOCAL_PEER } from './message-context';
 import { InjectionToken, Type } from './provider';
 import { ReplySink } from './reply-sink';
 import { StreamRequest } from './stream-request';
@@ -233,12 +232,11 @@ export class ActonApp implements TimerDelivery {
    */
   tell(target: ActorTarget, message: object): void {
     const { ref, definition } = this.route(target, message);
-    const deliver = (): void =>
-      ref.deliver({ message, wireName: definition.name, correlationId: nextLocalCorrelationId(), peer: LOCAL_PEER });
     const checked = this.check(definition, message);
-    if (!checked) return deliver();
+    // No closure unless validation is asynchronous: every first call to a keyed actor comes through here.
+    if (!checked) return ref.deliver(new LocalDelivery(message, definition.name));
     checked
-      .then(deliver)
+      .then(() => ref.deliver(new LocalDelivery(message, definition.name)))
       .catch((err: unknown) =>
         this.logger.error(`tell(${definition.name}) to '${ref.name}' failed: ${String(err)}`, err),
       );
@@ -335,8 +333,7 @@ export class ActonApp implements TimerDelivery {
   /** @internal TimerDelivery: a timer's message, routed like `tell` (not validated: in-process code built it) */
   deliverTimed(target: ActorTarget, message: object, sink: ReplySink): void {
     const { ref, definition } = this.route(target, message);
-    const correlationId = nextLocalCorrelationId();
-    ref.deliver({ message, wireName: definition.name, sink, correlationId, peer: LOCAL_PEER });
+    ref.deliver(new LocalDelivery(message, definition.name, sink));
   }
 
   /** @internal an actor stopped for good (supervision): forget it and stop serving it */

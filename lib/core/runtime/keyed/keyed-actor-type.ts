@@ -13,6 +13,7 @@ import { Injector } from '../injector';
 import { TEARDOWN_TIMEOUT_MS, withinTime } from '../lifecycle';
 import { Logger } from '../logger';
 import type { Timers } from '../timers';
+import { ActivationTable } from './activation-table';
 import { KeyActivation } from './key-activation';
 import { checkKey } from './keyed-key';
 import { KeyedStateStore, OnActivate, OnPassivate } from './keyed-state-store';
@@ -76,7 +77,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   readonly limits: KeyedLimits;
   readonly mailboxCapacity: number;
   private readonly byWireName = new Map<string, { info: HandlerInfo; fn: Function }>();
-  private readonly activations = new Map<string, KeyActivation>();
+  private readonly activations = new ActivationTable<KeyActivation>();
   private dependencies?: unknown[];
   /** The next idle sweep, on the app's clock; none while no activation is alive. */
   private sweeper?: ClockTimer;
@@ -196,16 +197,16 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   drain(): void {
     this.accepting = false;
     void this.supervision?.close();
-    for (const activation of this.activations.values()) activation.drainMailbox();
+    this.activations.forEach((activation) => activation.drainMailbox());
   }
 
   /** Resolves when no activation has queued or running work. */
   async whenIdle(): Promise<void> {
     const busy: Promise<void>[] = [];
-    for (const activation of this.activations.values()) {
+    this.activations.forEach((activation) => {
       const settling = activation.whenMailboxIdle();
       if (settling) busy.push(settling);
-    }
+    });
     await Promise.all(busy);
   }
 
@@ -274,8 +275,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
 
   /** @internal KeyedRestartHost (supervision) */
   replaceRetired(old: KeyActivation, failQueuedWith?: unknown): KeyActivation | undefined {
-    if (this.activations.get(old.key) !== old) return undefined;
-    this.activations.delete(old.key);
+    if (!this.activations.remove(old)) return undefined;
     this.passivated++;
     this.gate?.release(this.name, old.key);
     const leftovers = old.closeMailbox();
@@ -306,7 +306,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     }
     const instance = this.construct();
     const activation = new KeyActivation(this, key, instance, now);
-    this.activations.set(key, activation);
+    this.activations.add(activation);
     this.activated++;
     // No sweep pending means no other activation: this one's deadline is the earliest.
     if (!this.sweeper) this.scheduleSweep(this.limits.idleTimeoutMs);
@@ -362,7 +362,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   }
 
   private failActivation(activation: KeyActivation, err: unknown): void {
-    if (this.activations.get(activation.key) === activation) this.activations.delete(activation.key);
+    this.activations.remove(activation);
     this.passivated++;
     const text = err instanceof Error ? err.message : String(err);
     const reason =
@@ -393,7 +393,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     }
     await this.stopHook(activation, label);
     activation.release(() => new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
-    if (this.activations.get(activation.key) === activation) this.activations.delete(activation.key);
+    this.activations.remove(activation);
     this.passivated++;
     this.gate?.release(this.name, activation.key);
     if (refuseLeftovers === undefined) return this.reactivateLeftovers(activation);
@@ -445,15 +445,15 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     const now = this.idleNow();
     const { idleTimeoutMs } = this.limits;
     let nextDue = Infinity;
-    for (const activation of this.activations.values()) {
+    this.activations.forEach((activation) => {
       if (activation.phase !== 'active' || !activation.idle) {
         nextDue = Math.min(nextDue, now + this.sweepGapMs);
-        continue;
+        return;
       }
       const due = activation.lastUsed + idleTimeoutMs;
       if (due <= now) void this.passivateActivation(activation, `idle for ${idleTimeoutMs} ms`);
       else if (due < nextDue) nextDue = due;
-    }
+    });
     this.scheduleSweep(Math.max(this.sweepGapMs, nextDue === Infinity ? this.sweepGapMs : nextDue - now));
   };
 }
