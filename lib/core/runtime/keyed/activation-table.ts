@@ -62,8 +62,8 @@ export class ActivationTable<A extends Keyed> {
   }
 
   /**
-   * Every entry, as a `Map` iterates them (entries removed meanwhile are skipped). No generator:
-   * a `yield*` per entry would allocate a result object per entry on every full visit.
+   * Every entry: the `Map`'s own iterator while no key overflowed (the usual case), else a
+   * snapshot. No generator: a `yield*` per entry would allocate a result object per entry.
    */
   values(): IterableIterator<A> {
     return this.overflow.size === 0
