@@ -15,13 +15,12 @@ import { AskRequest } from './ask-request';
 import { Broker } from './broker';
 import { Clock } from './clock';
 import { deadlineTimersFor, DeadlineTimers } from './deadline-timers';
+import { LocalDelivery } from './delivery';
 import { Injector } from './injector';
 import { Instrumentation } from './instrumentation';
 import { hasLifecycleHooks, Lifecycle, withinTime } from './lifecycle';
-import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
 import { LocalActorRef } from './local-actor-ref';
-import { LOCAL_PEER } from './message-context';
 import { InjectionToken, Type } from './provider';
 import { ReplySink } from './reply-sink';
 import { StreamRequest } from './stream-request';
@@ -245,6 +244,7 @@ export class ActonApp implements TimerDelivery {
     const delivered = checked
       ? checked.then(() => this.deliverTold(ref, message, definition.name))
       : this.deliverTold(ref, message, definition.name);
+    // No closure for a delivery already done: every first call to a keyed actor comes through here.
     if (!delivered) return TellReceipt.DELIVERED;
     return TellReceipt.pending(delivered, (err) => {
       const why = isActorError(err) ? `${err.code}: ${err.message}` : String(err);
@@ -254,7 +254,7 @@ export class ActonApp implements TimerDelivery {
 
   /** Enqueues a told message; a Promise while the mailbox that takes it is in another process. */
   private deliverTold(ref: ActorRef, message: object, wireName: string): void | Promise<void> {
-    const delivery = { message, wireName, correlationId: nextLocalCorrelationId(), peer: LOCAL_PEER };
+    const delivery = new LocalDelivery(message, wireName);
     return ref.deliverAcknowledged ? ref.deliverAcknowledged(delivery) : ref.deliver(delivery);
   }
 
@@ -349,8 +349,7 @@ export class ActonApp implements TimerDelivery {
   /** @internal TimerDelivery: a timer's message, routed like `tell` (not validated: in-process code built it) */
   deliverTimed(target: ActorTarget, message: object, sink: ReplySink): void {
     const { ref, definition } = this.route(target, message);
-    const correlationId = nextLocalCorrelationId();
-    ref.deliver({ message, wireName: definition.name, sink, correlationId, peer: LOCAL_PEER });
+    ref.deliver(new LocalDelivery(message, definition.name, sink));
   }
 
   /** @internal an actor stopped for good (supervision): forget it and stop serving it */
