@@ -46,19 +46,19 @@ export interface W2Cpu {
 }
 
 /** This process's CPU time so far (µs, user + system). */
-function ownCpu(): number {
+export function ownCpu(): number {
   const { user, system } = process.cpuUsage();
   return user + system;
 }
 
 /** A serving node's process: reads its CPU time (µs, user + system) on request. */
-interface ServingNode {
+export interface ServingNode {
   readonly child: ChildProcess;
   cpu(): Promise<number>;
 }
 
 /** The calls one side answers; both sides implement it, so the workloads are the same code. */
-interface Side {
+export interface Side {
   add(caller: number, a: number, b: number): Promise<number>;
   stream(n: number): Promise<number>;
   /** Triggers `n` broadcasts on the serving node; resolves when all 10 subscribers got all of them. */
@@ -70,15 +70,26 @@ interface Side {
   close(): Promise<void>;
   /** The serving node's CPU time so far (µs). */
   serverCpu(): Promise<number>;
+  /** NATS messages the first caller's connection received and sent so far (`cluster-ab.ts`). */
+  messageCounts(): MessageCounts;
+}
+
+/** Messages in and out of one NATS connection (nats.js `stats()`). */
+export interface MessageCounts {
+  readonly inMsgs: number;
+  readonly outMsgs: number;
 }
 
 const ROOT = join(__dirname, '..', '..');
 const SUBSCRIBERS = 10;
 
-async function startServer(mode: 'acton' | 'baseline', url: string): Promise<ServingNode> {
+/** Starts the serving node (`cluster-bench-node.ts`) of one side as a child process; resolves when it serves. */
+export async function startServer(mode: 'acton' | 'baseline', url: string): Promise<ServingNode> {
   const child = spawn(
     process.execPath,
     [
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the serving node (cluster-ab.ts)
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       '-r',
       'ts-node/register/transpile-only',
       '-r',
@@ -111,7 +122,8 @@ async function startServer(mode: 'acton' | 'baseline', url: string): Promise<Ser
   };
 }
 
-async function actonSide(url: string, server: ServingNode): Promise<Side> {
+/** The acton-ts side: caller apps (cluster nodes) in this process, `BenchCalcActor` on `server`. */
+export async function actonSide(url: string, server: ServingNode): Promise<Side> {
   const apps: ActonApp[] = [];
   let started = 0;
   const open = async (): Promise<ActonApp> => {
@@ -163,10 +175,13 @@ async function actonSide(url: string, server: ServingNode): Promise<Side> {
       await Promise.all(apps.map((app) => app.close()));
     },
     serverCpu: () => server.cpu(),
+    // The node's connection is private: the bench reads its nats.js counters all the same.
+    messageCounts: () => (first.cluster as unknown as { link: { stats(): MessageCounts } }).link.stats(),
   };
 }
 
-async function baselineSide(url: string, server: ServingNode): Promise<Side> {
+/** The nats.js side: plain connections in this process, the baseline serving node on `server`. */
+export async function baselineSide(url: string, server: ServingNode): Promise<Side> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { connect } = require('@nats-io/transport-node');
   const connections = [await connect({ servers: url })];
@@ -231,10 +246,12 @@ async function baselineSide(url: string, server: ServingNode): Promise<Side> {
       await Promise.all(connections.map((connection: { close(): Promise<void> }) => connection.close()));
     },
     serverCpu: () => server.cpu(),
+    messageCounts: () => first.stats(),
   };
 }
 
-async function sequentialP50(side: Side, count: number): Promise<number> {
+/** W1: `count` sequential calls through caller 0; their median latency (µs). */
+export async function sequentialP50(side: Side, count: number): Promise<number> {
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = process.hrtime.bigint();
