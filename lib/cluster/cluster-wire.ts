@@ -131,14 +131,19 @@ function utf8Text(data: Uint8Array, start: number, end: number): string {
 
 /** The metadata line of `fields`, newline included (see `withMeta`): compute once, reuse per message. */
 export function metaLine(fields: readonly (string | number | undefined)[]): string {
-  return `${fields.map(metaField).join('|')}\n`;
+  // A plain loop (no array from map / join): every call builds one, and a served stream one per call.
+  let line = '';
+  for (let i = 0; i < fields.length; i++) {
+    if (i > 0) line += '|';
+    const value = fields[i];
+    if (typeof value === 'number') line += String(value);
+    else if (value !== undefined) line += ESCAPED.test(value) ? encodeURIComponent(value) : value;
+  }
+  return `${line}\n`;
 }
 
-function metaField(value: string | number | undefined): string {
-  if (value === undefined) return '';
-  const text = String(value);
-  return /[|\n%]/.test(text) ? encodeURIComponent(text) : text;
-}
+/** Characters a metadata field cannot hold as they are. */
+const ESCAPED = /[|\n%]/;
 
 const NEWLINE = 10;
 
