@@ -11,9 +11,7 @@
  * side only and prints its rounds (to count one side's system calls in the calling process).
  */
 import 'reflect-metadata';
-import { ChildProcess } from 'node:child_process';
-import { startNatsServer } from '../../test/cluster/support/nats-server';
-import { actonSide, baselineSide, ownCpu, sequentialP50, Side, startServer } from './cluster-bench';
+import { ownCpu, sequentialP50, Side, withBenchSides } from './cluster-bench';
 
 const W1_CALLS = 400;
 const W3_ITEMS = 8_000;
@@ -69,15 +67,7 @@ async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 5);
   const w3 = process.env.AB_ONLY !== 'w1';
   const only = process.env.AB_SIDE;
-  const nats = await startNatsServer();
-  const children: ChildProcess[] = [];
-  try {
-    const baselineServer = await startServer('baseline', nats.url);
-    children.push(baselineServer.child);
-    const actonServer = await startServer('acton', nats.url);
-    children.push(actonServer.child);
-    const baseline = await baselineSide(nats.url, baselineServer);
-    const acton = await actonSide(nats.url, actonServer);
+  await withBenchSides(async ({ baseline, acton, baselineServer, actonServer }) => {
     console.log(
       `pids: caller ${process.pid}, acton server ${actonServer.child.pid}, baseline server ${baselineServer.child.pid}`,
     );
@@ -90,24 +80,15 @@ async function main(): Promise<void> {
       if (only !== 'baseline') ours.push(await round(acton, w3));
       if (i % 2 === 1 && only !== 'acton') base.push(await round(baseline, w3));
     }
-    await baseline.close();
-    await acton.close();
     if (only) return console.log(JSON.stringify(only === 'acton' ? ours : base));
-    const keys = Object.keys(ours[0]!) as (keyof Round)[];
     console.log('| figure | acton-ts | baseline | ratio (median of rounds) |\n|---|---:|---:|---:|');
-    for (const key of keys) {
+    for (const key of Object.keys(ours[0]!) as (keyof Round)[]) {
       const a = median(ours.map((r) => r[key]));
       const b = median(base.map((r) => r[key]));
       const ratio = median(ours.map((r, i) => r[key] / base[i]![key]));
       console.log(`| ${key} | ${a.toFixed(2)} | ${b.toFixed(2)} | ${ratio.toFixed(2)}× |`);
     }
-  } finally {
-    // Exited before NATS stops (a profiled node writes its profile at exit).
-    const exited = children.map((child) => new Promise((resolve) => child.once('exit', resolve)));
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    await nats.stop();
-  }
+  });
 }
 
 main().then(
