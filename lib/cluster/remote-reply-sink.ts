@@ -33,7 +33,8 @@ export class RemoteReplySink implements ReplySink, TurnEndTask {
   /** Created when the handler reads its signal (most never do). */
   private controller?: AbortController;
   private aborted = false;
-  private readonly waiters: (() => void)[] = [];
+  /** Producers waiting for credit (made at the first; requests never wait). */
+  private waiters?: (() => void)[];
   private finishedHooks: (() => void)[] = [];
   /** Handed to the batcher's end of this turn (`atTurnEnd`), to pump and / or announce. */
   private waitingForTurnEnd = false;
@@ -87,7 +88,7 @@ export class RemoteReplySink implements ReplySink, TurnEndTask {
       this.replies.flush();
     } else this.schedule();
     if (this.queue.length <= this.credit) return;
-    return new Promise<void>((resolve) => this.waiters.push(resolve));
+    return new Promise<void>((resolve) => (this.waiters ??= []).push(resolve));
   }
 
   complete(): void {
@@ -222,7 +223,8 @@ export class RemoteReplySink implements ReplySink, TurnEndTask {
       if (head.kind === 'complete') this.send(Frame.COMPLETE, undefined);
       else this.send(Frame.ERROR, head.body);
     }
-    while (this.waiters.length > 0 && this.queue.length <= this.credit) this.waiters.shift()!();
+    const waiters = this.waiters;
+    while (waiters && waiters.length > 0 && this.queue.length <= this.credit) waiters.shift()!();
     if (this.ended && this.queue.length === 0) this.finish();
   }
 
@@ -253,7 +255,7 @@ export class RemoteReplySink implements ReplySink, TurnEndTask {
 
   private finish(): void {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    for (const hook of this.finishedHooks.splice(0)) hook();
-    for (const waiter of this.waiters.splice(0)) waiter();
+    if (this.finishedHooks.length > 0) for (const hook of this.finishedHooks.splice(0)) hook();
+    if (this.waiters?.length) for (const waiter of this.waiters.splice(0)) waiter();
   }
 }

@@ -77,8 +77,11 @@ export class TurnBatcher<T> {
     if (this.queues.size === 0) return;
     const limit = (this.link.info?.max_payload ?? Number.MAX_SAFE_INTEGER) - PAYLOAD_HEADROOM;
     const wanted = this.route.wanted;
-    for (const [key, queued] of this.queues) {
-      this.queues.delete(key);
+    // What is queued now: a message queued while these go out (e.g. a call re-sent from a failure
+    // handler) waits for the next flush.
+    const queues = [...this.queues];
+    this.queues.clear();
+    for (const [key, queued] of queues) {
       if (queued.length === 1) {
         // The common case (a lone call or reply): no batch to build.
         if (!wanted || wanted(queued[0]!.item)) this.publish(key, queued);
