@@ -2,12 +2,12 @@
  * A focused, short A/B of the cluster hot path (W1 and W3 of `npm run bench -- --cluster`):
  * alternating rounds of acton-ts and the nats.js baseline in one run, each round measuring W1's
  * p50 and the CPU per call of both processes, the NATS messages per call each side's caller
- * connection sent and received, and W3's items/s and CPU per item. Prints the medians.
+ * connection sent and received, W3's items/s and CPU per item, and W4's deliveries/s. Prints the medians.
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/cluster/cluster-ab.ts [rounds]
  *
  * `AB_PAUSE_MS=<ms>` waits that long after printing the processes' pids before measuring (time to
- * attach `strace -f -c -p <pid>`); `AB_ONLY=w1` skips W3; `AB_SIDE=acton` (or `baseline`) runs one
+ * attach `strace -f -c -p <pid>`); `AB_ONLY=w1` skips W3 and W4; `AB_SIDE=acton` (or `baseline`) runs one
  * side only and prints its rounds (to count one side's system calls in the calling process).
  */
 import 'reflect-metadata';
@@ -15,6 +15,7 @@ import { ownCpu, sequentialP50, Side, withBenchSides } from './cluster-bench';
 
 const W1_CALLS = 400;
 const W3_ITEMS = 8_000;
+const W4_EVENTS = 1_000;
 
 interface Round {
   p50: number;
@@ -25,6 +26,8 @@ interface Round {
   itemsPerSecond: number;
   serverCpuPerItem: number;
   callerCpuPerItem: number;
+  /** W4: broadcast deliveries/s (one node broadcasts, 10 subscribers on the other). */
+  deliveriesPerSecond: number;
 }
 
 async function round(side: Side, w3: boolean): Promise<Round> {
@@ -45,6 +48,7 @@ async function round(side: Side, w3: boolean): Promise<Round> {
     itemsPerSecond: NaN,
     serverCpuPerItem: NaN,
     callerCpuPerItem: NaN,
+    deliveriesPerSecond: NaN,
   };
   if (!w3) return result;
   server = await side.serverCpu();
@@ -54,6 +58,9 @@ async function round(side: Side, w3: boolean): Promise<Round> {
   result.itemsPerSecond = W3_ITEMS / (Number(process.hrtime.bigint() - started) / 1e9);
   result.callerCpuPerItem = (ownCpu() - caller) / W3_ITEMS;
   result.serverCpuPerItem = ((await side.serverCpu()) - server) / W3_ITEMS;
+  const fanOutStarted = process.hrtime.bigint();
+  await side.fanOut(W4_EVENTS);
+  result.deliveriesPerSecond = (W4_EVENTS * 10) / (Number(process.hrtime.bigint() - fanOutStarted) / 1e9);
   return result;
 }
 
