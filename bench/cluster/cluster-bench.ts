@@ -46,19 +46,19 @@ export interface W2Cpu {
 }
 
 /** This process's CPU time so far (µs, user + system). */
-function ownCpu(): number {
+export function ownCpu(): number {
   const { user, system } = process.cpuUsage();
   return user + system;
 }
 
 /** A serving node's process: reads its CPU time (µs, user + system) on request. */
-interface ServingNode {
+export interface ServingNode {
   readonly child: ChildProcess;
   cpu(): Promise<number>;
 }
 
 /** The calls one side answers; both sides implement it, so the workloads are the same code. */
-interface Side {
+export interface Side {
   add(caller: number, a: number, b: number): Promise<number>;
   stream(n: number): Promise<number>;
   /** Triggers `n` broadcasts on the serving node; resolves when all 10 subscribers got all of them. */
@@ -70,15 +70,26 @@ interface Side {
   close(): Promise<void>;
   /** The serving node's CPU time so far (µs). */
   serverCpu(): Promise<number>;
+  /** NATS messages the first caller's connection received and sent so far (`cluster-ab.ts`). */
+  messageCounts(): MessageCounts;
+}
+
+/** Messages in and out of one NATS connection (nats.js `stats()`). */
+export interface MessageCounts {
+  readonly inMsgs: number;
+  readonly outMsgs: number;
 }
 
 const ROOT = join(__dirname, '..', '..');
 const SUBSCRIBERS = 10;
 
+/** Starts the serving node (`cluster-bench-node.ts`) of one side as a child process; resolves when it serves. */
 async function startServer(mode: 'acton' | 'baseline', url: string): Promise<ServingNode> {
   const child = spawn(
     process.execPath,
     [
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the serving node (cluster-ab.ts)
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       '-r',
       'ts-node/register/transpile-only',
       '-r',
@@ -111,6 +122,7 @@ async function startServer(mode: 'acton' | 'baseline', url: string): Promise<Ser
   };
 }
 
+/** The acton-ts side: caller apps (cluster nodes) in this process, `BenchCalcActor` on `server`. */
 async function actonSide(url: string, server: ServingNode): Promise<Side> {
   const apps: ActonApp[] = [];
   let started = 0;
@@ -163,9 +175,12 @@ async function actonSide(url: string, server: ServingNode): Promise<Side> {
       await Promise.all(apps.map((app) => app.close()));
     },
     serverCpu: () => server.cpu(),
+    // The node's connection is private: the bench reads its nats.js counters all the same.
+    messageCounts: () => (first.cluster as unknown as { link: { stats(): MessageCounts } }).link.stats(),
   };
 }
 
+/** The nats.js side: plain connections in this process, the baseline serving node on `server`. */
 async function baselineSide(url: string, server: ServingNode): Promise<Side> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { connect } = require('@nats-io/transport-node');
@@ -231,10 +246,12 @@ async function baselineSide(url: string, server: ServingNode): Promise<Side> {
       await Promise.all(connections.map((connection: { close(): Promise<void> }) => connection.close()));
     },
     serverCpu: () => server.cpu(),
+    messageCounts: () => first.stats(),
   };
 }
 
-async function sequentialP50(side: Side, count: number): Promise<number> {
+/** W1: `count` sequential calls through caller 0; their median latency (µs). */
+export async function sequentialP50(side: Side, count: number): Promise<number> {
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = process.hrtime.bigint();
@@ -292,8 +309,19 @@ async function measure(side: Side, quick: boolean): Promise<number[]> {
   return [w1, w2a, w2b, w3, w4, cpuPerCall, callerCpuPerCall, cpuPerItem, callerCpuPerItem];
 }
 
-/** Runs both sides (baseline first, then acton-ts) and returns the figures, and the CPU per W2 call. */
-export async function runClusterBench(quick: boolean): Promise<{ figures: ClusterFigure[]; cpu: W2Cpu }> {
+/** Both sides of one run: their serving nodes running, their callers connected. */
+export interface BenchSides {
+  readonly baseline: Side;
+  readonly acton: Side;
+  readonly baselineServer: ServingNode;
+  readonly actonServer: ServingNode;
+}
+
+/**
+ * Starts a nats-server, both serving nodes and both sides' callers, runs `work`, and stops it all
+ * again (the serving nodes exit before NATS stops: a profiled node writes its profile at exit).
+ */
+export async function withBenchSides<T>(work: (sides: BenchSides) => Promise<T>): Promise<T> {
   const nats = await startNatsServer();
   const children: ChildProcess[] = [];
   try {
@@ -303,45 +331,56 @@ export async function runClusterBench(quick: boolean): Promise<{ figures: Cluste
     children.push(actonServer.child);
     const baseline = await baselineSide(nats.url, baselineServer);
     const acton = await actonSide(nats.url, actonServer);
-    // Two rounds each, alternating who goes first; the mean of the two is reported (the machine is noisy).
-    const rounds = { base: [] as number[][], ours: [] as number[][] };
-    for (let round = 0; round < 2; round++) {
-      if (round === 0) rounds.base.push(await measure(baseline, quick));
-      rounds.ours.push(await measure(acton, quick));
-      if (round === 1) rounds.base.push(await measure(baseline, quick));
-    }
+    const result = await work({ baseline, acton, baselineServer, actonServer });
     await baseline.close();
     await acton.close();
-    const mean = (sets: number[][]): number[] =>
-      sets[0]!.map((_, i) => sets.reduce((sum, set) => sum + set[i]!, 0) / sets.length);
-    const base = mean(rounds.base);
-    const ours = mean(rounds.ours);
-    const rows: [string, string, string][] = [
-      ['W1 sequential ask p50', 'µs', '≤ 1.25×'],
-      ['W2 concurrent asks 1×64', 'calls/s', '≥ 1.10×'],
-      ['W2 concurrent asks 8×16', 'calls/s', '≥ 1.10×'],
-      ['W3 stream', 'items/s', '≥ 0.70×'],
-      ['W4 broadcast fan-out to 10', 'deliveries/s', '≥ 0.70×'],
-    ];
-    const figures = rows.map(([workload, unit, target], i) => ({
-      workload,
-      unit,
-      target,
-      acton: ours[i]!,
-      baseline: base[i]!,
-      ratio: ours[i]! / base[i]!,
-    }));
-    const cpu: W2Cpu = {
-      server: { acton: ours[rows.length]!, baseline: base[rows.length]! },
-      caller: { acton: ours[rows.length + 1]!, baseline: base[rows.length + 1]! },
-      streamServer: { acton: ours[rows.length + 2]!, baseline: base[rows.length + 2]! },
-      streamCaller: { acton: ours[rows.length + 3]!, baseline: base[rows.length + 3]! },
-    };
-    return { figures, cpu };
+    return result;
   } finally {
+    const exited = children.map((child) => new Promise((resolve) => child.once('exit', resolve)));
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     await nats.stop();
   }
+}
+
+/** Runs both sides (baseline first, then acton-ts) and returns the figures, and the CPU per W2 call. */
+export async function runClusterBench(quick: boolean): Promise<{ figures: ClusterFigure[]; cpu: W2Cpu }> {
+  const rounds = await withBenchSides(async ({ baseline, acton }) => {
+    // Two rounds each, alternating who goes first; the mean of the two is reported (the machine is noisy).
+    const sets = { base: [] as number[][], ours: [] as number[][] };
+    for (let round = 0; round < 2; round++) {
+      if (round === 0) sets.base.push(await measure(baseline, quick));
+      sets.ours.push(await measure(acton, quick));
+      if (round === 1) sets.base.push(await measure(baseline, quick));
+    }
+    return sets;
+  });
+  const mean = (sets: number[][]): number[] =>
+    sets[0]!.map((_, i) => sets.reduce((sum, set) => sum + set[i]!, 0) / sets.length);
+  const base = mean(rounds.base);
+  const ours = mean(rounds.ours);
+  const rows: [string, string, string][] = [
+    ['W1 sequential ask p50', 'µs', '≤ 1.25×'],
+    ['W2 concurrent asks 1×64', 'calls/s', '≥ 1.10×'],
+    ['W2 concurrent asks 8×16', 'calls/s', '≥ 1.10×'],
+    ['W3 stream', 'items/s', '≥ 0.70×'],
+    ['W4 broadcast fan-out to 10', 'deliveries/s', '≥ 0.70×'],
+  ];
+  const figures = rows.map(([workload, unit, target], i) => ({
+    workload,
+    unit,
+    target,
+    acton: ours[i]!,
+    baseline: base[i]!,
+    ratio: ours[i]! / base[i]!,
+  }));
+  const cpu: W2Cpu = {
+    server: { acton: ours[rows.length]!, baseline: base[rows.length]! },
+    caller: { acton: ours[rows.length + 1]!, baseline: base[rows.length + 1]! },
+    streamServer: { acton: ours[rows.length + 2]!, baseline: base[rows.length + 2]! },
+    streamCaller: { acton: ours[rows.length + 3]!, baseline: base[rows.length + 3]! },
+  };
+  return { figures, cpu };
 }
 
 /** The figures as a markdown table, then the CPU per W2 call and per W3 item of the serving node and the callers. */

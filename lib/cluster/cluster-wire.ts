@@ -112,23 +112,38 @@ function concatBytes(head: Uint8Array, body: Uint8Array): Uint8Array {
 export function splitMeta(data: Uint8Array): { readonly fields: string[]; readonly body: Uint8Array } {
   const end = data.indexOf(NEWLINE);
   if (end < 0) return { fields: [], body: data };
-  const fields = decoder
-    .decode(data.subarray(0, end))
-    .split('|')
-    .map((field) => (field.includes('%') ? decodeURIComponent(field) : field));
+  const line = utf8Text(data, 0, end);
+  const fields = line.split('|');
+  if (line.includes('%')) {
+    for (let i = 0; i < fields.length; i++) if (fields[i]!.includes('%')) fields[i] = decodeURIComponent(fields[i]!);
+  }
   return { fields, body: data.subarray(end + 1) };
+}
+
+/**
+ * The UTF-8 text of `data[start, end)`. What the NATS client hands over is usually a `Buffer` (a view
+ * of what the socket read), whose `toString` takes about half the CPU of `TextDecoder.decode` for the
+ * short lines and bodies every call and stream item carries.
+ */
+function utf8Text(data: Uint8Array, start: number, end: number): string {
+  return Buffer.isBuffer(data) ? data.toString('utf8', start, end) : decoder.decode(data.subarray(start, end));
 }
 
 /** The metadata line of `fields`, newline included (see `withMeta`): compute once, reuse per message. */
 export function metaLine(fields: readonly (string | number | undefined)[]): string {
-  return `${fields.map(metaField).join('|')}\n`;
+  // A plain loop (no array from map / join): every call builds one, and a served stream one per call.
+  let line = '';
+  for (let i = 0; i < fields.length; i++) {
+    if (i > 0) line += '|';
+    const value = fields[i];
+    if (typeof value === 'number') line += String(value);
+    else if (value !== undefined) line += ESCAPED.test(value) ? encodeURIComponent(value) : value;
+  }
+  return `${line}\n`;
 }
 
-function metaField(value: string | number | undefined): string {
-  if (value === undefined) return '';
-  const text = String(value);
-  return /[|\n%]/.test(text) ? encodeURIComponent(text) : text;
-}
+/** Characters a metadata field cannot hold as they are. */
+const ESCAPED = /[|\n%]/;
 
 const NEWLINE = 10;
 
@@ -186,7 +201,7 @@ export class BodyCodec {
   decode(data: Uint8Array): unknown {
     if (data.length === 0) return undefined;
     if (this.format === 'msgpack') return decodeMsgpack(data);
-    return JSON.parse(decoder.decode(data));
+    return JSON.parse(utf8Text(data, 0, data.length));
   }
 }
 
@@ -197,5 +212,5 @@ export function encodeJson(value: unknown): Uint8Array {
 
 /** @see encodeJson */
 export function decodeJson(data: Uint8Array): unknown {
-  return JSON.parse(decoder.decode(data));
+  return JSON.parse(utf8Text(data, 0, data.length));
 }

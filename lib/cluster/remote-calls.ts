@@ -310,17 +310,20 @@ export class RemoteCalls {
   }
 
   private data(call: InFlightCall, value: unknown): void {
-    const consumed = (): void => {
-      if (!this.calls.has(call.id) || ++call.consumed < STREAM_WINDOW / 2 || !call.owner) return;
-      this.link.publish(
-        this.subjects.control(call.owner),
-        withMeta(['credit', `${this.inbox}.${call.id}`, call.consumed], EMPTY),
-      );
-      call.consumed = 0;
-    };
     const pending = call.sink?.next(value);
-    if (pending) pending.then(consumed, consumed);
-    else consumed();
+    if (!pending) return this.consumed(call);
+    const consumed = (): void => this.consumed(call);
+    pending.then(consumed, consumed);
+  }
+
+  /** The caller's sink consumed one more data frame of `call`: grant credit every half window. */
+  private consumed(call: InFlightCall): void {
+    if (!this.calls.has(call.id) || ++call.consumed < STREAM_WINDOW / 2 || !call.owner) return;
+    this.link.publish(
+      this.subjects.control(call.owner),
+      withMeta(['credit', `${this.inbox}.${call.id}`, call.consumed], EMPTY),
+    );
+    call.consumed = 0;
   }
 
   private cancel(id: string): void {

@@ -4,7 +4,7 @@ import { ReplySink } from '../core/runtime/reply-sink';
 import { BodyCodec, ErrorBody, Frame, metaLine } from './cluster-wire';
 import { ClusterCounters } from './cluster-stats';
 import { NatsConnectionLike } from './nats-port';
-import { TurnBatcher } from './turn-batcher';
+import { TurnBatcher, TurnEndTask } from './turn-batcher';
 
 /**
  * Data frames queued in one event-loop turn beyond which they go out at once rather than at the
@@ -28,14 +28,18 @@ type Outgoing =
  * go out in bursts, once per event-loop turn, through the serving node's `replies` batcher: frames
  * to one calling node in one turn share a NATS message.
  */
-export class RemoteReplySink implements ReplySink {
+export class RemoteReplySink implements ReplySink, TurnEndTask {
   private readonly queue: Outgoing[] = [];
   /** Created when the handler reads its signal (most never do). */
   private controller?: AbortController;
   private aborted = false;
-  private readonly waiters: (() => void)[] = [];
+  /** Producers waiting for credit (made at the first; requests never wait). */
+  private waiters?: (() => void)[];
   private finishedHooks: (() => void)[] = [];
-  private scheduled = false;
+  /** Handed to the batcher's end of this turn (`atTurnEnd`), to pump and / or announce. */
+  private waitingForTurnEnd = false;
+  private pumpDue = false;
+  private announceDue = false;
   private sentAny = false;
   private receivedSent = false;
   private ended = false;
@@ -45,6 +49,8 @@ export class RemoteReplySink implements ReplySink {
   /** The calling node's inbox (the reply subject without the call id): the batching key. */
   private readonly callerInbox: string;
   private readonly callId: string;
+  /** The metadata line of this call's frames after their kind (`|node|callId\n`, built at the first one). */
+  private lineTail?: string;
   /** The metadata line of this call's data frames (built at the first one). */
   private dataLine?: string;
   /** Data frames queued since the last pump. */
@@ -82,7 +88,7 @@ export class RemoteReplySink implements ReplySink {
       this.replies.flush();
     } else this.schedule();
     if (this.queue.length <= this.credit) return;
-    return new Promise<void>((resolve) => this.waiters.push(resolve));
+    return new Promise<void>((resolve) => (this.waiters ??= []).push(resolve));
   }
 
   complete(): void {
@@ -112,12 +118,25 @@ export class RemoteReplySink implements ReplySink {
   }
 
   /**
-   * Tells the caller which node runs the call if it is still running (call this after the
-   * event-loop turn it started in) and nothing was sent yet (a replicated actor's caller cannot
-   * know it otherwise).
+   * At the end of this event-loop turn, tells the caller which node runs the call if it is still
+   * running and nothing was sent yet (a replicated actor's caller cannot know it otherwise).
    */
-  announceIfRunning(): void {
-    if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
+  announceAtTurnEnd(): void {
+    this.announceDue = true;
+    this.atTurnEnd();
+  }
+
+  /** @internal the replies batcher's end of turn: sends what the producer queued, then the announcement. */
+  endOfTurn(): void {
+    this.waitingForTurnEnd = false;
+    if (this.pumpDue) {
+      this.pumpDue = false;
+      this.pump();
+    }
+    if (this.announceDue) {
+      this.announceDue = false;
+      if (!this.ended && !this.sentAny) this.send(Frame.STARTED, undefined);
+    }
   }
 
   /**
@@ -171,14 +190,16 @@ export class RemoteReplySink implements ReplySink {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
     // After the producer's current burst (not a microtask): the NATS client flushes its buffer in
     // a microtask, so pumping per item would cost one socket write per stream item.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.pump();
-    });
+    this.pumpDue = true;
+    this.atTurnEnd();
+  }
+
+  private atTurnEnd(): void {
+    if (this.waitingForTurnEnd) return;
+    this.waitingForTurnEnd = true;
+    this.replies.afterTurn(this);
   }
 
   private pump(): void {
@@ -202,17 +223,19 @@ export class RemoteReplySink implements ReplySink {
       if (head.kind === 'complete') this.send(Frame.COMPLETE, undefined);
       else this.send(Frame.ERROR, head.body);
     }
-    while (this.waiters.length > 0 && this.queue.length <= this.credit) this.waiters.shift()!();
+    const waiters = this.waiters;
+    while (waiters && waiters.length > 0 && this.queue.length <= this.credit) waiters.shift()!();
     if (this.ended && this.queue.length === 0) this.finish();
   }
 
   private send(frame: string, value: unknown): void {
     if (this.link.isClosed()) return;
     this.sentAny = true;
-    let body =
-      frame === Frame.DATA
-        ? this.codec.encodeAfterLine((this.dataLine ??= metaLine([frame, this.selfId, this.callId])), value)
-        : this.codec.encodeWithMeta([frame, this.selfId, this.callId], value);
+    this.lineTail ??= metaLine(['', this.selfId, this.callId]);
+    let body = this.codec.encodeAfterLine(
+      frame === Frame.DATA ? (this.dataLine ??= frame + this.lineTail) : frame + this.lineTail,
+      value,
+    );
     const limit = this.link.info?.max_payload;
     if (limit !== undefined && body.length > limit) {
       // NATS would refuse it: the caller gets an error naming both sizes, never a silent drop.
@@ -232,7 +255,7 @@ export class RemoteReplySink implements ReplySink {
 
   private finish(): void {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    for (const hook of this.finishedHooks.splice(0)) hook();
-    for (const waiter of this.waiters.splice(0)) waiter();
+    if (this.finishedHooks.length > 0) for (const hook of this.finishedHooks.splice(0)) hook();
+    if (this.waiters?.length) for (const waiter of this.waiters.splice(0)) waiter();
   }
 }

@@ -21,12 +21,10 @@ import { decodeBatch, TurnBatcher } from './turn-batcher';
  * that travelled with the call passes. Calls on one subject are delivered in arrival order.
  */
 export class ServedCalls {
-  private readonly running = new Map<string, { sink: RemoteReplySink; caller: string }>();
+  private readonly running = new Map<string, RemoteReplySink>();
   private readonly subscriptions: NatsSubscription[] = [];
   /** Reply frames, coalesced per calling node and event-loop turn (items: each frame's reply subject). */
   private readonly replies: TurnBatcher<string>;
-  /** Calls started this event-loop turn: those still running at its end say where they run. */
-  private startedThisTurn: RemoteReplySink[] = [];
 
   constructor(
     private readonly link: NatsConnectionLike,
@@ -48,10 +46,10 @@ export class ServedCalls {
     const control = (err: Error | null, msg: NatsMessage): void => {
       if (err) return;
       const [op, key, frames] = splitMeta(msg.data).fields;
-      const served = this.running.get(key ?? '');
-      if (!served) return;
-      if (op === 'credit') served.sink.grant(Number(frames) || 0);
-      else served.sink.cancel();
+      const sink = this.running.get(key ?? '');
+      if (!sink) return;
+      if (op === 'credit') sink.grant(Number(frames) || 0);
+      else sink.cancel();
     };
     this.subscriptions.push(this.link.subscribe(this.subjects.control(this.selfId), { callback: control }));
     this.subscriptions.push(this.link.subscribe(this.subjects.cancel, { callback: control }));
@@ -82,8 +80,9 @@ export class ServedCalls {
         if (err || !msg.reply) return;
         this.counters.bytesReceived += msg.data.length;
         const callerInbox = msg.reply.slice(0, msg.reply.lastIndexOf('.'));
+        const peer = peerOf(callerInbox);
         for (const entry of decodeBatch(msg.data)) {
-          const call = parseCall(entry, callerInbox, msg.reply);
+          const call = parseCall(entry, callerInbox, msg.reply, peer);
           this.counters.remoteCallsReceived++;
           let ref: ActorRef;
           try {
@@ -116,13 +115,13 @@ export class ServedCalls {
   /** Aborts the calls a node made: it left the cluster. */
   callerGone(nodeId: string): void {
     const prefix = `${this.subjects.replies(nodeId)}.`;
-    for (const [key, served] of this.running) if (key.startsWith(prefix)) served.sink.cancel();
+    for (const [key, sink] of this.running) if (key.startsWith(prefix)) sink.cancel();
   }
 
   /** Stops receiving calls, credit and cancels. */
   stop(): void {
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
-    for (const served of this.running.values()) served.sink.cancel();
+    for (const sink of this.running.values()) sink.cancel();
     this.replies.flush();
   }
 
@@ -143,15 +142,6 @@ export class ServedCalls {
     } catch (err) {
       return serializationFailure(err);
     }
-  }
-
-  private announceIfRunning(sink: RemoteReplySink): void {
-    if (this.startedThisTurn.push(sink) > 1) return;
-    setImmediate(() => {
-      const started = this.startedThisTurn;
-      this.startedThisTurn = [];
-      for (const running of started) running.announceIfRunning();
-    });
   }
 
   private dispatch(call: IncomingCall, ref: ActorRef | undefined, decoded: object | Error): void {
@@ -175,17 +165,16 @@ export class ServedCalls {
           message: decoded,
           wireName,
           correlationId: replyTo,
-          peer: peerOf(replyTo),
+          peer: call.peer,
           traceContext: call.traceContext,
         });
         return sink.ack();
       }
-      const caller = replyTo.split('.').slice(-2, -1)[0] ?? '';
-      this.running.set(replyTo, { sink, caller });
+      this.running.set(replyTo, sink);
       sink.onFinished(() => this.running.delete(replyTo));
       if (deadline !== undefined) sink.abortAt(deadline);
-      this.announceIfRunning(sink);
-      ref!.deliver(new ServedDelivery(decoded, wireName, replyTo, sink, deadline, peerOf(replyTo), call.traceContext));
+      sink.announceAtTurnEnd();
+      ref!.deliver(new ServedDelivery(decoded, wireName, replyTo, sink, deadline, call.peer, call.traceContext));
     } catch (err) {
       sink.error(err);
     }
@@ -225,28 +214,30 @@ interface IncomingCall {
   /** The caller's span, continued by the owner's (issue 17: traces across nodes). */
   readonly traceContext?: TraceContext;
   readonly body: Uint8Array;
+  /** The calling node, as `ctx.peer` (one per NATS message). */
+  readonly peer: PeerInfo;
 }
 
-/** The sender of a call from another node: `cluster:<node>` (`ctx.peer.connectionId`). */
-function peerOf(replyTo: string): PeerInfo {
-  const tokens = replyTo.split('.');
-  return { connectionId: `cluster:${tokens[tokens.length - 2] ?? ''}` };
+/** The sender of calls from another node, `cluster:<node>` (`ctx.peer.connectionId`), from its inbox. */
+function peerOf(callerInbox: string): PeerInfo {
+  return { connectionId: `cluster:${callerInbox.slice(callerInbox.lastIndexOf('.') + 1)}` };
 }
 
 /**
  * One call of a NATS message (alone or in a batch): its reply subject is the caller's inbox and
  * the call id it carries (`fallbackReply`, the message's own reply subject, when it has none).
  */
-function parseCall(data: Uint8Array, callerInbox: string, fallbackReply: string): IncomingCall {
+function parseCall(data: Uint8Array, callerInbox: string, fallbackReply: string, peer: PeerInfo): IncomingCall {
   const { fields, body } = splitMeta(data);
   const [mode = Mode.TELL, wireName = '', deadline, credit, id, traceparent, tracestate] = fields;
   return {
-    ...(traceparent ? { traceContext: tracestate ? { traceparent, tracestate } : { traceparent } } : {}),
+    traceContext: traceparent ? (tracestate ? { traceparent, tracestate } : { traceparent }) : undefined,
     replyTo: id ? `${callerInbox}.${id}` : fallbackReply,
     mode,
     wireName,
     deadline: Number(deadline) || undefined,
     credit: Number(credit) || 0,
     body,
+    peer,
   };
 }

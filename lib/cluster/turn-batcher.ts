@@ -26,6 +26,11 @@ const ENTRY_HEADER = 4;
 /** Room kept under max_payload for the NATS protocol line and headers. */
 const PAYLOAD_HEADROOM = 256;
 
+/** Work a `TurnBatcher` runs at the end of the turn it was handed over in (`afterTurn`). */
+export interface TurnEndTask {
+  endOfTurn(): void;
+}
+
 interface Queued<T> {
   readonly bytes: Uint8Array;
   readonly item: T;
@@ -37,10 +42,16 @@ interface Queued<T> {
  * Everything queued goes out at the end of the turn (`setImmediate`, never a timer), so a lone
  * message pays no wait beyond the turn and travels unbatched, exactly as it would alone. Batches
  * are split to stay under the server's `max_payload`; order per key is kept.
+ *
+ * Other end-of-turn work of the same side (`afterTurn`: reply sinks pumping what their producers
+ * queued, "started here" frames) runs in that same `setImmediate`, just before the flush: one
+ * immediate per turn however many calls it served, and what that work sends leaves in this turn.
  */
 export class TurnBatcher<T> {
   private readonly queues = new Map<string, Queued<T>[]>();
+  private readonly tasks: TurnEndTask[] = [];
   private scheduled = false;
+  private readonly endOfTurn = (): void => this.endTurn();
 
   constructor(
     private readonly link: NatsConnectionLike,
@@ -49,26 +60,33 @@ export class TurnBatcher<T> {
 
   /** Queues `bytes` (one complete message, as it would travel alone) for `key`. */
   add(key: string, bytes: Uint8Array, item: T): void {
-    let queue = this.queues.get(key);
-    if (!queue) {
-      queue = [];
-      this.queues.set(key, queue);
-    }
-    queue.push({ bytes, item });
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.flush());
+    const queue = this.queues.get(key);
+    if (queue) queue.push({ bytes, item });
+    else this.queues.set(key, [{ bytes, item }]);
+    this.schedule();
   }
 
-  /** Sends everything queued now. */
+  /** Runs `task.endOfTurn()` at the end of this event-loop turn, before what is queued then goes out. */
+  afterTurn(task: TurnEndTask): void {
+    this.tasks.push(task);
+    this.schedule();
+  }
+
+  /** Sends everything queued now (end-of-turn tasks still wait for the end of the turn). */
   flush(): void {
-    this.scheduled = false;
     if (this.queues.size === 0) return;
+    const limit = (this.link.info?.max_payload ?? Number.MAX_SAFE_INTEGER) - PAYLOAD_HEADROOM;
+    const wanted = this.route.wanted;
+    // What is queued now: a message queued while these go out (e.g. a call re-sent from a failure
+    // handler) waits for the next flush.
     const queues = [...this.queues];
     this.queues.clear();
-    const limit = (this.link.info?.max_payload ?? Number.MAX_SAFE_INTEGER) - PAYLOAD_HEADROOM;
     for (const [key, queued] of queues) {
-      const wanted = this.route.wanted;
+      if (queued.length === 1) {
+        // The common case (a lone call or reply): no batch to build.
+        if (!wanted || wanted(queued[0]!.item)) this.publish(key, queued);
+        continue;
+      }
       const live = wanted ? queued.filter((entry) => wanted(entry.item)) : queued;
       let chunk: Queued<T>[] = [];
       let size = 1;
@@ -83,6 +101,23 @@ export class TurnBatcher<T> {
         size += grows;
       }
       if (chunk.length > 0) this.publish(key, chunk);
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.endOfTurn);
+  }
+
+  private endTurn(): void {
+    try {
+      // Tasks may queue messages (and more tasks): all of them go out now, with no new immediate.
+      for (let i = 0; i < this.tasks.length; i++) this.tasks[i]!.endOfTurn();
+    } finally {
+      this.tasks.length = 0;
+      this.scheduled = false;
+      this.flush();
     }
   }
 
