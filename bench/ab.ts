@@ -21,6 +21,7 @@ import { benchPlan, workloadOf } from './bench-plan';
 import { buildBenchJs, removeBenchJs } from './child/bench-build';
 import { BenchChild, REPO_ROOT } from './child/bench-child';
 import { launchServer, ServerKind } from './child/server-launch';
+import { median, spread } from './report/round-statistics';
 
 /** The rate each workload is judged by (higher is better), and its unit. */
 const RATE_OF: Record<string, { key: string; unit: string }> = {
@@ -63,15 +64,6 @@ async function runOnce(client: BenchChild, contender: Contender, task: string, p
 function roundText(label: string, round: Round): string {
   const p50 = round.p50Us === undefined ? '' : `, p50 ${round.p50Us.toFixed(1)} µs`;
   return `${label} ${round.rate.toFixed(0)}${p50}, ${round.cpuUsPerOp.toFixed(2)} µs CPU/op`;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function range(values: readonly number[]): string {
-  return `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
 }
 
 async function main(): Promise<void> {
@@ -120,9 +112,10 @@ async function main(): Promise<void> {
       const own = measured.get(c)!;
       const ratios = own.map((r, i) => r.rate / baseRounds[i].rate);
       const p50Ratios = own.map((r, i) => (r.p50Us ?? NaN) / (baseRounds[i].p50Us ?? NaN));
-      const p50 = own[0].p50Us === undefined ? '' : `, p50 ratio ${median(p50Ratios).toFixed(2)} (${range(p50Ratios)})`;
+      const p50 =
+        own[0].p50Us === undefined ? '' : `, p50 ratio ${median(p50Ratios).toFixed(2)} (${spread(p50Ratios)})`;
       console.log(
-        `median ${c.label}: ratio ${median(ratios).toFixed(2)} (${range(ratios)})${p50}, server CPU/op ` +
+        `median ${c.label}: ratio ${median(ratios).toFixed(2)} (${spread(ratios)})${p50}, server CPU/op ` +
           `${median(own.map((r) => r.cpuUsPerOp)).toFixed(2)} µs, baseline ` +
           `${median(baseRounds.map((r) => r.cpuUsPerOp)).toFixed(2)} µs`,
       );

@@ -3,6 +3,7 @@ import { BenchChild } from './child/bench-child';
 import { launchServer } from './child/server-launch';
 import { ConcurrentParams, ConcurrentResult } from './client/concurrent.workload';
 import { ProgressLine } from './report/progress-line';
+import { median } from './report/round-statistics';
 
 /** How the observability overhead is measured (all bounded). */
 export interface ObservabilityPlan {
@@ -68,12 +69,6 @@ export function observabilityPlan(quick: boolean): ObservabilityPlan {
 interface Run {
   readonly cpuUsPerCall: number;
   readonly result: ConcurrentResult;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**

@@ -3,7 +3,7 @@
  * both (targets of issue 19). Prints a progress line, then a markdown table (acton-ts, baseline, ratio,
  * target) and writes the figures to `bench/results.json`.
  *
- *   npm run bench                  full run (a few minutes)
+ *   npm run bench                  full run (a few minutes; with the cluster bench when nats-server is installed)
  *   npm run bench -- --quick       30-second smoke run: small counts, same checks
  *   npm run bench -- --out <file>  write the JSON somewhere else
  *   npm run bench -- --check       regression check (seconds): fails only when acton-ts makes
@@ -31,6 +31,7 @@ import { ratioChartSvg } from './report/ratio-chart';
 import { ProgressLine } from './report/progress-line';
 import { nestComparisonTable } from './nestjs/nest-comparison';
 import { clusterTable, runClusterBench } from './cluster/cluster-bench';
+import { requireNatsServer } from '../test/cluster/support/nats-server';
 
 /** Said in the output and in results.json, because it changes what the numbers mean. */
 const CONDITIONS = [
@@ -213,12 +214,25 @@ async function runPatternFanOutOnly(runner: BenchRunner, progress: ProgressLine)
   return problems.length === 0 ? 0 : 1;
 }
 
-/** `--cluster`: the cross-node workloads against the nats.js baseline (bench/cluster). */
+/**
+ * The cross-node workloads against the nats.js baseline (bench/cluster), as a markdown section; a
+ * line saying how to install nats-server when it is missing (the rest of the bench needs none).
+ */
+async function clusterSection(quick: boolean, progress: ProgressLine): Promise<string> {
+  const title = `## acton-ts cluster bench${quick ? ' (--quick)' : ''}: two nodes through a local nats-server vs plain nats.js`;
+  try {
+    requireNatsServer();
+  } catch (err) {
+    return `${title}\n\nnot run: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const result = await runClusterBench(quick, (step) => progress.begin(step));
+  progress.clear();
+  return `${title}\n\n${clusterTable(result)}`;
+}
+
+/** `--cluster`: only the cross-node workloads. */
 async function runClusterOnly(quick: boolean): Promise<number> {
-  console.log(
-    `## acton-ts cluster bench${quick ? ' (--quick)' : ''}: two nodes through a local nats-server vs plain nats.js\n`,
-  );
-  console.log(clusterTable(await runClusterBench(quick)));
+  console.log(await clusterSection(quick, new ProgressLine()));
   return 0;
 }
 
@@ -235,6 +249,7 @@ async function main(): Promise<number> {
   if (options.only === 'w5') return runPatternFanOutOnly(runner, progress);
   const results = await runner.run();
   progress.clear();
+  const cluster = await clusterSection(options.quick, progress);
   const figures = buildFigures(results.acton, results.baseline, results.inProcess);
   const problems = correctnessProblems(results);
   const chart = writeResults(options.out, options.quick, results, figures, problems);
@@ -245,6 +260,7 @@ async function main(): Promise<number> {
   console.log(`\n${nestComparisonTable(results.nest)}`);
   console.log(`\n### Observability overhead\n\n${observabilityTable(results.observability)}`);
   console.log(`\n${probeOverheadTable(results.observability.probes)}`);
+  console.log(`\n${cluster}`);
   console.log(`\nresults written to ${options.out}, chart to ${chart}`);
   for (const problem of problems) console.error(`PROBLEM: ${problem}`);
   return problems.length === 0 ? 0 : 1;

@@ -12,6 +12,7 @@
  */
 import 'reflect-metadata';
 import { ownCpu, sequentialP50, Side, withBenchSides } from './cluster-bench';
+import { median } from '../report/round-statistics';
 
 const W1_CALLS = 400;
 const W3_ITEMS = 8_000;
@@ -62,12 +63,6 @@ async function round(side: Side, w3: boolean): Promise<Round> {
   await side.fanOut(W4_EVENTS);
   result.deliveriesPerSecond = (W4_EVENTS * 10) / (Number(process.hrtime.bigint() - fanOutStarted) / 1e9);
   return result;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function main(): Promise<void> {

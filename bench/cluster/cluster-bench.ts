@@ -1,13 +1,14 @@
 /**
  * `npm run bench -- --cluster`: cross-node workloads through a local nats-server, acton-ts
  * (caller app on this process, `BenchCalcActor` in a child process) against a framework-free
- * nats.js baseline in the same run. Short by design (under a minute).
+ * nats.js baseline in the same run. Short by design (about a minute); also part of the full run.
  *
  * - W1: sequential asks, p50 latency; W2: concurrent asks, 1 connection × 64 in flight and
  *   8 connections × 16; W3: one stream, items/s; W4: one node broadcasts, 10 subscribers on the
  *   other, deliveries/s.
- * - Two rounds per side, alternating order; the mean is reported, with its ratio to the baseline
- *   (higher is better, except W1 where lower is better).
+ * - Both sides first answer the same unmeasured warm-up calls; then three rounds per side,
+ *   alternating who goes first. Each side's median is reported, and the median of the same-round
+ *   ratios to the baseline with their range (higher is better, except W1 where lower is better).
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import { ActonApp, bootstrap, Module } from 'acton-ts';
 import { ClusterModule } from 'acton-ts/cluster';
 import { startNatsServer } from '../../test/cluster/support/nats-server';
 import { BenchAdd, BenchBroadcast, BenchStream, BenchTick } from './cluster-bench-actors';
+import { median } from '../report/round-statistics';
 
 /** One workload's figure for both sides. */
 export interface ClusterFigure {
@@ -23,8 +25,11 @@ export interface ClusterFigure {
   readonly unit: string;
   readonly acton: number;
   readonly baseline: number;
-  /** acton / baseline. */
+  /** acton / baseline: the median of the same-round ratios. */
   readonly ratio: number;
+  /** The lowest and highest same-round ratio. */
+  readonly ratioMin: number;
+  readonly ratioMax: number;
   readonly target: string;
 }
 
@@ -279,9 +284,12 @@ async function timedRate(work: () => Promise<unknown>, items: number): Promise<n
   return items / ((Date.now() - started) / 1000);
 }
 
+/** Sequential calls each side answers, unmeasured, before its first round (JIT warm-up on both ends). */
+const WARM_UP_CALLS = 5_000;
+
 async function measure(side: Side, quick: boolean): Promise<number[]> {
   const scale = quick ? 0.2 : 0.6;
-  await sequentialP50(side, 200); // warm-up
+  await sequentialP50(side, 200); // this round's own warm-up: connections and caches
   const w1 = await sequentialP50(side, Math.round(2000 * scale));
   const calls = Math.round(20_000 * scale);
   let cpu = await side.serverCpu();
@@ -343,22 +351,36 @@ export async function withBenchSides<T>(work: (sides: BenchSides) => Promise<T>)
   }
 }
 
-/** Runs both sides (baseline first, then acton-ts) and returns the figures, and the CPU per W2 call. */
-export async function runClusterBench(quick: boolean): Promise<{ figures: ClusterFigure[]; cpu: W2Cpu }> {
+/** Rounds per side, alternating who goes first; each figure is the median of the same-round ratios. */
+const ROUNDS = 3;
+
+/**
+ * Runs both sides `ROUNDS` times, alternating who goes first, after an equal unmeasured warm-up of
+ * each; returns the figures (each side's median, the median of the same-round ratios and their
+ * range) and the CPU per W2 call and W3 item.
+ * @param progress told each step as it begins (the whole run takes about a minute)
+ */
+export async function runClusterBench(
+  quick: boolean,
+  progress: (step: string) => void = () => {},
+): Promise<{ figures: ClusterFigure[]; cpu: W2Cpu }> {
   const rounds = await withBenchSides(async ({ baseline, acton }) => {
-    // Two rounds each, alternating who goes first; the mean of the two is reported (the machine is noisy).
+    const sides = { baseline, acton } as const;
+    for (const name of ['baseline', 'acton'] as const) {
+      progress(`cluster warm-up · ${name} · ${WARM_UP_CALLS} calls`);
+      await sequentialP50(sides[name], quick ? WARM_UP_CALLS / 5 : WARM_UP_CALLS);
+    }
     const sets = { base: [] as number[][], ours: [] as number[][] };
-    for (let round = 0; round < 2; round++) {
-      if (round === 0) sets.base.push(await measure(baseline, quick));
-      sets.ours.push(await measure(acton, quick));
-      if (round === 1) sets.base.push(await measure(baseline, quick));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['baseline', 'acton'] as const) : (['acton', 'baseline'] as const);
+      for (const name of order) {
+        progress(`cluster W1–W4 · ${name} · round ${round + 1}/${ROUNDS}`);
+        (name === 'acton' ? sets.ours : sets.base).push(await measure(sides[name], quick));
+      }
     }
     return sets;
   });
-  const mean = (sets: number[][]): number[] =>
-    sets[0]!.map((_, i) => sets.reduce((sum, set) => sum + set[i]!, 0) / sets.length);
-  const base = mean(rounds.base);
-  const ours = mean(rounds.ours);
+  const ofMetric = (sets: number[][], i: number): number[] => sets.map((set) => set[i]!);
   const rows: [string, string, string][] = [
     ['W1 sequential ask p50', 'µs', '≤ 1.25×'],
     ['W2 concurrent asks 1×64', 'calls/s', '≥ 1.10×'],
@@ -366,30 +388,42 @@ export async function runClusterBench(quick: boolean): Promise<{ figures: Cluste
     ['W3 stream', 'items/s', '≥ 0.70×'],
     ['W4 broadcast fan-out to 10', 'deliveries/s', '≥ 0.70×'],
   ];
-  const figures = rows.map(([workload, unit, target], i) => ({
-    workload,
-    unit,
-    target,
-    acton: ours[i]!,
-    baseline: base[i]!,
-    ratio: ours[i]! / base[i]!,
-  }));
+  const figures = rows.map(([workload, unit, target], i) => {
+    const ratios = ofMetric(rounds.ours, i).map((ours, round) => ours / rounds.base[round]![i]!);
+    return {
+      workload,
+      unit,
+      target,
+      acton: median(ofMetric(rounds.ours, i)),
+      baseline: median(ofMetric(rounds.base, i)),
+      ratio: median(ratios),
+      ratioMin: Math.min(...ratios),
+      ratioMax: Math.max(...ratios),
+    };
+  });
+  const cpuFigure = (i: number): CpuFigure => ({
+    acton: median(ofMetric(rounds.ours, rows.length + i)),
+    baseline: median(ofMetric(rounds.base, rows.length + i)),
+  });
   const cpu: W2Cpu = {
-    server: { acton: ours[rows.length]!, baseline: base[rows.length]! },
-    caller: { acton: ours[rows.length + 1]!, baseline: base[rows.length + 1]! },
-    streamServer: { acton: ours[rows.length + 2]!, baseline: base[rows.length + 2]! },
-    streamCaller: { acton: ours[rows.length + 3]!, baseline: base[rows.length + 3]! },
+    server: cpuFigure(0),
+    caller: cpuFigure(1),
+    streamServer: cpuFigure(2),
+    streamCaller: cpuFigure(3),
   };
   return { figures, cpu };
 }
 
 /** The figures as a markdown table, then the CPU per W2 call and per W3 item of the serving node and the callers. */
 export function clusterTable({ figures, cpu }: Awaited<ReturnType<typeof runClusterBench>>): string {
-  const lines = ['| workload | acton-ts | nats.js baseline | ratio | target |', '|---|---:|---:|---:|---|'];
+  const lines = [
+    `| workload | acton-ts | nats.js baseline | ratio (median of ${ROUNDS} rounds) | min–max | target |`,
+    '|---|---:|---:|---:|---:|---|',
+  ];
   for (const f of figures)
     lines.push(
       `| ${f.workload} (${f.unit}) | ${f.acton.toFixed(0)} | ${f.baseline.toFixed(0)} | ` +
-        `${f.ratio.toFixed(2)}× | ${f.target} |`,
+        `${f.ratio.toFixed(2)}× | ${f.ratioMin.toFixed(2)}–${f.ratioMax.toFixed(2)} | ${f.target} |`,
     );
   const line = (who: string, { acton, baseline }: CpuFigure, per = 'W2 call'): string =>
     `${who} CPU per ${per}: acton-ts ${acton.toFixed(1)} µs, nats.js baseline ${baseline.toFixed(1)} µs ` +

@@ -11,6 +11,7 @@ import { Actor, ActonApp, bootstrap, ConsoleLogger, Message, Module, OnMessage }
 import { ActorFigures } from '../../lib/observability/actor-figures';
 import { TracingProbe } from '../../lib/observability/tracing-probe';
 import { askRate } from './ask-rate';
+import { median } from '../report/round-statistics';
 
 /** Asks kept in flight (one `Promise.all` batch at a time). */
 const ASK_BATCH = 256;
@@ -57,10 +58,6 @@ async function measureRound(app: ActonApp, durationMs: number): Promise<Round> {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpu = process.cpuUsage(before);
   return { asksPerSecond: rate, cpuNsPerAsk: ((cpu.user + cpu.system) * 1000) / (rate * seconds) };
-}
-
-function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[(values.length - 1) >> 1];
 }
 
 /**

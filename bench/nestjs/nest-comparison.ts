@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { BenchChild } from '../child/bench-child';
 import { ConcurrentParams, ConcurrentResult } from '../client/concurrent.workload';
 import { ProgressLine } from '../report/progress-line';
+import { median as medianOf, spread as spreadOf } from '../report/round-statistics';
 
 /** What the Nest comparison measures: W2 with these shapes, `rounds` times per transport. */
 export interface NestComparisonParams {
@@ -209,13 +210,4 @@ function median(results: readonly NestW2Result[]): NestW2Result {
     serverCpuUsPerOp: medianOf(results.map((r) => r.serverCpuUsPerOp ?? 0)),
     clientCpuUsPerOp: medianOf(results.map((r) => r.clientCpuUsPerOp)),
   };
-}
-
-function medianOf(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
-}
-
-function spreadOf(values: readonly number[]): string {
-  return `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
 }

@@ -21,6 +21,7 @@ import { BaseRpcContext, MessageHandler } from '@nestjs/microservices';
 import { ConsoleLogger, Delivery, ReplySink } from 'acton-ts';
 import { ActonTransport } from 'acton-ts/nestjs';
 import { BenchCalculatorController } from './bench-calculator.controller';
+import { median } from '../report/round-statistics';
 
 const TURN = 128;
 const TURNS = 2_000;
@@ -58,11 +59,6 @@ async function usPerCall(side: Side): Promise<number> {
   }
   const cpu = process.cpuUsage(before);
   return (cpu.user + cpu.system) / (TURNS * TURN);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function main(): Promise<void> {
