@@ -407,6 +407,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
           const announcement = decodeJson(msg.data) as NodeAnnouncement;
           // A newcomer learns about us at once instead of after one heartbeat interval.
           if (directory.heard(announcement, Date.now())) this.announce();
+          this.keyed!.heard(announcement); // calls waiting for a node of a keyed actor go to it
           this.exposeRemoteNames();
         },
       }),

@@ -7,7 +7,7 @@ import { ClusterSubjects } from './cluster-wire';
 import { StateFence } from './jetstream-keyed-state-store';
 import { KeyClaims } from './key-claims';
 import { KeyedCallRetry } from './keyed-call-retry';
-import { NodeDirectory } from './node-directory';
+import { NodeAnnouncement, NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
 import { RemoteReplySink } from './remote-reply-sink';
 import { ServedCalls } from './served-calls';
@@ -26,6 +26,17 @@ export interface KeyedPlacementStats {
   readonly leaseLapses: number;
 }
 
+/** A call to a key of a keyed actor that no live node declares now: it waits for one to come up. */
+interface WaitingCall {
+  readonly key: string;
+  readonly delivery: Delivery;
+  /** Epoch ms when it stops waiting: its deadline, or `claimTimeoutMs` after it began when it has none. */
+  readonly until: number;
+}
+
+/** Calls that may wait at once for a node to host their keyed actor (beyond: `TARGET_BUSY`). */
+export const MAX_CALLS_WAITING_FOR_NODE = 100_000;
+
 /** How a `KeyedPlacement` forgets a passivated key's state revision (`JetStreamKeyedStateStore.forget`). */
 export type ForgetState = (actor: string, key: string) => void;
 
@@ -42,11 +53,20 @@ export type ForgetState = (actor: string, key: string) => void;
  * - Calls during moves wait: a call to a key whose claim is still held elsewhere waits in the new
  *   activation's mailbox (suspended while it claims) until the claim is won; a call the old node
  *   refused or never started is sent again (`KeyedCallRetry`); only the call's deadline ends it.
+ *   A call to a keyed actor that some node declared since this node started, while no live node
+ *   declares it (all of them restarting, or this node's own event loop stalled past `nodeTimeoutMs`
+ *   so that it forgot them), waits for one, also until its deadline. Only a name no node has
+ *   declared (as far as this node heard) is `ACTOR_NOT_FOUND` at once.
  */
 export class KeyedPlacement implements KeyGate, StateFence {
   private readonly types = new Map<string, KeyedActorType>();
   private readonly undo: (() => void)[] = [];
   private readonly resent = { count: 0 };
+  /** Keyed actors declared here or announced by another node since this node started. */
+  private readonly knownKeyed = new Set<string>();
+  /** Per keyed actor no live node declares now: the calls waiting for one. */
+  private readonly waiting = new Map<string, WaitingCall[]>();
+  private waitingCount = 0;
   private moved = 0;
   private lapses = 0;
   private forgetState?: ForgetState;
@@ -82,9 +102,18 @@ export class KeyedPlacement implements KeyGate, StateFence {
     this.forgetState = forget;
   }
 
-  /** Whether `actor` is a keyed actor declared here or by another node. */
+  /** Whether `actor` is a keyed actor declared here, or by another node since this node started. */
   isKeyed(actor: string): boolean {
-    return this.types.has(actor) || this.directory.describe(actor)?.placement === 'keyed';
+    if (this.types.has(actor) || this.knownKeyed.has(actor)) return true;
+    if (this.directory.describe(actor)?.placement !== 'keyed') return false;
+    this.knownKeyed.add(actor);
+    return true;
+  }
+
+  /** A heartbeat of another node: learns the keyed actors it declares; calls waiting for one go to it. */
+  heard(announcement: NodeAnnouncement): void {
+    for (const actor of announcement.actors) if (actor.placement === 'keyed') this.knownKeyed.add(actor.name);
+    if (this.waitingCount > 0) this.wake(Date.now());
   }
 
   /** The node that hosts `actor/key` now (rendezvous over the live nodes declaring `actor`). */
@@ -104,13 +133,14 @@ export class KeyedPlacement implements KeyGate, StateFence {
   }
 
   /**
-   * Delivers to `actor/key` on the node that hosts it.
-   * @throws ActorError `ACTOR_NOT_FOUND` when no live node declares `actor`
+   * Delivers to `actor/key` on the node that hosts it; while no live node declares `actor`, a call
+   * waits for one (`waitForNode`).
+   * @throws ActorError `ACTOR_NOT_FOUND` for a fire-and-forget while no live node declares `actor`,
+   *   `TARGET_BUSY` past `MAX_CALLS_WAITING_FOR_NODE` waiting calls
    */
   route(actor: string, key: string, delivery: Delivery): void {
     const node = this.placeOf(actor, key);
-    if (node === undefined)
-      throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: no live node hosts keyed actor '${actor}'`);
+    if (node === undefined) return this.waitForNode(actor, key, delivery);
     // A call refused by a node the key is leaving is routed again (see KeyedCallRetry).
     const routed =
       delivery.sink && !(delivery.sink instanceof KeyedCallRetry)
@@ -165,6 +195,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
    * their callers send them to where the key lives now.
    */
   async tick(now: number, leaving = false): Promise<void> {
+    if (this.waitingCount > 0) this.wake(now);
     const lapsed = this.claims.expire(now);
     if (lapsed) {
       this.lapses++;
@@ -215,9 +246,66 @@ export class KeyedPlacement implements KeyGate, StateFence {
     await this.claims.leave();
   }
 
-  /** Stops serving keys (activations passivate when the app closes). */
+  /** Stops serving keys (activations passivate when the app closes); calls waiting for a node end. */
   stop(): void {
     for (const undo of this.undo.splice(0)) undo();
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    this.waitingCount = 0;
+    for (const [actor, calls] of waiting) {
+      const why = `this cluster node closed while the call waited for a node hosting keyed actor '${actor}'`;
+      for (const call of calls) call.delivery.sink?.error(new ActorError(ErrorCode.CONNECTION_CLOSED, `Not sent: ${why}`));
+    }
+  }
+
+  /**
+   * Holds a call to `actor/key` until a live node declares `actor` (`wake`, at each heartbeat of
+   * another node and each tick of this one), bounded by the call's deadline — or, for a call
+   * without one, `claimTimeoutMs`. A fire-and-forget does not wait (it has no deadline and nobody
+   * to tell): it fails at once.
+   */
+  private waitForNode(actor: string, key: string, delivery: Delivery): void {
+    if (!delivery.sink)
+      throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: no live node hosts keyed actor '${actor}' now`);
+    if (this.waitingCount >= MAX_CALLS_WAITING_FOR_NODE) {
+      throw new ActorError(
+        ErrorCode.TARGET_BUSY,
+        `No live node hosts keyed actor '${actor}' now, and ${this.waitingCount} calls already wait for one ` +
+          `(the limit is ${MAX_CALLS_WAITING_FOR_NODE}); retry later`,
+      );
+    }
+    let calls = this.waiting.get(actor);
+    if (!calls) this.waiting.set(actor, (calls = []));
+    calls.push({ key, delivery, until: delivery.deadline ?? Date.now() + this.claimTimeoutMs });
+    this.waitingCount++;
+  }
+
+  /** Routes the waiting calls whose actor a live node declares now; ends those past their wait. */
+  private wake(now: number): void {
+    for (const [actor, calls] of [...this.waiting]) {
+      const hosted = this.types.has(actor) || this.directory.nodesServing(actor).length > 0;
+      const still: WaitingCall[] = [];
+      const ended: WaitingCall[] = [];
+      for (const call of calls) {
+        if (call.delivery.signal?.aborted || (!hosted && call.until <= now)) ended.push(call);
+        else if (!hosted) still.push(call);
+      }
+      if (still.length > 0) this.waiting.set(actor, still);
+      else this.waiting.delete(actor);
+      this.waitingCount -= calls.length - still.length;
+      // Past its deadline the caller was answered TIMEOUT already; this only ends one without a deadline.
+      const waited = `Actor not found: no node hosting keyed actor '${actor}' came up within ${this.claimTimeoutMs} ms`;
+      for (const call of ended) call.delivery.sink?.error(new ActorError(ErrorCode.ACTOR_NOT_FOUND, waited));
+      if (!hosted) continue;
+      for (const call of calls) {
+        if (call.delivery.signal?.aborted) continue;
+        try {
+          this.route(actor, call.key, call.delivery);
+        } catch (err) {
+          call.delivery.sink?.error(err);
+        }
+      }
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import { Injector } from '../injector';
 import { TEARDOWN_TIMEOUT_MS, withinTime } from '../lifecycle';
 import { Logger } from '../logger';
 import type { Timers } from '../timers';
+import { activationRefused, isActivationRefused } from './activation-refused';
 import { KeyActivation } from './key-activation';
 import { checkKey } from './keyed-key';
 import { KeyedStateStore, OnActivate, OnPassivate } from './keyed-state-store';
@@ -348,15 +349,21 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
       if (!wantsState && typeof hooks.onStart !== 'function') return undefined;
     }
     return (async () => {
-      if (!((await claimed) ?? true)) {
-        throw new ActorError(
-          ErrorCode.TARGET_BUSY,
-          `Keyed actor '${this.name}/${key}' is active on another node; retry`,
-        );
-      }
-      if (wantsState) await hooks.onActivate!(await this.context.store.load(this.name, key), key);
+      if (!((await claimed) ?? true))
+        throw activationRefused(ErrorCode.TARGET_BUSY, this.name, key, 'its key is still held by another node');
+      if (wantsState) await hooks.onActivate!(await this.loadState(key), key);
       if (typeof hooks.onStart === 'function') await hooks.onStart();
     })();
+  }
+
+  /** The key's saved state. @throws ActorError `IO_ERROR` (`activationRefused`) when the store fails */
+  private async loadState(key: string): Promise<unknown> {
+    try {
+      return await this.context.store.load(this.name, key);
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      throw activationRefused(ErrorCode.IO_ERROR, this.name, key, `its saved state could not be loaded (${text})`);
+    }
   }
 
   private failActivation(activation: KeyActivation, err: unknown): void {
@@ -370,7 +377,8 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     for (const job of activation.closeMailbox()) job.delivery.sink?.error(reason);
     activation.release(() => reason);
     this.gate?.release(this.name, activation.key);
-    if (!(err instanceof ActorError))
+    if (isActivationRefused(err)) this.context.logger.warn(text);
+    else if (!(err instanceof ActorError))
       this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
   }
 
