@@ -254,7 +254,8 @@ export class KeyedPlacement implements KeyGate, StateFence {
     this.waitingCount = 0;
     for (const [actor, calls] of waiting) {
       const why = `this cluster node closed while the call waited for a node hosting keyed actor '${actor}'`;
-      for (const call of calls) call.delivery.sink?.error(new ActorError(ErrorCode.CONNECTION_CLOSED, `Not sent: ${why}`));
+      for (const call of calls)
+        call.delivery.sink?.error(new ActorError(ErrorCode.CONNECTION_CLOSED, `Not sent: ${why}`));
     }
   }
 
