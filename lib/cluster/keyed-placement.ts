@@ -30,9 +30,12 @@ export interface KeyedPlacementStats {
 interface WaitingCall {
   readonly key: string;
   readonly delivery: Delivery;
-  /** Epoch ms when it stops waiting: its deadline, or `claimTimeoutMs` after it began when it has none. */
+  /** Epoch ms when it stops waiting: its deadline, or `NO_DEADLINE_WAIT_MS` after it began when it has none. */
   readonly until: number;
 }
+
+/** How long a call without a deadline waits for a node to host its keyed actor (ms). */
+export const NO_DEADLINE_WAIT_MS = 30_000;
 
 /** Calls that may wait at once for a node to host their keyed actor (beyond: `TARGET_BUSY`). */
 export const MAX_CALLS_WAITING_FOR_NODE = 100_000;
@@ -262,7 +265,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
   /**
    * Holds a call to `actor/key` until a live node declares `actor` (`wake`, at each heartbeat of
    * another node and each tick of this one), bounded by the call's deadline — or, for a call
-   * without one, `claimTimeoutMs`. A fire-and-forget does not wait (it has no deadline and nobody
+   * without one, `NO_DEADLINE_WAIT_MS`. A fire-and-forget does not wait (it has no deadline and nobody
    * to tell): it fails at once.
    */
   private waitForNode(actor: string, key: string, delivery: Delivery): void {
@@ -277,7 +280,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
     }
     let calls = this.waiting.get(actor);
     if (!calls) this.waiting.set(actor, (calls = []));
-    calls.push({ key, delivery, until: delivery.deadline ?? Date.now() + this.claimTimeoutMs });
+    calls.push({ key, delivery, until: delivery.deadline ?? Date.now() + NO_DEADLINE_WAIT_MS });
     this.waitingCount++;
   }
 
@@ -295,7 +298,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
       else this.waiting.delete(actor);
       this.waitingCount -= calls.length - still.length;
       // Past its deadline the caller was answered TIMEOUT already; this only ends one without a deadline.
-      const waited = `Actor not found: no node hosting keyed actor '${actor}' came up within ${this.claimTimeoutMs} ms`;
+      const waited = `Actor not found: no node hosting keyed actor '${actor}' came up within ${NO_DEADLINE_WAIT_MS} ms`;
       for (const call of ended) call.delivery.sink?.error(new ActorError(ErrorCode.ACTOR_NOT_FOUND, waited));
       if (!hosted) continue;
       for (const call of calls) {

@@ -226,9 +226,12 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
     const store = client.get(KeyedStateStore);
     let total = 0;
     const mismatches: string[] = [];
+    const open = new Set(unresolved);
     for (let i = 0; i < KEYS; i++) {
-      const stored = (await store.load('chaos', `key-${i}`)) as { count: number } | undefined;
-      if ((stored?.count ?? 0) !== acked[i]) mismatches.push(`key-${i}: stored ${stored?.count}, acked ${acked[i]}`);
+      const stored = ((await store.load('chaos', `key-${i}`)) as { count: number } | undefined)?.count ?? 0;
+      // A key whose last increment is unresolved may hold it or not; any other key holds exactly what was acked.
+      if (stored !== acked[i] && !(open.has(i) && stored === acked[i]! + 1))
+        mismatches.push(`key-${i}: stored ${stored}, acked ${acked[i]}${open.has(i) ? ' (last one unresolved)' : ''}`);
       total += acked[i]!;
     }
     const activations = readActivations(records, killedAt);
@@ -240,10 +243,11 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
         `(${moves} moves, ${lapses} node lease lapses), ${resent} calls re-sent by the cluster, failures ` +
         `retried by the client: ${JSON.stringify(Object.fromEntries(failures))}, ${unresolved.length} keys unresolved`,
     );
-    expect(unresolved).toEqual([]);
-    expect(unexpected.slice(0, 10)).toEqual([]);
+    // The correctness figures first: a failure of these is a bug, of the ones after it possibly overload.
     expect(mismatches.slice(0, 10)).toEqual([]);
     expect(overlaps(activations).slice(0, 10)).toEqual([]);
+    expect(unexpected.slice(0, 10)).toEqual([]);
+    expect(unresolved).toEqual([]);
     expect(new Set(activations.map((record) => record.key)).size).toBe(KEYS);
     expect(kills).toBe(KILLS);
     expect(total).toBeGreaterThan(KEYS);
