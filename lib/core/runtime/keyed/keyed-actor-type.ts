@@ -377,7 +377,8 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     for (const job of activation.closeMailbox()) job.delivery.sink?.error(reason);
     activation.release(() => reason);
     this.gate?.release(this.name, activation.key);
-    if (isActivationRefused(err)) this.context.logger.warn(text);
+    // Refused for a passing reason (claim, store): its callers send the calls again, so no warning each time.
+    if (isActivationRefused(err)) this.context.logger.debug(text);
     else if (!(err instanceof ActorError))
       this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
   }
