@@ -6,19 +6,29 @@ import { ReplySink } from '../core/runtime/reply-sink';
 import { wasNotStarted } from './remote-calls';
 
 /**
+ * The longest wait between two re-sends of one call, in `retryMs`: a key whose node was killed is
+ * refused (NATS no responders) until that node counts as gone (`nodeTimeoutMs`), and re-sending
+ * every `retryMs` meanwhile would flood NATS with thousands of calls that cannot land.
+ */
+const MAX_BACKOFF = 8;
+
+/**
  * The sink of a call to a key, which re-sends the call when its node refused it before any
  * handler saw it — nobody subscribed to the node's keyed subject any more (NATS no responders:
  * the node left or is leaving), the node answered `SHUTTING_DOWN`, it said goodbye with the call
  * unanswered (a clean leave answers every call it took first), it was lost before telling that
  * the handler started (no `r` frame, see `RemoteReplySink.received`), or the key's activation
  * could not start there (the key still claimed by a node not yet known dead, its state unreadable:
- * `isActivationRefused`) — because the key is moving: the call is routed again after `retryMs`,
+ * `isActivationRefused`) — because the key is moving: the call is routed again after `retryMs`
+ * (doubling per re-send, up to `MAX_BACKOFF` times it),
  * until it gets an answer or the caller goes away (its deadline aborts its signal). Calls whose
  * handler had started when their node was lost fail `NODE_UNAVAILABLE` (outcome unknown): the
  * handler may have run, and re-sending would apply it twice (see the README's at-most-once rules).
  */
 export class KeyedCallRetry implements ReplySink {
   private answered = false;
+  /** Re-sends so far: each waits twice as long as the one before, up to `MAX_BACKOFF` × `retryMs`. */
+  private attempts = 0;
 
   constructor(
     private readonly delivery: Delivery,
@@ -56,15 +66,18 @@ export class KeyedCallRetry implements ReplySink {
       this.answered = true;
       return this.delivery.sink!.error(err);
     }
-    const timer = setTimeout(() => {
-      if (this.delivery.signal?.aborted) return this.delivery.sink!.error(err);
-      try {
-        this.resent.count++;
-        this.resend(this.routed);
-      } catch (failure) {
-        this.error(failure);
-      }
-    }, this.retryMs);
+    const timer = setTimeout(
+      () => {
+        if (this.delivery.signal?.aborted) return this.delivery.sink!.error(err);
+        try {
+          this.resent.count++;
+          this.resend(this.routed);
+        } catch (failure) {
+          this.error(failure);
+        }
+      },
+      this.retryMs * Math.min(MAX_BACKOFF, 2 ** this.attempts++),
+    );
     timer.unref();
   }
 }
