@@ -66,6 +66,16 @@ export class KeyedCallRetry implements ReplySink {
       this.answered = true;
       return this.delivery.sink!.error(err);
     }
+    this.sendLater(err);
+  }
+
+  /** The call could not leave this node (`err`: NATS is down): it is sent again later, as a refused one. */
+  notSent(err: unknown): void {
+    if (this.answered || this.delivery.signal?.aborted) return this.error(err);
+    this.sendLater(err);
+  }
+
+  private sendLater(err: unknown): void {
     const timer = setTimeout(
       () => {
         if (this.delivery.signal?.aborted) return this.delivery.sink!.error(err);

@@ -150,7 +150,13 @@ export class KeyedPlacement implements KeyGate, StateFence {
         ? new KeyedCallRetry(delivery, (again) => this.route(actor, key, again), this.retryMs, this.resent).routed
         : delivery;
     if (node === this.selfId) return this.types.get(actor)!.deliverTo(key, routed);
-    this.calls.send(`${actor}/${key}`, routed, node, this.subjects.keyed(actor, node, key), true);
+    try {
+      this.calls.send(`${actor}/${key}`, routed, node, this.subjects.keyed(actor, node, key), true);
+    } catch (err) {
+      // NATS is down (reconnecting): the call never left, so it waits to be sent, until its deadline.
+      if (this.calls.connected || !(routed.sink instanceof KeyedCallRetry)) throw err;
+      routed.sink.notSent(err);
+    }
   }
 
   /** KeyGate: claims the key under this node's lease, waiting until it is won or `claimTimeoutMs` passed. */
@@ -297,9 +303,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
       if (still.length > 0) this.waiting.set(actor, still);
       else this.waiting.delete(actor);
       this.waitingCount -= calls.length - still.length;
-      // Past its deadline the caller was answered TIMEOUT already; this only ends one without a deadline.
-      const waited = `Actor not found: no node hosting keyed actor '${actor}' came up within ${NO_DEADLINE_WAIT_MS} ms`;
-      for (const call of ended) call.delivery.sink?.error(new ActorError(ErrorCode.ACTOR_NOT_FOUND, waited));
+      for (const call of ended) call.delivery.sink?.error(waitEnded(actor, call.delivery.deadline !== undefined));
       if (!hosted) continue;
       for (const call of calls) {
         if (call.delivery.signal?.aborted) continue;
@@ -311,6 +315,18 @@ export class KeyedPlacement implements KeyGate, StateFence {
       }
     }
   }
+}
+
+/**
+ * Why a call stopped waiting for a node hosting `actor`: its deadline passed (`TIMEOUT`, as its
+ * caller's own timer says, which may fire a little later), or it has none and waited
+ * `NO_DEADLINE_WAIT_MS` (`ACTOR_NOT_FOUND`).
+ */
+function waitEnded(actor: string, hadDeadline: boolean): ActorError {
+  if (hadDeadline)
+    return new ActorError(ErrorCode.TIMEOUT, `Request timed out waiting for a node hosting keyed actor '${actor}'`);
+  const why = `no node hosting keyed actor '${actor}' came up within ${NO_DEADLINE_WAIT_MS} ms`;
+  return new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: ${why}`);
 }
 
 /** Why a queued call of a key that leaves this node is refused (its caller sends it again). */
