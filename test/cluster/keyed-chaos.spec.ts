@@ -245,7 +245,7 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
         `retried by the client: ${JSON.stringify(Object.fromEntries(failures))}, ${unresolved.length} keys unresolved`,
     );
     // One unexpected failure per code, so that a rare code is not hidden behind a frequent one.
-    const firstByCode = new Map(unexpected.map((line) => [line.split(' ')[1], line] as const));
+    const firstByCode = new Map([...unexpected].reverse().map((line) => [line.split(' ')[1], line] as const));
     if (firstByCode.size > 0)
       console.log(`unexpected failures, first of each code:\n${[...firstByCode.values()].join('\n')}`);
     // The correctness figures first: a failure of these is a bug, of the ones after it possibly overload.
