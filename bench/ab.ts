@@ -2,7 +2,8 @@
  * A short same-run A/B of one workload: acton-ts and the baseline started once each, then the
  * workload run against them in alternating rounds (who goes first alternates), printing per
  * round the headline rate, the ratio and each server's CPU time per operation (and p50 latency
- * where the workload measures it), then the medians.
+ * where the workload measures it), then the medians. Every server first answers the full bench's
+ * unmeasured warm-up (`serverWarmUp` of bench-plan.ts).
  * Meant for a loaded machine, where CPU per operation and same-run ratios are what stays steady.
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/ab.ts <workload> [--rounds N] [--quick] \
@@ -102,6 +103,9 @@ async function main(): Promise<void> {
   try {
     await Promise.all([...contenders.map((c) => c.server.ready()), client.ready()]);
     const startRssKb = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
+    // The full bench's warm-up, so that round 1 meets servers whose JIT has settled (bench-plan.ts).
+    const warmUp = benchPlan(quick).serverWarmUp;
+    for (const c of contenders) await client.run('sequential', { socketPath: c.socketPath, params: warmUp }, 120_000);
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? contenders : [...contenders].reverse();
       for (const c of order) measured.get(c)!.push(await runOnce(client, c, task, params, rate.key));

@@ -10,6 +10,11 @@ export interface BenchPlan {
   readonly quick: boolean;
   /** Each workload runs this many times per server; the median round is reported. */
   readonly rounds: number;
+  /**
+   * Unmeasured sequential calls each server answers (alternating) before the first workload, so
+   * that W1 measures servers whose JIT has settled, both alike (see `BenchRunner.warmUp`).
+   */
+  readonly serverWarmUp: SequentialParams;
   /** W1. */
   readonly sequential: SequentialParams;
   /** W2, both shapes: 1 connection × 64 in flight, 8 connections × 16. */
@@ -32,6 +37,7 @@ export function benchPlan(quick: boolean): BenchPlan {
   return {
     quick,
     rounds: quick ? 1 : 3,
+    serverWarmUp: { calls: quick ? 5_000 : 40_000, warmupCalls: 0 },
     sequential: quick ? { calls: 2_000, warmupCalls: 500 } : { calls: 20_000, warmupCalls: 2_000 },
     concurrent: [
       { connections: 1, inFlight: 64, durationMs: w2Ms, warmupMs: w2WarmupMs },

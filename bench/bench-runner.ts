@@ -90,6 +90,7 @@ export class BenchRunner {
       this.progress.begin('starting servers and load clients');
       const contenders = await this.startContenders();
       const startRss = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
+      await this.warmUp(contenders);
       const perServer = await this.runWorkloads(contenders);
       const [acton, baseline] = await Promise.all(
         contenders.map(async (c, i) => this.withRss(c, perServer.get(c.name)!, startRss[i])),
@@ -219,6 +220,28 @@ export class BenchRunner {
     });
     await Promise.all(contenders.flatMap((c) => [c.server.ready(), c.client.ready()]));
     return contenders;
+  }
+
+  /**
+   * The same unmeasured sequential calls against every server, one after the other, before W1.
+   * Why: W1 runs first, and its 2,000 warm-up calls per round left the JIT compiling through the
+   * measured calls — acton-ts, with more code to optimize, was still compiling ~100 functions
+   * 20,000 calls later (`--trace-opt`), so its first W1 round measured compilation. After this,
+   * every round of every workload meets servers in their steady state, both treated alike.
+   */
+  private async warmUp(contenders: readonly Contender[]): Promise<void> {
+    const params = this.plan.serverWarmUp;
+    for (const contender of contenders) {
+      this.progress.begin(`warm-up · ${params.calls} sequential calls · ${contender.name}`);
+      const result = await contender.client.run<SequentialResult>(
+        'sequential',
+        { socketPath: contender.socketPath, params },
+        WORKLOAD_TIMEOUT_MS,
+        (text) => this.progress.update(text),
+      );
+      if (result.errors > 0)
+        throw new Error(`${contender.name} answered ${result.errors} warm-up call(s) wrongly: ${result.firstError}`);
+    }
   }
 
   private async runWorkloads(contenders: readonly Contender[]): Promise<Map<string, Record<string, unknown>>> {

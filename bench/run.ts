@@ -145,7 +145,7 @@ async function runActors(runner: BenchRunner, progress: ProgressLine, actors: nu
   const result = await runner.runActors({ actors, askMs: 10_000 });
   progress.clear();
   const actorFigures = buildActorFigures(result.actors);
-  const keyedFigures = buildKeyedFigures(result.keyed);
+  const keyedFigures = buildKeyedFigures(result.keyed, result.actors);
   const machine = {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,

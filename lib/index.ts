@@ -71,6 +71,7 @@ export type {
 } from './core/runtime/provider';
 export type { ReplySink } from './core/runtime/reply-sink';
 export { restartDelay } from './core/runtime/restart-backoff';
+export { TellReceipt } from './core/runtime/tell-receipt';
 export { ActorRestarted, ActorStopped, RestartLimitExceeded } from './core/runtime/supervision-events';
 export type { RootEscalation } from './core/runtime/supervisor';
 export { Timers } from './core/runtime/timers';

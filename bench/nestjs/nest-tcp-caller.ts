@@ -12,6 +12,9 @@ export interface NestTcpAnswer {
  * A minimal client of Nest's TCP transport wire (`@nestjs/microservices` JsonSocket:
  * `<length>#<json>` where length counts the JSON's characters; request `{ pattern, data, id }`),
  * so the bench measures Nest's server, not Nest's ClientProxy. Answers are routed by `id`.
+ * Like the acton wire's `RawConnection`, the answers of one socket read are handled inside
+ * `socket.cork()`, so the requests sent in reaction leave in one write: both servers see the
+ * same client shape (without it Nest TCP got one write, and one server read, per request).
  */
 export class NestTcpCaller {
   private readonly pending = new Map<string, (answer: NestTcpAnswer) => void>();
@@ -66,22 +69,37 @@ export class NestTcpCaller {
   }
 
   private receive(chunk: string): void {
-    this.buffer += chunk;
+    this.socket.cork();
+    try {
+      this.buffer = this.answerAll(this.buffer === '' ? chunk : this.buffer + chunk);
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  /**
+   * Hands every whole answer in `text` to its request's handler, walking it with a cursor (one
+   * slice per answer, not a re-slice of the rest); returns the incomplete tail.
+   */
+  private answerAll(text: string): string {
+    let at = 0;
     for (;;) {
-      const hash = this.buffer.indexOf('#');
-      if (hash < 0) return;
-      const length = Number(this.buffer.slice(0, hash));
+      const hash = text.indexOf('#', at);
+      if (hash < 0) break;
+      const length = Number(text.slice(at, hash));
       if (!Number.isInteger(length)) {
-        this.error = new Error(`bad Nest TCP frame header: ${this.buffer.slice(0, 40)}`);
-        return;
+        this.error = new Error(`bad Nest TCP frame header: ${text.slice(at, at + 40)}`);
+        return '';
       }
-      if (this.buffer.length < hash + 1 + length) return;
-      const answer = JSON.parse(this.buffer.slice(hash + 1, hash + 1 + length)) as NestTcpAnswer;
-      this.buffer = this.buffer.slice(hash + 1 + length);
+      const end = hash + 1 + length;
+      if (text.length < end) break;
+      const answer = JSON.parse(text.slice(hash + 1, end)) as NestTcpAnswer;
+      at = end;
       if (answer.response === undefined && answer.err === undefined) continue; // a bare { isDisposed } end marker
       const handler = this.pending.get(answer.id);
       this.pending.delete(answer.id);
       handler?.(answer);
     }
+    return at === 0 ? text : text.slice(at);
   }
 }

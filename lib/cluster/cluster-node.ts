@@ -6,7 +6,6 @@ import { AppExtension, RemoteCallStats } from '../core/runtime/app-extension';
 import { Delivery } from '../core/runtime/delivery';
 import { Logger } from '../core/runtime/logger';
 import { MessageRegistry } from '../core/metadata/message-registry';
-import { WirePayload } from '../core/runtime/wire-payload';
 import { BroadcastBridge } from './broadcast-bridge';
 import { ClusterActorRef, ClusterRouting } from './cluster-actor-ref';
 import { ClusterConfig, ClusterModuleOptions, resolveClusterOptions } from './cluster-options';
@@ -16,7 +15,8 @@ import { connectNats, openBucket } from './nats-loader';
 import { NatsConnectionLike, NatsSubscription } from './nats-port';
 import { AnnouncedActor, ClusterNodeInfo, MembershipEvent, NodeAnnouncement, NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
-import { serializationFailure, ServedCalls } from './served-calls';
+import { ServedCalls } from './served-calls';
+import { deliverHere } from './forwarded-payload';
 import { KeyedPlacement } from './keyed-placement';
 import { JetStreamKeyedStateStore } from './jetstream-keyed-state-store';
 import { KeyClaims } from './key-claims';
@@ -220,6 +220,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
         retryMs,
         KEY_CLAIM_TIMEOUT_NODE_TIMEOUTS * config.nodeTimeoutMs,
         logger,
+        app.registry,
       );
       await this.openStateStore(app, link, subjects);
       this.bridge = new BroadcastBridge(
@@ -296,7 +297,11 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   }
 
   handlersOf(name: string): readonly HandlerInfo[] {
-    return this.locals.get(name)?.ref.handlers() ?? this.directory?.describe(name)?.handlers ?? [];
+    const known = this.locals.get(name)?.ref.handlers() ?? this.directory?.describe(name)?.handlers;
+    if (known) return known;
+    // A key (`cart/u-42`) has its keyed actor's handlers, declared here or announced by its nodes.
+    const keyedName = splitKeyedName(name);
+    return keyedName && this.keyed?.isKeyed(keyedName.actor) ? this.handlersOf(keyedName.actor) : [];
   }
 
   localClassOf(name: string): Function | undefined {
@@ -330,14 +335,18 @@ export class ClusterNode implements AppExtension, ClusterRouting {
   servedElsewhere(name: string): boolean {
     const local = this.locals.get(name);
     if (local) return !(local.placement === 'singleton' && local.unserve);
-    return this.directory!.describe(name) !== undefined; // else a key of a keyed actor: validated here
+    if (this.directory!.describe(name) !== undefined) return true;
+    // A key is validated by the node it lives on: here only when it is placed here.
+    const keyedName = splitKeyedName(name);
+    if (!keyedName || !this.keyed!.isKeyed(keyedName.actor)) return false;
+    return this.keyed!.placeOf(keyedName.actor, keyedName.key) !== this.config!.nodeId;
   }
 
   /** Delivers to the local owner, the key's node, or over NATS (a tell `acknowledged` by the owner's mailbox). */
   private route(name: string, delivery: Delivery, acknowledged: boolean): void | Promise<void> {
     const keyedName = this.keyed!.isKeyed(name) ? undefined : splitKeyedName(name);
     if (keyedName && this.keyed!.isKeyed(keyedName.actor)) {
-      return this.keyed!.route(keyedName.actor, keyedName.key, delivery);
+      return this.keyed!.route(keyedName.actor, keyedName.key, delivery, acknowledged);
     }
     const local = this.locals.get(name);
     if (local?.placement === 'singleton' && local.unserve) return deliverHere(local.ref, delivery, this.registry!);
@@ -534,33 +543,4 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       }
     })().catch(() => undefined);
   }
-}
-
-/**
- * Delivers to this node's instance. A payload the IPC listener forwarded undecoded (it was served
- * elsewhere a moment ago) is validated first, as the owner does for calls from other nodes.
- */
-function deliverHere(ref: ActorRef, delivery: Delivery, registry: MessageRegistry): void | Promise<void> {
-  if (!(delivery.message instanceof WirePayload)) return ref.deliver(delivery);
-  let decoded: object | Promise<object>;
-  try {
-    decoded = registry.decode(delivery.wireName, delivery.message.value);
-  } catch (err) {
-    throw serializationFailure(err);
-  }
-  if (!(decoded instanceof Promise)) return ref.deliver(withMessage(delivery, decoded));
-  return decoded.then(
-    (message) => ref.deliver(withMessage(delivery, message)),
-    (err: unknown) => {
-      const failure = serializationFailure(err);
-      if (!delivery.sink) throw failure;
-      delivery.sink.error(failure);
-    },
-  );
-}
-
-/** `delivery` carrying `message` instead (its signal and trace context read now, getters or not). */
-function withMessage(delivery: Delivery, message: object): Delivery {
-  const { wireName, sink, correlationId, signal, deadline, peer, traceContext, withdrawn } = delivery;
-  return { message, wireName, sink, correlationId, signal, deadline, peer, traceContext, withdrawn };
 }

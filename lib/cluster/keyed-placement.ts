@@ -3,6 +3,9 @@ import { ErrorCode } from '../core/errors/error-code';
 import { Delivery } from '../core/runtime/delivery';
 import { KeyedActorType, KeyGate } from '../core/runtime/keyed/keyed-actor-type';
 import { Logger } from '../core/runtime/logger';
+import { MessageRegistry } from '../core/metadata/message-registry';
+import { WirePayload } from '../core/runtime/wire-payload';
+import { deliverHere } from './forwarded-payload';
 import { ClusterSubjects } from './cluster-wire';
 import { StateFence } from './jetstream-keyed-state-store';
 import { KeyClaims } from './key-claims';
@@ -84,6 +87,8 @@ export class KeyedPlacement implements KeyGate, StateFence {
     private readonly retryMs: number,
     private readonly claimTimeoutMs: number,
     private readonly logger: Logger,
+    /** Validates a payload an entry node forwarded undecoded, when its key runs here. */
+    private readonly registry: MessageRegistry,
   ) {}
 
   /** Hosts keys of `type` on this node: serves its subject and gates its activations by lease. */
@@ -136,12 +141,14 @@ export class KeyedPlacement implements KeyGate, StateFence {
   }
 
   /**
-   * Delivers to `actor/key` on the node that hosts it; while no live node declares `actor`, a call
-   * waits for one (`waitForNode`).
+   * Delivers to `actor/key` on the node that hosts it, which validates a payload forwarded
+   * undecoded (`WirePayload`); while no live node declares `actor`, a call waits for one
+   * (`waitForNode`). A fire-and-forget `acknowledged` by the key's mailbox returns a Promise when
+   * that is on another node (see `RemoteCalls.sendAcknowledged`).
    * @throws ActorError `ACTOR_NOT_FOUND` for a fire-and-forget while no live node declares `actor`,
    *   `TARGET_BUSY` past `MAX_CALLS_WAITING_FOR_NODE` waiting calls
    */
-  route(actor: string, key: string, delivery: Delivery): void {
+  route(actor: string, key: string, delivery: Delivery, acknowledged = false): void | Promise<void> {
     const node = this.placeOf(actor, key);
     if (node === undefined) return this.waitForNode(actor, key, delivery);
     // A call refused by a node the key is leaving is routed again (see KeyedCallRetry).
@@ -149,9 +156,16 @@ export class KeyedPlacement implements KeyGate, StateFence {
       delivery.sink && !(delivery.sink instanceof KeyedCallRetry)
         ? new KeyedCallRetry(delivery, (again) => this.route(actor, key, again), this.retryMs, this.resent).routed
         : delivery;
-    if (node === this.selfId) return this.types.get(actor)!.deliverTo(key, routed);
+    if (node === this.selfId) {
+      const type = this.types.get(actor)!;
+      if (routed.message instanceof WirePayload) return deliverHere(type.forKey(key), routed, this.registry);
+      return type.deliverTo(key, routed);
+    }
+    const name = `${actor}/${key}`;
+    const subject = this.subjects.keyed(actor, node, key);
+    if (acknowledged && !routed.sink) return this.calls.sendAcknowledged(name, routed, node, subject, true);
     try {
-      this.calls.send(`${actor}/${key}`, routed, node, this.subjects.keyed(actor, node, key), true);
+      this.calls.send(name, routed, node, subject, true);
     } catch (err) {
       // NATS is down (reconnecting): the call never left, so it waits to be sent, until its deadline.
       if (this.calls.connected || !(routed.sink instanceof KeyedCallRetry)) throw err;

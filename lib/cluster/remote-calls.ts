@@ -134,10 +134,18 @@ export class RemoteCalls {
    * error when nobody serves the name (`ACTOR_NOT_FOUND`), the owner refused it (e.g.
    * `TARGET_BUSY`), its node left (`NODE_UNAVAILABLE`), NATS dropped (`CONNECTION_CLOSED`) or no
    * ack came within the ack timeout (`TIMEOUT`).
+   * @param subject as for `send` (a tell to a key goes to its node's keyed subject)
+   * @param keyed as for `send`
    * @throws ActorError as `send`
    */
-  sendAcknowledged(name: string, delivery: Delivery, owner: string | undefined): Promise<void> {
-    const call = this.publishCall(name, delivery, owner, this.subjects.actor(name), false);
+  sendAcknowledged(
+    name: string,
+    delivery: Delivery,
+    owner: string | undefined,
+    subject = this.subjects.actor(name),
+    keyed = false,
+  ): Promise<void> {
+    const call = this.publishCall(name, delivery, owner, subject, keyed);
     return new Promise<void>((resolve, reject) => {
       call.acknowledged = { resolve, reject };
     });
@@ -202,7 +210,8 @@ export class RemoteCalls {
   nodeGone(nodeId: string, reason: string): void {
     for (const call of [...this.calls.values()]) {
       if (call.owner !== nodeId) continue;
-      if (call.keyed && !call.started) {
+      // Only a call with a reply sink is re-sent (KeyedCallRetry); a tell's outcome stays unknown.
+      if (call.keyed && !call.started && call.sink) {
         const err = new ActorError(
           ErrorCode.NODE_UNAVAILABLE,
           `Node '${nodeId}' hosting '${call.name}' left the cluster (${reason}) before the call's handler ` +

@@ -1,4 +1,4 @@
-import type { CustomTransportStrategy, MessageHandler } from '@nestjs/microservices';
+import type { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { ActorError, bootstrap, ErrorCode, ErrorMessages, IpcListener, Module } from '../index';
 import type { ActonApp, BroadcastEvent, Delivery, IpcModuleOptions } from '../index';
 import { ActonContext } from './acton-context';
@@ -52,6 +52,8 @@ class ActonTransportHostModule {}
  * - `@EventPattern`: fire-and-forget requests are acknowledged on receipt (§3.2); the handler
  *   also receives every broker broadcast of its message type (push subscriptions), and
  *   `publish()` pushes to IPC subscribers (§6).
+ * - Nest's processing hooks (`setOnProcessingStartHook` / `EndHook`, e.g. for tracing) wrap every
+ *   request's run once set; until then a request calls Nest's wrapped handler directly.
  * - `close()` drains: new requests get `SHUTTING_DOWN`, requests in flight are answered (§5.5).
  *
  * @example
@@ -73,8 +75,16 @@ export class ActonTransport
   private readonly idle = new Set<() => void>();
   private app?: ActonApp;
   private inFlight = 0;
+  /** Whether Nest's processing hooks were set (`setOnProcessingStartHook` / `EndHook`). */
+  private processingHooks = false;
   private closing?: Promise<void>;
   private unlisten?: () => void;
+
+  /** A handler run ended (an arrow: handed as the `done` of every request run without hooks). */
+  private readonly released = (): void => {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const wake of this.idle) wake();
+  };
 
   /** @param options listener configuration (as `IpcModule.forRoot`), `app`, `maxInFlight` */
   constructor(options: ActonTransportOptions = {}) {
@@ -156,6 +166,18 @@ export class ActonTransport
     app.broker.broadcast(Object.assign(new definition.type() as object, payload));
   }
 
+  /** Nest `Server`: sets the hook, and from now on every handler run goes through Nest's processing hooks. */
+  override setOnProcessingStartHook(hook: Parameters<Server['setOnProcessingStartHook']>[0]): void {
+    super.setOnProcessingStartHook(hook);
+    this.processingHooks = true;
+  }
+
+  /** Nest `Server`: sets the hook, and from now on every handler run goes through Nest's processing hooks. */
+  override setOnProcessingEndHook(hook: Parameters<Server['setOnProcessingEndHook']>[0]): void {
+    super.setOnProcessingEndHook(hook);
+    this.processingHooks = true;
+  }
+
   /** NestDispatcher: runs one delivery through Nest (called by the IPC listener via `NestHandlerActor`). */
   dispatch(nest: NestRoute, delivery: Delivery): void {
     if (this.closing) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
@@ -164,7 +186,16 @@ export class ActonTransport
     const context = new ActonContext([nest.route, delivery]);
     const data = plainPayload(delivery.message);
     if (nest.handler.isEventHandler) this.runEvent(nest, data, context, delivery);
-    else this.runRequest(nest.handler, data, context, delivery);
+    else if (!this.processingHooks) void this.runRequest(nest.handler, data, context, delivery, this.released);
+    else {
+      // Nest's hooks (e.g. a tracing integration's span) wrap the run, as on Nest's own transports.
+      void this.runWithProcessingHooks(context, (runEndHook) =>
+        this.runRequest(nest.handler, data, context, delivery, () => {
+          runEndHook();
+          this.released();
+        }),
+      );
+    }
   }
 
   private async start(): Promise<void> {
@@ -215,21 +246,27 @@ export class ActonTransport
     }
   }
 
-  private runRequest(handler: MessageHandler, data: unknown, context: ActonContext, delivery: Delivery): void {
-    void this.runWithProcessingHooks(context, async (runEndHook) => {
-      const done = (): void => {
-        runEndHook();
-        this.released();
-      };
-      let result: unknown;
-      try {
-        result = await handler(data, context);
-      } catch (err) {
-        delivery.sink?.error(actorErrorFromNest(err));
-        return done();
-      }
-      forwardReplies(this.transformToObservable(result), delivery, done);
-    });
+  /**
+   * Runs a `@MessagePattern` handler (Nest's wrapped handler: guards, interceptors, pipes and
+   * exception filters included) and forwards its result; `done` once it is answered. Never rejects.
+   * Nest's processing hooks are the caller's business: without hooks, a request costs one Promise
+   * here, not the three and a closure of `runWithProcessingHooks`.
+   */
+  private async runRequest(
+    handler: MessageHandler,
+    data: unknown,
+    context: ActonContext,
+    delivery: Delivery,
+    done: () => void,
+  ): Promise<void> {
+    let result: unknown;
+    try {
+      result = await handler(data, context);
+    } catch (err) {
+      delivery.sink?.error(actorErrorFromNest(err));
+      return done();
+    }
+    forwardReplies(result, delivery, done);
   }
 
   private runEvent(nest: NestRoute, data: unknown, context: ActonContext, delivery: Delivery): void {
@@ -263,11 +300,6 @@ export class ActonTransport
           ),
       );
     }
-  }
-
-  private released(): void {
-    this.inFlight--;
-    if (this.inFlight === 0) for (const wake of this.idle) wake();
   }
 
   private async shutdown(): Promise<void> {

@@ -1,22 +1,35 @@
+import { isObservable, of } from 'rxjs';
 import type { Observable, Subscription } from 'rxjs';
 import type { Delivery } from '../index';
 import { actorErrorFromNest } from './nest-peer';
 
 /**
- * Forwards what a Nest handler produced to the delivery's `ReplySink` (absent for
- * fire-and-forget: replies are then dropped), and calls `done` exactly once when it has finished.
+ * Forwards what a Nest handler produced (the value its Promise resolved to) to the delivery's
+ * `ReplySink` (absent for fire-and-forget: replies are then dropped), and calls `done` exactly
+ * once when it has finished.
  *
+ * - A plain value is the one reply, then the end: the common case, answered at once without an
+ *   Observable (as `of(value)` would, minus its Subscriber, Subscription and closures per call).
  * - Each Observable item is one reply; the sink decides what that means (the first is the
  *   response of a request, each is a data frame of a stream, docs/protocol.md §3.3 / §3.4).
- * - An item that is an `AsyncIterable` (a Nest handler written as `async *`, which Nest passes
- *   through as one value) is pulled one item at a time, the next only after the sink's `next()`
- *   Promise settled: backpressure, as for acton actors.
+ * - An `AsyncIterable` (a Nest handler written as `async *`, which Nest passes through as one
+ *   value), as the result or as an Observable item, is pulled one item at a time, the next only
+ *   after the sink's `next()` Promise settled: backpressure, as for acton actors.
  * - Errors go through `actorErrorFromNest` (an `RpcException`'s code becomes the `error_code`).
  * - When the caller goes away (the delivery's signal aborts) the Observable is unsubscribed and
  *   the iterator returned. The signal is only touched if the source did not finish at once: the
  *   listener creates it lazily, and most handlers answer synchronously once their Promise settled.
  */
-export function forwardReplies(source: Observable<unknown>, delivery: Delivery, done: () => void): void {
+export function forwardReplies(result: unknown, delivery: Delivery, done: () => void): void {
+  if (isObservable(result)) return forwardObservable(result, delivery, done);
+  if (isAsyncIterable(result)) return forwardObservable(of(result), delivery, done);
+  delivery.sink?.next(result);
+  delivery.sink?.complete();
+  done();
+}
+
+/** `forwardReplies` of an Observable: every item a reply, until it completes, errors or the caller leaves. */
+function forwardObservable(source: Observable<unknown>, delivery: Delivery, done: () => void): void {
   const sink = delivery.sink;
   // eslint-disable-next-line prefer-const -- finish() may run inside subscribe(), before the assignment (TDZ)
   let subscription: Subscription | undefined;

@@ -191,10 +191,11 @@ describe('ActonTransport: @MessagePattern handlers of a real Nest microservice a
 });
 
 describe('ActonTransport: maxInFlight and graceful shutdown of the Nest microservice', () => {
-  it('TARGET_BUSY beyond maxInFlight; SIGTERM answers in-flight, refuses new ones, removes the socket', async () => {
+  it('TARGET_BUSY beyond maxInFlight; Nest processing hooks wrap admitted runs; SIGTERM drains', async () => {
     const socketPath = freshSocketPath();
     const nest = await startNestProcess(FIXTURE, [socketPath], `listening on ${socketPath}`, {
       NEST_MAX_IN_FLIGHT: '1',
+      NEST_PROCESSING_HOOKS: '1',
     });
     const raw = await RawFrameClient.connect(socketPath);
     try {
@@ -241,6 +242,12 @@ describe('ActonTransport: maxInFlight and graceful shutdown of the Nest microser
       expect(await exited).toBe(0);
       expect(nest.output()).toMatch(/closed \{.*"backpressureRejections":1,.*"inFlightRequests":0/);
       expect(existsSync(socketPath)).toBe(false);
+      // Nest's processing hooks (set by the fixture) wrapped the run that was admitted, and only it.
+      const hookLines = nest
+        .output()
+        .split('\n')
+        .filter((line) => /^(hook (start|end)|slow started) /.test(line));
+      expect(hookLines).toEqual(['hook start slow1', 'slow started slow1', 'hook end slow1']);
     } finally {
       await raw.close();
       await nest.stop('SIGKILL');

@@ -1,5 +1,5 @@
 import { Observable } from './rxjs-subset';
-import { ActorError } from '../errors/actor-error';
+import { ActorError, isActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
 import type { MessageDefinition } from '../metadata/message-metadata';
@@ -15,17 +15,17 @@ import { AskRequest } from './ask-request';
 import { Broker } from './broker';
 import { Clock } from './clock';
 import { deadlineTimersFor, DeadlineTimers } from './deadline-timers';
+import { LocalDelivery } from './delivery';
 import { Injector } from './injector';
 import { Instrumentation } from './instrumentation';
 import { hasLifecycleHooks, Lifecycle, withinTime } from './lifecycle';
-import { nextLocalCorrelationId } from './in-flight-call';
 import { Logger } from './logger';
 import { LocalActorRef } from './local-actor-ref';
-import { LOCAL_PEER } from './message-context';
 import { InjectionToken, Type } from './provider';
 import { ReplySink } from './reply-sink';
 import { StreamRequest } from './stream-request';
 import { Supervisor } from './supervisor';
+import { TellReceipt } from './tell-receipt';
 import { TimerDelivery, Timers } from './timers';
 
 /** Default `ask` timeout: the protocol's default `response_timeout_ms` (docs/protocol.md §2.2). */
@@ -209,7 +209,7 @@ export class ActonApp implements TimerDelivery {
     try {
       const timeoutMs = checkedTimeout(options?.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS, 'ask');
       const { ref, definition } = this.route(target, message);
-      const checked = this.check(definition, message);
+      const checked = this.checkHere(ref, definition, message);
       if (checked) return checked.then(() => this.sendAsk<R>(ref, message, definition.name, timeoutMs));
       return this.sendAsk<R>(ref, message, definition.name, timeoutMs);
     } catch (err) {
@@ -226,22 +226,36 @@ export class ActonApp implements TimerDelivery {
   }
 
   /**
-   * Sends `message` without waiting for anything (fire-and-forget). Replies are discarded; a
+   * Sends `message` without waiting for its handler (fire-and-forget). Replies are discarded; a
    * failing handler is logged.
-   * @throws ActorError synchronously for the enqueue failures listed at `ask` (never `TIMEOUT` /
-   *   `IO_ERROR` no-reply)
+   *
+   * Returns a `TellReceipt`, a Promise of the delivery you may await or ignore: it resolves once
+   * the actor's mailbox accepted the message (for an actor on another cluster node: once the
+   * owner's mailbox acknowledged it) and rejects with the typed `ActorError` otherwise — the
+   * owner's validation failure (`SERIALIZATION_ERROR`), `ACTOR_NOT_FOUND` when no node serves the
+   * name, `TARGET_BUSY`, `NODE_UNAVAILABLE`, `CONNECTION_CLOSED`, or `TIMEOUT` when no ack came
+   * (then it may or may not have arrived). A failure nobody awaits is logged.
+   * @throws ActorError synchronously for the enqueue failures known at once, listed at `ask` (never
+   *   `TIMEOUT` / `IO_ERROR` no-reply)
    */
-  tell(target: ActorTarget, message: object): void {
+  tell(target: ActorTarget, message: object): TellReceipt {
     const { ref, definition } = this.route(target, message);
-    const deliver = (): void =>
-      ref.deliver({ message, wireName: definition.name, correlationId: nextLocalCorrelationId(), peer: LOCAL_PEER });
-    const checked = this.check(definition, message);
-    if (!checked) return deliver();
-    checked
-      .then(deliver)
-      .catch((err: unknown) =>
-        this.logger.error(`tell(${definition.name}) to '${ref.name}' failed: ${String(err)}`, err),
-      );
+    const checked = this.checkHere(ref, definition, message);
+    const delivered = checked
+      ? checked.then(() => this.deliverTold(ref, message, definition.name))
+      : this.deliverTold(ref, message, definition.name);
+    // No closure for a delivery already done: every first call to a keyed actor comes through here.
+    if (!delivered) return TellReceipt.DELIVERED;
+    return TellReceipt.pending(delivered, (err) => {
+      const why = isActorError(err) ? `${err.code}: ${err.message}` : String(err);
+      this.logger.error(`tell(${definition.name}) to '${ref.name}' failed: ${why}`, err);
+    });
+  }
+
+  /** Enqueues a told message; a Promise while the mailbox that takes it is in another process. */
+  private deliverTold(ref: ActorRef, message: object, wireName: string): void | Promise<void> {
+    const delivery = new LocalDelivery(message, wireName);
+    return ref.deliverAcknowledged ? ref.deliverAcknowledged(delivery) : ref.deliver(delivery);
   }
 
   /**
@@ -263,7 +277,7 @@ export class ActonApp implements TimerDelivery {
       try {
         if (options.timeoutMs !== undefined) checkedTimeout(options.timeoutMs, 'stream');
         const { ref, definition } = this.route(target, message);
-        const checked = this.check(definition, message);
+        const checked = this.checkHere(ref, definition, message);
         if (checked) checked.then(() => start(ref, definition.name)).catch((err: unknown) => subscriber.error(err));
         else start(ref, definition.name);
       } catch (err) {
@@ -335,8 +349,7 @@ export class ActonApp implements TimerDelivery {
   /** @internal TimerDelivery: a timer's message, routed like `tell` (not validated: in-process code built it) */
   deliverTimed(target: ActorTarget, message: object, sink: ReplySink): void {
     const { ref, definition } = this.route(target, message);
-    const correlationId = nextLocalCorrelationId();
-    ref.deliver({ message, wireName: definition.name, sink, correlationId, peer: LOCAL_PEER });
+    ref.deliver(new LocalDelivery(message, definition.name, sink));
   }
 
   /** @internal an actor stopped for good (supervision): forget it and stop serving it */
@@ -543,8 +556,10 @@ export class ActonApp implements TimerDelivery {
     );
   }
 
-  private check(definition: MessageDefinition, message: object): Promise<void> | undefined {
-    if (!this.internals.validateInProcess) return undefined;
+  /** Validates `message` here (option `validation.inProcess`), unless its actor validates it elsewhere. */
+  private checkHere(ref: ActorRef, definition: MessageDefinition, message: object): Promise<void> | undefined {
+    // An actor served by another process validates the message there, once, with its own schema.
+    if (!this.internals.validateInProcess || ref.validatedElsewhere?.() === true) return undefined;
     return this.registry.check(definition, message) ?? undefined;
   }
 }

@@ -1,4 +1,5 @@
-import { PeerInfo } from './message-context';
+import { nextLocalCorrelationId } from './in-flight-call';
+import { LOCAL_PEER, PeerInfo } from './message-context';
 import { ReplySink } from './reply-sink';
 import { TraceContext } from './instrumentation';
 
@@ -28,4 +29,24 @@ export interface Delivery {
    * (IPC `listener.revoke()`, docs/protocol.md §11.2). One running already is not interrupted.
    */
   readonly withdrawn?: AbortSignal;
+}
+
+/**
+ * A message sent in-process without waiting for an answer (`app.tell`, a timer's message). Its
+ * `local-<n>` correlation id is built on first read: most handlers never read it, and a tell that
+ * activates a keyed actor should not pay for a number turned into a string.
+ */
+export class LocalDelivery implements Delivery {
+  readonly peer = LOCAL_PEER;
+  private id?: string;
+
+  constructor(
+    readonly message: object,
+    readonly wireName: string,
+    readonly sink?: ReplySink,
+  ) {}
+
+  get correlationId(): string {
+    return (this.id ??= nextLocalCorrelationId());
+  }
 }

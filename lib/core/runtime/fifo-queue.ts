@@ -16,7 +16,9 @@ export class FifoQueue<T> {
   /** Appends at the tail. */
   push(item: T): void {
     if (this.count === this.items.length) this.grow();
-    this.items[(this.head + this.count) % this.items.length] = item;
+    // A wrap by comparison, not `%` (an integer division on every message).
+    const tail = this.head + this.count;
+    this.items[tail < this.items.length ? tail : tail - this.items.length] = item;
     this.count++;
   }
 
@@ -30,7 +32,7 @@ export class FifoQueue<T> {
     if (this.count === 0) return undefined;
     const item = this.items[this.head];
     this.items[this.head] = undefined;
-    this.head = (this.head + 1) % this.items.length;
+    this.head = this.head + 1 === this.items.length ? 0 : this.head + 1;
     this.count--;
     return item;
   }

@@ -34,8 +34,10 @@ export function nextLocalCorrelationId(): string {
 export abstract class InFlightCall implements ReplySink, DeadlineEntry {
   /** The message as handed to the actor's mailbox; its `sink` is this call. */
   readonly delivery: Delivery;
-  /** Absolute deadline, epoch ms; undefined when the call has none. */
-  readonly deadline?: number;
+  /** `deadline`, once computed. */
+  private deadlineEpoch?: number;
+  /** When `startDeadline()` started the timer, on the deadline timers' own scale. */
+  private startedAt?: number;
   private controller?: AbortController;
   private abortReason?: unknown;
   private aborted = false;
@@ -66,8 +68,22 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
     withdrawn?: AbortSignal,
     private readonly deadlines: DeadlineTimers = systemDeadlineTimers,
   ) {
-    if (timeoutMs !== undefined) this.deadline = deadlines.epochNow() + timeoutMs;
-    this.delivery = new CallDelivery(message, wireName, correlationId, peer, this.deadline, this, withdrawn);
+    this.delivery = new CallDelivery(message, wireName, correlationId, peer, this, withdrawn);
+  }
+
+  /**
+   * Absolute deadline, epoch ms (undefined when the call has none): `timeoutMs` after the
+   * deadline started, or after the first read if it has not started yet. Computed on first read:
+   * most handlers never ask, and a call then reads the clock once (to start its timer), not twice.
+   */
+  get deadline(): number | undefined {
+    if (this.timeoutMs === undefined) return undefined;
+    if (this.deadlineEpoch === undefined) {
+      const { startedAt, deadlines } = this;
+      this.deadlineEpoch =
+        (startedAt === undefined ? deadlines.epochNow() : deadlines.epochAt(startedAt)) + this.timeoutMs;
+    }
+    return this.deadlineEpoch;
   }
 
   /** Aborted when the call expires or is cancelled; becomes the handler's `ctx.signal`. */
@@ -97,7 +113,7 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
   /** Starts the deadline timer, if the call has one; call right after a successful enqueue. */
   startDeadline(): void {
     if (this.isSettled || this.timeoutMs === undefined) return;
-    this.deadlines.add(this, clampTimerDelay(this.timeoutMs));
+    this.startedAt = this.deadlines.add(this, clampTimerDelay(this.timeoutMs));
   }
 
   /** @internal DeadlineEntry: the deadline passed. */
@@ -138,8 +154,8 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
 }
 
 /**
- * The `Delivery` of an in-flight call: its `sink` is the call, and `signal` is read from the call
- * only when the handler asks for it (a class with a prototype getter: one hidden class for
+ * The `Delivery` of an in-flight call: its `sink` is the call, and `deadline` and `signal` are read
+ * from the call only when the handler asks for them (a class with a prototype getter: one hidden class for
  * every delivery, unlike an object literal with an accessor, which V8 handles far more slowly).
  */
 class CallDelivery implements Delivery {
@@ -148,10 +164,13 @@ class CallDelivery implements Delivery {
     readonly wireName: string,
     readonly correlationId: string,
     readonly peer: PeerInfo,
-    readonly deadline: number | undefined,
     readonly sink: InFlightCall,
     readonly withdrawn: AbortSignal | undefined,
   ) {}
+
+  get deadline(): number | undefined {
+    return this.sink.deadline;
+  }
 
   get signal(): AbortSignal {
     return this.sink.signal;

@@ -1,10 +1,17 @@
-import { isUtf8 } from 'node:buffer';
 import { ActorError } from '../../core/errors/actor-error';
 import { ErrorCode } from '../../core/errors/error-code';
 import { encodeJsonFrame } from './frame-encoder';
 import { assertNestingWithin, mayNestDeeperThan } from './nesting-limit';
 import type { PayloadCodec } from './payload-codec';
 import { Format, MessageType } from './wire-types';
+
+/**
+ * Validates and decodes in one pass (checking with `isUtf8` and then decoding with
+ * `Buffer#toString` read every payload twice, through two native calls). serde_json rejects
+ * invalid UTF-8 where `Buffer#toString` would silently substitute U+FFFD, hence `fatal`; a
+ * leading BOM is kept (`ignoreBOM`), so that `JSON.parse` rejects it as serde_json does.
+ */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * JSON (format 0x01, docs/protocol.md §1.4): UTF-8, one value per frame, any JSON whitespace accepted.
@@ -17,17 +24,20 @@ export class JsonCodec implements PayloadCodec {
   readonly format = Format.JSON;
 
   decode(bytes: Uint8Array): unknown {
-    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-    // serde_json rejects invalid UTF-8; Buffer#toString would silently substitute U+FFFD.
-    if (!isUtf8(buffer)) throw new ActorError(ErrorCode.SERIALIZATION_ERROR, 'invalid UTF-8 in JSON payload');
+    let text: string;
+    try {
+      text = STRICT_UTF8.decode(bytes);
+    } catch {
+      throw new ActorError(ErrorCode.SERIALIZATION_ERROR, 'invalid UTF-8 in JSON payload');
+    }
     let value: unknown;
     try {
-      value = JSON.parse(buffer.toString('utf8'));
+      value = JSON.parse(text);
     } catch (err) {
       throw new ActorError(ErrorCode.SERIALIZATION_ERROR, err instanceof Error ? err.message : String(err));
     }
     // Before anything recursive sees it (see MAX_NESTING_DEPTH).
-    if (mayNestDeeperThan(buffer.length, 2)) assertNestingWithin(value);
+    if (mayNestDeeperThan(bytes.length, 2)) assertNestingWithin(value);
     return value;
   }
 

@@ -4,6 +4,7 @@ import { PeerInfo } from '../../core/runtime/message-context';
 import { FrameDecoder } from '../protocol/frame-decoder';
 import { FramingError } from '../protocol/framing-error';
 import { Frame } from '../protocol/wire-types';
+import { IdleClock } from './idle-clock';
 import { WriteQueue } from './write-queue';
 
 /** Stream producers pause while more than this many bytes wait to be written (backpressure). */
@@ -79,8 +80,8 @@ export class FramedSocket implements FrameTransport {
   private readonly writer: WriteQueue;
   private receiver?: FrameReceiver;
   private resolveClosed!: () => void;
-  private readTimer?: NodeJS.Timeout;
-  private readTimeoutMs = 0;
+  /** §5.3's idle read timeout: touched by each complete frame and each restart. */
+  private readonly idle: IdleClock;
   private closing = false;
   private released = false;
 
@@ -101,6 +102,9 @@ export class FramedSocket implements FrameTransport {
       writeTimeoutMs: options.writeTimeoutMs,
       highWaterMark: WRITE_HIGH_WATER_MARK,
       onStalled: this.onWriteStalled,
+    });
+    this.idle = new IdleClock((timeoutMs) => {
+      if (!this.closing) this.receiver!.readTimedOut(timeoutMs);
     });
   }
 
@@ -138,23 +142,17 @@ export class FramedSocket implements FrameTransport {
   }
 
   setReadTimeout(ms: number): void {
-    if (this.closing || (ms === this.readTimeoutMs && this.readTimer)) return;
-    this.clearReadTimer();
-    this.readTimeoutMs = ms;
-    if (ms > 0) {
-      this.readTimer = setTimeout(this.onReadTimeout, ms);
-      this.readTimer.unref();
-    }
+    if (!this.closing) this.idle.set(ms);
   }
 
   restartReadTimer(): void {
-    this.readTimer?.refresh();
+    this.idle.touch();
   }
 
   close(graceful = true): void {
     if (this.released || (graceful && this.closing)) return;
     this.closing = true;
-    this.clearReadTimer();
+    this.idle.stop();
     this.socket.off('data', this.onData);
     if (!graceful) {
       this.socket.destroy();
@@ -169,7 +167,7 @@ export class FramedSocket implements FrameTransport {
 
   private readonly onData = (chunk: Buffer): void => {
     const { frames, error } = this.decoder.push(chunk);
-    if (frames.length > 0) this.readTimer?.refresh();
+    if (frames.length > 0) this.idle.touch();
     for (const frame of frames) {
       if (this.closing) return;
       this.receiver!.frame(frame);
@@ -197,22 +195,13 @@ export class FramedSocket implements FrameTransport {
     this.close(false);
   };
 
-  private readonly onReadTimeout = (): void => {
-    if (!this.closing) this.receiver!.readTimedOut(this.readTimeoutMs);
-  };
-
   private readonly onClose = (): void => {
     if (this.released) return;
     this.released = true;
     this.closing = true;
-    this.clearReadTimer();
+    this.idle.stop();
     this.writer.dispose();
     this.receiver!.connectionClosed();
     this.resolveClosed();
   };
-
-  private clearReadTimer(): void {
-    if (this.readTimer) clearTimeout(this.readTimer);
-    this.readTimer = undefined;
-  }
 }

@@ -39,6 +39,13 @@ const EARLY_FLUSH_BYTES = 32 * 1024;
 /** Batches larger than this are written frame by frame (corked) instead of concatenated. */
 const CONCAT_LIMIT = 64 * 1024;
 
+/**
+ * While writes are outstanding, the write timeout looks this many times per `writeTimeoutMs`
+ * whether one completed: a stall is reported between 1 and 1 + 1/STALL_LOOKS timeouts after
+ * the last progress (see `checkStall`).
+ */
+const STALL_LOOKS = 4;
+
 /** Size of the shared slab small batches are concatenated into. */
 const SLAB_SIZE = 64 * 1024;
 /** Batches up to this size are copied into the shared slab rather than into a buffer of their own. */
@@ -95,6 +102,9 @@ export class WriteQueue {
   private scheduled = false;
   private outstandingWrites = 0;
   private unflushedPushes = 0;
+  /** Writes the socket completed so far: `checkStall` compares it between its looks. */
+  private completedWrites = 0;
+  private seenCompleted = 0;
   private lastProgressAt = 0;
   private lastQueued = -1;
   private stallTimer?: NodeJS.Timeout;
@@ -189,7 +199,9 @@ export class WriteQueue {
     this.batchAnswers = 0;
     this.outstandingWrites++;
     this.armStallTimer();
-    const done = (): void => this.written(pushes);
+    // One shared callback for writes without pushes: no closure per write, and Node's stream
+    // then counts consecutive completions instead of queueing one tick each.
+    const done = pushes === 0 ? this.answersWritten : (): void => this.written(pushes);
     if (frames.length === 1) {
       this.socket.write(frames[0], done);
     } else if (bytes <= SLAB_BATCH_LIMIT) {
@@ -204,10 +216,13 @@ export class WriteQueue {
     }
   };
 
+  private readonly answersWritten = (): void => this.written(0);
+
+  /** A write completed: counted, not timed (a clock read per write was a cost of every lone answer, bench W1). */
   private written(pushes: number): void {
     this.outstandingWrites--;
-    this.unflushedPushes = Math.max(0, this.unflushedPushes - pushes);
-    this.lastProgressAt = Date.now();
+    this.completedWrites++;
+    if (pushes > 0) this.unflushedPushes = Math.max(0, this.unflushedPushes - pushes);
   }
 
   private armStallTimer(): void {
@@ -215,31 +230,37 @@ export class WriteQueue {
     if (timeout <= 0 || this.stallArmed) return;
     this.stallArmed = true;
     this.lastProgressAt = Date.now();
-    if (this.stallTimer) this.stallTimer.refresh();
-    else {
-      this.stallTimer = setTimeout(this.checkStall, timeout);
-      this.stallTimer.unref();
-    }
+    this.seenCompleted = this.completedWrites;
+    this.stallTimer = setTimeout(this.checkStall, stallLookDelay(timeout, timeout));
+    this.stallTimer.unref();
   }
 
-  /** D6: closes only when writes are outstanding and none completed for `writeTimeoutMs`. */
+  /**
+   * D6: closes only when writes are outstanding and none completed for `writeTimeoutMs`. Looks
+   * every quarter of the timeout while writes are outstanding; a look that finds more writes
+   * completed (or libuv's queue moved) counts as progress at that moment, so a stall is reported
+   * at most a quarter of the timeout late, never early.
+   */
   private readonly checkStall = (): void => {
     this.stallArmed = false;
     if (this.socket.destroyed || this.outstandingWrites === 0) return;
+    const now = Date.now();
     // A big write completes (callback) only when all of it is written; libuv's queue size shows
     // partial progress in between, so a slow but reading client is not mistaken for a stuck one.
     const queued = handleQueueSize(this.socket);
-    if (queued !== this.lastQueued) {
+    if (queued !== this.lastQueued || this.completedWrites !== this.seenCompleted) {
       this.lastQueued = queued;
-      this.lastProgressAt = Date.now();
+      this.seenCompleted = this.completedWrites;
+      this.lastProgressAt = now;
     }
-    const idle = Date.now() - this.lastProgressAt;
-    if (idle >= this.options.writeTimeoutMs) {
+    const timeout = this.options.writeTimeoutMs;
+    const idle = now - this.lastProgressAt;
+    if (idle >= timeout) {
       this.options.onStalled();
       return;
     }
     this.stallArmed = true;
-    this.stallTimer = setTimeout(this.checkStall, this.options.writeTimeoutMs - idle);
+    this.stallTimer = setTimeout(this.checkStall, stallLookDelay(timeout, timeout - idle));
     this.stallTimer.unref();
   };
 
@@ -253,6 +274,11 @@ export class WriteQueue {
     this.waiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** The delay to the stall timer's next look: a quarter of the timeout, or what is left of it if less. */
+function stallLookDelay(timeoutMs: number, leftMs: number): number {
+  return Math.max(1, Math.min(leftMs, Math.ceil(timeoutMs / STALL_LOOKS)));
 }
 
 /** Bytes libuv still has to write for this socket (`-1` when the handle does not say). */

@@ -15,6 +15,7 @@ import {
   OnPassivate,
 } from 'acton-ts';
 import { createTestingApp } from 'acton-ts/testing';
+import { hashOf } from '../../../lib/core/runtime/keyed/activation-table';
 
 @Message('AddItem')
 class AddItem {
@@ -89,9 +90,32 @@ class SessionActor {
   }
 }
 
+@Message('Bump')
+class Bump {}
+
+/** Counts per key; idles far longer than a test runs, so only the test passivates it. */
+@Actor({ name: 'locker', cluster: 'keyed', idleTimeoutMs: 600_000 })
+class LockerActor implements OnActivate<number>, OnPassivate<number> {
+  private count = 0;
+
+  onActivate(state: number | undefined, key: string): void {
+    this.count = state ?? 0;
+    journal.push(`locker ${key} from ${this.count}`);
+  }
+
+  onPassivate(): number {
+    return this.count;
+  }
+
+  @OnMessage()
+  bump(_message: Bump, ctx: MessageContext): string {
+    return `${ctx.key} ${++this.count}`;
+  }
+}
+
 const store = new InMemoryKeyedStateStore();
 
-@Module({ actors: [CartActor, SessionActor], providers: [{ provide: KeyedStateStore, useValue: store }] })
+@Module({ actors: [CartActor, SessionActor, LockerActor], providers: [{ provide: KeyedStateStore, useValue: store }] })
 class CartModule {}
 
 function add(sku: string, qty = 1): AddItem {
@@ -156,6 +180,31 @@ describe('keyed actors in one process', () => {
     expect(journal.filter((line) => line.startsWith('activate r-1'))).toEqual([
       'activate r-1 null',
       'activate r-1 {"egg":1}',
+    ]);
+  });
+
+  it('keeps two keys that share a hash apart: each its own activation and state, passivated and re-activated alone', async () => {
+    const [first, second] = ['u-229618', 'u-801496'];
+    expect(hashOf(first)).toBe(hashOf(second)); // the activation table's hash: one slot, so one key overflows
+    const type = app.keyedActor('locker')!;
+    const bump = (key: string): Promise<string> => app.ask(`locker/${key}`, new Bump());
+    expect([await bump(first), await bump(second), await bump(first)]).toEqual([
+      `${first} 1`,
+      `${second} 1`,
+      `${first} 2`,
+    ]);
+    await type.passivate(first, 'the test asks');
+    expect([type.isActive(first), type.isActive(second)]).toEqual([false, true]);
+    expect([...type.activeKeys()]).toEqual([second]);
+    expect([await bump(second), await bump(first)]).toEqual([`${second} 2`, `${first} 3`]);
+    await type.passivate(second, 'the test asks');
+    expect([type.isActive(first), type.isActive(second)]).toEqual([true, false]);
+    expect(await bump(second)).toBe(`${second} 3`);
+    expect(journal.filter((line) => line.startsWith('locker'))).toEqual([
+      `locker ${first} from 0`,
+      `locker ${second} from 0`,
+      `locker ${first} from 2`,
+      `locker ${second} from 2`,
     ]);
   });
 

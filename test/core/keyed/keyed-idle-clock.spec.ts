@@ -112,6 +112,26 @@ describe('keyed idle passivation runs on the app clock (ManualClock: no real wai
     expect(journal).toEqual(['passivate a 1', 'passivate b 1']);
   });
 
+  it('keeps exact deadlines across 2^30 ms (12.4 days) of app clock, where the idle clock moves its origin', async () => {
+    const type = app!.keyedActor('meter')!;
+    clock.stall(2 ** 30 - 1_000); // no activation yet: nothing to sweep
+    await app!.ask('meter/a', bump());
+    await clock.advance(IDLE_MS - 1); // the sweeps on the way cross the 2^30 ms mark
+    expect(type.isActive('a')).toBe(true);
+    await clock.advance(1);
+    expect(type.isActive('a')).toBe(false);
+    await app!.ask('meter/b', bump());
+    clock.stall(2 ** 30 + 5); // b's sweep is overdue; c's first message moves the origin again, b far behind it
+    await app!.ask('meter/c', bump());
+    await clock.advance(0);
+    expect([type.isActive('b'), type.isActive('c')]).toEqual([false, true]);
+    await clock.advance(IDLE_MS - 1);
+    expect(type.isActive('c')).toBe(true);
+    await clock.advance(1);
+    expect(type.isActive('c')).toBe(false);
+    expect(journal).toEqual(['passivate a 1', 'passivate b 1', 'passivate c 1']);
+  });
+
   it('with no activation left, no sweep stays pending on the clock', async () => {
     await app!.ask('meter/a', bump());
     expect(clock.pending).toBe(1); // the sweep

@@ -16,6 +16,15 @@ describe('JSON codec', () => {
     expect(() => JSON_CODEC.decode(Buffer.alloc(0))).toThrow(expect.objectContaining({ code: 'SERIALIZATION_ERROR' }));
   });
 
+  it('decodes multi-byte UTF-8 from a view into a larger buffer, and rejects a leading BOM as serde_json does', () => {
+    const wire = Buffer.from('xx{"name":"Zoë ✓ 𝄞"}yy');
+    expect(JSON_CODEC.decode(wire.subarray(2, wire.length - 2))).toEqual({ name: 'Zoë ✓ 𝄞' });
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}')]);
+    expect(() => JSON_CODEC.decode(withBom)).toThrow(expect.objectContaining({ code: 'SERIALIZATION_ERROR' }));
+    // A lone surrogate encoded as UTF-8 (CESU-style) is not valid UTF-8.
+    expect(() => JSON_CODEC.decode(Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22]))).toThrow('invalid UTF-8');
+  });
+
   it('omits undefined optionals and writes NaN as null', () => {
     const frame = JSON_CODEC.encodeFrame(MessageType.RESPONSE, {
       correlation_id: 'x',

@@ -1,14 +1,22 @@
 import { ActorRef } from '../actor-ref';
 import { KeyedActorType } from './keyed-actor-type';
-import { splitKeyedName } from './keyed-key';
+
+/**
+ * Up to this many keyed types, `resolve` finds the type of `cart/u-42` by comparing the name's
+ * prefix in place; beyond it, by cutting the prefix out and looking it up.
+ */
+const SCANNED_TYPES = 8;
 
 /** The keyed actor types of one app, by name; resolves `name/key` addresses. */
 export class KeyedActors {
   private readonly byName = new Map<string, KeyedActorType>();
+  /** The same types in a list, scanned by `typeBefore` (an app has a few). */
+  private readonly types: KeyedActorType[] = [];
 
   /** Registers a type under its name. */
   add(type: KeyedActorType): void {
     this.byName.set(type.name, type);
+    this.types.push(type);
   }
 
   /** The keyed actor type named `name`. */
@@ -22,28 +30,39 @@ export class KeyedActors {
    * @throws ActorError `ACTOR_NOT_FOUND` when the key breaks the actor's limits
    */
   resolve(name: string): ActorRef | undefined {
-    const parts = splitKeyedName(name);
-    if (!parts) return this.byName.get(name);
-    return this.byName.get(parts.actor)?.forKey(parts.key);
+    const slash = name.indexOf('/');
+    if (slash <= 0) return this.byName.get(name);
+    return this.typeBefore(name, slash)?.forKey(name.slice(slash + 1));
   }
 
   /** Every keyed actor type. */
   all(): KeyedActorType[] {
-    return [...this.byName.values()];
+    return [...this.types];
   }
 
   /** Stops accepting messages. */
   drainAll(): void {
-    for (const type of this.byName.values()) type.drain();
+    for (const type of this.types) type.drain();
   }
 
   /** Resolves when no activation has work. */
   async whenIdle(): Promise<void> {
-    await Promise.all(this.all().map((type) => type.whenIdle()));
+    await Promise.all(this.types.map((type) => type.whenIdle()));
   }
 
   /** Passivates every activation (their state is saved). */
   async passivateAll(reason: unknown): Promise<void> {
-    await Promise.all(this.all().map((type) => type.passivateAll(reason)));
+    await Promise.all(this.types.map((type) => type.passivateAll(reason)));
+  }
+
+  /**
+   * The type named `name`'s first `length` characters. Every first call to a key comes through
+   * here: a few types are compared in place, which saves cutting out (and hashing) a new
+   * string per call.
+   */
+  private typeBefore(name: string, length: number): KeyedActorType | undefined {
+    if (this.types.length > SCANNED_TYPES) return this.byName.get(name.slice(0, length));
+    for (const type of this.types) if (type.name.length === length && name.startsWith(type.name)) return type;
+    return undefined;
   }
 }
