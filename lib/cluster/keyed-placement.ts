@@ -229,11 +229,13 @@ export class KeyedPlacement implements KeyGate, StateFence {
     }
     for (const type of leaving ? [] : this.types.values()) {
       for (const key of [...type.activeKeys()]) {
-        // An activation still claiming its key is left alone: it holds nothing yet.
-        if (this.claims.revisionOf(type.name, key) === undefined || this.placeOf(type.name, key) === this.selfId)
-          continue;
-        this.moved++;
-        void type.passivate(key, 'its key moved to another node', moving());
+        const claimed = this.claims.revisionOf(type.name, key) !== undefined;
+        if (claimed && this.placeOf(type.name, key) === this.selfId) continue;
+        // Unclaimed and active: its claim was given up (the node lease was taken over) — it must go
+        // before a taker waits out the lease. One still claiming is left alone (passivate skips it).
+        if (claimed) this.moved++;
+        const why = claimed ? 'its key moved to another node' : 'this node no longer holds its key';
+        void type.passivate(key, why, moving());
       }
     }
     await this.claims.renew();

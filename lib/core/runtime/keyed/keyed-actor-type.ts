@@ -357,7 +357,11 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     return (async () => {
       if (!((await claimed) ?? true))
         throw activationRefused(ErrorCode.TARGET_BUSY, this.name, key, 'its key is still held by another node');
-      if (wantsState) await hooks.onActivate!(await this.loadState(key), key);
+      const state = wantsState ? await this.loadState(key) : undefined;
+      // The claim may have lapsed while the state loaded: no hook runs for a key held elsewhere.
+      if (this.gate && !this.gate.holds(this.name, key))
+        throw activationRefused(ErrorCode.SHUTTING_DOWN, this.name, key, 'its node lost the key while it started');
+      if (wantsState) await hooks.onActivate!(state, key);
       if (typeof hooks.onStart === 'function') await hooks.onStart();
     })();
   }
