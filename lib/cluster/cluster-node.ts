@@ -33,8 +33,13 @@ declare module '../core/runtime/app-extension' {
   }
 }
 
-/** How long a new activation may wait for its key's lease (held by a node that stopped renewing it). */
-const KEY_CLAIM_TIMEOUT_MS = 30_000;
+/**
+ * How long a new activation waits for its key's claim, in `nodeTimeoutMs`: long enough to see a
+ * dead holder's lease unchanged for `nodeTimeoutMs`; a holder still alive past it disagrees about
+ * where the key lives (their views of the membership differ), so the activation gives up and its
+ * calls are routed again (`activationRefused`) rather than held for the whole of their deadline.
+ */
+const KEY_CLAIM_TIMEOUT_NODE_TIMEOUTS = 2;
 
 /** An actor of this app that takes part in the cluster. */
 interface LocalClusterActor {
@@ -213,7 +218,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
         this.served,
         keyClaims,
         retryMs,
-        KEY_CLAIM_TIMEOUT_MS,
+        KEY_CLAIM_TIMEOUT_NODE_TIMEOUTS * config.nodeTimeoutMs,
         logger,
         app.registry,
       );
@@ -416,6 +421,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
           const announcement = decodeJson(msg.data) as NodeAnnouncement;
           // A newcomer learns about us at once instead of after one heartbeat interval.
           if (directory.heard(announcement, Date.now())) this.announce();
+          this.keyed!.heard(announcement); // calls waiting for a node of a keyed actor go to it
           this.exposeRemoteNames();
         },
       }),

@@ -5,6 +5,9 @@ import { decodeJson, encodeJson, keyToken, subjectToken } from './cluster-wire';
 import { openKvBucket } from './nats-loader';
 import { isConflict, KvBucketLike, NatsConnectionLike } from './nats-port';
 
+/** Times a state write that got no answer, and was found not applied, is sent (see `save`). */
+const SAVE_ATTEMPTS = 3;
+
 /**
  * Keyed actors' state in a JetStream key-value bucket (`acton_<cluster>_state`, one entry per
  * key, JSON), shared by every node, so a key re-activated on another node after its node is lost
@@ -23,6 +26,11 @@ import { isConflict, KvBucketLike, NatsConnectionLike } from './nats-port';
  * - every write is a compare-and-set from the revision this node last read (`load`, at
  *   activation) or wrote: a write that arrives after another node wrote the key fails, naming
  *   both revisions, and the activation that made it is passivated (its next one reloads).
+ *
+ * A write that gets no answer (a JetStream timeout on a loaded server) is checked by reading the
+ * entry back: found applied, it succeeds; found not applied, it is sent again from the same
+ * revision (up to `SAVE_ATTEMPTS` in all); otherwise `save` fails `IO_ERROR` "its outcome is
+ * unknown" — never a silent loss: a later write then loses its compare-and-set if it was applied.
  */
 export class JetStreamKeyedStateStore extends KeyedStateStore {
   private bucket?: KvBucketLike;
@@ -66,26 +74,75 @@ export class JetStreamKeyedStateStore extends KeyedStateStore {
       );
     }
     const from = this.revisions.get(name) ?? (await bucket.get(name))?.revision ?? 0;
-    try {
-      if (value === undefined) {
-        await bucket.delete(name, { previousSeq: from });
-        this.revisions.delete(name);
-      } else {
-        this.revisions.set(
-          name,
-          from === 0 ? await bucket.create(name, value) : await bucket.update(name, value, from),
-        );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (value === undefined) {
+          await bucket.delete(name, { previousSeq: from });
+          this.revisions.delete(name);
+        } else {
+          this.revisions.set(
+            name,
+            from === 0 ? await bucket.create(name, value) : await bucket.update(name, value, from),
+          );
+        }
+        return;
+      } catch (err) {
+        if (isConflict(err)) {
+          // A resent write may lose to the first copy of itself, applied late: then it is saved.
+          if (attempt > 1 && value && (await this.confirm(name, from, value)) === 'applied') return;
+          throw this.lostRace(actor, key, from);
+        }
+        // No answer (e.g. a JetStream timeout on a loaded server): the write may have been applied.
+        const outcome = value === undefined ? 'unknown' : await this.confirm(name, from, value);
+        if (outcome === 'applied') return;
+        if (outcome === 'overwritten') throw this.lostRace(actor, key, from);
+        if (outcome === 'unknown' || attempt === SAVE_ATTEMPTS) {
+          // The revision stays `from`: if the write was applied after all, the next one loses its
+          // compare-and-set and the activation reloads, so nothing is applied twice or lost silently.
+          throw new ActorError(
+            ErrorCode.IO_ERROR,
+            `State of keyed actor '${actor}/${key}' may not be saved: the JetStream write got no answer ` +
+              `(${err instanceof Error ? err.message : String(err)}); its outcome is unknown`,
+          );
+        }
+        // 'absent': not applied yet; sent again from the same revision, so at most one copy applies.
       }
-    } catch (err) {
-      if (!isConflict(err)) throw err;
-      this.revisions.delete(name);
-      this.fence?.stale(actor, key);
-      throw new ActorError(
-        ErrorCode.IO_ERROR,
-        `State of keyed actor '${actor}/${key}' not saved: another activation wrote it after this one read ` +
-          `revision ${from}, so this activation is stale; it is passivated and the next call reloads the state`,
-      );
     }
+  }
+
+  /**
+   * After a write of `value` from revision `from` got no answer: whether the entry now holds it
+   * (`applied`: its revision is recorded), still holds revision `from` (`absent`: the write may be
+   * sent again), holds another value (`overwritten`), or could not be read (`unknown`).
+   */
+  private async confirm(
+    name: string,
+    from: number,
+    value: Uint8Array,
+  ): Promise<'applied' | 'absent' | 'overwritten' | 'unknown'> {
+    try {
+      const entry = await this.opened().get(name);
+      const revision = entry?.revision ?? 0;
+      if (revision === from) return 'absent';
+      if (entry?.operation === 'PUT' && Buffer.from(entry.value).equals(value)) {
+        this.revisions.set(name, revision);
+        return 'applied';
+      }
+      return 'overwritten';
+    } catch {
+      return 'unknown';
+    }
+  }
+
+  /** A write of `actor/key` lost its compare-and-set: the activation here is stale (it is passivated). */
+  private lostRace(actor: string, key: string, from: number): ActorError {
+    this.revisions.delete(entryKey(actor, key));
+    this.fence?.stale(actor, key);
+    return new ActorError(
+      ErrorCode.IO_ERROR,
+      `State of keyed actor '${actor}/${key}' not saved: another activation wrote it after this one read ` +
+        `revision ${from}, so this activation is stale; it is passivated and the next call reloads the state`,
+    );
   }
 
   /** @internal the key's activation here is gone: its revision is not needed any more */

@@ -1,22 +1,34 @@
 import { isActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
 import { Delivery } from '../core/runtime/delivery';
+import { isActivationRefused } from '../core/runtime/keyed/activation-refused';
 import { ReplySink } from '../core/runtime/reply-sink';
 import { wasNotStarted } from './remote-calls';
 
 /**
- * The sink of a call to a key on another node, which re-sends the call when that node refused
- * it before any handler saw it — nobody subscribed to the node's keyed subject any more (NATS no
- * responders: the node left or is leaving), the node answered `SHUTTING_DOWN`, it said goodbye
- * with the call unanswered (a clean leave answers every call it took first), or it was lost
- * before telling that the handler started (no `r` frame, see `RemoteReplySink.received`) —
- * because the key is moving: the call is routed again (to the key's new node) after `retryMs`,
+ * The longest wait between two re-sends of one call, in `retryMs`: a key whose node was killed is
+ * refused (NATS no responders) until that node counts as gone (`nodeTimeoutMs`), and re-sending
+ * every `retryMs` meanwhile would flood NATS with thousands of calls that cannot land.
+ */
+const MAX_BACKOFF = 8;
+
+/**
+ * The sink of a call to a key, which re-sends the call when its node refused it before any
+ * handler saw it — nobody subscribed to the node's keyed subject any more (NATS no responders:
+ * the node left or is leaving), the node answered `SHUTTING_DOWN`, it said goodbye with the call
+ * unanswered (a clean leave answers every call it took first), it was lost before telling that
+ * the handler started (no `r` frame, see `RemoteReplySink.received`), or the key's activation
+ * could not start there (the key still claimed by a node not yet known dead, its state unreadable:
+ * `isActivationRefused`) — because the key is moving: the call is routed again after `retryMs`
+ * (doubling per re-send, up to `MAX_BACKOFF` times it),
  * until it gets an answer or the caller goes away (its deadline aborts its signal). Calls whose
  * handler had started when their node was lost fail `NODE_UNAVAILABLE` (outcome unknown): the
  * handler may have run, and re-sending would apply it twice (see the README's at-most-once rules).
  */
 export class KeyedCallRetry implements ReplySink {
   private answered = false;
+  /** Re-sends so far: each waits twice as long as the one before, up to `MAX_BACKOFF` × `retryMs`. */
+  private attempts = 0;
 
   constructor(
     private readonly delivery: Delivery,
@@ -54,22 +66,35 @@ export class KeyedCallRetry implements ReplySink {
       this.answered = true;
       return this.delivery.sink!.error(err);
     }
-    const timer = setTimeout(() => {
-      if (this.delivery.signal?.aborted) return this.delivery.sink!.error(err);
-      try {
-        this.resent.count++;
-        this.resend(this.routed);
-      } catch (failure) {
-        this.error(failure);
-      }
-    }, this.retryMs);
+    this.sendLater(err);
+  }
+
+  /** The call could not leave this node (`err`: NATS is down): it is sent again later, as a refused one. */
+  notSent(err: unknown): void {
+    if (this.answered || this.delivery.signal?.aborted) return this.error(err);
+    this.sendLater(err);
+  }
+
+  private sendLater(err: unknown): void {
+    const timer = setTimeout(
+      () => {
+        if (this.delivery.signal?.aborted) return this.delivery.sink!.error(err);
+        try {
+          this.resent.count++;
+          this.resend(this.routed);
+        } catch (failure) {
+          this.error(failure);
+        }
+      },
+      this.retryMs * Math.min(MAX_BACKOFF, 2 ** this.attempts++),
+    );
     timer.unref();
   }
 }
 
 function isRefusedBeforeDelivery(err: unknown): boolean {
   if (!isActorError(err)) return false;
-  if (err.code === ErrorCode.SHUTTING_DOWN || wasNotStarted(err)) return true;
+  if (err.code === ErrorCode.SHUTTING_DOWN || wasNotStarted(err) || isActivationRefused(err)) return true;
   // A clean leave ("it left": goodbye received) hands every keyed call it took over before saying
   // goodbye (KeyedPlacement.handOver), so a call still unanswered then never reached a handler.
   if (err.code === ErrorCode.NODE_UNAVAILABLE && /\(it left\)/.test(err.message)) return true;

@@ -10,7 +10,7 @@ import { ClusterSubjects } from './cluster-wire';
 import { StateFence } from './jetstream-keyed-state-store';
 import { KeyClaims } from './key-claims';
 import { KeyedCallRetry } from './keyed-call-retry';
-import { NodeDirectory } from './node-directory';
+import { NodeAnnouncement, NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
 import { RemoteReplySink } from './remote-reply-sink';
 import { ServedCalls } from './served-calls';
@@ -29,6 +29,20 @@ export interface KeyedPlacementStats {
   readonly leaseLapses: number;
 }
 
+/** A call to a key of a keyed actor that no live node declares now: it waits for one to come up. */
+interface WaitingCall {
+  readonly key: string;
+  readonly delivery: Delivery;
+  /** Epoch ms when it stops waiting: its deadline, or `NO_DEADLINE_WAIT_MS` after it began when it has none. */
+  readonly until: number;
+}
+
+/** How long a call without a deadline waits for a node to host its keyed actor (ms). */
+export const NO_DEADLINE_WAIT_MS = 30_000;
+
+/** Calls that may wait at once for a node to host their keyed actor (beyond: `TARGET_BUSY`). */
+export const MAX_CALLS_WAITING_FOR_NODE = 100_000;
+
 /** How a `KeyedPlacement` forgets a passivated key's state revision (`JetStreamKeyedStateStore.forget`). */
 export type ForgetState = (actor: string, key: string) => void;
 
@@ -45,11 +59,20 @@ export type ForgetState = (actor: string, key: string) => void;
  * - Calls during moves wait: a call to a key whose claim is still held elsewhere waits in the new
  *   activation's mailbox (suspended while it claims) until the claim is won; a call the old node
  *   refused or never started is sent again (`KeyedCallRetry`); only the call's deadline ends it.
+ *   A call to a keyed actor that some node declared since this node started, while no live node
+ *   declares it (all of them restarting, or this node's own event loop stalled past `nodeTimeoutMs`
+ *   so that it forgot them), waits for one, also until its deadline. Only a name no node has
+ *   declared (as far as this node heard) is `ACTOR_NOT_FOUND` at once.
  */
 export class KeyedPlacement implements KeyGate, StateFence {
   private readonly types = new Map<string, KeyedActorType>();
   private readonly undo: (() => void)[] = [];
   private readonly resent = { count: 0 };
+  /** Keyed actors declared here or announced by another node since this node started. */
+  private readonly knownKeyed = new Set<string>();
+  /** Per keyed actor no live node declares now: the calls waiting for one. */
+  private readonly waiting = new Map<string, WaitingCall[]>();
+  private waitingCount = 0;
   private moved = 0;
   private lapses = 0;
   private forgetState?: ForgetState;
@@ -87,9 +110,18 @@ export class KeyedPlacement implements KeyGate, StateFence {
     this.forgetState = forget;
   }
 
-  /** Whether `actor` is a keyed actor declared here or by another node. */
+  /** Whether `actor` is a keyed actor declared here, or by another node since this node started. */
   isKeyed(actor: string): boolean {
-    return this.types.has(actor) || this.directory.describe(actor)?.placement === 'keyed';
+    if (this.types.has(actor) || this.knownKeyed.has(actor)) return true;
+    if (this.directory.describe(actor)?.placement !== 'keyed') return false;
+    this.knownKeyed.add(actor);
+    return true;
+  }
+
+  /** A heartbeat of another node: learns the keyed actors it declares; calls waiting for one go to it. */
+  heard(announcement: NodeAnnouncement): void {
+    for (const actor of announcement.actors) if (actor.placement === 'keyed') this.knownKeyed.add(actor.name);
+    if (this.waitingCount > 0) this.wake(Date.now());
   }
 
   /** The node that hosts `actor/key` now (rendezvous over the live nodes declaring `actor`). */
@@ -110,14 +142,15 @@ export class KeyedPlacement implements KeyGate, StateFence {
 
   /**
    * Delivers to `actor/key` on the node that hosts it, which validates a payload forwarded
-   * undecoded (`WirePayload`). A fire-and-forget `acknowledged` by the key's mailbox returns a
-   * Promise when that is on another node (see `RemoteCalls.sendAcknowledged`).
-   * @throws ActorError `ACTOR_NOT_FOUND` when no live node declares `actor`
+   * undecoded (`WirePayload`); while no live node declares `actor`, a call waits for one
+   * (`waitForNode`). A fire-and-forget `acknowledged` by the key's mailbox returns a Promise when
+   * that is on another node (see `RemoteCalls.sendAcknowledged`).
+   * @throws ActorError `ACTOR_NOT_FOUND` for a fire-and-forget while no live node declares `actor`,
+   *   `TARGET_BUSY` past `MAX_CALLS_WAITING_FOR_NODE` waiting calls
    */
   route(actor: string, key: string, delivery: Delivery, acknowledged = false): void | Promise<void> {
     const node = this.placeOf(actor, key);
-    if (node === undefined)
-      throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: no live node hosts keyed actor '${actor}'`);
+    if (node === undefined) return this.waitForNode(actor, key, delivery);
     // A call refused by a node the key is leaving is routed again (see KeyedCallRetry).
     const routed =
       delivery.sink && !(delivery.sink instanceof KeyedCallRetry)
@@ -131,7 +164,13 @@ export class KeyedPlacement implements KeyGate, StateFence {
     const name = `${actor}/${key}`;
     const subject = this.subjects.keyed(actor, node, key);
     if (acknowledged && !routed.sink) return this.calls.sendAcknowledged(name, routed, node, subject, true);
-    this.calls.send(name, routed, node, subject, true);
+    try {
+      this.calls.send(name, routed, node, subject, true);
+    } catch (err) {
+      // NATS is down (reconnecting): the call never left, so it waits to be sent, until its deadline.
+      if (this.calls.connected || !(routed.sink instanceof KeyedCallRetry)) throw err;
+      routed.sink.notSent(err);
+    }
   }
 
   /** KeyGate: claims the key under this node's lease, waiting until it is won or `claimTimeoutMs` passed. */
@@ -179,6 +218,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
    * their callers send them to where the key lives now.
    */
   async tick(now: number, leaving = false): Promise<void> {
+    if (this.waitingCount > 0) this.wake(now);
     const lapsed = this.claims.expire(now);
     if (lapsed) {
       this.lapses++;
@@ -189,11 +229,13 @@ export class KeyedPlacement implements KeyGate, StateFence {
     }
     for (const type of leaving ? [] : this.types.values()) {
       for (const key of [...type.activeKeys()]) {
-        // An activation still claiming its key is left alone: it holds nothing yet.
-        if (this.claims.revisionOf(type.name, key) === undefined || this.placeOf(type.name, key) === this.selfId)
-          continue;
-        this.moved++;
-        void type.passivate(key, 'its key moved to another node', moving());
+        const claimed = this.claims.revisionOf(type.name, key) !== undefined;
+        if (claimed && this.placeOf(type.name, key) === this.selfId) continue;
+        // Unclaimed and active: its claim was given up (the node lease was taken over) — it must go
+        // before a taker waits out the lease. One still claiming is left alone (passivate skips it).
+        if (claimed) this.moved++;
+        const why = claimed ? 'its key moved to another node' : 'this node no longer holds its key';
+        void type.passivate(key, why, moving());
       }
     }
     await this.claims.renew();
@@ -229,10 +271,78 @@ export class KeyedPlacement implements KeyGate, StateFence {
     await this.claims.leave();
   }
 
-  /** Stops serving keys (activations passivate when the app closes). */
+  /** Stops serving keys (activations passivate when the app closes); calls waiting for a node end. */
   stop(): void {
     for (const undo of this.undo.splice(0)) undo();
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    this.waitingCount = 0;
+    for (const [actor, calls] of waiting) {
+      const why = `this cluster node closed while the call waited for a node hosting keyed actor '${actor}'`;
+      for (const call of calls)
+        call.delivery.sink?.error(new ActorError(ErrorCode.CONNECTION_CLOSED, `Not sent: ${why}`));
+    }
   }
+
+  /**
+   * Holds a call to `actor/key` until a live node declares `actor` (`wake`, at each heartbeat of
+   * another node and each tick of this one), bounded by the call's deadline — or, for a call
+   * without one, `NO_DEADLINE_WAIT_MS`. A fire-and-forget does not wait (it has no deadline and nobody
+   * to tell): it fails at once.
+   */
+  private waitForNode(actor: string, key: string, delivery: Delivery): void {
+    if (!delivery.sink)
+      throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: no live node hosts keyed actor '${actor}' now`);
+    if (this.waitingCount >= MAX_CALLS_WAITING_FOR_NODE) {
+      throw new ActorError(
+        ErrorCode.TARGET_BUSY,
+        `No live node hosts keyed actor '${actor}' now, and ${this.waitingCount} calls already wait for one ` +
+          `(the limit is ${MAX_CALLS_WAITING_FOR_NODE}); retry later`,
+      );
+    }
+    let calls = this.waiting.get(actor);
+    if (!calls) this.waiting.set(actor, (calls = []));
+    calls.push({ key, delivery, until: delivery.deadline ?? Date.now() + NO_DEADLINE_WAIT_MS });
+    this.waitingCount++;
+  }
+
+  /** Routes the waiting calls whose actor a live node declares now; ends those past their wait. */
+  private wake(now: number): void {
+    for (const [actor, calls] of [...this.waiting]) {
+      const hosted = this.types.has(actor) || this.directory.nodesServing(actor).length > 0;
+      const still: WaitingCall[] = [];
+      const ended: WaitingCall[] = [];
+      for (const call of calls) {
+        if (call.delivery.signal?.aborted || (!hosted && call.until <= now)) ended.push(call);
+        else if (!hosted) still.push(call);
+      }
+      if (still.length > 0) this.waiting.set(actor, still);
+      else this.waiting.delete(actor);
+      this.waitingCount -= calls.length - still.length;
+      for (const call of ended) call.delivery.sink?.error(waitEnded(actor, call.delivery.deadline !== undefined));
+      if (!hosted) continue;
+      for (const call of calls) {
+        if (call.delivery.signal?.aborted) continue;
+        try {
+          this.route(actor, call.key, call.delivery);
+        } catch (err) {
+          call.delivery.sink?.error(err);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Why a call stopped waiting for a node hosting `actor`: its deadline passed (`TIMEOUT`, as its
+ * caller's own timer says, which may fire a little later), or it has none and waited
+ * `NO_DEADLINE_WAIT_MS` (`ACTOR_NOT_FOUND`).
+ */
+function waitEnded(actor: string, hadDeadline: boolean): ActorError {
+  if (hadDeadline)
+    return new ActorError(ErrorCode.TIMEOUT, `Request timed out waiting for a node hosting keyed actor '${actor}'`);
+  const why = `no node hosting keyed actor '${actor}' came up within ${NO_DEADLINE_WAIT_MS} ms`;
+  return new ActorError(ErrorCode.ACTOR_NOT_FOUND, `Actor not found: ${why}`);
 }
 
 /** Why a queued call of a key that leaves this node is refused (its caller sends it again). */

@@ -196,9 +196,12 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
           const code = (err as { code?: string }).code ?? String(err);
           const message = err instanceof Error ? err.message : String(err);
           failures.set(code, (failures.get(code) ?? 0) + 1);
-          // Only a deadline, or a call whose handler had started on a killed node, may fail.
-          if (code !== 'TIMEOUT' && !(code === 'NODE_UNAVAILABLE' && /outcome is unknown/.test(message)))
-            unexpected.push(`key-${index}: ${code} ${message}`);
+          // Only a deadline may fail a call, or an outcome left unknown: its handler had started on a
+          // killed node, the client's own NATS connection dropped with it in flight, or (on an
+          // overloaded JetStream) its state write got no answer and could not be read back.
+          const outcomeUnknown =
+            ['NODE_UNAVAILABLE', 'CONNECTION_CLOSED', 'IO_ERROR'].includes(code) && /outcome is unknown/.test(message);
+          if (code !== 'TIMEOUT' && !outcomeUnknown) unexpected.push(`key-${index}: ${code} ${message}`);
           await sleep(50);
         }
       }
@@ -224,9 +227,12 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
     const store = client.get(KeyedStateStore);
     let total = 0;
     const mismatches: string[] = [];
+    const open = new Set(unresolved);
     for (let i = 0; i < KEYS; i++) {
-      const stored = (await store.load('chaos', `key-${i}`)) as { count: number } | undefined;
-      if ((stored?.count ?? 0) !== acked[i]) mismatches.push(`key-${i}: stored ${stored?.count}, acked ${acked[i]}`);
+      const stored = ((await store.load('chaos', `key-${i}`)) as { count: number } | undefined)?.count ?? 0;
+      // A key whose last increment is unresolved may hold it or not; any other key holds exactly what was acked.
+      if (stored !== acked[i] && !(open.has(i) && stored === acked[i]! + 1))
+        mismatches.push(`key-${i}: stored ${stored}, acked ${acked[i]}${open.has(i) ? ' (last one unresolved)' : ''}`);
       total += acked[i]!;
     }
     const activations = readActivations(records, killedAt);
@@ -238,10 +244,15 @@ describe('cluster chaos: keyed actors while nodes are killed -9 and restarted', 
         `(${moves} moves, ${lapses} node lease lapses), ${resent} calls re-sent by the cluster, failures ` +
         `retried by the client: ${JSON.stringify(Object.fromEntries(failures))}, ${unresolved.length} keys unresolved`,
     );
-    expect(unresolved).toEqual([]);
-    expect(unexpected.slice(0, 10)).toEqual([]);
+    // One unexpected failure per code, so that a rare code is not hidden behind a frequent one.
+    const firstByCode = new Map([...unexpected].reverse().map((line) => [line.split(' ')[1], line] as const));
+    if (firstByCode.size > 0)
+      console.log(`unexpected failures, first of each code:\n${[...firstByCode.values()].join('\n')}`);
+    // The correctness figures first: a failure of these is a bug, of the ones after it possibly overload.
     expect(mismatches.slice(0, 10)).toEqual([]);
     expect(overlaps(activations).slice(0, 10)).toEqual([]);
+    expect(unexpected.slice(0, 10)).toEqual([]);
+    expect(unresolved).toEqual([]);
     expect(new Set(activations.map((record) => record.key)).size).toBe(KEYS);
     expect(kills).toBe(KILLS);
     expect(total).toBeGreaterThan(KEYS);

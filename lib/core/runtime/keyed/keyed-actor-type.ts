@@ -13,6 +13,7 @@ import { Injector } from '../injector';
 import { TEARDOWN_TIMEOUT_MS, withinTime } from '../lifecycle';
 import { Logger } from '../logger';
 import type { Timers } from '../timers';
+import { activationRefused, isActivationRefused } from './activation-refused';
 import { ActivationTable } from './activation-table';
 import { KeyActivation } from './key-activation';
 import { checkKey } from './keyed-key';
@@ -354,15 +355,25 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
       if (!wantsState && typeof hooks.onStart !== 'function') return undefined;
     }
     return (async () => {
-      if (!((await claimed) ?? true)) {
-        throw new ActorError(
-          ErrorCode.TARGET_BUSY,
-          `Keyed actor '${this.name}/${key}' is active on another node; retry`,
-        );
-      }
-      if (wantsState) await hooks.onActivate!(await this.context.store.load(this.name, key), key);
+      if (!((await claimed) ?? true))
+        throw activationRefused(ErrorCode.TARGET_BUSY, this.name, key, 'its key is still held by another node');
+      const state = wantsState ? await this.loadState(key) : undefined;
+      // The claim may have lapsed while the state loaded: no hook runs for a key held elsewhere.
+      if (this.gate && !this.gate.holds(this.name, key))
+        throw activationRefused(ErrorCode.SHUTTING_DOWN, this.name, key, 'its node lost the key while it started');
+      if (wantsState) await hooks.onActivate!(state, key);
       if (typeof hooks.onStart === 'function') await hooks.onStart();
     })();
+  }
+
+  /** The key's saved state. @throws ActorError `IO_ERROR` (`activationRefused`) when the store fails */
+  private async loadState(key: string): Promise<unknown> {
+    try {
+      return await this.context.store.load(this.name, key);
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      throw activationRefused(ErrorCode.IO_ERROR, this.name, key, `its saved state could not be loaded (${text})`);
+    }
   }
 
   private failActivation(activation: KeyActivation, err: unknown): void {
@@ -376,7 +387,9 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     for (const job of activation.closeMailbox()) job.delivery.sink?.error(reason);
     activation.release(() => reason);
     this.gate?.release(this.name, activation.key);
-    if (!(err instanceof ActorError))
+    // Refused for a passing reason (claim, store): its callers send the calls again, so no warning each time.
+    if (isActivationRefused(err)) this.context.logger.debug(text);
+    else if (!(err instanceof ActorError))
       this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
   }
 
