@@ -24,6 +24,33 @@ describe('envelope parser (§2.2)', () => {
   });
 });
 
+describe('envelope parser: its named-read check and the generic table walk agree', () => {
+  // The §2.2 envelope table, as `parseStruct` walks it for every body the quick check is unsure of.
+  const table = {
+    correlation_id: 'string',
+    target: 'string',
+    message_type: 'string',
+    payload: 'any',
+    expects_reply: 'bool?',
+    expects_stream: 'bool?',
+    response_timeout_ms: 'u64?',
+  } as const;
+  const values: unknown[] = [undefined, 'text', '', 5, 0, -1, 1.5, 2 ** 53, null, true, false, 5n, -5n, {}, [], NaN];
+  const fields = Object.keys(table);
+  const bodies = fields.flatMap((field) =>
+    values.flatMap((value) => {
+      const withValue: Record<string, unknown> = { ...base, expects_reply: true, [field]: value };
+      const without: Record<string, unknown> = { ...base };
+      delete without[field];
+      return [withValue, without];
+    }),
+  );
+
+  it.each(bodies.map((body) => [body]))('%p: the same answer either way', (body) => {
+    expect(parseEnvelope(body)).toEqual(parseStruct(body, 'IpcEnvelope', table));
+  });
+});
+
 describe('subscription request parser (§2.5)', () => {
   it('accepts a list of names, including an empty one', () => {
     expect(parseSubscriptionRequest({ correlation_id: 's', message_types: [] }).ok).toBe(true);
