@@ -29,7 +29,7 @@ interface DeadlineTicker {
   now(): number;
   /** The same instant in epoch ms (what `ctx.deadline` holds). */
   epochNow(): number;
-  /** A past reading of `now()` in epoch ms. */
+  /** A past reading of `now()` in epoch ms (on the system clock: within 1 ms after `Date.now()` then). */
   epochAt(reading: number): number;
   /** Calls `fire` once, `delayMs` from now. */
   arm(fire: () => void, delayMs: number): ArmedTimer;
@@ -68,7 +68,10 @@ class ProcessTimer implements ArmedTimer {
 const PROCESS_TICKER: DeadlineTicker = {
   now: () => performance.now(),
   epochNow: () => Date.now(),
-  epochAt: (reading) => Date.now() - (performance.now() - reading),
+  // Whole ms elapsed, taken off a whole-ms Date.now(): the result is never before a Date.now() read
+  // at `reading` (so a deadline is never reported early) and at most 1 ms after it. Subtracting the
+  // fractional elapsed time could land up to 1 ms before it (Date.now() is floored).
+  epochAt: (reading) => Date.now() - Math.floor(performance.now() - reading),
   arm: (fire, delayMs) => new ProcessTimer(setTimeout(fire, delayMs)),
   delayUntil: (dueAt) => Math.max(1, Math.ceil(dueAt - performance.now())),
   slackMs: 1,
