@@ -22,7 +22,9 @@ export function invokeHandler(
     dispatch.fail(err);
     return;
   }
-  if (isThenable(result)) {
+  // The common cases first, so that the property reads below see only what needs them: a native
+  // Promise (an async handler) is recognized by its class, a plain value never needs a `.then`.
+  if (result instanceof Promise || isThenable(result)) {
     return result.then(
       (value) => settle(value, dispatch),
       (err: unknown) => dispatch.fail(err),
@@ -33,7 +35,10 @@ export function invokeHandler(
 
 function settle(value: unknown, dispatch: HandlerContext): void {
   if (value === undefined) dispatch.complete();
-  else if (isObservableResult(value)) drainObservable(value, dispatch);
+  else if (typeof value !== 'object' && typeof value !== 'function') {
+    dispatch.reply(value); // a primitive is never an Observable or an AsyncIterable
+    dispatch.complete();
+  } else if (isObservableResult(value)) drainObservable(value, dispatch);
   else if (isAsyncIterableResult(value)) drainAsyncIterable(value, dispatch);
   else {
     dispatch.reply(value);
@@ -43,5 +48,5 @@ function settle(value: unknown, dispatch: HandlerContext): void {
 
 /** True for a Promise or any object with a `then` method (the one thenable check of the runtime). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function';
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
