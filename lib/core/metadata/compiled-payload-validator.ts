@@ -14,6 +14,8 @@ interface CompiledConstraint {
 /** Everything checked for one declared property, in class-validator's order. */
 interface CompiledProperty {
   readonly name: string;
+  /** Reads this property: a function of its own per class field, so its property read stays monomorphic. */
+  readonly read: (object: Record<string, unknown>) => unknown;
   /** `@IsOptional()` / `@ValidateIf()`: when one answers false the property is not checked at all. */
   readonly conditions: readonly ((object: object, value: unknown) => unknown)[];
   /** `@IsDefined()` constraints, checked before the others (class-validator's order). */
@@ -92,7 +94,7 @@ export class CompiledPayloadValidator implements PayloadValidator {
 
 function passes(plan: CompiledClass, instance: Record<string, unknown>): boolean {
   for (const property of plan.properties) {
-    const value = instance[property.name];
+    const value = property.read(instance);
     let checked = true;
     for (const condition of property.conditions) if (!condition(instance, value)) checked = false;
     if (!checked) continue;
@@ -166,7 +168,18 @@ function compileProperty(name: string, metadatas: readonly ValidationMetadata[])
         return null; // nested and promise validation stay with the fallback
     }
   }
-  return { name, conditions, defined, constraints };
+  return { name, read: fieldReader(name), conditions, defined, constraints };
+}
+
+/**
+ * `(object) => object["<name>"]` with the name as a literal: one generated function per class field,
+ * so each read sees one shape (a shared `object[name]` read sees every class's, and goes megamorphic).
+ * The name is embedded through `JSON.stringify`, a valid JavaScript string literal for any string.
+ */
+function fieldReader(name: string): (object: Record<string, unknown>) => unknown {
+  return new Function('object', `return object[${JSON.stringify(name)}];`) as (
+    object: Record<string, unknown>,
+  ) => unknown;
 }
 
 function bindConstraint(metadata: ValidationMetadata): CompiledConstraint[] | null {

@@ -70,6 +70,13 @@ class Nested {
   @ValidateNested() @Type(() => Add) add!: Add;
 }
 
+/** Field names that are no identifiers: quotes, a backslash, a newline, a line separator. */
+@Message('CvOddNames')
+class OddNames {
+  @IsInt() @Min(1) 'it\'s "odd"\\\n'!: number;
+  @IsString() 'a\u2028b'!: string;
+}
+
 const definition = <T>(type: new () => T): MessageDefinition<T> => messageDefinitionOf(type) as MessageDefinition<T>;
 
 /** What a validator did with a payload: the instance (class and own properties) or the error text. */
@@ -143,6 +150,21 @@ describe('CompiledPayloadValidator: the same answers as class-validator, faster'
       { numRuns: 500 },
     );
     expect(fallbackCalls).toBe(0);
+  });
+
+  it('reads fields whose names are no identifiers (quotes, backslash, newlines) on the fast path', () => {
+    const reference = new ClassValidatorPayloadValidator();
+    let fallbackCalls = 0;
+    const counting: PayloadValidator = {
+      decode: <T>(d: MessageDefinition<T>, p: unknown) => (fallbackCalls++, reference.decode(d, p)),
+      check: () => undefined,
+    };
+    const compiled = new CompiledPayloadValidator(counting);
+    const odd = compiled.decode(definition(OddNames), { 'it\'s "odd"\\\n': 2, 'a\u2028b': 'x' });
+    expect(odd).toEqual(Object.assign(new OddNames(), { 'it\'s "odd"\\\n': 2, 'a\u2028b': 'x' }));
+    expect(fallbackCalls).toBe(0);
+    expect(() => compiled.decode(definition(OddNames), { 'it\'s "odd"\\\n': 0, 'a\u2028b': 'x' })).toThrow(/min/);
+    expect(fallbackCalls).toBe(1);
   });
 
   it('accepts a valid AddRequest-like payload as an instance of its class', () => {
