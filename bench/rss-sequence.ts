@@ -2,7 +2,8 @@
  * Peak server RSS over the full bench's W1–W4 sequence, per workload: acton-ts and the baseline
  * (and, with `--also <checkout>`, acton-ts built from another checkout) each run the unmeasured
  * warm-up, then W1, both W2 shapes, W3 and W4 `--rounds` times (who goes first alternates), and
- * each server's peak RSS (`getrusage` maxRSS) is printed after every step: which workload raises it.
+ * each server's peak RSS (`getrusage` maxRSS) is printed after every step: which workload raises it,
+ * with its RSS now and what it is made of (V8 heap used/total, external memory).
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/rss-sequence.ts [--rounds N] [--also <checkout>]
  */
@@ -41,7 +42,13 @@ async function main(): Promise<void> {
   const mb = (kb: number): string => (kb / 1024).toFixed(1);
   const report = async (step: string): Promise<void> => {
     const peaks = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
-    console.log(`${step.padEnd(16)} ${contenders.map((c, i) => `${c.label} ${mb(peaks[i])}`).join(', ')} MB`);
+    const usage = await Promise.all(contenders.map((c) => c.server.memoryUsage()));
+    const parts = contenders.map((c, i) => {
+      const u = usage[i];
+      const heap = `heap ${mb(u.heapUsed / 1024)}/${mb(u.heapTotal / 1024)}, external ${mb(u.external / 1024)}`;
+      return `${c.label} ${mb(peaks[i])} (now ${mb(u.rss / 1024)}: ${heap})`;
+    });
+    console.log(`${step.padEnd(16)} ${parts.join(', ')} MB`);
   };
   try {
     await Promise.all([...contenders.map((c) => c.server.ready()), client.ready()]);

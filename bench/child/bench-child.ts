@@ -111,6 +111,17 @@ export class BenchChild {
     return answer;
   }
 
+  /** The child's `process.memoryUsage()` now: what its RSS is made of (V8 heap, Buffers). */
+  memoryUsage(): Promise<NodeJS.MemoryUsage> {
+    const answer = this.awaitMessage(
+      (m) => (m.kind === 'memory-usage' ? { value: m.usage } : undefined),
+      RSS_TIMEOUT_MS,
+      'to report its memory usage',
+    );
+    this.send({ kind: 'memory-usage' });
+    return answer;
+  }
+
   /** Stops the child (SIGTERM, then SIGKILL after a grace period) and waits for it to exit. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
