@@ -91,23 +91,34 @@ export class BenchChild {
 
   /** The child's peak resident set size so far, in kilobytes. */
   peakRssKilobytes(): Promise<number> {
-    const answer = this.awaitMessage(
-      (m) => (m.kind === 'peak-rss' ? { value: m.kilobytes } : undefined),
-      RSS_TIMEOUT_MS,
-      'to report its peak RSS',
-    );
-    this.send({ kind: 'peak-rss' });
-    return answer;
+    return this.ask({ kind: 'peak-rss' }, (m) => (m.kind === 'peak-rss' ? m.kilobytes : undefined), 'its peak RSS');
   }
 
   /** CPU time (user + system) the child has used so far, in microseconds. */
   cpuMicroseconds(): Promise<number> {
-    const answer = this.awaitMessage(
-      (m) => (m.kind === 'cpu-usage' ? { value: m.microseconds } : undefined),
-      RSS_TIMEOUT_MS,
-      'to report its CPU time',
+    return this.ask(
+      { kind: 'cpu-usage' },
+      (m) => (m.kind === 'cpu-usage' ? m.microseconds : undefined),
+      'its CPU time',
     );
-    this.send({ kind: 'cpu-usage' });
+  }
+
+  /** The child's `process.memoryUsage()` now: what its RSS is made of (V8 heap, Buffers). */
+  memoryUsage(): Promise<NodeJS.MemoryUsage> {
+    return this.ask({ kind: 'memory-usage' }, (m) => (m.kind === 'memory-usage' ? m.usage : undefined), 'its memory');
+  }
+
+  /** Sends a one-answer question about the child process itself and resolves with what `read` takes from the answer. */
+  private ask<T>(question: ParentMessage, read: (m: ChildMessage) => T | undefined, what: string): Promise<T> {
+    const answer = this.awaitMessage(
+      (m) => {
+        const value = read(m);
+        return value === undefined ? undefined : { value };
+      },
+      RSS_TIMEOUT_MS,
+      `to report ${what}`,
+    );
+    this.send(question);
     return answer;
   }
 

@@ -8,6 +8,7 @@
 export type ParentMessage =
   | { readonly kind: 'peak-rss' }
   | { readonly kind: 'cpu-usage' }
+  | { readonly kind: 'memory-usage' }
   | { readonly kind: 'run'; readonly id: number; readonly task: string; readonly params: unknown };
 
 /** Child → parent. */
@@ -15,6 +16,7 @@ export type ChildMessage =
   | { readonly kind: 'ready'; readonly detail?: string }
   | { readonly kind: 'peak-rss'; readonly kilobytes: number }
   | { readonly kind: 'cpu-usage'; readonly microseconds: number }
+  | { readonly kind: 'memory-usage'; readonly usage: NodeJS.MemoryUsage }
   | { readonly kind: 'progress'; readonly id: number; readonly text: string }
   | { readonly kind: 'result'; readonly id: number; readonly result: unknown }
   | { readonly kind: 'failed'; readonly id?: number; readonly error: string };
@@ -47,6 +49,7 @@ export function serveParent(
   process.on('message', (message: ParentMessage) => {
     if (message.kind === 'peak-rss') return tellParent({ kind: 'peak-rss', kilobytes: peakRssKilobytes() });
     if (message.kind === 'cpu-usage') return tellParent({ kind: 'cpu-usage', microseconds: cpuMicroseconds() });
+    if (message.kind === 'memory-usage') return tellParent({ kind: 'memory-usage', usage: process.memoryUsage() });
     if (message.kind !== 'run') return;
     if (!runTask)
       return tellParent({
