@@ -54,29 +54,7 @@ const DISCOVER_FIELDS: FieldTable = {
  * (docs/protocol.md §3.1 step 4).
  */
 export function parseEnvelope(body: unknown): Parsed<RequestEnvelope> {
-  if (isWellFormedEnvelope(body)) return { ok: true, value: body };
   return parseStruct<RequestEnvelope>(body, 'IpcEnvelope', ENVELOPE_FIELDS);
-}
-
-/**
- * `ENVELOPE_FIELDS` checked with one named read per field: every request passes here, and the
- * table walk's keyed reads (`record[field]`, a different key each time) are megamorphic (bench
- * W1). False for anything it is unsure of (a `bigint` timeout included): `parseStruct` then
- * decides, with its exact detail.
- */
-function isWellFormedEnvelope(body: unknown): body is RequestEnvelope {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
-  const envelope = body as Record<string, unknown>;
-  const { expects_reply: reply, expects_stream: stream, response_timeout_ms: timeout } = envelope;
-  return (
-    typeof envelope.correlation_id === 'string' &&
-    typeof envelope.target === 'string' &&
-    typeof envelope.message_type === 'string' &&
-    (envelope.payload !== undefined || 'payload' in envelope) &&
-    (reply === undefined || typeof reply === 'boolean') &&
-    (stream === undefined || typeof stream === 'boolean') &&
-    (timeout === undefined || (typeof timeout === 'number' && Number.isInteger(timeout) && timeout >= 0))
-  );
 }
 
 /**
@@ -106,21 +84,49 @@ export function parseStruct<T>(body: unknown, struct: string, fields: FieldTable
     return { ok: false, detail: invalidType(body, `struct ${struct}`) };
   }
   const record = body as Record<string, unknown>;
-  const checks = checksOf(fields);
-  for (let i = 0; i < checks.length; i++) {
-    const problem = checkField(record, checks[i][0], checks[i][1]);
+  const plan = planOf(fields);
+  if (plan.fits(record)) return { ok: true, value: record as unknown as T };
+  for (let i = 0; i < plan.checks.length; i++) {
+    const problem = checkField(record, plan.checks[i][0], plan.checks[i][1]);
     if (problem !== undefined) return { ok: false, detail: problem };
   }
   return { ok: true, value: record as unknown as T };
 }
 
-/** Each table's fields as a list, built once: every request is checked against the envelope's. */
-const CHECKS = new WeakMap<FieldTable, readonly (readonly [string, FieldRule])[]>();
+/** A table compiled once: its quick yes/no check, and its fields as a list for the detailed walk. */
+interface StructPlan {
+  /**
+   * True when every field fits, with one named read per field (generated from the table: the walk's
+   * `record[field]`, a different key each time, is a megamorphic read on every request, bench W1).
+   * False when unsure (a `bigint` u64 included): the walk then decides, with serde's detail.
+   */
+  readonly fits: (record: Record<string, unknown>) => boolean;
+  readonly checks: readonly (readonly [string, FieldRule])[];
+}
 
-function checksOf(fields: FieldTable): readonly (readonly [string, FieldRule])[] {
-  let checks = CHECKS.get(fields);
-  if (!checks) CHECKS.set(fields, (checks = Object.entries(fields)));
-  return checks;
+const PLANS = new WeakMap<FieldTable, StructPlan>();
+
+function planOf(fields: FieldTable): StructPlan {
+  let plan = PLANS.get(fields);
+  if (!plan) PLANS.set(fields, (plan = { fits: compileFits(fields), checks: Object.entries(fields) }));
+  return plan;
+}
+
+/** Each rule's quick test of `v` (the field's value); never true where `checkField` finds a problem. */
+const QUICK_TESTS: Readonly<Record<FieldRule, (field: string) => string>> = {
+  string: () => `typeof v === 'string'`,
+  'string[]': () => `Array.isArray(v) && v.every((item) => typeof item === 'string')`,
+  any: (field) => `(v !== undefined || ${field} in r)`,
+  'bool?': () => `(v === undefined || typeof v === 'boolean')`,
+  'u64?': () => `(v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0))`,
+};
+
+function compileFits(fields: FieldTable): StructPlan['fits'] {
+  const tests = Object.entries(fields).map(([field, rule]) => {
+    const name = JSON.stringify(field); // a valid JavaScript string literal for any field name
+    return `v = r[${name}]; if (!(${QUICK_TESTS[rule](name)})) return false;`;
+  });
+  return new Function('r', `let v;\n${tests.join('\n')}\nreturn true;`) as StructPlan['fits'];
 }
 
 function checkField(record: Record<string, unknown>, field: string, rule: FieldRule): string | undefined {
