@@ -260,6 +260,24 @@ describe('cluster: an entry node calling the actors of an owner node process', (
       const inProcess = await older.ask<LedgerReply>(`ledger/${onOwner}`, add(7));
       expect(inProcess).toEqual({ key: onOwner, total: 57, node: 'owner' });
     });
+
+    it("answers a call to the keyed actor's bare name ACTOR_NOT_FOUND naming the 'ledger/<key>' form", async () => {
+      const keyedError = {
+        code: 'ACTOR_NOT_FOUND',
+        message: "Actor not found: ledger (a keyed actor: address one key as 'ledger/<key>')",
+      };
+      // Over IPC through a node that does not declare `ledger` and through one that does.
+      for (const via of [client, viaOlder]) {
+        expect(await outcome(via.request('ledger', 'LedgerAdd', { amount: 1 }))).toEqual(keyedError);
+        expect(await outcome(via.request('ledger', 'NoSuchType', {}))).toEqual(keyedError); // target first (§3.1)
+        expect(await outcome(via.send('ledger', 'LedgerAdd', { amount: 1 }))).toEqual(keyedError);
+      }
+      // In-process, from both nodes.
+      for (const app of [entry, older]) {
+        expect(await outcome(Promise.resolve().then(() => app.ask('ledger', add(1))))).toEqual(keyedError);
+        expect(await outcome(Promise.resolve().then(() => app.tell('ledger', add(1))))).toEqual(keyedError);
+      }
+    });
   });
 
   // Last: it kills the owner.
