@@ -296,4 +296,27 @@ describe("a keyed actor's bare name as target (docs/protocol.md §3.1 step 6)", 
       expect(t.app.listener!.stats()).toMatchObject({ messagesProcessed: 1, errors: 4 });
     });
   });
+
+  it('serves tally/<key> while tally is exposed, and neither once it is hidden', async () => {
+    await withIpcTestApp([KeyedTallyActor], {}, async (t) => {
+      const client = await t.connect();
+      const listener = t.app.listener!;
+      const tally = t.app.keyedActor('tally')!;
+      expect(listener.hide('tally')).toBe(true);
+      client.request(ask('h1', 'tally/u-2', 'Add', { a: 1, b: 1 }));
+      expect((await client.next()).body).toEqual({
+        correlation_id: 'h1',
+        success: false,
+        error: 'Actor not found: tally/u-2',
+        error_code: 'ACTOR_NOT_FOUND',
+      });
+      listener.expose('tally', tally);
+      client.request(ask('h2', 'tally/u-2', 'Add', { a: 1, b: 1 }));
+      expect((await client.next()).body).toMatchObject({
+        correlation_id: 'h2',
+        success: true,
+        payload: { key: 'u-2' },
+      });
+    });
+  });
 });
