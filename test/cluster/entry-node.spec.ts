@@ -16,7 +16,7 @@ import {
 import { ActonClient } from 'acton-ts/client';
 import { ClusterModule, rendezvousScore } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
-import { Note, NoteHeads, Slow } from './fixtures/cluster-actors';
+import { Increment, Note, NoteHeads, Slow, Stall } from './fixtures/cluster-actors';
 import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-process';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
@@ -277,6 +277,32 @@ describe('cluster: an entry node calling the actors of an owner node process', (
         expect(await outcome(Promise.resolve().then(() => app.ask('ledger', add(1))))).toEqual(keyedError);
         expect(await outcome(Promise.resolve().then(() => app.tell('ledger', add(1))))).toEqual(keyedError);
       }
+    });
+  });
+
+  describe('an owner whose event loop stalls past half its node timeout', () => {
+    it('refuses, typed and at once, the calls that reached it as its lease lapsed (they were dropped: the ask hung)', async () => {
+      const stall = entry.ask('counter', Object.assign(new Stall(), { ms: 1500 }));
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the stall runs on the owner
+      const started = Date.now();
+      const during = await outcome(
+        entry.ask('counter', Object.assign(new Increment(), { by: 1 }), { timeoutMs: 15_000 }),
+      );
+      const answeredAfterMs = Date.now() - started;
+      await stall;
+      // The owner gave its lease up (no renewal for over 500 ms), then read the call: refused, no handler ran.
+      expect(during).toEqual({
+        code: 'ACTOR_NOT_FOUND',
+        message: expect.stringMatching(
+          /^Actor not found: counter: node 'owner' stopped serving it as the call arrived; no handler ran/,
+        ),
+      });
+      expect(answeredAfterMs).toBeLessThan(10_000);
+      // It takes the lease back, and serves again.
+      const after = await pollUntil('the owner serves counter again', async () =>
+        entry.ask<{ node: string }>('counter', Object.assign(new Increment(), { by: 1 })),
+      );
+      expect(after.node).toBe('owner');
     });
   });
 
