@@ -308,6 +308,39 @@ describe('cluster: an entry node calling the actors of an owner node process', (
 
   // Last: it kills the owner.
   describe('once the owner node is killed', () => {
+    it('rejects, typed, the tells (in-process, keyed, IPC) whose acknowledgement was pending when the owner died', async () => {
+      // The owner's event loop is held: the tells reach its socket, and its mailboxes never take them.
+      const stall = outcome(entry.ask('counter', Object.assign(new Stall(), { ms: 5000 }), { timeoutMs: 20_000 }));
+      // 1 s into the stall: the owner's last heartbeat is that old, so the entry counts it gone (after its
+      // 3 s node timeout) well before the tells' own 3 s ack timeout could end them.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const settled: string[] = [];
+      const track = (what: string, receipt: PromiseLike<unknown>): Promise<unknown> =>
+        outcome(receipt).then((result) => {
+          settled.push(what);
+          return result;
+        });
+      const pending = [
+        track('tell', entry.tell('counter', note('pending at the kill'))),
+        track('keyed tell', entry.tell('ledger/pending', add(1))),
+        track('IPC send', client.send('ledger/pending', 'LedgerAdd', { amount: 1 })),
+      ];
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toEqual([]); // acknowledged only by a mailbox, and the owner's took nothing
+      await owner.kill();
+      const outcomes = await Promise.all(pending);
+      for (const result of outcomes) {
+        expect(result).toEqual({
+          code: 'NODE_UNAVAILABLE',
+          message: expect.stringMatching(
+            /^Node 'owner' (serving actor|hosting) '(counter|ledger\/pending)' left the cluster .* outcome is unknown/,
+          ),
+        });
+      }
+      expect(await stall).toMatchObject({ code: 'NODE_UNAVAILABLE' });
+      expect(unhandled).toEqual([]);
+    });
+
     it('rejects a tell (in-process or IPC) to the actor of a node killed with -9: typed, never silently dropped', async () => {
       await owner.kill();
       const failed = await outcome(Promise.resolve().then(() => entry.tell('counter', note('after the kill'))));
