@@ -123,7 +123,8 @@ export class ServedCalls {
     });
     return () => {
       serving = false;
-      subscription.drain().catch(() => subscription.unsubscribe());
+      // Fails only when the connection is closing or closed: the subscription goes with it.
+      subscription.drain().catch(() => undefined);
     };
   }
 
@@ -136,7 +137,9 @@ export class ServedCalls {
       // a key the actor refuses: name the subject
     }
     // Ends like an activation refusal: the cluster sends a keyed call again by itself.
-    const text = `${ErrorMessages.actorNotFound(name)}: node '${this.selfId}' stopped serving it as the call arrived; ${DID_NOT_RUN}`;
+    const text =
+      `${ErrorMessages.actorNotFound(name)}: node '${this.selfId}' stopped serving it as the call arrived; ` +
+      DID_NOT_RUN;
     return Object.assign(new Error(text), { code: ErrorCode.ACTOR_NOT_FOUND });
   }
 

@@ -281,7 +281,7 @@ describe('cluster: an entry node calling the actors of an owner node process', (
   });
 
   describe('an owner whose event loop stalls past half its node timeout', () => {
-    it('refuses, typed and at once, the calls that reached it as its lease lapsed (they were dropped: the ask hung)', async () => {
+    it('refuses, typed and at once, the calls that reached it as its lease lapsed (they were dropped)', async () => {
       const stall = entry.ask('counter', Object.assign(new Stall(), { ms: 1500 }));
       await new Promise((resolve) => setTimeout(resolve, 300)); // the stall runs on the owner
       const started = Date.now();
@@ -308,7 +308,7 @@ describe('cluster: an entry node calling the actors of an owner node process', (
 
   // Last: it kills the owner.
   describe('once the owner node is killed', () => {
-    it('rejects, typed, the tells (in-process, keyed, IPC) whose acknowledgement was pending when the owner died', async () => {
+    it('rejects, typed, tells (in-process, keyed, IPC) whose ack was pending when the owner died', async () => {
       // The owner's event loop is held: the tells reach its socket, and its mailboxes never take them.
       const stall = outcome(entry.ask('counter', Object.assign(new Stall(), { ms: 5000 }), { timeoutMs: 20_000 }));
       // 1 s into the stall: the owner's last heartbeat is that old, so the entry counts it gone (after its
