@@ -25,8 +25,10 @@ export interface KeyedPlacementStats {
   readonly leasesHeld: number;
   /** Calls to keys sent again to the key's new node (refused, or never started, by the old one). */
   readonly callsResent: number;
-  /** Times this node's lease lapsed (not renewed for `nodeTimeoutMs / 2`) and it stopped all its keys. */
+  /** Times this node's lease lapsed (not renewed for `nodeTimeoutMs / 2`) and it suspended all its keys. */
   readonly leaseLapses: number;
+  /** Keys suspended by a lapse that ran on here afterwards, their claim still this node's (no hook ran). */
+  readonly keysResumed: number;
 }
 
 /** A call to a key of a keyed actor that no live node declares now: it waits for one to come up. */
@@ -74,7 +76,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
   private readonly waiting = new Map<string, WaitingCall[]>();
   private waitingCount = 0;
   private moved = 0;
-  private lapses = 0;
+  private resumed = 0;
   private forgetState?: ForgetState;
 
   constructor(
@@ -212,25 +214,28 @@ export class KeyedPlacement implements KeyGate, StateFence {
   }
 
   /**
-   * One heartbeat: stops every activation when the node lease lapsed, passivates keys that now
-   * belong to another node (a move; not while `leaving`: `handOver` passivates them all), then
-   * renews the node lease. Calls still queued for moved keys are refused with `SHUTTING_DOWN`, so
-   * their callers send them to where the key lives now.
+   * One heartbeat: suspends every activation when the node lease lapsed (`KeyClaims.expire`),
+   * passivates keys that now belong to another node (a move; not while `leaving`: `handOver`
+   * passivates them all), renews the node lease, then re-checks the suspended claims: keys still
+   * this node's resume (same instance, no hook), keys another node took meanwhile stop. Calls still
+   * queued for moved or lost keys are refused with `SHUTTING_DOWN`, so their callers send them to
+   * where the key lives now.
    */
   async tick(now: number, leaving = false): Promise<void> {
     if (this.waitingCount > 0) this.wake(now);
-    const lapsed = this.claims.expire(now);
-    if (lapsed) {
-      this.lapses++;
-      for (const name of lapsed) {
-        const slash = name.indexOf('/');
-        void this.types.get(name.slice(0, slash))?.passivate(name.slice(slash + 1), 'its node lease lapsed', moving());
-      }
-    }
-    for (const type of leaving ? [] : this.types.values()) {
+    this.claims.expire(now);
+    for (const type of this.types.values()) {
       for (const key of [...type.activeKeys()]) {
+        if (this.claims.suspendedCount > 0 && this.claims.isSuspended(type.name, key)) {
+          type.suspend(key);
+          continue;
+        }
         const claimed = this.claims.revisionOf(type.name, key) !== undefined;
-        if (claimed && this.placeOf(type.name, key) === this.selfId) continue;
+        if (claimed && (leaving || this.placeOf(type.name, key) === this.selfId)) {
+          type.resume(key); // one its run suspended (its lease looked stale for a moment) runs again
+          continue;
+        }
+        if (leaving) continue;
         // Unclaimed and active: its claim was given up (the node lease was taken over) — it must go
         // before a taker waits out the lease. One still claiming is left alone (passivate skips it).
         if (claimed) this.moved++;
@@ -239,6 +244,24 @@ export class KeyedPlacement implements KeyGate, StateFence {
       }
     }
     await this.claims.renew();
+    if (this.claims.suspendedCount > 0) await this.recheck();
+  }
+
+  /** Resumes the suspended keys whose claims are still this node's; stops those another node took. */
+  private async recheck(): Promise<void> {
+    const { resumed, lost } = await this.claims.recheck();
+    this.resumed += resumed.length;
+    for (const name of resumed) this.typeAndKey(name, (type, key) => type.resume(key));
+    this.moved += lost.length;
+    const why = "another node took its key while this node's lease lapsed";
+    for (const name of lost) this.typeAndKey(name, (type, key) => void type.passivate(key, why, moving()));
+  }
+
+  /** Calls `use` with the type and key of `actor/key`, when this node hosts that type. */
+  private typeAndKey(name: string, use: (type: KeyedActorType, key: string) => void): void {
+    const slash = name.indexOf('/');
+    const type = this.types.get(name.slice(0, slash));
+    if (type) use(type, name.slice(slash + 1));
   }
 
   /** Counters for `app.cluster.stats()`. */
@@ -250,7 +273,8 @@ export class KeyedPlacement implements KeyGate, StateFence {
       moves: this.moved,
       leasesHeld: this.claims.held,
       callsResent: this.resent.count,
-      leaseLapses: this.lapses,
+      leaseLapses: this.claims.lapses,
+      keysResumed: this.resumed,
     };
   }
 

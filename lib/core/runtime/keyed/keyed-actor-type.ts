@@ -194,8 +194,29 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   passivate(key: string, why = 'asked to', refuseLeftovers?: unknown): Promise<void> {
     const activation = this.activations.get(key);
     // One still starting is left to finish its hooks first (its caller asks again later).
-    if (!activation || activation.phase !== 'active') return Promise.resolve();
+    if (!activation || (activation.phase !== 'active' && activation.phase !== 'suspended')) return Promise.resolve();
     return this.passivateActivation(activation, why, refuseLeftovers);
+  }
+
+  /**
+   * Suspends the activation of `key` (the cluster: its node lease lapsed): no handler starts, new
+   * and queued messages wait in its mailbox (bounded by `mailboxCapacity` and their deadlines), it
+   * is not idle-passivated; running handlers are not interrupted. No hook runs. A no-op unless active.
+   */
+  suspend(key: string): void {
+    const activation = this.activations.get(key);
+    if (activation?.phase !== 'active') return;
+    activation.phase = 'suspended'; // a mailbox taken from now on starts suspended
+    activation.suspendMailbox();
+  }
+
+  /** Ends `suspend(key)`: the same instance runs the waiting messages, in order (no hook runs). */
+  resume(key: string): void {
+    const activation = this.activations.get(key);
+    if (activation?.phase !== 'suspended') return;
+    activation.phase = 'active';
+    activation.lastUsed = this.idleNow(); // its idle time starts again
+    activation.resumeMailbox();
   }
 
   /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run; restarts waiting for their backoff end. */
@@ -205,11 +226,11 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     this.activations.forEach((activation) => activation.drainMailbox());
   }
 
-  /** Resolves when no activation has queued or running work. */
+  /** Resolves when no activation has queued or running work (a suspended one's queue cannot run here now). */
   async whenIdle(): Promise<void> {
     const busy: Promise<void>[] = [];
     this.activations.forEach((activation) => {
-      const settling = activation.whenMailboxIdle();
+      const settling = activation.phase === 'suspended' ? activation.whenMailboxQuiet() : activation.whenMailboxIdle();
       if (settling) busy.push(settling);
     });
     await Promise.all(busy);
@@ -235,14 +256,15 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   run(job: KeyedJob): PromiseLike<void> | void {
     const activation = job.host;
     if (this.gate && !this.gate.holds(this.name, activation.key, job.delivery)) {
-      // The key's lease lapsed (e.g. this event loop stalled): the handler must not run here.
+      // The key's lease lapsed (e.g. this event loop stalled): the handler must not run here. The
+      // activation waits (suspended) until the cluster finds the key still this node's, or stops it.
       job.delivery.sink?.error(
         new ActorError(
           ErrorCode.SHUTTING_DOWN,
-          `Keyed actor '${this.name}/${activation.key}' is moving (its lease lapsed on this node); retry`,
+          `Keyed actor '${this.name}/${activation.key}' is suspended (its lease lapsed on this node); retry`,
         ),
       );
-      if (activation.phase === 'active') void this.passivateActivation(activation, 'its lease lapsed');
+      this.suspend(activation.key);
       return;
     }
     return invokeHandler(job.fn, activation.instance, job.delivery.message, job);
