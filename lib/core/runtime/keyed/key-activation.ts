@@ -101,6 +101,7 @@ export class KeyActivation implements HandlerContextHost, MailboxOwner<KeyedJob>
     if (this.box !== box) return;
     this.box = undefined;
     box.recycle();
+    this.type.becameIdle(this);
   }
 
   /** HandlerContextHost: `ctx.key`. */
