@@ -150,6 +150,7 @@ export class ClusterNode implements AppExtension, ClusterRouting {
         moves: 0,
         leasesHeld: 0,
         callsResent: 0,
+        tellsResent: 0,
         leaseLapses: 0,
         keysResumed: 0,
       },

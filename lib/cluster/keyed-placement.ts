@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
 import { Delivery } from '../core/runtime/delivery';
@@ -9,7 +10,7 @@ import { deliverHere } from './forwarded-payload';
 import { ClusterSubjects } from './cluster-wire';
 import { StateFence } from './jetstream-keyed-state-store';
 import { KeyClaims } from './key-claims';
-import { KeyedCallRetry } from './keyed-call-retry';
+import { isRefusedBeforeDelivery, KeyedCallRetry, resendDelayMs } from './keyed-call-retry';
 import { NodeAnnouncement, NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
 import { RemoteReplySink } from './remote-reply-sink';
@@ -25,6 +26,8 @@ export interface KeyedPlacementStats {
   readonly leasesHeld: number;
   /** Calls to keys sent again to the key's new node (refused, or never started, by the old one). */
   readonly callsResent: number;
+  /** Acknowledged fire-and-forgets (`tell`) to keys sent again: refused before any mailbox took them. */
+  readonly tellsResent: number;
   /** Times this node's lease lapsed (not renewed for `nodeTimeoutMs / 2`) and it suspended all its keys. */
   readonly leaseLapses: number;
   /** Keys suspended by a lapse that ran on here afterwards, their claim still this node's (no hook ran). */
@@ -77,6 +80,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
   private waitingCount = 0;
   private moved = 0;
   private resumed = 0;
+  private tellsResent = 0;
   private forgetState?: ForgetState;
 
   constructor(
@@ -151,6 +155,46 @@ export class KeyedPlacement implements KeyGate, StateFence {
    *   `TARGET_BUSY` past `MAX_CALLS_WAITING_FOR_NODE` waiting calls
    */
   route(actor: string, key: string, delivery: Delivery, acknowledged = false): void | Promise<void> {
+    if (!acknowledged || delivery.sink) return this.routeOnce(actor, key, delivery, acknowledged);
+    const until = Date.now() + this.claimTimeoutMs;
+    let sent: void | Promise<void>;
+    try {
+      sent = this.routeOnce(actor, key, delivery, true);
+    } catch (err) {
+      return this.tellRefused(actor, key, delivery, err, 0, until);
+    }
+    return sent?.catch((err: unknown) => this.tellRefused(actor, key, delivery, err, 0, until));
+  }
+
+  /**
+   * A fire-and-forget whose sender waits for its delivery ack (`app.tell`'s receipt) was refused
+   * with `err`: when it never reached a mailbox (`isRefusedBeforeDelivery`: the key's node left,
+   * is leaving or no longer subscribes) it cannot have run, so it is routed again — to the key's
+   * new node once placement knows it — backing off as calls do (`resendDelayMs`), until `until`
+   * (`claimTimeoutMs` after it was first sent, the time a key's move may take); then, or for any
+   * other failure, the sender gets `err`. Counted as `tellsResent`.
+   */
+  private async tellRefused(
+    actor: string,
+    key: string,
+    delivery: Delivery,
+    err: unknown,
+    attempt: number,
+    until: number,
+  ): Promise<void> {
+    const wait = resendDelayMs(this.retryMs, attempt);
+    if (!isRefusedBeforeDelivery(err) || Date.now() + wait > until) throw err;
+    await sleep(wait);
+    this.tellsResent++;
+    try {
+      await this.routeOnce(actor, key, delivery, true);
+    } catch (again) {
+      await this.tellRefused(actor, key, delivery, again, attempt + 1, until);
+    }
+  }
+
+  /** `route` without re-sending a refused fire-and-forget. */
+  private routeOnce(actor: string, key: string, delivery: Delivery, acknowledged: boolean): void | Promise<void> {
     const node = this.placeOf(actor, key);
     if (node === undefined) return this.waitForNode(actor, key, delivery);
     // A call refused by a node the key is leaving is routed again (see KeyedCallRetry).
@@ -273,6 +317,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
       moves: this.moved,
       leasesHeld: this.claims.held,
       callsResent: this.resent.count,
+      tellsResent: this.tellsResent,
       leaseLapses: this.claims.lapses,
       keysResumed: this.resumed,
     };
