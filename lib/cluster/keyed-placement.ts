@@ -81,6 +81,8 @@ export class KeyedPlacement implements KeyGate, StateFence {
   private moved = 0;
   private resumed = 0;
   private tellsResent = 0;
+  /** The re-check of suspended claims under way (one at a time). */
+  private rechecking?: Promise<void>;
   private forgetState?: ForgetState;
 
   constructor(
@@ -288,7 +290,9 @@ export class KeyedPlacement implements KeyGate, StateFence {
       }
     }
     await this.claims.renew();
-    if (this.claims.suspendedCount > 0) await this.recheck();
+    // Not awaited: thousands of compare-and-sets must not hold up the next heartbeat (singleton leases).
+    if (this.claims.suspendedCount > 0 && !this.rechecking)
+      this.rechecking = this.recheck().finally(() => (this.rechecking = undefined));
   }
 
   /** Resumes the suspended keys whose claims are still this node's; stops those another node took. */
