@@ -374,10 +374,13 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
       this.mailboxCapacity,
     );
     this.waiters.add(key, delivery, handler, () => this.atLimit('too many calls wait for one already'));
-    this.evictForWaiting();
+    this.admitWaiting(); // a slot may be free already (the line moves on), else one is asked for
   }
 
-  /** Gives free slots to the keys waiting longest, in order, each with its calls in order. */
+  /**
+   * Gives free slots to the keys waiting longest, in order, each with its calls in order; then asks
+   * for slots for the keys still waiting (`evictForWaiting`).
+   */
   private admitWaiting(): void {
     const waiters = this.waiters;
     if (waiters === undefined || waiters.size === 0 || !this.accepting) return;
