@@ -158,7 +158,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
    */
   route(actor: string, key: string, delivery: Delivery, acknowledged = false): void | Promise<void> {
     if (!acknowledged || delivery.sink) return this.routeOnce(actor, key, delivery, acknowledged);
-    const until = Date.now() + this.claimTimeoutMs;
+    const until = Date.now() + NO_DEADLINE_WAIT_MS;
     let sent: void | Promise<void>;
     try {
       sent = this.routeOnce(actor, key, delivery, true);
@@ -173,8 +173,8 @@ export class KeyedPlacement implements KeyGate, StateFence {
    * with `err`: when it never reached a mailbox (`isRefusedBeforeDelivery`: the key's node left,
    * is leaving or no longer subscribes) it cannot have run, so it is routed again — to the key's
    * new node once placement knows it — backing off as calls do (`resendDelayMs`), until `until`
-   * (`claimTimeoutMs` after it was first sent, the time a key's move may take); then, or for any
-   * other failure, the sender gets `err`. Counted as `tellsResent`.
+   * (`NO_DEADLINE_WAIT_MS` after it was first sent, as a call without a deadline waits for a node);
+   * then, or for any other failure, the sender gets `err`. Counted as `tellsResent`.
    */
   private async tellRefused(
     actor: string,
