@@ -37,8 +37,10 @@ interface ActivationRecord {
 }
 
 /**
- * Every recorded activation; one whose process was killed -9 before it ended ends at the kill
- * (`killedAt` by pid), one still running at the end of the run ends at +Infinity.
+ * Every recorded activation, ending when its last handler finished (an activation suspended by a
+ * lease lapse and then found taken over stops late, but runs nothing meanwhile); one whose process
+ * was killed -9 before it ended ends at the kill (`killedAt` by pid), one still running at the end
+ * of the run ends at +Infinity.
  */
 function readActivations(dir: string, killedAt: Map<number, number>): ActivationRecord[] {
   const byId = new Map<string, ActivationRecord>();
@@ -55,7 +57,7 @@ function readActivations(dir: string, killedAt: Map<number, number>): Activation
           start: Number(b),
           end: killedAt.get(pid) ?? Number.POSITIVE_INFINITY,
         });
-      } else if (kind === 'E' && byId.has(id)) byId.get(id)!.end = Number(a);
+      } else if (kind === 'E' && byId.has(id)) byId.get(id)!.end = Number(b || a); // its last handler's end
     }
   }
   return [...byId.values()];
