@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActonApp, bootstrap, KeyedStateStore, Module } from 'acton-ts';
 import { ClusterModule, JetStreamKeyedStateStore, rendezvousScore } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
 import { ChaosAdd, ChaosReply, StallUntil } from './fixtures/keyed-actors';
+import { overlaps, readActivations } from './support/activation-records';
 import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-process';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
@@ -39,10 +41,12 @@ describe('cluster: a node lease lapse suspends keys and resumes those still held
   let client: ActonApp;
   const cluster = `lapse${process.pid}`;
   const flags = mkdtempSync(join(tmpdir(), 'acton-lapse-'));
+  const records = mkdtempSync(join(tmpdir(), 'acton-lapse-records-'));
   let stallKey = '';
   const keys: string[] = [];
 
   beforeAll(async () => {
+    process.env.CHAOS_RECORDS = records; // the nodes record each chaos activation's lifetime
     nats = await startNatsServer();
     const settings = { natsUrl: nats.url, cluster, socket: '', fixture: 'keyed-node.ts', readyTimeoutMs: 120_000 };
     const timing = { heartbeatMs: HEARTBEAT_MS, nodeTimeoutMs: NODE_TIMEOUT_MS };
@@ -68,7 +72,9 @@ describe('cluster: a node lease lapse suspends keys and resumes those still held
     await stalled?.kill();
     await other?.kill();
     await nats?.stop();
+    delete process.env.CHAOS_RECORDS;
     rmSync(flags, { recursive: true, force: true });
+    rmSync(records, { recursive: true, force: true });
   });
 
   const keyedStats = async (node: ClusterNodeProcess): Promise<KeyedStats> =>
@@ -156,5 +162,63 @@ describe('cluster: a node lease lapse suspends keys and resumes those still held
     expect(after.leaseLapses).toBeGreaterThan(statsBefore.leaseLapses);
     expect(after.keysResumed - statsBefore.keysResumed).toBeGreaterThanOrEqual(kept.length);
     expect(after.moves).toBeGreaterThan(statsBefore.moves);
+  });
+
+  it('under load, with stalls that let the other node take keys: every acknowledged increment stored once, no handler overlap', async () => {
+    const loadKeys = Array.from({ length: 40 }, (_, i) => `load-${i}`);
+    const acked = new Map<string, number>(loadKeys.map((key) => [key, 0]));
+    const unexpected: string[] = [];
+    let stop = false;
+    const loop = async (key: string): Promise<void> => {
+      let seq = 1;
+      let unknown = false;
+      while (!stop || unknown) {
+        try {
+          const reply = await client.ask<ChaosReply>(`chaos/${key}`, add(seq), { timeoutMs: 30_000 });
+          expect(reply.count).toBe(seq);
+          acked.set(key, seq++);
+          unknown = false;
+        } catch (err) {
+          unknown = true; // retried with the same seq, which the actor applies once
+          const { code = '' } = err as { code?: string };
+          const message = err instanceof Error ? err.message : String(err);
+          if (code !== 'TIMEOUT' && !/outcome is unknown/.test(message)) unexpected.push(`${key}: ${code} ${message}`);
+          await sleep(50);
+        }
+      }
+    };
+    const before = await keyedStats(stalled);
+    const load = Promise.all(loadKeys.map(loop));
+    try {
+      for (const round of ['load-1', 'load-2']) {
+        await sleep(1_000);
+        const release = stall(round);
+        try {
+          await stalledSeenGone();
+          await sleep(2 * NODE_TIMEOUT_MS); // the other node waits out the stalled lease and takes keys
+        } finally {
+          release();
+        }
+        await stalledSeenBack();
+      }
+      await sleep(1_000);
+    } finally {
+      stop = true;
+      await load;
+    }
+    const after = await keyedStats(stalled);
+    const total = [...acked.values()].reduce((sum, n) => sum + n, 0);
+    console.log(
+      `lapse under load: ${loadKeys.length} keys, ${total} acknowledged increments; stalled node: ` +
+        `${after.leaseLapses - before.leaseLapses} lapses, ${after.keysResumed - before.keysResumed} keys resumed, ` +
+        `${after.moves - before.moves} keys lost to the other node`,
+    );
+    const store = client.get(KeyedStateStore);
+    for (const key of loadKeys)
+      expect([key, ((await store.load('chaos', key)) as { count: number }).count]).toEqual([key, acked.get(key)]);
+    expect(overlaps(readActivations(records, new Map())).slice(0, 10)).toEqual([]);
+    expect(unexpected.slice(0, 10)).toEqual([]);
+    expect(after.leaseLapses - before.leaseLapses).toBeGreaterThanOrEqual(2);
+    expect(after.moves).toBeGreaterThan(before.moves); // the other node took keys during a stall
   });
 });
