@@ -80,6 +80,8 @@ export class KeyClaims {
   private renewedAt = 0;
   private joining?: Promise<void>;
   private lapseCount = 0;
+  /** Times `expire` found the lease not fresh: a `recheck` that spans one does not resume its keys. */
+  private staleSeen = 0;
 
   constructor(
     private readonly bucket: KvBucketLike,
@@ -151,7 +153,9 @@ export class KeyClaims {
    * it. Returns how many were suspended (0 while the lease is fresh or no claim is held).
    */
   expire(now: number): number {
-    if (this.leaseRevision === undefined || this.fresh(now) || this.claims.size === 0) return 0;
+    if (this.leaseRevision === undefined || this.fresh(now)) return 0;
+    this.staleSeen++;
+    if (this.claims.size === 0) return 0;
     const count = this.claims.size;
     this.logger.warn(
       `Cluster node '${this.selfId}': node lease not renewed for ${now - this.renewedAt} ms; ` +
@@ -168,13 +172,15 @@ export class KeyClaims {
    * revision this node holds (sent after the renewal was applied, so a node that reads the claim
    * afterwards sees the renewed lease and waits again). A claim whose compare-and-set fails to
    * another node's write is `lost` (not even its state may be written from here any more); one
-   * re-asserted is `resumed` if the lease is still fresh then, else stays suspended (with its new
-   * revision) for the next recheck; one NATS did not answer for stays suspended.
+   * re-asserted is `resumed` if the lease has stayed fresh since the re-check began (a lapse in
+   * between would not have suspended it again), else stays suspended (with its new revision) for
+   * the next recheck; one NATS did not answer for stays suspended.
    */
   async recheck(): Promise<RecheckedClaims> {
     const resumed: string[] = [];
     const lost: string[] = [];
     if (this.suspended.size === 0 || !this.fresh()) return { resumed, lost };
+    const staleSeen = this.staleSeen;
     await Promise.all(
       [...this.suspended].map(async ([name, claim]) => {
         const outcome = await this.reassert(name, claim);
@@ -184,7 +190,7 @@ export class KeyClaims {
           lost.push(name);
         } else if (outcome !== undefined) {
           const renewed = { entryKey: claim.entryKey, revision: outcome };
-          if (!this.fresh()) return void this.suspended.set(name, renewed);
+          if (!this.fresh() || this.staleSeen !== staleSeen) return void this.suspended.set(name, renewed);
           this.suspended.delete(name);
           this.claims.set(name, renewed);
           resumed.push(name);
