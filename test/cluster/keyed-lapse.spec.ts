@@ -164,7 +164,7 @@ describe('cluster: a node lease lapse suspends keys and resumes those still held
     expect(after.moves).toBeGreaterThan(statsBefore.moves);
   });
 
-  it('under load, with stalls that let the other node take keys: every acknowledged increment stored once, no handler overlap', async () => {
+  it('under load, with stalls that let the other node take keys: every acknowledged increment stored once, no handler started in a stale activation', async () => {
     const loadKeys = Array.from({ length: 40 }, (_, i) => `load-${i}`);
     const acked = new Map<string, number>(loadKeys.map((key) => [key, 0]));
     const unexpected: string[] = [];

@@ -16,10 +16,10 @@ export interface ActivationRecord {
 }
 
 /**
- * Every recorded activation, ending when its last handler finished (an activation suspended by a
- * lease lapse and then found taken over stops late, but runs nothing meanwhile); one whose process
- * was killed -9 before it ended ends at the kill (`killedAt` by pid), one still running at the end
- * of the run ends at +Infinity.
+ * Every recorded activation, ending when its last handler started (an activation suspended by a
+ * lease lapse and then found taken over stops late, but starts nothing meanwhile; see the fixture's
+ * `record`); one whose process was killed -9 before it ended ends at the kill (`killedAt` by pid),
+ * one still running at the end of the run ends at +Infinity.
  */
 export function readActivations(dir: string, killedAt: Map<number, number>): ActivationRecord[] {
   const byId = new Map<string, ActivationRecord>();
@@ -36,7 +36,7 @@ export function readActivations(dir: string, killedAt: Map<number, number>): Act
           start: Number(b),
           end: killedAt.get(pid) ?? Number.POSITIVE_INFINITY,
         });
-      } else if (kind === 'E' && byId.has(id)) byId.get(id)!.end = Number(b || a); // its last handler's end
+      } else if (kind === 'E' && byId.has(id)) byId.get(id)!.end = Number(b || a); // its last handler's start
     }
   }
   return [...byId.values()];
@@ -59,7 +59,10 @@ export function lapsesAndMoves(dir: string): { lapses: number; moves: number } {
   return { lapses, moves };
 }
 
-/** Pairs of activations of one key whose handler periods overlap, and claim revisions that went backwards. */
+/**
+ * Pairs of activations of one key where the earlier one started a handler after the later one
+ * started, and claim revisions that went backwards.
+ */
 export function overlaps(records: ActivationRecord[]): string[] {
   const byKey = new Map<string, ActivationRecord[]>();
   for (const record of records) byKey.set(record.key, [...(byKey.get(record.key) ?? []), record]);
@@ -70,7 +73,7 @@ export function overlaps(records: ActivationRecord[]): string[] {
       const before = list[i - 1]!;
       const after = list[i]!;
       if (after.start < before.end)
-        problems.push(`${key}: ${after.activation} started while ${before.activation} was active`);
+        problems.push(`${key}: ${after.activation} started before ${before.activation} started its last handler`);
       if (after.claimRevision > 0 && before.claimRevision > 0 && after.claimRevision <= before.claimRevision)
         problems.push(`${key}: claim revision ${after.claimRevision} after ${before.claimRevision}`);
     }
