@@ -19,7 +19,7 @@ import { KeyActivation } from './key-activation';
 import { checkKey } from './keyed-key';
 import { KeyedStateStore, OnActivate, OnPassivate } from './keyed-state-store';
 import { KeyedRestartHost, KeyedSupervision, KeyedSupervisionServices } from './keyed-supervision';
-import { SlotWaiter, SlotWaiters } from './slot-waiters';
+import { leastRecentlyUsedIdle, SlotWaiters, slotWaitEnded, slotsTaken } from './slot-waiters';
 
 /** One queued message of an activation (its host is the activation). */
 export type KeyedJob = HandlerJob<KeyActivation>;
@@ -370,7 +370,15 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     if (!delivery.sink) throw this.atLimit('a fire-and-forget does not wait for one');
     this.waiters ??= new SlotWaiters<KeyedHandler>(
       this.context.clock,
-      (waiter) => waiter.delivery.sink?.error(this.waitedTooLong(waiter)),
+      (waiter) =>
+        waiter.delivery.sink?.error(
+          slotWaitEnded(
+            this.name,
+            this.activations.size,
+            this.limits.maxActiveKeys,
+            this.context.clock.now() - waiter.since,
+          ),
+        ),
       this.mailboxCapacity,
     );
     this.waiters.add(key, delivery, handler, () => this.atLimit('too many calls wait for one already'));
@@ -409,18 +417,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   private evictForWaiting(): void {
     const wanted = Math.min(EVICTION_BATCH, (this.waiters?.keys ?? 0) - this.evicting.size);
     if (wanted <= 0) return;
-    const oldest: KeyActivation[] = []; // ascending `lastUsed`, at most `wanted`
-    this.activations.forEach((activation) => {
-      if (activation.phase !== 'active' || !activation.idle) return;
-      if (oldest.length === wanted) {
-        if (activation.lastUsed >= oldest[wanted - 1]!.lastUsed) return;
-        oldest.pop();
-      }
-      let at = oldest.length;
-      while (at > 0 && oldest[at - 1]!.lastUsed > activation.lastUsed) at--;
-      oldest.splice(at, 0, activation);
-    });
-    for (const activation of oldest) {
+    for (const activation of leastRecentlyUsedIdle(this.activations, wanted)) {
       this.evicting.add(activation);
       void this.passivateActivation(activation, this.evictionReason());
     }
@@ -432,23 +429,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
 
   /** `TARGET_BUSY` for a call to a new key that cannot wait for a slot (`why`). */
   private atLimit(why: string): ActorError {
-    return new ActorError(
-      ErrorCode.TARGET_BUSY,
-      `Keyed actor '${this.name}' already has ${this.activations.size} active keys on this node, its limit ` +
-        `(@Actor({ maxActiveKeys: ${this.limits.maxActiveKeys} })), and ${why}: retry later, or raise maxActiveKeys`,
-    );
-  }
-
-  /** `TARGET_BUSY` for a call whose wait for a slot ended before one came free. */
-  private waitedTooLong(waiter: SlotWaiter<KeyedHandler>): ActorError {
-    const waited = Math.max(0, Math.round(this.context.clock.now() - waiter.since));
-    return new ActorError(
-      ErrorCode.TARGET_BUSY,
-      `Keyed actor '${this.name}' has ${this.activations.size} active keys on this node, its limit ` +
-        `(@Actor({ maxActiveKeys: ${this.limits.maxActiveKeys} })), and no slot came free within the call's ` +
-        `deadline (waited ${waited} ms; none was idle to passivate): raise maxActiveKeys, lower idleTimeoutMs, ` +
-        `or give the call a longer deadline`,
-    );
+    return slotsTaken(this.name, this.activations.size, this.limits.maxActiveKeys, why);
   }
 
   private activate(key: string, now = this.idleNow()): KeyActivation {

@@ -3,6 +3,8 @@ import { ErrorCode } from '../../errors/error-code';
 import { ErrorMessages } from '../../errors/error-messages';
 import { Clock, ClockTimer } from '../clock';
 import { Delivery } from '../delivery';
+import type { ActivationTable } from './activation-table';
+import type { KeyActivation } from './key-activation';
 
 /** A call to a key that has no activation, waiting for an activation slot (`maxActiveKeys`). */
 export interface SlotWaiter<H> {
@@ -30,6 +32,9 @@ function endOfWait(deadline: number, now: number): number {
 }
 
 /**
+ * Waiting for an activation slot of a keyed actor type (`maxActiveKeys`): the queue of calls to
+ * new keys, which idle activation to passivate for them, and the errors that name the limit.
+ *
  * The calls of one keyed actor type waiting for an activation slot, first come first served by
  * key: a key's calls wait together (in order) and the key that began waiting first gets the next
  * free slot. Each call waits until just before its deadline (`endOfWait`; without one,
@@ -139,4 +144,43 @@ export class SlotWaiters<H> {
     if (next !== Number.POSITIVE_INFINITY) this.arm(next);
     for (const waiter of ended) this.expired(waiter);
   };
+}
+
+/**
+ * The `wanted` least recently used idle activations of `table` (active, nothing queued, running or
+ * streaming), oldest first: one visit of the table, keeping a sorted list of at most `wanted`.
+ * Busy, starting, suspended and passivating activations are never chosen.
+ */
+export function leastRecentlyUsedIdle(table: ActivationTable<KeyActivation>, wanted: number): KeyActivation[] {
+  const oldest: KeyActivation[] = [];
+  table.forEach((activation) => {
+    if (activation.phase !== 'active' || !activation.idle) return;
+    if (oldest.length === wanted) {
+      if (activation.lastUsed >= oldest[wanted - 1]!.lastUsed) return;
+      oldest.pop();
+    }
+    let at = oldest.length;
+    while (at > 0 && oldest[at - 1]!.lastUsed > activation.lastUsed) at--;
+    oldest.splice(at, 0, activation);
+  });
+  return oldest;
+}
+
+/** `TARGET_BUSY` for a call to a new key of `actor` that cannot wait for a slot (`why`). */
+export function slotsTaken(actor: string, active: number, limit: number, why: string): ActorError {
+  return new ActorError(
+    ErrorCode.TARGET_BUSY,
+    `Keyed actor '${actor}' already has ${active} active keys on this node, its limit ` +
+      `(@Actor({ maxActiveKeys: ${limit} })), and ${why}: retry later, or raise maxActiveKeys`,
+  );
+}
+
+/** `TARGET_BUSY` for a call to a new key of `actor` whose wait for a slot (`waitedMs`) ended before one came free. */
+export function slotWaitEnded(actor: string, active: number, limit: number, waitedMs: number): ActorError {
+  return new ActorError(
+    ErrorCode.TARGET_BUSY,
+    `Keyed actor '${actor}' has ${active} active keys on this node, its limit (@Actor({ maxActiveKeys: ${limit} })), ` +
+      `and no slot came free within the call's deadline (waited ${Math.max(0, Math.round(waitedMs))} ms; none was ` +
+      `idle to passivate): raise maxActiveKeys, lower idleTimeoutMs, or give the call a longer deadline`,
+  );
 }
