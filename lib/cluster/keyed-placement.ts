@@ -59,8 +59,9 @@ export type ForgetState = (actor: string, key: string) => void;
  *   the keys it wins or held.
  * - Exactly one activation per key: before a key activates, its node claims it in the JetStream
  *   KV bucket under its node lease (`KeyClaims`: one lease renewal per node per heartbeat, one
- *   create per activation, one delete per passivation); a node whose lease lapsed stops all its
- *   activations before any other node can take their keys.
+ *   create per activation, one delete per passivation); a node whose lease lapsed suspends all its
+ *   activations before any other node can take their keys, and once its lease is renewed resumes
+ *   those whose claims nobody took (re-asserted by compare-and-set) and stops the others.
  * - Calls during moves wait: a call to a key whose claim is still held elsewhere waits in the new
  *   activation's mailbox (suspended while it claims) until the claim is won; a call the old node
  *   refused or never started is sent again (`KeyedCallRetry`); only the call's deadline ends it.
@@ -244,7 +245,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
     this.forgetState?.(actor, key);
   }
 
-  /** StateFence: this node holds the claim of `actor/key`, or is stopping the key after a lapse. */
+  /** StateFence: this node holds the claim of `actor/key`, or holds it suspended after a lapse. */
   mayWrite(actor: string, key: string): boolean {
     return !this.types.has(actor) || this.claims.mayWrite(actor, key);
   }
