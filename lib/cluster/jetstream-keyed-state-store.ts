@@ -71,7 +71,8 @@ export class JetStreamKeyedStateStore extends KeyedStateStore {
       throw new ActorError(
         ErrorCode.IO_ERROR,
         `State of keyed actor '${actor}/${key}' not saved: this node no longer holds the key's claim ` +
-          `(its node lease lapsed or the key moved); the key's current activation keeps its own state`,
+          `(another node took it while this node's lease lapsed, or the key moved); the key's current ` +
+          `activation keeps its own state`,
       );
     }
     const from = this.revisions.get(name) ?? (await bucket.get(name))?.revision ?? 0;
