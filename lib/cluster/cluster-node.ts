@@ -146,7 +146,15 @@ export class ClusterNode implements AppExtension, ClusterRouting {
       membershipChanges: this.directory?.membershipChanges ?? 0,
       peers: this.directory?.peerList().length ?? 0,
       singletonsOwned: this.leases?.owned().length ?? 0,
-      keyed: this.keyed?.stats() ?? { actors: {}, moves: 0, leasesHeld: 0, callsResent: 0, leaseLapses: 0 },
+      keyed: this.keyed?.stats() ?? {
+        actors: {},
+        moves: 0,
+        leasesHeld: 0,
+        callsResent: 0,
+        tellsResent: 0,
+        leaseLapses: 0,
+        keysResumed: 0,
+      },
     };
   }
 

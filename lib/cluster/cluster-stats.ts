@@ -19,7 +19,10 @@ export interface ClusterStatsSnapshot {
   readonly peers: number;
   /** Singletons this node owns now. */
   readonly singletonsOwned: number;
-  /** Keyed actors: active keys, activations, passivations per actor type; moves; key leases held. */
+  /**
+   * Keyed actors: per actor type active keys, activations, passivations; moves; key claims held;
+   * calls and tells re-sent; lease lapses and the keys resumed after them.
+   */
   readonly keyed: KeyedPlacementStats;
 }
 

@@ -21,8 +21,9 @@ const SAVE_ATTEMPTS = 3;
  *
  * Writes are fenced, so a stale activation (on a node that lost its key's claim) can never
  * overwrite the state of the key's new activation:
- * - a node writes a key's state only while it holds the key's claim, or is stopping the key after
- *   its node lease lapsed (checked just before the write is sent; see `KeyClaims.mayWrite`), and
+ * - a node writes a key's state only while it holds the key's claim, or holds it suspended after
+ *   its node lease lapsed (a handler that was running then; checked just before the write is sent,
+ *   see `KeyClaims.mayWrite`), never once it found the claim taken over, and
  * - every write is a compare-and-set from the revision this node last read (`load`, at
  *   activation) or wrote: a write that arrives after another node wrote the key fails, naming
  *   both revisions, and the activation that made it is passivated (its next one reloads).
@@ -70,7 +71,8 @@ export class JetStreamKeyedStateStore extends KeyedStateStore {
       throw new ActorError(
         ErrorCode.IO_ERROR,
         `State of keyed actor '${actor}/${key}' not saved: this node no longer holds the key's claim ` +
-          `(its node lease lapsed or the key moved); the key's current activation keeps its own state`,
+          `(another node took it while this node's lease lapsed, or the key moved); the key's current ` +
+          `activation keeps its own state`,
       );
     }
     const from = this.revisions.get(name) ?? (await bucket.get(name))?.revision ?? 0;
@@ -161,7 +163,7 @@ export class JetStreamKeyedStateStore extends KeyedStateStore {
 
 /** How the cluster node fences state writes by key claim (see `JetStreamKeyedStateStore`). */
 export interface StateFence {
-  /** Whether this node holds the claim of `actor/key` (or is stopping it after its lease lapsed). */
+  /** Whether this node holds the claim of `actor/key` (or holds it suspended after its lease lapsed). */
   mayWrite(actor: string, key: string): boolean;
   /** A write of `actor/key` lost its compare-and-set: the activation here is stale. */
   stale(actor: string, key: string): void;

@@ -21,7 +21,8 @@ interface ObservedLease {
   seenSince: number;
   /** The poll in progress (shared by every claim waiting on this node). */
   polling?: Promise<void>;
-  polledAt: number;
+  /** This node's clock: when the last read of the entry that got an answer was sent (-Infinity: none). */
+  readFrom: number;
 }
 
 /** The claim this node holds on one key. */
@@ -29,6 +30,20 @@ interface HeldClaim {
   readonly entryKey: string;
   readonly revision: number;
 }
+
+/** What re-asserting a suspended claim found: its new revision (still this node's), `lost`, or unknown (NATS). */
+type Reasserted = number | 'lost' | undefined;
+
+/** The keys whose suspended claims were checked after the node lease was renewed (`KeyClaims.recheck`). */
+export interface RecheckedClaims {
+  /** Still this node's (re-asserted by compare-and-set): their activations run again. */
+  readonly resumed: string[];
+  /** Taken over by another node meanwhile: their activations stop. */
+  readonly lost: string[];
+}
+
+/** Times a suspended claim's compare-and-set is tried when it finds its own earlier write (see `reassert`). */
+const REASSERT_ATTEMPTS = 3;
 
 /**
  * Exactly one activation per key in the cluster, at a renewal cost of one KV write per node per
@@ -46,20 +61,27 @@ interface HeldClaim {
  *
  * The node side of the argument: a node counts its lease as fresh for `nodeTimeoutMs / 2` from when
  * its last successful renewal was SENT, and runs messages of its keys only while it is fresh; past
- * that (NATS cut off, event loop stalled) it stops every activation (`expire`). A taker saw the
- * revision of that renewal only after it was sent, and waits `nodeTimeoutMs` more, so the old
- * activations are stopped first. Clocks are never compared across machines, only elapsed times.
+ * that (NATS cut off, event loop stalled) it suspends every claim (`expire`: its activations run
+ * nothing). A taker saw the revision of that renewal only after it was sent, and waits
+ * `nodeTimeoutMs` more, so nothing runs here any more when it takes a key. Once the node lease is
+ * renewed, each suspended claim is re-asserted by compare-and-set from the revision this node holds
+ * (`recheck`): one nobody took is this node's again, and a taker reading it afterwards sees the
+ * renewed lease; one taken over fails the compare-and-set and its activation stops. Clocks are
+ * never compared across machines, only elapsed times.
  */
 export class KeyClaims {
   private readonly claims = new Map<string, HeldClaim>();
-  /** Claims given up while the node lease lapsed, deleted once it is renewed again (unless re-won). */
-  private readonly orphans = new Map<string, HeldClaim>();
+  /** Claims held when the node lease lapsed: nothing of theirs runs until `recheck` re-asserts them. */
+  private readonly suspended = new Map<string, HeldClaim>();
   private readonly observed = new Map<string, ObservedLease>();
   private readonly incarnation = randomBytes(6).toString('hex');
   private readonly value: Uint8Array;
   private leaseRevision?: number;
   private renewedAt = 0;
   private joining?: Promise<void>;
+  private lapseCount = 0;
+  /** Times `expire` found the lease not fresh: a `recheck` that spans one does not resume its keys. */
+  private staleSeen = 0;
 
   constructor(
     private readonly bucket: KvBucketLike,
@@ -77,9 +99,19 @@ export class KeyClaims {
     return this.incarnation;
   }
 
-  /** Key claims held now. */
+  /** Key claims held now (suspended ones included). */
   get held(): number {
-    return this.claims.size;
+    return this.claims.size + this.suspended.size;
+  }
+
+  /** Times the node lease lapsed with claims held (each time they were suspended). */
+  get lapses(): number {
+    return this.lapseCount;
+  }
+
+  /** Claims suspended since the node lease lapsed, waiting for `recheck`. */
+  get suspendedCount(): number {
+    return this.suspended.size;
   }
 
   /** Whether the node lease is held and was renewed less than `nodeTimeoutMs / 2` ago. */
@@ -117,18 +149,60 @@ export class KeyClaims {
 
   /**
    * Stops counting on the node lease once it was not renewed for `nodeTimeoutMs / 2` (call it on a
-   * timer that does not wait for NATS). Returns the keys (`actor/key`) whose claims were given up
-   * (the caller stops their activations), `undefined` while the lease is fresh or none lapsed.
+   * timer that does not wait for NATS): every held claim is suspended until `recheck` re-asserts
+   * it. Returns how many were suspended (0 while the lease is fresh or no claim is held).
    */
-  expire(now: number): string[] | undefined {
-    if (this.leaseRevision === undefined || this.fresh(now) || this.claims.size === 0) return undefined;
+  expire(now: number): number {
+    if (this.leaseRevision === undefined || this.fresh(now)) return 0;
+    this.staleSeen++;
+    if (this.claims.size === 0) return 0;
+    const count = this.claims.size;
     this.logger.warn(
-      `Cluster node '${this.selfId}': node lease not renewed for ${now - this.renewedAt} ms; stopping its keys`,
+      `Cluster node '${this.selfId}': node lease not renewed for ${now - this.renewedAt} ms; ` +
+        `suspending its ${count} keys until it is renewed`,
     );
-    for (const [name, claim] of this.claims) this.orphans.set(name, claim);
-    const names = [...this.claims.keys()];
+    for (const [name, claim] of this.claims) this.suspended.set(name, claim);
     this.claims.clear();
-    return names;
+    this.lapseCount++;
+    return count;
+  }
+
+  /**
+   * Once the node lease is fresh again: re-asserts each suspended claim by compare-and-set from the
+   * revision this node holds (sent after the renewal was applied, so a node that reads the claim
+   * afterwards sees the renewed lease and waits again). A claim whose compare-and-set fails to
+   * another node's write is `lost` (not even its state may be written from here any more); one
+   * re-asserted is `resumed` if the lease has stayed fresh since the re-check began (a lapse in
+   * between would not have suspended it again), else stays suspended (with its new revision) for
+   * the next recheck; one NATS did not answer for stays suspended.
+   */
+  async recheck(): Promise<RecheckedClaims> {
+    const resumed: string[] = [];
+    const lost: string[] = [];
+    if (this.suspended.size === 0 || !this.fresh()) return { resumed, lost };
+    const staleSeen = this.staleSeen;
+    await Promise.all(
+      [...this.suspended].map(async ([name, claim]) => {
+        const outcome = await this.reassert(name, claim);
+        if (this.suspended.get(name) !== claim) return; // released or re-won meanwhile
+        if (outcome === 'lost') {
+          this.suspended.delete(name);
+          lost.push(name);
+        } else if (outcome !== undefined) {
+          const renewed = { entryKey: claim.entryKey, revision: outcome };
+          if (!this.fresh() || this.staleSeen !== staleSeen) return void this.suspended.set(name, renewed);
+          this.suspended.delete(name);
+          this.claims.set(name, renewed);
+          resumed.push(name);
+        }
+      }),
+    );
+    return { resumed, lost };
+  }
+
+  /** Whether this node's claim of `actor/key` is suspended (the node lease lapsed; see `recheck`). */
+  isSuspended(actor: string, key: string): boolean {
+    return this.suspended.has(claimName(actor, key));
   }
 
   /** Renews the node lease (one compare-and-set); a lease lost to another process is won again. */
@@ -137,19 +211,20 @@ export class KeyClaims {
     const from = this.leaseRevision;
     if (from === undefined) return;
     const sentAt = Date.now();
+    // A renewal sent once the lease is no longer fresh must not extend claims across the gap.
+    this.expire(sentAt);
     try {
       const revision = await this.bucket.update(nodeKey(this.selfId), this.value, from);
       if (this.leaseRevision !== from) return;
       this.leaseRevision = revision;
       this.renewedAt = sentAt;
-      this.deleteOrphans();
     } catch (err) {
       if (!isConflict(err)) return this.logger.debug(`node lease '${this.selfId}': renewal failed: ${describe(err)}`);
       // Someone took our lease (we were silent for nodeTimeoutMs): our claims are void.
       this.logger.warn(`Cluster node '${this.selfId}': node lease taken over; joining again`);
       this.leaseRevision = undefined;
       this.claims.clear();
-      this.orphans.clear(); // they name the old incarnation: any node may take them over now
+      this.suspended.clear(); // they name the old incarnation: any node may take them over now
       this.joining = this.join().finally(() => (this.joining = undefined));
     }
   }
@@ -166,11 +241,14 @@ export class KeyClaims {
       if (this.fresh()) {
         try {
           const entry = await this.bucket.get(entryKey);
+          const readAt = Date.now();
           if (!isPut(entry)) return this.won(name, entryKey, await this.bucket.create(entryKey, this.value));
           const owner = decodeJson(entry.value) as ClaimValue;
+          // Ours (e.g. suspended, or a release that did not land): re-asserted by compare-and-set, not
+          // trusted as read — a node that read it before may be about to take it over.
           if (owner.node === this.selfId && owner.incarnation === this.incarnation)
-            return this.won(name, entryKey, entry.revision);
-          if (await this.ownerDead(owner, Math.min(giveUpAt, Date.now() + this.nodeTimeoutMs / 2))) {
+            return this.won(name, entryKey, await this.bucket.update(entryKey, this.value, entry.revision));
+          if (await this.ownerDead(owner, readAt, Math.min(giveUpAt, readAt + this.nodeTimeoutMs / 2))) {
             this.logger.debug(`key ${name}: node '${owner.node}' (${owner.incarnation}) is gone; taking the key over`);
             return this.won(name, entryKey, await this.bucket.update(entryKey, this.value, entry.revision));
           }
@@ -192,13 +270,14 @@ export class KeyClaims {
   }
 
   /**
-   * Whether this node may still write the state of `actor/key`: it holds the claim, or gave it up
-   * when its lease lapsed and is saving it while it stops (compare-and-set on the state revision
-   * then refuses the write if another activation wrote the key meanwhile).
+   * Whether this node may still write the state of `actor/key`: it holds the claim, or holds it
+   * suspended (a handler that was running when the lease lapsed may still save; compare-and-set on
+   * the state revision refuses the write if another activation wrote the key meanwhile). A claim
+   * found taken over (`recheck`) is neither: its activation stops without saving.
    */
   mayWrite(actor: string, key: string): boolean {
     const name = claimName(actor, key);
-    return this.claims.has(name) || this.orphans.has(name);
+    return this.claims.has(name) || this.suspended.has(name);
   }
 
   /** The KV revision of this node's claim on `actor/key` (it identifies the activation). */
@@ -209,9 +288,10 @@ export class KeyClaims {
   /** Deletes the claim of `actor/key` (compare-and-set), so another node can take the key at once. */
   async release(actor: string, key: string): Promise<void> {
     const name = claimName(actor, key);
-    const claim = this.claims.get(name);
+    const claim = this.claims.get(name) ?? this.suspended.get(name);
     if (!claim) return;
     this.claims.delete(name);
+    this.suspended.delete(name);
     await this.deleteClaim(name, claim);
   }
 
@@ -220,7 +300,7 @@ export class KeyClaims {
     const revision = this.leaseRevision;
     this.leaseRevision = undefined;
     this.claims.clear();
-    this.orphans.clear();
+    this.suspended.clear();
     if (revision === undefined) return;
     await this.bucket
       .delete(nodeKey(this.selfId), { previousSeq: revision })
@@ -234,14 +314,39 @@ export class KeyClaims {
   }
 
   private won(name: string, entryKey: string, revision: number): boolean {
-    this.orphans.delete(name);
+    this.suspended.delete(name);
     this.claims.set(name, { entryKey, revision });
     return true;
   }
 
-  private deleteOrphans(): void {
-    for (const [name, claim] of this.orphans) void this.deleteClaim(name, claim);
-    this.orphans.clear();
+  /**
+   * Compare-and-set of a suspended claim from the revision held, to the same value. A conflict
+   * with an entry that still names this incarnation is an earlier write of this node applied
+   * late (only this node writes its incarnation): tried again from that revision.
+   */
+  private async reassert(name: string, claim: HeldClaim): Promise<Reasserted> {
+    let from = claim.revision;
+    for (let attempt = 1; attempt <= REASSERT_ATTEMPTS; attempt++) {
+      try {
+        return await this.bucket.update(claim.entryKey, this.value, from);
+      } catch (err) {
+        if (!isConflict(err)) {
+          this.logger.debug(`key ${name}: re-asserting the claim failed: ${describe(err)}`);
+          return undefined;
+        }
+      }
+      try {
+        const entry = await this.bucket.get(claim.entryKey);
+        if (!isPut(entry)) return 'lost';
+        const owner = decodeJson(entry.value) as ClaimValue;
+        if (owner.node !== this.selfId || owner.incarnation !== this.incarnation) return 'lost';
+        from = entry.revision;
+      } catch (err) {
+        this.logger.debug(`key ${name}: reading the claim failed: ${describe(err)}`);
+        return undefined;
+      }
+    }
+    return undefined;
   }
 
   private async deleteClaim(name: string, claim: HeldClaim): Promise<void> {
@@ -252,52 +357,62 @@ export class KeyClaims {
 
   /**
    * Whether `owner`'s incarnation is dead: its node lease is gone, names another incarnation, or
-   * was seen unchanged for `nodeTimeoutMs`. Waits for polls of that lease (shared by every claim
-   * waiting on the same node) until it is dead or `until`.
+   * was seen unchanged for `nodeTimeoutMs`. Judged only from reads of that lease sent after the
+   * claim was read (`claimReadAt`): the owner may have renewed its lease and re-asserted the claim
+   * just before, and an older reading would miss it (see `recheck`). Waits for polls of that lease
+   * (shared by every claim waiting on the same node) until it is dead or `until`.
    */
-  private async ownerDead(owner: ClaimValue, until: number): Promise<boolean> {
+  private async ownerDead(owner: ClaimValue, claimReadAt: number, until: number): Promise<boolean> {
     for (;;) {
-      const lease = await this.poll(owner.node);
+      const lease = await this.poll(owner.node, claimReadAt);
       const now = Date.now();
-      if (lease.incarnation !== owner.incarnation || this.expired(lease, now)) return true;
+      if (lease && (lease.incarnation !== owner.incarnation || this.expired(lease, now))) return true;
       if (now >= until) return false;
       await sleep(Math.min(this.pollMs, Math.max(1, until - now)));
     }
   }
 
-  /** The observed lease of `node`, read again when older than `pollMs`. */
-  private async poll(node: string): Promise<ObservedLease> {
+  /**
+   * The observed lease of `node`, from a read sent at or after `notBefore` and less than `pollMs`
+   * ago (a poll in progress is shared; one sent too early is followed by another); `undefined`
+   * when no such read got an answer.
+   */
+  private async poll(node: string, notBefore: number): Promise<ObservedLease | undefined> {
+    const lease = this.observedLease(node, Date.now());
+    for (let round = 0; round < 2; round++) {
+      if (lease.readFrom >= notBefore && Date.now() - lease.readFrom < this.pollMs) return lease;
+      lease.polling ??= this.readLease(node, lease);
+      await lease.polling;
+    }
+    return lease.readFrom >= notBefore ? lease : undefined;
+  }
+
+  /** One read of `node`'s lease into `lease` (a failed read leaves it as it was). */
+  private readLease(node: string, lease: ObservedLease): Promise<void> {
+    const sentAt = Date.now();
+    return this.bucket
+      .get(nodeKey(node))
+      .then((entry) => {
+        if (isPut(entry)) this.observe(node, entry, Date.now());
+        else Object.assign(lease, { incarnation: undefined, revision: undefined });
+        lease.readFrom = Math.max(lease.readFrom, sentAt);
+      })
+      .catch(() => undefined)
+      .finally(() => (lease.polling = undefined));
+  }
+
+  private observedLease(node: string, now: number): ObservedLease {
     let lease = this.observed.get(node);
     if (!lease) {
-      lease = { seenSince: Date.now(), polledAt: 0 };
+      lease = { seenSince: now, readFrom: Number.NEGATIVE_INFINITY };
       this.observed.set(node, lease);
-    }
-    if (lease.polling) await lease.polling;
-    else if (Date.now() - lease.polledAt >= this.pollMs) {
-      const observed = lease;
-      observed.polling = this.bucket
-        .get(nodeKey(node))
-        .then((entry) => {
-          if (isPut(entry)) this.observe(node, entry, Date.now());
-          else Object.assign(observed, { incarnation: undefined, revision: undefined });
-        })
-        .catch(() => undefined)
-        .finally(() => {
-          observed.polling = undefined;
-          observed.polledAt = Date.now();
-        });
-      await observed.polling;
     }
     return lease;
   }
 
   /** Records `entry` of `node`'s lease as seen at `now`; returns the observation. */
   private observe(node: string, entry: KvEntryLike, now: number): ObservedLease {
-    let lease = this.observed.get(node);
-    if (!lease) {
-      lease = { seenSince: now, polledAt: now };
-      this.observed.set(node, lease);
-    }
+    const lease = this.observedLease(node, now);
     if (entry.revision !== lease.revision) {
       lease.revision = entry.revision;
       lease.incarnation = (decodeJson(entry.value) as NodeLeaseValue).incarnation;

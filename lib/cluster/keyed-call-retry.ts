@@ -86,13 +86,22 @@ export class KeyedCallRetry implements ReplySink {
           this.error(failure);
         }
       },
-      this.retryMs * Math.min(MAX_BACKOFF, 2 ** this.attempts++),
+      resendDelayMs(this.retryMs, this.attempts++),
     );
     timer.unref();
   }
 }
 
-function isRefusedBeforeDelivery(err: unknown): boolean {
+/** The wait before re-send number `attempt` (from 0): `retryMs`, doubling, at most `MAX_BACKOFF` × `retryMs`. */
+export function resendDelayMs(retryMs: number, attempt: number): number {
+  return retryMs * Math.min(MAX_BACKOFF, 2 ** attempt);
+}
+
+/**
+ * Whether `err` says the message never reached a handler or mailbox of the key's node (see
+ * `KeyedCallRetry`), so sending it again cannot apply it twice.
+ */
+export function isRefusedBeforeDelivery(err: unknown): boolean {
   if (!isActorError(err)) return false;
   if (err.code === ErrorCode.SHUTTING_DOWN || wasNotStarted(err) || isActivationRefused(err)) return true;
   // A clean leave ("it left": goodbye received) hands every keyed call it took over before saying

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
 import { Delivery } from '../core/runtime/delivery';
@@ -9,7 +10,7 @@ import { deliverHere } from './forwarded-payload';
 import { ClusterSubjects } from './cluster-wire';
 import { StateFence } from './jetstream-keyed-state-store';
 import { KeyClaims } from './key-claims';
-import { KeyedCallRetry } from './keyed-call-retry';
+import { isRefusedBeforeDelivery, KeyedCallRetry, resendDelayMs } from './keyed-call-retry';
 import { NodeAnnouncement, NodeDirectory } from './node-directory';
 import { RemoteCalls } from './remote-calls';
 import { RemoteReplySink } from './remote-reply-sink';
@@ -25,8 +26,12 @@ export interface KeyedPlacementStats {
   readonly leasesHeld: number;
   /** Calls to keys sent again to the key's new node (refused, or never started, by the old one). */
   readonly callsResent: number;
-  /** Times this node's lease lapsed (not renewed for `nodeTimeoutMs / 2`) and it stopped all its keys. */
+  /** Acknowledged fire-and-forgets (`tell`) to keys sent again: refused before any mailbox took them. */
+  readonly tellsResent: number;
+  /** Times this node's lease lapsed (not renewed for `nodeTimeoutMs / 2`) and it suspended all its keys. */
   readonly leaseLapses: number;
+  /** Keys suspended by a lapse that ran on here afterwards, their claim still this node's (no hook ran). */
+  readonly keysResumed: number;
 }
 
 /** A call to a key of a keyed actor that no live node declares now: it waits for one to come up. */
@@ -54,8 +59,9 @@ export type ForgetState = (actor: string, key: string) => void;
  *   the keys it wins or held.
  * - Exactly one activation per key: before a key activates, its node claims it in the JetStream
  *   KV bucket under its node lease (`KeyClaims`: one lease renewal per node per heartbeat, one
- *   create per activation, one delete per passivation); a node whose lease lapsed stops all its
- *   activations before any other node can take their keys.
+ *   create per activation, one delete per passivation); a node whose lease lapsed suspends all its
+ *   activations before any other node can take their keys, and once its lease is renewed resumes
+ *   those whose claims nobody took (re-asserted by compare-and-set) and stops the others.
  * - Calls during moves wait: a call to a key whose claim is still held elsewhere waits in the new
  *   activation's mailbox (suspended while it claims) until the claim is won; a call the old node
  *   refused or never started is sent again (`KeyedCallRetry`); only the call's deadline ends it.
@@ -74,7 +80,10 @@ export class KeyedPlacement implements KeyGate, StateFence {
   private readonly waiting = new Map<string, WaitingCall[]>();
   private waitingCount = 0;
   private moved = 0;
-  private lapses = 0;
+  private resumed = 0;
+  private tellsResent = 0;
+  /** The re-check of suspended claims under way (one at a time). */
+  private rechecking?: Promise<void>;
   private forgetState?: ForgetState;
 
   constructor(
@@ -149,6 +158,46 @@ export class KeyedPlacement implements KeyGate, StateFence {
    *   `TARGET_BUSY` past `MAX_CALLS_WAITING_FOR_NODE` waiting calls
    */
   route(actor: string, key: string, delivery: Delivery, acknowledged = false): void | Promise<void> {
+    if (!acknowledged || delivery.sink) return this.routeOnce(actor, key, delivery, acknowledged);
+    const until = Date.now() + NO_DEADLINE_WAIT_MS;
+    let sent: void | Promise<void>;
+    try {
+      sent = this.routeOnce(actor, key, delivery, true);
+    } catch (err) {
+      return this.tellRefused(actor, key, delivery, err, 0, until);
+    }
+    return sent?.catch((err: unknown) => this.tellRefused(actor, key, delivery, err, 0, until));
+  }
+
+  /**
+   * A fire-and-forget whose sender waits for its delivery ack (`app.tell`'s receipt) was refused
+   * with `err`: when it never reached a mailbox (`isRefusedBeforeDelivery`: the key's node left,
+   * is leaving or no longer subscribes) it cannot have run, so it is routed again — to the key's
+   * new node once placement knows it — backing off as calls do (`resendDelayMs`), until `until`
+   * (`NO_DEADLINE_WAIT_MS` after it was first sent, as a call without a deadline waits for a node);
+   * then, or for any other failure, the sender gets `err`. Counted as `tellsResent`.
+   */
+  private async tellRefused(
+    actor: string,
+    key: string,
+    delivery: Delivery,
+    err: unknown,
+    attempt: number,
+    until: number,
+  ): Promise<void> {
+    const wait = resendDelayMs(this.retryMs, attempt);
+    if (!isRefusedBeforeDelivery(err) || Date.now() + wait > until) throw err;
+    await sleep(wait);
+    this.tellsResent++;
+    try {
+      await this.routeOnce(actor, key, delivery, true);
+    } catch (again) {
+      await this.tellRefused(actor, key, delivery, again, attempt + 1, until);
+    }
+  }
+
+  /** `route` without re-sending a refused fire-and-forget. */
+  private routeOnce(actor: string, key: string, delivery: Delivery, acknowledged: boolean): void | Promise<void> {
     const node = this.placeOf(actor, key);
     if (node === undefined) return this.waitForNode(actor, key, delivery);
     // A call refused by a node the key is leaving is routed again (see KeyedCallRetry).
@@ -196,7 +245,7 @@ export class KeyedPlacement implements KeyGate, StateFence {
     this.forgetState?.(actor, key);
   }
 
-  /** StateFence: this node holds the claim of `actor/key`, or is stopping the key after a lapse. */
+  /** StateFence: this node holds the claim of `actor/key`, or holds it suspended after a lapse. */
   mayWrite(actor: string, key: string): boolean {
     return !this.types.has(actor) || this.claims.mayWrite(actor, key);
   }
@@ -212,25 +261,28 @@ export class KeyedPlacement implements KeyGate, StateFence {
   }
 
   /**
-   * One heartbeat: stops every activation when the node lease lapsed, passivates keys that now
-   * belong to another node (a move; not while `leaving`: `handOver` passivates them all), then
-   * renews the node lease. Calls still queued for moved keys are refused with `SHUTTING_DOWN`, so
-   * their callers send them to where the key lives now.
+   * One heartbeat: suspends every activation when the node lease lapsed (`KeyClaims.expire`),
+   * passivates keys that now belong to another node (a move; not while `leaving`: `handOver`
+   * passivates them all), renews the node lease, then re-checks the suspended claims: keys still
+   * this node's resume (same instance, no hook), keys another node took meanwhile stop. Calls still
+   * queued for moved or lost keys are refused with `SHUTTING_DOWN`, so their callers send them to
+   * where the key lives now.
    */
   async tick(now: number, leaving = false): Promise<void> {
     if (this.waitingCount > 0) this.wake(now);
-    const lapsed = this.claims.expire(now);
-    if (lapsed) {
-      this.lapses++;
-      for (const name of lapsed) {
-        const slash = name.indexOf('/');
-        void this.types.get(name.slice(0, slash))?.passivate(name.slice(slash + 1), 'its node lease lapsed', moving());
-      }
-    }
-    for (const type of leaving ? [] : this.types.values()) {
+    this.claims.expire(now);
+    for (const type of this.types.values()) {
       for (const key of [...type.activeKeys()]) {
+        if (this.claims.suspendedCount > 0 && this.claims.isSuspended(type.name, key)) {
+          type.suspend(key);
+          continue;
+        }
         const claimed = this.claims.revisionOf(type.name, key) !== undefined;
-        if (claimed && this.placeOf(type.name, key) === this.selfId) continue;
+        if (claimed && (leaving || this.placeOf(type.name, key) === this.selfId)) {
+          type.resume(key); // one its run suspended (its lease looked stale for a moment) runs again
+          continue;
+        }
+        if (leaving) continue;
         // Unclaimed and active: its claim was given up (the node lease was taken over) — it must go
         // before a taker waits out the lease. One still claiming is left alone (passivate skips it).
         if (claimed) this.moved++;
@@ -239,6 +291,26 @@ export class KeyedPlacement implements KeyGate, StateFence {
       }
     }
     await this.claims.renew();
+    // Not awaited: thousands of compare-and-sets must not hold up the next heartbeat (singleton leases).
+    if (this.claims.suspendedCount > 0 && !this.rechecking)
+      this.rechecking = this.recheck().finally(() => (this.rechecking = undefined));
+  }
+
+  /** Resumes the suspended keys whose claims are still this node's; stops those another node took. */
+  private async recheck(): Promise<void> {
+    const { resumed, lost } = await this.claims.recheck();
+    this.resumed += resumed.length;
+    for (const name of resumed) this.typeAndKey(name, (type, key) => type.resume(key));
+    this.moved += lost.length;
+    const why = "another node took its key while this node's lease lapsed";
+    for (const name of lost) this.typeAndKey(name, (type, key) => void type.passivate(key, why, moving()));
+  }
+
+  /** Calls `use` with the type and key of `actor/key`, when this node hosts that type. */
+  private typeAndKey(name: string, use: (type: KeyedActorType, key: string) => void): void {
+    const slash = name.indexOf('/');
+    const type = this.types.get(name.slice(0, slash));
+    if (type) use(type, name.slice(slash + 1));
   }
 
   /** Counters for `app.cluster.stats()`. */
@@ -250,7 +322,9 @@ export class KeyedPlacement implements KeyGate, StateFence {
       moves: this.moved,
       leasesHeld: this.claims.held,
       callsResent: this.resent.count,
-      leaseLapses: this.lapses,
+      tellsResent: this.tellsResent,
+      leaseLapses: this.claims.lapses,
+      keysResumed: this.resumed,
     };
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,6 +6,7 @@ import { ActonApp, bootstrap, KeyedStateStore, Module } from 'acton-ts';
 import { ClusterModule, JetStreamKeyedStateStore } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
 import { ChaosAdd, ChaosReply } from './fixtures/keyed-actors';
+import { lapsesAndMoves, overlaps, readActivations } from './support/activation-records';
 import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-process';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
@@ -26,76 +27,6 @@ const NODE_TIMEOUT_MS = 6_000;
 const CALL_TIMEOUT_MS = 30_000;
 
 jest.setTimeout(LOAD_MS + (FULL ? 900_000 : 300_000));
-
-/** One activation of a key, as the node processes recorded it (`fixtures/keyed-actors.ts`). */
-interface ActivationRecord {
-  readonly key: string;
-  readonly activation: string;
-  readonly claimRevision: number;
-  readonly start: number;
-  end: number;
-}
-
-/**
- * Every recorded activation; one whose process was killed -9 before it ended ends at the kill
- * (`killedAt` by pid), one still running at the end of the run ends at +Infinity.
- */
-function readActivations(dir: string, killedAt: Map<number, number>): ActivationRecord[] {
-  const byId = new Map<string, ActivationRecord>();
-  for (const file of readdirSync(dir)) {
-    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
-      const [kind, key = '', activation = '', a = '', b = ''] = line.split(' ');
-      const id = `${key} ${activation}`;
-      if (kind === 'S') {
-        const pid = Number(/:(\d+)#/.exec(activation)?.[1]);
-        byId.set(id, {
-          key,
-          activation,
-          claimRevision: Number(a),
-          start: Number(b),
-          end: killedAt.get(pid) ?? Number.POSITIVE_INFINITY,
-        });
-      } else if (kind === 'E' && byId.has(id)) byId.get(id)!.end = Number(a);
-    }
-  }
-  return [...byId.values()];
-}
-
-/** Node lease lapses and key moves, summed over every node process (their last `C` line). */
-function lapsesAndMoves(dir: string): { lapses: number; moves: number } {
-  let lapses = 0;
-  let moves = 0;
-  for (const file of readdirSync(dir)) {
-    const last = readFileSync(join(dir, file), 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('C '))
-      .pop();
-    if (!last) continue;
-    const [, l = '0', m = '0'] = last.split(' ');
-    lapses += Number(l);
-    moves += Number(m);
-  }
-  return { lapses, moves };
-}
-
-/** Pairs of activations of one key whose lifetimes overlap, and claim revisions that went backwards. */
-function overlaps(records: ActivationRecord[]): string[] {
-  const byKey = new Map<string, ActivationRecord[]>();
-  for (const record of records) byKey.set(record.key, [...(byKey.get(record.key) ?? []), record]);
-  const problems: string[] = [];
-  for (const [key, list] of byKey) {
-    list.sort((x, y) => x.start - y.start);
-    for (let i = 1; i < list.length; i++) {
-      const before = list[i - 1]!;
-      const after = list[i]!;
-      if (after.start < before.end)
-        problems.push(`${key}: ${after.activation} started while ${before.activation} was active`);
-      if (after.claimRevision > 0 && before.claimRevision > 0 && after.claimRevision <= before.claimRevision)
-        problems.push(`${key}: claim revision ${after.claimRevision} after ${before.claimRevision}`);
-    }
-  }
-  return problems;
-}
 
 /**
  * Keyed actors under faults, on a real nats-server and three node processes: a client in this

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ActonApp, bootstrap, InMemoryKeyedStateStore, KeyedStateStore, Module } from 'acton-ts';
 import { ClusterModule, JetStreamKeyedStateStore, rendezvousScore } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
-import { KeyedAdd, TallyActor, TallyReply } from './fixtures/keyed-actors';
+import { KeyedAdd, KeyedWhere, TallyActor, TallyReply } from './fixtures/keyed-actors';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
 
@@ -174,5 +174,50 @@ describe('cluster: keyed actors', () => {
     expect(replies.map((reply) => reply.count).sort()).toEqual([1, 2, 3]);
     expect(shared.loadsFailed).toBe(3);
     expect(caller.cluster!.stats().keyed.callsResent + host.cluster!.stats().keyed.callsResent).toBeGreaterThan(0);
+  });
+
+  it("tells refused by a leaving node are sent again to the key's new node during a rolling restart, never twice", async () => {
+    const cluster = 'rolling-tells';
+    const hosts = new Map<string, ActonApp>();
+    for (const id of ['r-1', 'r-2']) hosts.set(id, await node(cluster, id));
+    const client = await node(cluster, 'client', { hosts: false });
+    await pollUntil('client sees both hosts', async () => (client.cluster!.nodes().length === 3 ? true : undefined));
+    const keys = Array.from({ length: 60 }, (_, i) => `t-${i}`);
+    const acked = new Map<string, number>(keys.map((key) => [key, 0]));
+    const rejected: string[] = [];
+    let stop = false;
+    // One tell in flight per key: its receipt resolves once a mailbox of the key took it.
+    const loops = keys.map(async (key) => {
+      while (!stop) {
+        try {
+          await client.tell(`tally/${key}`, add(1));
+          acked.set(key, acked.get(key)! + 1);
+        } catch (err) {
+          rejected.push(`${key}: ${(err as { code?: string }).code ?? ''} ${String(err)}`);
+        }
+        await sleep(10);
+      }
+    });
+    try {
+      for (const id of ['r-1', 'r-2']) {
+        await sleep(400);
+        const leaving = hosts.get(id)!;
+        await leaving.close(); // a clean leave: its keys hand over, tells sent to it meanwhile are refused
+        apps.splice(apps.indexOf(leaving), 1);
+        hosts.set(id, await node(cluster, id));
+      }
+      await sleep(400);
+    } finally {
+      stop = true;
+      await Promise.all(loops);
+    }
+    expect(rejected.slice(0, 5)).toEqual([]);
+    expect(client.cluster!.stats().keyed.tellsResent).toBeGreaterThan(0);
+    // Re-sent only when refused before any mailbox took it: no tell was applied twice.
+    for (const key of keys) {
+      const { count } = await client.ask<TallyReply>(`tally/${key}`, new KeyedWhere(), { timeoutMs: 20_000 });
+      expect(count).toBeLessThanOrEqual(acked.get(key)!);
+    }
+    expect([...acked.values()].reduce((sum, n) => sum + n, 0)).toBeGreaterThan(keys.length);
   });
 });

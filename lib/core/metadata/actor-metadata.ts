@@ -19,7 +19,10 @@ export interface ActorOptions {
   readonly supervision?: SupervisionOptions;
   /** `cluster: 'keyed'` only: milliseconds without messages before an activation passivates; default 60000. */
   readonly idleTimeoutMs?: number;
-  /** `cluster: 'keyed'` only: activations at once on one node; default 100000 (more fail `TARGET_BUSY`). */
+  /**
+   * `cluster: 'keyed'` only: activations at once on one node; default 100000. Beyond it a call to a
+   * new key waits (until its deadline) while the least recently used idle key passivates.
+   */
   readonly maxActiveKeys?: number;
   /** `cluster: 'keyed'` only: longest key in characters; default 256. */
   readonly maxKeyLength?: number;

@@ -113,9 +113,59 @@ class LockerActor implements OnActivate<number>, OnPassivate<number> {
   }
 }
 
+@Message('HoldUntil')
+class HoldUntil {
+  @IsString() gate!: string;
+}
+
+/** Handlers of `slot` wait on these gates (by name) until the test opens them: their keys are busy. */
+const gates = new Map<string, { opened: Promise<void>; open: () => void }>();
+
+function gate(name: string): { opened: Promise<void>; open: () => void } {
+  let entry = gates.get(name);
+  if (!entry) {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    gates.set(name, (entry = { opened, open }));
+  }
+  return entry;
+}
+
+/** At most 3 keys at once, idle far longer than a test: a new key only gets a slot by eviction. */
+@Actor({ name: 'slot', cluster: 'keyed', idleTimeoutMs: 600_000, maxActiveKeys: 3 })
+class SlotActor implements OnActivate<number>, OnPassivate<number> {
+  private count = 0;
+  private key = '';
+
+  onActivate(state: number | undefined, key: string): void {
+    this.key = key;
+    this.count = state ?? 0;
+    journal.push(`slot activate ${key} ${this.count}`);
+  }
+
+  onPassivate(): number {
+    journal.push(`slot passivate ${this.key}`);
+    return this.count;
+  }
+
+  @OnMessage()
+  bump(_message: Bump, ctx: MessageContext): string {
+    return `${ctx.key} ${++this.count}`;
+  }
+
+  @OnMessage()
+  async hold(message: HoldUntil): Promise<string> {
+    await gate(message.gate).opened;
+    return this.key;
+  }
+}
+
 const store = new InMemoryKeyedStateStore();
 
-@Module({ actors: [CartActor, SessionActor, LockerActor], providers: [{ provide: KeyedStateStore, useValue: store }] })
+@Module({
+  actors: [CartActor, SessionActor, LockerActor, SlotActor],
+  providers: [{ provide: KeyedStateStore, useValue: store }],
+})
 class CartModule {}
 
 function add(sku: string, qty = 1): AddItem {
@@ -219,19 +269,62 @@ describe('keyed actors in one process', () => {
     });
   });
 
-  it('fails new activations TARGET_BUSY beyond maxActiveKeys while existing keys keep answering', async () => {
-    const type = app.keyedActor('session')!;
-    const touch = (key: string): Promise<string> => app.ask(`session/${key}`, new GetCart());
-    await Promise.all(Array.from({ length: 20 }, (_, i) => touch(`m-${i}`)));
-    expect(type.stats().active).toBe(20);
-    const busy = await touch('m-over').catch((err: unknown) => err);
-    expect(busy).toBeInstanceOf(ActorError);
-    expect((busy as ActorError).code).toBe('TARGET_BUSY');
-    expect((busy as ActorError).message).toMatch(/already has 20 active keys on this node.*maxActiveKeys/);
-    await expect(touch('m-0')).resolves.toBe('m-0');
-    for (let waited = 0; type.stats().active > 0 && waited < 10_000; waited += 100) await sleep(100);
-    expect(type.stats().active).toBe(0);
-    await expect(touch('m-over')).resolves.toBe('m-over');
+  it('at maxActiveKeys a new key waits while the least recently used idle key passivates (state saved), then runs', async () => {
+    const type = app.keyedActor('slot')!;
+    const bump = async (key: string): Promise<string> => {
+      await sleep(3); // each key's last use a different ms (the idle clock's unit)
+      return app.ask(`slot/${key}`, new Bump());
+    };
+    expect([await bump('a'), await bump('b'), await bump('c'), await bump('a')]).toEqual(['a 1', 'b 1', 'c 1', 'a 2']);
+    expect(type.stats().active).toBe(3);
+    // 'b' was used least recently: it passivates (its state saved) and 'd' takes its slot.
+    expect(await bump('d')).toBe('d 1');
+    expect(journal.filter((line) => line.startsWith('slot'))).toEqual([
+      'slot activate a 0',
+      'slot activate b 0',
+      'slot activate c 0',
+      'slot passivate b',
+      'slot activate d 0',
+    ]);
+    expect([...type.activeKeys()].sort()).toEqual(['a', 'c', 'd']);
+    expect(await store.load('slot', 'b')).toBe(1);
+    // Existing keys kept answering; the evicted one comes back with its state (evicting the next LRU, 'c').
+    expect(await bump('b')).toBe('b 2');
+    expect(type.isActive('c')).toBe(false);
+  });
+
+  it('at maxActiveKeys with every key busy, new keys wait first come first served, and a call past its deadline fails TARGET_BUSY naming the limit', async () => {
+    const type = app.keyedActor('slot')!;
+    const hold = (key: string, name: string): Promise<string> =>
+      app.ask(`slot/${key}`, Object.assign(new HoldUntil(), { gate: name }), { timeoutMs: 20_000 });
+    const held = [hold('h-1', 'first'), hold('h-2', 'first'), hold('h-3', 'second')];
+    await sleep(50); // the three hold their slots (they started with the keys' activations)
+    expect([...type.activeKeys()].sort()).toEqual(['h-1', 'h-2', 'h-3']);
+    const order: string[] = [];
+    const waiting = ['w-1', 'w-2'].map((key) =>
+      app.ask<string>(`slot/${key}`, new Bump(), { timeoutMs: 20_000 }).then((reply) => void order.push(reply)),
+    );
+    // A call whose deadline comes before any slot frees: TARGET_BUSY naming the limit and what to raise.
+    const late = await app.ask(`slot/w-late`, new Bump(), { timeoutMs: 300 }).catch((err: unknown) => err);
+    expect(late).toBeInstanceOf(ActorError);
+    expect((late as ActorError).code).toBe('TARGET_BUSY');
+    expect((late as ActorError).message).toMatch(
+      /has 3 active keys on this node, its limit \(@Actor\(\{ maxActiveKeys: 3 \}\)\), and no slot came free within the call's deadline.*raise maxActiveKeys/,
+    );
+    // A fire-and-forget to a new key does not wait.
+    expect(() => app.tell('slot/w-tell', new Bump())).toThrow(/maxActiveKeys: 3.*a fire-and-forget does not wait/);
+    expect(order).toEqual([]);
+    // Two keys come free: the two waiting keys get them in the order they came.
+    gate('first').open();
+    await Promise.all(waiting);
+    expect(order).toEqual(['w-1 1', 'w-2 1']);
+    expect(journal.filter((line) => line.startsWith('slot activate w'))).toEqual([
+      'slot activate w-1 0',
+      'slot activate w-2 0',
+    ]);
+    gate('second').open();
+    expect(await Promise.all(held)).toEqual(['h-1', 'h-2', 'h-3']);
+    expect(type.isActive('w-late')).toBe(false);
   });
 
   it('counts activations and passivations', () => {

@@ -10,9 +10,11 @@ import type { KeyedActorType, KeyedJob } from './keyed-actor-type';
 /**
  * `starting` (hooks running, messages wait) → `active` → `passivating` (hooks running) → gone;
  * or, after a supervised failure, `active` → `restarting` (retired; messages wait) → gone, its
- * queued messages taken by the key's next activation.
+ * queued messages taken by the key's next activation; or, in a cluster whose node lease lapsed,
+ * `active` → `suspended` (no handler starts; messages wait) → `active` again when the key is still
+ * this node's, else `passivating`.
  */
-export type ActivationPhase = 'starting' | 'active' | 'passivating' | 'restarting';
+export type ActivationPhase = 'starting' | 'active' | 'suspended' | 'passivating' | 'restarting';
 
 /**
  * One activation of a keyed actor: the instance for one key, its own bounded mailbox and when it
@@ -44,14 +46,19 @@ export class KeyActivation implements HandlerContextHost, MailboxOwner<KeyedJob>
   get mailbox(): Mailbox<KeyedJob> {
     if (this.box) return this.box;
     const box = Mailbox.obtain<KeyedJob>(this.type.mailboxCapacity, this);
-    // Passivating or restarting: messages wait for the next activation.
-    if (this.phase === 'passivating' || this.phase === 'restarting') box.suspend();
+    // Passivating or restarting: messages wait for the next activation; suspended: for this one.
+    if (this.phase !== 'active' && this.phase !== 'starting') box.suspend();
     return (this.box = box);
   }
 
   /** Queued messages wait (passivation); a mailbox taken later starts suspended (see `mailbox`). */
   suspendMailbox(): void {
     this.box?.suspend();
+  }
+
+  /** Ends `suspendMailbox`: queued messages start again. */
+  resumeMailbox(): void {
+    this.box?.resume();
   }
 
   /** Its mailbox, if it has one, refuses new messages (`SHUTTING_DOWN`); queued ones still run. */
@@ -74,6 +81,11 @@ export class KeyActivation implements HandlerContextHost, MailboxOwner<KeyedJob>
     return this.box && !this.box.idle ? this.box.whenIdle() : undefined;
   }
 
+  /** Resolves when no handler of it runs (queued messages may remain); `undefined` when none runs now. */
+  whenMailboxQuiet(): Promise<void> | undefined {
+    return this.box && this.box.running > 0 ? this.box.whenQuiet() : undefined;
+  }
+
   /** @internal MailboxOwner */
   runJob(job: KeyedJob): PromiseLike<void> | void {
     return this.type.run(job);
@@ -89,6 +101,7 @@ export class KeyActivation implements HandlerContextHost, MailboxOwner<KeyedJob>
     if (this.box !== box) return;
     this.box = undefined;
     box.recycle();
+    this.type.becameIdle(this);
   }
 
   /** HandlerContextHost: `ctx.key`. */

@@ -19,6 +19,7 @@ import { KeyActivation } from './key-activation';
 import { checkKey } from './keyed-key';
 import { KeyedStateStore, OnActivate, OnPassivate } from './keyed-state-store';
 import { KeyedRestartHost, KeyedSupervision, KeyedSupervisionServices } from './keyed-supervision';
+import { leastRecentlyUsedIdle, SlotWaiters, slotWaitEnded, slotsTaken } from './slot-waiters';
 
 /** One queued message of an activation (its host is the activation). */
 export type KeyedJob = HandlerJob<KeyActivation>;
@@ -57,6 +58,15 @@ export interface KeyGate {
 
 type Hooks = Partial<OnActivate & OnPassivate & { onStart(): unknown; onStop(): unknown }>;
 
+/** A handler of the type, by wire name. */
+interface KeyedHandler {
+  readonly info: HandlerInfo;
+  readonly fn: Function;
+}
+
+/** Most least-recently-used activations passivated by one visit of the table (see `evictForWaiting`). */
+const EVICTION_BATCH = 64;
+
 /** Bounds of the least gap between two idle sweeps (a quarter of `idleTimeoutMs`, clamped here). */
 const SWEEP_MIN_MS = 10;
 const SWEEP_MAX_MS = 1_000;
@@ -79,7 +89,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   readonly expose: boolean;
   readonly limits: KeyedLimits;
   readonly mailboxCapacity: number;
-  private readonly byWireName = new Map<string, { info: HandlerInfo; fn: Function }>();
+  private readonly byWireName = new Map<string, KeyedHandler>();
   private readonly activations = new ActivationTable<KeyActivation>();
   private dependencies?: unknown[];
   /** The next idle sweep, on the app's clock; none while no activation is alive. */
@@ -100,6 +110,10 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   private passivated = 0;
   /** `@Actor({ supervision })`: failed activations restart (keyed-supervision.ts); absent: they resume. */
   private readonly supervision?: KeyedSupervision;
+  /** Calls to new keys waiting for a slot while `maxActiveKeys` activations are alive (taken on first use). */
+  private waiters?: SlotWaiters<KeyedHandler>;
+  /** Least recently used idle activations passivating to free a slot for a waiting key. */
+  private readonly evicting = new Set<KeyActivation>();
 
   constructor(
     private readonly plan: ActorPlan,
@@ -147,9 +161,10 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   }
 
   /**
-   * Queues `delivery` for the activation of `key`, activating it first when needed.
-   * @throws ActorError `UNKNOWN_MESSAGE_TYPE` (no handler), `TARGET_BUSY` (mailbox full, or
-   *   `maxActiveKeys` activations already), `SHUTTING_DOWN` (the app closes)
+   * Queues `delivery` for the activation of `key`, activating it first when needed. While
+   * `maxActiveKeys` activations are alive, a call to a new key waits for a slot (`waitForSlot`).
+   * @throws ActorError `UNKNOWN_MESSAGE_TYPE` (no handler), `TARGET_BUSY` (mailbox full, or a
+   *   fire-and-forget to a new key at `maxActiveKeys`), `SHUTTING_DOWN` (the app closes)
    */
   deliverTo(key: string, delivery: Delivery): void {
     const handler = this.byWireName.get(delivery.wireName);
@@ -162,7 +177,13 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     // Also refuses keys whose activation has no mailbox now (one taken later would be open).
     if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
     const now = this.idleNow(); // the one clock read of a delivery
-    const activation = this.activations.get(key) ?? this.activate(key, now);
+    let activation = this.activations.get(key);
+    if (activation === undefined) {
+      // First come, first served: while calls wait for a slot, a new key waits behind them.
+      if (this.activations.size >= this.limits.maxActiveKeys || (this.waiters !== undefined && this.waiters.size > 0))
+        return this.waitForSlot(key, delivery, handler);
+      activation = this.activate(key, now);
+    }
     activation.lastUsed = now;
     activation.mailbox.enqueue(new HandlerJob(delivery, activation, handler.info.readonly, handler.fn));
   }
@@ -196,22 +217,44 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   passivate(key: string, why = 'asked to', refuseLeftovers?: unknown): Promise<void> {
     const activation = this.activations.get(key);
     // One still starting is left to finish its hooks first (its caller asks again later).
-    if (!activation || activation.phase !== 'active') return Promise.resolve();
+    if (!activation || (activation.phase !== 'active' && activation.phase !== 'suspended')) return Promise.resolve();
     return this.passivateActivation(activation, why, refuseLeftovers);
+  }
+
+  /**
+   * Suspends the activation of `key` (the cluster: its node lease lapsed): no handler starts, new
+   * and queued messages wait in its mailbox (bounded by `mailboxCapacity` and their deadlines), it
+   * is not idle-passivated; running handlers are not interrupted. No hook runs. A no-op unless active.
+   */
+  suspend(key: string): void {
+    const activation = this.activations.get(key);
+    if (activation?.phase !== 'active') return;
+    activation.phase = 'suspended'; // a mailbox taken from now on starts suspended
+    activation.suspendMailbox();
+  }
+
+  /** Ends `suspend(key)`: the same instance runs the waiting messages, in order (no hook runs). */
+  resume(key: string): void {
+    const activation = this.activations.get(key);
+    if (activation?.phase !== 'suspended') return;
+    activation.phase = 'active';
+    activation.lastUsed = this.idleNow(); // its idle time starts again
+    activation.resumeMailbox();
   }
 
   /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run; restarts waiting for their backoff end. */
   drain(): void {
     this.accepting = false;
+    this.waiters?.clear(new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN));
     void this.supervision?.close();
     this.activations.forEach((activation) => activation.drainMailbox());
   }
 
-  /** Resolves when no activation has queued or running work. */
+  /** Resolves when no activation has queued or running work (a suspended one's queue cannot run here now). */
   async whenIdle(): Promise<void> {
     const busy: Promise<void>[] = [];
     this.activations.forEach((activation) => {
-      const settling = activation.whenMailboxIdle();
+      const settling = activation.phase === 'suspended' ? activation.whenMailboxQuiet() : activation.whenMailboxIdle();
       if (settling) busy.push(settling);
     });
     await Promise.all(busy);
@@ -220,6 +263,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   /** Passivates every activation (state saved, `onStop`); queued leftovers end with `reason`. */
   async passivateAll(reason: unknown): Promise<void> {
     this.accepting = false;
+    this.waiters?.clear(reason);
     this.sweeper?.cancel();
     this.sweeper = undefined;
     const all = [...this.activations.values()];
@@ -237,17 +281,31 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   run(job: KeyedJob): PromiseLike<void> | void {
     const activation = job.host;
     if (this.gate && !this.gate.holds(this.name, activation.key, job.delivery)) {
-      // The key's lease lapsed (e.g. this event loop stalled): the handler must not run here.
+      // The key's lease lapsed (e.g. this event loop stalled): the handler must not run here. The
+      // activation waits (suspended) until the cluster finds the key still this node's, or stops it.
       job.delivery.sink?.error(
         new ActorError(
           ErrorCode.SHUTTING_DOWN,
-          `Keyed actor '${this.name}/${activation.key}' is moving (its lease lapsed on this node); retry`,
+          `Keyed actor '${this.name}/${activation.key}' is suspended (its lease lapsed on this node); retry`,
         ),
       );
-      if (activation.phase === 'active') void this.passivateActivation(activation, 'its lease lapsed');
+      this.suspend(activation.key);
       return;
     }
     return invokeHandler(job.fn, activation.instance, job.delivery.message, job);
+  }
+
+  /**
+   * @internal its mailbox went idle: while keys wait for a slot that no passivation under way
+   * covers, no other activation was idle to evict (`evictForWaiting` took them all), so this one,
+   * the only one idle, is the least recently used idle activation: it is passivated for them.
+   */
+  becameIdle(activation: KeyActivation): void {
+    const waiters = this.waiters;
+    if (waiters === undefined || waiters.keys <= this.evicting.size) return;
+    if (activation.phase !== 'active' || !activation.idle) return;
+    this.evicting.add(activation);
+    void this.passivateActivation(activation, this.evictionReason());
   }
 
   /** @internal */
@@ -293,6 +351,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
       return next;
     } catch (err) {
       for (const job of leftovers) job.delivery.sink?.error(err);
+      this.admitWaiting();
       return undefined;
     }
   }
@@ -302,15 +361,82 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     return this.context.timersFor(owner);
   }
 
+  /**
+   * A call to a new key while `maxActiveKeys` activations are alive: it waits, first come first
+   * served, for a slot — freed by an activation passivating, and asked for by passivating the least
+   * recently used idle one (`evictForWaiting`; its state is saved as on any passivation) — until
+   * just before its deadline, then fails `TARGET_BUSY` naming the limit. A fire-and-forget does not
+   * wait (nobody would hear how it ended): it fails `TARGET_BUSY` at once.
+   */
+  private waitForSlot(key: string, delivery: Delivery, handler: KeyedHandler): void {
+    if (!delivery.sink) throw this.atLimit('a fire-and-forget does not wait for one');
+    this.waiters ??= new SlotWaiters<KeyedHandler>(
+      this.context.clock,
+      (waiter) =>
+        waiter.delivery.sink?.error(
+          slotWaitEnded(
+            this.name,
+            this.activations.size,
+            this.limits.maxActiveKeys,
+            this.context.clock.now() - waiter.since,
+          ),
+        ),
+      this.mailboxCapacity,
+    );
+    this.waiters.add(key, delivery, handler, () => this.atLimit('too many calls wait for one already'));
+    this.admitWaiting(); // a slot may be free already (the line moves on), else one is asked for
+  }
+
+  /**
+   * Gives free slots to the keys waiting longest, in order, each with its calls in order; then asks
+   * for slots for the keys still waiting (`evictForWaiting`).
+   */
+  private admitWaiting(): void {
+    const waiters = this.waiters;
+    if (waiters === undefined || waiters.size === 0 || !this.accepting) return;
+    while (this.activations.size < this.limits.maxActiveKeys) {
+      const next = waiters.shift();
+      if (next === undefined) return;
+      const [key, calls] = next;
+      try {
+        const activation = this.activations.get(key) ?? this.activate(key);
+        activation.lastUsed = this.idleNow();
+        for (const { delivery, handler } of calls)
+          activation.mailbox.enqueue(new HandlerJob(delivery, activation, handler.info.readonly, handler.fn));
+      } catch (err) {
+        for (const { delivery } of calls) delivery.sink?.error(err);
+      }
+    }
+    this.evictForWaiting();
+  }
+
+  /**
+   * Passivates the least recently used idle activations (one visit of the table, at most
+   * `EVICTION_BATCH` at a time), one per waiting key not yet covered by a passivation under way.
+   * Busy, starting or suspended activations are not evicted; when none is idle, the keys wait for
+   * the next passivation or for the next idle sweep to try again.
+   */
+  private evictForWaiting(): void {
+    const wanted = Math.min(EVICTION_BATCH, (this.waiters?.keys ?? 0) - this.evicting.size);
+    if (wanted <= 0) return;
+    for (const activation of leastRecentlyUsedIdle(this.activations, wanted)) {
+      this.evicting.add(activation);
+      void this.passivateActivation(activation, this.evictionReason());
+    }
+  }
+
+  private evictionReason(): string {
+    return `least recently used, passivated for a new key at maxActiveKeys (${this.limits.maxActiveKeys})`;
+  }
+
+  /** `TARGET_BUSY` for a call to a new key that cannot wait for a slot (`why`). */
+  private atLimit(why: string): ActorError {
+    return slotsTaken(this.name, this.activations.size, this.limits.maxActiveKeys, why);
+  }
+
   private activate(key: string, now = this.idleNow()): KeyActivation {
     if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
-    if (this.activations.size >= this.limits.maxActiveKeys) {
-      throw new ActorError(
-        ErrorCode.TARGET_BUSY,
-        `Keyed actor '${this.name}' already has ${this.activations.size} active keys on this node, its limit ` +
-          `(@Actor({ maxActiveKeys })): retry after some passivate, or raise the limit`,
-      );
-    }
+    if (this.activations.size >= this.limits.maxActiveKeys) throw this.atLimit('its messages left over could not wait');
     const instance = this.construct();
     const activation = new KeyActivation(this, key, instance, now);
     this.activations.add(activation);
@@ -393,6 +519,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     if (isActivationRefused(err)) this.context.logger.debug(text);
     else if (!(err instanceof ActorError))
       this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
+    this.admitWaiting();
   }
 
   private async passivateActivation(activation: KeyActivation, why: string, refuseLeftovers?: unknown): Promise<void> {
@@ -413,10 +540,12 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     await this.stopHook(activation, label);
     activation.release(() => new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
     this.activations.remove(activation);
+    this.evicting.delete(activation);
     this.passivated++;
     this.gate?.release(this.name, activation.key);
-    if (refuseLeftovers === undefined) return this.reactivateLeftovers(activation);
-    for (const job of activation.closeMailbox()) job.delivery.sink?.error(refuseLeftovers);
+    if (refuseLeftovers === undefined) this.reactivateLeftovers(activation);
+    else for (const job of activation.closeMailbox()) job.delivery.sink?.error(refuseLeftovers);
+    this.admitWaiting();
   }
 
   private async stopHook(activation: KeyActivation, label: string): Promise<void> {
@@ -477,6 +606,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   private readonly sweep = (): void => {
     this.sweeper = undefined;
     if (this.activations.size === 0 || !this.accepting) return;
+    if (this.waiters !== undefined && this.waiters.size > 0) this.evictForWaiting(); // some may be idle now
     const now = this.idleNow();
     const { idleTimeoutMs } = this.limits;
     let nextDue = Infinity;
