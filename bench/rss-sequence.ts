@@ -45,7 +45,14 @@ async function main(): Promise<void> {
     const usage = await Promise.all(contenders.map((c) => c.server.memoryUsage()));
     const parts = contenders.map((c, i) => {
       const u = usage[i];
-      const heap = `heap ${mb(u.heapUsed / 1024)}/${mb(u.heapTotal / 1024)}, external ${mb(u.external / 1024)}`;
+      const s = u.spacesMb;
+      const spaces =
+        `new ${s.new_space.toFixed(1)} old ${s.old_space.toFixed(1)} code ${s.code_space.toFixed(1)} ` +
+        `lo ${(s.large_object_space + s.code_large_object_space).toFixed(1)} ` +
+        `malloc ${u.mallocedMb.toFixed(1)}/${u.peakMallocedMb.toFixed(1)}`;
+      const r = u.residentMb;
+      const resident = `resident file ${r.file.toFixed(1)} brk ${r.brk.toFixed(1)} anon ${r.anonymous.toFixed(1)}`;
+      const heap = `heap ${mb(u.heapUsed / 1024)}/${mb(u.heapTotal / 1024)} [${spaces}], external ${mb(u.external / 1024)}; ${resident}`;
       return `${c.label} ${mb(peaks[i])} (now ${mb(u.rss / 1024)}: ${heap})`;
     });
     console.log(`${step.padEnd(16)} ${parts.join(', ')} MB`);

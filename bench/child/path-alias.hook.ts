@@ -11,6 +11,7 @@ const OUT_ROOT = resolve(__dirname, '..', '..');
 const ALIASES: Record<string, string> = {
   'acton-ts': join(OUT_ROOT, 'lib', 'index.js'),
   'acton-ts/client': join(OUT_ROOT, 'lib', 'client', 'index.js'),
+  'acton-ts/cluster': join(OUT_ROOT, 'lib', 'cluster', 'index.js'),
   'acton-ts/testing': join(OUT_ROOT, 'lib', 'testing', 'index.js'),
   'acton-ts/nestjs': join(OUT_ROOT, 'lib', 'nestjs', 'index.js'),
   'acton-ts/observability': join(OUT_ROOT, 'lib', 'observability', 'index.js'),
