@@ -13,6 +13,7 @@ import { basename, join, resolve } from 'node:path';
 import { benchPlan, workloadOf } from './bench-plan';
 import { buildBenchJs, removeBenchJs } from './child/bench-build';
 import { BenchChild, REPO_ROOT } from './child/bench-child';
+import { MemoryReport } from './child/child-messages';
 import { launchServer } from './child/server-launch';
 
 const STEPS = ['sequential', 'concurrent', 'concurrent-8', 'stream', 'fan-out'];
@@ -45,14 +46,7 @@ async function main(): Promise<void> {
     const usage = await Promise.all(contenders.map((c) => c.server.memoryUsage()));
     const parts = contenders.map((c, i) => {
       const u = usage[i];
-      const s = u.spacesMb;
-      const spaces =
-        `new ${s.new_space.toFixed(1)} old ${s.old_space.toFixed(1)} code ${s.code_space.toFixed(1)} ` +
-        `lo ${(s.large_object_space + s.code_large_object_space).toFixed(1)} ` +
-        `malloc ${u.mallocedMb.toFixed(1)}/${u.peakMallocedMb.toFixed(1)}`;
-      const r = u.residentMb;
-      const resident = `resident file ${r.file.toFixed(1)} brk ${r.brk.toFixed(1)} anon ${r.anonymous.toFixed(1)}`;
-      const heap = `heap ${mb(u.heapUsed / 1024)}/${mb(u.heapTotal / 1024)} [${spaces}], external ${mb(u.external / 1024)}; ${resident}`;
+      const heap = `heap ${mb(u.heapUsed / 1024)}/${mb(u.heapTotal / 1024)}${spacesText(u)}, external ${mb(u.external / 1024)}`;
       return `${c.label} ${mb(peaks[i])} (now ${mb(u.rss / 1024)}: ${heap})`;
     });
     console.log(`${step.padEnd(16)} ${parts.join(', ')} MB`);
@@ -78,6 +72,22 @@ async function main(): Promise<void> {
     removeBenchJs(jsRoot);
     if (alsoJsRoot) removeBenchJs(alsoJsRoot);
   }
+}
+
+/**
+ * ` [new … old … code … lo … malloc now/peak; resident file … brk … anon …]`, or nothing from a
+ * server built before its bench child reported them (an `--also` checkout).
+ */
+function spacesText(u: Partial<MemoryReport>): string {
+  const s = u.spacesMb;
+  const r = u.residentMb;
+  if (!s || !r) return '';
+  const lo = s.large_object_space + s.code_large_object_space;
+  return (
+    ` [new ${s.new_space.toFixed(1)} old ${s.old_space.toFixed(1)} code ${s.code_space.toFixed(1)} lo ${lo.toFixed(1)} ` +
+    `malloc ${u.mallocedMb!.toFixed(1)}/${u.peakMallocedMb!.toFixed(1)}; ` +
+    `resident file ${r.file.toFixed(1)} brk ${r.brk.toFixed(1)} anon ${r.anonymous.toFixed(1)}]`
+  );
 }
 
 main().catch((err: unknown) => {
