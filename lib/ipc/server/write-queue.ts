@@ -37,6 +37,9 @@ const EARLY_FLUSH_ANSWERS = 16;
  */
 const EARLY_FLUSH_BYTES = 32 * 1024;
 
+/** Batches larger than this are written frame by frame (corked) instead of concatenated. */
+const CONCAT_LIMIT = 64 * 1024;
+
 /**
  * While writes are outstanding, the write timeout looks this many times per `writeTimeoutMs`
  * whether one completed: a stall is reported between 1 and 1 + 1/STALL_LOOKS timeouts after
@@ -44,10 +47,10 @@ const EARLY_FLUSH_BYTES = 32 * 1024;
  */
 const STALL_LOOKS = 4;
 
-/** Size of the shared slab batches are concatenated into (two of the largest batches). */
-const SLAB_SIZE = 128 * 1024;
-/** Batches larger than this are written frame by frame (corked) instead of concatenated into the slab. */
-const SLAB_BATCH_LIMIT = 64 * 1024;
+/** Size of the shared slab small batches are concatenated into. */
+const SLAB_SIZE = 64 * 1024;
+/** Batches up to this size are copied into the shared slab rather than into a buffer of their own. */
+const SLAB_BATCH_LIMIT = 16 * 1024;
 /** Written slabs kept for reuse (beyond them, a written slab is left to the GC). */
 const SPARE_SLABS = 4;
 
@@ -61,12 +64,10 @@ interface Slab {
 }
 
 /**
- * Where every connection's batches (up to `SLAB_BATCH_LIMIT`) are concatenated: consecutive
- * regions of one shared slab, a new slab once it is full, like Node's own pool for small Buffers
- * (which stops at 4 KiB). Why: `Buffer.concat` of a batch above 4 KiB allocates an ArrayBuffer of
- * its own per write (bench W4, 50 pushes per turn to each of 10 subscribers: ≈ 12 % of server
- * CPU; bench W3's 32 KiB batches of stream frames: one 32 KiB ArrayBuffer per write, ≈ 9 MB of
- * them waiting for a full GC at the end of the stream).
+ * Where every connection's small batches are concatenated: consecutive regions of one shared
+ * slab, a new slab once it is full, like Node's own pool for small Buffers (which stops at
+ * 4 KiB). Why: `Buffer.concat` of a batch above 4 KiB allocates an ArrayBuffer of its own per
+ * write (bench W4, 50 pushes per turn to each of 10 subscribers: ≈ 12 % of server CPU).
  *
  * A slab whose regions have all been written to a socket is reused (`released` counts them):
  * a socket's write callback runs once the kernel has taken the bytes, so nothing reads the
@@ -127,8 +128,8 @@ const BATCH_SLAB = new BatchSlab();
  * One connection's ordered outbound queue (docs/protocol.md §3.5): frames are written whole and in
  * enqueue order, never interleaved. Frames enqueued during one turn of the event loop are
  * written together on `process.nextTick` — after the microtasks that produced them, before the
- * event loop moves on — as one `write` of one region of the shared slab (or a corked run
- * for batches above 64 KiB), so a burst of answers costs one syscall per `EARLY_FLUSH_ANSWERS` frames and
+ * event loop moves on — as one `write` of one concatenated buffer (or a corked run
+ * for big frames), so a burst of answers costs one syscall per `EARLY_FLUSH_ANSWERS` frames and
  * a stream or a run of pushes one per `EARLY_FLUSH_BYTES`.
  *
  * Also tracks what the connection needs for §5.4 and §0 D6: how many pushes are not yet handed
@@ -260,6 +261,8 @@ export class WriteQueue {
           done();
         });
       }
+    } else if (bytes <= CONCAT_LIMIT) {
+      this.socket.write(Buffer.concat(frames, bytes), done);
     } else {
       this.socket.cork();
       for (let i = 0; i < frames.length - 1; i++) this.socket.write(frames[i]);
