@@ -48,6 +48,12 @@ export class BenchChild {
     this.exited = new Promise((done) => this.child.once('exit', (code, signal) => done(code ?? (signal ? -1 : null))));
   }
 
+  /** Calls `listener` with everything the child writes to stdout and stderr from now on. */
+  onOutput(listener: (text: string) => void): void {
+    this.child.stdout!.on('data', (chunk: Buffer) => listener(chunk.toString()));
+    this.child.stderr!.on('data', (chunk: Buffer) => listener(chunk.toString()));
+  }
+
   /** The child's process id. */
   get pid(): number | undefined {
     return this.child.pid;
