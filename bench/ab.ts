@@ -14,13 +14,9 @@
  * (e.g. `git worktree add /tmp/old <commit>` with node_modules hard-linked in), so an earlier
  * commit and this one are measured in the same rounds, each against the same baseline.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
 import { benchPlan, workloadOf } from './bench-plan';
-import { buildBenchJs, removeBenchJs } from './child/bench-build';
-import { BenchChild, REPO_ROOT } from './child/bench-child';
-import { launchServer, ServerKind } from './child/server-launch';
+import { BenchChild } from './child/bench-child';
+import { Contender, flagValue, runServerComparison, warmUpServers } from './child/server-comparison';
 import { median, spread } from './report/round-statistics';
 
 /** The rate each workload is judged by (higher is better), and its unit. */
@@ -31,13 +27,6 @@ const RATE_OF: Record<string, { key: string; unit: string }> = {
   stream: { key: 'itemsPerSecond', unit: 'items/s' },
   'fan-out': { key: 'eventsPerSecondTotal', unit: 'events/s' },
 };
-
-/** One server of the comparison: what it is called in the output, and where it listens. */
-interface Contender {
-  readonly label: string;
-  readonly server: BenchChild;
-  readonly socketPath: string;
-}
 
 interface Round {
   readonly rate: number;
@@ -69,35 +58,22 @@ function roundText(label: string, round: Round): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
-  const valueOf = (flag: string): string | undefined => {
-    const at = args.indexOf(flag);
-    return at >= 0 ? args[at + 1] : undefined;
-  };
-  const rounds = Number(valueOf('--rounds') ?? 3);
-  const also = valueOf('--also');
+  const rounds = Number(flagValue(args, '--rounds') ?? 3);
   const name = args.find((a, i) => !a.startsWith('--') && !['--rounds', '--also'].includes(args[i - 1])) ?? '';
   const { task, params } = workloadOf(name, quick);
   const rate = RATE_OF[name];
-  const dir = mkdtempSync(join(tmpdir(), 'acton-ab-'));
-  const jsRoot = buildBenchJs(REPO_ROOT);
-  const alsoJsRoot = also === undefined ? undefined : buildBenchJs(resolve(also));
-  const listItems = benchPlan(quick).stream.items;
-  const launch = (label: string, kind: ServerKind, root: string, variant?: string): Contender => ({
-    label,
-    ...launchServer(kind, root, dir, listItems, [], variant ? { name: variant, env: {} } : undefined),
-  });
-  const contenders: Contender[] = [launch('acton-ts', 'acton-ts', jsRoot), launch('baseline', 'baseline', jsRoot)];
-  if (alsoJsRoot) contenders.push(launch(`acton-ts@${basename(resolve(also!))}`, 'acton-ts', alsoJsRoot, 'also'));
-  const base = contenders[1];
-  const actons = contenders.filter((c) => c !== base);
-  const client = new BenchChild('load client', jsRoot, 'bench/client/load-client.ts');
-  const measured = new Map<Contender, Round[]>(contenders.map((c) => [c, []]));
-  try {
-    await Promise.all([...contenders.map((c) => c.server.ready()), client.ready()]);
+  const options = {
+    tempPrefix: 'acton-ab-',
+    listItems: benchPlan(quick).stream.items,
+    also: flagValue(args, '--also'),
+  };
+  await runServerComparison(options, async (contenders, client) => {
+    const base = contenders[1];
+    const actons = contenders.filter((c) => c !== base);
+    const measured = new Map<Contender, Round[]>(contenders.map((c) => [c, []]));
     const startRssKb = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
     // The full bench's warm-up, so that round 1 meets servers whose JIT has settled (bench-plan.ts).
-    const warmUp = benchPlan(quick).serverWarmUp;
-    for (const c of contenders) await client.run('sequential', { socketPath: c.socketPath, params: warmUp }, 120_000);
+    await warmUpServers(contenders, client, benchPlan(quick).serverWarmUp);
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? contenders : [...contenders].reverse();
       for (const c of order) measured.get(c)!.push(await runOnce(client, c, task, params, rate.key));
@@ -124,12 +100,7 @@ async function main(): Promise<void> {
     const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
     const rss = contenders.map((c, i) => `${c.label} ${mb(startRssKb[i])} → ${mb(peakRssKb[i])}`);
     console.log(`server RSS started → peak: ${rss.join(', ')}; peak ratio ${(peakRssKb[0] / peakRssKb[1]).toFixed(2)}`);
-  } finally {
-    await Promise.all([client.stop(), ...contenders.map((c) => c.server.stop())]);
-    rmSync(dir, { recursive: true, force: true });
-    removeBenchJs(jsRoot);
-    if (alsoJsRoot) removeBenchJs(alsoJsRoot);
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -3,60 +3,36 @@
  * (and, with `--also <checkout>`, acton-ts built from another checkout) each run the unmeasured
  * warm-up, then W1, both W2 shapes, W3 and W4 `--rounds` times (who goes first alternates), and
  * each server's peak RSS (`getrusage` maxRSS) is printed after every step: which workload raises it,
- * with its RSS now and what it is made of (V8 heap used/total, external memory).
+ * with its RSS now and what it is made of (V8 heap used/total and per space, V8's malloc'd memory,
+ * resident memory per kind of mapping, external memory).
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/rss-sequence.ts [--rounds N] [--also <checkout>]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
 import { benchPlan, workloadOf } from './bench-plan';
-import { buildBenchJs, removeBenchJs } from './child/bench-build';
-import { BenchChild, REPO_ROOT } from './child/bench-child';
 import { MemoryReport } from './child/child-messages';
-import { launchServer } from './child/server-launch';
+import { flagValue, runServerComparison, warmUpServers } from './child/server-comparison';
 
 const STEPS = ['sequential', 'concurrent', 'concurrent-8', 'stream', 'fan-out'];
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const valueOf = (flag: string): string | undefined => {
-    const at = args.indexOf(flag);
-    return at >= 0 ? args[at + 1] : undefined;
-  };
-  const rounds = Number(valueOf('--rounds') ?? 3);
-  const also = valueOf('--also');
-  const dir = mkdtempSync(join(tmpdir(), 'acton-rss-'));
-  const jsRoot = buildBenchJs(REPO_ROOT);
-  const alsoJsRoot = also === undefined ? undefined : buildBenchJs(resolve(also));
+  const rounds = Number(flagValue(args, '--rounds') ?? 3);
   const plan = benchPlan(false);
-  const contenders = [
-    { label: 'acton-ts', ...launchServer('acton-ts', jsRoot, dir, plan.stream.items) },
-    { label: 'baseline', ...launchServer('baseline', jsRoot, dir, plan.stream.items) },
-  ];
-  if (alsoJsRoot) {
-    const variant = { name: 'also', env: {} };
-    const label = `acton-ts@${basename(resolve(also!))}`;
-    contenders.push({ label, ...launchServer('acton-ts', alsoJsRoot, dir, plan.stream.items, [], variant) });
-  }
-  const client = new BenchChild('load client', jsRoot, 'bench/client/load-client.ts');
-  const mb = (kb: number): string => (kb / 1024).toFixed(1);
-  const report = async (step: string): Promise<void> => {
-    const peaks = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
-    const usage = await Promise.all(contenders.map((c) => c.server.memoryUsage()));
-    const parts = contenders.map((c, i) => {
-      const u = usage[i];
-      const heap = `heap ${mb(u.heapUsed / 1024)}/${mb(u.heapTotal / 1024)}${spacesText(u)}, external ${mb(u.external / 1024)}`;
-      return `${c.label} ${mb(peaks[i])} (now ${mb(u.rss / 1024)}: ${heap})`;
-    });
-    console.log(`${step.padEnd(16)} ${parts.join(', ')} MB`);
-  };
-  try {
-    await Promise.all([...contenders.map((c) => c.server.ready()), client.ready()]);
+  const options = { tempPrefix: 'acton-rss-', listItems: plan.stream.items, also: flagValue(args, '--also') };
+  await runServerComparison(options, async (contenders, client) => {
+    const mb = (kb: number): string => (kb / 1024).toFixed(1);
+    const report = async (step: string): Promise<void> => {
+      const peaks = await Promise.all(contenders.map((c) => c.server.peakRssKilobytes()));
+      const usage = await Promise.all(contenders.map((c) => c.server.memoryUsage()));
+      const parts = contenders.map((c, i) => {
+        const u = usage[i];
+        const heap = `heap ${mb(u.heapUsed / 1024)}/${mb(u.heapTotal / 1024)}${spacesText(u)}, external ${mb(u.external / 1024)}`;
+        return `${c.label} ${mb(peaks[i])} (now ${mb(u.rss / 1024)}: ${heap})`;
+      });
+      console.log(`${step.padEnd(16)} ${parts.join(', ')} MB`);
+    };
     await report('started');
-    for (const c of contenders) {
-      await client.run('sequential', { socketPath: c.socketPath, params: plan.serverWarmUp }, 120_000);
-    }
+    await warmUpServers(contenders, client, plan.serverWarmUp);
     await report('warm-up');
     for (const step of STEPS) {
       const { task, params } = workloadOf(step, false);
@@ -66,12 +42,7 @@ async function main(): Promise<void> {
       }
       await report(step);
     }
-  } finally {
-    await Promise.all([client.stop(), ...contenders.map((c) => c.server.stop())]);
-    rmSync(dir, { recursive: true, force: true });
-    removeBenchJs(jsRoot);
-    if (alsoJsRoot) removeBenchJs(alsoJsRoot);
-  }
+  });
 }
 
 /**

@@ -20,9 +20,22 @@ const SOURCE_DIRS = ['lib', 'sample', 'bench'];
 export function buildBenchJs(repoRoot: string): string {
   const outRoot = join(repoRoot, 'node_modules', '.cache', 'acton-bench', String(process.pid));
   rmSync(outRoot, { recursive: true, force: true });
+  transpileTree(repoRoot, SOURCE_DIRS, outRoot);
+  return outRoot;
+}
+
+/**
+ * Transpiles the TypeScript of `sources` (folders or files, relative to `repoRoot`) to
+ * `outRoot`, keeping their paths (`<outRoot>/lib/x.js` is `lib/x.ts`), with the repository's
+ * compiler options. Preload `<outRoot>/bench/child/path-alias.hook.js` (when transpiled) for the
+ * `acton-ts` imports.
+ * @throws Error naming the file when one does not transpile
+ */
+export function transpileTree(repoRoot: string, sources: readonly string[], outRoot: string): void {
   const options = compilerOptions(repoRoot);
-  for (const dir of SOURCE_DIRS) {
-    for (const file of typeScriptFiles(join(repoRoot, dir))) {
+  for (const source of sources) {
+    const path = join(repoRoot, source);
+    for (const file of statSync(path).isDirectory() ? typeScriptFiles(path) : [path]) {
       const output = ts.transpileModule(readFileSync(file, 'utf8'), {
         compilerOptions: options,
         fileName: file,
@@ -38,7 +51,17 @@ export function buildBenchJs(repoRoot: string): string {
       writeFileSync(target, output.outputText);
     }
   }
-  return outRoot;
+}
+
+/** Every `.ts` file (not `.d.ts`) under `dir`, recursively. */
+export function typeScriptFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) files.push(...typeScriptFiles(path));
+    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) files.push(path);
+  }
+  return files;
 }
 
 /** Deletes what `buildBenchJs` wrote. */
@@ -60,14 +83,4 @@ function compilerOptions(repoRoot: string): ts.CompilerOptions {
     noEmit: false,
     isolatedModules: true,
   };
-}
-
-function typeScriptFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) files.push(...typeScriptFiles(path));
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) files.push(path);
-  }
-  return files;
 }

@@ -18,6 +18,8 @@ export interface ClusterRouting {
   deliverAcknowledged(name: string, delivery: Delivery): void | Promise<void>;
   /** The ref of key `key` of keyed actor `name`. @throws ActorError `ACTOR_NOT_FOUND` when it is not keyed */
   keyRef(name: string, key: string): ActorRef;
+  /** Whether `name` is the bare name of a keyed actor (declared here or announced by another node). */
+  isKeyed(name: string): boolean;
 }
 
 /**
@@ -59,6 +61,11 @@ export class ClusterActorRef implements ActorRef {
   /** A fire-and-forget acknowledged by the owner's mailbox, wherever it is. */
   deliverAcknowledged(delivery: Delivery): void | Promise<void> {
     return this.routing.deliverAcknowledged(this.name, delivery);
+  }
+
+  /** True for a keyed actor's bare name (`cart`): callers address one key (`cart/<key>`). */
+  needsKey(): boolean {
+    return this.routing.isKeyed(this.name);
   }
 
   /** The ref of one key, when this name is a keyed actor. */

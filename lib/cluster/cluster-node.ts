@@ -23,6 +23,7 @@ import { KeyClaims } from './key-claims';
 import { SingletonLeases } from './singleton-leases';
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
+import { ErrorMessages } from '../core/errors/error-messages';
 import { KeyedStateStore } from '../core/runtime/keyed/keyed-state-store';
 import { splitKeyedName } from '../core/runtime/keyed/keyed-key';
 
@@ -304,6 +305,10 @@ export class ClusterNode implements AppExtension, ClusterRouting {
     return keyedName && this.keyed?.isKeyed(keyedName.actor) ? this.handlersOf(keyedName.actor) : [];
   }
 
+  isKeyed(name: string): boolean {
+    return this.keyed?.isKeyed(name) ?? false;
+  }
+
   localClassOf(name: string): Function | undefined {
     return this.locals.get(name)?.ref.actorClass;
   }
@@ -344,7 +349,10 @@ export class ClusterNode implements AppExtension, ClusterRouting {
 
   /** Delivers to the local owner, the key's node, or over NATS (a tell `acknowledged` by the owner's mailbox). */
   private route(name: string, delivery: Delivery, acknowledged: boolean): void | Promise<void> {
-    const keyedName = this.keyed!.isKeyed(name) ? undefined : splitKeyedName(name);
+    // No node serves a keyed actor's bare name: say which form to address.
+    if (this.keyed!.isKeyed(name))
+      throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, ErrorMessages.keyedActorWithoutKey(name));
+    const keyedName = splitKeyedName(name);
     if (keyedName && this.keyed!.isKeyed(keyedName.actor)) {
       return this.keyed!.route(keyedName.actor, keyedName.key, delivery, acknowledged);
     }

@@ -24,6 +24,8 @@ export interface NatsMessage {
 /** A live subscription. */
 export interface NatsSubscription {
   unsubscribe(): void;
+  /** Unsubscribes, still handing the callback the messages that reached this client before the server saw it. */
+  drain(): Promise<void>;
 }
 
 /** A connection status event (`disconnect`, `reconnect`, `close`, ...). */

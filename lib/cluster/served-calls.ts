@@ -5,6 +5,7 @@ import { MessageRegistry } from '../core/metadata/message-registry';
 import { ActorRef } from '../core/runtime/actor-ref';
 import { Delivery } from '../core/runtime/delivery';
 import { TraceContext } from '../core/runtime/instrumentation';
+import { DID_NOT_RUN } from '../core/runtime/keyed/activation-refused';
 import { PeerInfo } from '../core/runtime/message-context';
 import { Logger } from '../core/runtime/logger';
 import { BodyCodec, ClusterSubjects, keyOfToken, Mode, splitMeta } from './cluster-wire';
@@ -71,9 +72,16 @@ export class ServedCalls {
     return this.serveSubject(`${prefix}.*`, (subject) => refOf(keyOfToken(subject.slice(prefix.length + 1))));
   }
 
+  /**
+   * Subscribes to `subject`; the undo drains the subscription. Calls that had already reached this
+   * process when it stopped serving (e.g. read after an event-loop stall that let its lease lapse)
+   * are refused at once, typed, no handler run: dropped, an ask would wait out its whole deadline
+   * and a tell its ack timeout, on a node that is alive.
+   */
   private serveSubject(subject: string, refOf: (subject: string) => ActorRef, queue?: string): () => void {
     let order: Promise<void> = Promise.resolve();
     let waiting = 0;
+    let serving = true;
     const subscription = this.link.subscribe(subject, {
       ...(queue ? { queue } : {}),
       callback: (err, msg) => {
@@ -84,6 +92,10 @@ export class ServedCalls {
         for (const entry of decodeBatch(msg.data)) {
           const call = parseCall(entry, callerInbox, msg.reply, peer);
           this.counters.remoteCallsReceived++;
+          if (!serving) {
+            this.dispatch(call, undefined, this.stoppedServing(msg.subject, refOf));
+            continue;
+          }
           let ref: ActorRef;
           try {
             ref = refOf(msg.subject);
@@ -109,7 +121,26 @@ export class ServedCalls {
         }
       },
     });
-    return () => subscription.unsubscribe();
+    return () => {
+      serving = false;
+      // Fails only when the connection is closing or closed: the subscription goes with it.
+      subscription.drain().catch(() => undefined);
+    };
+  }
+
+  /** The refusal of a call that reached this node after it stopped serving `subject`. */
+  private stoppedServing(subject: string, refOf: (subject: string) => ActorRef): Error {
+    let name = subject;
+    try {
+      name = refOf(subject).name;
+    } catch {
+      // a key the actor refuses: name the subject
+    }
+    // Ends like an activation refusal: the cluster sends a keyed call again by itself.
+    const text =
+      `${ErrorMessages.actorNotFound(name)}: node '${this.selfId}' stopped serving it as the call arrived; ` +
+      DID_NOT_RUN;
+    return Object.assign(new Error(text), { code: ErrorCode.ACTOR_NOT_FOUND });
   }
 
   /** Aborts the calls a node made: it left the cluster. */

@@ -16,7 +16,7 @@ import {
 import { ActonClient } from 'acton-ts/client';
 import { ClusterModule, rendezvousScore } from 'acton-ts/cluster';
 import { recordingLogger } from '../support/ipc-test-app';
-import { Note, NoteHeads, Slow } from './fixtures/cluster-actors';
+import { Increment, Note, NoteHeads, Slow, Stall } from './fixtures/cluster-actors';
 import { ClusterNodeProcess, startClusterNode } from './support/cluster-node-process';
 import { NatsServerProcess, startNatsServer } from './support/nats-server';
 import { pollUntil } from './support/poll';
@@ -260,10 +260,87 @@ describe('cluster: an entry node calling the actors of an owner node process', (
       const inProcess = await older.ask<LedgerReply>(`ledger/${onOwner}`, add(7));
       expect(inProcess).toEqual({ key: onOwner, total: 57, node: 'owner' });
     });
+
+    it("answers a call to the keyed actor's bare name ACTOR_NOT_FOUND naming the 'ledger/<key>' form", async () => {
+      const keyedError = {
+        code: 'ACTOR_NOT_FOUND',
+        message: "Actor not found: ledger (a keyed actor: address one key as 'ledger/<key>')",
+      };
+      // Over IPC through a node that does not declare `ledger` and through one that does.
+      for (const via of [client, viaOlder]) {
+        expect(await outcome(via.request('ledger', 'LedgerAdd', { amount: 1 }))).toEqual(keyedError);
+        expect(await outcome(via.request('ledger', 'NoSuchType', {}))).toEqual(keyedError); // target first (§3.1)
+        expect(await outcome(via.send('ledger', 'LedgerAdd', { amount: 1 }))).toEqual(keyedError);
+      }
+      // In-process, from both nodes.
+      for (const app of [entry, older]) {
+        expect(await outcome(Promise.resolve().then(() => app.ask('ledger', add(1))))).toEqual(keyedError);
+        expect(await outcome(Promise.resolve().then(() => app.tell('ledger', add(1))))).toEqual(keyedError);
+      }
+    });
+  });
+
+  describe('an owner whose event loop stalls past half its node timeout', () => {
+    it('refuses, typed and at once, the calls that reached it as its lease lapsed (they were dropped)', async () => {
+      const stall = entry.ask('counter', Object.assign(new Stall(), { ms: 1500 }));
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the stall runs on the owner
+      const started = Date.now();
+      const during = await outcome(
+        entry.ask('counter', Object.assign(new Increment(), { by: 1 }), { timeoutMs: 15_000 }),
+      );
+      const answeredAfterMs = Date.now() - started;
+      await stall;
+      // The owner gave its lease up (no renewal for over 500 ms), then read the call: refused, no handler ran.
+      expect(during).toEqual({
+        code: 'ACTOR_NOT_FOUND',
+        message: expect.stringMatching(
+          /^Actor not found: counter: node 'owner' stopped serving it as the call arrived; no handler ran/,
+        ),
+      });
+      expect(answeredAfterMs).toBeLessThan(10_000);
+      // It takes the lease back, and serves again.
+      const after = await pollUntil('the owner serves counter again', async () =>
+        entry.ask<{ node: string }>('counter', Object.assign(new Increment(), { by: 1 })),
+      );
+      expect(after.node).toBe('owner');
+    });
   });
 
   // Last: it kills the owner.
   describe('once the owner node is killed', () => {
+    it('rejects, typed, tells (in-process, keyed, IPC) whose ack was pending when the owner died', async () => {
+      // The owner's event loop is held: the tells reach its socket, and its mailboxes never take them.
+      const stall = outcome(entry.ask('counter', Object.assign(new Stall(), { ms: 5000 }), { timeoutMs: 20_000 }));
+      // 1 s into the stall: the owner's last heartbeat is that old, so the entry counts it gone (after its
+      // 3 s node timeout) well before the tells' own 3 s ack timeout could end them.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const settled: string[] = [];
+      const track = (what: string, receipt: PromiseLike<unknown>): Promise<unknown> =>
+        outcome(receipt).then((result) => {
+          settled.push(what);
+          return result;
+        });
+      const pending = [
+        track('tell', entry.tell('counter', note('pending at the kill'))),
+        track('keyed tell', entry.tell('ledger/pending', add(1))),
+        track('IPC send', client.send('ledger/pending', 'LedgerAdd', { amount: 1 })),
+      ];
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toEqual([]); // acknowledged only by a mailbox, and the owner's took nothing
+      await owner.kill();
+      const outcomes = await Promise.all(pending);
+      for (const result of outcomes) {
+        expect(result).toEqual({
+          code: 'NODE_UNAVAILABLE',
+          message: expect.stringMatching(
+            /^Node 'owner' (serving actor|hosting) '(counter|ledger\/pending)' left the cluster .* outcome is unknown/,
+          ),
+        });
+      }
+      expect(await stall).toMatchObject({ code: 'NODE_UNAVAILABLE' });
+      expect(unhandled).toEqual([]);
+    });
+
     it('rejects a tell (in-process or IPC) to the actor of a node killed with -9: typed, never silently dropped', async () => {
       await owner.kill();
       const failed = await outcome(Promise.resolve().then(() => entry.tell('counter', note('after the kill'))));

@@ -1,6 +1,8 @@
+import { Actor, MessageContext, OnMessage } from 'acton-ts';
 import { MessageType } from '../../lib/ipc/protocol/wire-types';
-import { isolateIpcEnvironment, startIpcTestApp, useSharedIpcTestApp } from '../support/ipc-test-app';
+import { isolateIpcEnvironment, startIpcTestApp, useSharedIpcTestApp, withIpcTestApp } from '../support/ipc-test-app';
 import { RawFrameClient } from '../support/raw-frame-client';
+import { Add } from '../support/test-messages';
 import { TEST_ACTORS } from './fixtures/test-actors';
 
 const envelope = (id: string, target: string, type: string, payload: unknown, extra: Record<string, unknown> = {}) => ({
@@ -245,5 +247,76 @@ describe('handler errors hidden like the reference (compat.handler_errors = "hid
       await t.close();
       restore();
     }
+  });
+});
+
+/** A keyed actor: served per key (`tally/<key>`), never under its bare name. */
+@Actor({ name: 'tally', cluster: 'keyed' })
+class KeyedTallyActor {
+  private total = 0;
+
+  @OnMessage({ ipc: true })
+  add(msg: Add, ctx: MessageContext): { key: string | undefined; total: number } {
+    this.total += msg.a + msg.b;
+    return { key: ctx.key, total: this.total };
+  }
+}
+
+describe("a keyed actor's bare name as target (docs/protocol.md §3.1 step 6)", () => {
+  const keyedError = "Actor not found: tally (a keyed actor: address one key as 'tally/<key>')";
+
+  it('answers ACTOR_NOT_FOUND naming the actor and the tally/<key> form, for requests, tells and streams', async () => {
+    await withIpcTestApp([KeyedTallyActor], {}, async (t) => {
+      const client = await t.connect();
+      client.request(ask('k1', 'tally', 'Add', { a: 1, b: 2 }));
+      client.request(ask('k2', 'tally', 'Nothing', {})); // the target is looked up before the type
+      client.request(envelope('k3', 'tally', 'Add', { a: 1, b: 2 }));
+      client.request(envelope('k4', 'tally', 'Add', { a: 1, b: 2 }, { expects_stream: true }));
+      client.request(ask('k5', 'tally/u-1', 'Add', { a: 1, b: 2 }));
+      const frames = await client.nextFrames(5);
+      const byId = new Map(frames.map((frame) => [frame.body.correlation_id, frame]));
+      for (const id of ['k1', 'k2', 'k3']) {
+        expect(byId.get(id)!.type).toBe(MessageType.ERROR);
+        expect(byId.get(id)!.body).toEqual({
+          correlation_id: id,
+          success: false,
+          error: keyedError,
+          error_code: 'ACTOR_NOT_FOUND',
+        });
+      }
+      expect(byId.get('k4')!.type).toBe(MessageType.STREAM);
+      expect(byId.get('k4')!.body).toEqual({
+        correlation_id: 'k4',
+        sequence: 0,
+        is_final: true,
+        error: keyedError,
+        error_code: 'STREAM_ERROR',
+      });
+      expect(byId.get('k5')!.body).toEqual({ correlation_id: 'k5', success: true, payload: { key: 'u-1', total: 3 } });
+      expect(t.app.listener!.stats()).toMatchObject({ messagesProcessed: 1, errors: 4 });
+    });
+  });
+
+  it('serves tally/<key> while tally is exposed, and neither once it is hidden', async () => {
+    await withIpcTestApp([KeyedTallyActor], {}, async (t) => {
+      const client = await t.connect();
+      const listener = t.app.listener!;
+      const tally = t.app.keyedActor('tally')!;
+      expect(listener.hide('tally')).toBe(true);
+      client.request(ask('h1', 'tally/u-2', 'Add', { a: 1, b: 1 }));
+      expect((await client.next()).body).toEqual({
+        correlation_id: 'h1',
+        success: false,
+        error: 'Actor not found: tally/u-2',
+        error_code: 'ACTOR_NOT_FOUND',
+      });
+      listener.expose('tally', tally);
+      client.request(ask('h2', 'tally/u-2', 'Add', { a: 1, b: 1 }));
+      expect((await client.next()).body).toMatchObject({
+        correlation_id: 'h2',
+        success: true,
+        payload: { key: 'u-2' },
+      });
+    });
   });
 });

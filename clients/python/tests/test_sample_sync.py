@@ -120,6 +120,9 @@ def test_place_order_confirms(client):
     ("target", "message_type", "payload", "code", "message"),
     [
         ("no_such_actor", "AddRequest", {"a": 1, "b": 2}, "ACTOR_NOT_FOUND", "Actor not found: no_such_actor"),
+        # A keyed actor's bare name: the same code and prefix, then the form to address.
+        ("cart", "AddToCart", {"sku": "s", "qty": 1}, "ACTOR_NOT_FOUND",
+         "Actor not found: cart (a keyed actor: address one key as 'cart/<key>')"),
         ("calculator", "NoSuchMessage", {}, "UNKNOWN_MESSAGE_TYPE", "Unknown message type: NoSuchMessage"),
         ("calculator", "AddRequest", {"a": "five", "b": 3}, "SERIALIZATION_ERROR", "Serialization error: "),
         ("orders", "PlaceOrder", {"product": "unicorn", "quantity": 1}, "PRODUCT_NOT_FOUND", "Product not found: unicorn"),

@@ -21,6 +21,12 @@ export const ErrorMessages = {
   streamTimedOut: (ms: number): string => `Stream timed out after ${ms} ms`,
   /** `ACTOR_NOT_FOUND` (§4). */
   actorNotFound: (target: string): string => `Actor not found: ${target}`,
+  /**
+   * `ACTOR_NOT_FOUND` for the bare name of a keyed actor (`cart`), which only its keys
+   * (`cart/<key>`) take messages under: §4's text, then what to address instead.
+   */
+  keyedActorWithoutKey: (actor: string): string =>
+    `Actor not found: ${actor} (a keyed actor: address one key as '${actor}/<key>')`,
   /** `UNKNOWN_MESSAGE_TYPE` (§4). */
   unknownMessageType: (name: string): string => `Unknown message type: ${name}`,
   /** `SERIALIZATION_ERROR`: the payload does not decode into its message type (§3.1 step 7). */

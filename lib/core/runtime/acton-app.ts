@@ -535,9 +535,11 @@ export class ActonApp implements TimerDelivery {
 
   private resolveTarget(target: ActorTarget): ActorRef {
     if (typeof target === 'string') {
-      const ref =
+      const ref: ActorRef | undefined =
         this.nameResolver?.(target) ?? this.internals.system.byNameOf(target) ?? this.internals.keyed.resolve(target);
       if (!ref) throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, ErrorMessages.actorNotFound(target));
+      if (ref.needsKey?.() === true)
+        throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, ErrorMessages.keyedActorWithoutKey(target));
       return ref;
     }
     if (typeof target === 'function') {

@@ -64,6 +64,13 @@ export interface ActorRef {
    * @throws ActorError `ACTOR_NOT_FOUND` naming the limit when the key is empty or too long
    */
   forKey?(key: string): ActorRef;
+  /**
+   * Optional: true for the bare name of a keyed actor (`cart`), which takes no message itself;
+   * callers address one of its keys (`cart/<key>`). Such a target is answered `ACTOR_NOT_FOUND`
+   * with `ErrorMessages.keyedActorWithoutKey` before its message type is looked at
+   * (docs/protocol.md §3.1 step 6).
+   */
+  needsKey?(): boolean;
 }
 
 /**

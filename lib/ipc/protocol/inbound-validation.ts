@@ -29,7 +29,7 @@ export type FieldRule = 'string' | 'string[]' | 'any' | 'bool?' | 'u64?';
 export type FieldTable = Readonly<Record<string, FieldRule>>;
 
 /** Request (0x01) envelope, docs/protocol.md §2.2. */
-const ENVELOPE_FIELDS: FieldTable = {
+export const ENVELOPE_FIELDS: FieldTable = {
   correlation_id: 'string',
   target: 'string',
   message_type: 'string',
@@ -40,10 +40,10 @@ const ENVELOPE_FIELDS: FieldTable = {
 };
 
 /** Subscribe (0x06) / Unsubscribe (0x07) request, docs/protocol.md §2.5. */
-const SUBSCRIPTION_FIELDS: FieldTable = { correlation_id: 'string', message_types: 'string[]' };
+export const SUBSCRIPTION_FIELDS: FieldTable = { correlation_id: 'string', message_types: 'string[]' };
 
 /** Discover (0x08) request, docs/protocol.md §2.7. */
-const DISCOVER_FIELDS: FieldTable = {
+export const DISCOVER_FIELDS: FieldTable = {
   correlation_id: 'string',
   include_actors: 'bool?',
   include_message_types: 'bool?',
@@ -80,14 +80,25 @@ export function parseDiscoverRequest(body: unknown): Parsed<DiscoverRequest> {
  * @param struct the reference's struct name, named when the body is not a map at all
  */
 export function parseStruct<T>(body: unknown, struct: string, fields: FieldTable): Parsed<T> {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body) && planOf(fields).fits(body)) {
+    return { ok: true, value: body as T };
+  }
+  return walkStruct<T>(body, struct, fields);
+}
+
+/**
+ * `parseStruct` without its generated quick check: the table walk alone, field by field, which
+ * finds serde's detail. It decides every body the quick check is unsure of; the spec checks both
+ * give the same answer for every table.
+ */
+export function walkStruct<T>(body: unknown, struct: string, fields: FieldTable): Parsed<T> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, detail: invalidType(body, `struct ${struct}`) };
   }
   const record = body as Record<string, unknown>;
-  const plan = planOf(fields);
-  if (plan.fits(record)) return { ok: true, value: record as unknown as T };
-  for (let i = 0; i < plan.checks.length; i++) {
-    const problem = checkField(record, plan.checks[i][0], plan.checks[i][1]);
+  const checks = planOf(fields).checks;
+  for (let i = 0; i < checks.length; i++) {
+    const problem = checkField(record, checks[i][0], checks[i][1]);
     if (problem !== undefined) return { ok: false, detail: problem };
   }
   return { ok: true, value: record as unknown as T };
@@ -100,7 +111,7 @@ interface StructPlan {
    * `record[field]`, a different key each time, is a megamorphic read on every request, bench W1).
    * False when unsure (a `bigint` u64 included): the walk then decides, with serde's detail.
    */
-  readonly fits: (record: Record<string, unknown>) => boolean;
+  readonly fits: (record: object) => boolean;
   readonly checks: readonly (readonly [string, FieldRule])[];
 }
 

@@ -59,6 +59,13 @@ export class RequestRouter {
         ErrorMessages.actorNotFound(envelope.target),
       );
     }
+    // A keyed actor's bare name is no target (only its keys are): answered before the type is looked at.
+    if (ref.needsKey?.() === true) {
+      return routeError(
+        stream ? ErrorCode.STREAM_ERROR : ErrorCode.ACTOR_NOT_FOUND,
+        ErrorMessages.keyedActorWithoutKey(envelope.target),
+      );
+    }
     const elsewhere = ref.validatedElsewhere?.() === true;
     const unknownType = this.unknownType(ref, envelope.message_type, elsewhere);
     if (unknownType)

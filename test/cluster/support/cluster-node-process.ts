@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { compiledScriptArgs } from '../../support/compiled-node-scripts';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const FIXTURE = join(__dirname, '..', 'fixtures', 'cluster-node.ts');
@@ -35,22 +36,18 @@ export interface NodeSettings {
   readonly readyTimeoutMs?: number;
 }
 
-/** Starts a node and waits (default up to 60 s: ts-node on a loaded machine) until it printed READY. */
+/**
+ * Starts a node (compiled JavaScript of the fixture: `compiledScriptArgs`) and waits (default up to
+ * 60 s on a loaded machine) until it printed READY.
+ */
 export async function startClusterNode(settings: NodeSettings): Promise<ClusterNodeProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      settings.fixture ? join(__dirname, '..', 'fixtures', settings.fixture) : FIXTURE,
-    ],
+    compiledScriptArgs(settings.fixture ? join(__dirname, '..', 'fixtures', settings.fixture) : FIXTURE),
     {
       cwd: ROOT,
       env: {
         ...process.env,
-        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
         ACTON_NATS_URL: settings.natsUrl,
         ACTON_CLUSTER: settings.cluster,
         ACTON_NODE_ID: settings.nodeId,

@@ -1,4 +1,12 @@
 import { parseDiscoverRequest, parseEnvelope, parseStruct, parseSubscriptionRequest } from '../../../lib/ipc/protocol';
+import {
+  DISCOVER_FIELDS,
+  ENVELOPE_FIELDS,
+  FieldTable,
+  Parsed,
+  SUBSCRIPTION_FIELDS,
+  walkStruct,
+} from '../../../lib/ipc/protocol/inbound-validation';
 
 const base = { correlation_id: 'req_1', target: 'calc', message_type: 'Add', payload: null };
 
@@ -24,30 +32,40 @@ describe('envelope parser (§2.2)', () => {
   });
 });
 
-describe('envelope parser: its named-read check and the generic table walk agree', () => {
-  // The §2.2 envelope table, as `parseStruct` walks it for every body the quick check is unsure of.
-  const table = {
-    correlation_id: 'string',
-    target: 'string',
-    message_type: 'string',
-    payload: 'any',
-    expects_reply: 'bool?',
-    expects_stream: 'bool?',
-    response_timeout_ms: 'u64?',
-  } as const;
+describe("each body parser's generated quick check and its table walk agree", () => {
   const values: unknown[] = [undefined, 'text', '', 5, 0, -1, 1.5, 2 ** 53, null, true, false, 5n, -5n, {}, [], NaN];
-  const fields = Object.keys(table);
-  const bodies = fields.flatMap((field) =>
-    values.flatMap((value) => {
-      const withValue: Record<string, unknown> = { ...base, expects_reply: true, [field]: value };
-      const without: Record<string, unknown> = { ...base };
-      delete without[field];
-      return [withValue, without];
-    }),
-  );
+  /** Each field of a valid body set to each value, and left out. */
+  const bodiesAround = (valid: Record<string, unknown>, table: FieldTable): Record<string, unknown>[] =>
+    Object.keys(table).flatMap((field) =>
+      [...values, ['a', 1], ['a']].flatMap((value) => {
+        const withValue: Record<string, unknown> = { ...valid, [field]: value };
+        const without: Record<string, unknown> = { ...valid };
+        delete without[field];
+        return [withValue, without];
+      }),
+    );
+  const parsers: [string, (body: unknown) => Parsed<unknown>, FieldTable, string, Record<string, unknown>][] = [
+    ['envelope (§2.2)', parseEnvelope, ENVELOPE_FIELDS, 'IpcEnvelope', { ...base, expects_reply: true }],
+    [
+      'subscription (§2.5)',
+      parseSubscriptionRequest,
+      SUBSCRIPTION_FIELDS,
+      'IpcSubscribeRequest',
+      { correlation_id: 's', message_types: ['A'] },
+    ],
+    [
+      'discover (§2.7)',
+      parseDiscoverRequest,
+      DISCOVER_FIELDS,
+      'IpcDiscoverRequest',
+      { correlation_id: 'd', include_actors: true },
+    ],
+  ];
 
-  it.each(bodies.map((body) => [body]))('%p: the same answer either way', (body) => {
-    expect(parseEnvelope(body)).toEqual(parseStruct(body, 'IpcEnvelope', table));
+  it.each(parsers)('%s: the same answer as the walk alone, for every body', (_name, parse, table, struct, valid) => {
+    const bodies = bodiesAround(valid, table);
+    expect(bodies.filter((body) => parse(body).ok).length).toBeGreaterThan(0);
+    for (const body of bodies) expect([body, parse(body)]).toEqual([body, walkStruct(body, struct, table)]);
   });
 });
 

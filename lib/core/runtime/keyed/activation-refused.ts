@@ -1,8 +1,12 @@
 import { ActorError, isActorError } from '../../errors/actor-error';
 import { ErrorCode } from '../../errors/error-code';
 
-/** How every `ActivationRefused` message ends: what tells a caller, on any node, that it may send the call again. */
-const DID_NOT_RUN = 'no handler ran, so the call can be sent again';
+/**
+ * How every `ActivationRefused` message ends (and that of any other refusal before a handler ran,
+ * e.g. a call that reached a node as it stopped serving the actor): what tells a caller, on any
+ * node, that it may send the call again.
+ */
+export const DID_NOT_RUN = 'no handler ran, so the call can be sent again';
 
 /**
  * The error of calls queued for a key whose activation could not start for a reason outside the

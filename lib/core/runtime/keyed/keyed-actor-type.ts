@@ -136,12 +136,14 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     return new KeyRef(this, key);
   }
 
+  /** Its bare name takes no message: one key does. */
+  needsKey(): boolean {
+    return true;
+  }
+
   /** A keyed actor is addressed per key. @throws ActorError `ACTOR_NOT_FOUND` saying so */
-  deliver(delivery: Delivery): void {
-    throw new ActorError(
-      ErrorCode.ACTOR_NOT_FOUND,
-      `'${this.name}' is a keyed actor: address one key as '${this.name}/<key>' (got ${delivery.wireName} without a key)`,
-    );
+  deliver(_delivery: Delivery): void {
+    throw new ActorError(ErrorCode.ACTOR_NOT_FOUND, ErrorMessages.keyedActorWithoutKey(this.name));
   }
 
   /**

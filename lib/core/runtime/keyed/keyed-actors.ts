@@ -1,11 +1,6 @@
 import { ActorRef } from '../actor-ref';
 import { KeyedActorType } from './keyed-actor-type';
-
-/**
- * Up to this many keyed types, `resolve` finds the type of `cart/u-42` by comparing the name's
- * prefix in place; beyond it, by cutting the prefix out and looking it up.
- */
-const SCANNED_TYPES = 8;
+import { SCANNED_KEYED_ACTORS, scanForPrefix } from './keyed-key';
 
 /** The keyed actor types of one app, by name; resolves `name/key` addresses. */
 export class KeyedActors {
@@ -61,8 +56,7 @@ export class KeyedActors {
    * string per call.
    */
   private typeBefore(name: string, length: number): KeyedActorType | undefined {
-    if (this.types.length > SCANNED_TYPES) return this.byName.get(name.slice(0, length));
-    for (const type of this.types) if (type.name.length === length && name.startsWith(type.name)) return type;
-    return undefined;
+    if (this.types.length > SCANNED_KEYED_ACTORS) return this.byName.get(name.slice(0, length));
+    return scanForPrefix(this.types, name, length);
   }
 }

@@ -1,6 +1,29 @@
 import { ActorError } from '../../errors/actor-error';
 import { ErrorCode } from '../../errors/error-code';
 
+/**
+ * Up to this many keyed actors, the one a `cart/u-42` address names is found by comparing the
+ * address's prefix in place (`scanForPrefix`); beyond it, by cutting the prefix out and looking it up.
+ */
+export const SCANNED_KEYED_ACTORS = 8;
+
+/**
+ * The item of `items` whose name is `address`'s first `length` characters, compared in place: no
+ * string is cut out of the address (and hashed) per call. Meant for a few items
+ * (`SCANNED_KEYED_ACTORS`).
+ */
+export function scanForPrefix<T extends { readonly name: string }>(
+  items: readonly T[],
+  address: string,
+  length: number,
+): T | undefined {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.name.length === length && address.startsWith(item.name)) return item;
+  }
+  return undefined;
+}
+
 /** `cart/u-42` → `{ actor: 'cart', key: 'u-42' }` (split at the first `/`); `undefined` without one. */
 export function splitKeyedName(name: string): { actor: string; key: string } | undefined {
   const slash = name.indexOf('/');
