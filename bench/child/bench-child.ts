@@ -1,6 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { ChildMessage, ParentMessage } from './child-messages';
+import { ChildMessage, MemoryReport, ParentMessage } from './child-messages';
 
 /** The repository root (children run from there so `tsconfig-paths` finds `acton-ts`). */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -46,6 +46,12 @@ export class BenchChild {
     this.child.stdout!.on('data', (chunk: Buffer) => this.keep(chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => this.keep(chunk));
     this.exited = new Promise((done) => this.child.once('exit', (code, signal) => done(code ?? (signal ? -1 : null))));
+  }
+
+  /** Calls `listener` with everything the child writes to stdout and stderr from now on. */
+  onOutput(listener: (text: string) => void): void {
+    this.child.stdout!.on('data', (chunk: Buffer) => listener(chunk.toString()));
+    this.child.stderr!.on('data', (chunk: Buffer) => listener(chunk.toString()));
   }
 
   /** The child's process id. */
@@ -103,8 +109,8 @@ export class BenchChild {
     );
   }
 
-  /** The child's `process.memoryUsage()` now: what its RSS is made of (V8 heap, Buffers). */
-  memoryUsage(): Promise<NodeJS.MemoryUsage> {
+  /** The child's `process.memoryUsage()` now and its V8 heap spaces: what its RSS is made of (V8 heap, Buffers). */
+  memoryUsage(): Promise<MemoryReport> {
     return this.ask({ kind: 'memory-usage' }, (m) => (m.kind === 'memory-usage' ? m.usage : undefined), 'its memory');
   }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Frame, MessageType } from '../../lib/ipc/protocol';
 import { Answer } from './answer';
 import { nowNs } from './latency-recorder';
@@ -13,13 +14,25 @@ export type AnswerHandler = (answer: Answer) => boolean;
 const RESPONSE_TIMEOUT_MS = 120_000;
 
 /**
+ * Random hex digits every id of one caller carries after its prefix: with the counter's 8 digits,
+ * an id is as long as the TypeID-style ids real clients send (docs/protocol.md §2.2, e.g.
+ * `req_01h9xz7n2e5p6q8r3t1u2v3w4x`, 30 characters).
+ */
+const ID_RANDOM_DIGITS = 18;
+
+/**
  * Sends request envelopes on one raw connection and routes answers back by `correlation_id`
- * (docs/protocol.md §3.5: clients must not rely on answer order). Ids are short opaque strings;
- * the servers echo them byte for byte (§2.2).
+ * (docs/protocol.md §3.5: clients must not rely on answer order). Ids are opaque strings that the
+ * servers echo byte for byte (§2.2), as long as real clients' ids: V8's `JSON.parse` interns
+ * string values of up to 10 characters (into the old generation and the string table), so ids as
+ * short as `k3_12345` would make every server keep ~24 bytes of garbage per request until its
+ * next full GC, which no real client (TypeID-style ids, 29–30 characters) causes.
  */
 export class Caller {
   private readonly pending = new Map<string, AnswerHandler>();
   private nextId = 0;
+  /** The fixed middle of this caller's ids (see `ID_RANDOM_DIGITS`). */
+  private readonly idBase = randomBytes(ID_RANDOM_DIGITS / 2).toString('hex');
   /** Pushes (0x05) received on this connection. */
   pushes = 0;
   /** When the last push arrived (`nowNs()`), 0 before the first. */
@@ -55,7 +68,7 @@ export class Caller {
     mode: 'reply' | 'stream',
     onAnswer: AnswerHandler,
   ): void {
-    const id = `${this.prefix}${this.nextId++}`;
+    const id = this.newId();
     this.pending.set(id, onAnswer);
     const expects = mode === 'stream' ? '"expects_stream":true' : '"expects_reply":true';
     this.connection!.sendJson(
@@ -80,7 +93,7 @@ export class Caller {
     names: readonly string[],
     answerField: string,
   ): Promise<readonly string[]> {
-    const id = `${this.prefix}sub${this.nextId++}`;
+    const id = this.newId();
     return new Promise((resolve, reject) => {
       this.pending.set(id, (answer) => {
         const body = answer.body();
@@ -91,6 +104,11 @@ export class Caller {
       });
       this.connection!.sendJson(type, JSON.stringify({ correlation_id: id, [field]: names }));
     });
+  }
+
+  /** A fresh id: prefix, `idBase`, then the counter as 8 hex digits (unique per connection). */
+  private newId(): string {
+    return this.prefix + this.idBase + (this.nextId++).toString(16).padStart(8, '0');
   }
 
   /** The connection's socket or framing error, if any. */

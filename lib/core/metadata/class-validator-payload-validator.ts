@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validate, validateSync, ValidationError, ValidatorOptions } from 'class-validator';
+import type { ValidationError, ValidatorOptions } from 'class-validator';
 import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
+import { classValidator, validationMetadata } from './class-validator-access';
 import { nestedTypeOf } from './class-transformer-metadata';
 import type { MessageDefinition } from './message-metadata';
 import { PayloadValidator, ValidationOptions } from './payload-validator';
@@ -66,12 +67,12 @@ export class ClassValidatorPayloadValidator implements PayloadValidator {
   }
 
   private validateNow(instance: object): void {
-    const errors = validateSync(instance, this.validatorOptions);
+    const errors = classValidator().validateSync(instance, this.validatorOptions);
     if (errors.length > 0) throw invalid(errors);
   }
 
   private async validateAsync(instance: object): Promise<void> {
-    const errors = await validate(instance, this.validatorOptions);
+    const errors = await classValidator().validate(instance, this.validatorOptions);
     if (errors.length > 0) throw invalid(errors);
   }
 
@@ -86,13 +87,12 @@ export class ClassValidatorPayloadValidator implements PayloadValidator {
 }
 
 function constraintsOf(type: Function) {
-  return getMetadataStorage().getTargetValidationMetadatas(type, '', true, false);
+  return validationMetadata()?.getTargetValidationMetadatas(type, '', true, false) ?? [];
 }
 
 function hasAsyncConstraints(type: Function, seen: Set<Function>): boolean {
   if (seen.has(type)) return false;
   seen.add(type);
-  const storage = getMetadataStorage();
   return constraintsOf(type).some((metadata) => {
     if (metadata.type === 'nestedValidation') {
       const nested = nestedTypeOf(type, metadata.propertyName);
@@ -100,7 +100,9 @@ function hasAsyncConstraints(type: Function, seen: Set<Function>): boolean {
     }
     return (
       metadata.constraintCls !== undefined &&
-      storage.getTargetValidatorConstraints(metadata.constraintCls).some((c) => c.async)
+      validationMetadata()!
+        .getTargetValidatorConstraints(metadata.constraintCls)
+        .some((c) => c.async)
     );
   });
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
+import type { ValidationArguments } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { classValidator, validationMetadata } from './class-validator-access';
 import { hasTransformMetadata } from './class-transformer-metadata';
 import type { MessageDefinition } from './message-metadata';
 import { PayloadValidator } from './payload-validator';
@@ -129,9 +130,9 @@ function allPass(
 
 /** The class's compiled plan, or `null` when some part of it is not compiled (see the class comment). */
 function compile(type: Function): CompiledClass | null {
-  const storage = getMetadataStorage();
-  const metadatas = storage.getTargetValidationMetadatas(type, '', true, false);
-  if (metadatas.length === 0) return null; // unconstrained classes: the fallback only instantiates
+  const storage = validationMetadata();
+  const metadatas = storage?.getTargetValidationMetadatas(type, '', true, false) ?? [];
+  if (!storage || metadatas.length === 0) return null; // unconstrained classes: the fallback only instantiates
   const grouped = storage.groupByPropertyName(metadatas);
   const names = Object.keys(grouped);
   if (hasTransformMetadata(type, names) || names.some((name) => shadowedByPrototype(type, name))) return null;
@@ -149,6 +150,7 @@ function compileProperty(name: string, metadatas: readonly ValidationMetadata[])
   const conditions: ((object: object, value: unknown) => unknown)[] = [];
   const defined: CompiledConstraint[] = [];
   const constraints: CompiledConstraint[] = [];
+  const { ValidationTypes } = classValidator();
   for (const metadata of metadatas) {
     if (metadata.each || (metadata.groups?.length ?? 0) > 0) return null;
     switch (metadata.type) {
@@ -183,7 +185,7 @@ function fieldReader(name: string): (object: Record<string, unknown>) => unknown
 }
 
 function bindConstraint(metadata: ValidationMetadata): CompiledConstraint[] | null {
-  const found = getMetadataStorage().getTargetValidatorConstraints(metadata.constraintCls);
+  const found = classValidator().getMetadataStorage().getTargetValidatorConstraints(metadata.constraintCls);
   if (found.length === 0 || found.some((constraint) => constraint.async)) return null;
   return found.map((constraint) => ({ metadata, validate: constraint.instance.validate.bind(constraint.instance) }));
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { designTypeOf, nestedTypeOf } from './class-transformer-metadata';
+import { validationMetadata } from './class-validator-access';
 import type { MessageDefinition } from './message-metadata';
 
 /** A JSON Schema (draft 2020-12) document or sub-schema. */
@@ -50,7 +50,7 @@ function objectSchema(type: Function, enclosing: ReadonlySet<Function>): JsonSch
   if (enclosing.has(type)) return { type: 'object' };
   const inside = new Set(enclosing).add(type);
   const byProperty = new Map<string, ValidationMetadata[]>();
-  for (const metadata of getMetadataStorage().getTargetValidationMetadatas(type, '', true, false)) {
+  for (const metadata of validationMetadata()?.getTargetValidationMetadatas(type, '', true, false) ?? []) {
     const list = byProperty.get(metadata.propertyName) ?? [];
     list.push(metadata);
     byProperty.set(metadata.propertyName, list);

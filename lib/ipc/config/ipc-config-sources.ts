@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse as parseTomlText, TomlError } from 'smol-toml';
 import {
   type ConfigLogger,
   type ConfigSetting,
@@ -181,6 +180,9 @@ function readText(filePath: string): string {
  * parser, reports them as out of range, naming the key.
  */
 function parseToml(text: string, filePath: string): Record<string, unknown> {
+  // Required here, not at the top: an app without an ipc.toml (the common case) never loads the parser.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse: parseTomlText, TomlError } = require('smol-toml') as typeof import('smol-toml');
   try {
     return parseTomlText(text, { integersAsBigInt: 'asNeeded', unsafeKeyBehaviour: 'drop' });
   } catch (err) {

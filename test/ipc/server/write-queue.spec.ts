@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer, Server, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { WriteQueue } from '../../../lib/ipc/server/write-queue';
 
@@ -182,5 +186,66 @@ describe('WriteQueue: one ordered outbound queue per connection (docs/protocol.m
     await tick();
     expect(sink.writes).toHaveLength(0);
     expect(queue.enqueue(frame(2))).toBe(false);
+  });
+});
+
+describe('WriteQueue over real Unix sockets: batch memory reused once written', () => {
+  let dir: string;
+  let server: Server;
+  const clients: Socket[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'acton-write-queue-'));
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Push frame `i` of connection `c`: 100 bytes that say which frame they are. */
+  const pushFrame = (c: number, i: number): Buffer => {
+    const bytes = Buffer.alloc(100, (i * 7 + c) & 0xff);
+    bytes.writeUInt32BE(i, 0);
+    bytes[4] = c;
+    return bytes;
+  };
+
+  it('delivers every byte intact to a peer that stops reading while another peer reads on', async () => {
+    const path = join(dir, 'q.sock');
+    const accepted: Socket[] = [];
+    server = createServer((socket) => accepted.push(socket));
+    await new Promise<void>((done) => server.listen(path, done));
+    const received: Buffer[][] = [[], []];
+    for (let c = 0; c < 2; c++) {
+      const client = createConnection(path);
+      client.on('data', (chunk: Buffer) => received[c].push(chunk));
+      clients.push(client);
+      await new Promise<void>((done) => client.once('connect', done));
+    }
+    while (accepted.length < 2) await tick();
+    clients[0].pause(); // the slow peer: its writes wait in the kernel and in Node until it reads again
+    const queues = accepted.map((socket) => new WriteQueue(socket, options({ highWaterMark: 64 * 1024 * 1024 })));
+    const turns = 400;
+    const perTurn = 40; // 4,000 bytes per batch: copied into the shared slabs, 1.6 MB per connection
+    for (let turn = 0; turn < turns; turn++) {
+      for (let c = 0; c < 2; c++) {
+        for (let k = 0; k < perTurn; k++) queues[c].enqueue(pushFrame(c, turn * perTurn + k), 'push');
+      }
+      await tick();
+    }
+    const total = turns * perTurn * 100;
+    const receivedBytes = (c: number): number => received[c].reduce((sum, chunk) => sum + chunk.length, 0);
+    expect(receivedBytes(0)).toBeLessThan(total); // the slow peer's batches were still unwritten
+    clients[0].resume();
+    for (let waited = 0; (receivedBytes(0) < total || receivedBytes(1) < total) && waited < 10_000; waited++) {
+      await tick();
+    }
+    for (let c = 0; c < 2; c++) {
+      const expected = Buffer.concat(Array.from({ length: turns * perTurn }, (_, i) => pushFrame(c, i)));
+      expect(Buffer.concat(received[c]).equals(expected)).toBe(true);
+    }
+    expect(queues.map((queue) => queue.pushBacklog)).toEqual([0, 0]);
   });
 });
