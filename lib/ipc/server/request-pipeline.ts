@@ -63,7 +63,7 @@ import { Discovery } from './discovery';
 import { FrameReceiver, FrameTransport } from './framed-socket';
 import { InFlightRequests } from './in-flight-requests';
 import { RequestCounters } from './listener-stats';
-import { AnswerSink, PendingCall, PendingRequest, PendingStream } from './pending-calls';
+import { AnswerSink, OpenCalls, PendingCall, PendingRequest, PendingStream } from './pending-calls';
 import { RateLimiter } from './rate-limiter';
 import { deliveredFrame, errorFrame, streamErrorFrame } from './reply-frames';
 import { RequestRouter, RouteFailure, serializationFailure, SHUTTING_DOWN } from './request-router';
@@ -113,7 +113,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
   private readonly serial: boolean;
   /** One handler per frame type a client may send (§2.1); other valid types are ignored (§1.6). */
   private readonly frameHandlers: Partial<Record<MessageType, FrameHandler>>;
-  private readonly calls = new Set<PendingCall>();
+  private readonly calls = new OpenCalls();
   private readonly guard: ConnectionGuard;
   /** Aborted by `revoke()`: messages of this connection that have not started are skipped (§11.2). */
   private readonly withdrawn = new AbortController();
@@ -219,8 +219,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
     this.services.inFlight.end(this.pending);
     this.pending = 0;
     this.backlog = [];
-    for (const call of [...this.calls]) call.cancel();
-    this.calls.clear();
+    this.calls.cancelAll();
     this.services.subscriptions.removeTarget(this);
   }
 
