@@ -133,7 +133,7 @@ export class FrameDecoder {
     }
     const length = ((this.peek(0) << 24) >>> 0) + (this.peek(1) << 16) + (this.peek(2) << 8) + this.peek(3);
     if (length > this.limit) return this.fail(frameTooLarge(length, this.limit));
-    this.take(version === ProtocolVersion.V1 ? HEADER_V1_LENGTH : HEADER_V2_LENGTH);
+    this.skip(version === ProtocolVersion.V1 ? HEADER_V1_LENGTH : HEADER_V2_LENGTH);
     this.headerVersion = version;
     this.headerType = type as MessageType;
     this.headerFormat = format as Format;
@@ -182,6 +182,17 @@ export class FrameDecoder {
       this.advance(current, count);
     }
     return out;
+  }
+
+  /** Drops the next `n` buffered bytes (a header already read with `peek`): no view is made of them. */
+  private skip(n: number): void {
+    this.buffered -= n;
+    while (n > 0) {
+      const chunk = this.chunks[this.first];
+      const count = Math.min(chunk.length - this.offset, n);
+      n -= count;
+      this.advance(chunk, count);
+    }
   }
 
   private advance(chunk: Buffer, count: number): void {
