@@ -460,19 +460,24 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       return;
     }
     const Call = stream ? PendingStream : PendingRequest;
+    const timeoutMs = timeoutOf(envelope);
     const call = new Call(
       message,
       envelope.message_type,
       id,
       this.peer,
-      timeoutOf(envelope),
+      timeoutMs,
       codec,
       this,
       this.withdrawn.signal,
       this.services.deadlines,
     );
     if (envelope.trace_context !== undefined) call.traceContext = traceContextOf(envelope);
-    const failure = router.deliver(ref, call.delivery, stream);
+    // At once: this runs from the socket's read callback (or a Promise reaction of the order
+    // gate), not from an actor's handler, so an idle actor may start it on this stack. Not in
+    // serial mode, where an answer (given inside a handler) starts the next frame of the
+    // backlog, nor with a deadline of 0, which expires before the handler runs (§3.3).
+    const failure = router.deliver(ref, call, stream, !this.serial && timeoutMs !== 0);
     if (failure) return this.refuse(id, codec, stream, failure);
     counters.messagesProcessed++;
     if (call.settled) return; // answered synchronously while being enqueued
