@@ -163,10 +163,12 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry, Delivery
   }
 
   /** Expires the call now (also used for a deadline of 0, which IPC treats as immediate). */
-  protected readonly expireNow = (): void => {
+  protected expireNow(): void {
+    // A method, not an arrow-function field: nothing passes it around, and a field would be one
+    // more closure allocated per call (bench W1).
     if (!this.settle()) return;
     this.abort(this.expire());
-  };
+  }
 }
 
 /**
