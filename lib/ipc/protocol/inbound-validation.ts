@@ -54,11 +54,8 @@ const DISCOVER_FIELDS: FieldTable = {
  * (docs/protocol.md §3.1 step 4).
  */
 export function parseEnvelope(body: unknown): Parsed<RequestEnvelope> {
-  // The plan held here, not looked up in PLANS: every request parses an envelope (bench W1).
-  return parsePlanned<RequestEnvelope>(body, 'IpcEnvelope', (envelopePlan ??= planOf(ENVELOPE_FIELDS)));
+  return parseStruct<RequestEnvelope>(body, 'IpcEnvelope', ENVELOPE_FIELDS);
 }
-
-let envelopePlan: StructPlan | undefined;
 
 /**
  * A decoded Subscribe (0x06) or Unsubscribe (0x07) body. The server answers a failure with
@@ -83,15 +80,11 @@ export function parseDiscoverRequest(body: unknown): Parsed<DiscoverRequest> {
  * @param struct the reference's struct name, named when the body is not a map at all
  */
 export function parseStruct<T>(body: unknown, struct: string, fields: FieldTable): Parsed<T> {
-  return parsePlanned<T>(body, struct, planOf(fields));
-}
-
-/** `parseStruct` with the table's compiled plan at hand. */
-function parsePlanned<T>(body: unknown, struct: string, plan: StructPlan): Parsed<T> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, detail: invalidType(body, `struct ${struct}`) };
   }
   const record = body as Record<string, unknown>;
+  const plan = planOf(fields);
   if (plan.fits(record)) return { ok: true, value: record as unknown as T };
   for (let i = 0; i < plan.checks.length; i++) {
     const problem = checkField(record, plan.checks[i][0], plan.checks[i][1]);
