@@ -42,8 +42,12 @@ export interface ActorRef {
    * Enqueue without waiting. Throws `ActorError` with code `TARGET_BUSY` when the mailbox is
    * full and `IO_ERROR` ("Recipient channel is closed") when the actor has stopped.
    * Replies (if any) go to `delivery.sink`; a handler's failure goes to `sink.error`.
+   * @param atOnce the caller is at the top of an I/O callback (the IPC read path), with nothing
+   *   of the actor's on its stack: an actor with nothing queued or running (and no other
+   *   mailbox waiting for the turn's dispatch) may start the handler now, on this stack, instead
+   *   of from a microtask. Refs that cannot ignore it.
    */
-  deliver(delivery: Delivery): void;
+  deliver(delivery: Delivery, atOnce?: boolean): void;
   /**
    * Optional: true while the actor runs in another process that validates payloads itself (a
    * cluster actor served by another node). The IPC listener then checks only what it can know

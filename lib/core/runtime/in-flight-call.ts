@@ -29,11 +29,12 @@ export function nextLocalCorrelationId(): string {
  * - settling exactly once: `settle()` returns true for the first outcome only, stops the timer,
  *   and later replies, completions and errors are the subclass's to ignore.
  *
+ * The call is also the `Delivery` the actor's mailbox takes (its `sink` is itself; `deadline`,
+ * `signal` and `traceContext` are its own): one object per call, not a call and a delivery.
+ *
  * Subclasses say what a reply, the completion, an error and the expiry mean for their caller.
  */
-export abstract class InFlightCall implements ReplySink, DeadlineEntry {
-  /** The message as handed to the actor's mailbox; its `sink` is this call. */
-  readonly delivery: Delivery;
+export abstract class InFlightCall implements ReplySink, DeadlineEntry, Delivery {
   // Every field below is initialized (no `?:` field left to be added later): a call then keeps
   // one hidden class from its construction on, and the property reads of the request path stay
   // monomorphic (bench W1; this repo compiles with useDefineForClassFields false).
@@ -63,15 +64,27 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
    * @param deadlines the timers (and time source) of the deadline: the app's, `deadlineTimersFor(app.clock)`
    */
   constructor(
-    message: object,
-    wireName: string,
+    /** Delivery: the decoded, validated message. */
+    readonly message: object,
+    /** Delivery: its registered wire name. */
+    readonly wireName: string,
     readonly correlationId: string,
-    peer: PeerInfo,
+    /** Delivery: who sent it. */
+    readonly peer: PeerInfo,
     protected readonly timeoutMs: number | undefined,
-    withdrawn?: AbortSignal,
+    /** Delivery: aborted when the sender is revoked. */
+    readonly withdrawn: AbortSignal | undefined = undefined,
     private readonly deadlines: DeadlineTimers = systemDeadlineTimers,
-  ) {
-    this.delivery = new CallDelivery(message, wireName, correlationId, peer, this, withdrawn);
+  ) {}
+
+  /** The message as handed to the actor's mailbox: the call itself (see the class comment). */
+  get delivery(): Delivery {
+    return this;
+  }
+
+  /** Delivery: replies go to this call. */
+  get sink(): InFlightCall {
+    return this;
   }
 
   /**
@@ -150,37 +163,11 @@ export abstract class InFlightCall implements ReplySink, DeadlineEntry {
   }
 
   /** Expires the call now (also used for a deadline of 0, which IPC treats as immediate). */
-  protected readonly expireNow = (): void => {
+  protected expireNow(): void {
+    // A method, not an arrow-function field: nothing passes it around, and a field would be one
+    // more closure allocated per call (bench W1).
     if (!this.settle()) return;
     this.abort(this.expire());
-  };
-}
-
-/**
- * The `Delivery` of an in-flight call: its `sink` is the call, and `deadline` and `signal` are read
- * from the call only when the handler asks for them (a class with a prototype getter: one hidden class for
- * every delivery, unlike an object literal with an accessor, which V8 handles far more slowly).
- */
-class CallDelivery implements Delivery {
-  constructor(
-    readonly message: object,
-    readonly wireName: string,
-    readonly correlationId: string,
-    readonly peer: PeerInfo,
-    readonly sink: InFlightCall,
-    readonly withdrawn: AbortSignal | undefined,
-  ) {}
-
-  get deadline(): number | undefined {
-    return this.sink.deadline;
-  }
-
-  get signal(): AbortSignal {
-    return this.sink.signal;
-  }
-
-  get traceContext(): TraceContext | undefined {
-    return this.sink.traceContext;
   }
 }
 

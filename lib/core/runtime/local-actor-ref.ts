@@ -170,7 +170,7 @@ export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner
    *   `TARGET_BUSY` when the mailbox is full, `SHUTTING_DOWN` while the app closes and
    *   `IO_ERROR` ("I/O error: Recipient channel is closed") once the actor stopped
    */
-  deliver(delivery: Delivery): void {
+  deliver(delivery: Delivery, atOnce = false): void {
     const handler = this.table.get(delivery.wireName);
     if (!handler) {
       throw new ActorError(
@@ -179,9 +179,10 @@ export class LocalActorRef implements ActorRef, HandlerContextHost, MailboxOwner
       );
     }
     const tracker = this.kind.instrumentation?.probe?.track(this, delivery);
-    if (!tracker) return this.mailbox.enqueue(new HandlerJob(delivery, this, handler.info.readonly, handler.fn));
+    const { readonly } = handler.info;
+    if (!tracker) return this.mailbox.enqueue(new HandlerJob(delivery, this, readonly, handler.fn), atOnce);
     try {
-      this.mailbox.enqueue(new HandlerJob(delivery, this, handler.info.readonly, handler.fn, tracker));
+      this.mailbox.enqueue(new HandlerJob(delivery, this, readonly, handler.fn, tracker), atOnce);
     } catch (err) {
       tracker.finished(err);
       throw err;

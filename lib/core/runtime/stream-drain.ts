@@ -3,7 +3,9 @@ import { HandlerContext, StreamCanceller } from './handler-context';
 
 /** True for an rxjs Observable (or a look-alike with `subscribe` and `lift`). */
 export function isObservableResult(value: unknown): value is Observable<unknown> {
-  return isObservable(value);
+  // The common case first: a plain reply has no `subscribe`, one missed read (rxjs's own check
+  // starts with `instanceof Observable` and `lift`, bench W1).
+  return typeof (value as { subscribe?: unknown } | null | undefined)?.subscribe === 'function' && isObservable(value);
 }
 
 /** True for anything with `Symbol.asyncIterator` (async generators, readable streams, ...). */

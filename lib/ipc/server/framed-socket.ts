@@ -166,16 +166,18 @@ export class FramedSocket implements FrameTransport {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    const { frames, error } = this.decoder.push(chunk);
-    if (frames.length > 0) this.idle.touch();
-    for (const frame of frames) {
-      if (this.closing) return;
-      this.receiver!.frame(frame);
-    }
+    const error = this.decoder.feed(chunk, this.onFrame);
     if (!error || this.closing) return;
     // §1.6: the stream cannot be resynchronised; no more bytes are read.
     this.socket.off('data', this.onData);
     this.receiver!.framingError(error);
+  };
+
+  /** Each complete frame, as the decoder finds it: the frames after a close are dropped. */
+  private readonly onFrame = (frame: Frame): void => {
+    if (this.closing) return;
+    this.idle.touch();
+    this.receiver!.frame(frame);
   };
 
   private readonly onEnd = (): void => {

@@ -49,12 +49,62 @@ function handlerFailure(err: unknown): ErrorFields {
 }
 
 /**
+ * The calls of one connection waiting for their answer, in the order they started: those the
+ * connection cancels when it closes. An intrusive list (each call holds its neighbours), so
+ * adding and removing a call allocate nothing and hash nothing (bench W1: a `Set` entry per call).
+ */
+export class OpenCalls {
+  private head: PendingCall | undefined = undefined;
+  private tail: PendingCall | undefined = undefined;
+
+  /** Lists `call` (not listed yet). */
+  add(call: PendingCall): void {
+    call.listed = true;
+    call.openBefore = this.tail;
+    if (this.tail) this.tail.openAfter = call;
+    else this.head = call;
+    this.tail = call;
+  }
+
+  /** Takes `call` out; nothing when it is not listed (e.g. answered while being enqueued). */
+  delete(call: PendingCall): void {
+    if (!call.listed) return;
+    if (call.openBefore) call.openBefore.openAfter = call.openAfter;
+    else this.head = call.openAfter;
+    if (call.openAfter) call.openAfter.openBefore = call.openBefore;
+    else this.tail = call.openBefore;
+    call.openBefore = call.openAfter = undefined;
+    call.listed = false;
+  }
+
+  /** Empties the list, then cancels each call that was in it, oldest first (the connection closed). */
+  cancelAll(): void {
+    let call = this.head;
+    this.head = this.tail = undefined;
+    while (call) {
+      const next = call.openAfter;
+      call.openBefore = call.openAfter = undefined;
+      call.listed = false;
+      call.cancel();
+      call = next;
+    }
+  }
+}
+
+/**
  * A request or stream of one IPC connection, from the enqueue to its last frame: an
  * `InFlightCall` (deadline from the enqueue, lazy `ctx.signal`, settle once, docs/protocol.md
  * §3.3, §3.4) whose answers are frames in the request's format, sent through an `AnswerSink`.
  * A deadline of 0 is an immediate timeout; one above 2^31−1 ms is no deadline.
  */
 export abstract class PendingCall extends InFlightCall {
+  /** @internal `OpenCalls`: the neighbours in its connection's list, while listed there */
+  openBefore: PendingCall | undefined = undefined;
+  /** @internal `OpenCalls` */
+  openAfter: PendingCall | undefined = undefined;
+  /** @internal `OpenCalls`: true while in its connection's list */
+  listed = false;
+
   constructor(
     message: object,
     wireName: string,

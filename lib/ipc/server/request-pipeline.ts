@@ -63,7 +63,7 @@ import { Discovery } from './discovery';
 import { FrameReceiver, FrameTransport } from './framed-socket';
 import { InFlightRequests } from './in-flight-requests';
 import { RequestCounters } from './listener-stats';
-import { AnswerSink, PendingCall, PendingRequest, PendingStream } from './pending-calls';
+import { AnswerSink, OpenCalls, PendingCall, PendingRequest, PendingStream } from './pending-calls';
 import { RateLimiter } from './rate-limiter';
 import { deliveredFrame, errorFrame, streamErrorFrame } from './reply-frames';
 import { RequestRouter, RouteFailure, serializationFailure, SHUTTING_DOWN } from './request-router';
@@ -113,7 +113,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
   private readonly serial: boolean;
   /** One handler per frame type a client may send (§2.1); other valid types are ignored (§1.6). */
   private readonly frameHandlers: Partial<Record<MessageType, FrameHandler>>;
-  private readonly calls = new Set<PendingCall>();
+  private readonly calls = new OpenCalls();
   private readonly guard: ConnectionGuard;
   /** Aborted by `revoke()`: messages of this connection that have not started are skipped (§11.2). */
   private readonly withdrawn = new AbortController();
@@ -219,8 +219,7 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
     this.services.inFlight.end(this.pending);
     this.pending = 0;
     this.backlog = [];
-    for (const call of [...this.calls]) call.cancel();
-    this.calls.clear();
+    this.calls.cancelAll();
     this.services.subscriptions.removeTarget(this);
   }
 
@@ -461,19 +460,24 @@ export class RequestPipeline implements FrameReceiver, PushTarget, AnswerSink {
       return;
     }
     const Call = stream ? PendingStream : PendingRequest;
+    const timeoutMs = timeoutOf(envelope);
     const call = new Call(
       message,
       envelope.message_type,
       id,
       this.peer,
-      timeoutOf(envelope),
+      timeoutMs,
       codec,
       this,
       this.withdrawn.signal,
       this.services.deadlines,
     );
     if (envelope.trace_context !== undefined) call.traceContext = traceContextOf(envelope);
-    const failure = router.deliver(ref, call.delivery, stream);
+    // At once: this runs from the socket's read callback (or a Promise reaction of the order
+    // gate), not from an actor's handler, so an idle actor may start it on this stack. Not in
+    // serial mode, where an answer (given inside a handler) starts the next frame of the
+    // backlog, nor with a deadline of 0, which expires before the handler runs (§3.3).
+    const failure = router.deliver(ref, call, stream, !this.serial && timeoutMs !== 0);
     if (failure) return this.refuse(id, codec, stream, failure);
     counters.messagesProcessed++;
     if (call.settled) return; // answered synchronously while being enqueued

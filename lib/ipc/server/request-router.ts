@@ -98,10 +98,13 @@ export class RequestRouter {
     }
   }
 
-  /** Step 8: enqueues without waiting; returns the failure when the mailbox refused it. */
-  deliver(ref: ActorRef, delivery: Delivery, stream: boolean): RouteFailure | undefined {
+  /**
+   * Step 8: enqueues without waiting; returns the failure when the mailbox refused it.
+   * @param atOnce see `ActorRef.deliver`: an idle actor may start the handler now
+   */
+  deliver(ref: ActorRef, delivery: Delivery, stream: boolean, atOnce = false): RouteFailure | undefined {
     try {
-      ref.deliver(delivery);
+      ref.deliver(delivery, atOnce);
       return undefined;
     } catch (err) {
       return enqueueFailure(err, stream);

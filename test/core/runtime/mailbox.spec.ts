@@ -45,6 +45,28 @@ describe('Mailbox: exclusive and readonly scheduling, bounded capacity', () => {
     expect(started).toEqual(['w1']);
   });
 
+  it('starts an atOnce job on the caller stack only when nothing else is queued, running or waiting for dispatch', async () => {
+    const { mailbox, started, finish } = recordingMailbox();
+    mailbox.enqueue({ name: 's1', readonly: false, sync: true }, true);
+    expect(started).toEqual(['s1']); // idle: started at once
+    mailbox.enqueue(write('w1'), true);
+    expect(started).toEqual(['s1', 'w1']); // still idle once s1 ended synchronously
+    mailbox.enqueue(write('w2'), true);
+    expect(started).toEqual(['s1', 'w1']); // w1 is running: w2 waits its turn
+    await finish('w1');
+    expect(started).toEqual(['s1', 'w1', 'w2']);
+    await finish('w2');
+
+    // Another mailbox waiting for the turn's dispatch is not overtaken.
+    const other = recordingMailbox();
+    other.mailbox.enqueue(write('o1'));
+    mailbox.enqueue(write('w3'), true);
+    expect(started).toEqual(['s1', 'w1', 'w2']);
+    await settle();
+    expect(other.started).toEqual(['o1']);
+    expect(started).toEqual(['s1', 'w1', 'w2', 'w3']);
+  });
+
   it('runs mutating jobs one at a time, in arrival order', async () => {
     const { mailbox, started, finish } = recordingMailbox();
     for (const name of ['w1', 'w2', 'w3']) mailbox.enqueue(write(name));

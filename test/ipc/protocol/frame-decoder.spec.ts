@@ -111,6 +111,23 @@ describe('frame decoder', () => {
     expect(decoder.midFrame).toBe(false);
   });
 
+  it('feed hands each frame to the callback in wire order, then returns the error that stopped it', () => {
+    const decoder = new FrameDecoder();
+    const seen: string[] = [];
+    const bytes = Buffer.concat([
+      encodeFrame(MessageType.REQUEST, Format.JSON, Buffer.from('{"a":1}')),
+      encodeFrame(MessageType.HEARTBEAT, Format.JSON, Buffer.alloc(0)),
+      header(0, 3, 4, 1),
+    ]);
+    const error = decoder.feed(bytes, (frame) => seen.push(`${frame.type}:${frame.payload.toString()}`));
+    expect(seen).toEqual(['1:{"a":1}', '4:']);
+    expect(error?.code).toBe('UNSUPPORTED_PROTOCOL_VERSION');
+    expect(decoder.feed(encodeFrame(MessageType.HEARTBEAT, Format.JSON, Buffer.alloc(0)), () => seen.push('x'))).toBe(
+      undefined,
+    );
+    expect(seen).toHaveLength(2);
+  });
+
   it('returns a view of the chunk (no copy) when a payload lies within one chunk', () => {
     const chunk = encodeFrame(MessageType.REQUEST, Format.JSON, Buffer.from('{"x":1}'));
     const [frame] = new FrameDecoder().push(chunk).frames;
