@@ -86,7 +86,12 @@ export function streamDataFrame(
   payload: unknown,
 ): Buffer {
   if (codec.format === Format.JSON) {
-    const head = `{"correlation_id":${quotedId(correlationId)},"sequence":${sequence},"is_final":false,"payload":`;
+    // JSON.stringify, not `${sequence}`: a template goes through V8's number-to-string cache, which
+    // keeps each new digit string alive across scavenges (W3 promoted ≈ 0.15 MB per scavenge, bench/README.md).
+    const head =
+      `{"correlation_id":${quotedId(correlationId)},"sequence":` +
+      JSON.stringify(sequence) +
+      ',"is_final":false,"payload":';
     const frame = jsonFrameAround(MessageType.STREAM, head, payload);
     if (frame) return frame;
   }
