@@ -1,11 +1,9 @@
 import { ActorError } from '../../errors/actor-error';
 import { ErrorCode } from '../../errors/error-code';
 import { ErrorMessages } from '../../errors/error-messages';
-import { constructorTokensOf } from '../../metadata/injection-metadata';
 import { KeyedLimits } from '../../metadata/actor-metadata';
 import { ActorPlan } from '../actor-plan';
 import { ActorRef, HandlerInfo } from '../actor-ref';
-import { ClockTimer } from '../clock';
 import { Delivery } from '../delivery';
 import { HandlerJob } from '../handler-context';
 import { invokeHandler } from '../handler-invocation';
@@ -13,13 +11,16 @@ import { Injector } from '../injector';
 import { TEARDOWN_TIMEOUT_MS, withinTime } from '../lifecycle';
 import { Logger } from '../logger';
 import type { Timers } from '../timers';
-import { activationRefused, isActivationRefused } from './activation-refused';
+import { ActivationHooks } from './activation-hooks';
+import { isActivationRefused } from './activation-refused';
 import { ActivationTable } from './activation-table';
+import { IdlePassivation } from './idle-passivation';
 import { KeyActivation } from './key-activation';
+import { KeyRef } from './key-ref';
 import { checkKey } from './keyed-key';
-import { KeyedStateStore, OnActivate, OnPassivate } from './keyed-state-store';
+import { KeyedStateStore } from './keyed-state-store';
 import { KeyedRestartHost, KeyedSupervision, KeyedSupervisionServices } from './keyed-supervision';
-import { leastRecentlyUsedIdle, SlotWaiters, slotWaitEnded, slotsTaken } from './slot-waiters';
+import { SlotLimit } from './slot-limit';
 
 /** One queued message of an activation (its host is the activation). */
 export type KeyedJob = HandlerJob<KeyActivation>;
@@ -56,22 +57,11 @@ export interface KeyGate {
   holds(actor: string, key: string, delivery?: Delivery): boolean;
 }
 
-type Hooks = Partial<OnActivate & OnPassivate & { onStart(): unknown; onStop(): unknown }>;
-
-/** A handler of the type, by wire name. */
-interface KeyedHandler {
+/** @internal A handler of the type, by wire name. */
+export interface KeyedHandler {
   readonly info: HandlerInfo;
   readonly fn: Function;
 }
-
-/** Most least-recently-used activations passivated by one visit of the table (see `evictForWaiting`). */
-const EVICTION_BATCH = 64;
-
-/** Bounds of the least gap between two idle sweeps (a quarter of `idleTimeoutMs`, clamped here). */
-const SWEEP_MIN_MS = 10;
-const SWEEP_MAX_MS = 1_000;
-/** Span of the idle clock (`idleNow`) before it is moved forward: readings stay small integers. */
-const IDLE_CLOCK_SPAN = 2 ** 30;
 
 /**
  * A keyed (virtual) actor, `@Actor({ cluster: 'keyed' })`, registered under its name (`cart`)
@@ -91,32 +81,21 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   readonly mailboxCapacity: number;
   private readonly byWireName = new Map<string, KeyedHandler>();
   private readonly activations = new ActivationTable<KeyActivation>();
-  private dependencies?: unknown[];
-  /** The next idle sweep, on the app's clock; none while no activation is alive. */
-  private sweeper?: ClockTimer;
-  /** Least gap between two sweeps (each visits every activation): a quarter of `idleTimeoutMs`, 10 ms … 1 s. */
-  private readonly sweepGapMs: number;
-  /**
-   * The app clock's reading where the idle clock starts: `KeyActivation.lastUsed` holds ms since
-   * then (see `idleNow`), a small integer stored in the activation itself. An epoch time, or any
-   * number computed from one without `| 0`, is a double, and V8 keeps a double field as a separate
-   * heap number per activation (16 bytes, one more allocation per activation). Moved forward
-   * every 2^30 ms (12.4 days) so that the integer stays small (`rebaseIdleClock`).
-   */
-  private idleOrigin: number;
+  /** Instance, claim, state and hooks of each activation as it starts and ends. */
+  private readonly hooks: ActivationHooks;
+  /** The idle clock (`KeyActivation.lastUsed`) and the sweep that passivates idle activations. */
+  private readonly idle: IdlePassivation;
+  /** `maxActiveKeys`: calls to new keys waiting for a slot, and the evictions asked for them. */
+  private readonly slots: SlotLimit;
   private accepting = true;
   private gate?: KeyGate;
   private activated = 0;
   private passivated = 0;
   /** `@Actor({ supervision })`: failed activations restart (keyed-supervision.ts); absent: they resume. */
   private readonly supervision?: KeyedSupervision;
-  /** Calls to new keys waiting for a slot while `maxActiveKeys` activations are alive (taken on first use). */
-  private waiters?: SlotWaiters<KeyedHandler>;
-  /** Least recently used idle activations passivating to free a slot for a waiting key. */
-  private readonly evicting = new Set<KeyActivation>();
 
   constructor(
-    private readonly plan: ActorPlan,
+    plan: ActorPlan,
     private readonly context: KeyedActorContext,
   ) {
     this.name = plan.options.name;
@@ -125,8 +104,27 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     this.expose = plan.options.expose;
     this.limits = plan.options.keyed!;
     this.mailboxCapacity = plan.options.mailboxCapacity;
-    this.idleOrigin = context.clock.now();
-    this.sweepGapMs = Math.min(SWEEP_MAX_MS, Math.max(SWEEP_MIN_MS, Math.floor(this.limits.idleTimeoutMs / 4)));
+    this.hooks = new ActivationHooks(plan, context);
+    this.idle = new IdlePassivation(context.clock, this.activations, this.limits.idleTimeoutMs, {
+      sweepStarts: () => {
+        if (!this.accepting) return false;
+        this.slots.evictIfWaiting(); // some may be idle now
+        return true;
+      },
+      passivateIdle: (activation, why) => void this.passivateActivation(activation, why),
+    });
+    this.slots = new SlotLimit(
+      this.name,
+      this.limits.maxActiveKeys,
+      this.mailboxCapacity,
+      context.clock,
+      this.activations,
+      {
+        activate: (key) => this.activate(key),
+        evict: (activation, why) => void this.passivateActivation(activation, why),
+        idleNow: () => this.idle.now(),
+      },
+    );
     if (plan.options.supervision) this.supervision = new KeyedSupervision(this, plan.options.supervision, context);
     for (const { info } of plan.handlers) {
       const fn = (plan.type.prototype as Record<string, unknown>)[info.method];
@@ -162,7 +160,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
 
   /**
    * Queues `delivery` for the activation of `key`, activating it first when needed. While
-   * `maxActiveKeys` activations are alive, a call to a new key waits for a slot (`waitForSlot`).
+   * `maxActiveKeys` activations are alive, a call to a new key waits for a slot (`SlotLimit`).
    * @throws ActorError `UNKNOWN_MESSAGE_TYPE` (no handler), `TARGET_BUSY` (mailbox full, or a
    *   fire-and-forget to a new key at `maxActiveKeys`), `SHUTTING_DOWN` (the app closes)
    */
@@ -176,12 +174,10 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     }
     // Also refuses keys whose activation has no mailbox now (one taken later would be open).
     if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
-    const now = this.idleNow(); // the one clock read of a delivery
+    const now = this.idle.now(); // the one clock read of a delivery
     let activation = this.activations.get(key);
     if (activation === undefined) {
-      // First come, first served: while calls wait for a slot, a new key waits behind them.
-      if (this.activations.size >= this.limits.maxActiveKeys || (this.waiters !== undefined && this.waiters.size > 0))
-        return this.waitForSlot(key, delivery, handler);
+      if (this.slots.mustWait()) return this.slots.wait(key, delivery, handler);
       activation = this.activate(key, now);
     }
     activation.lastUsed = now;
@@ -238,14 +234,14 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     const activation = this.activations.get(key);
     if (activation?.phase !== 'suspended') return;
     activation.phase = 'active';
-    activation.lastUsed = this.idleNow(); // its idle time starts again
+    activation.lastUsed = this.idle.now(); // its idle time starts again
     activation.resumeMailbox();
   }
 
   /** Stops accepting messages (`SHUTTING_DOWN`); queued ones still run; restarts waiting for their backoff end. */
   drain(): void {
     this.accepting = false;
-    this.waiters?.clear(new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN));
+    this.slots.close(new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN));
     void this.supervision?.close();
     this.activations.forEach((activation) => activation.drainMailbox());
   }
@@ -263,9 +259,8 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
   /** Passivates every activation (state saved, `onStop`); queued leftovers end with `reason`. */
   async passivateAll(reason: unknown): Promise<void> {
     this.accepting = false;
-    this.waiters?.clear(reason);
-    this.sweeper?.cancel();
-    this.sweeper = undefined;
+    this.slots.close(reason);
+    this.idle.stop();
     const all = [...this.activations.values()];
     for (const activation of all) for (const job of activation.closeMailbox()) job.delivery.sink?.error(reason);
     const restarts = this.supervision?.close(); // activations being restarted are retired already
@@ -295,17 +290,9 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     return invokeHandler(job.fn, activation.instance, job.delivery.message, job);
   }
 
-  /**
-   * @internal its mailbox went idle: while keys wait for a slot that no passivation under way
-   * covers, no other activation was idle to evict (`evictForWaiting` took them all), so this one,
-   * the only one idle, is the least recently used idle activation: it is passivated for them.
-   */
+  /** @internal its mailbox went idle: while keys wait for a slot, it may be passivated for them (`SlotLimit`) */
   becameIdle(activation: KeyActivation): void {
-    const waiters = this.waiters;
-    if (waiters === undefined || waiters.keys <= this.evicting.size) return;
-    if (activation.phase !== 'active' || !activation.idle) return;
-    this.evicting.add(activation);
-    void this.passivateActivation(activation, this.evictionReason());
+    this.slots.becameIdle(activation);
   }
 
   /** @internal */
@@ -334,7 +321,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     const label = `keyed actor '${this.name}/${activation.key}'`;
     if (!(await withinTime(activation.mailbox.whenQuiet(), TEARDOWN_TIMEOUT_MS)))
       this.context.logger.warn(`${label}: handlers still running after ${TEARDOWN_TIMEOUT_MS} ms; restarting anyway`);
-    await this.stopHook(activation, label);
+    await this.hooks.stop(activation, label);
     activation.release(() => reason);
   }
 
@@ -351,7 +338,7 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
       return next;
     } catch (err) {
       for (const job of leftovers) job.delivery.sink?.error(err);
-      this.admitWaiting();
+      this.slots.admitWaiting();
       return undefined;
     }
   }
@@ -361,89 +348,16 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     return this.context.timersFor(owner);
   }
 
-  /**
-   * A call to a new key while `maxActiveKeys` activations are alive: it waits, first come first
-   * served, for a slot — freed by an activation passivating, and asked for by passivating the least
-   * recently used idle one (`evictForWaiting`; its state is saved as on any passivation) — until
-   * just before its deadline, then fails `TARGET_BUSY` naming the limit. A fire-and-forget does not
-   * wait (nobody would hear how it ended): it fails `TARGET_BUSY` at once.
-   */
-  private waitForSlot(key: string, delivery: Delivery, handler: KeyedHandler): void {
-    if (!delivery.sink) throw this.atLimit('a fire-and-forget does not wait for one');
-    this.waiters ??= new SlotWaiters<KeyedHandler>(
-      this.context.clock,
-      (waiter) =>
-        waiter.delivery.sink?.error(
-          slotWaitEnded(
-            this.name,
-            this.activations.size,
-            this.limits.maxActiveKeys,
-            this.context.clock.now() - waiter.since,
-          ),
-        ),
-      this.mailboxCapacity,
-    );
-    this.waiters.add(key, delivery, handler, () => this.atLimit('too many calls wait for one already'));
-    this.admitWaiting(); // a slot may be free already (the line moves on), else one is asked for
-  }
-
-  /**
-   * Gives free slots to the keys waiting longest, in order, each with its calls in order; then asks
-   * for slots for the keys still waiting (`evictForWaiting`).
-   */
-  private admitWaiting(): void {
-    const waiters = this.waiters;
-    if (waiters === undefined || waiters.size === 0 || !this.accepting) return;
-    while (this.activations.size < this.limits.maxActiveKeys) {
-      const next = waiters.shift();
-      if (next === undefined) return;
-      const [key, calls] = next;
-      try {
-        const activation = this.activations.get(key) ?? this.activate(key);
-        activation.lastUsed = this.idleNow();
-        for (const { delivery, handler } of calls)
-          activation.mailbox.enqueue(new HandlerJob(delivery, activation, handler.info.readonly, handler.fn));
-      } catch (err) {
-        for (const { delivery } of calls) delivery.sink?.error(err);
-      }
-    }
-    this.evictForWaiting();
-  }
-
-  /**
-   * Passivates the least recently used idle activations (one visit of the table, at most
-   * `EVICTION_BATCH` at a time), one per waiting key not yet covered by a passivation under way.
-   * Busy, starting or suspended activations are not evicted; when none is idle, the keys wait for
-   * the next passivation or for the next idle sweep to try again.
-   */
-  private evictForWaiting(): void {
-    const wanted = Math.min(EVICTION_BATCH, (this.waiters?.keys ?? 0) - this.evicting.size);
-    if (wanted <= 0) return;
-    for (const activation of leastRecentlyUsedIdle(this.activations, wanted)) {
-      this.evicting.add(activation);
-      void this.passivateActivation(activation, this.evictionReason());
-    }
-  }
-
-  private evictionReason(): string {
-    return `least recently used, passivated for a new key at maxActiveKeys (${this.limits.maxActiveKeys})`;
-  }
-
-  /** `TARGET_BUSY` for a call to a new key that cannot wait for a slot (`why`). */
-  private atLimit(why: string): ActorError {
-    return slotsTaken(this.name, this.activations.size, this.limits.maxActiveKeys, why);
-  }
-
-  private activate(key: string, now = this.idleNow()): KeyActivation {
+  private activate(key: string, now = this.idle.now()): KeyActivation {
     if (!this.accepting) throw new ActorError(ErrorCode.SHUTTING_DOWN, ErrorMessages.SHUTTING_DOWN);
-    if (this.activations.size >= this.limits.maxActiveKeys) throw this.atLimit('its messages left over could not wait');
-    const instance = this.construct();
+    if (this.activations.size >= this.limits.maxActiveKeys)
+      throw this.slots.atLimit('its messages left over could not wait');
+    const instance = this.hooks.construct();
     const activation = new KeyActivation(this, key, instance, now);
     this.activations.add(activation);
     this.activated++;
-    // No sweep pending means no other activation: this one's deadline is the earliest.
-    if (!this.sweeper) this.scheduleSweep(this.limits.idleTimeoutMs);
-    const started = this.runStartHooks(activation);
+    this.idle.activationStarted();
+    const started = this.hooks.start(activation, this.gate);
     if (started === undefined) {
       activation.phase = 'active';
       return activation;
@@ -457,51 +371,6 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
       (err: unknown) => this.failActivation(activation, err),
     );
     return activation;
-  }
-
-  private construct(): object {
-    try {
-      this.dependencies ??= constructorTokensOf(this.plan.type).map((token) => this.context.injector.resolve(token));
-      const type = this.plan.type as new (...args: unknown[]) => object;
-      // A spread call takes a slower, generic path even for no arguments; most keyed actors have none.
-      return this.dependencies.length === 0 ? new type() : new type(...this.dependencies);
-    } catch (err) {
-      throw new Error(
-        `Cannot activate keyed actor '${this.name}' (${this.plan.type.name}): ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
-    }
-  }
-
-  /** Claim (cluster) → load state → onActivate → onStart; `undefined` when all of it ran synchronously. */
-  private runStartHooks(activation: KeyActivation): Promise<void> | undefined {
-    const hooks = activation.instance as Hooks;
-    const { key } = activation;
-    const claimed = this.gate?.claim(this.name, key);
-    const wantsState = typeof hooks.onActivate === 'function';
-    if (claimed === undefined || claimed === true) {
-      if (!wantsState && typeof hooks.onStart !== 'function') return undefined;
-    }
-    return (async () => {
-      if (!((await claimed) ?? true))
-        throw activationRefused(ErrorCode.TARGET_BUSY, this.name, key, 'its key is still held by another node');
-      const state = wantsState ? await this.loadState(key) : undefined;
-      // The claim may have lapsed while the state loaded: no hook runs for a key held elsewhere.
-      if (this.gate && !this.gate.holds(this.name, key))
-        throw activationRefused(ErrorCode.SHUTTING_DOWN, this.name, key, 'its node lost the key while it started');
-      if (wantsState) await hooks.onActivate!(state, key);
-      if (typeof hooks.onStart === 'function') await hooks.onStart();
-    })();
-  }
-
-  /** The key's saved state. @throws ActorError `IO_ERROR` (`activationRefused`) when the store fails */
-  private async loadState(key: string): Promise<unknown> {
-    try {
-      return await this.context.store.load(this.name, key);
-    } catch (err) {
-      const text = err instanceof Error ? err.message : String(err);
-      throw activationRefused(ErrorCode.IO_ERROR, this.name, key, `its saved state could not be loaded (${text})`);
-    }
   }
 
   private failActivation(activation: KeyActivation, err: unknown): void {
@@ -519,42 +388,21 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
     if (isActivationRefused(err)) this.context.logger.debug(text);
     else if (!(err instanceof ActorError))
       this.context.logger.error(`Activation of keyed actor '${this.name}/${activation.key}' failed: ${text}`, err);
-    this.admitWaiting();
+    this.slots.admitWaiting();
   }
 
   private async passivateActivation(activation: KeyActivation, why: string, refuseLeftovers?: unknown): Promise<void> {
     activation.phase = 'passivating'; // a mailbox taken from now on starts suspended
     activation.suspendMailbox();
-    const hooks = activation.instance as Hooks;
-    const label = `keyed actor '${this.name}/${activation.key}'`;
-    try {
-      if (typeof hooks.onPassivate === 'function') {
-        await this.context.store.save(this.name, activation.key, await hooks.onPassivate());
-      }
-    } catch (err) {
-      this.context.logger.error(
-        `onPassivate of ${label} failed (${why}); its state was not saved: ${String(err)}`,
-        err,
-      );
-    }
-    await this.stopHook(activation, label);
+    await this.hooks.passivate(activation, why, `keyed actor '${this.name}/${activation.key}'`);
     activation.release(() => new ActorError(ErrorCode.IO_ERROR, ErrorMessages.RECIPIENT_CLOSED));
     this.activations.remove(activation);
-    this.evicting.delete(activation);
+    this.slots.passivated(activation);
     this.passivated++;
     this.gate?.release(this.name, activation.key);
     if (refuseLeftovers === undefined) this.reactivateLeftovers(activation);
     else for (const job of activation.closeMailbox()) job.delivery.sink?.error(refuseLeftovers);
-    this.admitWaiting();
-  }
-
-  private async stopHook(activation: KeyActivation, label: string): Promise<void> {
-    const hooks = activation.instance as Hooks;
-    try {
-      if (typeof hooks.onStop === 'function') await hooks.onStop();
-    } catch (err) {
-      this.context.logger.error(`onStop of ${label} failed: ${String(err)}`, err);
-    }
+    this.slots.admitWaiting();
   }
 
   /** Messages that arrived while a key passivated go to its next activation. */
@@ -568,94 +416,9 @@ export class KeyedActorType implements ActorRef, KeyedRestartHost {
       for (const job of leftovers) job.delivery.sink?.error(err);
     }
   }
-
-  /** Now on the app's clock, in whole ms since `idleOrigin` (what `KeyActivation.lastUsed` holds). */
-  private idleNow(): number {
-    const elapsed = this.context.clock.now() - this.idleOrigin;
-    return elapsed < IDLE_CLOCK_SPAN ? elapsed | 0 : this.rebaseIdleClock(elapsed);
-  }
-
-  /**
-   * Moves `idleOrigin` to now and every activation's `lastUsed` back by as much (once per 12.4
-   * days of the app's clock). A `lastUsed` more than `IDLE_CLOCK_SPAN` ms back is kept at that
-   * bound: the activation was idle longer than any `idleTimeoutMs` up to 12.4 days (so it is
-   * passivated as before); with a longer timeout, it passivates later than its exact deadline,
-   * never earlier. Returns the new now, 0.
-   */
-  private rebaseIdleClock(elapsed: number): number {
-    this.idleOrigin += elapsed;
-    this.activations.forEach((activation) => {
-      activation.lastUsed = Math.max(activation.lastUsed - elapsed, -IDLE_CLOCK_SPAN) | 0;
-    });
-    return 0;
-  }
-
-  /** Arms the next sweep `delayMs` from now on the app's clock (a `ManualClock` drives it in tests). */
-  private scheduleSweep(delayMs: number): void {
-    this.sweeper = this.context.clock.schedule(this.sweep, delayMs);
-    this.sweeper.unref?.(); // idle activations alone do not keep the process alive
-  }
-
-  /**
-   * Passivates the activations idle for `idleTimeoutMs`, then arms the next sweep for the
-   * earliest deadline still ahead (a later message only moves a deadline later), at least
-   * `sweepGapMs` away, so a lone idle key passivates exactly at its deadline and many keys with
-   * spread-out deadlines cost one visit each per gap. An activation that is busy, starting or
-   * passivating is looked at again one gap later. Sweeping stops when no activation is left.
-   */
-  private readonly sweep = (): void => {
-    this.sweeper = undefined;
-    if (this.activations.size === 0 || !this.accepting) return;
-    if (this.waiters !== undefined && this.waiters.size > 0) this.evictForWaiting(); // some may be idle now
-    const now = this.idleNow();
-    const { idleTimeoutMs } = this.limits;
-    let nextDue = Infinity;
-    this.activations.forEach((activation) => {
-      if (activation.phase !== 'active' || !activation.idle) {
-        nextDue = Math.min(nextDue, now + this.sweepGapMs);
-        return;
-      }
-      const due = activation.lastUsed + idleTimeoutMs;
-      if (due <= now) void this.passivateActivation(activation, `idle for ${idleTimeoutMs} ms`);
-      else if (due < nextDue) nextDue = due;
-    });
-    this.scheduleSweep(Math.max(this.sweepGapMs, nextDue === Infinity ? this.sweepGapMs : nextDue - now));
-  };
 }
 
 /** Queues the messages left in a previous activation's mailbox, in order, for `next`. */
 function requeue(leftovers: readonly KeyedJob[], next: KeyActivation): void {
   for (const job of leftovers) next.mailbox.enqueue(new HandlerJob(job.delivery, next, job.readonly, job.fn));
-}
-
-/** The `ActorRef` of one key of a keyed actor (`cart/u-42`). */
-export class KeyRef implements ActorRef {
-  constructor(
-    private readonly type: KeyedActorType,
-    readonly key: string,
-  ) {}
-
-  get name(): string {
-    return `${this.type.name}/${this.key}`;
-  }
-
-  get id(): string {
-    return `${this.type.id}:${this.key}`;
-  }
-
-  get actorClass(): Function {
-    return this.type.actorClass;
-  }
-
-  handlerFor(wireName: string): HandlerInfo | undefined {
-    return this.type.handlerFor(wireName);
-  }
-
-  handlers(): readonly HandlerInfo[] {
-    return this.type.handlers();
-  }
-
-  deliver(delivery: Delivery): void {
-    this.type.deliverTo(this.key, delivery);
-  }
 }
