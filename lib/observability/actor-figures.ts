@@ -1,6 +1,7 @@
 import { isActorError } from '../core/errors/actor-error';
 import { ActorRef } from '../core/runtime/actor-ref';
 import { ActorProbe, MessageTracker } from '../core/runtime/instrumentation';
+import { queuePlainMicrotask } from '../core/runtime/plain-microtask';
 import { HistogramSnapshot, LatencyHistogram } from './latency-histogram';
 
 /** Label of series beyond `maxActorLabels` (cardinality stays bounded whatever is spawned). */
@@ -159,10 +160,11 @@ const readClock: () => number = performance.now.bind(performance);
  * The clock of the figures, read (`performance.now()`, the dearest part of a tracked message)
  * about once per message instead of three times:
  * - acceptance: at most once per synchronous run of code (the first read schedules a microtask
- *   that expires it). Messages accepted in one run (e.g. every request decoded from one socket
- *   read) share their acceptance time; none of them can start before that run ends (a mailbox
- *   starts work on a microtask), so a mailbox wait is overstated by at most the part of that run
- *   after the message's own enqueue;
+ *   that expires it): the latest reading of that run. Messages accepted in one run (e.g. every
+ *   request decoded from one socket read) share it. A message that waits starts after that run
+ *   (a mailbox starts work on a microtask), so its wait is overstated by at most the part of the
+ *   run after its own enqueue; one an idle actor starts at once (`Mailbox.enqueue` `atOnce`) is
+ *   accepted on that run's latest reading too, which is never later than its start;
  * - start: when the same actor's previous message finished in this turn and no handler started
  *   since (its mailbox running its queue back to back), that finish reading; only the
  *   runtime's bookkeeping between the two (e.g. sending the previous reply) moves from this
@@ -198,7 +200,7 @@ class MessageClock {
   private read(): number {
     if (!this.fresh) {
       this.fresh = true;
-      queueMicrotask(this.expire);
+      queuePlainMicrotask(this.expire);
     }
     return (this.value = readClock());
   }

@@ -4,6 +4,7 @@ import { ActorRef } from '../core/runtime/actor-ref';
 import { Delivery } from '../core/runtime/delivery';
 import { ActorProbe, MessageTracker, OutboundCall, OutboundCallProbe } from '../core/runtime/instrumentation';
 import { LOCAL_PEER } from '../core/runtime/message-context';
+import { queuePlainMicrotask } from '../core/runtime/plain-microtask';
 import { formatTraceparent, parseTraceparent } from '../ipc/protocol/trace-context-field';
 
 type OtelApi = typeof import('@opentelemetry/api');
@@ -101,7 +102,7 @@ export class TracingProbe implements ActorProbe, OutboundCallProbe {
     // The registered context manager, read once per turn (`context.active()` looks it up per call).
     const contextApi = api.context as unknown as { _getContextManager?: () => ActiveContextSource };
     this.noopTurn = contextApi._getContextManager?.() ?? api.context;
-    queueMicrotask(this.turnEnded);
+    queuePlainMicrotask(this.turnEnded);
     return this.noopTurn;
   }
 

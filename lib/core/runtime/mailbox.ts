@@ -2,6 +2,7 @@ import { ActorError } from '../errors/actor-error';
 import { ErrorCode } from '../errors/error-code';
 import { ErrorMessages } from '../errors/error-messages';
 import { FifoQueue } from './fifo-queue';
+import { queuePlainMicrotask } from './plain-microtask';
 
 /** One queued unit of work of a mailbox. */
 export interface MailboxJob {
@@ -286,16 +287,9 @@ const NO_OWNER: MailboxOwner<never> = {
 /** Mailboxes that got work since the last `dispatch`, in the order they got it. */
 const runnable: Mailbox<MailboxJob>[] = [];
 
-/**
- * Settled once: `SETTLED.then(dispatch)` queues `dispatch` as a plain V8 microtask, in the same
- * queue and order as `queueMicrotask` would, without the `AsyncResource`, bound function and
- * async-context push/pop Node's `queueMicrotask` adds to each (≈ 1 µs per request, bench W1).
- */
-const SETTLED: Promise<void> = Promise.resolve();
-
 /** Queues `box` for the next `dispatch`, which one microtask runs for every mailbox of the turn. */
 function schedule(box: Mailbox<MailboxJob>): void {
-  if (runnable.push(box) === 1) void SETTLED.then(dispatch);
+  if (runnable.push(box) === 1) queuePlainMicrotask(dispatch);
 }
 
 /**
@@ -315,7 +309,7 @@ function dispatch(): void {
   } finally {
     if (next < runnable.length) {
       runnable.splice(0, next);
-      void SETTLED.then(dispatch);
+      queuePlainMicrotask(dispatch);
     } else {
       runnable.length = 0;
     }
