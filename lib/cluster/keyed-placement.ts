@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ActorError } from '../core/errors/actor-error';
 import { ErrorCode } from '../core/errors/error-code';
 import { Delivery } from '../core/runtime/delivery';
+import { splitKeyedName } from '../core/runtime/keyed/keyed-key';
 import { KeyedActorType, KeyGate } from '../core/runtime/keyed/keyed-actor-type';
 import { Logger } from '../core/runtime/logger';
 import { MessageRegistry } from '../core/metadata/message-registry';
@@ -308,9 +309,9 @@ export class KeyedPlacement implements KeyGate, StateFence {
 
   /** Calls `use` with the type and key of `actor/key`, when this node hosts that type. */
   private typeAndKey(name: string, use: (type: KeyedActorType, key: string) => void): void {
-    const slash = name.indexOf('/');
-    const type = this.types.get(name.slice(0, slash));
-    if (type) use(type, name.slice(slash + 1));
+    const keyed = splitKeyedName(name);
+    const type = keyed && this.types.get(keyed.actor);
+    if (type) use(type, keyed.key);
   }
 
   /** Counters for `app.cluster.stats()`. */

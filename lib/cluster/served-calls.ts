@@ -140,7 +140,7 @@ export class ServedCalls {
     const text =
       `${ErrorMessages.actorNotFound(name)}: node '${this.selfId}' stopped serving it as the call arrived; ` +
       DID_NOT_RUN;
-    return Object.assign(new Error(text), { code: ErrorCode.ACTOR_NOT_FOUND });
+    return new ActorError(ErrorCode.ACTOR_NOT_FOUND, text);
   }
 
   /** Aborts the calls a node made: it left the cluster. */
